@@ -10,3 +10,4 @@ TEST_CASE("smoke") { REQUIRE(Botan::version_major()==2); z3::context c; auto x=c
 // y
 #include "core/errors.h"
 TEST_CASE("errs") { REQUIRE(annexo::core::error_info(annexo::core::Error::ok).number == 0); }
+#include "core/domain.h"
