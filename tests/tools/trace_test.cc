@@ -39,9 +39,11 @@ TEST_CASE("trace: a good tree passes") {
   INFO(dump(r.errors));
   CHECK(r.errors.empty());
   const auto scan = scan_tree("tests/tools/testdata/good", traced_dirs());
-  REQUIRE(scan.citations.size() == 2);
-  CHECK(scan.citations[1].type == CitationType::test);
-  CHECK(scan.citations[1].target == "X.1-UE-DO: the UE does it");
+  REQUIRE(scan.citations.size() == 3);  // core/, proofs/, tests/ in path order
+  CHECK(scan.citations[1].type == CitationType::proof);
+  CHECK(scan.citations[1].target == "x1-prop");
+  CHECK(scan.citations[2].type == CitationType::test);
+  CHECK(scan.citations[2].target == "X.1-UE-DO: the UE does it");
 }
 
 TEST_CASE("trace: a bad tree fails, naming each problem") {

@@ -54,13 +54,15 @@ std::vector<std::string> check_core_includes(const std::string& path, const std:
     const std::string where = path + ":" + std::to_string(lineno) + ": ";
     if (rest.size() >= 2 && rest.front() == '"') {
       const auto close = rest.find('"', 1);
-      const std::string name = rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+      const std::string name =
+          rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
       if (name.rfind("core/", 0) != 0) {
         errors.push_back(where + "includes \"" + name + "\", which is not a core/ header");
       }
     } else if (rest.size() >= 2 && rest.front() == '<') {
       const auto close = rest.find('>');
-      const std::string name = rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+      const std::string name =
+          rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
       if (kAllowedSystemHeaders.count(name) == 0) {
         errors.push_back(where + "includes <" + name +
                          ">, which the core may not use (heap, I/O, clock, threads or a library)");

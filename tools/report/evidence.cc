@@ -1,5 +1,7 @@
 #include "tools/report/evidence.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -7,8 +9,6 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 namespace annexo::report {
 namespace fs = std::filesystem;
@@ -23,11 +23,16 @@ std::string unescape(const std::string& s) {
     }
     const auto semi = s.find(';', i);
     const std::string ent = semi == std::string::npos ? "" : s.substr(i, semi - i + 1);
-    if (ent == "&amp;") out += '&';
-    else if (ent == "&lt;") out += '<';
-    else if (ent == "&gt;") out += '>';
-    else if (ent == "&quot;") out += '"';
-    else if (ent == "&apos;") out += '\'';
+    if (ent == "&amp;")
+      out += '&';
+    else if (ent == "&lt;")
+      out += '<';
+    else if (ent == "&gt;")
+      out += '>';
+    else if (ent == "&quot;")
+      out += '"';
+    else if (ent == "&apos;")
+      out += '\'';
     else {
       out += '&';
       continue;
@@ -92,8 +97,8 @@ std::map<std::string, TestOutcome> read_test_results(const std::string& testlogs
       if (!fresh) {
         // Same name in two binaries: trust neither unless both passed.
         it->second.passed = it->second.passed && o.passed;
-        problems.push_back("test case \"" + name + "\" reported by " + it->second.target +
-                           " and " + target);
+        problems.push_back("test case \"" + name + "\" reported by " + it->second.target + " and " +
+                           target);
       }
     }
   }
@@ -107,7 +112,8 @@ ProofRun run_proofs(const std::string& prove_binary, std::vector<std::string>& p
     problems.push_back("proof program " + prove_binary + " not found: nothing counts as proved");
     return run;
   }
-  const fs::path out = fs::temp_directory_path() / ("annexo-proofs-" + std::to_string(::getpid()) + ".json");
+  const fs::path out =
+      fs::temp_directory_path() / ("annexo-proofs-" + std::to_string(::getpid()) + ".json");
   const std::string cmd = "'" + prove_binary + "' --json '" + out.string() + "'";
   const auto t0 = std::chrono::steady_clock::now();
   const int status = std::system(cmd.c_str());
@@ -115,7 +121,8 @@ ProofRun run_proofs(const std::string& prove_binary, std::vector<std::string>& p
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   std::ifstream in(out);
   if (!in) {
-    problems.push_back("proof program wrote no results (exit " + std::to_string(run.exit_code) + ")");
+    problems.push_back("proof program wrote no results (exit " + std::to_string(run.exit_code) +
+                       ")");
     return run;
   }
   try {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "tools/report/evidence.h"
+#include "tools/report/status.h"
 #include "tools/trace/check.h"
 #include "tools/trace/citations.h"
 #include "tools/trace/spec.h"
@@ -30,18 +31,6 @@ using namespace annexo;
 using nlohmann::json;
 
 namespace {
-
-// Strongest first. "failing" outranks everything: a cited test that failed or
-// a refuted proof is shown, never hidden behind other evidence.
-const std::vector<std::string> kStatusOrder = {"failing",     "proved",    "tested",
-                                               "run",         "implemented", "exception",
-                                               "informative", "missing"};
-
-struct Row {
-  const trace::Requirement* req;
-  std::string status;
-  std::vector<std::string> proved, tested, run, implemented, failing, unrun;
-};
 
 int usage() {
   std::cerr << "usage: report --root DIR --testlogs DIR [--prove BIN] [--live FILE] [--out DIR]\n";
@@ -71,12 +60,12 @@ int main(int argc, char** argv) {
       v = argv[++i];
       return true;
     };
-    if (a == "--root" ? !next(root)
+    if (a == "--root"       ? !next(root)
         : a == "--testlogs" ? !next(testlogs)
-        : a == "--prove" ? !next(prove)
-        : a == "--live" ? !next(live)
-        : a == "--out" ? !next(out)
-        : true) {
+        : a == "--prove"    ? !next(prove)
+        : a == "--live"     ? !next(live)
+        : a == "--out"      ? !next(out)
+                            : true) {
       return usage();
     }
   }
@@ -90,64 +79,7 @@ int main(int argc, char** argv) {
   const auto proofs = report::run_proofs(prove, problems);
   const auto liverun = report::read_live(live, problems);
 
-  std::map<std::string, const report::ProofOutcome*> proof_by_name;
-  for (const auto& p : proofs.properties) proof_by_name[p.name] = &p;
-
-  std::vector<Row> rows;
-  for (const auto& req : spec.requirements) {
-    Row row{&req, "", {}, {}, {}, {}, {}, {}};
-    for (const auto& c : scan.citations) {
-      if (c.id != req.id) continue;
-      const std::string at = c.file + ":" + std::to_string(c.line);
-      if (c.type == trace::CitationType::implementation) {
-        row.implemented.push_back(at);
-      } else if (c.type == trace::CitationType::test) {
-        auto it = tests.find(c.target);
-        if (it == tests.end()) {
-          row.unrun.push_back("test \"" + c.target + "\" (" + at + ") did not run in this build");
-        } else if (it->second.passed) {
-          row.tested.push_back("\"" + c.target + "\" in " + it->second.target);
-        } else {
-          row.failing.push_back("test \"" + c.target + "\" FAILED in " + it->second.target);
-        }
-      } else {
-        auto it = proof_by_name.find(c.target);
-        const bool listed = it != proof_by_name.end() &&
-                            std::count(it->second->requirements.begin(),
-                                       it->second->requirements.end(), req.id) > 0;
-        if (!listed) {
-          row.unrun.push_back("proof \"" + c.target + "\" (" + at + ") was not run for this ID");
-        } else if (it->second->status == "proved") {
-          std::ostringstream s;
-          s << "\"" << c.target << "\" (" << std::fixed << std::setprecision(2)
-            << it->second->seconds << " s)";
-          row.proved.push_back(s.str());
-        } else {
-          row.failing.push_back("proof \"" + c.target + "\" " + it->second->status +
-                                (it->second->counterexample.empty()
-                                     ? ""
-                                     : ": " + it->second->counterexample));
-        }
-      }
-    }
-    for (const auto& chk : liverun.checks) {
-      if (chk.id != req.id) continue;
-      if (chk.passed) {
-        row.run.push_back("live loopback registration: " + chk.observed);
-      } else {
-        row.failing.push_back("live loopback registration FAILED: " + chk.observed);
-      }
-    }
-    if (!row.failing.empty()) row.status = "failing";
-    else if (!row.proved.empty()) row.status = "proved";
-    else if (!row.tested.empty()) row.status = "tested";
-    else if (!row.run.empty()) row.status = "run";
-    else if (!row.implemented.empty()) row.status = "implemented";
-    else if (!req.exception.empty()) row.status = "exception";
-    else if (req.modality == "informative") row.status = "informative";
-    else row.status = "missing";
-    rows.push_back(std::move(row));
-  }
+  const std::vector<report::Row> rows = report::compute_rows(spec, scan, tests, proofs, liverun);
 
   // Summaries by actor and by modality.
   std::map<std::string, std::map<std::string, int>> by_actor, by_modality;
@@ -176,11 +108,12 @@ int main(int argc, char** argv) {
     if (r.status == "implemented" || r.status == "missing") show("implemented at", r.implemented);
     show("not run", r.unrun);
   }
-  auto print_summary = [&](const char* title, const std::map<std::string, std::map<std::string, int>>& m) {
+  auto print_summary = [&](const char* title,
+                           const std::map<std::string, std::map<std::string, int>>& m) {
     std::cout << "\nBy " << title << ":\n";
     for (const auto& [k, counts] : m) {
       std::cout << "  " << std::left << std::setw(14) << k;
-      for (const auto& s : kStatusOrder) {
+      for (const auto& s : report::kStatusOrder) {
         auto it = counts.find(s);
         if (it != counts.end()) std::cout << " " << s << "=" << it->second;
       }
@@ -190,7 +123,7 @@ int main(int argc, char** argv) {
   print_summary("actor", by_actor);
   print_summary("modality", by_modality);
   std::cout << "\nTotal " << rows.size() << " requirements:";
-  for (const auto& s : kStatusOrder) {
+  for (const auto& s : report::kStatusOrder) {
     if (totals.count(s)) std::cout << " " << s << "=" << totals[s];
   }
   std::cout << "\n";
@@ -218,11 +151,11 @@ int main(int argc, char** argv) {
           "passing test or proof yet), **exception** (recorded reason, spec/), **missing**, "
           "**failing** (a citing test failed or a proof was refuted).\n\n";
     md << "| Total | ";
-    for (const auto& s : kStatusOrder) md << s << " | ";
+    for (const auto& s : report::kStatusOrder) md << s << " | ";
     md << "\n|---|";
-    for (std::size_t i = 0; i < kStatusOrder.size(); ++i) md << "---|";
+    for (std::size_t i = 0; i < report::kStatusOrder.size(); ++i) md << "---|";
     md << "\n| " << rows.size() << " | ";
-    for (const auto& s : kStatusOrder) md << (totals.count(s) ? totals[s] : 0) << " | ";
+    for (const auto& s : report::kStatusOrder) md << (totals.count(s) ? totals[s] : 0) << " | ";
     md << "\n\n## Requirements\n\n| ID | Clause | Actor | Modality | Status | Evidence |\n"
           "|---|---|---|---|---|---|\n";
     for (const auto& r : rows) {
@@ -233,19 +166,19 @@ int main(int argc, char** argv) {
       for (const auto& e : r.run) ev.push_back(e);
       for (const auto& e : r.implemented) ev.push_back("code " + e);
       if (r.status == "exception") ev.push_back("exception: " + r.req->exception);
-      md << "| " << r.req->id << " | " << md_escape(r.req->clause) << " | " << r.req->actor
-         << " | " << r.req->modality << " | " << r.status << " | " << md_escape(join(ev, "<br>"))
-         << " |\n";
+      md << "| " << r.req->id << " | " << md_escape(r.req->clause) << " | " << r.req->actor << " | "
+         << r.req->modality << " | " << r.status << " | " << md_escape(join(ev, "<br>")) << " |\n";
     }
-    auto md_summary = [&](const char* title, const std::map<std::string, std::map<std::string, int>>& m) {
+    auto md_summary = [&](const char* title,
+                          const std::map<std::string, std::map<std::string, int>>& m) {
       md << "\n## By " << title << "\n\n| " << title << " | ";
-      for (const auto& s : kStatusOrder) md << s << " | ";
+      for (const auto& s : report::kStatusOrder) md << s << " | ";
       md << "\n|---|";
-      for (std::size_t i = 0; i < kStatusOrder.size(); ++i) md << "---|";
+      for (std::size_t i = 0; i < report::kStatusOrder.size(); ++i) md << "---|";
       md << "\n";
       for (const auto& [k, counts] : m) {
         md << "| " << k << " | ";
-        for (const auto& s : kStatusOrder) {
+        for (const auto& s : report::kStatusOrder) {
           auto it = counts.find(s);
           md << (it == counts.end() ? 0 : it->second) << " | ";
         }

@@ -11,9 +11,12 @@ namespace fs = std::filesystem;
 
 const char* to_string(CitationType t) {
   switch (t) {
-    case CitationType::implementation: return "implementation";
-    case CitationType::test: return "test";
-    case CitationType::proof: return "proof";
+    case CitationType::implementation:
+      return "implementation";
+    case CitationType::test:
+      return "test";
+    case CitationType::proof:
+      return "proof";
   }
   return "?";
 }

@@ -83,9 +83,9 @@ int main(int argc, char** argv) {
 
   const CheckResult result = check(spec, scan);
   if (prune && !result.prunable_pending.empty()) {
-    rewrite_pending(fs::path(root) / "spec" / "pending.txt",
-                    std::set<std::string>(result.prunable_pending.begin(),
-                                          result.prunable_pending.end()));
+    rewrite_pending(
+        fs::path(root) / "spec" / "pending.txt",
+        std::set<std::string>(result.prunable_pending.begin(), result.prunable_pending.end()));
     std::cout << "removed " << result.prunable_pending.size() << " IDs from spec/pending.txt\n";
     const Spec again = load_spec((fs::path(root) / "spec").string());
     const CheckResult second = check(again, scan);

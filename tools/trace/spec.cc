@@ -1,11 +1,11 @@
 #include "tools/trace/spec.h"
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 namespace annexo::trace {
 namespace fs = std::filesystem;
@@ -18,7 +18,7 @@ const std::set<std::string> kModalities = {"shall",      "shall-not", "should",
 const std::set<std::string> kProvenance = {"spec-text", "derived", "decision"};
 const std::set<std::string> kConfidence = {"V", "S", "P", "R", "D", "I", "X"};
 const std::set<std::string> kRequirementKeys = {
-    "id",       "source",   "clause",    "release",    "actor",     "modality",  "text",
+    "id",         "source",     "clause",   "release",   "actor",      "modality",  "text",
     "observable", "provenance", "decision", "exception", "confidence", "derivation"};
 const std::set<std::string> kDecisionKeys = {"id",         "title",     "ambiguity",
                                              "resolution", "reasoning", "requirements"};
@@ -123,7 +123,8 @@ void load_requirements(const fs::path& file, const std::string& shown, Spec& spe
       spec.errors.push_back(where + ": provenance 'decision' needs a 'decision' field (RD-nn)");
     }
     if (!r.confidence.empty() && kConfidence.count(r.confidence) == 0) {
-      spec.errors.push_back(where + ": confidence '" + r.confidence + "' is not V, S, P, R, D, I or X");
+      spec.errors.push_back(where + ": confidence '" + r.confidence +
+                            "' is not V, S, P, R, D, I or X");
     }
     if (r.provenance == "spec-text" &&
         (r.confidence == "R" || r.confidence == "P" || r.confidence == "D")) {
