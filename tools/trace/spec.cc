@@ -20,8 +20,9 @@ const std::set<std::string> kConfidence = {"V", "S", "P", "R", "D", "I", "X"};
 const std::set<std::string> kRequirementKeys = {
     "id",         "source",     "clause",   "release",   "actor",      "modality",  "text",
     "observable", "provenance", "decision", "exception", "confidence", "derivation"};
-const std::set<std::string> kDecisionKeys = {"id",         "title",     "ambiguity",
-                                             "resolution", "reasoning", "requirements"};
+const std::set<std::string> kDecisionKeys = {"id",        "title",        "ambiguity",
+                                             "resolution", "reasoning",   "requirements",
+                                             "catalogue_ref"};
 
 // Minimum length of an exception's reason: a reason, not a placeholder.
 constexpr std::size_t kMinReason = 20;
@@ -122,12 +123,23 @@ void load_requirements(const fs::path& file, const std::string& shown, Spec& spe
     if (r.provenance == "decision" && r.decision.empty()) {
       spec.errors.push_back(where + ": provenance 'decision' needs a 'decision' field (RD-nn)");
     }
-    if (!r.confidence.empty() && kConfidence.count(r.confidence) == 0) {
-      spec.errors.push_back(where + ": confidence '" + r.confidence +
-                            "' is not V, S, P, R, D, I or X");
+    // confidence: the catalogue's tags, primary first, comma-separated; a
+    // trailing '?' marks a tag the researcher was unsure of (e.g. "V,S", "I?").
+    std::vector<std::string> tags;
+    if (!r.confidence.empty()) {
+      std::stringstream ss(r.confidence);
+      std::string tag;
+      while (std::getline(ss, tag, ',')) {
+        if (!tag.empty() && tag.back() == '?') tag.pop_back();
+        tags.push_back(tag);
+        if (kConfidence.count(tag) == 0) {
+          spec.errors.push_back(where + ": confidence '" + r.confidence +
+                                "' is not a comma-separated list of V, S, P, R, D, I, X");
+        }
+      }
     }
-    if (r.provenance == "spec-text" &&
-        (r.confidence == "R" || r.confidence == "P" || r.confidence == "D")) {
+    const std::string primary = tags.empty() ? "" : tags.front();
+    if (r.provenance == "spec-text" && (primary == "R" || primary == "P" || primary == "D")) {
       spec.errors.push_back(where + ": confidence " + r.confidence +
                             " was not read from the spec: provenance must be derived or decision");
     }
