@@ -450,7 +450,7 @@ using A = Act;
 
 // First matching row wins (rows of one (state, event) are tried in order);
 // an event with no matching row is rejected with Error::pcscf_event_not_allowed
-// and changes nothing (//= IMPL-PC-DENY-UNLISTED, cited at step()).
+// and changes nothing (IMPL-PC-DENY-UNLISTED, cited at step()).
 // clang-format off
 inline constexpr Row kRows[] = {
   // ---- handshaking
@@ -459,7 +459,11 @@ inline constexpr Row kRows[] = {
   {S::handshaking,  E::connection_lost,     G::always,                 S::closed,        A::lost},
   {S::handshaking,  E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::handshaking,  E::timer,               G::always,                 S::handshaking,   A::none},
-  // ---- unbound: REGISTER and emergency only (O.4.2 gate, A7)
+  // ---- unbound: REGISTER and emergency only (O.4.2 gate; RD-PC-14, A7). A
+  // resumed session on a new connection lands here too (A5, RD-PC-05).
+  //= spec#O.4.2-PC-HANDSHAKE-GATE type=implementation
+  //= spec#O.2.2-PC-UNBOUND-NO-ASSERT type=implementation
+  //= spec#IMPL-PC-REFUSE-CLIENT-RENEG type=implementation
   {S::unbound,      E::sip_request,         G::register_bad_verify,    S::unbound,       A::reject_494},
   {S::unbound,      E::sip_request,         G::register_creds_no_room, S::unbound,       A::reject_503_full},
   {S::unbound,      E::sip_request,         G::is_register,            S::reg_pending,   A::forward_register_pending},
@@ -469,11 +473,18 @@ inline constexpr Row kRows[] = {
   {S::unbound,      E::client_hello,        G::always,                 S::unbound,       A::refuse_reneg},
   {S::unbound,      E::reneg_done,          G::client_reneg_allowed,   S::unbound,       A::new_session_unbound},
   {S::unbound,      E::crlf_ping,           G::always,                 S::unbound,       A::pong},
+  //= spec#5626-5.3-PC-430-FLOW-GONE type=implementation
   {S::unbound,      E::terminating_request, G::always,                 S::unbound,       A::reject_430},
   {S::unbound,      E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::unbound,      E::timer,               G::always,                 S::unbound,       A::none},
   {S::unbound,      E::connection_lost,     G::always,                 S::closed,        A::lost},
-  // ---- reg_pending: a REGISTER from this connection awaits its final response
+  // ---- reg_pending: a REGISTER from this connection awaits its final response.
+  // Only a 2xx of THIS connection's Digest REGISTER binds (RD-PC-15); full
+  // table: 503, nothing evicted (RD-PC-06).
+  //= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=implementation
+  //= spec#O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC type=implementation
+  //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=implementation
+  //= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=implementation
   {S::reg_pending,  E::register_response,   G::bind_ok,                S::bound,         A::bind},
   {S::reg_pending,  E::register_response,   G::bind_store_failed,      S::closed,        A::refuse_full_close},
   {S::reg_pending,  E::register_response,   G::auth_failure_here,      S::closed,        A::auth_fail_close},
@@ -493,7 +504,16 @@ inline constexpr Row kRows[] = {
   {S::reg_pending,  E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::reg_pending,  E::timer,               G::always,                 S::reg_pending,   A::none},
   {S::reg_pending,  E::connection_lost,     G::always,                 S::closed,        A::lost},
-  // ---- bound (O.2.2)
+  // ---- bound (O.2.2): full tuple, unexpired registration and session, then
+  // the asserted identity from the set (A10: the set of this connection only).
+  // Auth failure on a bound connection also closes (A11, RD-PC-18).
+  //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=implementation
+  //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=implementation
+  //= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=implementation
+  //= spec#O.4.3-PC-IMPI-MISMATCH type=implementation
+  //= spec#O.2.2-PC-ASSOC-DELETE type=implementation
+  //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=implementation
+  //= spec#O.2.1-PC-RFC5626-FORWARDING type=implementation
   {S::bound,        E::sip_request,         G::tuple_mismatch,         S::bound,         A::reject_403_tuple},
   {S::bound,        E::sip_request,         G::reg_expired_now,        S::unbound,       A::reject_403_reg_expired},
   {S::bound,        E::sip_request,         G::session_expired_now,    S::renegotiating, A::reject_403_expired},
@@ -518,7 +538,13 @@ inline constexpr Row kRows[] = {
   {S::bound,        E::timer,               G::session_expired_now,    S::renegotiating, A::hello_request},
   {S::bound,        E::timer,               G::always,                 S::bound,         A::none},
   {S::bound,        E::connection_lost,     G::always,                 S::closed,        A::lost_bound},
-  // ---- renegotiating (O.4.2): HelloRequest sent, waiting reneg_wait_s
+  // ---- renegotiating (O.4.2): HelloRequest sent (TLS 1.3: KeyUpdate, A4),
+  // waiting reneg_wait_s; then close + delete by policy (A9), else ask again
+  // (RD-PC-13). Requests meanwhile: 403 (RD-PC-03). Session and connection
+  // lifetimes are separate timers (A25).
+  //= spec#O.4.2-PC-RENEG-INSIDE-CONN type=implementation
+  //= spec#O.4.2-PC-MAY-ABORT-NO-RENEG type=implementation
+  //= spec#IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING type=implementation
   {S::renegotiating, E::client_hello,       G::always,                 S::renegotiating, A::accept_reneg_hello},
   {S::renegotiating, E::reneg_done,         G::always,                 S::bound,         A::new_session_bound},
   {S::renegotiating, E::reneg_refused,      G::abort_policy,           S::closed,        A::abort_no_reneg},

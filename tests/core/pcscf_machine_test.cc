@@ -667,6 +667,8 @@ TEST_CASE(
                   small.reg_ids());
   CHECK(o.to == State::closed);
   CHECK(response_code(o) == 503);
+  CHECK(o.error == Error::binding_arena_full);
+  CHECK(std::string(o.requirement) == "IMPL-PC-BINDING-TABLE-CAPACITY");
   CHECK(has_action(o, Out::close_after_flush));
   CHECK_FALSE(has_action(o, Out::forward_response));
   CHECK(tiny.table.size() == 1);
