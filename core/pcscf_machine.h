@@ -26,6 +26,13 @@
 //   asserted_impu<D>(s, e), in_impu_set<D>(s, idx), session_expired<D>(s, now)
 //   next_deadline<D>(s)              the machine's next timer (armed, at)
 //
+// Domain operations used (besides those listed in core/domain.h): D::lit(bool),
+// D::add(U32, U32) (wrap-around +), D::select on Bool/U8/U16/U32/U64, == on
+// Bool, && || ! on Bool; no default construction of any D value (aggregate
+// initialisation only). tests/core/pcscf_domain_test.cc instantiates all of
+// the above with a z3-like strict domain (no default constructor, no
+// conversion to bool) and checks it equals Concrete.
+//
 // The table kRows (state, event, guard, next state, action) is constexpr data;
 // step<D> iterates it, so a proof reads the same table the runtime runs.
 // step_fast() (core/pcscf_machine.cc) is the runtime path for D = Concrete:
@@ -644,26 +651,29 @@ static_assert(binding_rows_consistent(), "a row leaving bound deletes the bindin
 // ---------------------------------------------------------------- state updates
 template <class D>
 ConnState<D> initial_state(const Policy<D>& p, typename D::U32 now) {
-  ConnState<D> s;
-  s.state = D::enum8(State::handshaking);
-  s.session = D::u64(0);
-  s.ip_hi = D::u64(0);
-  s.ip_lo = D::u64(0);
-  s.port = D::u16(0);
-  s.has_binding = D::f();
-  s.b_session = D::u64(0);
-  s.b_ip_hi = D::u64(0);
-  s.b_ip_lo = D::u64(0);
-  s.b_port = D::u16(0);
-  s.impi = D::u32(0xFFFFFFFFu);
-  for (auto& b : s.impu) b = D::f();
-  s.default_impu = D::u8(kNoImpu);
-  s.pending_digest = D::f();
-  s.pending_same_impi = D::f();
-  s.session_expiry = now;
-  s.reg_expiry = now;
-  // A handshake that does not finish is an idle unbound connection (A7).
-  s.deadline = D::add(now, p.unbound_idle_s);
+  static_assert(kMaxImpus == 8, "the impu initialiser below lists 8 values");
+  // Aggregate initialisation: a symbolic value type (z3::expr) has no
+  // default constructor.
+  const auto f = D::f();
+  ConnState<D> s{D::enum8(State::handshaking),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u16(0),
+                 f,
+                 D::u64(0),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u16(0),
+                 D::u32(0xFFFFFFFFu),
+                 {f, f, f, f, f, f, f, f},
+                 D::u8(kNoImpu),
+                 f,
+                 f,
+                 now,
+                 now,
+                 // A handshake that does not finish is an idle connection (A7, RD-PC-16).
+                 D::add(now, p.unbound_idle_s)};
   return s;
 }
 
