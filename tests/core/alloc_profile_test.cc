@@ -46,7 +46,9 @@ extern "C" void* realloc(void* p, std::size_t n) {
   note();
   return __libc_realloc(p, n);
 }
-extern "C" void free(void* p) { __libc_free(p); }
+extern "C" void free(void* p) {
+  __libc_free(p);
+}
 
 void* operator new(std::size_t n) {
   note();
@@ -54,11 +56,21 @@ void* operator new(std::size_t n) {
   if (p == nullptr) std::abort();
   return p;
 }
-void* operator new[](std::size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { __libc_free(p); }
-void operator delete[](void* p) noexcept { __libc_free(p); }
-void operator delete(void* p, std::size_t) noexcept { __libc_free(p); }
-void operator delete[](void* p, std::size_t) noexcept { __libc_free(p); }
+void* operator new[](std::size_t n) {
+  return operator new(n);
+}
+void operator delete(void* p) noexcept {
+  __libc_free(p);
+}
+void operator delete[](void* p) noexcept {
+  __libc_free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  __libc_free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  __libc_free(p);
+}
 
 using namespace annexo::core;
 
@@ -97,14 +109,15 @@ std::size_t exercise(const std::vector<std::vector<std::uint8_t>>& hellos,
   Offer offer_null;
   expect(build_offer(uc_null, offer_null) == Error::ok, "build_offer null ok");
   Offer bad;
-  expect(build_offer(uc_bad, bad) == Error::profile_config_no_encrypting_suite, "build_offer refuses");
+  expect(build_offer(uc_bad, bad) == Error::profile_config_no_encrypting_suite,
+         "build_offer refuses");
   expect(pcscf_check_config(pc) == Error::ok, "pcscf_check_config");
 
   for (const auto& h : hellos) {
     HandshakeMessage m;
     std::size_t consumed = 0;
-    const ReadResult r = read_first_message(ByteView(h.data(), h.size()), g_storage,
-                                            sizeof(g_storage), m, consumed);
+    const ReadResult r =
+        read_first_message(ByteView(h.data(), h.size()), g_storage, sizeof(g_storage), m, consumed);
     expect(r.ok(), "read_first_message");
     ClientHello ch;
     expect(parse_client_hello(m.body, ch).ok(), "parse_client_hello");
@@ -135,8 +148,10 @@ std::size_t exercise(const std::vector<std::vector<std::uint8_t>>& hellos,
             ServerHello sh;
             expect(parse_server_hello(m.body, sh).ok(), "parse_server_hello");
             Negotiated n;
-            sum += static_cast<std::size_t>(ue_check_server_hello(sh, offer, uc, HandshakeContext(), n));
-            sum += static_cast<std::size_t>(ue_check_server_hello(sh, offer_null, uc_null, HandshakeContext(), n));
+            sum += static_cast<std::size_t>(
+                ue_check_server_hello(sh, offer, uc, HandshakeContext(), n));
+            sum += static_cast<std::size_t>(
+                ue_check_server_hello(sh, offer_null, uc_null, HandshakeContext(), n));
             sum += ue_may_accept(sh.cipher_suite, offer, tls::kTls12) ? 1 : 0;
             break;
           }
@@ -194,9 +209,10 @@ std::size_t exercise(const std::vector<std::vector<std::uint8_t>>& hellos,
 
 int main() {
   std::vector<std::vector<std::uint8_t>> hellos, flights;
-  for (const char* n : {"ch_openssl_default.bin", "ch_openssl_tls10_only.bin", "ch_openssl_null_only.bin",
-                        "ch_openssl_40suites.bin", "ch_gnutls_default.bin", "ch_gnutls_tls12_only.bin",
-                        "ch_gnutls_39suites_15ext.bin", "ch_grease_openssl_derived.bin"})
+  for (const char* n :
+       {"ch_openssl_default.bin", "ch_openssl_tls10_only.bin", "ch_openssl_null_only.bin",
+        "ch_openssl_40suites.bin", "ch_gnutls_default.bin", "ch_gnutls_tls12_only.bin",
+        "ch_gnutls_39suites_15ext.bin", "ch_grease_openssl_derived.bin"})
     hellos.push_back(annexo::test::load_vector(n));
   for (const char* n : {"sh_openssl_tls12_flight.bin", "sh_openssl_tls12_certreq_flight.bin",
                         "sh_openssl_tls13.bin", "sh_gnutls_tls12_flight.bin",

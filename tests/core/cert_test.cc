@@ -78,14 +78,22 @@ struct PathRow {
 //= spec#O.5.2-UE-BINARY-NAME-MATCH type=test
 TEST_CASE("O.5.2-UE-RFC5280-PATH: every path-validation failure maps to its error and alert") {
   const PathRow rows[] = {
-      {PathResult::not_checked, Error::cert_path_not_checked, TlsAlert::certificate_unknown, "O.5.2-UE-RFC5280-PATH"},
-      {PathResult::unknown_ca, Error::cert_path_unknown_ca, TlsAlert::unknown_ca, "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT"},
-      {PathResult::expired, Error::cert_path_expired, TlsAlert::certificate_expired, "O.5.2-UE-RFC5280-PATH"},
-      {PathResult::not_yet_valid, Error::cert_path_not_yet_valid, TlsAlert::bad_certificate, "O.5.2-UE-RFC5280-PATH"},
-      {PathResult::revoked, Error::cert_path_revoked, TlsAlert::certificate_revoked, "O.5.2-UE-RFC5280-PATH"},
-      {PathResult::bad_signature, Error::cert_path_bad_signature, TlsAlert::bad_certificate, "O.5.2-UE-RFC5280-PATH"},
-      {PathResult::name_chaining, Error::cert_path_name_chaining, TlsAlert::bad_certificate, "O.5.2-UE-BINARY-NAME-MATCH"},
-      {PathResult::invalid, Error::cert_path_invalid, TlsAlert::bad_certificate, "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::not_checked, Error::cert_path_not_checked, TlsAlert::certificate_unknown,
+       "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::unknown_ca, Error::cert_path_unknown_ca, TlsAlert::unknown_ca,
+       "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT"},
+      {PathResult::expired, Error::cert_path_expired, TlsAlert::certificate_expired,
+       "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::not_yet_valid, Error::cert_path_not_yet_valid, TlsAlert::bad_certificate,
+       "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::revoked, Error::cert_path_revoked, TlsAlert::certificate_revoked,
+       "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::bad_signature, Error::cert_path_bad_signature, TlsAlert::bad_certificate,
+       "O.5.2-UE-RFC5280-PATH"},
+      {PathResult::name_chaining, Error::cert_path_name_chaining, TlsAlert::bad_certificate,
+       "O.5.2-UE-BINARY-NAME-MATCH"},
+      {PathResult::invalid, Error::cert_path_invalid, TlsAlert::bad_certificate,
+       "O.5.2-UE-RFC5280-PATH"},
   };
   for (const PathRow& r : rows) {
     INFO(static_cast<int>(r.path));
@@ -112,7 +120,8 @@ TEST_CASE("O.2.1-UE-AUTH-PC-BY-CERT: no certificate, or a chain too long to exam
   longest.chain_length = kMaxChainFacts;
   CHECK(cert_verdict(longest) == Error::ok);
   longest.chain_length = kMaxChainFacts + 1;
-  expect(longest, Error::cert_chain_too_long, TlsAlert::unsupported_certificate, "IMPL-CERT-FACT-LIMITS");
+  expect(longest, Error::cert_chain_too_long, TlsAlert::unsupported_certificate,
+         "IMPL-CERT-FACT-LIMITS");
 }
 
 //= spec#33310-6.1.1-X509V3 type=test
@@ -137,7 +146,8 @@ TEST_CASE("33310-6.1.1-HASH: MD2, MD5 and SHA-1 signatures are refused, unknown 
   }
   CertFacts u = good();
   u.chain[1].signature_hash = SigHash::unknown;
-  expect(u, Error::cert_unknown_signature_hash, TlsAlert::unsupported_certificate, "33310-6.1.1-HASH");
+  expect(u, Error::cert_unknown_signature_hash, TlsAlert::unsupported_certificate,
+         "33310-6.1.1-HASH");
   for (SigHash h : {SigHash::sha224, SigHash::sha256, SigHash::sha384, SigHash::sha512}) {
     CertFacts f = good();
     f.chain[0].signature_hash = h;
@@ -151,7 +161,8 @@ TEST_CASE("33310-6.1.1-PUBKEY: only RSA >= 2048 and ECDSA P-256/P-384 keys are a
   for (std::uint16_t bits : {512, 1024, 2047}) {
     CertFacts f = good();
     f.chain[1].rsa_bits = bits;
-    expect(f, Error::cert_rsa_key_too_small, TlsAlert::unsupported_certificate, "IMPL-CERT-KEY-STRENGTH");
+    expect(f, Error::cert_rsa_key_too_small, TlsAlert::unsupported_certificate,
+           "IMPL-CERT-KEY-STRENGTH");
   }
   for (std::uint16_t bits : {2048, 3072}) {
     CertFacts f = good();
@@ -171,7 +182,9 @@ TEST_CASE("33310-6.1.1-PUBKEY: only RSA >= 2048 and ECDSA P-256/P-384 keys are a
 }
 
 //= spec#O.5.2-UE-ROOT-MUST-BE-KNOWN type=test
-TEST_CASE("O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root may differ from the stored one only in serial, validity, signature") {
+TEST_CASE(
+    "O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root may differ from the stored one only in serial, "
+    "validity, signature") {
   CertFacts f = good();
   f.root_sent = true;
   f.root_matches_stored = true;
@@ -180,17 +193,19 @@ TEST_CASE("O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root may differ from the stored o
   CHECK(cert_verdict(f) == Error::ok);
   f.root_differences = root_diff::serial | root_diff::validity | root_diff::signature;
   CHECK(cert_verdict(f) == Error::ok);
-  for (std::uint16_t d : {root_diff::subject, root_diff::issuer, root_diff::public_key,
-                          root_diff::extensions, root_diff::version, root_diff::signature_algorithm,
-                          static_cast<std::uint16_t>(1u << 12)}) {
+  for (std::uint16_t d :
+       {root_diff::subject, root_diff::issuer, root_diff::public_key, root_diff::extensions,
+        root_diff::version, root_diff::signature_algorithm, static_cast<std::uint16_t>(1u << 12)}) {
     INFO(d);
     CertFacts g = f;
     g.root_differences = static_cast<std::uint16_t>(d | root_diff::serial);
-    expect(g, Error::cert_sent_root_differs, TlsAlert::bad_certificate, "O.5.2-UE-ROOT-MUST-BE-KNOWN");
+    expect(g, Error::cert_sent_root_differs, TlsAlert::bad_certificate,
+           "O.5.2-UE-ROOT-MUST-BE-KNOWN");
   }
   CertFacts unknown = f;
   unknown.root_matches_stored = false;
-  expect(unknown, Error::cert_sent_root_unknown, TlsAlert::unknown_ca, "O.5.2-UE-ROOT-MUST-BE-KNOWN");
+  expect(unknown, Error::cert_sent_root_unknown, TlsAlert::unknown_ca,
+         "O.5.2-UE-ROOT-MUST-BE-KNOWN");
   // Not sent: the stored-root comparison does not apply.
   CertFacts omitted = good();
   omitted.root_differences = root_diff::subject;
@@ -198,7 +213,8 @@ TEST_CASE("O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root may differ from the stored o
 }
 
 //= spec#O.5.1-CERT-CRLDP-NOT-MANDATORY type=test
-TEST_CASE("O.5.1-CERT-CRLDP-NOT-MANDATORY: a certificate without CRL distribution point is accepted") {
+TEST_CASE(
+    "O.5.1-CERT-CRLDP-NOT-MANDATORY: a certificate without CRL distribution point is accepted") {
   CertFacts f = good();
   f.crl_distribution_point_present = false;
   CHECK(cert_verdict(f) == Error::ok);
@@ -219,10 +235,10 @@ TEST_CASE("O.5.1-CERT-CN-SINGLE: exactly one common name holding an FQDN") {
   CertFacts many = good();
   many.common_name_count = 9;  // more than recorded: still refused, never read past
   CHECK(cert_verdict(many) == Error::cert_cn_not_single);
-  for (const char* cn : {"pcscf", "10.0.0.1", "pcscf.ims.example.net.", "-pcscf.example.net",
-                         "pcscf-.example.net", "pcscf..example.net", "pcscf_1.example.net",
-                         "pcscf.example.net pcscf2.example.net", "pcscf.example.123", "",
-                         "P-CSCF Server"}) {
+  for (const char* cn :
+       {"pcscf", "10.0.0.1", "pcscf.ims.example.net.", "-pcscf.example.net", "pcscf-.example.net",
+        "pcscf..example.net", "pcscf_1.example.net", "pcscf.example.net pcscf2.example.net",
+        "pcscf.example.123", "", "P-CSCF Server"}) {
     INFO(cn);
     CertFacts f = good();
     f.common_names[0] = sv(cn);
@@ -256,14 +272,18 @@ TEST_CASE("O.5.1-CERT-SAN-HAS-FQDN: the CN FQDN must be among the subjectAltName
   CHECK(cert_verdict(several) == Error::ok);
   CertFacts flood = good();
   flood.san_dns_count = kMaxSanDnsNames + 1;
-  expect(flood, Error::cert_san_too_many, TlsAlert::unsupported_certificate, "IMPL-CERT-FACT-LIMITS");
+  expect(flood, Error::cert_san_too_many, TlsAlert::unsupported_certificate,
+         "IMPL-CERT-FACT-LIMITS");
 }
 
 //= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
-TEST_CASE("O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: the configured P-CSCF FQDN must match a SAN dNSName exactly, no wildcards") {
+TEST_CASE(
+    "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: the configured P-CSCF FQDN must match a SAN dNSName "
+    "exactly, no wildcards") {
   CertFacts mismatch = good();
   mismatch.reference_fqdn = sv("pcscf2.ims.example.net");
-  expect(mismatch, Error::cert_name_mismatch, TlsAlert::bad_certificate, "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
+  expect(mismatch, Error::cert_name_mismatch, TlsAlert::bad_certificate,
+         "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
   // Case-insensitive in ASCII only.
   CertFacts upper = good();
   upper.reference_fqdn = sv("PCSCF.ims.EXAMPLE.net");
@@ -277,7 +297,8 @@ TEST_CASE("O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: the configured P-CSCF FQDN must mat
   // Wildcards: in the CN, or as the only SAN that could have matched.
   CertFacts wild_cn = good();
   wild_cn.common_names[0] = sv("*.ims.example.net");
-  expect(wild_cn, Error::cert_wildcard_name, TlsAlert::bad_certificate, "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
+  expect(wild_cn, Error::cert_wildcard_name, TlsAlert::bad_certificate,
+         "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
   CertFacts wild_san = good();
   wild_san.common_names[0] = sv("other.ims.example.net");
   wild_san.san_dns_names[0] = sv("other.ims.example.net");
@@ -288,7 +309,8 @@ TEST_CASE("O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: the configured P-CSCF FQDN must mat
   for (const char* ref : {"", "192.0.2.1", "pcscf", "*.ims.example.net"}) {
     CertFacts f = good();
     f.reference_fqdn = sv(ref);
-    expect(f, Error::cert_reference_fqdn_invalid, TlsAlert::internal_error, "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
+    expect(f, Error::cert_reference_fqdn_invalid, TlsAlert::internal_error,
+           "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT");
   }
   // A non-ASCII byte equal under Latin-1 case folding must not match.
   const std::uint8_t a[] = {'p', 0xC9, '.', 'n', 'e', 't'};
@@ -299,7 +321,9 @@ TEST_CASE("O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: the configured P-CSCF FQDN must mat
 }
 
 //= spec#O.5.2-UE-NO-USER-OVERRIDE type=test
-TEST_CASE("O.5.2-UE-NO-USER-OVERRIDE: the verdict is a pure function of the facts, with no override input") {
+TEST_CASE(
+    "O.5.2-UE-NO-USER-OVERRIDE: the verdict is a pure function of the facts, with no override "
+    "input") {
   // The policy takes only the facts; the same refused facts are refused every
   // time, and CertFacts has no field through which a user could accept.
   CertFacts f = good();

@@ -3,8 +3,8 @@
 // hellos built field by field.
 #include <catch2/catch.hpp>
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <set>
 #include <string>
@@ -91,7 +91,8 @@ struct ChBuilder {
     return versions({0x0304, 0x0303}).groups({0x001d, 0x0017}).sigalgs().key_share();
   }
   const ClientHello& build() {
-    body = {static_cast<std::uint8_t>(legacy_version >> 8), static_cast<std::uint8_t>(legacy_version)};
+    body = {static_cast<std::uint8_t>(legacy_version >> 8),
+            static_cast<std::uint8_t>(legacy_version)};
     body.insert(body.end(), 32, 0x5a);
     body.push_back(0);
     put16(body, suites.size() * 2);
@@ -122,7 +123,8 @@ struct ShBuilder {
   ServerHello sh;
 
   const ServerHello& build() {
-    body = {static_cast<std::uint8_t>(legacy_version >> 8), static_cast<std::uint8_t>(legacy_version)};
+    body = {static_cast<std::uint8_t>(legacy_version >> 8),
+            static_cast<std::uint8_t>(legacy_version)};
     body.insert(body.end(), random.begin(), random.end());
     body.push_back(0);
     put16(body, suite);
@@ -140,7 +142,8 @@ struct ShBuilder {
   }
   ShBuilder& tls13(std::uint16_t s = 0x1301) {
     suite = s;
-    exts = {{tls::ext::supported_versions, {0x03, 0x04}}, {tls::ext::key_share, {0x00, 0x1d, 0x00, 0x01, 0x42}}};
+    exts = {{tls::ext::supported_versions, {0x03, 0x04}},
+            {tls::ext::key_share, {0x00, 0x1d, 0x00, 0x01, 0x42}}};
     return *this;
   }
 };
@@ -168,14 +171,18 @@ const std::set<std::uint16_t> kNull13 = {0xC0B4, 0xC0B5};
 const std::set<std::uint16_t> kTls13Codes = {0x1301, 0x1302, 0x1303, 0x1304, 0xC0B4, 0xC0B5};
 const std::set<std::uint16_t> kEcdsa12 = {0xC02B, 0xC02C, 0xCCA9, 0xC006};
 
-bool in(const std::set<std::uint16_t>& s, std::uint16_t c) { return s.count(c) != 0; }
+bool in(const std::set<std::uint16_t>& s, std::uint16_t c) {
+  return s.count(c) != 0;
+}
 
 }  // namespace
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-NULL-MAY type=test
 //= spec#33210-6.2.2-RFC8446-9.1 type=test
-TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every one of the 65536 codes gets the expected P-CSCF verdict") {
+TEST_CASE(
+    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every one of the 65536 codes gets the expected P-CSCF "
+    "verdict") {
   for (bool allow_null : {false, true}) {
     for (bool ecdsa : {false, true}) {
       PcscfTlsConfig c;
@@ -197,15 +204,17 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every one of the 65536 codes gets
         REQUIRE_FALSE(pcscf_may_choose(code, tls::kTls10, c));
         REQUIRE_FALSE(pcscf_may_choose(code, tls::kSsl30, c));
         REQUIRE_FALSE(pcscf_may_choose(code, 0x0305, c));
-        REQUIRE(suite_encrypts(code) == (classify(code) == CodeKind::suite &&
-                                         suite_info(code).bulk != Bulk::null));
+        REQUIRE(suite_encrypts(code) ==
+                (classify(code) == CodeKind::suite && suite_info(code).bulk != Bulk::null));
       }
     }
   }
 }
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
-TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: registry statuses, signals and always-forbidden families") {
+TEST_CASE(
+    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: registry statuses, signals and always-forbidden "
+    "families") {
   for (std::size_t i = 0; i < kSuiteCount; ++i) {
     const SuiteInfo& s = kSuites[i];
     INFO(s.name);
@@ -241,7 +250,9 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: registry statuses, signals and al
 }
 
 //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: the P-CSCF refuses the captured TLS 1.0-only ClientHello with protocol_version") {
+TEST_CASE(
+    "33210-6.2.1-NO-LEGACY-VERSIONS: the P-CSCF refuses the captured TLS 1.0-only ClientHello with "
+    "protocol_version") {
   auto p = parse_vector("ch_openssl_tls10_only.bin");
   Choice ch;
   PcscfTlsConfig c;
@@ -254,7 +265,9 @@ TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: the P-CSCF refuses the captured TLS 1
 }
 
 //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: legacy versions in either hello are refused, table of versions") {
+TEST_CASE(
+    "33210-6.2.1-NO-LEGACY-VERSIONS: legacy versions in either hello are refused, table of "
+    "versions") {
   CHECK(version_in_profile(tls::kTls12));
   CHECK(version_in_profile(tls::kTls13));
   for (std::uint16_t v : {tls::kSsl30, tls::kTls10, tls::kTls11, std::uint16_t{0x0200},
@@ -288,7 +301,9 @@ TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: legacy versions in either hello are r
 }
 
 //= spec#O.2.1-UE-NONNULL-OFFER type=test
-TEST_CASE("O.2.1-UE-NONNULL-OFFER: the P-CSCF refuses the captured NULL-only ClientHello with handshake_failure") {
+TEST_CASE(
+    "O.2.1-UE-NONNULL-OFFER: the P-CSCF refuses the captured NULL-only ClientHello with "
+    "handshake_failure") {
   auto p = parse_vector("ch_openssl_null_only.bin");
   CHECK_FALSE(offer_has_encrypting_suite(p->ch.cipher_suites));
   for (bool allow_null : {false, true}) {
@@ -308,15 +323,18 @@ TEST_CASE("O.2.1-UE-NONNULL-OFFER: the P-CSCF refuses the captured NULL-only Cli
   Choice out;
   CHECK(pcscf(b.build(), c, out) == Error::profile_ch_no_encrypting_suite);
   // Every captured ordinary hello does offer an encrypting profile suite.
-  for (const char* f : {"ch_openssl_default.bin", "ch_gnutls_default.bin", "ch_gnutls_tls12_only.bin",
-                        "ch_grease_openssl_derived.bin", "ch_openssl_40suites.bin"}) {
+  for (const char* f :
+       {"ch_openssl_default.bin", "ch_gnutls_default.bin", "ch_gnutls_tls12_only.bin",
+        "ch_grease_openssl_derived.bin", "ch_openssl_40suites.bin"}) {
     INFO(f);
     CHECK(offer_has_encrypting_suite(parse_vector(f)->ch.cipher_suites));
   }
 }
 
 //= spec#O.2.1-UE-NONNULL-OFFER type=test
-TEST_CASE("O.2.1-UE-NONNULL-OFFER: a UE configuration whose offer would not encrypt is refused at start-up") {
+TEST_CASE(
+    "O.2.1-UE-NONNULL-OFFER: a UE configuration whose offer would not encrypt is refused at "
+    "start-up") {
   Offer o;
   SECTION("NULL suites only") {
     const std::uint16_t list[] = {0xC006, 0xC010};
@@ -398,7 +416,8 @@ TEST_CASE("O.2.1-ALL-NULL-MAY: NULL suites are offered and chosen only behind th
   sb.suite = 0xC006;
   Negotiated n;
   UeTlsConfig ue;
-  CHECK(ue_check_server_hello(sb.build(), default_offer(), ue, {}, n) == Error::profile_sh_suite_not_offered);
+  CHECK(ue_check_server_hello(sb.build(), default_offer(), ue, {}, n) ==
+        Error::profile_sh_suite_not_offered);
   ue.offer_null_encryption = true;
   REQUIRE(ue_check_server_hello(sb.build(), default_offer(true, true), ue, {}, n) == Error::ok);
   CHECK(n.null_encryption);
@@ -415,7 +434,9 @@ struct ChoiceRow {
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-PROFILE type=test
-TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own preference from captured ClientHellos") {
+TEST_CASE(
+    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own preference from captured "
+    "ClientHellos") {
   const ChoiceRow rows[] = {
       {"ch_openssl_default.bin", true, true, 0x0304, 0x1301, 0x0017},
       {"ch_openssl_default.bin", false, true, 0x0303, 0xC02B, 0x0017},
@@ -461,7 +482,9 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own pre
 }
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
-TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the UE accepts captured ServerHellos and refuses unoffered or unfit suites") {
+TEST_CASE(
+    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the UE accepts captured ServerHellos and refuses "
+    "unoffered or unfit suites") {
   // The GnuTLS TLS 1.2 capture came from a 1.3-capable server answering a
   // 1.2-only client: it carries the downgrade sentinel, so the matching offer
   // is TLS 1.2 only (the same capture with a 1.3 offer is refused below).
@@ -537,7 +560,8 @@ TEST_CASE("O.2.1-ALL-PROFILE: versions outside what is enabled or offered are re
 }
 
 //= spec#33210-6.2.1-TLS12-MANDATORY type=test
-TEST_CASE("33210-6.2.1-TLS12-MANDATORY: a configuration enabling no version is refused on both sides") {
+TEST_CASE(
+    "33210-6.2.1-TLS12-MANDATORY: a configuration enabling no version is refused on both sides") {
   UeTlsConfig u;
   u.enable_tls12 = false;
   u.enable_tls13 = false;
@@ -577,7 +601,9 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: configured suite lists are checke
 }
 
 //= spec#RFC8446-DOWNGRADE-SENTINEL type=test
-TEST_CASE("RFC8446-DOWNGRADE-SENTINEL: a TLS 1.2 ServerHello carrying DOWNGRD is refused when TLS 1.3 was offered") {
+TEST_CASE(
+    "RFC8446-DOWNGRADE-SENTINEL: a TLS 1.2 ServerHello carrying DOWNGRD is refused when TLS 1.3 "
+    "was offered") {
   for (std::uint8_t last : {std::uint8_t{0x01}, std::uint8_t{0x00}}) {
     ShBuilder sb;
     std::copy(tls::kDowngradePrefix, tls::kDowngradePrefix + 7, sb.random.begin() + 24);
@@ -601,7 +627,8 @@ TEST_CASE("RFC8446-DOWNGRADE-SENTINEL: a TLS 1.2 ServerHello carrying DOWNGRD is
   std::copy(tls::kDowngradePrefix, tls::kDowngradePrefix + 7, near_miss.random.begin() + 24);
   near_miss.random[31] = 0x02;
   Negotiated n;
-  CHECK(ue_check_server_hello(near_miss.build(), default_offer(true), UeTlsConfig(), {}, n) == Error::ok);
+  CHECK(ue_check_server_hello(near_miss.build(), default_offer(true), UeTlsConfig(), {}, n) ==
+        Error::ok);
 }
 
 //= spec#RFC5746-SECURE-RENEG type=test
@@ -638,13 +665,15 @@ TEST_CASE("RFC5746-SECURE-RENEG: the P-CSCF demands the renegotiation indication
   CHECK(pcscf(wrong.build(), c, out, reneg) == Error::profile_ch_renegotiation_info_mismatch);
   ChBuilder empty_on_reneg;
   empty_on_reneg.reneg();
-  CHECK(pcscf(empty_on_reneg.build(), c, out, reneg) == Error::profile_ch_renegotiation_info_mismatch);
+  CHECK(pcscf(empty_on_reneg.build(), c, out, reneg) ==
+        Error::profile_ch_renegotiation_info_mismatch);
   ChBuilder scsv_on_reneg;
   scsv_on_reneg.suites = {0xC02B, 0x00FF};
   scsv_on_reneg.reneg(verify);
   CHECK(pcscf(scsv_on_reneg.build(), c, out, reneg) == Error::profile_ch_scsv_in_renegotiation);
   ChBuilder missing_on_reneg;
-  CHECK(pcscf(missing_on_reneg.build(), c, out, reneg) == Error::profile_ch_no_renegotiation_indication);
+  CHECK(pcscf(missing_on_reneg.build(), c, out, reneg) ==
+        Error::profile_ch_no_renegotiation_indication);
   // A renegotiation stays on TLS 1.2 even if the client lists TLS 1.3.
   PcscfTlsConfig both;
   ChBuilder modern;
@@ -678,7 +707,8 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE demands renegotiation_info in a TLS 1.2 
   const Bytes both = {0xaa, 0xbb};
   reneg.renegotiation = true;
   reneg.expected_renegotiation_info = ByteView(both.data(), both.size());
-  CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) == Error::ok);
+  CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
+        Error::ok);
   const Bytes other = {0xaa, 0xbc};
   reneg.expected_renegotiation_info = ByteView(other.data(), other.size());
   CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
@@ -704,18 +734,21 @@ TEST_CASE("33210-6.2.3-TLS12-PROFILE: compression other than null is refused in 
   ShBuilder sb;
   sb.compression = 1;
   Negotiated n;
-  CHECK(ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n) == Error::profile_sh_compression);
+  CHECK(ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n) ==
+        Error::profile_sh_compression);
 }
 
 //= spec#33210-6.2.2-RFC8446-9.2 type=test
-TEST_CASE("33210-6.2.2-RFC8446-9.2: a TLS 1.3 ClientHello without the mandatory extensions is refused") {
+TEST_CASE(
+    "33210-6.2.2-RFC8446-9.2: a TLS 1.3 ClientHello without the mandatory extensions is refused") {
   PcscfTlsConfig c;
   Choice out;
   ChBuilder full;
   full.modern();
   REQUIRE(pcscf(full.build(), c, out) == Error::ok);
   CHECK(out.version == tls::kTls13);
-  for (std::uint16_t drop : {tls::ext::supported_groups, tls::ext::signature_algorithms, tls::ext::key_share}) {
+  for (std::uint16_t drop :
+       {tls::ext::supported_groups, tls::ext::signature_algorithms, tls::ext::key_share}) {
     INFO(drop);
     ChBuilder b;
     b.modern();

@@ -16,7 +16,9 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-ByteView view(const Bytes& b) { return ByteView(b.data(), b.size()); }
+ByteView view(const Bytes& b) {
+  return ByteView(b.data(), b.size());
+}
 
 // Handshake body of the first message in a capture (reassembled by the reader).
 struct First {
@@ -85,7 +87,9 @@ struct HelloParts {
   }
 };
 
-ReadResult parse_ch(const Bytes& body, ClientHello& ch) { return parse_client_hello(view(body), ch); }
+ReadResult parse_ch(const Bytes& body, ClientHello& ch) {
+  return parse_client_hello(view(body), ch);
+}
 
 struct ChExpect {
   const char* file;
@@ -171,10 +175,24 @@ struct FlightExpect {
 TEST_CASE("IMPL-READER-RECORD: captured server flights yield every handshake message in order") {
   using T = tls::HandshakeType;
   const std::vector<FlightExpect> flights = {
-      {"sh_openssl_tls12_flight.bin", {T::server_hello, T::certificate, T::server_key_exchange, T::server_hello_done}, 0xC02C, 0},
-      {"sh_openssl_tls12_certreq_flight.bin", {T::server_hello, T::certificate, T::server_key_exchange, T::certificate_request, T::server_hello_done}, 0xC02C, 0},
-      {"sh_gnutls_tls12_flight.bin", {T::server_hello, T::certificate, T::server_key_exchange, T::server_hello_done}, 0xC02C, 0},
-      {"sh_gnutls_tls12_certreq_flight.bin", {T::server_hello, T::certificate, T::server_key_exchange, T::certificate_request, T::server_hello_done}, 0xC02C, 0},
+      {"sh_openssl_tls12_flight.bin",
+       {T::server_hello, T::certificate, T::server_key_exchange, T::server_hello_done},
+       0xC02C,
+       0},
+      {"sh_openssl_tls12_certreq_flight.bin",
+       {T::server_hello, T::certificate, T::server_key_exchange, T::certificate_request,
+        T::server_hello_done},
+       0xC02C,
+       0},
+      {"sh_gnutls_tls12_flight.bin",
+       {T::server_hello, T::certificate, T::server_key_exchange, T::server_hello_done},
+       0xC02C,
+       0},
+      {"sh_gnutls_tls12_certreq_flight.bin",
+       {T::server_hello, T::certificate, T::server_key_exchange, T::certificate_request,
+        T::server_hello_done},
+       0xC02C,
+       0},
       {"sh_openssl_tls13.bin", {T::server_hello}, 0x1302, 0x0304},
       {"sh_gnutls_tls13.bin", {T::server_hello}, 0x1302, 0x0304},
   };
@@ -236,7 +254,9 @@ TEST_CASE("IMPL-READER-RECORD: captured server flights yield every handshake mes
 }
 
 //= spec#IMPL-READER-RECORD type=test
-TEST_CASE("IMPL-READER-RECORD: a message split into 1-byte records and a flight in one record reassemble") {
+TEST_CASE(
+    "IMPL-READER-RECORD: a message split into 1-byte records and a flight in one record "
+    "reassemble") {
   const Bytes stream = load_vector("sh_openssl_tls12_certreq_flight.bin");
   // Concatenate the handshake bytes of the flight (records before the alert).
   Bytes hs;
@@ -347,7 +367,9 @@ TEST_CASE("IMPL-READER-RECORD: record header errors name the field and offset") 
 }
 
 //= spec#IMPL-READER-BOUNDS type=test
-TEST_CASE("IMPL-READER-BOUNDS: every truncation of every captured hello is refused with field and offset") {
+TEST_CASE(
+    "IMPL-READER-BOUNDS: every truncation of every captured hello is refused with field and "
+    "offset") {
   for (const char* file : {"ch_openssl_default.bin", "ch_gnutls_39suites_15ext.bin",
                            "ch_grease_openssl_derived.bin", "ch_openssl_null_only.bin"}) {
     INFO(file);
@@ -531,8 +553,8 @@ TEST_CASE("IMPL-READER-WELLFORMED: structural rules of hellos and empty messages
   SECTION("ServerHello with HelloRetryRequest random and a group-only key_share") {
     Bytes b = {0x03, 0x03};
     b.insert(b.end(), tls::kHelloRetryRequestRandom, tls::kHelloRetryRequestRandom + 32);
-    b.insert(b.end(), {0x00, 0x13, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04,
-                       0x00, 0x33, 0x00, 0x02, 0x00, 0x17});
+    b.insert(b.end(), {0x00, 0x13, 0x01, 0x00, 0x00, 0x0c, 0x00, 0x2b, 0x00, 0x02, 0x03, 0x04, 0x00,
+                       0x33, 0x00, 0x02, 0x00, 0x17});
     ServerHello sh;
     REQUIRE(parse_server_hello(ByteView(b.data(), b.size()), sh).ok());
     CHECK(sh.is_hello_retry_request);
@@ -580,7 +602,8 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
   SECTION("129 extensions") {
     HelloParts p;
     p.exts.clear();
-    for (std::uint16_t t = 0; t < 129; ++t) p.exts.push_back({static_cast<std::uint16_t>(0x1000 + t), {}});
+    for (std::uint16_t t = 0; t < 129; ++t)
+      p.exts.push_back({static_cast<std::uint16_t>(0x1000 + t), {}});
     ClientHello ch;
     CHECK(parse_ch(p.body(), ch).error == Error::reader_too_many_extensions);
     p.exts.pop_back();
