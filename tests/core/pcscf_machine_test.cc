@@ -100,6 +100,7 @@ TEST_CASE(
 }
 
 //= spec#O.4.2-PC-HANDSHAKE-GATE type=test
+//= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
 TEST_CASE(
     "O.4.2-PC-HANDSHAKE-GATE: unbound, pending and handshaking connections idle past "
     "unbound_idle_s are closed, across wrap-around") {
@@ -549,6 +550,7 @@ TEST_CASE(
 }
 
 //= spec#IMPL-PC-REFUSE-CLIENT-RENEG type=test
+//= spec#O.4.2-PC-NO-CLIENT-RENEG type=test
 TEST_CASE(
     "IMPL-PC-REFUSE-CLIENT-RENEG: client-initiated renegotiation is refused by default and allowed "
     "by policy") {

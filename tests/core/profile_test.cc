@@ -434,6 +434,7 @@ struct ChoiceRow {
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-PROFILE type=test
+//= spec#O.1.2-PC-DECIDES-SUITE type=test
 TEST_CASE(
     "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own preference from captured "
     "ClientHellos") {
@@ -632,6 +633,7 @@ TEST_CASE(
 }
 
 //= spec#RFC5746-SECURE-RENEG type=test
+//= spec#RFC5746-PC-RENEG-INDICATION type=test
 TEST_CASE("RFC5746-SECURE-RENEG: the P-CSCF demands the renegotiation indication for TLS 1.2") {
   PcscfTlsConfig c;
   Choice out;
@@ -720,6 +722,7 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE demands renegotiation_info in a TLS 1.2 
 }
 
 //= spec#33210-6.2.3-TLS12-PROFILE type=test
+//= spec#33210-6.2.1-NO-COMPRESSION type=test
 TEST_CASE("33210-6.2.3-TLS12-PROFILE: compression other than null is refused in both hellos") {
   PcscfTlsConfig c;
   Choice out;
