@@ -21,8 +21,15 @@ struct SipError {
   // Why, in plain words; safe to put into a reason phrase (no CR/LF).
   std::string why;
 
-  // "Via: branch parameter missing" — the reason phrase of the 400.
-  std::string text() const { return where.empty() ? why : where + ": " + why; }
+  // "Via: branch parameter missing" — the reason phrase of the 400. Bytes
+  // outside printable ASCII (which may come from the offending input) are
+  // replaced by '?', so the text is always a safe reason phrase.
+  std::string text() const {
+    std::string t = where.empty() ? why : where + ": " + why;
+    for (char& c : t)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+    return t;
+  }
 };
 
 inline SipError sip_error(std::string where, std::string why, int status = 400) {
@@ -33,8 +40,8 @@ inline SipError sip_error(std::string where, std::string why, int status = 400) 
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(SipError error) : v_(std::move(error)) {}   // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit by design
+  Result(SipError error) : v_(std::move(error)) {}  // NOLINT: implicit by design
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }
