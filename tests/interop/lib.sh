@@ -60,6 +60,16 @@ iop_free_port() {
   return 1
 }
 
+# Fails loudly when something already listens on PORT (a server that failed to
+# bind would otherwise let the probe talk to whoever holds the port).
+iop_require_free() {
+  if ss -Htln "sport = :$1" | grep -q .; then
+    echo "[interop] port $1 is still taken: a previous server was not stopped" >&2
+    iop_fail "port $1 free before starting a server"
+    return 1
+  fi
+}
+
 # Waits until something listens on 127.0.0.1:PORT (TCP), or fails after ~5 s.
 # Optional NETNS_PID: look inside that process's network namespace.
 iop_wait_listen() { # port [pid-in-netns]
@@ -142,6 +152,7 @@ iop_kamailio() {
   sed -e "s|@KEY@|$key|; s|@CERT@|$cert|; s|@METHOD@|$method|g" "$IOP_DIR/kamailio/tls.cfg.in" >"$d/tls.cfg"
   sed -e "s|@PORT@|$port|; s|@TLSCFG@|$d/tls.cfg|; s|@REALM@|$IOP_REALM|g; s|@PASSWORD@|$pw|g; s|@ALGORITHM@|$alg|" \
     "$IOP_DIR/kamailio/registrar.cfg" >"$d/kamailio.cfg"
+  iop_require_free "$port" || return 1
   kamailio -c -f "$d/kamailio.cfg" >"$d/check.log" 2>&1 || { cat "$d/check.log"; return 1; }
   iop_start "$name" kamailio -DD -E -f "$d/kamailio.cfg" -w "$d" -Y "$d" -P "$d/kamailio.pid"
   IOP_KAM_PID=$IOP_LAST_PID
@@ -187,6 +198,7 @@ iop_baresip() {
 iop_s_server() {
   local name=$1 port=$2 cert=$3 key=$4
   shift 4
+  iop_require_free "$port" || return 1
   local fifo=$IOP_TMP/$name.stdin
   rm -f "$fifo"
   mkfifo "$fifo"
@@ -250,6 +262,7 @@ iop_netns_dispatch() {
 iop_gnutls_serv() {
   local name=$1 port=$2 cert=$3 key=$4
   shift 4
+  iop_require_free "$port" || return 1
   iop_start "$name" gnutls-serv -p "$port" --x509certfile "$cert" --x509keyfile "$key" "$@"
   iop_wait_listen "$port"
 }
@@ -270,6 +283,7 @@ iop_gnutls_cli() {
 iop_pcscf() {
   local name=$1 bin=$2 port=$3 cert=$4 key=$5
   shift 5
+  iop_require_free "$port" || return 1
   iop_start "$name" "$bin" --listen "127.0.0.1:$port" --cert "$cert" --key "$key" \
     --users "$(iop_users_file)" --log-format text "$@"
   iop_wait_listen "$port" || { cat "$IOP_TMP/$name.log"; return 1; }
@@ -326,3 +340,37 @@ iop_register_text() {
 # True when the log of server NAME mentions requirement ID (decisions are
 # logged with their requirement ID, issue 7).
 iop_log_names() { grep -qF -- "$2" "$IOP_TMP/$1.log"; }
+
+# --- tshark: passive observer on lo (root) -----------------------------------------
+# iop_tshark_start NAME PORT: captures TCP PORT on lo into $IOP_TMP/NAME.pcap,
+# returns once tshark prints "Capturing on". iop_tshark_stop NAME: stops it
+# by PID and writes one line per handshake record to $IOP_TMP/NAME.txt:
+# "types<TAB>session_id_length<TAB>ciphersuites" (tshark 4.0 field names).
+iop_tshark_start() {
+  local name=$1 port=$2
+  iop_start "$name" tshark -i lo -f "tcp port $port" -w "$IOP_TMP/$name.pcap"
+  IOP_TSHARK_PID=$IOP_LAST_PID
+  for _ in $(seq 1 100); do
+    if grep -q 'Capturing on' "$IOP_TMP/$name.log"; then
+      # "Capturing on" comes before the capture really runs: without this
+      # pause the first packets of the next connection are missed.
+      sleep 1
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "tshark did not start:" >&2
+  cat "$IOP_TMP/$name.log" >&2
+  return 1
+}
+iop_tshark_stop() {
+  local name=$1
+  sleep 0.5
+  iop_stop "$IOP_TSHARK_PID"
+  tshark -r "$IOP_TMP/$name.pcap" -Y tls.handshake -T fields -e tls.handshake.type \
+    -e tls.handshake.session_id_length -e tls.handshake.ciphersuite >"$IOP_TMP/$name.txt"
+}
+# Handshake message types seen (comma/newline separated numbers).
+iop_tshark_saw_type() { cut -f1 "$IOP_TMP/$1.txt" | tr ',' '\n' | grep -qx "$2"; }
+# Session ID length of the ServerHello (type 2).
+iop_tshark_server_session_id_len() { awk -F'\t' '$1 ~ /(^|,)2(,|$)/ { print $2; exit }' "$IOP_TMP/$1.txt"; }

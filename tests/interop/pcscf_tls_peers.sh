@@ -20,8 +20,14 @@ pr=$(iop_free_port)
 iop_pcscf pc_rsa "$PCSCF" "$pr" "$P/pcscf-rsa.pem" "$P/pcscf-rsa.key" || exit 1
 PC_RSA_PID=$IOP_LAST_PID
 
-# ---- Well-behaved OpenSSL client.
+# ---- Well-behaved OpenSSL client (tshark watches the handshake on the wire).
+iop_tshark_start ts_good "$pe" || exit 1
 iop_s_client "$pe" "$P/ca-ec.pem" "$(iop_register_text z9hG4bKiop1)" -tls1_2
+iop_tshark_stop ts_good
+iop_check "O.2.1-PC-NO-CLIENT-CERT-REQ: tshark sees ClientHello, ServerHello and no CertificateRequest (type 13)" \
+  bash -c 'iop_t() { cut -f1 "$0" | tr "," "\n" | grep -qx "$1"; }; iop_t 1 && iop_t 2 && ! iop_t 13' "$IOP_TMP/ts_good.txt"
+iop_check "O.2.1-ALL-SESSION-ID: tshark sees a non-empty Session ID in the ServerHello" \
+  test "$(iop_tshark_server_session_id_len ts_good)" -gt 0
 iop_check "O.2.1-ALL-PROFILE: s_client negotiates TLS 1.2 and verifies pcscf.test" test "$(iop_s_client_protocol)" = TLSv1.2
 iop_check "O.2.1-PC-NO-CLIENT-CERT-REQ: no CertificateRequest" bash -c '! grep -Eq "<<< .*CertificateRequest|Client Certificate Types:" "$0"' "$IOP_TMP/s_client.out"
 iop_check "O.2.1-ALL-SESSION-ID: the P-CSCF issues a non-empty Session ID (tickets off)" test -n "$(iop_s_client_session_id)"
