@@ -207,7 +207,7 @@ iop_s_server() {
     <"$fifo" >"$IOP_TMP/$name.log" 2>&1 &
   IOP_LAST_PID=$!
   IOP_PIDS+=("$IOP_LAST_PID")
-  iop_wait_listen "$port"
+  iop_wait_listen "$port" || { tail -3 "$IOP_TMP/$name.log" >&2; return 1; }
 }
 iop_s_server_say() { printf '%s\n' "$2" >"$IOP_TMP/$1.stdin"; }
 

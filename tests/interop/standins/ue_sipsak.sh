@@ -2,7 +2,7 @@
 # HARNESS SELF-TEST ONLY — not annexo's ue. Accepts the ue command line and
 # registers with sipsak, mapping sipsak's exit codes to ue's (0 -> 0, 2 -> 4
 # auth failed, 3 -> 2 certificate rejected, other -> 6). Used to prove
-# ue_kamailio.sh before annexo's ue exists (sipsak: MD5 only, TLS 1.2 only).
+# probe_ue_kamailio.sh before annexo's ue exists (sipsak: MD5 only, TLS 1.2 only).
 set -u
 pcscf="" ca="" pw="" impi=""
 while [ $# -gt 0 ]; do

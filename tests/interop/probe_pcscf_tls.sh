@@ -1,7 +1,7 @@
 #!/bin/bash
 # annexo pcscf against third-party TLS clients (OpenSSL s_client, GnuTLS
 # gnutls-cli), well-behaved and misbehaving.
-#   pcscf_tls_peers.sh PCSCF_BIN MAKE_PKI_SH
+#   probe_pcscf_tls.sh PCSCF_BIN MAKE_PKI_SH
 # Requirements exercised (named in each PASS line): O.2.1-ALL-PROFILE,
 # O.2.1-PC-NO-CLIENT-CERT-REQ, O.2.1-ALL-SESSION-ID, O.2.1-HN-AUTH-UE-DIGEST,
 # O.2.1-UE-NONNULL-OFFER (enforced by the P-CSCF on the ClientHello),

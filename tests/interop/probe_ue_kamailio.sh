@@ -1,6 +1,6 @@
 #!/bin/bash
 # annexo ue registers with Kamailio configured as a TLS registrar with Digest.
-#   ue_kamailio.sh UE_BIN MAKE_PKI_SH
+#   probe_ue_kamailio.sh UE_BIN MAKE_PKI_SH
 # Requirements exercised: O.2.1-UE-AUTH-PC-BY-CERT, O.2.1-HN-AUTH-UE-DIGEST,
 # N.1-DIGEST-RFC7616 (MD5 and SHA-256), N.2-UE-VERIFY-RSPAUTH (Kamailio sends
 # rspauth), O.3.1.1-UE-CLOSE-ON-AUTH-FAIL, O.5.2-UE-BINARY-NAME-MATCH,
@@ -10,10 +10,9 @@ source "$(dirname "$IOP_SCRIPT")/lib.sh"
 UE=$(readlink -f "${1:?usage: $0 UE_BIN MAKE_PKI_SH}")
 iop_pki "${2:?usage: $0 UE_BIN MAKE_PKI_SH}"
 P=$IOP_PKI
-# A server that sends a root differing in subject from the stored one: the
-# stored root governs and the sent one is ignored, so registration succeeds
-# (O.5.2-ROOT-USUALLY-OMITTED). Override if the lead decides otherwise.
-UE_EXPECT_SENTROOT=${UE_EXPECT_SENTROOT:-$UE_EXIT_OK}
+# A server that sends a root differing in subject from the stored one is
+# refused (O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root must be the stored one).
+UE_EXPECT_SENTROOT=${UE_EXPECT_SENTROOT:-$UE_EXIT_CERT}
 
 kam_case() { # name cert key ca algorithm kamailio-password ue-password want description
   local port
@@ -37,7 +36,7 @@ kam_case k_rsa pcscf-rsa.pem pcscf-rsa.key ca-rsa MD5 "$IOP_PASSWORD" "$IOP_PASS
 kam_case k_chain pcscf-ec-chain.pem pcscf-ec.key ca-ec MD5 "$IOP_PASSWORD" "$IOP_PASSWORD" "$UE_EXIT_OK" \
   "O.5.2-ROOT-USUALLY-OMITTED: ue accepts a chain that includes the stored root"
 kam_case k_sentroot sentroot.pem sentroot.key ca-ec MD5 "$IOP_PASSWORD" "$IOP_PASSWORD" "$UE_EXPECT_SENTROOT" \
-  "O.5.2-ROOT-USUALLY-OMITTED: a sent root differing from the stored one in the subject does not replace it"
+  "O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root differing from the stored one in the subject is refused"
 kam_case k_badpw pcscf-ec.pem pcscf-ec.key ca-ec MD5 "$IOP_PASSWORD" wrong-password "$UE_EXIT_AUTH" \
   "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: a wrong password ends in authentication failure"
 kam_case k_host wronghost.pem wronghost.key ca-ec MD5 "$IOP_PASSWORD" "$IOP_PASSWORD" "$UE_EXIT_CERT" \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # annexo ue against third-party TLS servers (OpenSSL s_server, GnuTLS
 # gnutls-serv) playing a misbehaving P-CSCF.
-#   ue_tls_peers.sh UE_BIN MAKE_PKI_SH
+#   probe_ue_tls.sh UE_BIN MAKE_PKI_SH
 # Exit codes expected from ue: lib.sh UE_EXIT_* (overridable by environment).
 # Requirements exercised: O.2.1-UE-AUTH-PC-BY-CERT, O.5.2-UE-BINARY-NAME-MATCH,
 # O.5.2-UE-RFC5280-PATH, O.5.2-UE-CHAIN-TO-TRUSTED-ROOT, O.5.1-CERT-CN-SINGLE,
@@ -41,7 +41,10 @@ port=$(iop_free_port)
 
 # ---- Certificates the UE must refuse (each has exactly one defect; see tests/pki/README.md).
 cert_case() { # id file ca description
-  iop_s_server "cs_$2" "$port" "$P/$2.pem" "$P/$2.key" -tls1_2
+  # @SECLEVEL=0: Debian's OpenSSL refuses to serve a SHA-1-signed or RSA-1024
+  # certificate at its default level 2; the UE must refuse it, not OpenSSL.
+  iop_s_server "cs_$2" "$port" "$P/$2.pem" "$P/$2.key" -tls1_2 -cipher 'DEFAULT:@SECLEVEL=0' ||
+    { iop_fail "$1: $4 (s_server did not start: $(tail -1 "$IOP_TMP/cs_$2.log"))"; return; }
   iop_ue_expect "$1: $4" "$UE_EXIT_CERT" "$UE" "$port" "$P/$3.pem" "$IOP_PASSWORD"
   iop_stop "$IOP_LAST_PID"
 }
