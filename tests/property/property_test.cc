@@ -1,0 +1,62 @@
+// The property tests as Catch2 test cases, one per property, each citing the
+// requirements it evidences. Each runs the property at CI size (RC_PARAMS
+// seed / max_success / max_size / reproduce honoured) and then every stored
+// regression case of regressions/<key>.txt. Definitions: *_props.cc.
+#include <catch2/catch.hpp>
+
+#include "tests/property/harness.h"
+
+namespace {
+
+void check_property(const std::string& key) {
+  const annexo::prop::Outcome fresh = annexo::prop::run_ci(key);
+  INFO(fresh.report);
+  CHECK(fresh.passed);
+  const annexo::prop::Outcome reg = annexo::prop::run_regressions(key);
+  INFO(reg.report);
+  CHECK(reg.passed);
+  CHECK(fresh.cases > 0);  // a property that ran no case proves nothing
+}
+
+}  // namespace
+
+//= spec#O.2.1-UE-NONNULL-OFFER type=test
+//= spec#O.2.1-ALL-NULL-MAY type=test
+//= spec#O.1.2-UE-ALWAYS-OFFER-SUITES type=test
+TEST_CASE(
+    "O.2.1-UE-NONNULL-OFFER: property: the UE offer for any configuration equals the profile "
+    "model") {
+  check_property("O.2.1-UE-NONNULL-OFFER.offer");
+}
+
+//= spec#O.1.2-PC-DECIDES-SUITE type=test
+//= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
+//= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
+//= spec#RFC5746-SECURE-RENEG type=test
+TEST_CASE(
+    "O.1.2-PC-DECIDES-SUITE: property: the P-CSCF choice for random configurations and offers "
+    "equals the profile model") {
+  check_property("O.1.2-PC-DECIDES-SUITE.choice");
+}
+
+//= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
+//= spec#O.2.1-ALL-PROFILE type=test
+TEST_CASE(
+    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: property: the UE accepts exactly the ServerHellos the "
+    "profile model accepts") {
+  check_property("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello");
+}
+
+//= spec#IMPL-READER-BOUNDS type=test
+TEST_CASE(
+    "IMPL-READER-BOUNDS: property: the handshake reader never reads past exactly-sized guarded "
+    "input") {
+  check_property("IMPL-READER-BOUNDS.client-hello");
+}
+
+//= spec#IMPL-READER-BOUNDS type=test
+TEST_CASE(
+    "IMPL-READER-BOUNDS: property: the same verdict for a message split across records in any "
+    "way") {
+  check_property("IMPL-READER-BOUNDS.record-split");
+}
