@@ -4,6 +4,8 @@ vendor's port with the same headers, or a mutant)."""
 load("//tools:copts.bzl", "TEST_COPTS")
 
 PROPERTY_SRCS = [
+    "binding_props.cc",
+    "pcscf_props.cc",
     "profile_props.cc",
 ]
 

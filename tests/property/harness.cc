@@ -204,6 +204,7 @@ Outcome run_regressions(const std::string& key) {
   const std::string path = regressions_path(key);
   std::ifstream in(path);
   if (!in) return total;  // no regressions recorded for this property
+  const std::string shown = "tests/property/regressions/" + key + ".txt";
   std::string line;
   int lineno = 0;
   while (std::getline(in, line)) {
@@ -226,7 +227,7 @@ Outcome run_regressions(const std::string& key) {
     }
     if (!ok) {
       total.passed = false;
-      total.report += path + ":" + std::to_string(lineno) +
+      total.report += shown + ":" + std::to_string(lineno) +
                       ": malformed (want 'seed N [max_success [max_size]]' or "
                       "'reproduce STRING')\n";
       continue;
@@ -235,11 +236,11 @@ Outcome run_regressions(const std::string& key) {
     total.cases += o.cases;
     total.discards += o.discards;
     total.seconds += o.seconds;
-    std::cerr << "[regression] " << path << ":" << lineno << (o.passed ? " passed" : " FAILED")
+    std::cerr << "[regression] " << shown << ":" << lineno << (o.passed ? " passed" : " FAILED")
               << "\n";
     if (!o.passed) {
       total.passed = false;
-      total.report += path + ":" + std::to_string(lineno) + ":\n" + o.report;
+      total.report += shown + ":" + std::to_string(lineno) + ":\n" + o.report;
     }
   }
   return total;

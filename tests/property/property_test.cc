@@ -60,3 +60,39 @@ TEST_CASE(
     "way") {
   check_property("IMPL-READER-BOUNDS.record-split");
 }
+
+//= spec#O.2.2-PC-ASSOC-CREATE type=test
+//= spec#IMPL-PC-BINDING-TABLE-CAPACITY type=test
+//= spec#5626-5.2-PC-TOKEN-UNIQUE type=test
+//= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
+//= spec#5626-5.3-PC-430-FLOW-GONE type=test
+//= spec#5626-5.3-PC-403-BAD-TOKEN type=test
+TEST_CASE(
+    "O.2.2-PC-ASSOC-CREATE: property: stateful binding table and flow tokens agree with the "
+    "model") {
+  check_property("O.2.2-PC-ASSOC-CREATE.binding-table");
+}
+
+//= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
+//= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=test
+//= spec#O.2.2-PC-ASSOC-IMPU-SET type=test
+//= spec#O.2.2-PC-ASSOC-ADD-IMPU type=test
+//= spec#O.2.2-PC-ASSOC-DELETE type=test
+//= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=test
+//= spec#O.2.2-PC-UNBOUND-NO-ASSERT type=test
+//= spec#O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC type=test
+//= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
+//= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=test
+//= spec#O.4.2-PC-HANDSHAKE-GATE type=test
+//= spec#O.4.2-PC-REPLACE-SESSION-ID type=test
+//= spec#O.4.2-PC-MAY-ABORT-NO-RENEG type=test
+//= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=test
+//= spec#O.4.3-PC-IMPI-MISMATCH type=test
+//= spec#RFC3329-PC-VERIFY-ECHO type=test
+//= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
+//= spec#5626-5.4-PC-CRLF-PONG type=test
+TEST_CASE(
+    "O.2.2-PC-MATCH-FULL-TUPLE: property: stateful P-CSCF connections, binding table and model "
+    "agree under attack") {
+  check_property("O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine");
+}
