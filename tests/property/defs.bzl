@@ -6,6 +6,7 @@ load("//tools:copts.bzl", "TEST_COPTS")
 PROPERTY_SRCS = [
     "binding_props.cc",
     "pcscf_props.cc",
+    "ue_props.cc",
     "profile_props.cc",
 ]
 

@@ -96,3 +96,23 @@ TEST_CASE(
     "agree under attack") {
   check_property("O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine");
 }
+
+//= spec#O.4.1-UE-ONE-REGISTRATION type=test
+//= spec#O.4.1-UE-PURGE-INCOMPLETE type=test
+//= spec#O.4.1-UE-RENEG-INSIDE-CONN type=test
+//= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
+//= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=test
+//= spec#O.1.1-OP-NO-BIDDOWN type=test
+//= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
+//= spec#O.3.1.1-UE-CLOSE-ON-AUTH-FAIL type=test
+//= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+//= spec#O.3.1.3-UE-STALE-RETRY-SAME-SESSION type=test
+//= spec#O.3.1.4-UE-NEW-REG-ON-TIMEOUT type=test
+//= spec#RFC5246-EMPTY-CLIENT-CERT type=test
+//= spec#24229-5.1.1.4.1-REREG-TIMING type=test
+//= spec#5626-4.4.1-UE-PONG-TIMEOUT type=test
+TEST_CASE(
+    "O.4.1-UE-ONE-REGISTRATION: property: stateful UE machine keeps its duties under random event "
+    "sequences") {
+  check_property("O.4.1-UE-ONE-REGISTRATION.ue-machine");
+}
