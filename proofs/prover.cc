@@ -36,6 +36,24 @@ std::uint64_t model_u64(const z3::model& m, const z3::expr& e) {
   return out;
 }
 
+std::string format_fields(const std::vector<std::pair<std::string, std::uint64_t>>& f,
+                          const std::vector<std::pair<std::string, std::uint64_t>>* before) {
+  std::string out;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (before != nullptr && i < before->size() && (*before)[i].second == f[i].second) continue;
+    char buf[48];
+    if (f[i].second > 0xFFFF) {
+      std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(f[i].second));
+    } else {
+      std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(f[i].second));
+    }
+    if (!out.empty()) out += " ";
+    out += f[i].first + "=" + buf;
+  }
+  if (before != nullptr && out.empty()) out = "(unchanged)";
+  return out;
+}
+
 const char* status_name(Status s) {
   switch (s) {
     case Status::proved:
@@ -96,6 +114,21 @@ bool Obligations::require(const z3::expr& hypotheses, const z3::expr& claim,
     out_.counterexample = explain(*c.model);
   } else {
     out_.counterexample = "Z3 gave up: " + c.reason;
+  }
+  return false;
+}
+
+bool Obligations::record(z3::check_result r, const std::string& reason,
+                         const std::function<std::string()>& explain) {
+  if (out_.status != Status::proved) return false;
+  ++out_.obligations;
+  if (r == z3::unsat) return true;
+  if (r == z3::sat) {
+    out_.status = Status::refuted;
+    out_.counterexample = explain();
+  } else {
+    out_.status = Status::unknown;
+    out_.counterexample = "Z3 gave up: " + reason;
   }
   return false;
 }

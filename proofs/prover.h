@@ -8,6 +8,7 @@
 #include <z3++.h>
 
 #include <functional>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ class Obligations {
   // Returns true while everything so far is proved (callers may stop early).
   bool require(const z3::expr& hypotheses, const z3::expr& claim,
                const std::function<std::string(const z3::model&)>& explain);
+  // The result of a query the caller ran itself (sat = refuted).
+  bool record(z3::check_result r, const std::string& reason,
+              const std::function<std::string()>& explain);
   // A concrete (exhaustive) case: `ok` or the explanation of the failure.
   bool require_concrete(bool ok, const std::function<std::string()>& explain);
   bool all_proved() const { return out_.status == Status::proved; }
@@ -80,5 +84,10 @@ struct MainOptions {
 // the manifest found next to the binary unless --no-mutants), print, write
 // JSON. Returns the exit code.
 int prove_main(int argc, char** argv, const Registry& registry);
+
+// "name=value ..." (hex above 0xFFFF); with `before`, only the fields that differ.
+std::string format_fields(const std::vector<std::pair<std::string, std::uint64_t>>& f,
+                          const std::vector<std::pair<std::string, std::uint64_t>>* before =
+                              nullptr);
 
 }  // namespace annexo::proofs
