@@ -8,13 +8,13 @@
 // Induction: a claim C(pre, facts, cfg, post, row) is proved for EVERY row of
 // the table and EVERY pre-state satisfying check_invariants, every event fact
 // and every configuration:
-//     Inv(pre) && matches(row, pre, facts, cfg)  =>  C(pre, facts, cfg, apply(row, pre, facts, cfg))
+//     Inv(pre) && fires(row, pre, facts, cfg)  =>  C(pre, facts, cfg, apply(row, pre, facts, cfg))
 // Together with "check_invariants holds in the initial state" and
 // "check_invariants is preserved by every row" (itself such a claim), and the
 // table semantics "no matching row = state unchanged", this covers every
 // reachable state after any number of events: unbounded, no depth limit.
-// Proving the claim for every matching row (not only the first match) is
-// stronger than the runtime's first-match semantics, so it is sound for it.
+// A row is considered where it fires under the tables' semantics: it matches
+// and no earlier row of the same (state, event) matches.
 //
 // When an obligation fails, the prover looks for a concrete trace from the
 // initial state (bounded model checking with the core's whole-step formula)
@@ -75,7 +75,7 @@ class MachineProver {
       if (!applies(row)) continue;
       const State post = T::apply(row, s, f, c);
       solver.push();
-      solver.add(T::matches(row, s, f, c).e);
+      solver.add(first_match(i, s, f, c));
       solver.add(!claim(s, f, c, post, row));
       const z3::check_result r = solver.check();
       std::optional<z3::model> model;
@@ -99,6 +99,19 @@ class MachineProver {
       if (!ok) return false;
     }
     return true;
+  }
+
+  // Row i fires: it matches and no earlier row of the same (state, event)
+  // does (the tables' first-match semantics; rows of other (state, event)
+  // pairs cannot match at the same time).
+  static z3::expr first_match(std::size_t i, const State& s, const Facts& f, const Config& c) {
+    const Row& row = T::row(i);
+    z3::expr m = T::matches(row, s, f, c).e;
+    for (std::size_t j = 0; j < i; ++j) {
+      const Row& other = T::row(j);
+      if (T::same_group(other, row)) m = m && !T::matches(other, s, f, c).e;
+    }
+    return m;
   }
 
   // Bounded search from the initial state for a step (first matching row,

@@ -38,6 +38,9 @@ struct UeTraits {
     ZBool accepted;
     return core::ue_step<Z3D>(s, f, c, accepted);
   }
+  static bool same_group(const Row& a, const Row& b) {
+    return a.state == b.state && a.event == b.event;
+  }
   static std::string row_text(const Row& r);
   static std::string state_text(const z3::model& m, const State& s, const State* before = nullptr);
   static std::string facts_text(const z3::model& m, const Facts& f);
