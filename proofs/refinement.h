@@ -3,6 +3,7 @@
 // model's stimuli. This is the only place that knows both vocabularies.
 #pragma once
 
+#include "core/cipher_suites.h"
 #include "core/pcscf_machine.h"
 #include "core/ue_logic.h"
 #include "core/ue_types.h"
@@ -133,6 +134,26 @@ spec::PcMove<D> pc_move(const core::pcscf::ConnState<D>& pre, const core::pcscf:
                            core::pcscf::request_client_certificate<D>(r.next.state);
   m.closes = r.fx.close;
   return m;
+}
+
+// IANA facts of a registry row, in the model's terms.
+inline spec::SuiteAlgorithms<core::Concrete> suite_algorithms(const core::SuiteInfo& s) {
+  using core::Bulk;
+  using core::KeyExchange;
+  using core::Mac;
+  using core::ServerAuth;
+  spec::SuiteAlgorithms<core::Concrete> a{};
+  a.forward_secret =
+      s.kx == KeyExchange::ecdhe || s.kx == KeyExchange::dhe || s.kx == KeyExchange::tls13;
+  a.cert_auth = s.auth == ServerAuth::ecdsa || s.auth == ServerAuth::rsa ||
+                s.auth == ServerAuth::certificate;
+  a.aead = s.bulk == Bulk::aead;
+  a.null_bulk = s.bulk == Bulk::null;
+  a.integrity_mac = s.mac == Mac::sha1 || s.mac == Mac::sha256 || s.mac == Mac::sha384 ||
+                    s.mac == Mac::aead;
+  a.for_tls12 = (s.versions & core::kForTls12) != 0;
+  a.for_tls13 = (s.versions & core::kForTls13) != 0;
+  return a;
 }
 
 }  // namespace annexo::proofs

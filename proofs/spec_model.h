@@ -256,4 +256,35 @@ typename D::Bool pc_allowed(const PcView<D>& pre, const PcMove<D>& mv, const PcV
   return ok;
 }
 
+// ============================================================== cipher suites
+// What a suite is (IANA facts about its algorithms, not a profile status).
+template <class D>
+struct SuiteAlgorithms {
+  typename D::Bool forward_secret;  // (EC)DHE or TLS 1.3 key exchange
+  typename D::Bool cert_auth;       // the server authenticates with a certificate
+  typename D::Bool aead;            // AEAD bulk encryption
+  typename D::Bool null_bulk;       // no encryption at all
+  typename D::Bool integrity_mac;   // a MAC that still protects integrity (not MD5, not none)
+  typename D::Bool for_tls12;       // defined for TLS 1.2
+  typename D::Bool for_tls13;       // defined for TLS 1.3
+};
+
+// TS 33.210 6.2 / TS 33.310 Annex E as Annex O uses them: a suite that
+// encrypts is an AEAD suite with forward secrecy and certificate
+// authentication of the P-CSCF (O.2.1-UE-AUTH-PC-BY-CERT).
+template <class D>
+typename D::Bool suite_encrypts(const SuiteAlgorithms<D>& a) {
+  return a.aead && a.forward_secret && a.cert_auth;
+}
+
+// O.2.1-ALL-NULL-MAY: NULL encryption may be used (opt-in), still with a
+// certificate-authenticated server and an integrity MAC.
+template <class D>
+typename D::Bool suite_permitted(const SuiteAlgorithms<D>& a, typename D::Bool is_tls13,
+                                 typename D::Bool null_allowed) {
+  const auto version_ok = (is_tls13 && a.for_tls13) || (!is_tls13 && a.for_tls12);
+  const auto null_ok = null_allowed && a.null_bulk && a.integrity_mac && a.cert_auth;
+  return version_ok && (suite_encrypts<D>(a) || null_ok);
+}
+
 }  // namespace annexo::spec
