@@ -1,7 +1,11 @@
 #include "tests/property/harness.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -23,6 +27,44 @@ const PropertyDef* find_property(const std::string& key) {
   }
   return nullptr;
 }
+
+bool avoid(const char* what) {
+  const char* e = std::getenv("ANNEXO_PROPERTY_AVOID");
+  if (e == nullptr) return false;
+  const std::string list = std::string(",") + e + ",";
+  return list.find(std::string(",") + what + ",") != std::string::npos;
+}
+
+namespace {
+
+// A crash inside the core (a wild read, a debug trap) cannot be shrunk, but
+// it still must say which property and which seed: the handler prints them
+// and exits with a failure status.
+char g_running[512] = "";
+
+void crash_handler(int sig) {
+  char buf[700];
+  const int n = std::snprintf(buf, sizeof buf,
+                              "\nPROPERTY CRASHED: %s signal %d (rerun with this seed; "
+                              "RapidCheck cannot shrink a crash)\n",
+                              g_running, sig);
+  if (n > 0) {
+    ssize_t w = write(2, buf, static_cast<std::size_t>(n));
+    (void)w;
+    w = write(1, buf, static_cast<std::size_t>(n));
+    (void)w;
+  }
+  _exit(3);
+}
+
+void install_crash_handler() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  for (int sig : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) signal(sig, crash_handler);
+}
+
+}  // namespace
 
 Registrar::Registrar(const char* key, int ci_cases, int ci_max_size,
                      std::function<rc::detail::Property()> make) {
@@ -99,6 +141,10 @@ Outcome run_property(const PropertyDef& def, const RunParams& p,
       return out;
     }
   }
+  install_crash_handler();
+  std::snprintf(g_running, sizeof g_running, "%s seed=%llu max_success=%d max_size=%d",
+                def.key.c_str(), static_cast<unsigned long long>(p.seed), p.max_success,
+                p.max_size);
   const auto t0 = std::chrono::steady_clock::now();
   const auto result = rc::detail::checkProperty(def.make(), md, tp, listener, repro);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

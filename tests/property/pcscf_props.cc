@@ -556,22 +556,45 @@ struct Accept : Cmd {
 };
 
 struct Advance : Cmd {
-  std::uint32_t dt = *rc::gen::weightedElement<std::uint32_t>({{4, 1},
-                                                               {3, 9},
-                                                               {1, 29},
-                                                               {1, 30},
-                                                               {1, 31},
-                                                               {1, 32},
-                                                               {1, 33},
-                                                               {1, 599},
-                                                               {1, 600},
-                                                               {1, 3000},
-                                                               {1, 3599},
-                                                               {1, 3600},
-                                                               {1, 100000}});
+  std::uint32_t dt = 0;
+  std::string why;
+  // Either a step of typical size, or exactly to (or one second before) a
+  // deadline of some connection: the edges where off-by-one errors live.
+  explicit Advance(const Model& m) {
+    dt = *rc::gen::weightedElement<std::uint32_t>({{4, 1},
+                                                   {3, 9},
+                                                   {1, 29},
+                                                   {1, 30},
+                                                   {1, 31},
+                                                   {1, 32},
+                                                   {1, 33},
+                                                   {1, 599},
+                                                   {1, 600},
+                                                   {1, 3000},
+                                                   {1, 3599},
+                                                   {1, 3600},
+                                                   {1, 100000}});
+    why = "+" + std::to_string(dt) + " s";
+    const int conn = *rc::gen::inRange(1, kConns + 1);
+    const MConn& c = m.c[conn];
+    if (c.st != St::none && c.st != St::closed && *rc::gen::arbitrary<bool>()) {
+      const int which = *rc::gen::inRange(0, 3);
+      const std::uint32_t at = which == 0 ? c.sess_exp : which == 1 ? c.reg_exp : c.deadline;
+      const std::uint32_t d = at - m.now - (*rc::gen::arbitrary<bool>() ? 1u : 0u);
+      if (d < 0x80000000u) {
+        dt = d;
+        why = "to " +
+              std::string(which == 0   ? "session expiry"
+                          : which == 1 ? "registration expiry"
+                                       : "deadline") +
+              (at - m.now == d ? "" : " - 1 s") + " of conn " + std::to_string(conn) + " (+" +
+              std::to_string(d) + " s)";
+      }
+    }
+  }
   void apply(Model& m) const override { m.now += dt; }
   void run(const Model&, Sut&) const override {}
-  void show(std::ostream& os) const override { os << "advance(" << dt << " s)"; }
+  void show(std::ostream& os) const override { os << "advance(" << why << ")"; }
 };
 
 Tuple pick_tuple(const Model& m, int conn, const std::string& kind) {
@@ -601,18 +624,19 @@ struct Event : Cmd {
     const int reg = st == St::unbound ? 10 : 0;
     const int rsp = st == St::pending ? 30 : (st == St::bound || st == St::reneg) ? 6 : 1;
     const int bnd = (st == St::bound || st == St::reneg) ? 1 : 0;
-    e.kind = *rc::gen::weightedElement<EventKind>({{hs, EventKind::handshake_ok},
-                                                   {1, EventKind::handshake_failed},
-                                                   {1 + 3 * bnd, EventKind::client_hello},
-                                                   {1 + 4 * bnd, EventKind::reneg_done},
-                                                   {1 + 2 * bnd, EventKind::reneg_refused},
-                                                   {8 + reg + 12 * bnd, EventKind::sip_request},
-                                                   {rsp, EventKind::register_response},
-                                                   {1 + 2 * bnd, EventKind::deregistered},
-                                                   {1 + 2 * bnd, EventKind::terminating_request},
-                                                   {1, EventKind::crlf_ping},
-                                                   {3 + 3 * bnd, EventKind::timer},
-                                                   {1, EventKind::connection_lost}});
+    e.kind = *rc::gen::weightedElement<EventKind>(
+        {{hs, EventKind::handshake_ok},
+         {1, EventKind::handshake_failed},
+         {1 + 3 * bnd, EventKind::client_hello},
+         {1 + 4 * bnd, EventKind::reneg_done},
+         {1 + 2 * bnd, EventKind::reneg_refused},
+         {8 + reg + 12 * bnd, EventKind::sip_request},
+         {rsp, EventKind::register_response},
+         {avoid("pcscf-reg-event") ? 0 : 1 + 2 * bnd, EventKind::deregistered},
+         {1 + 2 * bnd, EventKind::terminating_request},
+         {1, EventKind::crlf_ping},
+         {3 + 3 * bnd, EventKind::timer},
+         {1, EventKind::connection_lost}});
     if (e.kind == EventKind::handshake_ok) {
       // A fresh Session ID, or one replayed from another connection (resumption
       // on a new TCP connection: A5, must come up unbound).

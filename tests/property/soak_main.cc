@@ -23,8 +23,11 @@
 namespace {
 
 void usage() {
-  std::cerr << "usage: soak [--cases N | --minutes M] [--seed S] [--max-size Z] [--batch B]\n"
-               "            [--property SUBSTRING]... [--list] [--regressions]\n";
+  std::cerr << "usage: soak [--cases N | --minutes M | --each N] [--seed S] [--max-size Z]\n"
+               "            [--batch B] [--property SUBSTRING]... [--keep-going] [--list]\n"
+               "            [--regressions]\n"
+               "  --each N       run every selected property once, N cases, seed S\n"
+               "  --keep-going   do not stop at the first failing property\n";
 }
 
 }  // namespace
@@ -39,6 +42,8 @@ int main(int argc, char** argv) {
   int batch = 1000;
   bool list = false;
   bool regressions = false;
+  bool keep_going = false;
+  long long each = 0;
   std::vector<std::string> filters;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -61,6 +66,10 @@ int main(int argc, char** argv) {
       batch = std::atoi(next());
     } else if (a == "--property") {
       filters.push_back(next());
+    } else if (a == "--each") {
+      each = std::atoll(next());
+    } else if (a == "--keep-going") {
+      keep_going = true;
     } else if (a == "--list") {
       list = true;
     } else if (a == "--regressions") {
@@ -83,6 +92,25 @@ int main(int argc, char** argv) {
   if (props.empty()) {
     std::cerr << "soak: no property matches\n";
     return 2;
+  }
+  if (each > 0) {
+    // One run per property: used by the mutant checks (which property catches what).
+    int failed = 0;
+    for (const auto* d : props) {
+      RunParams p;
+      p.seed = seed;
+      p.max_success = static_cast<int>(each);
+      p.max_size = max_size;
+      const Outcome o = run_property(*d, p);
+      std::printf("%s %s %ld cases %.2f s\n", o.passed ? "passed:" : "FAILED:", d->key.c_str(),
+                  o.cases, o.seconds);
+      if (!o.passed) {
+        ++failed;
+        std::cerr << o.report;
+        if (!keep_going) break;
+      }
+    }
+    return failed == 0 ? 0 : 1;
   }
   if (cases <= 0 && minutes <= 0) cases = 10000;
   if (batch < 1) batch = 1;
@@ -135,7 +163,7 @@ int main(int argc, char** argv) {
       if (!o.passed) {
         ++failures;
         std::cerr << "\n" << o.report;
-        stop = true;  // the shrunk counterexample and the seed are printed above
+        if (!keep_going) stop = true;  // the shrunk counterexample and seed are printed above
       }
       if (cases > 0 && done >= cases) stop = true;
       if (minutes > 0 && std::chrono::steady_clock::now() >= deadline) stop = true;
