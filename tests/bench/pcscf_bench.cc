@@ -27,12 +27,14 @@ ByteView bv(const std::string& s) {
 // ~40-byte identities, as the typical UE.
 std::string impi_of(std::uint64_t i) {
   char b[64];
-  std::snprintf(b, sizeof b, "user%010llu@ims.mnc001.mcc001.3gppnet.org", static_cast<unsigned long long>(i));
+  std::snprintf(b, sizeof b, "user%010llu@ims.mnc001.mcc001.3gppnet.org",
+                static_cast<unsigned long long>(i));
   return b;
 }
 std::string impu_of(std::uint64_t i, int k) {
   char b[64];
-  std::snprintf(b, sizeof b, "sip:user%010llu-%d@ims.mnc001.mcc001.org", static_cast<unsigned long long>(i), k);
+  std::snprintf(b, sizeof b, "sip:user%010llu-%d@ims.mnc001.mcc001.org",
+                static_cast<unsigned long long>(i), k);
   return b;
 }
 
@@ -43,7 +45,8 @@ struct Big {
   BindingTable table;
   std::vector<std::uint64_t> ids;
   Big() : rows(kBindings), index(binding_index_size_for(kBindings)), chunks(kChunks) {
-    BindingStorage s{rows.data(), kBindings, index.data(), static_cast<std::uint32_t>(index.size()),
+    BindingStorage s{rows.data(),   kBindings,
+                     index.data(),  static_cast<std::uint32_t>(index.size()),
                      chunks.data(), kChunks};
     if (table.init(s) != Error::ok) std::abort();
     std::mt19937_64 rng(1);

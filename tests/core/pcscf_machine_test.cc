@@ -667,8 +667,52 @@ TEST_CASE(
                   small.reg_ids());
   CHECK(o.to == State::closed);
   CHECK(response_code(o) == 503);
+  CHECK(o.error == Error::binding_arena_full);
+  CHECK(std::string(o.requirement) == "IMPL-PC-BINDING-TABLE-CAPACITY");
   CHECK(has_action(o, Out::close_after_flush));
   CHECK_FALSE(has_action(o, Out::forward_response));
   CHECK(tiny.table.size() == 1);
   CHECK(tiny.table.find(1) != nullptr);
+}
+
+//= spec#O.2.2-PC-ASSOC-ADD-IMPU type=test
+//= spec#O.2.2-PC-ASSOC-DELETE type=test
+TEST_CASE(
+    "O.2.2-PC-ASSOC-ADD-IMPU: a re-REGISTER answered while the session renegotiates still adds or "
+    "removes IMPUs") {
+  // REGISTER forwarded tls-yes, then the session lifetime ends, then the 2xx.
+  auto reneg_with_register_in_flight = [](Pcscf& pc, std::uint64_t id, const EventIds& ids) {
+    PcscfConn c = pc.bound_conn(id, kT, kT0);
+    (void)pc.drive(c, ev_request(Method::register_, kT, kT0 + 3599), ids);
+    (void)pc.drive(c, make_event(EventKind::timer, kT0 + 3600));
+    REQUIRE(pc.state(c) == State::renegotiating);
+    REQUIRE(c.s.pending_same_impi);
+    return c;
+  };
+  Pcscf pc;
+  const std::string extra = "sip:alice.car@ims.example.net";
+  const ByteView xv = bv(extra);
+  EventIds add = pc.reg_ids();
+  add.impus = &xv;
+  add.impu_count = 1;
+  PcscfConn a = reneg_with_register_in_flight(pc, 1, add);
+  Outcome o = pc.drive(a, ev_response(Response::success, true, kT0 + 3601), add);
+  CHECK(o.act == Act::add_impus);
+  CHECK(pc.state(a) == State::renegotiating);
+  CHECK(pc.th.table.impu_position(1, xv) != kNoImpu);
+
+  EventIds some = pc.reg_ids();
+  some.impu_count = 1;  // deregisters the first IMPU only
+  PcscfConn b = reneg_with_register_in_flight(pc, 2, some);
+  o = pc.drive(b, ev_response(Response::success, true, kT0 + 3601, 0), some);
+  CHECK(o.act == Act::dereg_some);
+  CHECK(pc.state(b) == State::renegotiating);
+  CHECK(pc.th.table.impu_position(2, pc.impu_views[0]) == kNoImpu);
+
+  PcscfConn c = reneg_with_register_in_flight(pc, 3, pc.reg_ids());
+  o = pc.drive(c, ev_response(Response::success, true, kT0 + 3601, 0), pc.reg_ids());
+  CHECK(o.act == Act::dereg_last);
+  CHECK(pc.state(c) == State::unbound);
+  CHECK(pc.th.table.find(3) == nullptr);
+  CHECK(check_invariants<Concrete>(c.s));
 }

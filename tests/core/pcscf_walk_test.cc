@@ -41,7 +41,7 @@ struct Walker {
     while (pick >= weights[kind]) pick -= weights[kind++];
     // A REGISTER in flight on a bound connection: answer it soon, so that the
     // rare (renegotiating, register_response) rows are visited too.
-    if (s.pending_same_impi && chance(50))
+    if (s.pending_same_impi && chance(25))
       kind = static_cast<std::uint8_t>(EventKind::register_response);
     RtEvent e = make_event(static_cast<EventKind>(kind), now);
     // Mostly the connection's own tuple, sometimes an attacker's variation.
@@ -83,6 +83,10 @@ struct Walker {
     for (auto& b : e.impu) b = chance(35);
     e.impi = static_cast<std::uint32_t>(u(100));
     e.store_ok = chance(90);
+    // A de-REGISTER of the whole contact names every bound IMPU.
+    if (s.has_binding && chance(30)) {
+      for (std::uint8_t i = 0; i < kMaxImpus; ++i) e.impu[i] = s.impu[i];
+    }
     return e;
   }
 };
@@ -125,9 +129,13 @@ void walk(std::uint64_t seed, std::vector<bool>& fired, int steps) {
       // Asserted identity only on a bound connection, with full tuple match,
       // an unexpired session, and an identity in the bound set.
       RC_ASSERT(before.state == static_cast<std::uint8_t>(State::bound));
-      RC_ASSERT(tuple_matches<Concrete>(before, e));
-      RC_ASSERT(!session_expired<Concrete>(before, e.now));
-      RC_ASSERT(in_impu_set<Concrete>(before, f->impu));
+      // Stated independently of the machine's own helpers, so that a broken
+      // helper cannot vouch for itself.
+      RC_ASSERT(e.session == before.b_session && e.ip_hi == before.b_ip_hi &&
+                e.ip_lo == before.b_ip_lo && e.port == before.b_port);
+      RC_ASSERT(static_cast<std::int32_t>(e.now - before.session_expiry) < 0);
+      RC_ASSERT(static_cast<std::int32_t>(e.now - before.reg_expiry) < 0);
+      RC_ASSERT(f->impu < kMaxImpus && before.impu[f->impu]);
       RC_ASSERT(formula.fx.assert_identity && formula.fx.asserted == f->impu);
     }
     if (s.has_binding && !before.has_binding) {
@@ -186,10 +194,10 @@ TEST_CASE(
     "IMPL-PC-DENY-UNLISTED: every row of the transition table fires, in walks from the initial "
     "state or from sampled invariant states") {
   std::vector<bool> fired(kRowCount);
-  for (std::uint64_t seed = 1; seed <= 20000; ++seed) walk(seed, fired, 300);
+  for (std::uint64_t seed = 1; seed <= 8000; ++seed) walk(seed, fired, 300);
   std::vector<bool> walked = fired;
   Walker w(7);
-  for (int i = 0; i < 400000; ++i) {
+  for (int i = 0; i < 200000; ++i) {
     const RtPolicy p = w.policy();
     RtState s = sampled_state(w, p);
     Seconds now = static_cast<Seconds>(s.deadline - 10);
@@ -204,6 +212,9 @@ TEST_CASE(
   std::size_t by_walk = 0;
   for (bool b : walked) by_walk += b;
   WARN("rows reached by walks from the initial state: " << by_walk << " of " << kRowCount);
+  for (std::size_t i = 0; i < kRowCount; ++i) {
+    if (!walked[i]) WARN("row " << i << " reached only from a sampled invariant state");
+  }
   for (std::size_t i = 0; i < kRowCount; ++i) {
     INFO("row " << i << " from " << int(kRows[i].from) << " event " << int(kRows[i].event)
                 << " guard " << int(kRows[i].guard));
