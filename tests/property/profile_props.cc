@@ -168,6 +168,18 @@ struct ChInput {
   bool has_sni;
 };
 
+void showValue(const ChInput& c, std::ostream& os) {
+  os << "ClientHello{legacy_version 0x" << std::hex << c.legacy_version << ", suites "
+     << show(c.suites) << ", compression " << c.compression.size() << " byte(s) first "
+     << int(c.compression[0]) << ", supported_versions "
+     << (c.has_sv ? show(c.versions) : std::string("absent")) << ", groups "
+     << (c.has_groups ? show(c.groups) : std::string("absent")) << std::dec
+     << ", signature_algorithms " << c.has_sig << ", key_share " << c.has_ks
+     << ", renegotiation_info "
+     << (c.has_reninfo ? (c.reninfo.empty() ? "empty" : "NON-EMPTY") : "absent") << ", sni "
+     << c.has_sni << "}";
+}
+
 tm::HelloSpec to_spec(const ChInput& in) {
   tm::HelloSpec h;
   h.legacy_version = in.legacy_version;
@@ -208,11 +220,14 @@ rc::Gen<ChInput> gen_ch() {
       rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(gen_code())),
       rc::gen::weightedOneOf<bool>({{9, rc::gen::just(false)}, {1, rc::gen::just(true)}}),
       rc::gen::arbitrary<bool>(),
-      rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(
-          rc::gen::element<std::uint16_t>(0x0300, 0x0301, 0x0302, 0x0303, 0x0304, 0x7A7A, 0x0305))),
+      // supported_versions has a 1-byte length: keep the list short.
+      rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(
+                              rc::gen::element<std::uint16_t>(0x0300, 0x0301, 0x0302, 0x0303,
+                                                              0x0304, 0x7A7A, 0x0305)))),
       rc::gen::weightedOneOf<bool>({{4, rc::gen::just(true)}, {1, rc::gen::just(false)}}),
-      rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(
-          rc::gen::element<std::uint16_t>(0x0017, 0x001D, 0x0018, 0x0019, 0x0100, 0x2A2A))),
+      rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(
+                              rc::gen::element<std::uint16_t>(0x0017, 0x001D, 0x0018, 0x0019,
+                                                              0x0100, 0x2A2A)))),
       rc::gen::arbitrary<std::uint8_t>(),
       rc::gen::weightedOneOf<bool>({{9, rc::gen::just(false)}, {1, rc::gen::just(true)}}));
 }
@@ -222,6 +237,13 @@ struct PcCfg {
   std::vector<std::uint16_t> pref;
   std::vector<std::uint16_t> groups;
 };
+
+void showValue(const PcCfg& c, std::ostream& os) {
+  os << "P-CSCF config{tls12 " << c.t12 << ", tls13 " << c.t13 << ", allow_null " << c.allow_null
+     << ", renegotiation_used " << c.reneg << ", ecdsa_cert " << c.ecdsa << ", preference "
+     << (c.pref.empty() ? std::string("default") : show(c.pref)) << ", groups "
+     << (c.groups.empty() ? std::string("default") : show(c.groups)) << "}";
+}
 
 rc::Gen<PcCfg> gen_pc_cfg() {
   return rc::gen::apply(
