@@ -23,9 +23,7 @@ void check_property(const std::string& key) {
 //= spec#O.2.1-UE-NONNULL-OFFER type=test
 //= spec#O.2.1-ALL-NULL-MAY type=test
 //= spec#O.1.2-UE-ALWAYS-OFFER-SUITES type=test
-TEST_CASE(
-    "O.2.1-UE-NONNULL-OFFER: property: the UE offer for any configuration equals the profile "
-    "model") {
+TEST_CASE("O.2.1-UE-NONNULL-OFFER: property: UE offer for any configuration equals the model") {
   check_property("O.2.1-UE-NONNULL-OFFER.offer");
 }
 
@@ -33,31 +31,23 @@ TEST_CASE(
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
 //= spec#RFC5746-SECURE-RENEG type=test
-TEST_CASE(
-    "O.1.2-PC-DECIDES-SUITE: property: the P-CSCF choice for random configurations and offers "
-    "equals the profile model") {
+TEST_CASE("O.1.2-PC-DECIDES-SUITE: property: P-CSCF choice for random offers equals the model") {
   check_property("O.1.2-PC-DECIDES-SUITE.choice");
 }
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-PROFILE type=test
-TEST_CASE(
-    "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: property: the UE accepts exactly the ServerHellos the "
-    "profile model accepts") {
+TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: property: UE ServerHello check equals the model") {
   check_property("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello");
 }
 
 //= spec#IMPL-READER-BOUNDS type=test
-TEST_CASE(
-    "IMPL-READER-BOUNDS: property: the handshake reader never reads past exactly-sized guarded "
-    "input") {
+TEST_CASE("IMPL-READER-BOUNDS: property: reader never reads past exactly-sized guarded input") {
   check_property("IMPL-READER-BOUNDS.client-hello");
 }
 
 //= spec#IMPL-READER-BOUNDS type=test
-TEST_CASE(
-    "IMPL-READER-BOUNDS: property: the same verdict for a message split across records in any "
-    "way") {
+TEST_CASE("IMPL-READER-BOUNDS: property: same verdict for a message split across records") {
   check_property("IMPL-READER-BOUNDS.record-split");
 }
 
@@ -67,9 +57,7 @@ TEST_CASE(
 //= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
 //= spec#5626-5.3-PC-430-FLOW-GONE type=test
 //= spec#5626-5.3-PC-403-BAD-TOKEN type=test
-TEST_CASE(
-    "O.2.2-PC-ASSOC-CREATE: property: stateful binding table and flow tokens agree with the "
-    "model") {
+TEST_CASE("O.2.2-PC-ASSOC-CREATE: property: stateful binding table and flow tokens vs model") {
   check_property("O.2.2-PC-ASSOC-CREATE.binding-table");
 }
 
@@ -91,9 +79,7 @@ TEST_CASE(
 //= spec#RFC3329-PC-VERIFY-ECHO type=test
 //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
 //= spec#5626-5.4-PC-CRLF-PONG type=test
-TEST_CASE(
-    "O.2.2-PC-MATCH-FULL-TUPLE: property: stateful P-CSCF connections, binding table and model "
-    "agree under attack") {
+TEST_CASE("O.2.2-PC-MATCH-FULL-TUPLE: property: stateful P-CSCF model and core agree") {
   check_property("O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine");
 }
 
@@ -111,8 +97,6 @@ TEST_CASE(
 //= spec#RFC5246-EMPTY-CLIENT-CERT type=test
 //= spec#24229-5.1.1.4.1-REREG-TIMING type=test
 //= spec#5626-4.4.1-UE-PONG-TIMEOUT type=test
-TEST_CASE(
-    "O.4.1-UE-ONE-REGISTRATION: property: stateful UE machine keeps its duties under random event "
-    "sequences") {
+TEST_CASE("O.4.1-UE-ONE-REGISTRATION: property: stateful UE machine keeps its duties") {
   check_property("O.4.1-UE-ONE-REGISTRATION.ue-machine");
 }
