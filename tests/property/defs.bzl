@@ -46,6 +46,7 @@ SOURCE_OF = {
     "O.2.1-UE-NONNULL-OFFER.offer": "profile_props.cc",
     "O.1.2-PC-DECIDES-SUITE.choice": "profile_props.cc",
     "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello": "profile_props.cc",
+    "O.2.1-ALL-NULL-MAY.negotiation": "profile_props.cc",
 }
 
 def property_suite(name, core, srcs = PROPERTY_SRCS):

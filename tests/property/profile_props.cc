@@ -431,6 +431,83 @@ ANNEXO_PROPERTY("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello", 400, 30, [] {
   }
 });
 
+// ---- end to end: UE offer -> P-CSCF choice -> UE ServerHello check ----
+
+ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
+  const bool t12 = *rc::gen::arbitrary<bool>();
+  const bool t13 = *rc::gen::arbitrary<bool>() || !t12;
+  const bool offer_null = *rc::gen::arbitrary<bool>();
+  const bool reneg = *rc::gen::arbitrary<bool>();
+  auto list = *rc::gen::container<std::vector<std::uint16_t>>(rc::gen::elementOf(all_known()));
+  std::vector<std::uint16_t> clean;
+  for (auto c : list)
+    if (!tm::in(clean, c) && (!tm::null_suite(c) || offer_null) &&
+        ((tm::for12(c) && t12) || (tm::for13(c) && t13)))
+      clean.push_back(c);
+  UeTlsConfig ue;
+  ue.enable_tls12 = t12;
+  ue.enable_tls13 = t13;
+  ue.offer_null_encryption = offer_null;
+  ue.renegotiation_used = reneg;
+  ue.suites = CodeList{clean.data(), clean.size()};
+  Offer offer;
+  RC_PRE(build_offer(ue, offer) == Error::ok);  // refusals are the offer property's business
+  // The ClientHello the UE's TLS library sends for this offer.
+  ChInput ch;
+  ch.legacy_version = 0x0303;
+  ch.suites.assign(offer.suites, offer.suites + offer.suite_count);
+  ch.suites.push_back(0x00FF);  // RFC 5746 SCSV
+  ch.compression = {0};
+  ch.has_sv = t13;
+  if (t13)
+    ch.versions =
+        t12 ? std::vector<std::uint16_t>{0x0304, 0x0303} : std::vector<std::uint16_t>{0x0304};
+  ch.has_groups = true;
+  ch.groups = {0x0017, 0x001D};
+  ch.has_sig = ch.has_ks = ch.has_reninfo = true;
+  ch.has_sni = true;
+  const PcCfg c = *gen_pc_cfg();
+  PcscfTlsConfig pc;
+  pc.enable_tls12 = c.t12;
+  pc.enable_tls13 = c.t13;
+  pc.allow_null_encryption = c.allow_null;
+  pc.renegotiation_used = c.reneg;
+  pc.certificate_is_ecdsa = c.ecdsa;
+  pc.suite_preference = CodeList{c.pref.data(), c.pref.size()};
+  pc.group_preference = CodeList{c.groups.data(), c.groups.size()};
+  RC_ASSERT(pcscf_check_config(pc) == Error::ok);
+  const auto body = tm::client_hello_body(to_spec(ch));
+  Guarded g(body);
+  ClientHello parsed;
+  RC_ASSERT(parse_client_hello(ByteView(g.data(), g.size()), parsed).ok());
+  Choice choice;
+  const Error e = pcscf_check_client_hello(parsed, pc, HandshakeContext{}, choice);
+  const ChChoice m = model_choice(ch, c);
+  RC_TAG(m.ok ? (tm::null_suite(m.suite) ? "NULL negotiated" : "encrypting suite negotiated")
+              : "no common suite");
+  RC_ASSERT((e == Error::ok) == m.ok);
+  if (e != Error::ok) {
+    // A conforming UE is never refused for its own duties (versions, NULL-only, RFC 5746).
+    RC_ASSERT(e == Error::profile_ch_no_enabled_version || e == Error::profile_ch_no_common_suite ||
+              e == Error::profile_ch_no_common_group);
+    return;
+  }
+  RC_ASSERT(choice.suite == m.suite);
+  // The P-CSCF's ServerHello for that choice, checked by the UE.
+  const bool v13 = choice.version == 0x0304;
+  const auto sh = server_hello_body(0x0303, v13, 0x0304, choice.suite, 0, !v13, false);
+  Guarded gs(sh);
+  ServerHello parsed_sh;
+  RC_ASSERT(parse_server_hello(ByteView(gs.data(), gs.size()), parsed_sh).ok());
+  Negotiated n;
+  RC_ASSERT(ue_check_server_hello(parsed_sh, offer, ue, HandshakeContext{}, n) == Error::ok);
+  RC_ASSERT(n.suite == choice.suite);
+  RC_ASSERT(n.version == choice.version);
+  // NULL encryption only when both sides opted in (O.2.1-ALL-NULL-MAY, A1); never forbidden.
+  RC_ASSERT(!n.null_encryption || (offer_null && c.allow_null));
+  RC_ASSERT(tm::encrypting(n.suite) || tm::null_suite(n.suite));
+});
+
 // ---- handshake reader ----
 
 struct Parsed {

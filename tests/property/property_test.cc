@@ -100,3 +100,10 @@ TEST_CASE("O.2.2-PC-MATCH-FULL-TUPLE: property: stateful P-CSCF model and core a
 TEST_CASE("O.4.1-UE-ONE-REGISTRATION: property: stateful UE machine keeps its duties") {
   check_property("O.4.1-UE-ONE-REGISTRATION.ue-machine");
 }
+
+//= spec#O.2.1-ALL-NULL-MAY type=test
+//= spec#O.1.2-PC-DECIDES-SUITE type=test
+//= spec#O.1.3-ALL-INTEG-ALWAYS type=test
+TEST_CASE("O.2.1-ALL-NULL-MAY: property: UE offer, P-CSCF choice, UE check negotiate end to end") {
+  check_property("O.2.1-ALL-NULL-MAY.negotiation");
+}
