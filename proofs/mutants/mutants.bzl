@@ -61,7 +61,7 @@ MUTANTS = [
         name = "pcscf_no_close_on_auth_failure",
         description = "an authentication failure on a bound connection keeps connection and binding",
         file = "core/pcscf_machine.h",
-        subs = [("G::auth_failure_here,      S::closed,        A::auth_fail_close_bound}", "G::auth_failure_here,      S::bound,         A::forward_response}")],
+        subs = [("{S::bound,        E::register_response,   G::auth_failure_here,      S::closed,        A::auth_fail_close_bound}", "{S::bound,        E::register_response,   G::auth_failure_here,      S::bound,         A::forward_response}")],
         expect = "pcscf-no-binding-after-auth-failure-or-close",
     ),
     struct(
