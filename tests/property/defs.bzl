@@ -33,9 +33,7 @@ CAUGHT_BY = {
 
 # Mutants of //proofs/mutants whose text substitution no longer applies to the
 # core merged here (their rule fails to build); re-enable when proofs/ updates.
-NOT_APPLICABLE = {
-    "pcscf_no_close_on_auth_failure": "its replaced row text occurs twice in core/pcscf_machine.h since pcscf 066d91f",
-}
+NOT_APPLICABLE = {}
 
 # The property source that defines each property key (mutant suites compile
 # only the one they need, to keep the test build small).
