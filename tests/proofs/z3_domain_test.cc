@@ -3,7 +3,7 @@
 // not the core's own code. Exhaustive over 8-bit values, RapidCheck over
 // 32/64-bit values; every Z3 term is evaluated on constants by simplify().
 #include <rapidcheck/catch.h>
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch.hpp>
 #include <cstdint>
 
 #include "core/domain.h"
