@@ -1,0 +1,176 @@
+#include "adapters/tls/cert_facts.h"
+
+#include <botan/ecc_key.h>
+#include <botan/oids.h>
+#include <botan/pk_keys.h>
+#include <botan/x509path.h>
+
+#include <memory>
+#include <set>
+
+namespace annexo::tls {
+
+namespace {
+
+Sig_Hash hash_from_name(const std::string& name) {
+  // Botan 2 names: "RSA/EMSA3(SHA-256)", "ECDSA/EMSA1(SHA-384)", "RSA/EMSA3(SHA-160)"
+  // (SHA-160 is Botan's name for SHA-1), "RSA/EMSA3(MD5)"; RSA-PSS carries its
+  // hash in the parameters and is reported as `other` unless named.
+  const auto open = name.find('(');
+  const auto close = name.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close <= open) {
+    return Sig_Hash::other;
+  }
+  const std::string h = name.substr(open + 1, close - open - 1);
+  if (h == "MD5") return Sig_Hash::md5;
+  if (h == "SHA-160" || h == "SHA-1") return Sig_Hash::sha1;
+  if (h == "SHA-224") return Sig_Hash::sha224;
+  if (h == "SHA-256") return Sig_Hash::sha256;
+  if (h == "SHA-384") return Sig_Hash::sha384;
+  if (h == "SHA-512") return Sig_Hash::sha512;
+  return Sig_Hash::other;
+}
+
+Curve curve_from_oid(const Botan::OID& oid) {
+  const std::string n = Botan::OIDS::oid2str_or_empty(oid);
+  if (n == "secp256r1") return Curve::secp256r1;
+  if (n == "secp384r1") return Curve::secp384r1;
+  if (n == "secp521r1") return Curve::secp521r1;
+  return Curve::other;
+}
+
+bool same_extensions(const Botan::X509_Certificate& a, const Botan::X509_Certificate& b) {
+  return a.v3_extensions().extensions_raw() == b.v3_extensions().extensions_raw();
+}
+
+}  // namespace
+
+Cert_Info describe_certificate(const Botan::X509_Certificate& cert) {
+  Cert_Info c;
+  c.common_names = cert.subject_dn().get_attribute("X520.CommonName");
+  c.dns_names = cert.subject_alt_name().get_attribute("DNS");
+  c.x509_version = cert.x509_version();
+  c.sig_algorithm = Botan::OIDS::oid2str_or_empty(cert.signature_algorithm().get_oid());
+  c.sig_hash = hash_from_name(c.sig_algorithm);
+  c.self_signed = cert.is_self_signed();
+  c.has_crl_distribution_point = !cert.crl_distribution_point().empty();
+  try {
+    std::unique_ptr<Botan::Public_Key> key = cert.load_subject_public_key();
+    const std::string alg = key->algo_name();
+    c.key_bits = key->key_length();
+    if (alg == "RSA") {
+      c.key_alg = Key_Alg::rsa;
+    } else if (alg == "ECDSA") {
+      c.key_alg = Key_Alg::ecdsa;
+      if (const auto* ec = dynamic_cast<const Botan::EC_PublicKey*>(key.get())) {
+        c.curve = curve_from_oid(ec->domain().get_curve_oid());
+      } else {
+        c.curve = Curve::other;
+      }
+    }
+  } catch (const std::exception&) {
+    // An unparsable key stays Key_Alg::other with 0 bits: the core refuses it.
+  }
+  return c;
+}
+
+Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chain,
+                                const std::vector<Botan::Certificate_Store*>& trusted,
+                                Botan::Usage_Type usage,
+                                std::chrono::system_clock::time_point validation_time) {
+  Chain_Facts f;
+  for (const auto& cert : chain) f.chain.push_back(describe_certificate(cert));
+  if (chain.empty()) {
+    f.path_valid = false;
+    f.path_status = Botan::Certificate_Status_Code::CERT_ISSUER_NOT_FOUND;
+    f.path_status_text = "no certificate";
+    return f;
+  }
+
+  // Restrictions: no revocation information required (O.5.1: a CRL distribution
+  // point is not mandatory, and there is no OCSP in this deployment); a key
+  // strength floor of 80 and every hash Botan can verify are accepted here, so
+  // that a SHA-1 signature or a 1024-bit RSA key reaches the core and is
+  // refused there with its own requirement ID (33310-6.1.1-HASH, -PUBKEY)
+  // instead of a generic "path validation failed".
+  const std::set<std::string> hashes = {"MD5",     "SHA-160", "SHA-224",
+                                        "SHA-256", "SHA-384", "SHA-512"};
+  const Botan::Path_Validation_Restrictions restrictions(false, 80, false, hashes);
+  const Botan::Path_Validation_Result result =
+      Botan::x509_path_validate(chain, restrictions, trusted, "", usage, validation_time);
+  f.path_valid = result.successful_validation();
+  f.path_status = result.result();
+  f.path_status_text = result.result_string();
+
+  const Botan::X509_Certificate& last = chain.back();
+  f.root.sent = last.is_self_signed();
+  if (f.root.sent) {
+    for (const auto* store : trusted) {
+      if (store == nullptr) continue;
+      for (const auto& anchor : store->find_all_certs(last.subject_dn(), {})) {
+        f.root.known = true;
+        f.root.same_subject = anchor->raw_subject_dn() == last.raw_subject_dn();
+        f.root.same_issuer = anchor->raw_issuer_dn() == last.raw_issuer_dn();
+        f.root.same_key = anchor->subject_public_key_bits() == last.subject_public_key_bits();
+        f.root.same_extensions = same_extensions(*anchor, last);
+        f.root.same_sig_algorithm = anchor->signature_algorithm() == last.signature_algorithm();
+        if (f.root.same_key && f.root.same_extensions && f.root.same_issuer &&
+            f.root.same_sig_algorithm) {
+          break;  // an identical-but-for-serial/validity/signature anchor exists
+        }
+      }
+      if (f.root.known) break;
+    }
+  }
+  return f;
+}
+
+const char* sig_hash_name(Sig_Hash h) {
+  switch (h) {
+    case Sig_Hash::md5:
+      return "MD5";
+    case Sig_Hash::sha1:
+      return "SHA-1";
+    case Sig_Hash::sha224:
+      return "SHA-224";
+    case Sig_Hash::sha256:
+      return "SHA-256";
+    case Sig_Hash::sha384:
+      return "SHA-384";
+    case Sig_Hash::sha512:
+      return "SHA-512";
+    case Sig_Hash::other:
+      return "other";
+  }
+  return "other";
+}
+
+const char* key_alg_name(Key_Alg k) {
+  switch (k) {
+    case Key_Alg::rsa:
+      return "RSA";
+    case Key_Alg::ecdsa:
+      return "ECDSA";
+    case Key_Alg::other:
+      return "other";
+  }
+  return "other";
+}
+
+const char* curve_name(Curve c) {
+  switch (c) {
+    case Curve::none:
+      return "none";
+    case Curve::secp256r1:
+      return "secp256r1";
+    case Curve::secp384r1:
+      return "secp384r1";
+    case Curve::secp521r1:
+      return "secp521r1";
+    case Curve::other:
+      return "other";
+  }
+  return "other";
+}
+
+}  // namespace annexo::tls
