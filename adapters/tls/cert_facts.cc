@@ -125,6 +125,89 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
   return f;
 }
 
+core::PathResult to_core_path(Botan::Certificate_Status_Code code) {
+  using C = Botan::Certificate_Status_Code;
+  switch (code) {
+    case C::OK: return core::PathResult::ok;
+    case C::CERT_ISSUER_NOT_FOUND:
+    case C::CANNOT_ESTABLISH_TRUST:
+    case C::CHAIN_LACKS_TRUST_ROOT: return core::PathResult::unknown_ca;
+    case C::CERT_HAS_EXPIRED: return core::PathResult::expired;
+    case C::CERT_NOT_YET_VALID: return core::PathResult::not_yet_valid;
+    case C::CERT_IS_REVOKED: return core::PathResult::revoked;
+    case C::SIGNATURE_ERROR: return core::PathResult::bad_signature;
+    case C::CHAIN_NAME_MISMATCH:
+    case C::CERT_CHAIN_LOOP: return core::PathResult::name_chaining;
+    default: return core::PathResult::invalid;
+  }
+}
+
+core::CertFacts to_core_facts(const Chain_Facts& f, const std::string& reference_fqdn) {
+  core::CertFacts c;
+  c.path = f.path_valid ? core::PathResult::ok : to_core_path(f.path_status);
+  if (!f.path_valid && c.path == core::PathResult::ok) c.path = core::PathResult::invalid;
+  c.chain_length = f.chain.size();
+  for (std::size_t i = 0; i < f.chain.size() && i < core::kMaxChainFacts; ++i) {
+    const Cert_Info& in = f.chain[i];
+    core::ChainCertFacts& out = c.chain[i];
+    out.x509_version = static_cast<std::uint8_t>(in.x509_version > 255 ? 255 : in.x509_version);
+    switch (in.sig_hash) {
+      case Sig_Hash::md5: out.signature_hash = core::SigHash::md5; break;
+      case Sig_Hash::sha1: out.signature_hash = core::SigHash::sha1; break;
+      case Sig_Hash::sha224: out.signature_hash = core::SigHash::sha224; break;
+      case Sig_Hash::sha256: out.signature_hash = core::SigHash::sha256; break;
+      case Sig_Hash::sha384: out.signature_hash = core::SigHash::sha384; break;
+      case Sig_Hash::sha512: out.signature_hash = core::SigHash::sha512; break;
+      case Sig_Hash::other: out.signature_hash = core::SigHash::unknown; break;
+    }
+    switch (in.key_alg) {
+      case Key_Alg::rsa: out.key_algorithm = core::KeyAlg::rsa; break;
+      case Key_Alg::ecdsa: out.key_algorithm = core::KeyAlg::ecdsa; break;
+      case Key_Alg::other: out.key_algorithm = core::KeyAlg::other; break;
+    }
+    out.rsa_bits = static_cast<std::uint16_t>(in.key_bits > 65535 ? 65535 : in.key_bits);
+    switch (in.curve) {
+      case Curve::none: out.curve = core::Curve::none; break;
+      case Curve::secp256r1: out.curve = core::Curve::p256; break;
+      case Curve::secp384r1: out.curve = core::Curve::p384; break;
+      case Curve::secp521r1: out.curve = core::Curve::p521; break;
+      case Curve::other: out.curve = core::Curve::other; break;
+    }
+  }
+  const auto view = [](const std::string& s) {
+    return core::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+  };
+  if (!f.chain.empty()) {
+    const Cert_Info& leaf = f.chain.front();
+    c.common_name_count = leaf.common_names.size();
+    for (std::size_t i = 0; i < leaf.common_names.size() && i < core::kMaxCommonNames; ++i) {
+      c.common_names[i] = view(leaf.common_names[i]);
+    }
+    c.san_dns_count = leaf.dns_names.size();
+    for (std::size_t i = 0; i < leaf.dns_names.size() && i < core::kMaxSanDnsNames; ++i) {
+      c.san_dns_names[i] = view(leaf.dns_names[i]);
+    }
+    c.crl_distribution_point_present = leaf.has_crl_distribution_point;
+  }
+  c.root_sent = f.root.sent;
+  c.root_matches_stored = f.root.known && f.root.same_subject && f.root.same_key;
+  std::uint16_t d = 0;
+  if (f.root.sent && f.root.known) {
+    if (!f.root.same_serial) d |= core::root_diff::serial;
+    if (!f.root.same_validity) d |= core::root_diff::validity;
+    if (!f.root.same_signature) d |= core::root_diff::signature;
+    if (!f.root.same_subject) d |= core::root_diff::subject;
+    if (!f.root.same_issuer) d |= core::root_diff::issuer;
+    if (!f.root.same_key) d |= core::root_diff::public_key;
+    if (!f.root.same_extensions) d |= core::root_diff::extensions;
+    if (!f.root.same_version) d |= core::root_diff::version;
+    if (!f.root.same_sig_algorithm) d |= core::root_diff::signature_algorithm;
+  }
+  c.root_differences = d;
+  c.reference_fqdn = view(reference_fqdn);
+  return c;
+}
+
 const char* sig_hash_name(Sig_Hash h) {
   switch (h) {
     case Sig_Hash::md5:

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/cert_policy.h"
+
 namespace annexo::tls {
 
 // Signature hash of a certificate, from its signatureAlgorithm OID.
@@ -46,6 +48,10 @@ struct Sent_Root {
   bool same_key = false;      // subjectPublicKeyInfo
   bool same_extensions = false;
   bool same_sig_algorithm = false;
+  bool same_version = false;
+  bool same_serial = false;
+  bool same_validity = false;
+  bool same_signature = false;
 };
 
 struct Chain_Facts {
@@ -65,6 +71,11 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
                                 const std::vector<Botan::Certificate_Store*>& trusted,
                                 Botan::Usage_Type usage,
                                 std::chrono::system_clock::time_point validation_time);
+
+// The core's view of the facts. The ByteViews point into `facts` and
+// `reference_fqdn`, which must outlive the result.
+core::CertFacts to_core_facts(const Chain_Facts& facts, const std::string& reference_fqdn);
+core::PathResult to_core_path(Botan::Certificate_Status_Code code);
 
 const char* sig_hash_name(Sig_Hash h);
 const char* key_alg_name(Key_Alg k);
