@@ -16,7 +16,9 @@ Botan::AutoSeeded_RNG& rng() {
   return r;
 }
 
-std::string to_lower_hex(const std::uint8_t* p, std::size_t n) { return Botan::hex_encode(p, n, false); }
+std::string to_lower_hex(const std::uint8_t* p, std::size_t n) {
+  return Botan::hex_encode(p, n, false);
+}
 
 }  // namespace
 
@@ -37,8 +39,9 @@ std::string digest_ha1(DigestAlgorithm alg, std::string_view username, std::stri
 
 namespace {
 
-std::string kd(DigestAlgorithm alg, std::string_view ha1, std::string_view nonce, std::string_view nc,
-               std::string_view cnonce, std::string_view qop, std::string_view ha2) {
+std::string kd(DigestAlgorithm alg, std::string_view ha1, std::string_view nonce,
+               std::string_view nc, std::string_view cnonce, std::string_view qop,
+               std::string_view ha2) {
   std::string s;
   s.append(ha1).append(":").append(nonce).append(":");
   if (!qop.empty()) s.append(nc).append(":").append(cnonce).append(":").append(qop).append(":");
@@ -68,7 +71,8 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < a.size(); ++i)
-    diff = static_cast<unsigned char>(diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
+    diff = static_cast<unsigned char>(
+        diff | (static_cast<unsigned char>(a[i]) ^ static_cast<unsigned char>(b[i])));
   return diff == 0;
 }
 
@@ -78,10 +82,10 @@ std::string random_hex(std::size_t bytes) {
   return to_lower_hex(b.data(), b.size());
 }
 
-Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge, std::string_view username,
-                                           std::string_view password, std::string_view method,
-                                           std::string_view uri, std::uint32_t nc,
-                                           std::string_view cnonce) {
+Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge,
+                                           std::string_view username, std::string_view password,
+                                           std::string_view method, std::string_view uri,
+                                           std::uint32_t nc, std::string_view cnonce) {
   DigestCredentials c;
   c.username = std::string(username);
   c.realm = challenge.realm;
@@ -104,13 +108,14 @@ Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge, std
     c.cnonce = cnonce.empty() ? random_hex(16) : std::string(cnonce);
   }
   std::string ha1 = digest_ha1(c.algorithm, username, c.realm, password);
-  c.response = digest_response(c.algorithm, ha1, c.nonce, c.nc.value_or(""), c.cnonce.value_or(""), qop,
-                               method, uri);
+  c.response = digest_response(c.algorithm, ha1, c.nonce, c.nc.value_or(""), c.cnonce.value_or(""),
+                               qop, method, uri);
   return c;
 }
 
 //= spec#N.2-UE-VERIFY-RSPAUTH type=implementation
-bool verify_rspauth(const AuthenticationInfo& info, const DigestCredentials& sent, std::string_view password) {
+bool verify_rspauth(const AuthenticationInfo& info, const DigestCredentials& sent,
+                    std::string_view password) {
   if (!info.rspauth) return false;
   if (sent.qop) {
     if (info.cnonce && *info.cnonce != sent.cnonce) return false;
@@ -125,10 +130,14 @@ bool verify_rspauth(const AuthenticationInfo& info, const DigestCredentials& sen
 
 const char* nonce_check_name(NonceCheck c) {
   switch (c) {
-    case NonceCheck::valid: return "valid";
-    case NonceCheck::stale: return "stale";
-    case NonceCheck::unknown: return "unknown";
-    case NonceCheck::replay: return "replay";
+    case NonceCheck::valid:
+      return "valid";
+    case NonceCheck::stale:
+      return "stale";
+    case NonceCheck::unknown:
+      return "unknown";
+    case NonceCheck::replay:
+      return "replay";
   }
   return "?";
 }
@@ -167,7 +176,8 @@ NonceCheck NonceStore::check(std::string_view nonce, std::string_view nc, std::u
     return NonceCheck::unknown;
   }
   if (raw.size() != 32) return NonceCheck::unknown;
-  if (!constant_time_equal(mac(std::string_view(raw).substr(0, 16)), std::string_view(raw).substr(16)))
+  if (!constant_time_equal(mac(std::string_view(raw).substr(0, 16)),
+                           std::string_view(raw).substr(16)))
     return NonceCheck::unknown;
   std::uint32_t issued = (static_cast<std::uint32_t>(static_cast<unsigned char>(raw[0])) << 24) |
                          (static_cast<std::uint32_t>(static_cast<unsigned char>(raw[1])) << 16) |
@@ -179,7 +189,10 @@ NonceCheck NonceStore::check(std::string_view nonce, std::string_view nc, std::u
   if (nc.size() != 8) return NonceCheck::replay;
   std::uint32_t n = 0;
   for (char c : nc) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    int d = (c >= '0' && c <= '9')   ? c - '0'
+            : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                     : -1;
     if (d < 0) return NonceCheck::replay;
     n = (n << 4) | static_cast<std::uint32_t>(d);
   }
@@ -202,15 +215,24 @@ NonceCheck NonceStore::check(std::string_view nonce, std::string_view nc, std::u
 
 const char* digest_verdict_name(DigestVerdict v) {
   switch (v) {
-    case DigestVerdict::ok: return "ok";
-    case DigestVerdict::stale_nonce: return "stale nonce";
-    case DigestVerdict::unknown_nonce: return "unknown nonce";
-    case DigestVerdict::replayed_nc: return "replayed nonce count";
-    case DigestVerdict::wrong_realm: return "wrong realm";
-    case DigestVerdict::wrong_uri: return "digest uri differs from Request-URI";
-    case DigestVerdict::wrong_algorithm: return "wrong algorithm";
-    case DigestVerdict::missing_qop: return "qop=auth missing";
-    case DigestVerdict::wrong_response: return "wrong response (password)";
+    case DigestVerdict::ok:
+      return "ok";
+    case DigestVerdict::stale_nonce:
+      return "stale nonce";
+    case DigestVerdict::unknown_nonce:
+      return "unknown nonce";
+    case DigestVerdict::replayed_nc:
+      return "replayed nonce count";
+    case DigestVerdict::wrong_realm:
+      return "wrong realm";
+    case DigestVerdict::wrong_uri:
+      return "digest uri differs from Request-URI";
+    case DigestVerdict::wrong_algorithm:
+      return "wrong algorithm";
+    case DigestVerdict::missing_qop:
+      return "qop=auth missing";
+    case DigestVerdict::wrong_response:
+      return "wrong response (password)";
   }
   return "?";
 }
@@ -234,15 +256,20 @@ DigestVerdict verify_credentials(const DigestCredentials& creds, const DigestSer
   if (!response_ok) return DigestVerdict::wrong_response;
   NonceCheck nc = nonces.check(creds.nonce, *creds.nc, check.now);
   switch (nc) {
-    case NonceCheck::valid: return DigestVerdict::ok;
-    case NonceCheck::stale: return DigestVerdict::stale_nonce;
-    case NonceCheck::unknown: return DigestVerdict::unknown_nonce;
-    case NonceCheck::replay: return DigestVerdict::replayed_nc;
+    case NonceCheck::valid:
+      return DigestVerdict::ok;
+    case NonceCheck::stale:
+      return DigestVerdict::stale_nonce;
+    case NonceCheck::unknown:
+      return DigestVerdict::unknown_nonce;
+    case NonceCheck::replay:
+      return DigestVerdict::replayed_nc;
   }
   return DigestVerdict::unknown_nonce;
 }
 
-AuthenticationInfo make_authentication_info(const DigestCredentials& creds, std::string_view password) {
+AuthenticationInfo make_authentication_info(const DigestCredentials& creds,
+                                            std::string_view password) {
   AuthenticationInfo a;
   std::string ha1 = digest_ha1(creds.algorithm, creds.username, creds.realm, password);
   a.rspauth = digest_rspauth(creds.algorithm, ha1, creds.nonce, creds.nc.value_or(""),

@@ -46,10 +46,10 @@ std::string random_hex(std::size_t bytes);
 // Answers a challenge: algorithm from the challenge, qop=auth when offered
 // (auth-int is not supported: refused), nc as 8 hex digits, fresh cnonce.
 // Errors: challenge offers qop but not "auth".
-Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge, std::string_view username,
-                                           std::string_view password, std::string_view method,
-                                           std::string_view uri, std::uint32_t nc = 1,
-                                           std::string_view cnonce = {});
+Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge,
+                                           std::string_view username, std::string_view password,
+                                           std::string_view method, std::string_view uri,
+                                           std::uint32_t nc = 1, std::string_view cnonce = {});
 
 // Checks Authentication-Info's rspauth of a 2xx (N.2-UE-VERIFY-RSPAUTH).
 // False when rspauth is missing or wrong, or cnonce/nc do not echo ours.
@@ -112,6 +112,7 @@ DigestVerdict verify_credentials(const DigestCredentials& creds, const DigestSer
                                  NonceStore& nonces);
 
 // Authentication-Info for a 2xx after verify_credentials returned ok.
-AuthenticationInfo make_authentication_info(const DigestCredentials& creds, std::string_view password);
+AuthenticationInfo make_authentication_info(const DigestCredentials& creds,
+                                            std::string_view password);
 
 }  // namespace annexo::sip

@@ -5,13 +5,24 @@
 namespace annexo::sip {
 namespace {
 
-std::string hname(std::string_view h) { return std::string(h); }
+std::string hname(std::string_view h) {
+  return std::string(h);
+}
 
 bool is_token_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
   if (std::isalnum(u)) return true;
   switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
       return true;
     default:
       return false;
@@ -34,12 +45,15 @@ std::string lower(std::string_view s) {
 bool ieq(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
@@ -84,11 +98,14 @@ Result<std::vector<std::string_view>> split_list(std::string_view s, std::string
   for (std::size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (q) {
-      if (c == '\\') ++i;
-      else if (c == '"') q = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        q = false;
       continue;
     }
-    if (c == '"') q = true;
+    if (c == '"')
+      q = true;
     else if (c == '<') {
       if (angle) return sip_error(hname(header), "nested '<'");
       angle = 1;
@@ -112,8 +129,8 @@ Result<std::vector<std::string_view>> split_list(std::string_view s, std::string
 }
 
 bool is_pvalue_char(char c) {
-  return is_token_char(c) || c == ':' || c == '[' || c == ']' || c == '/' || c == '@' ||
-         c == '=' || c == '?' || c == '&' || c == '$';
+  return is_token_char(c) || c == ':' || c == '[' || c == ']' || c == '/' || c == '@' || c == '=' ||
+         c == '?' || c == '&' || c == '$';
 }
 
 // Parses ";name[=value]" parameters from s[i..]. Stops at end (or at a char in
@@ -125,7 +142,9 @@ Result<Params> read_params(std::string_view s, std::size_t& i, std::string_view 
     skip_ws(s, i);
     if (i >= s.size()) break;
     if (stop.find(s[i]) != std::string_view::npos) break;
-    if (s[i] != ';') return sip_error(hname(header), "unexpected '" + std::string(1, s[i]) + "' where ';' expected");
+    if (s[i] != ';')
+      return sip_error(hname(header),
+                       "unexpected '" + std::string(1, s[i]) + "' where ';' expected");
     ++i;
     skip_ws(s, i);
     std::size_t n0 = i;
@@ -143,11 +162,13 @@ Result<Params> read_params(std::string_view s, std::size_t& i, std::string_view 
       } else {
         std::size_t v0 = i;
         while (i < s.size() && is_pvalue_char(s[i]) && s[i] != '?') ++i;
-        if (i == v0) return sip_error(hname(header), "parameter '" + p.name + "' has an empty value");
+        if (i == v0)
+          return sip_error(hname(header), "parameter '" + p.name + "' has an empty value");
         p.value = std::string(s.substr(v0, i - v0));
       }
     }
-    if (find_param(ps, p.name)) return sip_error(hname(header), "parameter '" + p.name + "' repeated");
+    if (find_param(ps, p.name))
+      return sip_error(hname(header), "parameter '" + p.name + "' repeated");
     if (ps.size() >= 32) return sip_error(hname(header), "more than 32 parameters");
     ps.push_back(std::move(p));
   }
@@ -155,7 +176,8 @@ Result<Params> read_params(std::string_view s, std::size_t& i, std::string_view 
 }
 
 Result<std::uint16_t> parse_port(std::string_view p, std::string_view header) {
-  if (p.empty() || p.size() > 5) return sip_error(hname(header), "bad port '" + std::string(p) + "'");
+  if (p.empty() || p.size() > 5)
+    return sip_error(hname(header), "bad port '" + std::string(p) + "'");
   std::uint32_t v = 0;
   for (char c : p) {
     if (c < '0' || c > '9') return sip_error(hname(header), "bad port '" + std::string(p) + "'");
@@ -166,8 +188,8 @@ Result<std::uint16_t> parse_port(std::string_view p, std::string_view header) {
 }
 
 // host[:port]; host is a hostname/IPv4 or [IPv6].
-Result<std::pair<std::string, std::optional<std::uint16_t>>> parse_hostport(std::string_view s,
-                                                                            std::string_view header) {
+Result<std::pair<std::string, std::optional<std::uint16_t>>> parse_hostport(
+    std::string_view s, std::string_view header) {
   std::string host;
   std::size_t i = 0;
   if (!s.empty() && s[0] == '[') {
@@ -179,13 +201,16 @@ Result<std::pair<std::string, std::optional<std::uint16_t>>> parse_hostport(std:
     host = lower(s.substr(0, e + 1));
     i = e + 1;
   } else {
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '-' || s[i] == '.')) ++i;
+    while (i < s.size() &&
+           (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '-' || s[i] == '.'))
+      ++i;
     host = lower(s.substr(0, i));
   }
   if (host.empty() || host == "[]") return sip_error(hname(header), "missing host");
   std::optional<std::uint16_t> port;
   if (i < s.size()) {
-    if (s[i] != ':') return sip_error(hname(header), "bad character '" + std::string(1, s[i]) + "' in host");
+    if (s[i] != ':')
+      return sip_error(hname(header), "bad character '" + std::string(1, s[i]) + "' in host");
     auto pr = parse_port(s.substr(i + 1), header);
     if (!pr) return pr.error();
     port = *pr;
@@ -238,7 +263,8 @@ std::string quote(std::string_view s) {
 Result<SipUri> parse_uri(std::string_view text, std::string_view header) {
   SipUri u;
   std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0) return sip_error(hname(header), "URI without scheme");
+  if (colon == std::string_view::npos || colon == 0)
+    return sip_error(hname(header), "URI without scheme");
   u.scheme = lower(text.substr(0, colon));
   std::string_view rest = text.substr(colon + 1);
   for (char c : rest)
@@ -313,7 +339,8 @@ Result<NameAddr> parse_name_addr(std::string_view value, std::string_view header
     if (!d) return d.error();
     na.display = *d;
     skip_ws(s, i);
-    if (i >= s.size() || s[i] != '<') return sip_error(hname(header), "display name not followed by '<'");
+    if (i >= s.size() || s[i] != '<')
+      return sip_error(hname(header), "display name not followed by '<'");
     lt = i;
   } else {
     // Either tokens followed by '<', or an addr-spec.
@@ -349,7 +376,8 @@ Result<NameAddr> parse_name_addr(std::string_view value, std::string_view header
   return na;
 }
 
-Result<std::vector<NameAddr>> parse_name_addr_list(std::string_view value, std::string_view header) {
+Result<std::vector<NameAddr>> parse_name_addr_list(std::string_view value,
+                                                   std::string_view header) {
   auto parts = split_list(value, header);
   if (!parts) return parts.error();
   std::vector<NameAddr> out;
@@ -445,7 +473,8 @@ Result<std::vector<Via>> parse_via(std::string_view value) {
         ++i;
       }
     }
-    if (!ieq(proto[0], "SIP") || proto[1] != "2.0") return sip_error("Via", "protocol is not SIP/2.0");
+    if (!ieq(proto[0], "SIP") || proto[1] != "2.0")
+      return sip_error("Via", "protocol is not SIP/2.0");
     for (char& c : proto[2]) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     v.transport = proto[2];
     skip_ws(part, i);
@@ -498,7 +527,8 @@ std::string format_via(const Via& v) {
   if (v.branch) set("branch", v.branch, true);
   if (v.received) set("received", v.received, true);
   if (v.rport)
-    set("rport", v.rport_value ? std::optional<std::string>(std::to_string(*v.rport_value)) : std::nullopt,
+    set("rport",
+        v.rport_value ? std::optional<std::string>(std::to_string(*v.rport_value)) : std::nullopt,
         true);
   return out + format_params(ps);
 }
@@ -530,13 +560,15 @@ Result<CSeq> parse_cseq(std::string_view value) {
   return CSeq{*n, std::string(m)};
 }
 
-Result<std::vector<std::string>> parse_option_tags(std::string_view value, std::string_view header) {
+Result<std::vector<std::string>> parse_option_tags(std::string_view value,
+                                                   std::string_view header) {
   std::vector<std::string> out;
   if (trim(value).empty()) return out;  // Supported may be empty (RFC 3261 20.37)
   auto parts = split_list(value, header);
   if (!parts) return parts.error();
   for (auto p : *parts) {
-    if (!is_token(p)) return sip_error(hname(header), "option tag '" + std::string(p) + "' is not a token");
+    if (!is_token(p))
+      return sip_error(hname(header), "option tag '" + std::string(p) + "' is not a token");
     out.push_back(lower(p));
   }
   return out;
@@ -544,7 +576,9 @@ Result<std::vector<std::string>> parse_option_tags(std::string_view value, std::
 
 // ---------------------------------------------------------------- Digest
 
-const char* algorithm_name(DigestAlgorithm a) { return a == DigestAlgorithm::sha256 ? "SHA-256" : "MD5"; }
+const char* algorithm_name(DigestAlgorithm a) {
+  return a == DigestAlgorithm::sha256 ? "SHA-256" : "MD5";
+}
 
 //= spec#N.1-DIGEST-RFC7616 type=implementation
 Result<DigestAlgorithm> parse_algorithm(std::string_view token, std::string_view header) {
@@ -564,7 +598,8 @@ Result<Params> parse_auth_params(std::string_view text, std::string_view header)
     if (i == n0) return sip_error(hname(header), "expected a parameter name");
     Param p{lower(s.substr(n0, i - n0)), std::nullopt};
     skip_ws(s, i);
-    if (i >= s.size() || s[i] != '=') return sip_error(hname(header), "parameter '" + p.name + "' without '='");
+    if (i >= s.size() || s[i] != '=')
+      return sip_error(hname(header), "parameter '" + p.name + "' without '='");
     ++i;
     skip_ws(s, i);
     if (i < s.size() && s[i] == '"') {
@@ -573,16 +608,19 @@ Result<Params> parse_auth_params(std::string_view text, std::string_view header)
       p.value = *q;
     } else {
       std::size_t v0 = i;
-      while (i < s.size() && (is_token_char(s[i]) || s[i] == '/' || s[i] == '=' || s[i] == ':')) ++i;
+      while (i < s.size() && (is_token_char(s[i]) || s[i] == '/' || s[i] == '=' || s[i] == ':'))
+        ++i;
       if (i == v0) return sip_error(hname(header), "parameter '" + p.name + "' has an empty value");
       p.value = std::string(s.substr(v0, i - v0));
     }
-    if (find_param(ps, p.name)) return sip_error(hname(header), "parameter '" + p.name + "' repeated");
+    if (find_param(ps, p.name))
+      return sip_error(hname(header), "parameter '" + p.name + "' repeated");
     if (ps.size() >= 32) return sip_error(hname(header), "more than 32 parameters");
     ps.push_back(std::move(p));
     skip_ws(s, i);
     if (i < s.size()) {
-      if (s[i] != ',') return sip_error(hname(header), "expected ',' after parameter '" + ps.back().name + "'");
+      if (s[i] != ',')
+        return sip_error(hname(header), "expected ',' after parameter '" + ps.back().name + "'");
       ++i;
       skip_ws(s, i);
       if (i >= s.size()) return sip_error(hname(header), "trailing ','");
@@ -597,9 +635,9 @@ Result<Params> digest_params(std::string_view value, std::string_view header) {
   std::string_view s = trim(value);
   std::size_t sp = 0;
   while (sp < s.size() && is_token_char(s[sp])) ++sp;
-  if (!ieq(s.substr(0, sp), "Digest"))
-    return sip_error(hname(header), "scheme is not Digest");
-  if (sp >= s.size() || !is_ws(s[sp])) return sip_error(hname(header), "no parameters after Digest");
+  if (!ieq(s.substr(0, sp), "Digest")) return sip_error(hname(header), "scheme is not Digest");
+  if (sp >= s.size() || !is_ws(s[sp]))
+    return sip_error(hname(header), "no parameters after Digest");
   return parse_auth_params(s.substr(sp), header);
 }
 
@@ -641,9 +679,12 @@ Result<DigestChallenge> parse_challenge(std::string_view value, std::string_view
     }
   }
   if (auto st = pv(*ps, "stale")) {
-    if (ieq(*st, "true")) c.stale = true;
-    else if (ieq(*st, "false")) c.stale = false;
-    else return sip_error(hname(header), "stale is neither true nor false");
+    if (ieq(*st, "true"))
+      c.stale = true;
+    else if (ieq(*st, "false"))
+      c.stale = false;
+    else
+      return sip_error(hname(header), "stale is neither true nor false");
   }
   return c;
 }
@@ -690,7 +731,8 @@ Result<DigestCredentials> parse_credentials(std::string_view value, std::string_
   if (auto o = pv(*ps, "opaque")) c.opaque = *o;
   if (auto ip = pv(*ps, "integrity-protected")) c.integrity_protected = *ip;
   if (auto q = pv(*ps, "qop")) {
-    if (!ieq(*q, "auth")) return sip_error(hname(header), "qop '" + *q + "' not supported (only auth)");
+    if (!ieq(*q, "auth"))
+      return sip_error(hname(header), "qop '" + *q + "' not supported (only auth)");
     c.qop = "auth";
     auto nc = pv(*ps, "nc");
     auto cn = pv(*ps, "cnonce");
@@ -709,7 +751,8 @@ Result<DigestCredentials> parse_credentials(std::string_view value, std::string_
 std::string format_credentials(const DigestCredentials& c) {
   std::string out = "Digest username=" + quote(c.username) + ", realm=" + quote(c.realm) +
                     ", nonce=" + quote(c.nonce) + ", uri=" + quote(c.uri) +
-                    ", response=" + quote(c.response) + ", algorithm=" + algorithm_name(c.algorithm);
+                    ", response=" + quote(c.response) +
+                    ", algorithm=" + algorithm_name(c.algorithm);
   if (c.opaque) out += ", opaque=" + quote(*c.opaque);
   if (c.qop) out += ", qop=" + *c.qop;
   if (c.nc) out += ", nc=" + *c.nc;
@@ -802,7 +845,9 @@ std::string format_security(const std::vector<SecMechanism>& list) {
     for (const auto& p : m.params)
       if (p.name != "q") ps.push_back(p);
     if (m.q) {
-      std::string q = *m.q == 1000 ? "1" : "0." + std::string(3 - std::to_string(*m.q).size(), '0') + std::to_string(*m.q);
+      std::string q = *m.q == 1000 ? "1"
+                                   : "0." + std::string(3 - std::to_string(*m.q).size(), '0') +
+                                         std::to_string(*m.q);
       while (q.size() > 3 && q.back() == '0') q.pop_back();
       ps.insert(ps.begin(), Param{"q", q});
     }

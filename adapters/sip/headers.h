@@ -36,8 +36,8 @@ struct SipUri {
   std::string user;    // may be empty; percent-escapes left as-is
   std::string host;    // lower-case; IPv6 references keep their brackets
   std::optional<std::uint16_t> port;
-  Params params;       // ;transport=tls ;lr ;ob ...
-  std::string headers; // ?... part, verbatim (rarely used)
+  Params params;        // ;transport=tls ;lr ;ob ...
+  std::string headers;  // ?... part, verbatim (rarely used)
 };
 Result<SipUri> parse_uri(std::string_view text, std::string_view header = "Request-URI");
 std::string format_uri(const SipUri& uri);
@@ -47,8 +47,8 @@ std::string format_uri(const SipUri& uri);
 struct NameAddr {
   std::string display;  // unquoted display name, may be empty
   SipUri uri;
-  std::string uri_text; // the URI as written
-  Params params;        // header parameters after the URI: tag, expires, reg-id, +sip.instance
+  std::string uri_text;  // the URI as written
+  Params params;         // header parameters after the URI: tag, expires, reg-id, +sip.instance
   std::optional<std::string> tag() const;
 };
 Result<NameAddr> parse_name_addr(std::string_view value, std::string_view header);
@@ -74,9 +74,9 @@ struct Via {
   std::optional<std::uint16_t> port;
   std::optional<std::string> branch;
   std::optional<std::string> received;
-  bool rport = false;                     // ";rport" present
+  bool rport = false;                        // ";rport" present
   std::optional<std::uint16_t> rport_value;  // ";rport=1234"
-  Params params;                          // all parameters, including the above
+  Params params;                             // all parameters, including the above
 };
 // One Via field may hold several comma-separated vias. Each must be
 // "SIP/2.0/<transport> host[:port]"; branch, when present, must be a token;
@@ -116,7 +116,8 @@ struct DigestChallenge {
   bool stale = false;
   std::optional<std::string> domain;
 };
-Result<DigestChallenge> parse_challenge(std::string_view value, std::string_view header = "WWW-Authenticate");
+Result<DigestChallenge> parse_challenge(std::string_view value,
+                                        std::string_view header = "WWW-Authenticate");
 std::string format_challenge(const DigestChallenge& c);
 
 // Authorization / Proxy-Authorization: Digest credentials.
@@ -129,14 +130,15 @@ struct DigestCredentials {
   DigestAlgorithm algorithm = DigestAlgorithm::md5;
   bool algorithm_present = false;
   std::optional<std::string> opaque;
-  std::optional<std::string> qop;     // "auth" (auth-int refused)
-  std::optional<std::string> nc;      // 8 hex digits
+  std::optional<std::string> qop;  // "auth" (auth-int refused)
+  std::optional<std::string> nc;   // 8 hex digits
   std::optional<std::string> cnonce;
   std::optional<std::string> integrity_protected;  // 24.229: "tls-pending", "tls-yes", ...
 };
 // Required: username, realm, nonce, uri, response; with qop: nc and cnonce.
 // userhash=true is refused; a response of the wrong length/alphabet is refused.
-Result<DigestCredentials> parse_credentials(std::string_view value, std::string_view header = "Authorization");
+Result<DigestCredentials> parse_credentials(std::string_view value,
+                                            std::string_view header = "Authorization");
 std::string format_credentials(const DigestCredentials& c);
 
 // Authentication-Info (RFC 7616 section 3.5).
@@ -153,9 +155,9 @@ std::string format_authentication_info(const AuthenticationInfo& a);
 // --- Security agreement (RFC 3329) ---
 
 struct SecMechanism {
-  std::string name;                  // lower-case: "tls", "digest", "ipsec-3gpp", ...
-  std::optional<std::uint16_t> q;    // preference in thousandths (q=0.1 -> 100), 0..1000
-  Params params;                     // all parameters (q included)
+  std::string name;                // lower-case: "tls", "digest", "ipsec-3gpp", ...
+  std::optional<std::uint16_t> q;  // preference in thousandths (q=0.1 -> 100), 0..1000
+  Params params;                   // all parameters (q included)
 };
 // Security-Client / Security-Server / Security-Verify (a list; several fields
 // are concatenated by the caller or parsed one by one).

@@ -8,12 +8,15 @@ namespace {
 bool ieq(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
       return false;
   return true;
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
@@ -25,7 +28,16 @@ bool is_token_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
   if (std::isalnum(u)) return true;
   switch (c) {
-    case '-': case '.': case '!': case '%': case '*': case '_': case '+': case '`': case '\'': case '~':
+    case '-':
+    case '.':
+    case '!':
+    case '%':
+    case '*':
+    case '_':
+    case '+':
+    case '`':
+    case '\'':
+    case '~':
       return true;
     default:
       return false;
@@ -47,24 +59,80 @@ struct NameEntry {
 // RFC 3261 section 7.3.3 and later registrations; plus canonical spellings of
 // the long names annexo looks at.
 constexpr NameEntry kCompact[] = {
-    {"i", "Call-ID"}, {"m", "Contact"}, {"e", "Content-Encoding"}, {"l", "Content-Length"},
-    {"c", "Content-Type"}, {"f", "From"}, {"s", "Subject"}, {"k", "Supported"}, {"t", "To"},
-    {"v", "Via"}, {"o", "Event"}, {"r", "Refer-To"}, {"u", "Allow-Events"},
-    {"x", "Session-Expires"}, {"b", "Referred-By"}, {"a", "Accept-Contact"},
-    {"j", "Reject-Contact"}, {"d", "Request-Disposition"}, {"y", "Identity"},
+    {"i", "Call-ID"},
+    {"m", "Contact"},
+    {"e", "Content-Encoding"},
+    {"l", "Content-Length"},
+    {"c", "Content-Type"},
+    {"f", "From"},
+    {"s", "Subject"},
+    {"k", "Supported"},
+    {"t", "To"},
+    {"v", "Via"},
+    {"o", "Event"},
+    {"r", "Refer-To"},
+    {"u", "Allow-Events"},
+    {"x", "Session-Expires"},
+    {"b", "Referred-By"},
+    {"a", "Accept-Contact"},
+    {"j", "Reject-Contact"},
+    {"d", "Request-Disposition"},
+    {"y", "Identity"},
     {"n", "Identity-Info"},
 };
 
 constexpr const char* kCanonical[] = {
-    "Call-ID", "Contact", "Content-Encoding", "Content-Length", "Content-Type", "From", "Subject",
-    "Supported", "To", "Via", "CSeq", "Max-Forwards", "Expires", "Authorization",
-    "WWW-Authenticate", "Proxy-Authorization", "Proxy-Authenticate", "Authentication-Info",
-    "Security-Client", "Security-Server", "Security-Verify", "Require", "Proxy-Require",
-    "Unsupported", "Path", "Service-Route", "P-Preferred-Identity", "P-Asserted-Identity",
-    "P-Associated-URI", "Record-Route", "Route", "User-Agent", "Server", "Allow", "Event",
-    "Refer-To", "Allow-Events", "Session-Expires", "Referred-By", "Accept-Contact",
-    "Reject-Contact", "Request-Disposition", "Identity", "Identity-Info", "Flow-Timer",
-    "Min-Expires", "Warning", "Accept", "Date", "Timestamp", "Retry-After",
+    "Call-ID",
+    "Contact",
+    "Content-Encoding",
+    "Content-Length",
+    "Content-Type",
+    "From",
+    "Subject",
+    "Supported",
+    "To",
+    "Via",
+    "CSeq",
+    "Max-Forwards",
+    "Expires",
+    "Authorization",
+    "WWW-Authenticate",
+    "Proxy-Authorization",
+    "Proxy-Authenticate",
+    "Authentication-Info",
+    "Security-Client",
+    "Security-Server",
+    "Security-Verify",
+    "Require",
+    "Proxy-Require",
+    "Unsupported",
+    "Path",
+    "Service-Route",
+    "P-Preferred-Identity",
+    "P-Asserted-Identity",
+    "P-Associated-URI",
+    "Record-Route",
+    "Route",
+    "User-Agent",
+    "Server",
+    "Allow",
+    "Event",
+    "Refer-To",
+    "Allow-Events",
+    "Session-Expires",
+    "Referred-By",
+    "Accept-Contact",
+    "Reject-Contact",
+    "Request-Disposition",
+    "Identity",
+    "Identity-Info",
+    "Flow-Timer",
+    "Min-Expires",
+    "Warning",
+    "Accept",
+    "Date",
+    "Timestamp",
+    "Retry-After",
 };
 
 }  // namespace
@@ -94,7 +162,9 @@ std::vector<const std::string*> Message::all(std::string_view name) const {
   return out;
 }
 
-std::size_t Message::count(std::string_view name) const { return all(name).size(); }
+std::size_t Message::count(std::string_view name) const {
+  return all(name).size();
+}
 
 std::size_t Message::remove(std::string_view name) {
   std::string c = canonical_header_name(name);
@@ -127,7 +197,8 @@ Result<bool> parse_start_line(std::string_view line, Message& m) {
       code = code * 10 + (c - '0');
     }
     if (code < 100 || code > 699) return sip_error("start-line", "status code out of range");
-    if (rest.size() > 3 && rest[3] != ' ') return sip_error("start-line", "status code is not 3 digits");
+    if (rest.size() > 3 && rest[3] != ' ')
+      return sip_error("start-line", "status code is not 3 digits");
     m.status = code;
     m.reason = rest.size() > 4 ? std::string(rest.substr(4)) : std::string();
     return true;
@@ -162,9 +233,11 @@ Result<const std::string*> exactly_one(const Message& m, const char* name) {
 
 Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits) {
   if (bytes.size() > limits.max_message)
-    return sip_error("framing", "message exceeds " + std::to_string(limits.max_message) + " bytes", 513);
+    return sip_error("framing", "message exceeds " + std::to_string(limits.max_message) + " bytes",
+                     513);
   std::size_t end = bytes.find("\r\n\r\n");
-  if (end == std::string_view::npos) return sip_error("header-section", "no blank line ending the header section");
+  if (end == std::string_view::npos)
+    return sip_error("header-section", "no blank line ending the header section");
   std::string_view head = bytes.substr(0, end + 2);
   Message m;
   m.body = std::string(bytes.substr(end + 4));
@@ -183,7 +256,8 @@ Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits)
     p = e + 2;
   }
   if (lines.empty() || lines[0].empty()) return sip_error("start-line", "empty");
-  if (lines[0].size() > limits.max_line) return sip_error("start-line", "longer than " + std::to_string(limits.max_line) + " bytes");
+  if (lines[0].size() > limits.max_line)
+    return sip_error("start-line", "longer than " + std::to_string(limits.max_line) + " bytes");
   auto sl = parse_start_line(lines[0], m);
   if (!sl) return sl.error();
 
@@ -195,7 +269,8 @@ Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits)
     if (line.empty()) return sip_error("header-section", "empty line");
     if (is_ws(line[0])) {
       // Folding (RFC 3261 section 7.3.1): accepted, unfolded to one SP.
-      if (m.headers.empty()) return sip_error("header-section", "continuation line before any header field");
+      if (m.headers.empty())
+        return sip_error("header-section", "continuation line before any header field");
       std::string& v = m.headers.back().value;
       std::string_view cont = trim(line);
       if (!cont.empty()) {
@@ -203,18 +278,25 @@ Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits)
         v += std::string(cont);
       }
       if (v.size() > limits.max_line)
-        return sip_error(m.headers.back().name, "longer than " + std::to_string(limits.max_line) + " bytes");
+        return sip_error(m.headers.back().name,
+                         "longer than " + std::to_string(limits.max_line) + " bytes");
       continue;
     }
     if (line.size() > limits.max_line)
-      return sip_error("header-section", "line " + std::to_string(k + 1) + " longer than " + std::to_string(limits.max_line) + " bytes");
+      return sip_error("header-section", "line " + std::to_string(k + 1) + " longer than " +
+                                             std::to_string(limits.max_line) + " bytes");
     std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return sip_error("header-section", "line " + std::to_string(k + 1) + " has no ':'");
+    if (colon == std::string_view::npos)
+      return sip_error("header-section", "line " + std::to_string(k + 1) + " has no ':'");
     std::string_view name = trim(line.substr(0, colon));
-    if (!is_token(name)) return sip_error("header-section", "line " + std::to_string(k + 1) + ": header name is not a token");
+    if (!is_token(name))
+      return sip_error("header-section",
+                       "line " + std::to_string(k + 1) + ": header name is not a token");
     if (m.headers.size() >= limits.max_headers)
-      return sip_error("header-section", "more than " + std::to_string(limits.max_headers) + " header fields");
-    m.headers.push_back(HeaderField{canonical_header_name(name), std::string(trim(line.substr(colon + 1)))});
+      return sip_error("header-section",
+                       "more than " + std::to_string(limits.max_headers) + " header fields");
+    m.headers.push_back(
+        HeaderField{canonical_header_name(name), std::string(trim(line.substr(colon + 1)))});
   }
 
   // Content-Length must match the body exactly.
@@ -226,7 +308,8 @@ Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits)
       auto n = parse_uint32(*v, "Content-Length");
       if (!n) return n.error();
       if (*n != m.body.size())
-        return sip_error("Content-Length", "is " + std::to_string(*n) + " but the body has " + std::to_string(m.body.size()) + " bytes");
+        return sip_error("Content-Length", "is " + std::to_string(*n) + " but the body has " +
+                                               std::to_string(m.body.size()) + " bytes");
     }
   }
 
@@ -261,7 +344,8 @@ Result<Message> parse_message(std::string_view bytes, const ParseLimits& limits)
   if (!c) return c.error();
   m.cseq = std::move(*c);
   if (m.is_request) {
-    if (m.cseq.method != m.method) return sip_error("CSeq", "method '" + m.cseq.method + "' differs from the request method");
+    if (m.cseq.method != m.method)
+      return sip_error("CSeq", "method '" + m.cseq.method + "' differs from the request method");
     auto mf = exactly_one(m, "Max-Forwards");
     if (!mf) return mf.error();
     auto mfv = parse_uint32(**mf, "Max-Forwards");
@@ -280,11 +364,13 @@ Result<std::string> serialize(const Message& m) {
   std::string out;
   if (m.is_request) {
     if (!is_token(m.method)) return sip_error("start-line", "method is not a token");
-    if (m.request_uri.empty() || !clean(m.request_uri) || m.request_uri.find(' ') != std::string::npos)
+    if (m.request_uri.empty() || !clean(m.request_uri) ||
+        m.request_uri.find(' ') != std::string::npos)
       return sip_error("start-line", "bad Request-URI");
     out = m.method + " " + m.request_uri + " SIP/2.0\r\n";
   } else {
-    if (m.status < 100 || m.status > 699) return sip_error("start-line", "status code out of range");
+    if (m.status < 100 || m.status > 699)
+      return sip_error("start-line", "status code out of range");
     if (!clean(m.reason)) return sip_error("start-line", "CR/LF in reason phrase");
     out = "SIP/2.0 " + std::to_string(m.status) + " " + m.reason + "\r\n";
   }
@@ -299,7 +385,8 @@ Result<std::string> serialize(const Message& m) {
   return out;
 }
 
-Message make_response(const Message& request, int status, std::string reason, std::string_view to_tag) {
+Message make_response(const Message& request, int status, std::string reason,
+                      std::string_view to_tag) {
   Message r;
   r.is_request = false;
   r.status = status;
@@ -332,25 +419,44 @@ Message make_request(std::string method, std::string request_uri) {
 
 const char* default_reason(int status) {
   switch (status) {
-    case 100: return "Trying";
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 407: return "Proxy Authentication Required";
-    case 420: return "Bad Extension";
-    case 421: return "Extension Required";
-    case 423: return "Interval Too Brief";
-    case 430: return "Flow Failed";
-    case 439: return "First Hop Lacks Outbound Support";
-    case 480: return "Temporarily Unavailable";
-    case 494: return "Security Agreement Required";
-    case 500: return "Server Internal Error";
-    case 503: return "Service Unavailable";
-    case 513: return "Message Too Large";
-    default: return "Unknown";
+    case 100:
+      return "Trying";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 407:
+      return "Proxy Authentication Required";
+    case 420:
+      return "Bad Extension";
+    case 421:
+      return "Extension Required";
+    case 423:
+      return "Interval Too Brief";
+    case 430:
+      return "Flow Failed";
+    case 439:
+      return "First Hop Lacks Outbound Support";
+    case 480:
+      return "Temporarily Unavailable";
+    case 494:
+      return "Security Agreement Required";
+    case 500:
+      return "Server Internal Error";
+    case 503:
+      return "Service Unavailable";
+    case 513:
+      return "Message Too Large";
+    default:
+      return "Unknown";
   }
 }
 

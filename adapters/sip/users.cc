@@ -14,7 +14,9 @@ SipError line_error(std::size_t line, const std::string& why) {
   return sip_error("users-file:" + std::to_string(line), why, 0);
 }
 
-bool is_ws(char c) { return c == ' ' || c == '\t'; }
+bool is_ws(char c) {
+  return c == ' ' || c == '\t';
+}
 
 }  // namespace
 
@@ -63,7 +65,8 @@ Result<Users> parse_users(std::string_view text) {
     r.password = std::string(fields[1]);
     if (r.impi.find('@') == std::string::npos || r.impi.front() == '@' || r.impi.back() == '@')
       return line_error(lineno, "IMPI '" + r.impi + "' is not in NAI form user@realm");
-    if (r.password.find('#') != std::string::npos) return line_error(lineno, "password contains '#'");
+    if (r.password.find('#') != std::string::npos)
+      return line_error(lineno, "password contains '#'");
     std::string_view impus = fields[2];
     std::size_t s = 0;
     while (s <= impus.size()) {
@@ -74,7 +77,8 @@ Result<Users> parse_users(std::string_view text) {
       if (u.rfind("sip:", 0) != 0 && u.rfind("sips:", 0) != 0 && u.rfind("tel:", 0) != 0)
         return line_error(lineno, "IMPU '" + std::string(u) + "' is not a sip:, sips: or tel: URI");
       std::size_t colon = u.find(':');
-      if (colon + 1 >= u.size()) return line_error(lineno, "IMPU '" + std::string(u) + "' is empty after the scheme");
+      if (colon + 1 >= u.size())
+        return line_error(lineno, "IMPU '" + std::string(u) + "' is empty after the scheme");
       for (const auto& prev : r.impus)
         if (prev == u) return line_error(lineno, "IMPU '" + std::string(u) + "' repeated");
       if (r.impus.size() >= kMaxImpus) return line_error(lineno, "more than 64 IMPUs");
@@ -94,7 +98,8 @@ Result<Users> load_users(const std::string& path) {
   if (!f) return sip_error("users-file", "cannot open '" + path + "'", 0);
   std::ostringstream ss;
   ss << f.rdbuf();
-  if (ss.str().size() > 64u * 1024u * 1024u) return sip_error("users-file", "larger than 64 MiB", 0);
+  if (ss.str().size() > 64u * 1024u * 1024u)
+    return sip_error("users-file", "larger than 64 MiB", 0);
   return parse_users(ss.str());
 }
 

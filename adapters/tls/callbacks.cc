@@ -27,7 +27,9 @@ void Callbacks::tls_record_received(std::uint64_t /*seq_no*/, const std::uint8_t
   m_events.tls_in(data, size);
 }
 
-void Callbacks::tls_alert(Botan::TLS::Alert alert) { m_events.tls_alert_received(alert); }
+void Callbacks::tls_alert(Botan::TLS::Alert alert) {
+  m_events.tls_alert_received(alert);
+}
 
 // Feeds version, suite, Session ID and peer address to the core machine. A
 // refusal throws: Botan 2.19 then sends the core's alert and the connection

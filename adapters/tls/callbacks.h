@@ -20,11 +20,11 @@ namespace annexo::tls {
 
 // What the core needs from an established (or renegotiated) session.
 struct Session_Facts {
-  std::uint16_t version = 0;          // wire value, 0x0303 for TLS 1.2
-  std::uint16_t suite = 0;            // IANA code
+  std::uint16_t version = 0;  // wire value, 0x0303 for TLS 1.2
+  std::uint16_t suite = 0;    // IANA code
   std::vector<std::uint8_t> session_id;
-  std::string peer;                   // "ip:port" of the TCP connection
-  bool renegotiation = false;         // not the first handshake on this connection
+  std::string peer;            // "ip:port" of the TCP connection
+  bool renegotiation = false;  // not the first handshake on this connection
 };
 
 // The sink a connection implements. Methods returning core::Error refuse by

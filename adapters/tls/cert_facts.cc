@@ -128,17 +128,25 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
 core::PathResult to_core_path(Botan::Certificate_Status_Code code) {
   using C = Botan::Certificate_Status_Code;
   switch (code) {
-    case C::OK: return core::PathResult::ok;
+    case C::OK:
+      return core::PathResult::ok;
     case C::CERT_ISSUER_NOT_FOUND:
     case C::CANNOT_ESTABLISH_TRUST:
-    case C::CHAIN_LACKS_TRUST_ROOT: return core::PathResult::unknown_ca;
-    case C::CERT_HAS_EXPIRED: return core::PathResult::expired;
-    case C::CERT_NOT_YET_VALID: return core::PathResult::not_yet_valid;
-    case C::CERT_IS_REVOKED: return core::PathResult::revoked;
-    case C::SIGNATURE_ERROR: return core::PathResult::bad_signature;
+    case C::CHAIN_LACKS_TRUST_ROOT:
+      return core::PathResult::unknown_ca;
+    case C::CERT_HAS_EXPIRED:
+      return core::PathResult::expired;
+    case C::CERT_NOT_YET_VALID:
+      return core::PathResult::not_yet_valid;
+    case C::CERT_IS_REVOKED:
+      return core::PathResult::revoked;
+    case C::SIGNATURE_ERROR:
+      return core::PathResult::bad_signature;
     case C::CHAIN_NAME_MISMATCH:
-    case C::CERT_CHAIN_LOOP: return core::PathResult::name_chaining;
-    default: return core::PathResult::invalid;
+    case C::CERT_CHAIN_LOOP:
+      return core::PathResult::name_chaining;
+    default:
+      return core::PathResult::invalid;
   }
 }
 
@@ -152,26 +160,56 @@ core::CertFacts to_core_facts(const Chain_Facts& f, const std::string& reference
     core::ChainCertFacts& out = c.chain[i];
     out.x509_version = static_cast<std::uint8_t>(in.x509_version > 255 ? 255 : in.x509_version);
     switch (in.sig_hash) {
-      case Sig_Hash::md5: out.signature_hash = core::SigHash::md5; break;
-      case Sig_Hash::sha1: out.signature_hash = core::SigHash::sha1; break;
-      case Sig_Hash::sha224: out.signature_hash = core::SigHash::sha224; break;
-      case Sig_Hash::sha256: out.signature_hash = core::SigHash::sha256; break;
-      case Sig_Hash::sha384: out.signature_hash = core::SigHash::sha384; break;
-      case Sig_Hash::sha512: out.signature_hash = core::SigHash::sha512; break;
-      case Sig_Hash::other: out.signature_hash = core::SigHash::unknown; break;
+      case Sig_Hash::md5:
+        out.signature_hash = core::SigHash::md5;
+        break;
+      case Sig_Hash::sha1:
+        out.signature_hash = core::SigHash::sha1;
+        break;
+      case Sig_Hash::sha224:
+        out.signature_hash = core::SigHash::sha224;
+        break;
+      case Sig_Hash::sha256:
+        out.signature_hash = core::SigHash::sha256;
+        break;
+      case Sig_Hash::sha384:
+        out.signature_hash = core::SigHash::sha384;
+        break;
+      case Sig_Hash::sha512:
+        out.signature_hash = core::SigHash::sha512;
+        break;
+      case Sig_Hash::other:
+        out.signature_hash = core::SigHash::unknown;
+        break;
     }
     switch (in.key_alg) {
-      case Key_Alg::rsa: out.key_algorithm = core::KeyAlg::rsa; break;
-      case Key_Alg::ecdsa: out.key_algorithm = core::KeyAlg::ecdsa; break;
-      case Key_Alg::other: out.key_algorithm = core::KeyAlg::other; break;
+      case Key_Alg::rsa:
+        out.key_algorithm = core::KeyAlg::rsa;
+        break;
+      case Key_Alg::ecdsa:
+        out.key_algorithm = core::KeyAlg::ecdsa;
+        break;
+      case Key_Alg::other:
+        out.key_algorithm = core::KeyAlg::other;
+        break;
     }
     out.rsa_bits = static_cast<std::uint16_t>(in.key_bits > 65535 ? 65535 : in.key_bits);
     switch (in.curve) {
-      case Curve::none: out.curve = core::Curve::none; break;
-      case Curve::secp256r1: out.curve = core::Curve::p256; break;
-      case Curve::secp384r1: out.curve = core::Curve::p384; break;
-      case Curve::secp521r1: out.curve = core::Curve::p521; break;
-      case Curve::other: out.curve = core::Curve::other; break;
+      case Curve::none:
+        out.curve = core::Curve::none;
+        break;
+      case Curve::secp256r1:
+        out.curve = core::Curve::p256;
+        break;
+      case Curve::secp384r1:
+        out.curve = core::Curve::p384;
+        break;
+      case Curve::secp521r1:
+        out.curve = core::Curve::p521;
+        break;
+      case Curve::other:
+        out.curve = core::Curve::other;
+        break;
     }
   }
   const auto view = [](const std::string& s) {

@@ -19,15 +19,14 @@ Client_Hello_Gate::State Client_Hello_Gate::push(const std::uint8_t* data, std::
   std::vector<std::uint8_t> storage(core::kHandshakeBufferCapacity);
   core::HandshakeMessage msg;
   std::size_t consumed = 0;
-  const core::ReadResult r =
-      core::read_first_message(core::ByteView(m_held.data(), m_held.size()), storage.data(),
-                               storage.size(), msg, consumed);
+  const core::ReadResult r = core::read_first_message(
+      core::ByteView(m_held.data(), m_held.size()), storage.data(), storage.size(), msg, consumed);
   if (r.need_more && !r.failed()) return m_state;
   if (r.failed()) {
     m_state = State::refused;
     m_error = r.error;
-    m_detail = std::string("field=") + core::field_name(r.field) +
-               " offset=" + std::to_string(r.offset);
+    m_detail =
+        std::string("field=") + core::field_name(r.field) + " offset=" + std::to_string(r.offset);
     return m_state;
   }
   if (msg.type != core::tls::HandshakeType::client_hello) {
@@ -41,11 +40,12 @@ Client_Hello_Gate::State Client_Hello_Gate::push(const std::uint8_t* data, std::
   if (p.failed() || p.need_more) {
     m_state = State::refused;
     m_error = p.error;
-    m_detail = std::string("field=") + core::field_name(p.field) +
-               " offset=" + std::to_string(p.offset);
+    m_detail =
+        std::string("field=") + core::field_name(p.field) + " offset=" + std::to_string(p.offset);
     return m_state;
   }
-  const core::Error e = core::pcscf_check_client_hello(ch, m_config, core::HandshakeContext{}, m_choice);
+  const core::Error e =
+      core::pcscf_check_client_hello(ch, m_config, core::HandshakeContext{}, m_choice);
   if (e != core::Error::ok) {
     m_state = State::refused;
     m_error = e;

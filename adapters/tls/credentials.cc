@@ -68,7 +68,7 @@ Server_Credentials::Server_Credentials(std::vector<Botan::X509_Certificate> chai
   if (m_chain.empty() || !m_key)
     throw std::runtime_error("server credentials need a chain and a key");
   // The first certificate must be the one the key belongs to.
-  if (m_chain.front().subject_public_key_bits() != m_key->subject_public_key()) {
+  if (m_chain.front().subject_public_key_bitstring() != m_key->public_key_bits()) {
     throw std::runtime_error("the private key does not match the first certificate of the chain");
   }
 }

@@ -29,7 +29,9 @@ std::vector<Group_Params> to_groups(const std::vector<std::uint16_t>& codes) {
   return out;
 }
 
-bool is_tls12(Protocol_Version v) { return v == Protocol_Version::TLS_V12; }
+bool is_tls12(Protocol_Version v) {
+  return v == Protocol_Version::TLS_V12;
+}
 
 std::string hex4(std::uint16_t c) {
   std::ostringstream o;
@@ -87,8 +89,12 @@ Protocol_Version Pcscf_Policy::latest_supported_version(bool /*datagram*/) const
   return Protocol_Version::TLS_V12;  // Botan 2.19 has no TLS 1.3
 }
 
-bool Pcscf_Policy::allow_tls10() const { return core::version_in_profile(core::tls::kTls10); }
-bool Pcscf_Policy::allow_tls11() const { return core::version_in_profile(core::tls::kTls11); }
+bool Pcscf_Policy::allow_tls10() const {
+  return core::version_in_profile(core::tls::kTls10);
+}
+bool Pcscf_Policy::allow_tls11() const {
+  return core::version_in_profile(core::tls::kTls11);
+}
 bool Pcscf_Policy::allow_tls12() const {
   return core::version_in_profile(core::tls::kTls12) && m_config.enable_tls12;
 }
@@ -116,20 +122,28 @@ bool Pcscf_Policy::allow_server_initiated_renegotiation() const {
 // The core demands the RFC 5746 indication whenever renegotiation is used
 // (core::pcscf_check_client_hello); Botan must never renegotiate without it.
 //= spec#RFC5746-SECURE-RENEG type=implementation
-bool Pcscf_Policy::allow_insecure_renegotiation() const { return false; }
+bool Pcscf_Policy::allow_insecure_renegotiation() const {
+  return false;
+}
 
 // No session tickets: with tickets Botan's ServerHello may carry an empty
 // Session ID, and the binding of O.2.2 needs the P-CSCF's own non-empty one.
 // (Tickets are also off because no ticket key is configured, see credentials.h.)
 //= spec#O.2.1-PC-NONEMPTY-SESSION-ID type=implementation
-std::uint32_t Pcscf_Policy::session_ticket_lifetime() const { return 0; }
+std::uint32_t Pcscf_Policy::session_ticket_lifetime() const {
+  return 0;
+}
 
-bool Pcscf_Policy::server_uses_own_ciphersuite_preferences() const { return true; }
+bool Pcscf_Policy::server_uses_own_ciphersuite_preferences() const {
+  return true;
+}
 
 // O.5.1: a CRL distribution point is not mandatory; Botan's default would
 // demand revocation information.
 //= spec#O.5.1-CERT-CRLDP-NOT-MANDATORY type=implementation
-bool Pcscf_Policy::require_cert_revocation_info() const { return false; }
+bool Pcscf_Policy::require_cert_revocation_info() const {
+  return false;
+}
 
 // ---------------------------------------------------------------- UE
 
@@ -165,8 +179,12 @@ Protocol_Version Ue_Policy::latest_supported_version(bool /*datagram*/) const {
   return Protocol_Version::TLS_V12;
 }
 
-bool Ue_Policy::allow_tls10() const { return core::version_in_profile(core::tls::kTls10); }
-bool Ue_Policy::allow_tls11() const { return core::version_in_profile(core::tls::kTls11); }
+bool Ue_Policy::allow_tls10() const {
+  return core::version_in_profile(core::tls::kTls10);
+}
+bool Ue_Policy::allow_tls11() const {
+  return core::version_in_profile(core::tls::kTls11);
+}
 bool Ue_Policy::allow_tls12() const {
   return core::version_in_profile(core::tls::kTls12) && m_offer.tls12;
 }
@@ -178,12 +196,18 @@ bool Ue_Policy::allow_server_initiated_renegotiation() const {
 }
 
 //= spec#RFC5746-SECURE-RENEG type=implementation
-bool Ue_Policy::allow_insecure_renegotiation() const { return false; }
+bool Ue_Policy::allow_insecure_renegotiation() const {
+  return false;
+}
 
-std::uint32_t Ue_Policy::session_ticket_lifetime() const { return 0; }
+std::uint32_t Ue_Policy::session_ticket_lifetime() const {
+  return 0;
+}
 
 //= spec#O.5.1-CERT-CRLDP-NOT-MANDATORY type=implementation
-bool Ue_Policy::require_cert_revocation_info() const { return false; }
+bool Ue_Policy::require_cert_revocation_info() const {
+  return false;
+}
 
 // ---------------------------------------------------------------- snapshot
 
@@ -213,7 +237,7 @@ std::string describe_policy(const Botan::TLS::Policy& p, const std::string& side
   }
   o << "\n";
   o << "key_exchange_groups =";
-  for (auto g : p.key_exchange_groups()) o << " " << Botan::TLS::group_param_to_string(g);
+  for (auto g : p.key_exchange_groups()) o << " " << hex4(static_cast<std::uint16_t>(g));
   o << "\n";
   o << "signature_schemes =";
   for (auto s : p.allowed_signature_schemes()) o << " " << Botan::TLS::sig_scheme_to_string(s);

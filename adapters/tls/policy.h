@@ -30,7 +30,10 @@ class Pcscf_Policy final : public Botan::TLS::Policy {
   struct Machine_Questions {
     // O.2.1-PC-NO-CLIENT-CERT-REQ: does the machine want a client certificate?
     std::function<bool()> requests_client_certificate;
-    // O.4.2: does the machine accept a renegotiation the UE starts?
+    // O.4.2: does the machine accept a renegotiation ClientHello now? Botan
+    // 2.19's server refuses every renegotiation ClientHello when this is
+    // false, including the answer to its own HelloRequest, so the machine
+    // answers true exactly while it waits for the renegotiation it asked for.
     std::function<bool()> accepts_client_renegotiation;
   };
 
