@@ -21,8 +21,15 @@ struct SipError {
   // Why, in plain words; safe to put into a reason phrase (no CR/LF).
   std::string why;
 
-  // "Via: branch parameter missing" — the reason phrase of the 400.
-  std::string text() const { return where.empty() ? why : where + ": " + why; }
+  // "Via: branch parameter missing" — the reason phrase of the 400. Bytes
+  // outside printable ASCII (which may come from the offending input) are
+  // replaced by '?', so the text is always a safe reason phrase.
+  std::string text() const {
+    std::string t = where.empty() ? why : where + ": " + why;
+    for (char& c : t)
+      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) c = '?';
+    return t;
+  }
 };
 
 inline SipError sip_error(std::string where, std::string why, int status = 400) {
