@@ -210,6 +210,8 @@ Error emit(UeAction a, UeEvent ev, const UeState<C>& b, const UeState<C>& s, Err
 //= spec#UE-IMPL-TABLE-DENY type=implementation
 Error rejection(const UeState<C>& s, const UeFacts<C>& f, bool has_rows, bool needs_conn) {
   const auto ev = static_cast<UeEvent>(f.event);
+  // An event about a connection that is not (or no longer) ours.
+  if (f.conn != 0 && f.conn != s.conn) return Error::ue_stale_connection;
   if (!has_rows) {
     //= spec#RFC5246-HELLOREQ-IGNORABLE type=implementation
     if (ev == UeEvent::hello_request) return Error::ue_hello_request_declined;
