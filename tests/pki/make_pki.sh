@@ -1,0 +1,122 @@
+#!/bin/bash
+# Generates annexo's test PKI at test time (requirement ADP-PKI-TEST-CERTS).
+#   tests/pki/make_pki.sh OUTDIR
+# Every private key is PKCS#8 ("BEGIN PRIVATE KEY"), which Botan 2 requires.
+# The list of files and the defect each one carries is in tests/pki/README.md.
+set -euo pipefail
+
+if [ $# -ne 1 ]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 1
+fi
+OUT=$1
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$1" 2>/dev/null; }
+
+# A minimal `openssl ca` setup per CA, so validity dates, digest and DN order
+# are under our control (openssl x509 -req cannot back-date).
+ca_setup() {  # name
+  local d=$WORK/$1
+  mkdir -p "$d/new"
+  : >"$d/index.txt"
+  echo 1000 >"$d/serial"
+  cat >"$d/ca.cnf" <<CNF
+[ ca ]
+default_ca = this
+[ this ]
+dir = $d
+database = $d/index.txt
+new_certs_dir = $d/new
+serial = $d/serial
+certificate = $OUT/$1.pem
+private_key = $OUT/$1.key
+default_md = sha256
+policy = anything
+unique_subject = no
+email_in_dn = no
+copy_extensions = none
+[ anything ]
+commonName = optional
+organizationName = optional
+countryName = optional
+CNF
+}
+
+make_ca() {  # name keytype subject
+  case $2 in
+    ec) ec_key "$OUT/$1.key" ;;
+    rsa) rsa_key "$OUT/$1.key" 2048 ;;
+  esac
+  openssl req -new -x509 -key "$OUT/$1.key" -sha256 -days 3650 -subj "$3" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+    -addext "subjectKeyIdentifier=hash" -out "$OUT/$1.pem"
+  ca_setup "$1"
+}
+
+# issue NAME CA KEYTYPE SUBJECT SAN(or -) [extra openssl ca args...]
+issue() {
+  local name=$1 ca=$2 kt=$3 subj=$4 san=$5
+  shift 5
+  case $kt in
+    ec) ec_key "$OUT/$name.key" ;;
+    rsa) rsa_key "$OUT/$name.key" 2048 ;;
+    rsa1024) rsa_key "$OUT/$name.key" 1024 ;;
+  esac
+  local ext=$WORK/$name.ext
+  {
+    echo "basicConstraints=critical,CA:FALSE"
+    echo "keyUsage=critical,digitalSignature,keyEncipherment"
+    echo "extendedKeyUsage=serverAuth"
+    echo "subjectKeyIdentifier=hash"
+    echo "authorityKeyIdentifier=keyid"
+    if [ "$san" != "-" ]; then echo "subjectAltName=$san"; fi
+  } >"$ext"
+  openssl req -new -key "$OUT/$name.key" -subj "$subj" -multivalue-rdn -out "$WORK/$name.csr"
+  openssl ca -batch -config "$WORK/$ca/ca.cnf" -preserveDN -notext -extfile "$ext" \
+    -in "$WORK/$name.csr" -out "$OUT/$name.pem" "$@" 2>"$WORK/$name.log" ||
+    { cat "$WORK/$name.log" >&2; exit 1; }
+}
+
+make_ca ca-ec ec "/O=annexo test/CN=annexo test CA ECDSA P-256"
+make_ca ca-rsa rsa "/O=annexo test/CN=annexo test CA RSA-2048"
+
+# Good server certificates, one per CA.
+issue pcscf-ec ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+issue pcscf-rsa ca-rsa rsa "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+
+# Bad ones: each differs from pcscf-ec / pcscf-rsa in one property only.
+issue wronghost ca-ec ec "/CN=other.test" "DNS:other.test" -days 825
+issue expired ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -startdate 20200101000000Z -enddate 20210101000000Z
+issue sha1 ca-rsa rsa "/CN=pcscf.test" "DNS:pcscf.test" -days 825 -md sha1
+issue wildcard ca-ec ec "/CN=*.test" "DNS:*.test" -days 825
+issue twocn ca-ec ec "/CN=pcscf.test/CN=other.test" "DNS:pcscf.test" -days 825
+issue rsa1024 ca-rsa rsa1024 "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+issue nosan ca-ec ec "/CN=pcscf.test" "-" -days 825
+
+# Self-signed pcscf.test (no CA at all).
+ec_key "$OUT/selfsigned.key"
+openssl req -new -x509 -key "$OUT/selfsigned.key" -sha256 -days 825 -subj "/CN=pcscf.test" \
+  -addext "subjectAltName=DNS:pcscf.test" -addext "basicConstraints=critical,CA:FALSE" \
+  -out "$OUT/selfsigned.pem"
+
+# A sent root that differs from the stored one (ca-ec.pem) in the subject only:
+# same key, other subject. sentroot.pem is the chain a server would send
+# (good leaf issued by ca-ec, then this root); its key is sentroot.key.
+openssl req -new -x509 -key "$OUT/ca-ec.key" -sha256 -days 3650 \
+  -subj "/O=annexo test/CN=annexo test CA ECDSA P-256 (other subject)" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -addext "subjectKeyIdentifier=hash" -out "$OUT/sentroot-root.pem"
+cp "$OUT/pcscf-ec.key" "$OUT/sentroot.key"
+cat "$OUT/pcscf-ec.pem" "$OUT/sentroot-root.pem" >"$OUT/sentroot.pem"
+
+# Chains (leaf + issuing CA) for servers that send the root too.
+cat "$OUT/pcscf-ec.pem" "$OUT/ca-ec.pem" >"$OUT/pcscf-ec-chain.pem"
+cat "$OUT/pcscf-rsa.pem" "$OUT/ca-rsa.pem" >"$OUT/pcscf-rsa-chain.pem"
+
+chmod 600 "$OUT"/*.key
+echo "annexo test PKI written to $OUT"

@@ -1,0 +1,115 @@
+#!/bin/bash
+# ADP-PKI-TEST-CERTS: runs make_pki.sh and checks each certificate's defining
+# property with `openssl x509 -text` / `openssl verify`, so a wrong generator
+# fails this test.
+#   make_pki_test.sh PATH/TO/make_pki.sh
+set -uo pipefail
+MAKE=${1:?usage: $0 make_pki.sh}
+OUT=${TEST_TMPDIR:-$(mktemp -d)}/pki
+"$MAKE" "$OUT" >/dev/null || { echo "FAIL: make_pki.sh exited non-zero"; exit 1; }
+
+fails=0
+pass() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+text() { openssl x509 -in "$OUT/$1.pem" -noout -text; }
+has() { # name what regex
+  if text "$1" | grep -Eq -- "$3"; then pass "$1: $2"; else fail "$1: $2 (no match for /$3/)"; fi
+}
+hasnt() {
+  if text "$1" | grep -Eq -- "$3"; then fail "$1: $2 (unexpected /$3/)"; else pass "$1: $2"; fi
+}
+verifies() { # name ca extra-args...
+  local n=$1 ca=$2
+  shift 2
+  if openssl verify "$@" -CAfile "$OUT/$ca.pem" "$OUT/$n.pem" >/dev/null 2>&1; then
+    pass "$n: verifies against $ca $*"
+  else fail "$n: does not verify against $ca $*"; fi
+}
+refused() { # name ca expected-error extra-args...
+  local n=$1 ca=$2 want=$3
+  shift 3
+  local o
+  o=$(openssl verify "$@" -CAfile "$OUT/$ca.pem" "$OUT/$n.pem" 2>&1)
+  if [ $? -ne 0 ] && grep -q -- "$want" <<<"$o"; then pass "$n: refused by openssl verify ($want)"
+  else fail "$n: expected openssl verify to fail with '$want', got: $o"; fi
+}
+subject_cns() { openssl x509 -in "$OUT/$1.pem" -noout -subject -nameopt multiline | grep -c 'commonName'; }
+
+# Every key is PKCS#8 and matches its certificate.
+for k in "$OUT"/*.key; do
+  n=$(basename "$k" .key)
+  if head -1 "$k" | grep -q -- '-----BEGIN PRIVATE KEY-----'; then pass "$n: PKCS#8 key"; else fail "$n: key is not PKCS#8"; fi
+  c=$OUT/$n.pem
+  if [ "$(openssl x509 -in "$c" -noout -pubkey)" = "$(openssl pkey -in "$k" -pubout)" ]; then
+    pass "$n: key matches certificate"; else fail "$n: key does not match certificate"; fi
+done
+
+# CAs.
+has ca-ec "EC P-256 key" "ASN1 OID: prime256v1"
+has ca-ec "CA:TRUE" "CA:TRUE"
+has ca-ec "self-signed ECDSA-SHA256" "Signature Algorithm: ecdsa-with-SHA256"
+has ca-rsa "RSA-2048 key" "Public-Key: \(2048 bit\)"
+has ca-rsa "CA:TRUE" "CA:TRUE"
+
+# Good server certificates.
+for n in pcscf-ec pcscf-rsa; do
+  has $n "version 3" "Version: 3 \(0x2\)"
+  has $n "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+  has $n "SAN DNS:pcscf.test" "DNS:pcscf.test$"
+  has $n "serverAuth" "TLS Web Server Authentication"
+  hasnt $n "not a CA" "CA:TRUE"
+  [ "$(subject_cns $n)" = 1 ] && pass "$n: one CN" || fail "$n: not exactly one CN"
+done
+has pcscf-ec "ECDSA-SHA256 by the EC CA" "Signature Algorithm: ecdsa-with-SHA256"
+has pcscf-rsa "RSA-SHA256 by the RSA CA" "Signature Algorithm: sha256WithRSAEncryption"
+verifies pcscf-ec ca-ec -verify_hostname pcscf.test
+verifies pcscf-rsa ca-rsa -verify_hostname pcscf.test
+refused pcscf-ec ca-rsa "unable to get local issuer"
+
+# Bad certificates: each verifies against its CA except for its one defect.
+has wronghost "CN=other.test" "Subject: CN ?= ?other.test$"
+has wronghost "SAN other.test" "DNS:other.test$"
+hasnt wronghost "no pcscf.test anywhere" "pcscf.test"
+verifies wronghost ca-ec
+refused wronghost ca-ec "hostname mismatch" -verify_hostname pcscf.test
+
+has expired "notAfter in 2021" "Not After : Jan  1 00:00:00 2021 GMT"
+refused expired ca-ec "certificate has expired"
+verifies expired ca-ec -no_check_time -verify_hostname pcscf.test
+
+has selfsigned "issuer = subject" "Issuer: CN ?= ?pcscf.test$"
+refused selfsigned ca-ec "self-signed certificate"
+refused selfsigned ca-rsa "self-signed certificate"
+
+has sha1 "SHA-1 signature" "Signature Algorithm: sha1WithRSAEncryption"
+verifies sha1 ca-rsa -auth_level 0 -verify_hostname pcscf.test
+
+has wildcard "CN=*.test" "Subject: CN ?= ?\*\.test$"
+has wildcard "SAN DNS:*.test" "DNS:\*\.test$"
+verifies wildcard ca-ec
+
+[ "$(subject_cns twocn)" = 2 ] && pass "twocn: two CNs" || fail "twocn: not two CNs"
+has twocn "SAN pcscf.test" "DNS:pcscf.test$"
+verifies twocn ca-ec -verify_hostname pcscf.test
+
+has rsa1024 "RSA-1024 key" "Public-Key: \(1024 bit\)"
+verifies rsa1024 ca-rsa -auth_level 0 -verify_hostname pcscf.test
+
+hasnt nosan "no subjectAltName" "Subject Alternative Name"
+has nosan "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+verifies nosan ca-ec
+
+# Sent root: same key as ca-ec, other subject; the leaf still chains to ca-ec.
+if [ "$(openssl x509 -in "$OUT/sentroot-root.pem" -noout -pubkey)" = "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -pubkey)" ]; then
+  pass "sentroot-root: same key as ca-ec"; else fail "sentroot-root: key differs from ca-ec"; fi
+if [ "$(openssl x509 -in "$OUT/sentroot-root.pem" -noout -subject)" != "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -subject)" ]; then
+  pass "sentroot-root: subject differs from ca-ec"; else fail "sentroot-root: same subject as ca-ec"; fi
+[ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/sentroot.pem")" = 2 ] && pass "sentroot: chain of two" || fail "sentroot: not a chain of two"
+verifies sentroot ca-ec -verify_hostname pcscf.test
+refused sentroot sentroot-root "unable to get local issuer"
+
+if [ $fails -ne 0 ]; then
+  echo "$fails check(s) failed"
+  exit 1
+fi
+echo "all PKI checks passed"
