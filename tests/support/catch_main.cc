@@ -31,10 +31,18 @@ std::string xml_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
           out += ' ';
@@ -83,8 +91,8 @@ void write_junit(const char* path, int rc) {
   std::size_t failures = 0;
   for (const auto& r : results()) failures += r.passed ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites><testsuite name=\"annexo\" tests=\"" << results().size()
-      << "\" failures=\"" << failures << "\" exit_code=\"" << rc << "\">\n";
+  out << "<testsuites><testsuite name=\"annexo\" tests=\"" << results().size() << "\" failures=\""
+      << failures << "\" exit_code=\"" << rc << "\">\n";
   for (const auto& r : results()) {
     out << "  <testcase name=\"" << xml_escape(r.name) << "\"";
     if (r.passed) {

@@ -1,0 +1,73 @@
+// The core is independent: //core depends on nothing outside //core (build
+// graph from genquery) and includes no header that brings heap, I/O, clock,
+// threads or a library. Both checks are also fed bad inputs here, so they are
+// shown to be able to fail.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tools/depcheck/depcheck.h"
+
+using annexo::tools::check_core_includes;
+using annexo::tools::check_core_labels;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> core_sources() {
+  // Passed by BUILD.bazel as $(locations //core:traced_sources) in CORE_SOURCES.
+  std::vector<std::string> files;
+  std::istringstream in(slurp("tests/build/core_sources.txt"));
+  std::string f;
+  while (in >> f) files.push_back(f);
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("build: deps(//core:core) stays inside //core") {
+  const auto errors = check_core_labels(slurp("tests/build/core_deps"));
+  for (const auto& e : errors) UNSCOPED_INFO(e);
+  CHECK(errors.empty());
+}
+
+TEST_CASE("build: core sources include only core/ and freestanding standard headers") {
+  const auto files = core_sources();
+  REQUIRE(files.size() >= 5);
+  std::size_t problems = 0;
+  for (const auto& f : files) {
+    for (const auto& e : check_core_includes(f, slurp(f))) {
+      UNSCOPED_INFO(e);
+      ++problems;
+    }
+  }
+  CHECK(problems == 0);
+}
+
+TEST_CASE("build: the dependency check fails on a graph with Botan and an adapter in it") {
+  const auto errors = check_core_labels(slurp("tests/build/testdata/bad_core_deps.txt"));
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].find("@system//:botan") != std::string::npos);
+  CHECK(errors[1].find("//adapters/net:loop") != std::string::npos);
+  CHECK(!check_core_labels("").empty());
+}
+
+TEST_CASE("build: the include check fails on sockets, clock, heap containers and adapter headers") {
+  const auto errors =
+      check_core_includes("bad_core_file.h", slurp("tests/build/testdata/bad_core_file.h"));
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0].find("sys/socket.h") != std::string::npos);
+  CHECK(errors[1].find("chrono") != std::string::npos);
+  CHECK(errors[2].find("vector") != std::string::npos);
+  CHECK(errors[3].find("adapters/tls/policy.h") != std::string::npos);
+}

@@ -1,0 +1,2 @@
+//= spec#X.1-UE-DO type=implementation
+inline int thing() { return 1; }

@@ -1,0 +1,2 @@
+//= spec#X.1-UE-DO type=test
+TEST_CASE("X.1-UE-DO: the UE does it") {}

@@ -1,0 +1,169 @@
+#include "tools/trace/citations.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace annexo::trace {
+namespace fs = std::filesystem;
+
+const char* to_string(CitationType t) {
+  switch (t) {
+    case CitationType::implementation:
+      return "implementation";
+    case CitationType::test:
+      return "test";
+    case CitationType::proof:
+      return "proof";
+  }
+  return "?";
+}
+
+namespace {
+
+const std::set<std::string> kCppExtensions = {".h", ".hpp", ".cc", ".cpp", ".def"};
+const std::set<std::string> kHashExtensions = {".sh", ".py", ".bzl", ".bash"};
+
+std::string ltrim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b);
+}
+
+std::string rtrim(const std::string& s) {
+  const auto e = s.find_last_not_of(" \t\r");
+  return e == std::string::npos ? "" : s.substr(0, e + 1);
+}
+
+bool id_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+}
+
+// First "..." literal on the line (no escapes needed for names).
+bool first_string_literal(const std::string& line, std::string& out) {
+  const auto open = line.find('"');
+  if (open == std::string::npos) return false;
+  const auto close = line.find('"', open + 1);
+  if (close == std::string::npos || close == open + 1) return false;
+  out = line.substr(open + 1, close - open - 1);
+  return true;
+}
+
+// A Catch2 test declaration: TEST_CASE("name"...), TEST_CASE_METHOD(Fixture, "name"...),
+// SCENARIO("name"...). A shell test: annexo_case "name" ...
+bool test_declaration(const std::string& trimmed, std::string& name) {
+  for (const char* macro : {"TEST_CASE(", "TEST_CASE_METHOD(", "SCENARIO("}) {
+    if (trimmed.rfind(macro, 0) == 0) return first_string_literal(trimmed, name);
+  }
+  if (trimmed.rfind("annexo_case \"", 0) == 0) return first_string_literal(trimmed, name);
+  return false;
+}
+
+}  // namespace
+
+void scan_text(const std::string& path, const std::string& text, ScanResult& out) {
+  const std::string ext = fs::path(path).extension().string();
+  const std::string marker = kCppExtensions.count(ext) ? "//=" : "#=";
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    std::string l;
+    while (std::getline(in, l)) lines.push_back(rtrim(l));
+  }
+  std::vector<std::size_t> open;  // indices into out.citations waiting for a target
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string t = ltrim(lines[i]);
+    const int lineno = static_cast<int>(i + 1);
+    const std::string where = path + ":" + std::to_string(lineno) + ": ";
+    std::string decl;
+    if (test_declaration(t, decl)) out.test_cases.push_back({decl, path, lineno});
+
+    if (t.rfind(marker, 0) == 0) {
+      // //= spec#<ID> type=<kind>
+      const std::string body = t.substr(marker.size());
+      const std::string prefix = " spec#";
+      if (body.rfind(prefix, 0) != 0) {
+        out.errors.push_back(where + "malformed citation (want '" + marker +
+                             " spec#<ID> type=<implementation|test|proof>')");
+        continue;
+      }
+      std::size_t p = prefix.size();
+      const std::size_t id_begin = p;
+      while (p < body.size() && id_char(body[p])) ++p;
+      const std::string id = body.substr(id_begin, p - id_begin);
+      const std::string rest = body.substr(p);
+      CitationType type;
+      if (rest == " type=implementation") {
+        type = CitationType::implementation;
+      } else if (rest == " type=test") {
+        type = CitationType::test;
+      } else if (rest == " type=proof") {
+        type = CitationType::proof;
+      } else {
+        out.errors.push_back(where + "malformed citation after the ID: '" + rest +
+                             "' (want ' type=implementation', ' type=test' or ' type=proof')");
+        continue;
+      }
+      if (id.empty()) {
+        out.errors.push_back(where + "citation without an ID");
+        continue;
+      }
+      out.citations.push_back({id, type, path, lineno, ""});
+      if (type != CitationType::implementation) open.push_back(out.citations.size() - 1);
+      continue;
+    }
+
+    if (open.empty()) continue;
+    // The first non-citation line after test/proof citations names their target.
+    for (std::size_t k : open) {
+      Citation& c = out.citations[k];
+      std::string name;
+      if (c.type == CitationType::test) {
+        if (!test_declaration(t, name)) {
+          out.errors.push_back(path + ":" + std::to_string(c.line) + ": test citation of " + c.id +
+                               " is not directly above a TEST_CASE (or annexo_case) line");
+        }
+      } else if (!first_string_literal(t, name)) {
+        out.errors.push_back(path + ":" + std::to_string(c.line) + ": proof citation of " + c.id +
+                             " is not directly above a line naming the proof property");
+      }
+      c.target = name;
+    }
+    open.clear();
+  }
+  for (std::size_t k : open) {
+    const Citation& c = out.citations[k];
+    out.errors.push_back(path + ":" + std::to_string(c.line) + ": citation of " + c.id +
+                         " at the end of the file cites nothing");
+  }
+}
+
+ScanResult scan_tree(const std::string& root, const std::vector<std::string>& dirs) {
+  ScanResult out;
+  std::vector<fs::path> files;
+  for (const auto& d : dirs) {
+    const fs::path base = fs::path(root) / d;
+    if (!fs::exists(base)) continue;
+    for (auto it = fs::recursive_directory_iterator(base); it != fs::recursive_directory_iterator();
+         ++it) {
+      if (it->is_directory() && it->path().filename() == "testdata") {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file()) continue;
+      const std::string ext = it->path().extension().string();
+      if (kCppExtensions.count(ext) || kHashExtensions.count(ext)) files.push_back(it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    scan_text(fs::relative(f, root).string(), ss.str(), out);
+  }
+  return out;
+}
+
+}  // namespace annexo::trace
