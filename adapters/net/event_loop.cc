@@ -172,7 +172,8 @@ std::string Endpoint::str() const {
   return host + ":" + std::to_string(port);
 }
 
-std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err) {
+std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err,
+                                       bool allow_port_zero) {
   Endpoint e;
   std::string port;
   if (!text.empty() && text[0] == '[') {
@@ -198,7 +199,7 @@ std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err
     return std::nullopt;
   }
   const unsigned long p = std::stoul(port);
-  if (p == 0 || p > 65535) {
+  if ((p == 0 && !allow_port_zero) || p > 65535) {
     *err = "'" + text + "': port must be a number 1-65535";
     return std::nullopt;
   }

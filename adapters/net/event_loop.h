@@ -78,7 +78,9 @@ struct Endpoint {
   std::uint16_t port = 0;
   std::string str() const;
 };
-std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err);
+// allow_port_zero: a listener may ask the kernel for a free port (tests).
+std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err,
+                                       bool allow_port_zero = false);
 int listen_tcp(const Endpoint& where, std::string* err);
 // Starts a non-blocking connect; completion shows as writability.
 int connect_tcp(const Endpoint& where, std::string* err);

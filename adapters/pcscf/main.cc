@@ -19,7 +19,8 @@ namespace {
 
 const char* kUsage =
     "usage: pcscf --cert FILE --key FILE --users FILE [options]\n"
-    "  --listen ADDR:PORT        TLS listen address (default 127.0.0.1:5061; O.2.1 port 5061)\n"
+    "  --listen ADDR:PORT        TLS listen address (default 127.0.0.1:5061; O.2.1 port 5061;\n"
+    "                            port 0: the kernel picks one, logged in the O.2.1-PC-PORT line)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
     "  --key FILE                PKCS#8 PEM private key (BEGIN PRIVATE KEY)\n"
     "  --users FILE              embedded home network: 'IMPI PASSWORD IMPU[,IMPU...]' lines\n"
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
     } else if (a == "--listen") {
       if (!value(&v)) return usage("--listen needs ADDR:PORT");
       std::string err;
-      auto ep = annexo::net::parse_endpoint(v, &err);
+      auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
       if (!ep) return usage("--listen: " + err);
       o.listen = *ep;
     } else if (a == "--cert") {

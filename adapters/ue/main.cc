@@ -452,6 +452,9 @@ class Ue final : public atls::Tls_Events {
       case Error::ue_cert_rejected:
         code = kCertRejected;
         break;
+      case Error::ue_certificate_request_abort:
+        code = kPolicy;
+        break;
       case Error::ue_tls_setup_failed:
         code = !m_tcp_connected                 ? kNetwork
                : m_cert_error != Error::ok      ? kCertRejected
@@ -463,7 +466,11 @@ class Ue final : public atls::Tls_Events {
         code = kAuthFailed;
         break;
       default:
-        code = kPolicy;
+        // The certificate policy's own verdicts (3000-3999) abort a registration too.
+        code =
+            (static_cast<int>(e) >= 3000 && static_cast<int>(e) < 4000) || m_cert_error != Error::ok
+                ? kCertRejected
+                : kPolicy;
     }
     std::string detail = core::error_message(e);
     if (code == kTlsRefused && !m_last_alert.empty()) detail += " (alert " + m_last_alert + ")";
@@ -552,9 +559,16 @@ class Ue final : public atls::Tls_Events {
       const long n = net::read_available(m_fd, in);
       if (!in.empty() && m_tls) {
         try {
+          m_in_botan = true;
           m_tls->received_data(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+          m_in_botan = false;
         } catch (...) {
+          m_in_botan = false;
           tls_failed();
+          return;
+        }
+        if (m_close_pending) {
+          close_conn();
           return;
         }
         process_plaintext();
@@ -593,6 +607,7 @@ class Ue final : public atls::Tls_Events {
         {{"kind", atls::failure_kind_name(f.kind)},
          {"alert", std::to_string(f.alert)},
          {"what", f.what}});
+    m_close_pending = false;
     flush();  // the alert Botan queued
     drop_fd();
     if (f.kind == atls::Failure_Kind::core_rejection) {
@@ -629,6 +644,13 @@ class Ue final : public atls::Tls_Events {
 
   void close_conn() {
     if (m_fd < 0) return;
+    if (m_in_botan) {
+      // Inside a Botan callback: Botan still has to emit what the callback's
+      // verdict asks for (the fatal alert); close once it returns.
+      m_close_pending = true;
+      return;
+    }
+    m_close_pending = false;
     try {
       if (m_tls && m_tls->is_active()) m_tls->close();
     } catch (...) {
@@ -782,7 +804,8 @@ class Ue final : public atls::Tls_Events {
     const bool first = !m_ever_registered;
     m_ever_registered = true;
     m_opens = 0;
-    std::printf("ue: REGISTERED %s via %s session_id=%s associated=%s\n", m_o.impus.front().c_str(),
+    std::printf("ue: %s %s via %s session_id=%s associated=%s\n",
+                first ? "REGISTERED" : "REREGISTERED", m_o.impus.front().c_str(),
                 m_o.pcscf.str().c_str(), m_session_id.c_str(), m_associated.c_str());
     std::fflush(stdout);
     for (std::size_t i = 1; i < m_o.impus.size(); ++i) {
@@ -870,6 +893,8 @@ class Ue final : public atls::Tls_Events {
   Error m_cert_error = Error::ok;
   int m_cert_requests = 0;
   int m_opens = 0;
+  bool m_in_botan = false;
+  bool m_close_pending = false;
   // SIP.
   std::string m_domain;
   std::string m_instance;
