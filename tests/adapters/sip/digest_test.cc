@@ -198,3 +198,29 @@ TEST_CASE("ADP-SIP-DIGEST-CONSTANT-TIME: constant_time_equal and random_hex") {
   REQUIRE(r.find_first_not_of("0123456789abcdef") == std::string::npos);
   REQUIRE(random_hex(16) != r);
 }
+
+//= spec#N.1-DIGEST-RFC7616 type=test
+//= spec#N.2-UE-VERIFY-RSPAUTH type=test
+TEST_CASE(
+    "N.1-DIGEST-RFC7616: an exchange captured between sipsak 0.9.8.1 and Kamailio 5.6.3 verifies "
+    "both ways") {
+  // Captured by tests/interop/peers_selfcheck.sh (password "pw1"): sipsak's
+  // Authorization and Kamailio's Authentication-Info, verbatim.
+  auto cr = parse_credentials(
+      "Digest username=\"alice@ims.test\", uri=\"sip:pcscf.test\", algorithm=MD5, "
+      "realm=\"ims.test\", "
+      "nonce=\"awpaVWsKWSkKz3IocLKK/7AshyHpW6Mu\", qop=auth, nc=00000001, cnonce=\"68a7e1f5\", "
+      "response=\"b36050dd7dcfc69682b34dd822780db0\"");
+  REQUIRE(cr.ok());
+  std::string ha1 = digest_ha1(DigestAlgorithm::md5, cr->username, cr->realm, "pw1");
+  REQUIRE(digest_response(DigestAlgorithm::md5, ha1, cr->nonce, *cr->nc, *cr->cnonce, *cr->qop,
+                          "REGISTER", cr->uri) == cr->response);
+  auto ai = parse_authentication_info(
+      "nextnonce=\"awpaVWsKWSkKz3IocLKK/7AshyHpW6Mu\", qop=auth, "
+      "rspauth=\"54395ed3a882a30264fb3ecc1058d01d\", "
+      "cnonce=\"68a7e1f5\", nc=00000001");
+  REQUIRE(ai.ok());
+  REQUIRE(verify_rspauth(*ai, *cr, "pw1"));
+  REQUIRE_FALSE(verify_rspauth(*ai, *cr, "pw2"));
+  REQUIRE(make_authentication_info(*cr, "pw1").rspauth == ai->rspauth);
+}
