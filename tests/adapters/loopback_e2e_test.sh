@@ -254,11 +254,9 @@ access_3gpp() {
 }
 
 network_error() {
-  # A port nobody listens on: bind one, note it, close it.
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  PC_PORT=$port
-  PC_LOG=/dev/null
+  # A port nobody listens on: let a pcscf bind one, then stop it.
+  start_pcscf neterr || return 1
+  stop_pcscf
   run_ue neterr --password secret
   expect "ue exit 6 (got $UE_RC)" test "$UE_RC" -eq 6
 }
