@@ -294,6 +294,7 @@ class Connection final : public tls::Tls_Events {
     return core::pcscf_drive(m_srv.machine_policy(), m_srv.table(), m_mc, e, ids);
   }
 
+  //= spec#ADP-PCSCF-DECISION-LOG type=implementation
   void log_outcome(const cp::Outcome& o, const std::string& what, log::Fields extra = {}) {
     extra.emplace_back("from", state_name(o.from));
     extra.emplace_back("to", state_name(o.accepted ? o.to : o.from));
@@ -908,6 +909,7 @@ void Server::reap() {
   m_retired.clear();
 }
 
+//= spec#ADP-PCSCF-DECISION-LOG type=implementation
 void Server::dump_bindings(std::FILE* out) const {
   const bool json = m_options.log_format == log::Format::json;
   if (!json) {

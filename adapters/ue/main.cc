@@ -446,6 +446,7 @@ class Ue final : public atls::Tls_Events {
     }
   }
 
+  //= spec#ADP-UE-EXIT-CODES type=implementation
   void abort_with(Error e) {
     int code = kPolicy;
     switch (e) {

@@ -279,6 +279,7 @@ usage_error() {
 #= spec#N.2-UE-VERIFY-RSPAUTH type=test
 annexo_case "O.2.2-PC-ASSOC-CREATE: ue registers with pcscf on loopback; the binding carries the UE's Session ID" register_once
 #= spec#O.2.2-PC-ASSOC-IMPU-SET type=test
+#= spec#ADP-PCSCF-DECISION-LOG type=test
 annexo_case "O.2.2-PC-ASSOC-IMPU-SET: SIGUSR1 dumps the binding (IMPI, IMPUs, Session ID) of a registered ue" binding_dump
 #= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
 #= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=test

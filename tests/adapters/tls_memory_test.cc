@@ -216,11 +216,11 @@ TEST_CASE("O.2.1-PC-NO-CLIENT-CERT-REQ: in-memory handshake with annexo policies
   CHECK(p.pc.app == sip);
 }
 
+// clang-format off
 //= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
 //= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
-TEST_CASE(
-    "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: a certificate for another host aborts with the core's "
-    "alert") {
+TEST_CASE("O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: a certificate for another host aborts with the core's alert") {
+  // clang-format on
   Pair p("other.test", "other.test");
   p.pump();
   REQUIRE(p.ue_failure.happened);
@@ -236,9 +236,10 @@ TEST_CASE(
   CHECK(p.ue.sessions.empty());
 }
 
+// clang-format off
 //= spec#O.5.2-UE-RFC5280-PATH type=test
-TEST_CASE(
-    "O.5.2-UE-RFC5280-PATH: an expired P-CSCF certificate is refused with certificate_expired") {
+TEST_CASE("O.5.2-UE-RFC5280-PATH: an expired P-CSCF certificate is refused with certificate_expired") {
+  // clang-format on
   Pair p(kFqdn, kFqdn, true);
   p.pump();
   REQUIRE(p.ue_failure.happened);
@@ -249,10 +250,10 @@ TEST_CASE(
   CHECK(p.pc.alerts.back() == 45);
 }
 
+// clang-format off
 //= spec#O.2.1-UE-NONNULL-OFFER type=test
-TEST_CASE(
-    "O.2.1-UE-NONNULL-OFFER: the P-CSCF's ClientHello gate refuses a NULL-only offer before "
-    "Botan") {
+TEST_CASE("O.2.1-UE-NONNULL-OFFER: the P-CSCF's ClientHello gate refuses a NULL-only offer before Botan") {
+  // clang-format on
   // 0xC006 ECDHE_ECDSA_WITH_NULL_SHA, 0x003B RSA_WITH_NULL_SHA256.
   Pair p(kFqdn, kFqdn, false,
          std::make_unique<Rogue_Client_Policy>(std::vector<std::uint16_t>{0xC006, 0x003B}, false));
@@ -266,9 +267,10 @@ TEST_CASE(
   CHECK(p.pc.sessions.empty());
 }
 
+// clang-format off
 //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-TEST_CASE(
-    "33210-6.2.1-NO-LEGACY-VERSIONS: a TLS 1.0-only ClientHello is refused with protocol_version") {
+TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: a TLS 1.0-only ClientHello is refused with protocol_version") {
+  // clang-format on
   Pair p(kFqdn, kFqdn, false,
          std::make_unique<Rogue_Client_Policy>(std::vector<std::uint16_t>{0xC009, 0xC013}, true));
   p.pump();
@@ -279,12 +281,12 @@ TEST_CASE(
   CHECK_FALSE(p.client->is_active());
 }
 
+// clang-format off
 //= spec#O.4.2-PC-REPLACE-SESSION-ID type=test
 //= spec#O.4.1-UE-RENEG-ON-HELLOREQUEST type=test
 //= spec#O.4.2-PC-RENEG-INSIDE-CONN type=test
-TEST_CASE(
-    "O.4.2-PC-REPLACE-SESSION-ID: server-initiated renegotiation yields a new Session ID in the "
-    "same connection") {
+TEST_CASE("O.4.2-PC-REPLACE-SESSION-ID: server-initiated renegotiation yields a new Session ID in the same connection") {
+  // clang-format on
   Pair p;
   p.pump();
   REQUIRE(p.pc.sessions.size() == 1);
@@ -305,9 +307,9 @@ TEST_CASE(
   CHECK(p.pc.app == "OPTIONS sip:x SIP/2.0\r\n\r\n");
 }
 
-TEST_CASE(
-    "O.4.2-PC-REPLACE-SESSION-ID: a renegotiation the UE starts on its own is refused, the Session "
-    "ID stays") {
+// clang-format off
+TEST_CASE("O.4.2-PC-REPLACE-SESSION-ID: a renegotiation the UE starts on its own is refused, the Session ID stays") {
+  // clang-format on
   Pair p;
   p.pump();
   REQUIRE(p.pc.sessions.size() == 1);
@@ -319,9 +321,10 @@ TEST_CASE(
   CHECK(p.server->is_active());
 }
 
+// clang-format off
 //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-TEST_CASE(
-    "O.2.1-PC-NO-CLIENT-CERT-REQ: a UE set to abort on a CertificateRequest aborts the handshake") {
+TEST_CASE("O.2.1-PC-NO-CLIENT-CERT-REQ: a UE set to abort on a CertificateRequest aborts the handshake") {
+  // clang-format on
   Pair p;
   p.pcscf_requests_certificate = true;  // a non-conformant P-CSCF
   p.ue.on_certificate_request = Error::ue_certificate_request_abort;
