@@ -271,6 +271,11 @@ class Connection final : public tls::Tls_Events {
     if (!o.accepted)
       return o.error == core::Error::ok ? core::Error::pcscf_event_not_allowed : o.error;
     m_session_sid = sid;
+    // Only the current session's handle can be in the binding (the driver
+    // replaced it): forget older ones so a long-lived connection stays small.
+    for (auto it = m_session_ids.begin(); it != m_session_ids.end();) {
+      it = it->first == handle ? std::next(it) : m_session_ids.erase(it);
+    }
     perform(o, nullptr);
     return core::Error::ok;
   }

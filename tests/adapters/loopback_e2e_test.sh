@@ -274,6 +274,27 @@ usage_error() {
     expect "pcscf with a bad --listen exits 1 ($c)" test "$c" -eq 1
 }
 
+malformed_sip() {
+  start_pcscf malformed || return 1
+  # A request without Via/From/To/Call-ID/CSeq: 400 naming the field, the
+  # connection stays; then a message without Content-Length: 400 and close.
+  printf 'OPTIONS sip:x@annexo.test SIP/2.0\r\nContent-Length: 0\r\n\r\n' >"$WORK/bad1.txt"
+  printf 'OPTIONS sip:x@annexo.test SIP/2.0\r\nVia: SIP/2.0/TLS h;branch=z9hG4bK1\r\n\r\n' >"$WORK/bad2.txt"
+  (cat "$WORK/bad1.txt"; sleep 0.5; cat "$WORK/bad2.txt"; sleep 1) |
+    timeout 10 openssl s_client -connect "127.0.0.1:$PC_PORT" -tls1_2 -quiet -nocommands \
+      >"$WORK/malformed.out" 2>&1
+  local alive=0
+  kill -0 "$PC_PID" 2>/dev/null || alive=1
+  stop_pcscf
+  local ok=0
+  expect "pcscf still running" test "$alive" -eq 0 || ok=1
+  expect "two 400 answers" test "$(grep -c '^SIP/2.0 400 ' "$WORK/malformed.out")" -eq 2 || ok=1
+  expect "parse error logged" grep -q '"verdict":"DENY","req":"ADP-SIP-MALFORMED-400"' "$PC_LOG" || ok=1
+  expect "framing error logged" grep -q '"verdict":"DENY","req":"ADP-SIP-STREAM-FRAMING"' "$PC_LOG" || ok=1
+  ((ok == 0)) || { tail -5 "$PC_LOG"; cat "$WORK/malformed.out"; }
+  return $ok
+}
+
 #= spec#O.2.2-PC-ASSOC-CREATE type=test
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 #= spec#N.2-UE-VERIFY-RSPAUTH type=test
@@ -306,4 +327,6 @@ annexo_case "O.1.1-ALL-NOT-ON-3GPP-ACCESS: ue --access 3gpp refuses Annex O befo
 annexo_case "ADP-UE-EXIT-CODES: ue exits 6 when nothing listens" network_error
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "ADP-UE-EXIT-CODES: usage errors exit 1 (ue and pcscf)" usage_error
+#= spec#ADP-SIP-MALFORMED-400 type=test
+annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
 annexo_finish
