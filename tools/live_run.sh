@@ -15,8 +15,9 @@
 # ID) or their exit codes; "observed" quotes the line or says what was missing.
 #
 # Three runs, each against its own pcscf:
-#   A  registration, then re-registration over the same TLS session
-#      (ue --expires 4 --stay 4: re-REGISTER after 2 s)
+#   A  registration, a MESSAGE whose asserted identity comes from the binding,
+#      then re-registration over the same TLS session (ue --expires 4
+#      --stay 4: re-REGISTER after 2 s)
 #   B  renegotiation after a short TLS session lifetime (pcscf
 #      --session-lifetime 2, ue --stay 4); kept apart from A so that the
 #      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
@@ -137,7 +138,8 @@ field() {  # LINE KEY -> value of "KEY":"value"
 
 # ---------------------------------------------------------------- A: register, re-register
 if start_pcscf A; then
-  run_ue A --password secret --expires 4 --stay 4
+  run_ue A --password secret --expires 4 --stay 4 --message sip:bob@annexo.test \
+    --preferred-identity tel:+15551234
   stop_pcscf
   expect_line "O.2.1-PC-PORT" "${PC_LOG}" '"req":"O.2.1-PC-PORT","msg":"listening for TLS"'
   expect_line "O.2.1-UE-NONNULL-OFFER" "${PC_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-NONNULL-OFFER"'
@@ -155,6 +157,9 @@ if start_pcscf A; then
   else
     check "O.2.2-PC-ASSOC-CREATE" false "binding line '${bind_line}' vs UE Session ID '${ue_sid}'"
   fi
+  expect_line "O.2.2-PC-ASSERT-FROM-ASSOC" "${PC_LOG}" \
+    '"verdict":"ALLOW","req":"O.2.2-PC-ASSERT-FROM-ASSOC".*"asserted":"tel:\+15551234"' \
+    "MESSAGE with P-Preferred-Identity tel:+15551234, an IMPU of the binding"
   expect_line "O.4.3-UE-REREG-OVER-ACTIVE-SESSION" "${UE_LOG}" '"req":"O.4.3-UE-REREG-OVER-ACTIVE-SESSION"'
   handshakes=$(grep -c '"msg":"handshake finished"' "${PC_LOG}")
   rereg_line=$(grep -m1 '"verdict":"ALLOW","req":"O.4.3-PC-REREG-ON-BOUND-SESSION"' "${PC_LOG}")

@@ -82,6 +82,8 @@ struct Options {
   bool abort_on_cert_req = false;
   bool access_3gpp = false;
   bool require_security = false;
+  std::string message_to;          // --message URI: one MESSAGE over the session once registered
+  std::string preferred_identity;  // --preferred-identity URI: P-Preferred-Identity of that MESSAGE
   annexo::log::Format log_format = annexo::log::Format::text;
 };
 
@@ -100,6 +102,9 @@ const char* kUsage =
     "  --abort-on-certificate-request   abort when the P-CSCF sends CertificateRequest\n"
     "  --access 3gpp|non-3gpp           access type (default non-3gpp; O.1.1)\n"
     "  --require-signalling-security    operator policy of O.1.1 NOTE 2\n"
+    "  --message URI                    once registered, send one MESSAGE to URI over the session\n"
+    "                                   and log the P-Asserted-Identity of the answer\n"
+    "  --preferred-identity URI         P-Preferred-Identity of that MESSAGE\n"
     "  --log-format text|json           decision log on stderr (default text)\n"
     "exit: 0 registered, 1 usage, 2 certificate rejected, 3 TLS handshake refused,\n"
     "      4 authentication failed, 5 refused by policy, 6 network error\n";
@@ -413,6 +418,7 @@ class Ue final : public atls::Tls_Events {
           send_register(m_challenge.has_value());
           break;
         case UeOutputKind::send_request:
+          send_message_request();
           break;
         case UeOutputKind::send_keepalive:
           send_plain("\r\n\r\n");
@@ -730,6 +736,10 @@ class Ue final : public atls::Tls_Events {
   }
 
   void on_response(const sip::Message& m) {
+    if (m.cseq.method == "MESSAGE" && m.call_id == m_msg_call_id) {
+      on_message_response(m);
+      return;
+    }
     if (m.call_id != m_call_id || m.cseq.number != m_cseq || m.cseq.method != "REGISTER") {
       m_log.decision(Verdict::info, "", "response to no outstanding REGISTER ignored",
                      {{"status", std::to_string(m.status)}});
@@ -815,6 +825,14 @@ class Ue final : public atls::Tls_Events {
                        "configured IMPU not in P-Associated-URI", {{"impu", m_o.impus[i]}});
       }
     }
+    if (first && !m_o.message_to.empty()) {
+      UeInput in;
+      in.event = UeEvent::send_request;
+      in.conn = m_conn;
+      const UeResult r = handle(in, "send_request");
+      if (!r.accepted) refuse(kPolicy, r.verdict, "request not allowed");
+      if (m_o.stay_s == 0) return;  // leave when the answer has come
+    }
     if (m_o.stay_s == 0) {
       finish(kRegistered);
       return;
@@ -822,6 +840,52 @@ class Ue final : public atls::Tls_Events {
     if (first) {
       m_stay_end = core::time_add(now(), m_o.stay_s);
       m_stay_armed = true;
+    }
+  }
+
+  // One MESSAGE over the registered session (the machine's send_request).
+  void send_message_request() {
+    sip::Message m = sip::make_request("MESSAGE", m_o.message_to);
+    const std::string host =
+        m_local.host.find(':') != std::string::npos ? "[" + m_local.host + "]" : m_local.host;
+    m_msg_call_id = sip::random_hex(8) + "@annexo-ue";
+    m.add("Via", "SIP/2.0/TLS " + host + ":" + std::to_string(m_local.port) + ";branch=z9hG4bK" +
+                     sip::random_hex(8) + ";rport");
+    m.add("From", "<" + m_o.impus.front() + ">;tag=" + sip::random_hex(4));
+    m.add("To", "<" + m_o.message_to + ">");
+    m.add("Call-ID", m_msg_call_id);
+    m.add("CSeq", "1 MESSAGE");
+    if (!m_o.preferred_identity.empty()) {
+      m.add("P-Preferred-Identity", "<" + m_o.preferred_identity + ">");
+    }
+    m.add("Content-Type", "text/plain");
+    m.body = "annexo ue";
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      refuse(kPolicy, Error::ue_request_not_allowed,
+             "MESSAGE not serialisable: " + wire.error().text());
+      return;
+    }
+    send_plain(*wire);
+  }
+
+  void on_message_response(const sip::Message& m) {
+    if (m.status < 200) return;
+    const std::string* pai = m.first("P-Asserted-Identity");
+    const std::string asserted = pai ? *pai : "";
+    m_log.decision(m.status < 300 ? Verdict::info : Verdict::deny, "O.2.2-PC-ASSERT-FROM-ASSOC",
+                   "answer to the MESSAGE sent over the session",
+                   {{"status", std::to_string(m.status)},
+                    {"preferred", m_o.preferred_identity},
+                    {"asserted", asserted}});
+    std::printf("ue: MESSAGE %d asserted=%s\n", m.status, asserted.c_str());
+    std::fflush(stdout);
+    if (m_o.stay_s != 0) return;
+    if (m.status >= 200 && m.status < 300) {
+      finish(kRegistered);
+    } else {
+      refuse(kPolicy, Error::ue_request_not_allowed,
+             "MESSAGE answered " + std::to_string(m.status) + " " + m.reason);
     }
   }
 
@@ -908,6 +972,7 @@ class Ue final : public atls::Tls_Events {
   std::uint32_t m_flow_timer_s = 0;
   std::string m_associated;
   std::string m_last_status;
+  std::string m_msg_call_id;
   // Program.
   bool m_ever_registered = false;
   bool m_stay_armed = false;
@@ -988,6 +1053,12 @@ int main(int argc, char** argv) {
       o.abort_on_cert_req = true;
     } else if (a == "--require-signalling-security") {
       o.require_security = true;
+    } else if (a == "--message") {
+      if (!value() || *v == '\0') return usage("--message needs a URI");
+      o.message_to = v;
+    } else if (a == "--preferred-identity") {
+      if (!value() || *v == '\0') return usage("--preferred-identity needs a URI");
+      o.preferred_identity = v;
     } else if (a == "--access") {
       if (!value()) return usage("--access needs 3gpp or non-3gpp");
       if (std::strcmp(v, "3gpp") == 0) {

@@ -274,6 +274,19 @@ usage_error() {
     expect "pcscf with a bad --listen exits 1 ($c)" test "$c" -eq 1
 }
 
+asserted_identity() {  # preferred-identity expected-asserted
+  start_pcscf "pai-${2//[^a-z]/}" || return 1
+  run_ue "pai-${2//[^a-z]/}" --password secret --message sip:bob@annexo.test --preferred-identity "$1"
+  stop_pcscf
+  local ok=0
+  expect "ue exit 0" test "$UE_RC" -eq 0 || ok=1
+  expect "MESSAGE answered with P-Asserted-Identity <$2>" grep -q "^ue: MESSAGE 200 asserted=<$2>$" "$UE_OUT" || ok=1
+  expect "pcscf logged the asserted identity" \
+    grep -q "\"req\":\"O.2.2-PC-ASSERT-FROM-ASSOC\".*\"asserted\":\"$2\"" "$PC_LOG" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 malformed_sip() {
   start_pcscf malformed || return 1
   # A request without Via/From/To/Call-ID/CSeq: 400 naming the field, the
@@ -327,6 +340,10 @@ annexo_case "O.1.1-ALL-NOT-ON-3GPP-ACCESS: ue --access 3gpp refuses Annex O befo
 annexo_case "ADP-UE-EXIT-CODES: ue exits 6 when nothing listens" network_error
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "ADP-UE-EXIT-CODES: usage errors exit 1 (ue and pcscf)" usage_error
+#= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=test
+annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity in the bound set is the one asserted" asserted_identity tel:+15551234 tel:+15551234
+#= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=test
+annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity outside the bound set is replaced by the default IMPU" asserted_identity sip:mallory@annexo.test sip:alice@annexo.test
 #= spec#ADP-SIP-MALFORMED-400 type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
 annexo_finish
