@@ -287,6 +287,20 @@ asserted_identity() {  # preferred-identity expected-asserted
   return $ok
 }
 
+crlf_keepalive() {
+  start_pcscf crlf || return 1
+  (printf '\r\n\r\n'; sleep 1) |
+    timeout 10 openssl s_client -connect "127.0.0.1:$PC_PORT" -tls1_2 -quiet -nocommands \
+      >"$WORK/crlf.out" 2>/dev/null
+  stop_pcscf
+  local ok=0 got
+  got=$(od -An -c "$WORK/crlf.out" | tr -d ' ')
+  expect "exactly one CRLF pong came back (got '$got')" test "$got" = '\r\n' || ok=1
+  expect "pcscf logged the pong" grep -q '"verdict":"ALLOW","req":"5626-5.4-PC-CRLF-PONG"' "$PC_LOG" || ok=1
+  ((ok == 0)) || tail -5 "$PC_LOG"
+  return $ok
+}
+
 malformed_sip() {
   start_pcscf malformed || return 1
   # A request without Via/From/To/Call-ID/CSeq: 400 naming the field, the
@@ -344,6 +358,8 @@ annexo_case "ADP-UE-EXIT-CODES: usage errors exit 1 (ue and pcscf)" usage_error
 annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity in the bound set is the one asserted" asserted_identity tel:+15551234 tel:+15551234
 #= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=test
 annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity outside the bound set is replaced by the default IMPU" asserted_identity sip:mallory@annexo.test sip:alice@annexo.test
+#= spec#5626-5.4-PC-CRLF-PONG type=test
+annexo_case "5626-5.4-PC-CRLF-PONG: pcscf answers a double-CRLF ping with a single CRLF" crlf_keepalive
 #= spec#ADP-SIP-MALFORMED-400 type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
 annexo_finish
