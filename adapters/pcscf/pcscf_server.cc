@@ -813,6 +813,7 @@ bool Server::start(std::string* err) {
   }
   core::pcscf::PcscfConfig cfg;
   cfg.tls_session_lifetime_s = m_options.session_lifetime_s;
+  cfg.unbound_idle_s = m_options.unbound_idle_s;
   const core::ConfigCheck chk = core::check_pcscf_config(cfg, m_options.max_registration_expires_s);
   if (chk.error != core::Error::ok) {
     *err = std::string(core::error_requirement(chk.error)) + ": " + core::error_message(chk.error);

@@ -40,6 +40,7 @@ struct Options {
   std::string key_file;
   std::string users_file;
   std::uint32_t session_lifetime_s = 3600;
+  std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7)
   bool allow_null_encryption = false;
   std::uint32_t max_bindings = 1000;
   log::Format log_format = log::Format::text;

@@ -301,6 +301,33 @@ crlf_keepalive() {
   return $ok
 }
 
+unbound_idle_close() {
+  start_pcscf idle --unbound-idle 2 || return 1
+  # Two connections: one that never registers, one ue that stays registered.
+  bg_ue idle --password secret --stay 5
+  sleep 8 | timeout 10 openssl s_client -connect "127.0.0.1:$PC_PORT" -tls1_2 -quiet -nocommands \
+    >"$WORK/idle.out" 2>&1 &
+  local client=$! t0=$SECONDS i
+  for i in $(seq 1 120); do
+    grep -q '"msg":"timer".*"from":"unbound","to":"closed"' "$PC_LOG" && break
+    sleep 0.05
+  done
+  local took=$((SECONDS - t0))
+  kill "$client" 2>/dev/null
+  wait "$client" 2>/dev/null
+  wait_ue
+  stop_pcscf
+  local ok=0
+  expect "the idle client was closed by the pcscf within 2-4 s (took ${took}s)" test "$took" -le 5 || ok=1
+  expect "pcscf logged the idle close" \
+    grep -q '"req":"O.4.2-PC-HANDSHAKE-GATE","msg":"timer".*"from":"unbound","to":"closed"' "$PC_LOG" || ok=1
+  expect "the bound ue stayed registered (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "only one connection was closed by the idle timer" \
+    test "$(grep -c '"msg":"timer".*"to":"closed"' "$PC_LOG")" -eq 1 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 malformed_sip() {
   start_pcscf malformed || return 1
   # A request without Via/From/To/Call-ID/CSeq: 400 naming the field, the
@@ -360,6 +387,8 @@ annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity in the bound set i
 annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity outside the bound set is replaced by the default IMPU" asserted_identity sip:mallory@annexo.test sip:alice@annexo.test
 #= spec#5626-5.4-PC-CRLF-PONG type=test
 annexo_case "5626-5.4-PC-CRLF-PONG: pcscf answers a double-CRLF ping with a single CRLF" crlf_keepalive
+#= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
+annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: pcscf closes a TLS connection left unbound for --unbound-idle seconds, not a bound one" unbound_idle_close
 #= spec#ADP-SIP-MALFORMED-400 type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
 annexo_finish
