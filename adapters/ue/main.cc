@@ -41,6 +41,7 @@
 #include "adapters/tls/cert_facts.h"
 #include "adapters/tls/credentials.h"
 #include "adapters/tls/policy.h"
+#include "adapters/tls/server_hello_gate.h"
 #include "core/cert_policy.h"
 #include "core/profile.h"
 #include "core/ue_machine.h"
@@ -463,6 +464,11 @@ class Ue final : public atls::Tls_Events {
         code = kPolicy;
         break;
       case Error::ue_tls_setup_failed:
+        if (m_gate_error != Error::ok) {
+          refuse(kTlsRefused, m_gate_error,
+                 std::string(core::error_message(m_gate_error)) + " (" + m_gate->detail() + ")");
+          return;
+        }
         code = !m_tcp_connected                 ? kNetwork
                : m_cert_error != Error::ok      ? kCertRejected
                : m_closed_by_peer_without_alert ? kNetwork
@@ -519,6 +525,8 @@ class Ue final : public atls::Tls_Events {
     m_last_alert.clear();
     m_tls_failure.clear();
     m_cert_error = Error::ok;
+    m_gate_error = Error::ok;
+    m_gate = std::make_unique<atls::Server_Hello_Gate>(m_tls_config, m_offer);
     m_cert_requests = 0;
     m_framer = sip::Framer(sip::FramerRole::client);
     m_plain.clear();
@@ -564,6 +572,25 @@ class Ue final : public atls::Tls_Events {
     if (r.readable) {
       std::string in;
       const long n = net::read_available(m_fd, in);
+      if (!in.empty() && m_gate && m_gate->state() == atls::Server_Hello_Gate::State::reading) {
+        const auto st = m_gate->push(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+        in.clear();
+        if (st == atls::Server_Hello_Gate::State::refused) {
+          server_hello_refused();
+          return;
+        }
+        if (st != atls::Server_Hello_Gate::State::reading) {
+          const auto held = m_gate->take();
+          in.assign(held.begin(), held.end());
+          if (st == atls::Server_Hello_Gate::State::accepted) {
+            char suite[8];
+            std::snprintf(suite, sizeof(suite), "0x%04X", m_gate->negotiated().suite);
+            m_log.decision(Verdict::allow, "O.1.2-PC-DECIDES-SUITE",
+                           "ServerHello accepted by the core's handshake reader",
+                           {{"suite", suite}});
+          }
+        }
+      }
       if (!in.empty() && m_tls) {
         try {
           m_in_botan = true;
@@ -602,6 +629,22 @@ class Ue final : public atls::Tls_Events {
       return;
     }
     flush();
+  }
+
+  // The core refused the P-CSCF's ServerHello before Botan saw it: fatal
+  // alert, connection closed, the machine is told the handshake failed.
+  void server_hello_refused() {
+    m_gate_error = m_gate->error();
+    m_log.decision(Verdict::deny, core::error_requirement(m_gate_error),
+                   "ServerHello refused before the TLS library saw it",
+                   {{"error", core::error_info(m_gate_error).name},
+                    {"reason", core::error_message(m_gate_error)},
+                    {"detail", m_gate->detail()}});
+    const auto rec = m_gate->alert_record();
+    m_wq.append(rec.data(), rec.size());
+    (void)m_wq.flush(m_fd);
+    drop_fd();
+    lost_event();
   }
 
   void tls_failed() {
@@ -956,6 +999,8 @@ class Ue final : public atls::Tls_Events {
   std::string m_tls_failure;
   std::string m_session_id;
   Error m_cert_error = Error::ok;
+  Error m_gate_error = Error::ok;
+  std::unique_ptr<atls::Server_Hello_Gate> m_gate;
   int m_cert_requests = 0;
   int m_opens = 0;
   bool m_in_botan = false;

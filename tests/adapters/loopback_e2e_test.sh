@@ -105,6 +105,8 @@ register_once() {
   expect "no CertificateRequest seen by the UE" \
     grep -q '"verdict":"ALLOW","req":"O.2.1-PC-NO-CLIENT-CERT-REQ"' "$UE_LOG" || ok=1
   expect "rspauth verified" grep -q '"verdict":"ALLOW","req":"N.2-UE-VERIFY-RSPAUTH"' "$UE_LOG" || ok=1
+  expect "ue's core reader accepted the ServerHello" \
+    grep -q '"verdict":"ALLOW","req":"O.1.2-PC-DECIDES-SUITE"' "$UE_LOG" || ok=1
   # The Session ID the UE saw is the one the binding was created with.
   local sid
   sid=$(grep -o 'session_id=[0-9a-f]*' "$UE_OUT" | head -1 | cut -d= -f2)
