@@ -3,11 +3,18 @@
 //
 // Capacity is fixed at init() from the storage the caller passes; when every
 // row is in use, insert() fails with Error::binding_table_full and no binding
-// is evicted (//= IMPL-PC-BINDING-TABLE-CAPACITY, cited at insert()).
+// is evicted (IMPL-PC-BINDING-TABLE-CAPACITY, cited at insert()).
 //
 // Lookups are O(1): by connection id through an open-addressing hash index
 // (linear probing, load factor <= 1/2, deletion by backward shift, no
 // tombstones), by flow token directly through its slot number.
+//
+// Routing toward the UE (catalogue A14, A15): terminating requests for an
+// Annex-O contact always go over the bound connection (find by connection),
+// and by flow token when the UE registered with RFC 5626 outbound; the
+// P-CSCF never opens a connection toward the UE. When the connection is lost
+// the binding is deleted, so its flow token resolves to flow_gone (430); the
+// adapter answers 480 for requests it routed by other means.
 //
 // Bytes per binding (asserted in tests/core/binding_table_test.cc):
 //   row  sizeof(Binding)                                   =  80

@@ -74,8 +74,12 @@ struct Concrete {
 
 // Wrap-safe time helpers for plain code (the adapters' seconds clock mod 2^32).
 using Seconds = std::uint32_t;
-constexpr bool time_reached(Seconds now, Seconds deadline) { return Concrete::reached(now, deadline); }
-constexpr Seconds time_add(Seconds t, Seconds d) { return static_cast<Seconds>(t + d); }
+constexpr bool time_reached(Seconds now, Seconds deadline) {
+  return Concrete::reached(now, deadline);
+}
+constexpr Seconds time_add(Seconds t, Seconds d) {
+  return static_cast<Seconds>(t + d);
+}
 
 static_assert(time_reached(5u, 5u), "deadline itself counts as reached");
 static_assert(!time_reached(4u, 5u), "one second early is not reached");

@@ -27,12 +27,15 @@ namespace annexo::core {
 enum class Error : std::uint16_t {
   ok = 0,
 #define ANNEXO_ERROR(name, number, req, message, alert) name = number,
+// The ranges must stay in ascending order, not sorted by name.
+// clang-format off
 #include "core/errors_profile.def"
 #include "core/errors_reader.def"
 #include "core/errors_cert.def"
 #include "core/errors_pcscf.def"
 #include "core/errors_ue.def"
 #include "core/errors_binding.def"
+// clang-format on
 #undef ANNEXO_ERROR
 };
 
@@ -49,12 +52,15 @@ inline constexpr ErrorInfo kErrorTable[] = {
     {Error::ok, 0, "ok", "", "no error", TlsAlert::none},
 #define ANNEXO_ERROR(name, number, req, message, alert) \
   {Error::name, number, #name, req, message, alert},
+// The ranges must stay in ascending order, not sorted by name.
+// clang-format off
 #include "core/errors_profile.def"
 #include "core/errors_reader.def"
 #include "core/errors_cert.def"
 #include "core/errors_pcscf.def"
 #include "core/errors_ue.def"
 #include "core/errors_binding.def"
+// clang-format on
 #undef ANNEXO_ERROR
 };
 
@@ -83,8 +89,14 @@ constexpr const ErrorInfo& error_info(Error e) {
   return kErrorTable[lo];  // exact: every Error value has a row by construction
 }
 
-constexpr const char* error_requirement(Error e) { return error_info(e).requirement; }
-constexpr const char* error_message(Error e) { return error_info(e).message; }
-constexpr TlsAlert error_alert(Error e) { return error_info(e).alert; }
+constexpr const char* error_requirement(Error e) {
+  return error_info(e).requirement;
+}
+constexpr const char* error_message(Error e) {
+  return error_info(e).message;
+}
+constexpr TlsAlert error_alert(Error e) {
+  return error_info(e).alert;
+}
 
 }  // namespace annexo::core

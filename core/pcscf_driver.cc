@@ -43,9 +43,10 @@ Outcome pcscf_drive(const RtPolicy& p, BindingTable& table, PcscfConn& c, RtEven
                     const EventIds& ids) {
   const auto kind = static_cast<EventKind>(e.kind);
   // A 2xx binds at most kMaxImpus IMPUs (the first ones, P-Associated-URI
-  // order); the rest are never asserted (fail closed; decision RD-PC-09).
+  // order); the rest are never asserted (fail closed; decision RD-59).
   const std::uint8_t n = ids.impu_count < kMaxImpus ? ids.impu_count : kMaxImpus;
   bool inserted = false;
+  Error store_error = Error::ok;
 
   if (kind == EventKind::sip_request) {
     e.table_room = table.has_room();
@@ -67,6 +68,7 @@ Outcome pcscf_drive(const RtPolicy& p, BindingTable& table, PcscfConn& c, RtEven
       ImpuSet set;
       const Error err = table.insert(c.conn_id, t, ids.impi, ids.impus, n, &set);
       e.store_ok = err == Error::ok;
+      store_error = err;
       inserted = e.store_ok;
       if (inserted) {
         positions_to_event(set, e);
@@ -85,7 +87,13 @@ Outcome pcscf_drive(const RtPolicy& p, BindingTable& table, PcscfConn& c, RtEven
     resolve_positions(table, c.conn_id, ids, e);
   }
 
-  const Outcome o = pcscf::step_fast(p, c.s, e);
+  Outcome o = pcscf::step_fast(p, c.s, e);
+  if (store_error != Error::ok && o.act == pcscf::Act::refuse_full_close) {
+    // Say exactly why the table refused (full, arena full, invalid identity);
+    // the answer stays 503 + close, nothing evicted (RD-56).
+    o.error = store_error;
+    o.requirement = error_requirement(store_error);
+  }
   const pcscf::ActInfo& info = pcscf::kActInfo[static_cast<std::uint8_t>(o.act)];
   if (inserted && !(o.accepted && info.create_binding)) {
     (void)table.remove(c.conn_id);  // defensive: the row did not bind after all

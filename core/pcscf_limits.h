@@ -16,7 +16,7 @@ inline constexpr std::uint8_t kNoImpu = 0xFF;
 // session: adapter-assigned handle of the TLS session, unique for the process
 //   lifetime (a counter, never reused, 0 = none): for TLS 1.2 it stands for
 //   the server-issued non-empty Session ID, for TLS 1.3 for the exporter
-//   value (catalogue A5; decision RD-PC-05). A renegotiation yields a new handle.
+//   value (catalogue A5; decision RD-55). A renegotiation yields a new handle.
 // ip_hi/ip_lo: the UE's address as 128 bits, big-endian halves; IPv4 as
 //   the IPv4-mapped IPv6 address ::ffff:a.b.c.d (ip_hi = 0,
 //   ip_lo = 0x0000ffff00000000 | a.b.c.d).

@@ -26,6 +26,13 @@
 //   asserted_impu<D>(s, e), in_impu_set<D>(s, idx), session_expired<D>(s, now)
 //   next_deadline<D>(s)              the machine's next timer (armed, at)
 //
+// Domain operations used (besides those listed in core/domain.h): D::lit(bool),
+// D::add(U32, U32) (wrap-around +), D::select on Bool/U8/U16/U32/U64, == on
+// Bool, && || ! on Bool; no default construction of any D value (aggregate
+// initialisation only). tests/core/pcscf_domain_test.cc instantiates all of
+// the above with a z3-like strict domain (no default constructor, no
+// conversion to bool) and checks it equals Concrete.
+//
 // The table kRows (state, event, guard, next state, action) is constexpr data;
 // step<D> iterates it, so a proof reads the same table the runtime runs.
 // step_fast() (core/pcscf_machine.cc) is the runtime path for D = Concrete:
@@ -450,7 +457,7 @@ using A = Act;
 
 // First matching row wins (rows of one (state, event) are tried in order);
 // an event with no matching row is rejected with Error::pcscf_event_not_allowed
-// and changes nothing (//= IMPL-PC-DENY-UNLISTED, cited at step()).
+// and changes nothing (IMPL-PC-DENY-UNLISTED, cited at step()).
 // clang-format off
 inline constexpr Row kRows[] = {
   // ---- handshaking
@@ -459,7 +466,11 @@ inline constexpr Row kRows[] = {
   {S::handshaking,  E::connection_lost,     G::always,                 S::closed,        A::lost},
   {S::handshaking,  E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::handshaking,  E::timer,               G::always,                 S::handshaking,   A::none},
-  // ---- unbound: REGISTER and emergency only (O.4.2 gate, A7)
+  // ---- unbound: REGISTER and emergency only (O.4.2 gate; RD-64, A7). A
+  // resumed session on a new connection lands here too (A5, RD-55).
+  //= spec#O.4.2-PC-HANDSHAKE-GATE type=implementation
+  //= spec#O.2.2-PC-UNBOUND-NO-ASSERT type=implementation
+  //= spec#IMPL-PC-REFUSE-CLIENT-RENEG type=implementation
   {S::unbound,      E::sip_request,         G::register_bad_verify,    S::unbound,       A::reject_494},
   {S::unbound,      E::sip_request,         G::register_creds_no_room, S::unbound,       A::reject_503_full},
   {S::unbound,      E::sip_request,         G::is_register,            S::reg_pending,   A::forward_register_pending},
@@ -469,11 +480,18 @@ inline constexpr Row kRows[] = {
   {S::unbound,      E::client_hello,        G::always,                 S::unbound,       A::refuse_reneg},
   {S::unbound,      E::reneg_done,          G::client_reneg_allowed,   S::unbound,       A::new_session_unbound},
   {S::unbound,      E::crlf_ping,           G::always,                 S::unbound,       A::pong},
+  //= spec#5626-5.3-PC-430-FLOW-GONE type=implementation
   {S::unbound,      E::terminating_request, G::always,                 S::unbound,       A::reject_430},
   {S::unbound,      E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::unbound,      E::timer,               G::always,                 S::unbound,       A::none},
   {S::unbound,      E::connection_lost,     G::always,                 S::closed,        A::lost},
-  // ---- reg_pending: a REGISTER from this connection awaits its final response
+  // ---- reg_pending: a REGISTER from this connection awaits its final response.
+  // Only a 2xx of THIS connection's Digest REGISTER binds (RD-65); full
+  // table: 503, nothing evicted (RD-56).
+  //= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=implementation
+  //= spec#O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC type=implementation
+  //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=implementation
+  //= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=implementation
   {S::reg_pending,  E::register_response,   G::bind_ok,                S::bound,         A::bind},
   {S::reg_pending,  E::register_response,   G::bind_store_failed,      S::closed,        A::refuse_full_close},
   {S::reg_pending,  E::register_response,   G::auth_failure_here,      S::closed,        A::auth_fail_close},
@@ -493,7 +511,16 @@ inline constexpr Row kRows[] = {
   {S::reg_pending,  E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::reg_pending,  E::timer,               G::always,                 S::reg_pending,   A::none},
   {S::reg_pending,  E::connection_lost,     G::always,                 S::closed,        A::lost},
-  // ---- bound (O.2.2)
+  // ---- bound (O.2.2): full tuple, unexpired registration and session, then
+  // the asserted identity from the set (A10: the set of this connection only).
+  // Auth failure on a bound connection also closes (A11, RD-68).
+  //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=implementation
+  //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=implementation
+  //= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=implementation
+  //= spec#O.4.3-PC-IMPI-MISMATCH type=implementation
+  //= spec#O.2.2-PC-ASSOC-DELETE type=implementation
+  //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=implementation
+  //= spec#O.2.1-PC-RFC5626-FORWARDING type=implementation
   {S::bound,        E::sip_request,         G::tuple_mismatch,         S::bound,         A::reject_403_tuple},
   {S::bound,        E::sip_request,         G::reg_expired_now,        S::unbound,       A::reject_403_reg_expired},
   {S::bound,        E::sip_request,         G::session_expired_now,    S::renegotiating, A::reject_403_expired},
@@ -518,7 +545,13 @@ inline constexpr Row kRows[] = {
   {S::bound,        E::timer,               G::session_expired_now,    S::renegotiating, A::hello_request},
   {S::bound,        E::timer,               G::always,                 S::bound,         A::none},
   {S::bound,        E::connection_lost,     G::always,                 S::closed,        A::lost_bound},
-  // ---- renegotiating (O.4.2): HelloRequest sent, waiting reneg_wait_s
+  // ---- renegotiating (O.4.2): HelloRequest sent (TLS 1.3: KeyUpdate, A4),
+  // waiting reneg_wait_s; then close + delete by policy (A9), else ask again
+  // (RD-63). Requests meanwhile: 403 (RD-53). Session and connection
+  // lifetimes are separate timers (A25).
+  //= spec#O.4.2-PC-RENEG-INSIDE-CONN type=implementation
+  //= spec#O.4.2-PC-MAY-ABORT-NO-RENEG type=implementation
+  //= spec#IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING type=implementation
   {S::renegotiating, E::client_hello,       G::always,                 S::renegotiating, A::accept_reneg_hello},
   {S::renegotiating, E::reneg_done,         G::always,                 S::bound,         A::new_session_bound},
   {S::renegotiating, E::reneg_refused,      G::abort_policy,           S::closed,        A::abort_no_reneg},
@@ -618,26 +651,29 @@ static_assert(binding_rows_consistent(), "a row leaving bound deletes the bindin
 // ---------------------------------------------------------------- state updates
 template <class D>
 ConnState<D> initial_state(const Policy<D>& p, typename D::U32 now) {
-  ConnState<D> s;
-  s.state = D::enum8(State::handshaking);
-  s.session = D::u64(0);
-  s.ip_hi = D::u64(0);
-  s.ip_lo = D::u64(0);
-  s.port = D::u16(0);
-  s.has_binding = D::f();
-  s.b_session = D::u64(0);
-  s.b_ip_hi = D::u64(0);
-  s.b_ip_lo = D::u64(0);
-  s.b_port = D::u16(0);
-  s.impi = D::u32(0xFFFFFFFFu);
-  for (auto& b : s.impu) b = D::f();
-  s.default_impu = D::u8(kNoImpu);
-  s.pending_digest = D::f();
-  s.pending_same_impi = D::f();
-  s.session_expiry = now;
-  s.reg_expiry = now;
-  // A handshake that does not finish is an idle unbound connection (A7).
-  s.deadline = D::add(now, p.unbound_idle_s);
+  static_assert(kMaxImpus == 8, "the impu initialiser below lists 8 values");
+  // Aggregate initialisation: a symbolic value type (z3::expr) has no
+  // default constructor.
+  const auto f = D::f();
+  ConnState<D> s{D::enum8(State::handshaking),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u16(0),
+                 f,
+                 D::u64(0),
+                 D::u64(0),
+                 D::u64(0),
+                 D::u16(0),
+                 D::u32(0xFFFFFFFFu),
+                 {f, f, f, f, f, f, f, f},
+                 D::u8(kNoImpu),
+                 f,
+                 f,
+                 now,
+                 now,
+                 // A handshake that does not finish is an idle connection (A7, RD-66).
+                 D::add(now, p.unbound_idle_s)};
   return s;
 }
 

@@ -26,7 +26,8 @@
 //  - A message larger than Limits::max_message (default 64 KiB) is refused
 //    with status 513 (RFC 3261 section 21.5.11) before its body is buffered.
 //  - After a framing error the stream position is lost: the framer stays
-//    failed and the connection must be answered (400/513) and closed.
+//    failed and the connection must be closed (there is no parsed Via to
+//    answer to; log the error's text()).
 #pragma once
 
 #include <cstddef>

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of annexo's interop tests (sourced, not run).
 #
 # Rules (issue 7, test-peers.md): everything on loopback on free ports; tools
@@ -57,6 +58,16 @@ iop_free_port() {
   done
   echo "no free port" >&2
   return 1
+}
+
+# Fails loudly when something already listens on PORT (a server that failed to
+# bind would otherwise let the probe talk to whoever holds the port).
+iop_require_free() {
+  if ss -Htln "sport = :$1" | grep -q .; then
+    echo "[interop] port $1 is still taken: a previous server was not stopped" >&2
+    iop_fail "port $1 free before starting a server"
+    return 1
+  fi
 }
 
 # Waits until something listens on 127.0.0.1:PORT (TCP), or fails after ~5 s.
@@ -141,6 +152,7 @@ iop_kamailio() {
   sed -e "s|@KEY@|$key|; s|@CERT@|$cert|; s|@METHOD@|$method|g" "$IOP_DIR/kamailio/tls.cfg.in" >"$d/tls.cfg"
   sed -e "s|@PORT@|$port|; s|@TLSCFG@|$d/tls.cfg|; s|@REALM@|$IOP_REALM|g; s|@PASSWORD@|$pw|g; s|@ALGORITHM@|$alg|" \
     "$IOP_DIR/kamailio/registrar.cfg" >"$d/kamailio.cfg"
+  iop_require_free "$port" || return 1
   kamailio -c -f "$d/kamailio.cfg" >"$d/check.log" 2>&1 || { cat "$d/check.log"; return 1; }
   iop_start "$name" kamailio -DD -E -f "$d/kamailio.cfg" -w "$d" -Y "$d" -P "$d/kamailio.pid"
   IOP_KAM_PID=$IOP_LAST_PID
@@ -186,6 +198,7 @@ iop_baresip() {
 iop_s_server() {
   local name=$1 port=$2 cert=$3 key=$4
   shift 4
+  iop_require_free "$port" || return 1
   local fifo=$IOP_TMP/$name.stdin
   rm -f "$fifo"
   mkfifo "$fifo"
@@ -194,7 +207,7 @@ iop_s_server() {
     <"$fifo" >"$IOP_TMP/$name.log" 2>&1 &
   IOP_LAST_PID=$!
   IOP_PIDS+=("$IOP_LAST_PID")
-  iop_wait_listen "$port"
+  iop_wait_listen "$port" || { tail -3 "$IOP_TMP/$name.log" >&2; return 1; }
 }
 iop_s_server_say() { printf '%s\n' "$2" >"$IOP_TMP/$1.stdin"; }
 
@@ -207,7 +220,7 @@ iop_s_client() {
   shift 3
   { printf '%b' "$input"; sleep 1; } |
     timeout 15 openssl s_client -connect "127.0.0.1:$port" -servername pcscf.test \
-      -verify_hostname pcscf.test -verify_return_error -CAfile "$ca" -no_ticket -msg "$@" \
+      -verify_hostname pcscf.test -verify_return_error -CAfile "$ca" -no_ticket -nocommands -msg "$@" \
       >"$IOP_TMP/s_client.out" 2>&1
 }
 
@@ -249,6 +262,7 @@ iop_netns_dispatch() {
 iop_gnutls_serv() {
   local name=$1 port=$2 cert=$3 key=$4
   shift 4
+  iop_require_free "$port" || return 1
   iop_start "$name" gnutls-serv -p "$port" --x509certfile "$cert" --x509keyfile "$key" "$@"
   iop_wait_listen "$port"
 }
@@ -261,3 +275,102 @@ iop_gnutls_cli() {
     timeout 15 gnutls-cli -p "$port" --x509cafile "$ca" --verify-hostname pcscf.test --noticket "$@" 127.0.0.1 \
       >"$IOP_TMP/gnutls-cli.out" 2>&1
 }
+
+# --- annexo programs ------------------------------------------------------------
+# iop_pcscf NAME PCSCF_BIN PORT CERT KEY [extra pcscf args...]
+# Starts annexo's pcscf on 127.0.0.1:PORT with the test users file; its log
+# (stdout+stderr) is $IOP_TMP/NAME.log. Sets IOP_LAST_PID.
+iop_pcscf() {
+  local name=$1 bin=$2 port=$3 cert=$4 key=$5
+  shift 5
+  iop_require_free "$port" || return 1
+  iop_start "$name" "$bin" --listen "127.0.0.1:$port" --cert "$cert" --key "$key" \
+    --users "$(iop_users_file)" --log-format text "$@"
+  iop_wait_listen "$port" || { cat "$IOP_TMP/$name.log"; return 1; }
+}
+
+# Expected exit codes of annexo's ue (its documented contract); a caller may
+# override them through the environment.
+UE_EXIT_OK=${UE_EXIT_OK:-0}
+UE_EXIT_CERT=${UE_EXIT_CERT:-2}
+UE_EXIT_TLS=${UE_EXIT_TLS:-3}
+UE_EXIT_AUTH=${UE_EXIT_AUTH:-4}
+UE_EXIT_POLICY=${UE_EXIT_POLICY:-5}
+UE_EXIT_NET=${UE_EXIT_NET:-6}
+# A CertificateRequest with --abort-on-certificate-request: the UE refuses a
+# P-CSCF that breaks O.2.1-PC-NO-CLIENT-CERT-REQ by its own policy.
+UE_EXIT_CERTREQ=${UE_EXIT_CERTREQ:-$UE_EXIT_POLICY}
+
+# iop_ue UE_BIN PORT CAFILE PASSWORD [extra ue args...] -> ue's exit code;
+# output in $IOP_TMP/ue.out. Connects to 127.0.0.1:PORT, expects pcscf.test.
+iop_ue() {
+  local bin=$1 port=$2 ca=$3 pw=$4
+  shift 4
+  timeout 20 "$bin" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$ca" \
+    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password "$pw" --access non-3gpp "$@" \
+    >"$IOP_TMP/ue.out" 2>&1
+}
+# iop_ue_expect DESCRIPTION WANT UE_BIN PORT CAFILE PASSWORD [extra...]
+iop_ue_expect() {
+  local d=$1 want=$2
+  shift 2
+  iop_ue "$@"
+  local rc=$?
+  if [ "$rc" -eq "$want" ]; then iop_pass "$d (ue exit $rc)"
+  else
+    iop_fail "$d (ue exit $rc, want $want)"
+    tail -5 "$IOP_TMP/ue.out" | sed 's/^/[interop]   ue: /'
+  fi
+}
+
+# A SIP REGISTER without credentials, for raw TLS clients. Arguments:
+# branch (empty: no branch parameter), extra header lines. The text is
+# printed with backslash escapes (\r\n as two characters each), because
+# iop_s_client / iop_gnutls_cli expand them with printf %b and a command
+# substitution would strip a real trailing CRLF.
+iop_register_text() {
+  local branch=$1 extra=${2:-}
+  local b="" c='\r\n'
+  [ -n "$branch" ] && b=";branch=$branch"
+  printf '%s' "REGISTER sip:ims.test SIP/2.0${c}Via: SIP/2.0/TLS 127.0.0.1:5070${b}${c}Max-Forwards: 70${c}"
+  printf '%s' "From: <$IOP_IMPU>;tag=t1${c}To: <$IOP_IMPU>${c}Call-ID: iop-$RANDOM@127.0.0.1${c}CSeq: 1 REGISTER${c}"
+  printf '%s' "Contact: <sip:alice@127.0.0.1:5070;transport=tls>${c}Expires: 600${c}${extra}Content-Length: 0${c}${c}"
+}
+
+# True when the log of server NAME mentions requirement ID (decisions are
+# logged with their requirement ID, issue 7).
+iop_log_names() { grep -qF -- "$2" "$IOP_TMP/$1.log"; }
+
+# --- tshark: passive observer on lo (root) -----------------------------------------
+# iop_tshark_start NAME PORT: captures TCP PORT on lo into $IOP_TMP/NAME.pcap,
+# returns once tshark prints "Capturing on". iop_tshark_stop NAME: stops it
+# by PID and writes one line per handshake record to $IOP_TMP/NAME.txt:
+# "types<TAB>session_id_length<TAB>ciphersuites" (tshark 4.0 field names).
+iop_tshark_start() {
+  local name=$1 port=$2
+  iop_start "$name" tshark -i lo -f "tcp port $port" -w "$IOP_TMP/$name.pcap"
+  IOP_TSHARK_PID=$IOP_LAST_PID
+  for _ in $(seq 1 100); do
+    if grep -q 'Capturing on' "$IOP_TMP/$name.log"; then
+      # "Capturing on" comes before the capture really runs: without this
+      # pause the first packets of the next connection are missed.
+      sleep 1
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "tshark did not start:" >&2
+  cat "$IOP_TMP/$name.log" >&2
+  return 1
+}
+iop_tshark_stop() {
+  local name=$1
+  sleep 0.5
+  iop_stop "$IOP_TSHARK_PID"
+  tshark -r "$IOP_TMP/$name.pcap" -Y tls.handshake -T fields -e tls.handshake.type \
+    -e tls.handshake.session_id_length -e tls.handshake.ciphersuite >"$IOP_TMP/$name.txt"
+}
+# Handshake message types seen (comma/newline separated numbers).
+iop_tshark_saw_type() { cut -f1 "$IOP_TMP/$1.txt" | tr ',' '\n' | grep -qx "$2"; }
+# Session ID length of the ServerHello (type 2).
+iop_tshark_server_session_id_len() { awk -F'\t' '$1 ~ /(^|,)2(,|$)/ { print $2; exit }' "$IOP_TMP/$1.txt"; }

@@ -77,13 +77,23 @@ iop_check "s_client refuses a certificate for other.test" grep -q 'hostname mism
 iop_stop "$IOP_LAST_PID"
 
 iop_s_server ss3 "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" -verify 1
-iop_s_client "$port" "$P/ca-ec.pem" ''
+SS3=$IOP_LAST_PID
+iop_tshark_start ts3 "$port"
+iop_s_client "$port" "$P/ca-ec.pem" '' -tls1_2
+iop_tshark_stop ts3
 iop_check "s_server -verify sends a CertificateRequest" iop_s_client_saw_certreq
-iop_stop "$IOP_LAST_PID"
+iop_check "tshark sees the CertificateRequest (handshake type 13)" iop_tshark_saw_type ts3 13
+iop_check "tshark sees a 32-byte Session ID in the ServerHello" test "$(iop_tshark_server_session_id_len ts3)" = 32
+iop_stop "$SS3"
 iop_s_server ss3b "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key"
+SS3B=$IOP_LAST_PID
 iop_s_client "$port" "$P/ca-ec.pem" ''
 iop_check "s_server without -verify sends no CertificateRequest" bash -c '! grep -Eq "<<< .*CertificateRequest" "$0"' "$IOP_TMP/s_client.out"
-iop_stop "$IOP_LAST_PID"
+iop_tshark_start ts3b "$port"
+iop_s_client "$port" "$P/ca-ec.pem" '' -tls1_2
+iop_tshark_stop ts3b
+iop_check "tshark sees a handshake without CertificateRequest" bash -c 'iop_t() { cut -f1 "$0" | tr "," "\n" | grep -qx "$1"; }; iop_t 1 && iop_t 2 && ! iop_t 13' "$IOP_TMP/ts3b.txt"
+iop_stop "$SS3B"
 
 # NULL-only offers: accepted by a permissive s_server, refused by a default one.
 for suite in ECDHE-ECDSA-NULL-SHA NULL-SHA256; do

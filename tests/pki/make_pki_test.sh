@@ -4,9 +4,11 @@
 # fails this test.
 #   make_pki_test.sh PATH/TO/make_pki.sh
 set -uo pipefail
+source tests/support/testlib.sh
 MAKE=${1:?usage: $0 make_pki.sh}
 OUT=${TEST_TMPDIR:-$(mktemp -d)}/pki
-"$MAKE" "$OUT" >/dev/null || { echo "FAIL: make_pki.sh exited non-zero"; exit 1; }
+pki_checks() {
+"$MAKE" "$OUT" >/dev/null || { echo "FAIL: make_pki.sh exited non-zero"; return 1; }
 
 fails=0
 pass() { echo "ok   $1"; }
@@ -110,6 +112,11 @@ refused sentroot sentroot-root "unable to get local issuer"
 
 if [ $fails -ne 0 ]; then
   echo "$fails check(s) failed"
-  exit 1
+  return 1
 fi
 echo "all PKI checks passed"
+}
+
+#= spec#ADP-PKI-TEST-CERTS type=test
+annexo_case "ADP-PKI-TEST-CERTS: every generated certificate has its defining property" pki_checks
+annexo_finish

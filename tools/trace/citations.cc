@@ -50,13 +50,45 @@ bool first_string_literal(const std::string& line, std::string& out) {
   return true;
 }
 
-// A Catch2 test declaration: TEST_CASE("name"...), TEST_CASE_METHOD(Fixture, "name"...),
-// SCENARIO("name"...). A shell test: annexo_case "name" ...
-bool test_declaration(const std::string& trimmed, std::string& name) {
-  for (const char* macro : {"TEST_CASE(", "TEST_CASE_METHOD(", "SCENARIO("}) {
-    if (trimmed.rfind(macro, 0) == 0) return first_string_literal(trimmed, name);
+// Adjacent string literals from `pos` on ("a " "b" is "a b", as in C++),
+// across line breaks; stops at the first token that is not a literal.
+bool string_literals_at(const std::string& text, std::size_t pos, std::string& out) {
+  out.clear();
+  bool any = false;
+  while (true) {
+    while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+    if (pos >= text.size() || text[pos] != '"') break;
+    ++pos;
+    while (pos < text.size() && text[pos] != '"') {
+      if (text[pos] == '\\' && pos + 1 < text.size()) ++pos;
+      out += text[pos++];
+    }
+    if (pos >= text.size()) return false;  // unterminated
+    ++pos;
+    any = true;
   }
-  if (trimmed.rfind("annexo_case \"", 0) == 0) return first_string_literal(trimmed, name);
+  return any && !out.empty();
+}
+
+// A Catch2 test declaration starting at line i: TEST_CASE("name"...),
+// TEST_CASE_METHOD(Fixture, "name"...), SCENARIO("name"...), with the name
+// possibly on the following lines and split into adjacent literals (as
+// clang-format leaves long names). A shell test: annexo_case "name" ...
+bool test_declaration(const std::vector<std::string>& lines, std::size_t i, std::string& name) {
+  const std::string first = ltrim(lines[i]);
+  if (first.rfind("annexo_case \"", 0) == 0) return first_string_literal(first, name);
+  for (const char* macro : {"TEST_CASE(", "TEST_CASE_METHOD(", "SCENARIO("}) {
+    if (first.rfind(macro, 0) != 0) continue;
+    std::string text;
+    for (std::size_t k = i; k < lines.size() && k < i + 6; ++k) text += lines[k] + "\n";
+    std::size_t pos = std::string(macro).size();
+    if (std::string(macro) == "TEST_CASE_METHOD(") {
+      pos = text.find(',', pos);
+      if (pos == std::string::npos) return false;
+      ++pos;
+    }
+    return string_literals_at(text, pos, name);
+  }
   return false;
 }
 
@@ -77,7 +109,7 @@ void scan_text(const std::string& path, const std::string& text, ScanResult& out
     const int lineno = static_cast<int>(i + 1);
     const std::string where = path + ":" + std::to_string(lineno) + ": ";
     std::string decl;
-    if (test_declaration(t, decl)) out.test_cases.push_back({decl, path, lineno});
+    if (test_declaration(lines, i, decl)) out.test_cases.push_back({decl, path, lineno});
 
     if (t.rfind(marker, 0) == 0) {
       // //= spec#<ID> type=<kind>
@@ -120,7 +152,7 @@ void scan_text(const std::string& path, const std::string& text, ScanResult& out
       Citation& c = out.citations[k];
       std::string name;
       if (c.type == CitationType::test) {
-        if (!test_declaration(t, name)) {
+        if (!test_declaration(lines, i, name)) {
           out.errors.push_back(path + ":" + std::to_string(c.line) + ": test citation of " + c.id +
                                " is not directly above a TEST_CASE (or annexo_case) line");
         }

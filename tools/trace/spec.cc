@@ -20,9 +20,8 @@ const std::set<std::string> kConfidence = {"V", "S", "P", "R", "D", "I", "X"};
 const std::set<std::string> kRequirementKeys = {
     "id",         "source",     "clause",   "release",   "actor",      "modality",  "text",
     "observable", "provenance", "decision", "exception", "confidence", "derivation"};
-const std::set<std::string> kDecisionKeys = {"id",        "title",        "ambiguity",
-                                             "resolution", "reasoning",   "requirements",
-                                             "catalogue_ref"};
+const std::set<std::string> kDecisionKeys = {
+    "id", "title", "ambiguity", "resolution", "reasoning", "requirements", "catalogue_ref"};
 
 // Minimum length of an exception's reason: a reason, not a placeholder.
 constexpr std::size_t kMinReason = 20;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/sip/framer.h"
+#include "adapters/sip/headers.h"
 #include "adapters/sip/message.h"
 
 using namespace annexo::sip;
@@ -116,5 +117,33 @@ TEST_CASE("ADP-SIP-MALFORMED-400: property - random bytes never crash the framer
     Framer f;
     f.feed(m);
     (void)f.next();
+  });
+}
+
+//= spec#ADP-SIP-MALFORMED-400 type=test
+TEST_CASE(
+    "ADP-SIP-MALFORMED-400: property - typed header parsers never crash and always explain a "
+    "refusal") {
+  rc::prop("typed parsers on random values", [] {
+    const auto v = *rc::gen::container<std::string>(rc::gen::oneOf(
+        rc::gen::arbitrary<char>(), rc::gen::element('"', '\\', '<', '>', ';', ',', '=', ':', '@',
+                                                     '[', ']', ' ', 'q', '0', '.')));
+    const std::string value =
+        *rc::gen::element(std::string(), std::string("Digest "), std::string("tls;q="),
+                          std::string("SIP/2.0/TLS h;branch="), std::string("<sip:a@b>;")) +
+        v;
+    auto check = [](const auto& r) {
+      if (!r.ok()) RC_ASSERT(!r.error().text().empty());
+    };
+    check(parse_via(value));
+    check(parse_contacts(value));
+    check(parse_name_addr_list(value, "Path"));
+    check(parse_credentials(value));
+    check(parse_challenge(value));
+    check(parse_authentication_info(value));
+    check(parse_security(value, "Security-Verify"));
+    check(parse_option_tags(value, "Require"));
+    check(parse_cseq(value));
+    check(parse_uri(value));
   });
 }

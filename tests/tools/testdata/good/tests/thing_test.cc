@@ -1,2 +1,6 @@
 //= spec#X.1-UE-DO type=test
 TEST_CASE("X.1-UE-DO: the UE does it") {}
+//= spec#X.1-UE-DO type=test
+TEST_CASE(
+    "X.1-UE-DO: a long name "
+    "split by clang-format") {}

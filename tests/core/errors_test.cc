@@ -1,0 +1,59 @@
+// Every row of the core's error table names a requirement that exists in
+// spec/, and its number sits in the range of the .def file it belongs to.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include <toml++/toml.h>
+
+#include "core/errors.h"
+
+using namespace annexo::core;
+
+namespace {
+
+std::set<std::string> spec_ids() {
+  std::set<std::string> ids;
+  for (const auto& entry : std::filesystem::directory_iterator("spec/requirements")) {
+    if (entry.path().extension() != ".toml") continue;
+    const toml::table t = toml::parse_file(entry.path().string());
+    const toml::array* reqs = t["requirement"].as_array();
+    if (reqs == nullptr) continue;
+    for (const auto& r : *reqs) {
+      const auto id = r.as_table()->get_as<std::string>("id");
+      if (id != nullptr) ids.insert(id->get());
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
+//= spec#IMPL-ERRORS-TRACEABLE type=test
+TEST_CASE("IMPL-ERRORS-TRACEABLE: every error row names a requirement ID that exists in spec") {
+  const std::set<std::string> ids = spec_ids();
+  REQUIRE(ids.size() > 100);  // the catalogue was read, not an empty directory
+  REQUIRE(ids.count("O.2.1-UE-NONNULL-OFFER") == 1);
+  for (std::size_t i = 1; i < kErrorCount; ++i) {
+    const ErrorInfo& row = kErrorTable[i];
+    INFO(row.name << " " << row.number << " " << row.requirement);
+    CHECK(ids.count(row.requirement) == 1);
+    CHECK(std::string(row.message).size() > 10);
+    CHECK(error_info(row.error).number == row.number);
+    CHECK(static_cast<std::uint16_t>(row.error) == row.number);
+    // Range discipline (core/errors.h): 1000-6999, one thousand per .def file.
+    CHECK(row.number >= 1000);
+    CHECK(row.number < 7000);
+  }
+  // Verdicts of the TLS ranges carry a TLS alert; configuration errors none.
+  for (std::size_t i = 1; i < kErrorCount; ++i) {
+    const ErrorInfo& row = kErrorTable[i];
+    const bool config = std::string(row.name).rfind("profile_config_", 0) == 0;
+    if (row.number >= 1000 && row.number < 4000) {
+      INFO(row.name);
+      CHECK((row.alert == TlsAlert::none) == config);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+// SipHash-2-4 and RFC 5626 flow tokens (core/siphash.h, core/flow_token.h,
+// BindingTable::flow_token / resolve_flow).
+#include <catch2/catch.hpp>
+
+#include "core/flow_token.h"
+#include "core/siphash.h"
+#include "tests/core/pcscf_test_support.h"
+
+using namespace annexo::test;
+
+namespace {
+
+// SipHash paper (Aumasson, Bernstein 2012), appendix / reference test.c
+// vectors_sip64: key 00..0f, message 00..(n-1), n = 0..63.
+const std::uint64_t kSipVectors[64] = {
+    0x726fdb47dd0e0e31, 0x74f839c593dc67fd, 0x0d6c8009d9a94f5a, 0x85676696d7fb7e2d,
+    0xcf2794e0277187b7, 0x18765564cd99a68d, 0xcbc9466e58fee3ce, 0xab0200f58b01d137,
+    0x93f5f5799a932462, 0x9e0082df0ba9e4b0, 0x7a5dbbc594ddb9f3, 0xf4b32f46226bada7,
+    0x751e8fbc860ee5fb, 0x14ea5627c0843d90, 0xf723ca908e7af2ee, 0xa129ca6149be45e5,
+    0x3f2acc7f57c29bdb, 0x699ae9f52cbe4794, 0x4bc1b3f0968dd39c, 0xbb6dc91da77961bd,
+    0xbed65cf21aa2ee98, 0xd0f2cbb02e3b67c7, 0x93536795e3a33e88, 0xa80c038ccd5ccec8,
+    0xb8ad50c6f649af94, 0xbce192de8a85b8ea, 0x17d835b85bbb15f3, 0x2f2e6163076bcfad,
+    0xde4daaaca71dc9a5, 0xa6a2506687956571, 0xad87a3535c49ef28, 0x32d892fad841c342,
+    0x7127512f72f27cce, 0xa7f32346f95978e3, 0x12e0b01abb051238, 0x15e034d40fa197ae,
+    0x314dffbe0815a3b4, 0x027990f029623981, 0xcadcd4e59ef40c4d, 0x9abfd8766a33735c,
+    0x0e3ea96b5304a7d0, 0xad0c42d6fc585992, 0x187306c89bc215a9, 0xd4a60abcf3792b95,
+    0xf935451de4f21df2, 0xa9538f0419755787, 0xdb9acddff56ca510, 0xd06c98cd5c0975eb,
+    0xe612a3cb9ecba951, 0xc766e62cfcadaf96, 0xee64435a9752fe72, 0xa192d576b245165a,
+    0x0a8787bf8ecb74b2, 0x81b3e73d20b49b6f, 0x7fa8220ba3b2ecea, 0x245731c13ca42499,
+    0xb78dbfaf3a8d83bd, 0xea1ad565322a1a0b, 0x60e61c23a3795013, 0x6606d7e446282b93,
+    0x6ca4ecb15c5f91e1, 0x9f626da15c9625f3, 0xe51b38608ef25f57, 0x958a324ceb064572,
+};
+
+SipHashKey test_key(std::uint8_t base = 0) {
+  SipHashKey k;
+  for (std::uint8_t i = 0; i < 16; ++i) k.bytes[i] = static_cast<std::uint8_t>(base + i);
+  return k;
+}
+
+std::string text_of(const FlowToken& t) {
+  char buf[kFlowTokenTextSize];
+  REQUIRE(flow_token_encode(t, buf, sizeof buf) == Error::ok);
+  return std::string(buf, sizeof buf);
+}
+
+}  // namespace
+
+//= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
+TEST_CASE(
+    "5626-5.2-PC-TOKEN-TAMPERPROOF: SipHash-2-4 matches the 64 reference vectors of the SipHash "
+    "paper") {
+  std::uint8_t msg[64];
+  for (int i = 0; i < 64; ++i) msg[i] = static_cast<std::uint8_t>(i);
+  const SipHashKey k = test_key();
+  for (std::size_t n = 0; n < 64; ++n) {
+    INFO("message length " << n);
+    CHECK(siphash24(k, msg, n) == kSipVectors[n]);
+  }
+}
+
+//= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
+//= spec#5626-5.3-PC-403-BAD-TOKEN type=test
+TEST_CASE("5626-5.2-PC-TOKEN-TAMPERPROOF: every single flipped bit of a token is detected (403)") {
+  TableHolder th(8);
+  const SipHashKey key = test_key(7);
+  const ByteView impu = bv("sip:a@x");
+  REQUIRE(th.table.insert(42, tuple(1, 5000), bv("a@x"), &impu, 1, nullptr) == Error::ok);
+  FlowToken t;
+  REQUIRE(th.table.flow_token(42, key, &t) == Error::ok);
+  std::uint64_t conn = 0;
+  REQUIRE(th.table.resolve_flow(key, bv(text_of(t)), &conn) == Error::ok);
+  REQUIRE(conn == 42);
+  // Flip each of the 128 bits of the binary token.
+  for (int bit = 0; bit < 128; ++bit) {
+    FlowToken f = t;
+    if (bit < 32)
+      f.slot ^= 1u << bit;
+    else if (bit < 64)
+      f.generation ^= 1u << (bit - 32);
+    else
+      f.mac ^= 1ull << (bit - 64);
+    std::uint64_t c2 = 0;
+    INFO("bit " << bit);
+    CHECK(th.table.resolve_flow(key, bv(text_of(f)), &c2) == Error::flow_token_tampered);
+    CHECK(c2 == 0);
+  }
+  // Flip each bit of each text character: malformed or tampered, never accepted.
+  const std::string txt = text_of(t);
+  for (std::size_t i = 0; i < txt.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string m = txt;
+      m[i] = static_cast<char>(m[i] ^ (1 << bit));
+      std::uint64_t c2 = 0;
+      const Error e = th.table.resolve_flow(key, bv(m), &c2);
+      CHECK((e == Error::flow_token_tampered || e == Error::flow_token_malformed));
+    }
+  }
+  // Another key (another P-CSCF, or a restart) never verifies.
+  std::uint64_t c3 = 0;
+  CHECK(th.table.resolve_flow(test_key(9), bv(txt), &c3) == Error::flow_token_tampered);
+  CHECK(error_info(Error::flow_token_tampered).number == 6101);
+}
+
+//= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
+TEST_CASE("5626-5.2-PC-TOKEN-TAMPERPROOF: malformed token text is refused with a precise error") {
+  TableHolder th(4);
+  const SipHashKey key = test_key();
+  std::uint64_t c = 0;
+  CHECK(th.table.resolve_flow(key, bv(""), &c) == Error::flow_token_malformed);
+  CHECK(th.table.resolve_flow(key, bv(std::string(31, 'a')), &c) == Error::flow_token_malformed);
+  CHECK(th.table.resolve_flow(key, bv(std::string(33, 'a')), &c) == Error::flow_token_malformed);
+  CHECK(th.table.resolve_flow(key, bv(std::string(32, 'A')), &c) == Error::flow_token_malformed);
+  CHECK(th.table.resolve_flow(key, bv(std::string(31, '0') + "g"), &c) ==
+        Error::flow_token_malformed);
+  char small[8];
+  CHECK(flow_token_encode(FlowToken{}, small, sizeof small) == Error::flow_token_buffer_small);
+}
+
+//= spec#5626-5.3-PC-430-FLOW-GONE type=test
+//= spec#5626-5.2-PC-TOKEN-UNIQUE type=test
+TEST_CASE(
+    "5626-5.3-PC-430-FLOW-GONE: token of a deleted binding gives 430, never the row's next user") {
+  TableHolder th(1);
+  const SipHashKey key = test_key(3);
+  const ByteView impu = bv("sip:a@x");
+  REQUIRE(th.table.insert(1, tuple(1, 5000), bv("a@x"), &impu, 1, nullptr) == Error::ok);
+  FlowToken t1;
+  REQUIRE(th.table.flow_token(1, key, &t1) == Error::ok);
+  REQUIRE(th.table.remove(1) == Error::ok);
+  std::uint64_t c = 0;
+  CHECK(th.table.resolve_flow(key, bv(text_of(t1)), &c) == Error::flow_gone);
+  // The single row is reused by connection 2: the old token still names nobody.
+  REQUIRE(th.table.insert(2, tuple(2, 5001), bv("b@x"), &impu, 1, nullptr) == Error::ok);
+  CHECK(th.table.resolve_flow(key, bv(text_of(t1)), &c) == Error::flow_gone);
+  FlowToken t2;
+  REQUIRE(th.table.flow_token(2, key, &t2) == Error::ok);
+  CHECK(t2.slot == t1.slot);
+  CHECK(t2.generation != t1.generation);
+  REQUIRE(th.table.resolve_flow(key, bv(text_of(t2)), &c) == Error::ok);
+  CHECK(c == 2);
+  CHECK(th.table.flow_token(1, key, &t1) == Error::binding_not_found);
+}
+
+//= spec#5626-5.2-PC-TOKEN-UNIQUE type=test
+//= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
+TEST_CASE(
+    "5626-5.2-PC-TOKEN-UNIQUE: each token resolves to exactly the connection that created it") {
+  TableHolder th(200);
+  const SipHashKey key = test_key(11);
+  const ByteView impu = bv("sip:u@x");
+  std::vector<std::string> texts;
+  for (std::uint64_t id = 1; id <= 200; ++id) {
+    REQUIRE(th.table.insert(id * 7919, tuple(id, 6000), bv("u@x"), &impu, 1, nullptr) == Error::ok);
+    FlowToken t;
+    REQUIRE(th.table.flow_token(id * 7919, key, &t) == Error::ok);
+    texts.push_back(text_of(t));
+  }
+  for (std::uint64_t id = 1; id <= 200; ++id) {
+    std::uint64_t c = 0;
+    REQUIRE(th.table.resolve_flow(key, bv(texts[id - 1]), &c) == Error::ok);
+    CHECK(c == id * 7919);
+  }
+}

@@ -1,0 +1,97 @@
+// P-CSCF configuration check and sec-agree (core/pcscf_config.h, core/sec_agree.h).
+#include <catch2/catch.hpp>
+
+#include "core/pcscf_config.h"
+#include "core/sec_agree.h"
+
+using namespace annexo::core;
+
+//= spec#IMPL-PC-CONFIG-CHECKS type=test
+TEST_CASE(
+    "IMPL-PC-CONFIG-CHECKS: zero or wrap-ambiguous timers are refused with the matching error") {
+  pcscf::PcscfConfig c;
+  CHECK(c.tls_session_lifetime_s == 3600);
+  CHECK(c.reneg_wait_s == 30);
+  CHECK(c.unbound_idle_s == 32);
+  CHECK_FALSE(c.allow_client_reneg);
+  CHECK(c.abort_on_no_reneg);
+  CHECK(check_pcscf_config(c, 3600).error == Error::ok);
+  CHECK(check_pcscf_config(c, 3600).warning == Error::ok);
+  pcscf::PcscfConfig z = c;
+  z.tls_session_lifetime_s = 0;
+  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_lifetime_zero);
+  z = c;
+  z.reneg_wait_s = 0;
+  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_reneg_wait_zero);
+  z = c;
+  z.unbound_idle_s = 0;
+  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_unbound_idle_zero);
+  z = c;
+  z.tls_session_lifetime_s = 0x80000000u;
+  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_timer_too_long);
+  z = c;
+  z.unbound_idle_s = 0x7FFFFFFFu;
+  CHECK(check_pcscf_config(z, 3600).error == Error::ok);
+}
+
+//= spec#O.2.1-ALL-LIFETIME-RECOMMENDED type=test
+TEST_CASE(
+    "O.2.1-ALL-LIFETIME-RECOMMENDED: a session lifetime shorter than the re-registration interval "
+    "draws a warning") {
+  pcscf::PcscfConfig c;  // 3600 s
+  CHECK(reregistration_interval_s(600000) == 599400u);
+  CHECK(reregistration_interval_s(1000) == 500u);
+  CHECK(check_pcscf_config(c, 4200).warning == Error::ok);  // interval 3600: not shorter
+  CHECK(check_pcscf_config(c, 4201).warning == Error::pcscf_config_lifetime_below_rereg);
+  CHECK(check_pcscf_config(c, 4201).error == Error::ok);
+  CHECK(check_pcscf_config(c, 600000).warning == Error::pcscf_config_lifetime_below_rereg);
+}
+
+//= spec#N.1-NO-IPSEC-WITH-DIGEST type=test
+TEST_CASE(
+    "N.1-NO-IPSEC-WITH-DIGEST: with SIP Digest the P-CSCF answers tls only, never ipsec-3gpp") {
+  SecMechList client;
+  REQUIRE(secagree_push(client, SecMech::ipsec_3gpp, 900) == Error::ok);
+  REQUIRE(secagree_push(client, SecMech::tls, 100) == Error::ok);
+  SecMechList server;
+  REQUIRE(secagree_answer(client, true, &server) == Error::ok);
+  REQUIRE(server.count == 1);
+  CHECK(server.items[0].mech == SecMech::tls);
+  CHECK(secagree_may_offer(SecMech::ipsec_3gpp, true) == Error::secagree_ipsec_with_digest);
+  CHECK(secagree_may_offer(SecMech::tls, true) == Error::ok);
+  CHECK(secagree_may_offer(SecMech::digest, true) == Error::secagree_no_tls_offered);
+}
+
+//= spec#O.3.2-SECSETUP-ERRORS type=test
+TEST_CASE("O.3.2-SECSETUP-ERRORS: a Security-Client without tls is answered with an error") {
+  SecMechList client;
+  REQUIRE(secagree_push(client, SecMech::ipsec_3gpp) == Error::ok);
+  SecMechList server;
+  CHECK(secagree_answer(client, true, &server) == Error::secagree_no_tls_offered);
+  CHECK(secagree_answer(SecMechList{}, true, &server) == Error::secagree_no_tls_offered);
+  SecMechList full;
+  for (int i = 0; i < kMaxSecMechs; ++i) REQUIRE(secagree_push(full, SecMech::other) == Error::ok);
+  CHECK(secagree_push(full, SecMech::tls) == Error::secagree_too_many_mechanisms);
+}
+
+//= spec#RFC3329-PC-VERIFY-ECHO type=test
+//= spec#O.2-UE-VARIANT-SECAGREE type=test
+TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Server sent") {
+  SecMechList sent;
+  REQUIRE(secagree_push(sent, SecMech::tls) == Error::ok);
+  SecMechList same = sent;
+  CHECK(secagree_check_verify(sent, same) == Error::ok);
+  CHECK(secagree_fact(true, sent, same) == pcscf::SecVerify::matches);
+  SecMechList missing;
+  CHECK(secagree_fact(true, sent, missing) == pcscf::SecVerify::mismatch);
+  SecMechList other_q;
+  REQUIRE(secagree_push(other_q, SecMech::tls, 500) == Error::ok);
+  CHECK(secagree_check_verify(sent, other_q) == Error::secagree_verify_mismatch);
+  SecMechList downgraded;
+  REQUIRE(secagree_push(downgraded, SecMech::digest) == Error::ok);
+  CHECK(secagree_check_verify(sent, downgraded) == Error::secagree_verify_mismatch);
+  SecMechList extra = sent;
+  REQUIRE(secagree_push(extra, SecMech::ipsec_3gpp) == Error::ok);
+  CHECK(secagree_check_verify(sent, extra) == Error::secagree_verify_mismatch);
+  CHECK(secagree_fact(false, sent, missing) == pcscf::SecVerify::not_used);
+}
