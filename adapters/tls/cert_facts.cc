@@ -114,8 +114,13 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
         f.root.same_key = anchor->subject_public_key_bits() == last.subject_public_key_bits();
         f.root.same_extensions = same_extensions(*anchor, last);
         f.root.same_sig_algorithm = anchor->signature_algorithm() == last.signature_algorithm();
+        f.root.same_version = anchor->x509_version() == last.x509_version();
+        f.root.same_serial = anchor->serial_number() == last.serial_number();
+        f.root.same_validity = anchor->not_before().to_string() == last.not_before().to_string() &&
+                               anchor->not_after().to_string() == last.not_after().to_string();
+        f.root.same_signature = anchor->signature() == last.signature();
         if (f.root.same_key && f.root.same_extensions && f.root.same_issuer &&
-            f.root.same_sig_algorithm) {
+            f.root.same_sig_algorithm && f.root.same_version) {
           break;  // an identical-but-for-serial/validity/signature anchor exists
         }
       }

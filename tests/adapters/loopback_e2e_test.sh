@@ -242,6 +242,16 @@ bad_certificate() {  # cert-name
   return $ok
 }
 
+chain_with_root() {
+  start_pcscf chainroot --cert "$PKI/pcscf-ec-chain.pem" || return 1
+  run_ue chainroot --password secret
+  stop_pcscf
+  local ok=0
+  expect "ue exit 0 with the stored root sent in the chain" test "$UE_RC" -eq 0 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 access_3gpp() {
   start_pcscf access || return 1
   run_ue access --password secret --access 3gpp
@@ -377,6 +387,8 @@ annexo_case "O.5.2-UE-BINARY-NAME-MATCH: ue refuses a pcscf certificate for anot
 annexo_case "O.3.1.2-UE-ALERT-ON-CERT-FAIL: ue refuses an expired pcscf certificate with an alert (exit 2)" bad_certificate expired
 #= spec#O.5.2-UE-CHAIN-TO-TRUSTED-ROOT type=test
 annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses a self-signed pcscf certificate (exit 2)" bad_certificate selfsigned
+#= spec#O.5.2-ROOT-USUALLY-OMITTED type=test
+annexo_case "O.5.2-ROOT-USUALLY-OMITTED: ue accepts a pcscf chain that includes the stored root itself" chain_with_root
 #= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=test
 annexo_case "O.1.1-ALL-NOT-ON-3GPP-ACCESS: ue --access 3gpp refuses Annex O before connecting (exit 5)" access_3gpp
 #= spec#ADP-UE-EXIT-CODES type=test
