@@ -92,6 +92,33 @@ show() {
 }
 
 # ---------------------------------------------------------------- cases
+# O.2.1: without --listen the P-CSCF accepts TLS on port 5061 (on loopback here).
+default_port_5061() {
+  if ss -ltn 2>/dev/null | grep -q ':5061 '; then
+    echo "port 5061 is taken on this machine; cannot check the default"
+    return 1
+  fi
+  PC_LOG=$WORK/port5061.pcscf.log
+  "$PCSCF" --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
+    --users "$WORK/users" --log-format json 2>"$PC_LOG" >"$WORK/port5061.pcscf.out" &
+  PC_PID=$!
+  PIDS+=("$PC_PID")
+  local i
+  for i in $(seq 1 100); do
+    grep -q '"req":"O.2.1-PC-PORT"' "$PC_LOG" 2>/dev/null && break
+    sleep 0.05
+  done
+  PC_PORT=5061
+  run_ue port5061 --password secret
+  stop_pcscf
+  local ok=0
+  expect "pcscf logs its default listen address 127.0.0.1:5061" \
+    grep -q '"req":"O.2.1-PC-PORT".*"listen":"127.0.0.1:5061"' "$PC_LOG" || ok=1
+  expect "ue registers on port 5061 (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 register_once() {
   start_pcscf register || return 1
   run_ue register --password secret
@@ -405,4 +432,6 @@ annexo_case "5626-5.4-PC-CRLF-PONG: pcscf answers a double-CRLF ping with a sing
 annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: pcscf closes a TLS connection left unbound for --unbound-idle seconds, not a bound one" unbound_idle_close
 #= spec#ADP-SIP-MALFORMED-400 type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
+#= spec#O.2.1-PC-PORT type=test
+annexo_case "O.2.1-PC-PORT: pcscf accepts TLS on port 5061 by default, or on the port given with --listen" default_port_5061
 annexo_finish
