@@ -92,6 +92,19 @@ show() {
 }
 
 # ---------------------------------------------------------------- cases
+# 33310-6.1.1: RSA- and ECDSA-signed chains are both supported end to end.
+rsa_chain() {
+  start_pcscf rsa --cert "$PKI/pcscf-rsa.pem" --key "$PKI/pcscf-rsa.key" || return 1
+  run_ue rsa --password secret --ca "$PKI/ca-rsa.pem"
+  stop_pcscf
+  local ok=0
+  expect "ue registers over an RSA-2048 chain (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "ue accepted the RSA certificate by policy" \
+    grep -q '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT"' "$UE_LOG" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # O.2.1: without --listen the P-CSCF accepts TLS on port 5061 (on loopback here).
 default_port_5061() {
   if ss -ltn 2>/dev/null | grep -q ':5061 '; then
@@ -434,4 +447,6 @@ annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: pcscf closes a TLS connection left unb
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip
 #= spec#O.2.1-PC-PORT type=test
 annexo_case "O.2.1-PC-PORT: pcscf accepts TLS on port 5061 by default, or on the port given with --listen" default_port_5061
+#= spec#33310-6.1.1-SIGALG type=test
+annexo_case "33310-6.1.1-SIGALG: ue registers over an RSA-signed chain as over the ECDSA one of the other cases" rsa_chain
 annexo_finish

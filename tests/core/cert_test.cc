@@ -125,6 +125,7 @@ TEST_CASE("O.2.1-UE-AUTH-PC-BY-CERT: no certificate, or a chain too long to exam
 }
 
 //= spec#33310-6.1.1-X509V3 type=test
+//= spec#O.5.1-ALL-X509 type=test
 TEST_CASE("33310-6.1.1-X509V3: a v1 or v2 certificate anywhere in the chain is refused") {
   for (std::uint8_t v : {0, 1, 2, 4}) {
     for (std::size_t pos : {0u, 1u}) {
