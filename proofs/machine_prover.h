@@ -84,8 +84,8 @@ class MachineProver {
       solver.pop();
       const bool ok = ob.record(r, reason, [&]() {
         const z3::model& m = *model;
-        std::string out = what + " fails at row " + std::to_string(i) + " " + T::row_text(row) +
-                          "\n";
+        std::string out =
+            what + " fails at row " + std::to_string(i) + " " + T::row_text(row) + "\n";
         const std::string trace = find_trace(applies, claim);
         if (!trace.empty()) return out + trace;
         out += "no trace from the initial state within " + std::to_string(kBmcDepth) +
@@ -145,8 +145,8 @@ class MachineProver {
       if (r == z3::sat) {
         const z3::model mdl = solver.get_model();
         std::ostringstream out;
-        out << "trace from the initial state (" << k << " events), config: "
-            << T::config_text(mdl, c) << "\n";
+        out << "trace from the initial state (" << k
+            << " events), config: " << T::config_text(mdl, c) << "\n";
         for (int j = 0; j < k; ++j) {
           out << "  " << (j + 1) << ". " << T::facts_text(mdl, facts[j]) << "\n";
           if (j + 1 < k) {

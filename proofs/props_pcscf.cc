@@ -1,5 +1,7 @@
 // Properties of the P-CSCF connection machine (core/pcscf_machine.h), proved
 // over the core's own table kRows and templates instantiated with Z3 terms.
+#include <optional>
+
 #include "core/pcscf_machine.h"
 #include "proofs/machine_prover.h"
 #include "proofs/pcscf_traits.h"
@@ -20,12 +22,16 @@ using S = PcTraits::State;
 using F = PcTraits::Facts;
 using C = PcTraits::Config;
 
-z3::expr tru() { return z3ctx().bool_val(true); }
+z3::expr tru() {
+  return z3ctx().bool_val(true);
+}
 template <class E, unsigned W>
 z3::expr is(const ZBv<W>& v, E e) {
   return (v == Z3D::enum8(e)).e;
 }
-bool all_rows(const Row&) { return true; }
+bool all_rows(const Row&) {
+  return true;
+}
 const char* kInduction = "induction over every row of kRows (unbounded)";
 
 z3::expr bound_like(const S& s) {
@@ -41,33 +47,44 @@ core::pcscf::Effects<Z3D> fx(const Row& row, const S& pre, const F& e) {
 }
 
 // The per-row view (PcTraits::matches/apply) restates step<D>'s loop body;
-// this obligation shows they agree: step<D> is exactly "first matching row
-// applied, else unchanged".
+// these obligations show they agree: step<D> is exactly "first matching row
+// applied, else unchanged" (one query per row, one solver).
 bool rows_agree_with_step(Obligations& ob) {
   const S s = PcTraits::fresh_state("pre");
   const F e = PcTraits::fresh_facts("ev");
   const C c = PcTraits::fresh_config("cfg");
   const auto r = core::pcscf::step<Z3D>(c.p, s, e);
   constexpr auto kState = [](auto& v, auto& x) { visit_pc_state(v, x); };
-  z3::expr expected = tru();
+  z3::solver solver(z3ctx());
   z3::expr earlier = z3ctx().bool_val(false);
-  S out = s;
-  // Build the expected post-state as nested ite, last row innermost.
-  std::vector<z3::expr> firsts;
+  const auto query = [&](const z3::expr& hyp, const z3::expr& claim, const std::string& what) {
+    solver.push();
+    solver.add(hyp);
+    solver.add(!claim);
+    const z3::check_result res = solver.check();
+    std::optional<z3::model> m;
+    if (res == z3::sat) m = solver.get_model();
+    const std::string why = res == z3::unknown ? solver.reason_unknown() : "";
+    solver.pop();
+    return ob.record(res, why, [&] {
+      return "step<D> disagrees with the per-row view (" + what +
+             ")\n  pre-state: " + PcTraits::state_text(*m, s) +
+             "\n  event: " + PcTraits::facts_text(*m, e);
+    });
+  };
   for (std::size_t i = 0; i < core::pcscf::kRowCount; ++i) {
-    const z3::expr m = PcTraits::matches(core::pcscf::kRows[i], s, e, c).e;
-    firsts.push_back(m && !earlier);
+    const Row& row = core::pcscf::kRows[i];
+    const z3::expr m = PcTraits::matches(row, s, e, c).e;
+    const S n = PcTraits::apply(row, s, e, c);
+    if (!query(m && !earlier,
+               all_equal(r.next, n, kState) && r.accepted.e &&
+                   (r.row == Z3D::u8(static_cast<std::uint8_t>(i))).e,
+               "row " + std::to_string(i) + " " + PcTraits::row_text(row))) {
+      return false;
+    }
     earlier = earlier || m;
   }
-  z3::expr claim = z3::implies(!earlier, all_equal(r.next, s, kState) && !r.accepted.e);
-  for (std::size_t i = 0; i < core::pcscf::kRowCount; ++i) {
-    const S n = PcTraits::apply(core::pcscf::kRows[i], s, e, c);
-    claim = claim && z3::implies(firsts[i], all_equal(r.next, n, kState) && r.accepted.e);
-  }
-  return ob.require(tru(), claim, [&](const z3::model& m) {
-    return "step<D> disagrees with the per-row view\n  pre-state: " + PcTraits::state_text(m, s) +
-           "\n  event: " + PcTraits::facts_text(m, e);
-  });
+  return query(!earlier, all_equal(r.next, s, kState) && !r.accepted.e, "no row matches");
 }
 
 Outcome invariant_inductive() {
@@ -85,11 +102,10 @@ Outcome invariant_inductive() {
 Outcome never_client_cert() {
   Obligations ob("every value of the state byte (symbolic, 256 values)");
   const ZBv<8> st = fresh(static_cast<ZBv<8>*>(nullptr), "state");
-  ob.require(tru(), !core::pcscf::request_client_certificate<Z3D>(st).e,
-             [&](const z3::model& m) {
-               return std::string("request_client_certificate(") +
-                      pc_state_name(model_value(m, st)) + ") = true";
-             });
+  ob.require(tru(), !core::pcscf::request_client_certificate<Z3D>(st).e, [&](const z3::model& m) {
+    return std::string("request_client_certificate(") + pc_state_name(model_value(m, st)) +
+           ") = true";
+  });
   return ob.finish();
 }
 
@@ -105,8 +121,8 @@ Outcome asserted_identity() {
         const auto x = fx(row, pre, e);
         const z3::expr tuple = (e.session == pre.b_session).e && (e.ip_hi == pre.b_ip_hi).e &&
                                (e.ip_lo == pre.b_ip_lo).e && (e.port == pre.b_port).e;
-        const z3::expr alive = !Z3D::reached(e.now, pre.session_expiry).e &&
-                               !Z3D::reached(e.now, pre.reg_expiry).e;
+        const z3::expr alive =
+            !Z3D::reached(e.now, pre.session_expiry).e && !Z3D::reached(e.now, pre.reg_expiry).e;
         const z3::expr other_method = !is(e.method, core::pcscf::Method::register_) &&
                                       !is(e.method, core::pcscf::Method::emergency);
         return z3::implies(x.assert_identity.e,
@@ -186,7 +202,8 @@ Outcome no_binding_after_auth_failure() {
                              (is(s.state, State::reg_pending) || bound_like(s));
   const z3::expr lost = is(e.kind, EventKind::connection_lost);
   const z3::expr gone = is(r.next.state, State::closed) && !r.next.has_binding.e;
-  ob.require(PcTraits::inv(s).e, z3::implies(auth_fail, gone && r.fx.close.e) && z3::implies(lost, gone),
+  ob.require(PcTraits::inv(s).e,
+             z3::implies(auth_fail, gone && r.fx.close.e) && z3::implies(lost, gone),
              [&](const z3::model& m) {
                return "step<D> keeps the connection or its binding\n  pre-state: " +
                       PcTraits::state_text(m, s) + "\n  event: " + PcTraits::facts_text(m, e) +
@@ -214,8 +231,7 @@ Outcome refines_spec() {
       ob, all_rows,
       [](const S& pre, const F& e, const C&, const S& post, const Row& row) {
         core::pcscf::StepResult<Z3D> r{post, Z3D::t(), Z3D::u8(0), fx(row, pre, e)};
-        return spec::pc_allowed<Z3D>(pc_view<Z3D>(pre), pc_move<Z3D>(pre, e, r),
-                                     pc_view<Z3D>(post))
+        return spec::pc_allowed<Z3D>(pc_view<Z3D>(pre), pc_move<Z3D>(pre, e, r), pc_view<Z3D>(post))
             .e;
       },
       "the specification model");
@@ -240,24 +256,35 @@ void register_pcscf_properties(Registry& r) {
   //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=proof
   //= spec#O.4.2-PC-REPLACE-SESSION-ID type=proof
   //= spec#O.2.2-PC-ASSOC-DELETE type=proof
-  r.add("pcscf-check-invariants-inductive", {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.4.2-PC-REPLACE-SESSION-ID", "O.2.2-PC-ASSOC-DELETE"}, invariant_inductive);
+  r.add("pcscf-check-invariants-inductive",
+        {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.4.2-PC-REPLACE-SESSION-ID", "O.2.2-PC-ASSOC-DELETE"},
+        invariant_inductive);
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=proof
-  r.add("pcscf-never-requests-client-certificate", {"O.2.1-PC-NO-CLIENT-CERT-REQ"}, never_client_cert);
+  r.add("pcscf-never-requests-client-certificate", {"O.2.1-PC-NO-CLIENT-CERT-REQ"},
+        never_client_cert);
   //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=proof
   //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=proof
   //= spec#O.4.2-PC-HANDSHAKE-GATE type=proof
-  r.add("pcscf-asserted-identity-only-from-binding", {"O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC", "O.4.2-PC-HANDSHAKE-GATE"}, asserted_identity);
+  r.add("pcscf-asserted-identity-only-from-binding",
+        {"O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC", "O.4.2-PC-HANDSHAKE-GATE"},
+        asserted_identity);
   //= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=proof
   //= spec#O.4.2-PC-HANDSHAKE-GATE type=proof
-  r.add("pcscf-binding-only-after-2xx-on-this-connection", {"O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-HANDSHAKE-GATE"}, binding_only_after_2xx_here);
+  r.add("pcscf-binding-only-after-2xx-on-this-connection",
+        {"O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-HANDSHAKE-GATE"},
+        binding_only_after_2xx_here);
   //= spec#O.4.2-PC-REPLACE-SESSION-ID type=proof
   //= spec#O.2.1-ALL-LIFETIME-LOCAL-POLICY type=proof
-  r.add("pcscf-old-session-authorises-nothing", {"O.4.2-PC-REPLACE-SESSION-ID", "O.2.1-ALL-LIFETIME-LOCAL-POLICY"}, old_session_authorises_nothing);
+  r.add("pcscf-old-session-authorises-nothing",
+        {"O.4.2-PC-REPLACE-SESSION-ID", "O.2.1-ALL-LIFETIME-LOCAL-POLICY"},
+        old_session_authorises_nothing);
   //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=proof
   //= spec#O.2.2-PC-ASSOC-DELETE type=proof
-  r.add("pcscf-no-binding-after-auth-failure-or-close", {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.2.2-PC-ASSOC-DELETE"}, no_binding_after_auth_failure);
+  r.add("pcscf-no-binding-after-auth-failure-or-close",
+        {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.2.2-PC-ASSOC-DELETE"}, no_binding_after_auth_failure);
   //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=proof
-  r.add("pcscf-flow-delivers-only-over-its-bound-connection", {"5626-5.3-PC-FORWARD-OVER-FLOW"}, flow_only_over_bound_connection);
+  r.add("pcscf-flow-delivers-only-over-its-bound-connection", {"5626-5.3-PC-FORWARD-OVER-FLOW"},
+        flow_only_over_bound_connection);
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=proof
   //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=proof
   //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=proof
@@ -265,7 +292,11 @@ void register_pcscf_properties(Registry& r) {
   //= spec#O.4.2-PC-REPLACE-SESSION-ID type=proof
   //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=proof
   //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=proof
-  r.add("pcscf-refines-spec-model", {"O.2.1-PC-NO-CLIENT-CERT-REQ", "O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC", "O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-REPLACE-SESSION-ID", "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "5626-5.3-PC-FORWARD-OVER-FLOW"}, refines_spec);
+  r.add("pcscf-refines-spec-model",
+        {"O.2.1-PC-NO-CLIENT-CERT-REQ", "O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC",
+         "O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-REPLACE-SESSION-ID",
+         "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "5626-5.3-PC-FORWARD-OVER-FLOW"},
+        refines_spec);
 }
 
 }  // namespace annexo::proofs

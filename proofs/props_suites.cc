@@ -23,8 +23,12 @@ using core::SuiteFacts;
 
 constexpr std::uint32_t kCodes = 65536;
 
-z3::expr tru() { return z3ctx().bool_val(true); }
-z3::expr fls() { return z3ctx().bool_val(false); }
+z3::expr tru() {
+  return z3ctx().bool_val(true);
+}
+z3::expr fls() {
+  return z3ctx().bool_val(false);
+}
 
 // A formula over the 16-bit code x that is true exactly for the codes where
 // pred(code) holds (pred evaluated concretely on all 65 536 codes).
@@ -39,7 +43,8 @@ z3::expr code_set(const ZBv<16>& x, const std::function<bool(std::uint16_t)>& pr
 // The core's SuiteFacts of a symbolic code.
 SuiteFacts<Z3D> facts_of(const ZBv<16>& x) {
   std::vector<SuiteFacts<Concrete>> all(kCodes);
-  for (std::uint32_t c = 0; c < kCodes; ++c) all[c] = core::suite_facts(static_cast<std::uint16_t>(c));
+  for (std::uint32_t c = 0; c < kCodes; ++c)
+    all[c] = core::suite_facts(static_cast<std::uint16_t>(c));
   const auto set = [&](bool SuiteFacts<Concrete>::*field) {
     return ZBool(code_set(x, [&](std::uint16_t c) { return all[c].*field; }));
   };
@@ -52,7 +57,8 @@ SuiteFacts<Z3D> facts_of(const ZBv<16>& x) {
   f.auth_rsa = set(&SuiteFacts<Concrete>::auth_rsa);
   return f;
 }
-static_assert(sizeof(SuiteFacts<Z3D>) == 6 * sizeof(z3::expr), "SuiteFacts changed: list every field");
+static_assert(sizeof(SuiteFacts<Z3D>) == 6 * sizeof(z3::expr),
+              "SuiteFacts changed: list every field");
 
 // The model's view of a symbolic code: the algorithm columns of the registry
 // row (IANA facts), unknown codes have none.
@@ -82,7 +88,9 @@ spec::SuiteAlgorithms<Concrete> algorithms_concrete(std::uint16_t code) {
   return suite_algorithms(*s);
 }
 
-ZBool fresh_bool(const char* n) { return fresh(static_cast<ZBool*>(nullptr), n); }
+ZBool fresh_bool(const char* n) {
+  return fresh(static_cast<ZBool*>(nullptr), n);
+}
 
 std::string hex(std::uint64_t v) {
   char b[16];
@@ -111,7 +119,8 @@ Outcome pcscf_choice_within_profile() {
                ", is_tls13=" + std::to_string(model_value(m, is13)) +
                ", allow_null_encryption=" + std::to_string(model_value(m, allow_null)) +
                ", certificate_is_ecdsa=" + std::to_string(model_value(m, ecdsa)) +
-               ") is true, but the suite is " + core::suite_info(static_cast<std::uint16_t>(model_value(m, x))).name +
+               ") is true, but the suite is " +
+               core::suite_info(static_cast<std::uint16_t>(model_value(m, x))).name +
                ", not permitted by the model";
       });
   if (!ok) return ob.finish();
@@ -126,9 +135,10 @@ Outcome pcscf_choice_within_profile() {
         const auto k = static_cast<std::uint16_t>(code);
         if (!core::pcscf_may_choose(k, v, c)) continue;
         const auto a = algorithms_concrete(k);
-        const bool good = (v == 0x0303 || v == 0x0304) &&
-                          spec::suite_permitted<Concrete>(a, v == 0x0304, c.allow_null_encryption) &&
-                          (c.allow_null_encryption || spec::suite_encrypts<Concrete>(a));
+        const bool good =
+            (v == 0x0303 || v == 0x0304) &&
+            spec::suite_permitted<Concrete>(a, v == 0x0304, c.allow_null_encryption) &&
+            (c.allow_null_encryption || spec::suite_encrypts<Concrete>(a));
         if (!ob.require_concrete(good, [&] {
               return "pcscf_may_choose(" + hex(k) + ", version " + hex(v) +
                      ", allow_null_encryption=" + std::to_string(c.allow_null_encryption) +
@@ -170,7 +180,8 @@ Outcome ue_accepts_only_offered() {
                ", offered=" + std::to_string(model_value(m, offered)) +
                ", is_tls13=" + std::to_string(model_value(m, is13)) +
                ", offer_null_encryption=" + std::to_string(model_value(m, offer_null)) +
-               ") is true for " + core::suite_info(static_cast<std::uint16_t>(model_value(m, x))).name;
+               ") is true for " +
+               core::suite_info(static_cast<std::uint16_t>(model_value(m, x))).name;
       });
   if (!ok) return ob.finish();
   // The real ServerHello check, every code, both versions, with and without NULL opt-in.
@@ -192,14 +203,16 @@ Outcome ue_accepts_only_offered() {
         sh.selected_version = 0x0304;
         sh.has_renegotiation_info = v13 == 0;
         core::Negotiated out;
-        const core::Error e = core::ue_check_server_hello(sh, offer, cfg, core::HandshakeContext{}, out);
+        const core::Error e =
+            core::ue_check_server_hello(sh, offer, cfg, core::HandshakeContext{}, out);
         if (e != core::Error::ok) continue;
         const auto a = algorithms_concrete(sh.cipher_suite);
         const bool good = offer.contains(sh.cipher_suite) &&
                           spec::suite_permitted<Concrete>(a, v13 != 0, null != 0);
         if (!ob.require_concrete(good, [&] {
               return "ue_check_server_hello accepts " + hex(code) + " (" +
-                     core::suite_info(sh.cipher_suite).name + ") at " + (v13 ? "TLS 1.3" : "TLS 1.2");
+                     core::suite_info(sh.cipher_suite).name + ") at " +
+                     (v13 ? "TLS 1.3" : "TLS 1.2");
             })) {
           return ob.finish();
         }
@@ -220,9 +233,11 @@ Outcome offer_check_requires_encrypting_suite() {
   const z3::expr offer = z3ctx().constant("offer", z3ctx().array_sort(bv16, z3ctx().bool_sort()));
   const ZBv<16> x = fresh(static_cast<ZBv<16>*>(nullptr), "x");
   const ZBv<16> y = fresh(static_cast<ZBv<16>*>(nullptr), "y");
-  const z3::expr accepted = z3::select(offer, x.e) && core::counts_as_encrypting_offer<Z3D>(facts_of(x)).e;
+  const z3::expr accepted =
+      z3::select(offer, x.e) && core::counts_as_encrypting_offer<Z3D>(facts_of(x)).e;
   const auto alg_y = algorithms_of(y);
-  const z3::expr has_enc = z3::exists(y.e, z3::select(offer, y.e) && spec::suite_encrypts<Z3D>(alg_y).e);
+  const z3::expr has_enc =
+      z3::exists(y.e, z3::select(offer, y.e) && spec::suite_encrypts<Z3D>(alg_y).e);
   const bool ok = ob.require(accepted, has_enc, [&](const z3::model& m) {
     return "an offer containing only " + hex(model_value(m, x)) + " (" +
            core::suite_info(static_cast<std::uint16_t>(model_value(m, x))).name +
@@ -255,8 +270,9 @@ Outcome offer_check_requires_encrypting_suite() {
         }
         if (!ob.require_concrete((!t12 || enc12) && (!t13 || enc13), [&] {
               return "build_offer accepts the list {" + (lead >= 0 ? hex(list[0]) + ", " : "") +
-                     hex(code) + "} (tls12=" + std::to_string(t12) + " tls13=" + std::to_string(t13) +
-                     " offer_null=" + std::to_string(null) + ") without an encrypting suite";
+                     hex(code) + "} (tls12=" + std::to_string(t12) +
+                     " tls13=" + std::to_string(t13) + " offer_null=" + std::to_string(null) +
+                     ") without an encrypting suite";
             })) {
           return ob.finish();
         }
@@ -307,8 +323,8 @@ Outcome versions_at_least_tls12() {
       sh.cipher_suite = sv ? 0x1301 : 0xC02F;
       sh.has_renegotiation_info = true;
       core::Negotiated neg;
-      const bool ue_ok =
-          core::ue_check_server_hello(sh, offer, ue, core::HandshakeContext{}, neg) == core::Error::ok;
+      const bool ue_ok = core::ue_check_server_hello(sh, offer, ue, core::HandshakeContext{},
+                                                     neg) == core::Error::ok;
       if (!ob.require_concrete(!ue_ok || ((k == 0x0303 || k == 0x0304) && neg.version == k), [&] {
             return "ue_check_server_hello accepts a ServerHello for version " + hex(v) +
                    (sv ? " (supported_versions)" : " (legacy_version)");
@@ -331,14 +347,14 @@ Outcome versions_at_least_tls12() {
       ch.has_key_share = true;
       ch.has_renegotiation_info = true;
       core::Choice choice;
-      const bool pc_ok =
-          core::pcscf_check_client_hello(ch, pc, core::HandshakeContext{}, choice) == core::Error::ok;
+      const bool pc_ok = core::pcscf_check_client_hello(ch, pc, core::HandshakeContext{}, choice) ==
+                         core::Error::ok;
       const bool good = !pc_ok || ((choice.version == 0x0303 || choice.version == 0x0304) &&
                                    (sv ? choice.version == k : k >= 0x0303));
       if (!ob.require_concrete(good, [&] {
-            return "pcscf_check_client_hello accepts a ClientHello offering only version " + hex(v) +
-                   (sv ? " (supported_versions)" : " (legacy_version)") + ", negotiating " +
-                   hex(choice.version);
+            return "pcscf_check_client_hello accepts a ClientHello offering only version " +
+                   hex(v) + (sv ? " (supported_versions)" : " (legacy_version)") +
+                   ", negotiating " + hex(choice.version);
           })) {
         return ob.finish();
       }
@@ -353,12 +369,17 @@ void register_suite_properties(Registry& r) {
   //= spec#O.1.2-PC-DECIDES-SUITE type=proof
   //= spec#O.2.1-ALL-NULL-MAY type=proof
   //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=proof
-  r.add("pcscf-suite-choice-within-profile", {"O.1.2-PC-DECIDES-SUITE", "O.2.1-ALL-NULL-MAY", "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS"}, pcscf_choice_within_profile);
+  r.add("pcscf-suite-choice-within-profile",
+        {"O.1.2-PC-DECIDES-SUITE", "O.2.1-ALL-NULL-MAY", "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS"},
+        pcscf_choice_within_profile);
   //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=proof
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
-  r.add("ue-accepts-only-offered-profile-suites", {"O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", "O.2.1-UE-AUTH-PC-BY-CERT"}, ue_accepts_only_offered);
+  r.add("ue-accepts-only-offered-profile-suites",
+        {"O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", "O.2.1-UE-AUTH-PC-BY-CERT"},
+        ue_accepts_only_offered);
   //= spec#O.2.1-UE-NONNULL-OFFER type=proof
-  r.add("offer-check-requires-encrypting-suite", {"O.2.1-UE-NONNULL-OFFER"}, offer_check_requires_encrypting_suite);
+  r.add("offer-check-requires-encrypting-suite", {"O.2.1-UE-NONNULL-OFFER"},
+        offer_check_requires_encrypting_suite);
   //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=proof
   r.add("tls-versions-at-least-1-2", {"33210-6.2.1-NO-LEGACY-VERSIONS"}, versions_at_least_tls12);
 }

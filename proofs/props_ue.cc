@@ -23,24 +23,27 @@ using S = UeTraits::State;
 using F = UeTraits::Facts;
 using C = UeTraits::Config;
 
-z3::expr tru() { return z3ctx().bool_val(true); }
+z3::expr tru() {
+  return z3ctx().bool_val(true);
+}
 template <class E>
 z3::expr is(const ZBv<8>& v, E e) {
   return (v == Z3D::enum8(e)).e;
 }
-bool all_rows(const UeRow&) { return true; }
+bool all_rows(const UeRow&) {
+  return true;
+}
 
 const char* kInduction = "induction over every row of kUeTable (unbounded)";
 
 Outcome invariant_inductive() {
   Obligations ob(std::string(kInduction) + " + initial state");
-  MP::prove_initial(ob) &&
-      MP::prove_rows(
-          ob, all_rows,
-          [](const S&, const F&, const C&, const S& post, const UeRow&) {
-            return UeTraits::inv(post).e;
-          },
-          "check_invariants");
+  MP::prove_initial(ob) && MP::prove_rows(
+                               ob, all_rows,
+                               [](const S&, const F&, const C&, const S& post, const UeRow&) {
+                                 return UeTraits::inv(post).e;
+                               },
+                               "check_invariants");
   return ob.finish();
 }
 
@@ -96,8 +99,7 @@ Outcome never_on_3gpp() {
     const ZBool pol = fresh(static_cast<ZBool*>(nullptr), "require_signalling_security");
     const ZBv<8> m = core::select_mechanism<Z3D>(a3, tls, ipsec, pol);
     const bool ok = ob.require(
-        tru(),
-        z3::implies(a3.e, !is(m, Mechanism::annex_o_tls) && !is(m, Mechanism::unprotected)),
+        tru(), z3::implies(a3.e, !is(m, Mechanism::annex_o_tls) && !is(m, Mechanism::unprotected)),
         [&](const z3::model& mdl) {
           return "select_mechanism(access_3gpp=1, tls_available=" +
                  std::to_string(model_value(mdl, tls)) +
@@ -131,8 +133,8 @@ Outcome one_registration() {
       [](const S& pre, const F& f, const C&, const S& post, const UeRow&) {
         const z3::expr restart = is(f.event, UeEvent::start_registration) && pre.procedure_active.e;
         return z3::implies(restart && !pre.conn_registered.e,
-                           !post.cert_accepted.e && !post.sip_allowed.e &&
-                               !post.have_challenge.e && !post.conn_registered.e) &&
+                           !post.cert_accepted.e && !post.sip_allowed.e && !post.have_challenge.e &&
+                               !post.conn_registered.e) &&
                z3::implies(restart && pre.conn_registered.e && post.procedure_active.e,
                            (post.conn == pre.conn).e && !post.have_challenge.e);
       },
@@ -158,9 +160,9 @@ Outcome refines_spec() {
   const bool rows_ok = MP::prove_rows(
       ob, all_rows,
       [](const S& pre, const F& f, const C&, const S& post, const UeRow& row) {
-        const auto mv = ue_move(pre, f, tru(),
-                                z3ctx().bool_val(core::ue_action_sends_sip_over_tls(row.action)),
-                                z3ctx().bool_val(core::ue_action_sends_sip_unprotected(row.action)));
+        const auto mv =
+            ue_move(pre, f, tru(), z3ctx().bool_val(core::ue_action_sends_sip_over_tls(row.action)),
+                    z3ctx().bool_val(core::ue_action_sends_sip_unprotected(row.action)));
         return spec::ue_allowed<Z3D>(ue_view<Z3D>(pre), mv, ue_view<Z3D>(post)).e;
       },
       "the specification model");
@@ -183,15 +185,15 @@ Outcome refines_spec() {
     earlier = earlier || m;
   }
   const auto mv = ue_move(pre, f, accepted.e, tls, plain);
-  ob.require(UeTraits::inv(pre).e,
-             spec::ue_allowed<Z3D>(ue_view<Z3D>(pre), mv, ue_view<Z3D>(post)).e,
-             [&](const z3::model& m) {
-               return "ue_step leaves the specification model\n  config: " +
-                      UeTraits::config_text(m, c) + "\n  pre-state: " +
-                      UeTraits::state_text(m, pre) + "\n  event: " + UeTraits::facts_text(m, f) +
-                      "\n  accepted: " + std::to_string(model_value(m, accepted)) +
-                      "\n  post-state: " + UeTraits::state_text(m, post, &pre);
-             });
+  ob.require(
+      UeTraits::inv(pre).e, spec::ue_allowed<Z3D>(ue_view<Z3D>(pre), mv, ue_view<Z3D>(post)).e,
+      [&](const z3::model& m) {
+        return "ue_step leaves the specification model\n  config: " + UeTraits::config_text(m, c) +
+               "\n  pre-state: " + UeTraits::state_text(m, pre) +
+               "\n  event: " + UeTraits::facts_text(m, f) +
+               "\n  accepted: " + std::to_string(model_value(m, accepted)) +
+               "\n  post-state: " + UeTraits::state_text(m, post, &pre);
+      });
   return ob.finish();
 }
 
@@ -202,11 +204,16 @@ void register_ue_properties(Registry& r) {
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
   //= spec#O.1.1-OP-NO-BIDDOWN type=proof
   //= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=proof
-  r.add("ue-check-invariants-inductive", {"O.4.1-UE-ONE-REGISTRATION", "O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN", "O.1.1-ALL-NOT-ON-3GPP-ACCESS"}, invariant_inductive);
+  r.add("ue-check-invariants-inductive",
+        {"O.4.1-UE-ONE-REGISTRATION", "O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN",
+         "O.1.1-ALL-NOT-ON-3GPP-ACCESS"},
+        invariant_inductive);
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
-  r.add("ue-no-sip-before-certificate-accepted", {"O.2.1-UE-AUTH-PC-BY-CERT"}, no_sip_before_certificate);
+  r.add("ue-no-sip-before-certificate-accepted", {"O.2.1-UE-AUTH-PC-BY-CERT"},
+        no_sip_before_certificate);
   //= spec#O.1.1-OP-NO-BIDDOWN type=proof
-  r.add("ue-no-unprotected-signalling-under-policy", {"O.1.1-OP-NO-BIDDOWN"}, no_unprotected_under_policy);
+  r.add("ue-no-unprotected-signalling-under-policy", {"O.1.1-OP-NO-BIDDOWN"},
+        no_unprotected_under_policy);
   //= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=proof
   r.add("ue-annex-o-never-on-3gpp-access", {"O.1.1-ALL-NOT-ON-3GPP-ACCESS"}, never_on_3gpp);
   //= spec#O.4.1-UE-ONE-REGISTRATION type=proof
@@ -216,7 +223,10 @@ void register_ue_properties(Registry& r) {
   //= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=proof
   //= spec#O.4.1-UE-ONE-REGISTRATION type=proof
   //= spec#O.3.1.1-UE-CLOSE-ON-AUTH-FAIL type=proof
-  r.add("ue-refines-spec-model", {"O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN", "O.1.1-ALL-NOT-ON-3GPP-ACCESS", "O.4.1-UE-ONE-REGISTRATION", "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL"}, refines_spec);
+  r.add("ue-refines-spec-model",
+        {"O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN", "O.1.1-ALL-NOT-ON-3GPP-ACCESS",
+         "O.4.1-UE-ONE-REGISTRATION", "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL"},
+        refines_spec);
 }
 
 }  // namespace annexo::proofs

@@ -1,7 +1,7 @@
 #include "proofs/prover.h"
 
-#include <unistd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,8 +11,8 @@
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "proofs/z3_domain.h"
@@ -68,8 +68,7 @@ const char* status_name(Status s) {
   return "error";
 }
 
-void Registry::add(const std::string& name, std::vector<std::string> requirements,
-                   PropertyFn fn) {
+void Registry::add(const std::string& name, std::vector<std::string> requirements, PropertyFn fn) {
   for (const auto& p : props_) {
     if (p.name == name) {
       std::cerr << "prove: property name registered twice: " << name << "\n";
@@ -142,7 +141,9 @@ bool Obligations::require_concrete(bool ok, const std::function<std::string()>& 
   return false;
 }
 
-Outcome Obligations::finish() { return out_; }
+Outcome Obligations::finish() {
+  return out_;
+}
 
 namespace {
 
@@ -169,7 +170,9 @@ std::string indent(const std::string& text, const std::string& pad) {
   return out;
 }
 
-bool exists(const std::string& p) { return ::access(p.c_str(), F_OK) == 0; }
+bool exists(const std::string& p) {
+  return ::access(p.c_str(), F_OK) == 0;
+}
 
 // Where Bazel put the runfiles of this binary (bazel run / bazel test /
 // bazel-bin/proofs/prove called directly, as the report does).
@@ -293,7 +296,8 @@ int prove_main(int argc, char** argv, const Registry& registry) {
     }
   }
   if (opt.list) {
-    for (const auto& p : registry.all()) std::cout << p.name << "\t" << join(p.requirements, ",") << "\n";
+    for (const auto& p : registry.all())
+      std::cout << p.name << "\t" << join(p.requirements, ",") << "\n";
     return 0;
   }
   bool found = opt.only.empty();

@@ -7,8 +7,8 @@
 
 #include <z3++.h>
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -86,8 +86,8 @@ struct MainOptions {
 int prove_main(int argc, char** argv, const Registry& registry);
 
 // "name=value ..." (hex above 0xFFFF); with `before`, only the fields that differ.
-std::string format_fields(const std::vector<std::pair<std::string, std::uint64_t>>& f,
-                          const std::vector<std::pair<std::string, std::uint64_t>>* before =
-                              nullptr);
+std::string format_fields(
+    const std::vector<std::pair<std::string, std::uint64_t>>& f,
+    const std::vector<std::pair<std::string, std::uint64_t>>* before = nullptr);
 
 }  // namespace annexo::proofs

@@ -18,11 +18,11 @@ spec::UeView<D> ue_view(const core::UeState<D>& s) {
   const auto in = [&](UeStateId x) { return s.state == D::enum8(x); };
   const auto mech_is = [&](Mechanism m) { return s.mechanism == D::enum8(m); };
   spec::UeView<D> v;
-  v.mech = D::select(mech_is(Mechanism::annex_o_tls), D::enum8(spec::Mech::annex_o),
-                     D::select(mech_is(Mechanism::ipsec), D::enum8(spec::Mech::ipsec),
-                               D::select(mech_is(Mechanism::unprotected),
-                                         D::enum8(spec::Mech::unprotected),
-                                         D::enum8(spec::Mech::none))));
+  v.mech = D::select(
+      mech_is(Mechanism::annex_o_tls), D::enum8(spec::Mech::annex_o),
+      D::select(mech_is(Mechanism::ipsec), D::enum8(spec::Mech::ipsec),
+                D::select(mech_is(Mechanism::unprotected), D::enum8(spec::Mech::unprotected),
+                          D::enum8(spec::Mech::none))));
   v.on_3gpp = s.access_3gpp;
   v.policy = s.require_security;
   v.conn = s.conn;
@@ -78,8 +78,7 @@ spec::PcView<D> pc_view(const core::pcscf::ConnState<D>& s) {
   v.b_ip_lo = s.b_ip_lo;
   v.b_port = s.b_port;
   for (std::uint8_t i = 0; i < spec::kPcImpus; ++i) v.impu[i] = s.impu[i];
-  v.digest_register_pending =
-      s.pending_digest && s.state == D::enum8(State::reg_pending);
+  v.digest_register_pending = s.pending_digest && s.state == D::enum8(State::reg_pending);
   v.session_expiry = s.session_expiry;
   v.reg_expiry = s.reg_expiry;
   return v;
@@ -114,10 +113,10 @@ spec::PcMove<D> pc_move(const core::pcscf::ConnState<D>& pre, const core::pcscf:
   m.ip_hi = e.ip_hi;
   m.ip_lo = e.ip_lo;
   m.port = e.port;
-  m.method = D::select(e.method == D::enum8(Method::register_), D::enum8(spec::PcMethod::register_),
-                       D::select(e.method == D::enum8(Method::emergency),
-                                 D::enum8(spec::PcMethod::emergency),
-                                 D::enum8(spec::PcMethod::other)));
+  m.method =
+      D::select(e.method == D::enum8(Method::register_), D::enum8(spec::PcMethod::register_),
+                D::select(e.method == D::enum8(Method::emergency),
+                          D::enum8(spec::PcMethod::emergency), D::enum8(spec::PcMethod::other)));
   m.answer = D::select(
       e.response == D::enum8(Response::success), D::enum8(spec::PcAnswer::success),
       D::select(e.response == D::enum8(Response::auth_failure),
@@ -145,12 +144,12 @@ inline spec::SuiteAlgorithms<core::Concrete> suite_algorithms(const core::SuiteI
   spec::SuiteAlgorithms<core::Concrete> a{};
   a.forward_secret =
       s.kx == KeyExchange::ecdhe || s.kx == KeyExchange::dhe || s.kx == KeyExchange::tls13;
-  a.cert_auth = s.auth == ServerAuth::ecdsa || s.auth == ServerAuth::rsa ||
-                s.auth == ServerAuth::certificate;
+  a.cert_auth =
+      s.auth == ServerAuth::ecdsa || s.auth == ServerAuth::rsa || s.auth == ServerAuth::certificate;
   a.aead = s.bulk == Bulk::aead;
   a.null_bulk = s.bulk == Bulk::null;
-  a.integrity_mac = s.mac == Mac::sha1 || s.mac == Mac::sha256 || s.mac == Mac::sha384 ||
-                    s.mac == Mac::aead;
+  a.integrity_mac =
+      s.mac == Mac::sha1 || s.mac == Mac::sha256 || s.mac == Mac::sha384 || s.mac == Mac::aead;
   a.for_tls12 = (s.versions & core::kForTls12) != 0;
   a.for_tls13 = (s.versions & core::kForTls13) != 0;
   return a;

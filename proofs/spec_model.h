@@ -61,10 +61,10 @@ struct UeView {
 
 template <class D>
 struct UeMove {
-  typename D::U8 stim;             // UeStim
-  typename D::Bool accepted;       // the UE acted on the stimulus (did not ignore it)
-  typename D::Bool about_conn;     // the stimulus concerns the connection in use (pre.conn)
-  typename D::Bool sends_sip_tls;  // the UE put SIP bytes on the TLS connection
+  typename D::U8 stim;               // UeStim
+  typename D::Bool accepted;         // the UE acted on the stimulus (did not ignore it)
+  typename D::Bool about_conn;       // the stimulus concerns the connection in use (pre.conn)
+  typename D::Bool sends_sip_tls;    // the UE put SIP bytes on the TLS connection
   typename D::Bool sends_sip_plain;  // the UE put SIP bytes outside TLS
 };
 
@@ -87,17 +87,15 @@ typename D::Bool ue_allowed(const UeView<D>& pre, const UeMove<D>& mv, const UeV
   // O.2.1-UE-AUTH-PC-BY-CERT: SIP goes over TLS only on a connection whose
   // server certificate was accepted, and on no other connection.
   ok = ok && D::implies(mv.sends_sip_tls, pre.trusted && !(pre.conn == zero) &&
-                                              post.conn == pre.conn &&
-                                              mech(post, Mech::annex_o));
+                                              post.conn == pre.conn && mech(post, Mech::annex_o));
   // Outside TLS the UE only sends the sec-agree set-up REGISTER of the Annex O
   // procedure (RFC 3329), never a registration to keep or a request.
-  ok = ok && D::implies(mv.sends_sip_plain, mech(post, Mech::annex_o) && post.procedure &&
-                                                !post.registered);
+  ok = ok && D::implies(mv.sends_sip_plain,
+                        mech(post, Mech::annex_o) && post.procedure && !post.registered);
   // Trust comes only from the certificate policy, for the connection it
   // judged, and only while its handshake runs.
-  ok = ok && D::implies(!pre.trusted && post.trusted,
-                        is(UeStim::cert_accept) && mv.about_conn && pre.handshake &&
-                            post.conn == pre.conn);
+  ok = ok && D::implies(!pre.trusted && post.trusted, is(UeStim::cert_accept) && mv.about_conn &&
+                                                          pre.handshake && post.conn == pre.conn);
   // O.3.1.2: a rejected certificate ends the attempt and drops the connection.
   ok = ok && D::implies(is(UeStim::cert_reject) && mv.about_conn && pre.handshake,
                         post.finished && post.conn == zero && !post.trusted);
@@ -105,8 +103,8 @@ typename D::Bool ue_allowed(const UeView<D>& pre, const UeMove<D>& mv, const UeV
   // A registration comes into being only by a 2xx on the trusted TLS
   // connection (O.2, O.2.1) ...
   ok = ok && D::implies(!pre.registered && post.registered,
-                        is(UeStim::ok) && mv.about_conn && pre.trusted &&
-                            post.conn == pre.conn && mech(post, Mech::annex_o));
+                        is(UeStim::ok) && mv.about_conn && pre.trusted && post.conn == pre.conn &&
+                            mech(post, Mech::annex_o));
   // ... and stays on its connection: re-registration and renegotiation happen
   // inside it (O.4.3-UE-REREG-OVER-ACTIVE-SESSION, O.4.1-UE-RENEG-INSIDE-CONN).
   ok = ok && D::implies(pre.registered && post.registered, post.conn == pre.conn);
@@ -121,8 +119,8 @@ typename D::Bool ue_allowed(const UeView<D>& pre, const UeMove<D>& mv, const UeV
   // keep the connection of an earlier registration (RD-24).
   ok = ok && D::implies(is(UeStim::start) && mv.accepted && pre.procedure && !pre.registered,
                         !post.trusted);
-  ok = ok && D::implies(is(UeStim::start) && pre.registered && post.procedure,
-                        post.conn == pre.conn);
+  ok = ok &&
+       D::implies(is(UeStim::start) && pre.registered && post.procedure, post.conn == pre.conn);
   ok = ok && D::implies(post.procedure, !post.finished && mech(post, Mech::annex_o));
   return ok;
 }
@@ -159,7 +157,7 @@ struct PcView {
   typename D::U64 b_ip_hi;
   typename D::U64 b_ip_lo;
   typename D::U16 b_port;
-  typename D::Bool impu[kPcImpus];  // registered public identities of the association
+  typename D::Bool impu[kPcImpus];           // registered public identities of the association
   typename D::Bool digest_register_pending;  // a REGISTER with Digest credentials is in flight here
   typename D::U32 session_expiry;            // local policy lifetime of the session
   typename D::U32 reg_expiry;                // end of the registration
@@ -174,9 +172,9 @@ struct PcMove {
   typename D::U64 ip_hi;
   typename D::U64 ip_lo;
   typename D::U16 port;
-  typename D::U8 method;    // PcMethod (request)
-  typename D::U8 answer;    // PcAnswer (register_answer)
-  typename D::Bool here;    // register_answer: to a REGISTER received on this connection
+  typename D::U8 method;  // PcMethod (request)
+  typename D::U8 answer;  // PcAnswer (register_answer)
+  typename D::Bool here;  // register_answer: to a REGISTER received on this connection
   // outputs
   typename D::Bool forwards_request;
   typename D::Bool asserts_identity;
@@ -205,13 +203,12 @@ typename D::Bool pc_allowed(const PcView<D>& pre, const PcMove<D>& mv, const PcV
   // identity is asserted only for a request that arrived on the associated
   // session, IP address and port, only one of the association's IMPUs, only
   // while session and registration are alive.
-  ok = ok && D::implies(mv.asserts_identity,
-                        is(PcStim::request) && pre.bound && !pre.closed &&
-                            mv.session == pre.b_session && mv.ip_hi == pre.b_ip_hi &&
-                            mv.ip_lo == pre.b_ip_lo && mv.port == pre.b_port &&
-                            pc_in_set<D>(pre, mv.asserted) &&
-                            !D::reached(mv.now, pre.session_expiry) &&
-                            !D::reached(mv.now, pre.reg_expiry));
+  ok = ok &&
+       D::implies(mv.asserts_identity,
+                  is(PcStim::request) && pre.bound && !pre.closed && mv.session == pre.b_session &&
+                      mv.ip_hi == pre.b_ip_hi && mv.ip_lo == pre.b_ip_lo && mv.port == pre.b_port &&
+                      pc_in_set<D>(pre, mv.asserted) && !D::reached(mv.now, pre.session_expiry) &&
+                      !D::reached(mv.now, pre.reg_expiry));
   // O.4.2-PC-HANDSHAKE-GATE / O.2.2: a request other than REGISTER or an
   // emergency request is forwarded only with an asserted identity.
   ok = ok && D::implies(mv.forwards_request && mv.method == D::enum8(PcMethod::other),
@@ -240,10 +237,10 @@ typename D::Bool pc_allowed(const PcView<D>& pre, const PcMove<D>& mv, const PcV
   // O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: after an authentication failure for a
   // REGISTER of this connection, the connection is closed and nothing of it
   // remains.
-  ok = ok && D::implies(is(PcStim::register_answer) &&
-                            mv.answer == D::enum8(PcAnswer::auth_failure) && mv.here &&
-                            (pre.digest_register_pending || pre.bound),
-                        post.closed && !post.bound && mv.closes);
+  ok = ok &&
+       D::implies(is(PcStim::register_answer) && mv.answer == D::enum8(PcAnswer::auth_failure) &&
+                      mv.here && (pre.digest_register_pending || pre.bound),
+                  post.closed && !post.bound && mv.closes);
   // O.2.2-PC-ASSOC-DELETE: a lost connection leaves no association.
   ok = ok && D::implies(is(PcStim::conn_lost), post.closed && !post.bound);
   // A closed connection is closed for good and holds nothing.

@@ -29,8 +29,12 @@ std::string named(const Fields& f, const Fields* before) {
 
 }  // namespace
 
-UeTraits::State UeTraits::fresh_state(const std::string& p) { return make_fresh<State>(p, kState); }
-UeTraits::Facts UeTraits::fresh_facts(const std::string& p) { return make_fresh<Facts>(p, kFacts); }
+UeTraits::State UeTraits::fresh_state(const std::string& p) {
+  return make_fresh<State>(p, kState);
+}
+UeTraits::Facts UeTraits::fresh_facts(const std::string& p) {
+  return make_fresh<Facts>(p, kFacts);
+}
 UeTraits::Config UeTraits::fresh_config(const std::string& p) {
   return make_fresh<Config>(p, kConfig);
 }

@@ -40,11 +40,21 @@ struct ZBool {
   explicit ZBool(const z3::expr& x) : e(x) {}
 };
 
-inline ZBool operator&&(const ZBool& a, const ZBool& b) { return ZBool(a.e && b.e); }
-inline ZBool operator||(const ZBool& a, const ZBool& b) { return ZBool(a.e || b.e); }
-inline ZBool operator!(const ZBool& a) { return ZBool(!a.e); }
-inline ZBool operator==(const ZBool& a, const ZBool& b) { return ZBool(a.e == b.e); }
-inline ZBool operator!=(const ZBool& a, const ZBool& b) { return ZBool(a.e != b.e); }
+inline ZBool operator&&(const ZBool& a, const ZBool& b) {
+  return ZBool(a.e && b.e);
+}
+inline ZBool operator||(const ZBool& a, const ZBool& b) {
+  return ZBool(a.e || b.e);
+}
+inline ZBool operator!(const ZBool& a) {
+  return ZBool(!a.e);
+}
+inline ZBool operator==(const ZBool& a, const ZBool& b) {
+  return ZBool(a.e == b.e);
+}
+inline ZBool operator!=(const ZBool& a, const ZBool& b) {
+  return ZBool(a.e != b.e);
+}
 
 template <unsigned W>
 struct ZBv {
@@ -97,9 +107,7 @@ struct Z3D {
   static U8 u8(std::uint8_t v) { return U8(z3ctx().bv_val(static_cast<unsigned>(v), 8)); }
   static U16 u16(std::uint16_t v) { return U16(z3ctx().bv_val(static_cast<unsigned>(v), 16)); }
   static U32 u32(std::uint32_t v) { return U32(z3ctx().bv_val(static_cast<unsigned>(v), 32)); }
-  static U64 u64(std::uint64_t v) {
-    return U64(z3ctx().bv_val(static_cast<std::uint64_t>(v), 64));
-  }
+  static U64 u64(std::uint64_t v) { return U64(z3ctx().bv_val(static_cast<std::uint64_t>(v), 64)); }
 
   template <class T>
   static Bool ult(const T& a, const T& b) {

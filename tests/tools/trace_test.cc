@@ -39,13 +39,14 @@ TEST_CASE("trace: a good tree passes") {
   INFO(dump(r.errors));
   CHECK(r.errors.empty());
   const auto scan = scan_tree("tests/tools/testdata/good", traced_dirs());
-  REQUIRE(scan.citations.size() == 4);  // core/, proofs/, tests/ in path order
+  REQUIRE(scan.citations.size() == 5);  // core/, proofs/, tests/ in path order
   CHECK(scan.citations[1].type == CitationType::proof);
   CHECK(scan.citations[1].target == "x1-prop");
   CHECK(scan.citations[2].type == CitationType::test);
   CHECK(scan.citations[2].target == "X.1-UE-DO: the UE does it");
   // A name clang-format split into adjacent literals on the next lines.
   CHECK(scan.citations[3].target == "X.1-UE-DO: a long name split by clang-format");
+  CHECK(scan.citations[4].target == "X.1-UE-DO: a name with a comment inside");
 }
 
 TEST_CASE("trace: a bad tree fails, naming each problem") {

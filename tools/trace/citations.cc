@@ -56,7 +56,20 @@ bool string_literals_at(const std::string& text, std::size_t pos, std::string& o
   out.clear();
   bool any = false;
   while (true) {
-    while (pos < text.size() && std::isspace(static_cast<unsigned char>(text[pos]))) ++pos;
+    // Whitespace and comments may sit between adjacent literals.
+    while (pos < text.size()) {
+      if (std::isspace(static_cast<unsigned char>(text[pos]))) {
+        ++pos;
+      } else if (text.compare(pos, 2, "//") == 0) {
+        pos = text.find('\n', pos);
+        if (pos == std::string::npos) pos = text.size();
+      } else if (text.compare(pos, 2, "/*") == 0) {
+        pos = text.find("*/", pos + 2);
+        pos = pos == std::string::npos ? text.size() : pos + 2;
+      } else {
+        break;
+      }
+    }
     if (pos >= text.size() || text[pos] != '"') break;
     ++pos;
     while (pos < text.size() && text[pos] != '"') {

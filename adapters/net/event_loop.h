@@ -1,0 +1,115 @@
+// A small epoll event loop: many connections, one thread, timers driven by the
+// core machines' next deadline.
+//
+// Why epoll and not standalone Asio (libasio-dev): annexo needs readiness for a
+// few hundred lines of glue — accept, read, write-when-writable, one timeout —
+// and wants every socket call and every clock read in one file a reviewer can
+// audit (issue 7: "only this layer touches sockets and the clock"). Asio would
+// bring a proactor, completion handlers that outlive connections, strands and
+// its own timer queue (a second notion of time next to the core's deadlines).
+// Botan's TLS channel is already sans-I/O (bytes in, tls_emit_data out), so a
+// readiness loop feeds it directly. Linux only, which is what annexo targets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "core/domain.h"
+
+namespace annexo::net {
+
+// Readiness bits handed to a handler (a subset of EPOLLIN/EPOLLOUT/EPOLLERR|HUP).
+struct Ready {
+  bool readable = false;
+  bool writable = false;
+  bool hangup = false;  // error or hang-up: the handler must close the fd
+};
+
+class Event_Loop final {
+ public:
+  using Handler = std::function<void(Ready)>;
+  // Returns the earliest core deadline (absolute core::Seconds) or nothing.
+  using Deadline_Source = std::function<std::optional<core::Seconds>()>;
+  // Called with the current core time whenever a deadline may have passed.
+  using Tick = std::function<void(core::Seconds now)>;
+
+  Event_Loop();
+  ~Event_Loop();
+  Event_Loop(const Event_Loop&) = delete;
+  Event_Loop& operator=(const Event_Loop&) = delete;
+
+  // Registers fd (level-triggered) for reading, and for writing when want_write.
+  void add(int fd, bool want_write, Handler handler);
+  void want_write(int fd, bool on);
+  // Unregisters fd; safe to call from inside that fd's own handler. Does not close.
+  void remove(int fd);
+
+  void set_timer(Deadline_Source source, Tick tick);
+  // Signals (SIGUSR1, SIGINT, SIGTERM ...) delivered through a signalfd.
+  void on_signal(int signo, std::function<void()> handler);
+
+  // Runs until stop() or until no fd is registered. Returns 0, or -1 with
+  // error() set when epoll itself failed.
+  int run();
+  void stop() { m_running = false; }
+  const std::string& error() const { return m_error; }
+  std::size_t watched() const { return m_handlers.size(); }
+
+ private:
+  int timeout_ms() const;
+
+  int m_epoll = -1;
+  int m_signal_fd = -1;
+  bool m_running = false;
+  std::string m_error;
+  std::unordered_map<int, Handler> m_handlers;
+  std::unordered_map<int, std::function<void()>> m_signal_handlers;
+  Deadline_Source m_deadline;
+  Tick m_tick;
+};
+
+// Non-blocking TCP helpers. Each returns -1 and fills *err on failure.
+// Address is "IPv4:PORT" or "[IPv6]:PORT"; names are not resolved here.
+struct Endpoint {
+  std::string host;  // numeric address
+  std::uint16_t port = 0;
+  std::string str() const;
+};
+// allow_port_zero: a listener may ask the kernel for a free port (tests).
+std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err,
+                                       bool allow_port_zero = false);
+int listen_tcp(const Endpoint& where, std::string* err);
+// Starts a non-blocking connect; completion shows as writability.
+int connect_tcp(const Endpoint& where, std::string* err);
+// Result of a connect started by connect_tcp (0 = connected, else errno).
+int connect_result(int fd);
+// Accepts one connection (non-blocking); -1 with errno EAGAIN when none is left.
+int accept_tcp(int listen_fd, Endpoint* peer);
+std::optional<Endpoint> local_endpoint(int fd);
+void close_fd(int fd);
+
+// An outgoing byte queue for a non-blocking socket: write what the kernel
+// takes, keep the rest, and report whether EPOLLOUT is still needed.
+class Write_Queue final {
+ public:
+  void append(const std::uint8_t* data, std::size_t size) {
+    m_buf.append(reinterpret_cast<const char*>(data), size);
+  }
+  // Writes as much as possible; false on a hard error (EPIPE, ECONNRESET ...).
+  bool flush(int fd);
+  bool empty() const { return m_off >= m_buf.size(); }
+  std::size_t pending() const { return m_buf.size() - m_off; }
+
+ private:
+  std::string m_buf;
+  std::size_t m_off = 0;
+};
+
+// Reads everything available; appends to out. Returns bytes read, 0 on EOF,
+// -1 on error; EAGAIN with nothing read returns -2.
+long read_available(int fd, std::string& out);
+
+}  // namespace annexo::net

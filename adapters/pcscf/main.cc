@@ -1,0 +1,141 @@
+// pcscf: the Annex O P-CSCF with an embedded home network (see adapters/README.md).
+//
+// Exit codes: 0 stopped by SIGINT/SIGTERM; 1 usage error; 2 start-up refused
+// (unreadable or invalid certificate, key, users file, or a configuration the
+// core refuses); 3 the event loop failed.
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "adapters/log/decision_log.h"
+#include "adapters/net/event_loop.h"
+#include "adapters/pcscf/pcscf_server.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: pcscf --cert FILE --key FILE --users FILE [options]\n"
+    "  --listen ADDR:PORT        TLS listen address (default 127.0.0.1:5061; O.2.1 port 5061;\n"
+    "                            port 0: the kernel picks one, logged in the O.2.1-PC-PORT line)\n"
+    "  --cert FILE               PEM certificate chain, leaf first\n"
+    "  --key FILE                PKCS#8 PEM private key (BEGIN PRIVATE KEY)\n"
+    "  --users FILE              embedded home network: 'IMPI PASSWORD IMPU[,IMPU...]' lines\n"
+    "  --session-lifetime S      TLS session lifetime before renegotiation (default 3600)\n"
+    "  --allow-null-encryption   let the core choose NULL-encryption suites (O.2.1; Botan 2.19 has "
+    "none)\n"
+    "  --max-bindings N          binding table capacity (default 1000)\n"
+    "  --unbound-idle S          close a connection still unbound after S idle seconds (default "
+    "32)\n"
+    "  --registration-expires S  longest registration granted (default 600)\n"
+    "  --realm NAME              Digest realm (default annexo.test)\n"
+    "  --digest md5|sha256       Digest algorithm of the challenge (default md5)\n"
+    "  --log-format text|json    decision log format on stderr (default text)\n"
+    "SIGUSR1 dumps the binding table to stdout.\n";
+
+bool parse_u32(const char* s, std::uint32_t* out) {
+  if (s == nullptr || *s == '\0') return false;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > 0xFFFFFFFFull || s[0] == '-') return false;
+  *out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+int usage(const std::string& why) {
+  std::fprintf(stderr, "pcscf: %s\n%s", why.c_str(), kUsage);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using annexo::pcscf::Options;
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&](const char** out) {
+      if (i + 1 >= argc) return false;
+      *out = argv[++i];
+      return true;
+    };
+    const char* v = nullptr;
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--allow-null-encryption") {
+      o.allow_null_encryption = true;
+    } else if (a == "--listen") {
+      if (!value(&v)) return usage("--listen needs ADDR:PORT");
+      std::string err;
+      auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
+      if (!ep) return usage("--listen: " + err);
+      o.listen = *ep;
+    } else if (a == "--cert") {
+      if (!value(&v)) return usage("--cert needs a file");
+      o.cert_file = v;
+    } else if (a == "--key") {
+      if (!value(&v)) return usage("--key needs a file");
+      o.key_file = v;
+    } else if (a == "--users") {
+      if (!value(&v)) return usage("--users needs a file");
+      o.users_file = v;
+    } else if (a == "--session-lifetime") {
+      if (!value(&v) || !parse_u32(v, &o.session_lifetime_s))
+        return usage("--session-lifetime needs seconds");
+    } else if (a == "--unbound-idle") {
+      if (!value(&v) || !parse_u32(v, &o.unbound_idle_s))
+        return usage("--unbound-idle needs seconds");
+    } else if (a == "--max-bindings") {
+      if (!value(&v) || !parse_u32(v, &o.max_bindings))
+        return usage("--max-bindings needs a number");
+    } else if (a == "--registration-expires") {
+      if (!value(&v) || !parse_u32(v, &o.max_registration_expires_s) ||
+          o.max_registration_expires_s == 0)
+        return usage("--registration-expires needs seconds > 0");
+    } else if (a == "--realm") {
+      if (!value(&v) || *v == '\0') return usage("--realm needs a name");
+      o.realm = v;
+    } else if (a == "--digest") {
+      if (!value(&v)) return usage("--digest needs md5 or sha256");
+      if (std::strcmp(v, "md5") == 0) {
+        o.digest = annexo::sip::DigestAlgorithm::md5;
+      } else if (std::strcmp(v, "sha256") == 0) {
+        o.digest = annexo::sip::DigestAlgorithm::sha256;
+      } else {
+        return usage("--digest needs md5 or sha256");
+      }
+    } else if (a == "--log-format") {
+      if (!value(&v) || !annexo::log::parse_format(v, &o.log_format))
+        return usage("--log-format needs text or json");
+    } else {
+      return usage("unknown option " + a);
+    }
+  }
+  if (o.cert_file.empty() || o.key_file.empty() || o.users_file.empty()) {
+    return usage("--cert, --key and --users are required");
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  annexo::log::Decision_Log log("pcscf", o.log_format, stderr);
+  annexo::net::Event_Loop loop;
+  annexo::pcscf::Server server(o, log, loop);
+  std::string err;
+  if (!server.start(&err)) {
+    log.decision(annexo::log::Verdict::error, "", "start-up refused", {{"reason", err}});
+    std::fprintf(stderr, "pcscf: %s\n", err.c_str());
+    return 2;
+  }
+  loop.on_signal(SIGUSR1, [&] { server.dump_bindings(stdout); });
+  loop.on_signal(SIGINT, [&] { loop.stop(); });
+  loop.on_signal(SIGTERM, [&] { loop.stop(); });
+  if (loop.run() != 0) {
+    std::fprintf(stderr, "pcscf: event loop: %s\n", loop.error().c_str());
+    return 3;
+  }
+  log.decision(annexo::log::Verdict::info, "", "stopped", {});
+  return 0;
+}

@@ -1,0 +1,928 @@
+#include "adapters/pcscf/pcscf_server.h"
+
+#include <arpa/inet.h>
+#include <botan/auto_rng.h>
+#include <botan/hex.h>
+#include <botan/tls_server.h>
+#include <botan/tls_session_manager.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "adapters/net/clock.h"
+#include "adapters/sip/framer.h"
+#include "adapters/sip/message.h"
+#include "adapters/tls/alerts.h"
+#include "adapters/tls/callbacks.h"
+#include "adapters/tls/client_hello_gate.h"
+#include "adapters/tls/credentials.h"
+#include "adapters/tls/policy.h"
+#include "core/pcscf_config.h"
+#include "core/pcscf_driver.h"
+
+namespace annexo::pcscf {
+
+namespace cp = core::pcscf;
+using log::Verdict;
+
+namespace {
+
+const char* state_name(cp::State s) {
+  switch (s) {
+    case cp::State::handshaking:
+      return "handshaking";
+    case cp::State::unbound:
+      return "unbound";
+    case cp::State::reg_pending:
+      return "reg_pending";
+    case cp::State::bound:
+      return "bound";
+    case cp::State::renegotiating:
+      return "renegotiating";
+    case cp::State::closed:
+      return "closed";
+  }
+  return "?";
+}
+
+std::string hex(const std::vector<std::uint8_t>& v) {
+  return Botan::hex_encode(v, false);
+}
+
+// The UE's address as the core's 128-bit tuple halves (core/pcscf_limits.h):
+// IPv4 as the IPv4-mapped IPv6 address.
+bool ip_halves(const std::string& host, std::uint64_t* hi, std::uint64_t* lo) {
+  in_addr v4{};
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    *hi = 0;
+    *lo = 0x0000ffff00000000ull | ntohl(v4.s_addr);
+    return true;
+  }
+  in6_addr v6{};
+  std::string h = host;
+  if (!h.empty() && h.front() == '[') h = h.substr(1, h.size() - 2);
+  if (inet_pton(AF_INET6, h.c_str(), &v6) != 1) return false;
+  *hi = 0;
+  *lo = 0;
+  for (int i = 0; i < 8; ++i) *hi = (*hi << 8) | v6.s6_addr[i];
+  for (int i = 8; i < 16; ++i) *lo = (*lo << 8) | v6.s6_addr[i];
+  return true;
+}
+
+core::ByteView view(const std::string& s) {
+  return core::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+bool is_emergency(const sip::Message& m) {
+  // RFC 5031 service URN for emergency (urn:service:sos and sub-services).
+  return m.request_uri.rfind("urn:service:sos", 0) == 0;
+}
+
+}  // namespace
+
+// ============================================================ Connection
+class Connection final : public tls::Tls_Events {
+ public:
+  Connection(Server& srv, int fd, std::uint64_t id, net::Endpoint peer, core::Seconds now)
+      : m_srv(srv),
+        m_fd(fd),
+        m_id(id),
+        m_peer(std::move(peer)),
+        m_gate(srv.tls_config()),
+        m_framer(sip::FramerRole::server) {
+    m_mc = core::pcscf_accept(srv.machine_policy(), id, now);
+    m_policy = std::make_unique<tls::Pcscf_Policy>(
+        srv.tls_config(), tls::Pcscf_Policy::Machine_Questions{
+                              [this] { return cp::request_client_certificate_rt(state()); },
+                              // O.4.2: a renegotiation ClientHello is accepted exactly while the
+                              // machine waits for the one it asked for (or when the operator
+                              // allows client-initiated renegotiation).
+                              [this] { return answer_renegotiation_question(); }});
+    m_cb =
+        std::make_unique<tls::Callbacks>(*this, m_peer.str(), [] { return net::wall_clock_now(); });
+    m_tls = std::make_unique<Botan::TLS::Server>(*m_cb, srv.sessions(), srv.credentials(),
+                                                 *m_policy, srv.rng());
+    std::uint64_t hi = 0, lo = 0;
+    (void)ip_halves(m_peer.host, &hi, &lo);
+    m_ip_hi = hi;
+    m_ip_lo = lo;
+  }
+
+  cp::State state() const { return static_cast<cp::State>(m_mc.s.state); }
+
+  // Botan asks allow_client_initiated_renegotiation() when a ClientHello
+  // arrives on an established connection and, on "no", sends the warning
+  // alert no_renegotiation before any callback sees the message. So the
+  // refusal is the machine's client_hello row, driven (and logged) here.
+  bool answer_renegotiation_question() {
+    if (state() == cp::State::renegotiating || m_srv.machine_policy().allow_client_reneg) {
+      return true;  // the ClientHello is then driven from tls_renegotiation_client_hello
+    }
+    if (state() == cp::State::handshaking || state() == cp::State::closed) return false;
+    const auto o = drive(cp::make_event(cp::EventKind::client_hello, now()), core::EventIds{});
+    log_outcome(o, "renegotiation ClientHello from the UE");
+    return false;
+  }
+  bool bound() const { return m_mc.s.has_binding; }
+
+  std::optional<core::Seconds> deadline() const {
+    const auto d = cp::next_deadline<core::Concrete>(m_mc.s);
+    if (!d.armed || state() == cp::State::closed) return std::nullopt;
+    return d.at;
+  }
+
+  void on_ready(net::Ready r) {
+    if (m_dead) return;
+    if (r.readable) {
+      std::string in;
+      const long n = net::read_available(m_fd, in);
+      if (!in.empty()) feed(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+      if (n == 0 || n == -1) {
+        lost(n == 0 ? "peer closed the TCP connection" : "read error");
+        return;
+      }
+    }
+    if (r.hangup && !m_dead) {
+      lost("TCP hang-up");
+      return;
+    }
+    flush();
+  }
+
+  void on_timer(core::Seconds now) {
+    const auto d = deadline();
+    if (!d || !core::time_reached(now, *d)) return;
+    const auto o = drive(cp::make_event(cp::EventKind::timer, now), core::EventIds{});
+    log_outcome(o, "timer");
+    perform(o, nullptr);
+    flush();
+  }
+
+  void dump(std::FILE* out, bool json) const {
+    const core::Binding* b = m_srv.table().find(m_id);
+    if (b == nullptr) return;
+    std::vector<std::string> impus;
+    for (std::uint8_t i = 0; i < core::kMaxImpus; ++i) {
+      std::uint8_t buf[512];
+      const std::size_t n = m_srv.table().copy_impu(m_id, i, buf, sizeof(buf));
+      if (n > 0) impus.emplace_back(reinterpret_cast<const char*>(buf), n);
+    }
+    const auto it = m_session_ids.find(b->session);
+    const std::string sid = it == m_session_ids.end() ? "?" : it->second;
+    if (json) {
+      nlohmann::ordered_json j;
+      j["conn"] = m_id;
+      j["peer"] = m_peer.str();
+      j["session_id"] = sid;
+      j["impi"] = m_impi;
+      j["impus"] = impus;
+      j["state"] = state_name(state());
+      std::fprintf(out, "%s\n", j.dump().c_str());
+    } else {
+      std::string list;
+      for (const auto& s : impus) list += (list.empty() ? "" : ",") + s;
+      std::fprintf(out, "binding conn=%llu peer=%s session_id=%s impi=%s impus=%s state=%s\n",
+                   static_cast<unsigned long long>(m_id), m_peer.str().c_str(), sid.c_str(),
+                   m_impi.c_str(), list.c_str(), state_name(state()));
+    }
+  }
+
+  // ------------------------------------------------------------ Tls_Events
+  void tls_out(const std::uint8_t data[], std::size_t size) override { m_wq.append(data, size); }
+  void tls_in(const std::uint8_t data[], std::size_t size) override {
+    m_plain.append(reinterpret_cast<const char*>(data), size);
+  }
+  void tls_alert_received(Botan::TLS::Alert alert) override {
+    m_srv.log().decision(Verdict::info, "", "TLS alert received",
+                         fields({{"alert", alert.type_string()}}));
+    if (alert.type() == Botan::TLS::Alert::NO_RENEGOTIATION &&
+        state() == cp::State::renegotiating) {
+      const auto o = drive(cp::make_event(cp::EventKind::reneg_refused, now()), core::EventIds{});
+      log_outcome(o, "reneg_refused");
+      perform(o, nullptr);
+    }
+  }
+  core::Error tls_chain(const tls::Chain_Facts&) override {
+    // The P-CSCF never asks for a client certificate (O.2.1), so Botan never
+    // hands it a client chain; if it did, nothing here may accept it.
+    return core::Error::pcscf_event_not_allowed;
+  }
+  core::Error tls_certificate_request() override { return core::Error::pcscf_event_not_allowed; }
+
+  core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>& suites) override {
+    // O.2.1-UE-NONNULL-OFFER holds for every ClientHello, renegotiation ones
+    // included (decision A21): the core's test on the offered list.
+    std::vector<std::uint8_t> raw;
+    for (auto s : suites) {
+      raw.push_back(static_cast<std::uint8_t>(s >> 8));
+      raw.push_back(static_cast<std::uint8_t>(s));
+    }
+    const core::U16List list{core::ByteView(raw.data(), raw.size())};
+    if (!core::offer_has_encrypting_suite(list)) {
+      deny(core::Error::profile_ch_no_encrypting_suite, "renegotiation ClientHello refused",
+           {{"offered_suites", std::to_string(suites.size())}});
+      return core::Error::profile_ch_no_encrypting_suite;
+    }
+    const auto o = drive(cp::make_event(cp::EventKind::client_hello, now()), core::EventIds{});
+    log_outcome(o, "renegotiation ClientHello");
+    // A refusal (refuse_reneg) is carried out by Botan itself: the policy
+    // answers allow_client_initiated_renegotiation() from the same machine
+    // state, so Botan sends the warning alert no_renegotiation.
+    return core::Error::ok;
+  }
+
+  core::Error tls_established(const tls::Session_Facts& f) override {
+    const std::string sid = hex(f.session_id);
+    if (f.session_id.empty()) {
+      // Botan runs without session tickets here, so this does not happen; if it
+      // did, there would be nothing to bind (O.2.1/O.2.2): refuse.
+      m_srv.log().decision(Verdict::deny, "O.2.1-PC-NONEMPTY-SESSION-ID",
+                           "handshake produced an empty Session ID: refused", fields({}));
+      return core::Error::pcscf_handshake_failed;
+    }
+    const std::uint64_t handle = m_srv.next_session_handle();
+    m_session_ids[handle] = sid;
+    auto e = cp::make_event(
+        f.renegotiation ? cp::EventKind::reneg_done : cp::EventKind::handshake_ok, now());
+    e.session = handle;
+    e.ip_hi = m_ip_hi;
+    e.ip_lo = m_ip_lo;
+    e.port = m_peer.port;
+    const std::string old_sid = m_session_sid;
+    const auto o = drive(e, core::EventIds{});
+    char suite[8];
+    std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
+    log::Fields extra{{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+                      {"suite", suite},
+                      {"session_id", sid}};
+    if (f.renegotiation) extra.emplace_back("old_session_id", old_sid);
+    log_outcome(o, f.renegotiation ? "renegotiation finished" : "handshake finished", extra);
+    if (!f.renegotiation) {
+      // The policy answered request_client_certificate_authentication() from
+      // the machine (false in every state), so no CertificateRequest was sent.
+      m_srv.log().decision(Verdict::info, "O.2.1-PC-NO-CLIENT-CERT-REQ",
+                           "handshake completed without a CertificateRequest",
+                           fields({{"session_id", sid}}));
+      m_srv.log().decision(
+          Verdict::info, "O.2.1-PC-NONEMPTY-SESSION-ID", "P-CSCF issued a non-empty Session ID",
+          fields({{"session_id", sid}, {"length", std::to_string(f.session_id.size())}}));
+    }
+    if (!o.accepted)
+      return o.error == core::Error::ok ? core::Error::pcscf_event_not_allowed : o.error;
+    m_session_sid = sid;
+    // Only the current session's handle can be in the binding (the driver
+    // replaced it): forget older ones so a long-lived connection stays small.
+    for (auto it = m_session_ids.begin(); it != m_session_ids.end();) {
+      it = it->first == handle ? std::next(it) : m_session_ids.erase(it);
+    }
+    perform(o, nullptr);
+    return core::Error::ok;
+  }
+
+ private:
+  static core::Seconds now() { return net::monotonic_seconds(); }
+
+  log::Fields fields(log::Fields extra) const {
+    log::Fields f{{"conn", std::to_string(m_id)}, {"peer", m_peer.str()}};
+    for (auto& kv : extra) f.push_back(std::move(kv));
+    return f;
+  }
+
+  void deny(core::Error e, const std::string& what, log::Fields extra) {
+    extra.emplace_back("error", core::error_info(e).name);
+    extra.emplace_back("reason", core::error_message(e));
+    m_srv.log().decision(Verdict::deny, core::error_requirement(e), what, fields(std::move(extra)));
+  }
+
+  cp::Outcome drive(cp::RtEvent e, const core::EventIds& ids) {
+    return core::pcscf_drive(m_srv.machine_policy(), m_srv.table(), m_mc, e, ids);
+  }
+
+  //= spec#ADP-PCSCF-DECISION-LOG type=implementation
+  void log_outcome(const cp::Outcome& o, const std::string& what, log::Fields extra = {}) {
+    extra.emplace_back("from", state_name(o.from));
+    extra.emplace_back("to", state_name(o.accepted ? o.to : o.from));
+    extra.emplace_back("act", std::to_string(static_cast<int>(o.act)));
+    if (o.error != core::Error::ok) {
+      extra.emplace_back("error", core::error_info(o.error).name);
+      extra.emplace_back("reason", core::error_message(o.error));
+    }
+    const bool refused = !o.accepted || o.error != core::Error::ok;
+    std::string req = o.requirement != nullptr ? o.requirement : "";
+    if (req.empty()) req = core::error_requirement(o.error);
+    if (req.empty()) req = "IMPL-PC-DENY-UNLISTED";
+    m_srv.log().decision(refused ? Verdict::deny : Verdict::allow, req, what,
+                         fields(std::move(extra)));
+  }
+
+  // Feeds TCP bytes: the gate sees the first ClientHello before Botan.
+  void feed(const std::uint8_t* data, std::size_t size) {
+    if (m_closing) return;
+    std::vector<std::uint8_t> bytes;
+    if (m_gate.state() == tls::Client_Hello_Gate::State::reading) {
+      const auto st = m_gate.push(data, size);
+      if (st == tls::Client_Hello_Gate::State::reading) return;
+      if (st == tls::Client_Hello_Gate::State::refused) {
+        deny(m_gate.error(), "ClientHello refused before the TLS library saw it",
+             {{"detail", m_gate.detail()}});
+        const auto rec = m_gate.alert_record();
+        m_wq.append(rec.data(), rec.size());
+        const auto o =
+            drive(cp::make_event(cp::EventKind::handshake_failed, now()), core::EventIds{});
+        log_outcome(o, "handshake failed");
+        close_after_flush();
+        return;
+      }
+      const auto& ch = m_gate.choice();
+      char suite[8];
+      std::snprintf(suite, sizeof(suite), "0x%04X", ch.suite);
+      m_srv.log().decision(Verdict::allow, "O.2.1-UE-NONNULL-OFFER",
+                           "ClientHello accepted by the core's handshake reader",
+                           fields({{"chosen_suite", suite}}));
+      bytes = m_gate.take();
+    } else {
+      bytes.assign(data, data + size);
+    }
+    const bool was_active = m_tls->is_active();
+    try {
+      m_tls->received_data(bytes.data(), bytes.size());
+    } catch (...) {
+      const tls::Tls_Failure f = tls::classify_current_exception();
+      log::Fields extra{{"kind", tls::failure_kind_name(f.kind)},
+                        {"alert", std::to_string(f.alert)},
+                        {"what", f.what}};
+      if (f.kind == tls::Failure_Kind::core_rejection) {
+        deny(f.error, "TLS refused on the core's verdict", extra);
+      } else {
+        m_srv.log().decision(Verdict::deny, "O.4.2-PC-HANDSHAKE-GATE", "TLS failure",
+                             fields(extra));
+      }
+      const auto kind = (was_active || state() != cp::State::handshaking)
+                            ? cp::EventKind::connection_lost
+                            : cp::EventKind::handshake_failed;
+      const auto o = drive(cp::make_event(kind, now()), core::EventIds{});
+      log_outcome(o, "TLS failure");
+      close_after_flush();
+      return;
+    }
+    process_plaintext();
+  }
+
+  void process_plaintext() {
+    if (m_plain.empty()) return;
+    m_framer.feed(m_plain);
+    m_plain.clear();
+    while (!m_closing && !m_dead) {
+      auto ev = m_framer.next();
+      if (!ev.ok()) {
+        const sip::SipError& err = ev.error();
+        m_srv.log().decision(
+            Verdict::deny,
+            err.status == 513 ? "ADP-SIP-MAX-MESSAGE-SIZE" : "ADP-SIP-STREAM-FRAMING",
+            "SIP framing error: answered and closed",
+            fields({{"status", std::to_string(err.status)}, {"reason", err.text()}}));
+        send_plain("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
+                   "\r\nContent-Length: 0\r\n\r\n");
+        close_after_flush();
+        return;
+      }
+      if (!ev.value().has_value()) return;
+      const sip::FrameEvent fe = std::move(*ev.value());
+      if (fe.kind == sip::FrameKind::ping) {
+        const auto o = drive(cp::make_event(cp::EventKind::crlf_ping, now()), core::EventIds{});
+        log_outcome(o, "CRLF keep-alive");
+        perform(o, nullptr);
+        continue;
+      }
+      if (fe.kind == sip::FrameKind::pong) continue;  // stray CRLF (RFC 3261 7.5)
+      auto msg = sip::parse_message(fe.bytes);
+      if (!msg.ok()) {
+        m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed SIP message",
+                             fields({{"reason", msg.error().text()}}));
+        respond_raw_400(fe.bytes, msg.error());
+        continue;
+      }
+      if (!msg->is_request) {
+        m_srv.log().decision(Verdict::info, "O.2-ALL-SM7-OVER-TLS", "response from the UE ignored",
+                             fields({{"status", std::to_string(msg->status)}}));
+        continue;
+      }
+      handle_request(*msg);
+    }
+  }
+
+  // A 400 when even the parser refused: the Via/From/To/Call-ID/CSeq may be
+  // unusable, so the response carries the reason only.
+  void respond_raw_400(const std::string&, const sip::SipError& err) {
+    send_plain("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
+               "\r\nContent-Length: 0\r\n\r\n");
+  }
+
+  void send_plain(const std::string& text) {
+    if (m_dead || !m_tls->is_active()) return;
+    try {
+      m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    } catch (...) {
+      const auto f = tls::classify_current_exception();
+      m_srv.log().decision(Verdict::error, "", "TLS send failed", fields({{"what", f.what}}));
+    }
+  }
+
+  void send_message(const sip::Message& m) {
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      m_srv.log().decision(Verdict::error, "ADP-SIP-MALFORMED-400", "response not serialisable",
+                           fields({{"reason", wire.error().text()}}));
+      return;
+    }
+    send_plain(*wire);
+  }
+
+  void respond(const sip::Message& req, int code, const std::string& reason = {}) {
+    if (req.method == "ACK") return;
+    sip::Message r = sip::make_response(
+        req, code, reason.empty() ? sip::default_reason(code) : reason, sip::random_hex(4));
+    send_message(r);
+  }
+
+  // The transport facts of this connection for a request event.
+  cp::RtEvent request_event(cp::Method method) const {
+    auto e = cp::make_event(cp::EventKind::sip_request, now());
+    e.session = m_mc.s.session;
+    e.ip_hi = m_ip_hi;
+    e.ip_lo = m_ip_lo;
+    e.port = m_peer.port;
+    e.method = static_cast<std::uint8_t>(method);
+    return e;
+  }
+
+  const sip::UserRecord* user_for(const sip::Message& m,
+                                  const std::optional<sip::DigestCredentials>& c,
+                                  std::string* impi) const {
+    if (c) {
+      *impi = c->username;
+      return m_srv.users().find(c->username);
+    }
+    // No credentials: the IMPI of the subscriber owning the To IMPU.
+    for (const auto& u : m_srv.users().records) {
+      if (std::find(u.impus.begin(), u.impus.end(), m.to.uri_text) != u.impus.end()) {
+        *impi = u.impi;
+        return &u;
+      }
+    }
+    impi->clear();
+    return nullptr;
+  }
+
+  void handle_request(const sip::Message& m) {
+    const bool is_register = m.method == "REGISTER";
+    std::optional<sip::DigestCredentials> creds;
+    if (is_register) {
+      if (const std::string* a = m.first("Authorization")) {
+        auto c = sip::parse_credentials(*a);
+        if (!c.ok()) {
+          m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Authorization",
+                               fields({{"reason", c.error().text()}}));
+          respond(m, 400, c.error().text());
+          return;
+        }
+        creds = *c;
+      }
+    }
+    std::string impi;
+    const sip::UserRecord* user = is_register ? user_for(m, creds, &impi) : nullptr;
+    const cp::Method method = is_register       ? cp::Method::register_
+                              : is_emergency(m) ? cp::Method::emergency
+                                                : cp::Method::other;
+    auto e = request_event(method);
+    e.credentials = creds.has_value() && !creds->response.empty();
+    // TLS-first variant: this P-CSCF never sends Security-Server, so a
+    // Security-Verify cannot echo anything it sent (RFC 3329 2.3.1).
+    e.sec_verify = static_cast<std::uint8_t>(m.first("Security-Verify") ? cp::SecVerify::mismatch
+                                                                        : cp::SecVerify::not_used);
+    std::string preferred;
+    if (const std::string* p = m.first("P-Preferred-Identity")) {
+      auto na = sip::parse_name_addr(*p, "P-Preferred-Identity");
+      if (na.ok()) preferred = na->uri_text;
+    }
+    core::EventIds ids;
+    ids.preferred = view(preferred);
+    ids.impi = view(impi);
+    const auto o = drive(e, ids);
+    log_outcome(o, m.method + " from the UE", {{"call_id", m.call_id}});
+    perform(o, &m);
+    if (!o.accepted) return;
+    for (std::uint8_t i = 0; i < o.actions.count; ++i) {
+      const cp::Action& a = o.actions.items[i];
+      if (a.kind != cp::Out::forward_request) continue;
+      if (is_register) {
+        home_register(m, creds, user, impi, a.integrity);
+      } else if (a.impu != core::kNoImpu) {
+        answer_asserted(m, a.impu);
+      } else {
+        // Emergency without a binding: no emergency network behind this
+        // P-CSCF; forwarded nowhere, answered without any asserted identity.
+        respond(m, 501, "No Emergency Service Behind This P-CSCF");
+      }
+    }
+  }
+
+  // The embedded core network answers a request on a bound connection and
+  // shows the identity the P-CSCF asserted (O.2.2-PC-ASSERT-FROM-ASSOC).
+  void answer_asserted(const sip::Message& m, std::uint8_t pos) {
+    std::uint8_t buf[512];
+    const std::size_t n = m_srv.table().copy_impu(m_id, pos, buf, sizeof(buf));
+    const std::string impu(reinterpret_cast<const char*>(buf), n);
+    m_srv.log().decision(Verdict::allow, "O.2.2-PC-ASSERT-FROM-ASSOC",
+                         "request forwarded with P-Asserted-Identity from the binding",
+                         fields({{"method", m.method}, {"asserted", impu}}));
+    if (m.method == "ACK") return;
+    sip::Message r = sip::make_response(m, 200, "OK", sip::random_hex(4));
+    r.add("P-Asserted-Identity", "<" + impu + ">");
+    send_message(r);
+  }
+
+  std::uint32_t requested_expires(const sip::Message& m) const {
+    std::uint32_t req = 3600;
+    if (const std::string* ex = m.first("Expires")) {
+      auto v = sip::parse_uint32(*ex, "Expires");
+      if (v.ok()) req = *v;
+    }
+    if (const std::string* c = m.first("Contact")) {
+      auto cs = sip::parse_contacts(*c);
+      if (cs.ok() && cs->star) return 0;
+      if (cs.ok() && !cs->list.empty()) {
+        if (auto ce = sip::contact_expires(cs->list.front())) req = *ce;
+      }
+    }
+    return std::min(req, m_srv.options().max_registration_expires_s);
+  }
+
+  // The embedded home network (S-CSCF role) for a REGISTER the P-CSCF
+  // forwarded: Digest challenge, verification, 2xx with P-Associated-URI.
+  void home_register(const sip::Message& m, const std::optional<sip::DigestCredentials>& creds,
+                     const sip::UserRecord* user, const std::string& impi,
+                     cp::Integrity integrity) {
+    const Server& srv = m_srv;
+    const std::uint32_t expires = requested_expires(m);
+    auto e = cp::make_event(cp::EventKind::register_response, now());
+    e.txn_here = true;
+    e.expires_s = expires;
+    std::string integrity_text = integrity == cp::Integrity::tls_yes       ? "tls-yes"
+                                 : integrity == cp::Integrity::tls_pending ? "tls-pending"
+                                                                           : "none";
+    sip::Message r;
+    bool challenge = false, stale = false, success = false;
+    std::string why;
+    if (!creds || creds->response.empty()) {
+      // TS 24.229: a re-REGISTER the P-CSCF marked integrity-protected
+      // "tls-yes" (O.4.3) may be accepted without a new challenge.
+      if (integrity == cp::Integrity::tls_yes && user != nullptr) {
+        success = true;
+        why = "re-registration over the bound TLS session (integrity-protected=tls-yes)";
+      } else {
+        challenge = true;
+        why = "no credentials";
+      }
+    } else if (user == nullptr) {
+      why = "unknown IMPI";
+    } else {
+      sip::DigestServerCheck chk;
+      chk.realm = srv.options().realm;
+      chk.algorithm = srv.options().digest;
+      chk.method = m.method;
+      chk.request_uri = m.request_uri;
+      chk.password = user->password;
+      chk.now = now();
+      const sip::DigestVerdict v = sip::verify_credentials(*creds, chk, m_srv.nonces());
+      why = sip::digest_verdict_name(v);
+      switch (v) {
+        case sip::DigestVerdict::ok:
+          success = true;
+          break;
+        case sip::DigestVerdict::stale_nonce:
+          challenge = true;
+          stale = true;
+          break;
+        case sip::DigestVerdict::unknown_nonce:
+        case sip::DigestVerdict::replayed_nc:
+          challenge = true;
+          break;
+        default:
+          break;  // wrong response, realm, uri, algorithm, qop: authentication failed
+      }
+    }
+    std::vector<core::ByteView> impu_views;
+    if (user != nullptr) {
+      for (const auto& u : user->impus) impu_views.push_back(view(u));
+    }
+    core::EventIds ids;
+    ids.impi = view(impi);
+    ids.impus = impu_views.data();
+    ids.impu_count = static_cast<std::uint8_t>(std::min<std::size_t>(impu_views.size(), 255));
+    if (success) {
+      e.response = static_cast<std::uint8_t>(cp::Response::success);
+      r = sip::make_response(m, 200, "OK", sip::random_hex(4));
+      if (const std::string* c = m.first("Contact")) {
+        auto cs = sip::parse_contacts(*c);
+        if (cs.ok() && !cs->star && !cs->list.empty()) {
+          sip::NameAddr contact = cs->list.front();
+          contact.params.erase(
+              std::remove_if(contact.params.begin(), contact.params.end(),
+                             [](const sip::Param& p) { return p.name == "expires"; }),
+              contact.params.end());
+          contact.params.push_back({"expires", std::to_string(expires)});
+          r.add("Contact", sip::format_name_addr(contact));
+        }
+      }
+      r.add("Expires", std::to_string(expires));
+      std::string pau;
+      for (const auto& u : user->impus) pau += (pau.empty() ? "<" : ", <") + u + ">";
+      r.add("P-Associated-URI", pau);
+      if (creds && !creds->response.empty()) {
+        r.add("Authentication-Info", sip::format_authentication_info(
+                                         sip::make_authentication_info(*creds, user->password)));
+      }
+    } else if (challenge) {
+      e.response = static_cast<std::uint8_t>(cp::Response::challenge);
+      r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
+      sip::DigestChallenge ch;
+      ch.realm = srv.options().realm;
+      ch.nonce = m_srv.nonces().issue(now());
+      ch.algorithm = srv.options().digest;
+      ch.algorithm_present = true;
+      ch.qop = {"auth"};
+      ch.stale = stale;
+      r.add("WWW-Authenticate", sip::format_challenge(ch));
+    } else {
+      // O.3.1.1 / N.2: the home network refuses with 403; the P-CSCF relays it
+      // and then closes the connection (its machine decides).
+      e.response = static_cast<std::uint8_t>(cp::Response::auth_failure);
+      r = sip::make_response(m, 403, "Forbidden", sip::random_hex(4));
+    }
+    m_srv.log().decision(Verdict::info, "O.2.1-HN-AUTH-UE-DIGEST", "home network answered REGISTER",
+                         fields({{"impi", impi},
+                                 {"status", std::to_string(r.status)},
+                                 {"digest", why},
+                                 {"integrity_protected", integrity_text},
+                                 {"expires", std::to_string(expires)}}));
+    const auto o = drive(e, ids);
+    if (o.accepted && pcscf_binds(o)) m_impi = impi;
+    log_outcome(o, "REGISTER " + std::to_string(r.status) + " from the home network",
+                {{"impi", impi}, {"session_id", m_session_sid}});
+    perform(o, &m, &r);
+  }
+
+  static bool pcscf_binds(const cp::Outcome& o) {
+    for (std::uint8_t i = 0; i < o.actions.count; ++i) {
+      if (o.actions.items[i].kind == cp::Out::create_binding) return true;
+    }
+    return false;
+  }
+
+  // Carries out the machine's actions (table effects were applied by the driver).
+  void perform(const cp::Outcome& o, const sip::Message* req,
+               const sip::Message* response = nullptr) {
+    if (!o.accepted) return;
+    for (std::uint8_t i = 0; i < o.actions.count; ++i) {
+      const cp::Action& a = o.actions.items[i];
+      switch (a.kind) {
+        case cp::Out::send_response:
+          if (req != nullptr) respond(*req, a.code);
+          break;
+        case cp::Out::forward_response:
+          if (response != nullptr) send_message(*response);
+          break;
+        case cp::Out::hello_request:
+          try {
+            //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
+            m_tls->renegotiate(true);  // full handshake: a fresh Session ID
+          } catch (...) {
+            const auto f = tls::classify_current_exception();
+            m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE", "HelloRequest failed",
+                                 fields({{"what", f.what}}));
+          }
+          break;
+        case cp::Out::send_crlf:
+          send_plain("\r\n");
+          break;
+        case cp::Out::close:
+          close_now();
+          return;
+        case cp::Out::close_after_flush:
+          close_after_flush();
+          break;
+        default:
+          break;  // forward_request: handled by the caller; table effects: driver
+      }
+    }
+  }
+
+  void flush() {
+    if (m_dead) return;
+    if (!m_wq.flush(m_fd)) {
+      lost("write error");
+      return;
+    }
+    m_srv.loop().want_write(m_fd, !m_wq.empty());
+    if (m_closing && m_wq.empty()) finish();
+  }
+
+  void close_after_flush() {
+    if (m_closing) return;
+    m_closing = true;
+    try {
+      if (m_tls->is_active()) m_tls->close();
+    } catch (...) {
+      (void)tls::classify_current_exception();
+    }
+  }
+
+  void close_now() {
+    close_after_flush();
+    (void)m_wq.flush(m_fd);
+    finish();
+  }
+
+  void lost(const char* why) {
+    if (m_dead) return;
+    if (state() != cp::State::closed) {
+      const auto o = drive(cp::make_event(cp::EventKind::connection_lost, now()), core::EventIds{});
+      log_outcome(o, std::string("connection lost: ") + why);
+    }
+    finish();
+  }
+
+  void finish() {
+    if (m_dead) return;
+    m_dead = true;
+    if (state() != cp::State::closed) {
+      const auto o = drive(cp::make_event(cp::EventKind::connection_lost, now()), core::EventIds{});
+      log_outcome(o, "connection closed");
+    }
+    m_srv.loop().remove(m_fd);
+    net::close_fd(m_fd);
+    m_srv.retire(m_id);
+  }
+
+  Server& m_srv;
+  int m_fd;
+  std::uint64_t m_id;
+  net::Endpoint m_peer;
+  std::uint64_t m_ip_hi = 0, m_ip_lo = 0;
+  core::PcscfConn m_mc;
+  tls::Client_Hello_Gate m_gate;
+  sip::Framer m_framer;
+  std::unique_ptr<tls::Pcscf_Policy> m_policy;
+  std::unique_ptr<tls::Callbacks> m_cb;
+  std::unique_ptr<Botan::TLS::Server> m_tls;
+  net::Write_Queue m_wq;
+  std::string m_plain;
+  std::string m_impi;
+  std::string m_session_sid;
+  std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
+  bool m_closing = false;
+  bool m_dead = false;
+};
+
+// ============================================================ Server
+Server::Server(Options options, log::Decision_Log& log, net::Event_Loop& loop)
+    : m_options(std::move(options)), m_log(log), m_loop(loop) {}
+
+Server::~Server() {
+  m_conns.clear();
+  if (m_listen_fd >= 0) net::close_fd(m_listen_fd);
+}
+
+bool Server::start(std::string* err) {
+  // TLS profile: TLS 1.2 only (Botan 2.19 has no TLS 1.3).
+  m_tls_config.enable_tls13 = false;
+  m_tls_config.allow_null_encryption = m_options.allow_null_encryption;
+  try {
+    m_creds = tls::Server_Credentials::from_files(m_options.cert_file, m_options.key_file);
+  } catch (const std::exception& e) {
+    *err = e.what();
+    return false;
+  }
+  const std::string algo = m_creds->chain().front().subject_public_key()->algo_name();
+  m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
+  if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {
+    *err = std::string(core::error_requirement(e)) + ": " + core::error_message(e);
+    return false;
+  }
+  core::pcscf::PcscfConfig cfg;
+  cfg.tls_session_lifetime_s = m_options.session_lifetime_s;
+  cfg.unbound_idle_s = m_options.unbound_idle_s;
+  const core::ConfigCheck chk = core::check_pcscf_config(cfg, m_options.max_registration_expires_s);
+  if (chk.error != core::Error::ok) {
+    *err = std::string(core::error_requirement(chk.error)) + ": " + core::error_message(chk.error);
+    return false;
+  }
+  if (chk.warning != core::Error::ok) {
+    m_log.decision(Verdict::info, core::error_requirement(chk.warning),
+                   core::error_message(chk.warning),
+                   {{"session_lifetime_s", std::to_string(cfg.tls_session_lifetime_s)}});
+  }
+  m_policy = cp::policy_of<core::Concrete>(cfg);
+
+  auto users = sip::load_users(m_options.users_file);
+  if (!users.ok()) {
+    *err = users.error().text();
+    return false;
+  }
+  m_users = std::move(*users);
+
+  if (m_options.max_bindings == 0 || m_options.max_bindings > (1u << 24)) {
+    *err = "--max-bindings must be 1..16777216";
+    return false;
+  }
+  const std::uint32_t cap = m_options.max_bindings;
+  // Identity arena: 8 chunks a binding covers an IMPI and 3-4 IMPUs of the
+  // typical size with room (core/binding_table.h: typical 4 chunks).
+  m_rows.resize(cap);
+  m_index.resize(core::binding_index_size_for(cap));
+  m_chunks.resize(std::size_t{cap} * 8);
+  core::BindingStorage st{m_rows.data(),   cap,
+                          m_index.data(),  static_cast<std::uint32_t>(m_index.size()),
+                          m_chunks.data(), static_cast<std::uint32_t>(m_chunks.size())};
+  if (const core::Error e = m_table.init(st); e != core::Error::ok) {
+    *err = std::string("binding table: ") + core::error_message(e);
+    return false;
+  }
+
+  m_rng = std::make_unique<Botan::AutoSeeded_RNG>();
+  m_sessions = std::make_unique<Botan::TLS::Session_Manager_Noop>();
+  m_listen_fd = net::listen_tcp(m_options.listen, err);
+  if (m_listen_fd < 0) return false;
+  const auto local = net::local_endpoint(m_listen_fd);
+  m_port = local ? local->port : m_options.listen.port;
+  //= spec#O.2.1-PC-PORT type=implementation
+  m_log.decision(Verdict::info, "O.2.1-PC-PORT", "listening for TLS",
+                 {{"listen", m_options.listen.host + ":" + std::to_string(m_port)},
+                  {"default_port", "5061"},
+                  {"session_lifetime_s", std::to_string(m_options.session_lifetime_s)},
+                  {"max_bindings", std::to_string(cap)},
+                  {"certificate", algo}});
+  m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
+  m_loop.set_timer([this] { return next_deadline(); }, [this](core::Seconds now) { on_tick(now); });
+  return true;
+}
+
+void Server::on_accept() {
+  for (;;) {
+    net::Endpoint peer;
+    const int fd = net::accept_tcp(m_listen_fd, &peer);
+    if (fd < 0) break;
+    const std::uint64_t id = ++m_conn_counter;
+    auto conn = std::make_unique<Connection>(*this, fd, id, peer, net::monotonic_seconds());
+    Connection* c = conn.get();
+    m_conns.emplace(id, std::move(conn));
+    m_loop.add(fd, false, [this, c, id](net::Ready r) {
+      c->on_ready(r);
+      (void)id;
+      reap();
+    });
+  }
+}
+
+std::optional<core::Seconds> Server::next_deadline() const {
+  std::optional<core::Seconds> best;
+  for (const auto& [id, c] : m_conns) {
+    const auto d = c->deadline();
+    if (!d) continue;
+    if (!best || core::time_reached(*best, *d)) best = *d;  // d at or before best
+  }
+  return best;
+}
+
+void Server::on_tick(core::Seconds now) {
+  std::vector<Connection*> due;
+  for (const auto& [id, c] : m_conns) {
+    const auto d = c->deadline();
+    if (d && core::time_reached(now, *d)) due.push_back(c.get());
+  }
+  for (Connection* c : due) c->on_timer(now);
+  reap();
+}
+
+void Server::retire(std::uint64_t conn_id) {
+  m_retired.push_back(conn_id);
+}
+
+void Server::reap() {
+  for (std::uint64_t id : m_retired) m_conns.erase(id);
+  m_retired.clear();
+}
+
+//= spec#ADP-PCSCF-DECISION-LOG type=implementation
+void Server::dump_bindings(std::FILE* out) const {
+  const bool json = m_options.log_format == log::Format::json;
+  if (!json) {
+    std::fprintf(out, "bindings %u of %u\n", m_table.size(), m_table.capacity());
+  }
+  for (const auto& [id, c] : m_conns) c->dump(out, json);
+  std::fflush(out);
+}
+
+}  // namespace annexo::pcscf

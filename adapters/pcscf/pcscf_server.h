@@ -1,0 +1,114 @@
+// The pcscf program's server: a TLS listener on the epoll loop, one
+// Connection per accepted TCP connection (Tls_Events on top of Botan's server,
+// the Client_Hello_Gate and the core's P-CSCF driver), the binding table, and
+// an embedded home network (users file, SIP Digest challenge and 2xx) so the
+// program runs alone. The core decides; this file carries bytes and facts and
+// logs every decision with the requirement ID the core names.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/log/decision_log.h"
+#include "adapters/net/event_loop.h"
+#include "adapters/sip/digest.h"
+#include "adapters/sip/users.h"
+#include "core/binding_table.h"
+#include "core/pcscf_machine.h"
+#include "core/profile.h"
+
+namespace Botan {
+class RandomNumberGenerator;
+namespace TLS {
+class Session_Manager;
+}
+}  // namespace Botan
+
+namespace annexo::tls {
+class Server_Credentials;
+}
+
+namespace annexo::pcscf {
+
+struct Options {
+  net::Endpoint listen{"127.0.0.1", 5061};
+  std::string cert_file;
+  std::string key_file;
+  std::string users_file;
+  std::uint32_t session_lifetime_s = 3600;
+  std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7)
+  bool allow_null_encryption = false;
+  std::uint32_t max_bindings = 1000;
+  log::Format log_format = log::Format::text;
+  // Embedded home network.
+  std::string realm = "annexo.test";
+  std::uint32_t max_registration_expires_s = 600;
+  sip::DigestAlgorithm digest = sip::DigestAlgorithm::md5;
+};
+
+class Connection;
+
+class Server final {
+ public:
+  Server(Options options, log::Decision_Log& log, net::Event_Loop& loop);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Loads credentials and users, checks the configuration with the core,
+  // listens. False with *err set (the message names the file or requirement).
+  bool start(std::string* err);
+  // The bound port (useful with --listen 127.0.0.1:0).
+  std::uint16_t port() const { return m_port; }
+  // SIGUSR1: one line per binding (JSON when --log-format json).
+  void dump_bindings(std::FILE* out) const;
+  std::size_t connections() const { return m_conns.size(); }
+
+  // --- used by Connection ---
+  const Options& options() const { return m_options; }
+  log::Decision_Log& log() { return m_log; }
+  net::Event_Loop& loop() { return m_loop; }
+  const core::pcscf::RtPolicy& machine_policy() const { return m_policy; }
+  const core::PcscfTlsConfig& tls_config() const { return m_tls_config; }
+  core::BindingTable& table() { return m_table; }
+  const sip::Users& users() const { return m_users; }
+  sip::NonceStore& nonces() { return m_nonces; }
+  Botan::RandomNumberGenerator& rng() { return *m_rng; }
+  Botan::TLS::Session_Manager& sessions() { return *m_sessions; }
+  tls::Server_Credentials& credentials() { return *m_creds; }
+  std::uint64_t next_session_handle() { return ++m_session_counter; }
+  void retire(std::uint64_t conn_id);  // the connection closed: destroy it after this loop turn
+
+ private:
+  void on_accept();
+  std::optional<core::Seconds> next_deadline() const;
+  void on_tick(core::Seconds now);
+  void reap();
+
+  Options m_options;
+  log::Decision_Log& m_log;
+  net::Event_Loop& m_loop;
+  core::pcscf::RtPolicy m_policy{};
+  core::PcscfTlsConfig m_tls_config;
+  std::vector<core::Binding> m_rows;
+  std::vector<std::uint32_t> m_index;
+  std::vector<core::IdentityChunk> m_chunks;
+  core::BindingTable m_table;
+  sip::Users m_users;
+  sip::NonceStore m_nonces;
+  std::unique_ptr<Botan::RandomNumberGenerator> m_rng;
+  std::unique_ptr<Botan::TLS::Session_Manager> m_sessions;
+  std::unique_ptr<tls::Server_Credentials> m_creds;
+  int m_listen_fd = -1;
+  std::uint16_t m_port = 0;
+  std::uint64_t m_conn_counter = 0;
+  std::uint64_t m_session_counter = 0;
+  std::map<std::uint64_t, std::unique_ptr<Connection>> m_conns;
+  std::vector<std::uint64_t> m_retired;
+};
+
+}  // namespace annexo::pcscf

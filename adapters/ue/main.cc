@@ -1,0 +1,1139 @@
+// ue: an Annex O UE that registers with a P-CSCF over TLS with SIP Digest
+// (see adapters/README.md). Every decision comes from core/ue_machine.h and
+// core/cert_policy.h; this file carries bytes and facts.
+//
+// Exit codes (distinct, documented in adapters/README.md):
+//   0 registered (and, with --stay, still registered when the stay ended)
+//   1 usage error
+//   2 P-CSCF certificate rejected (O.2.1-UE-AUTH-PC-BY-CERT, O.3.1.2, O.5.x)
+//   3 TLS handshake refused (version or cipher suite; the P-CSCF's or Botan's alert)
+//   4 authentication failed (O.3.1.1: 403 / wrong password; N.2 rspauth)
+//   5 refused by policy (access selection O.1.1, CertificateRequest with
+//     --abort-on-certificate-request, offer without an encrypting suite, other
+//     final SIP failure)
+//   6 network error (TCP connect failed, connection lost for good)
+// On a refusal one line goes to stdout:  ue: REFUSED <REQUIREMENT-ID> <error>: <message>
+#include <botan/auto_rng.h>
+#include <botan/hex.h>
+#include <botan/tls_client.h>
+#include <botan/tls_session_manager.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "adapters/log/decision_log.h"
+#include "adapters/net/clock.h"
+#include "adapters/net/event_loop.h"
+#include "adapters/sip/digest.h"
+#include "adapters/sip/framer.h"
+#include "adapters/sip/message.h"
+#include "adapters/tls/alerts.h"
+#include "adapters/tls/callbacks.h"
+#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/credentials.h"
+#include "adapters/tls/policy.h"
+#include "adapters/tls/server_hello_gate.h"
+#include "core/cert_policy.h"
+#include "core/profile.h"
+#include "core/ue_machine.h"
+
+namespace {
+
+using annexo::core::Error;
+using annexo::core::UeEvent;
+using annexo::core::UeInput;
+using annexo::core::UeOutputKind;
+using annexo::core::UeResult;
+using annexo::core::UeStateId;
+using annexo::log::Verdict;
+namespace core = annexo::core;
+namespace net = annexo::net;
+namespace sip = annexo::sip;
+namespace atls = annexo::tls;
+
+enum Exit : int {
+  kRegistered = 0,
+  kUsageError = 1,
+  kCertRejected = 2,
+  kTlsRefused = 3,
+  kAuthFailed = 4,
+  kPolicy = 5,
+  kNetwork = 6,
+};
+
+struct Options {
+  net::Endpoint pcscf;
+  std::string fqdn;
+  std::string ca;
+  std::string impi;
+  std::vector<std::string> impus;
+  std::string password;
+  std::uint32_t stay_s = 0;
+  std::uint32_t expires_s = 600;
+  bool offer_null = false;
+  bool abort_on_cert_req = false;
+  bool access_3gpp = false;
+  bool require_security = false;
+  std::string message_to;          // --message URI: one MESSAGE over the session once registered
+  std::string preferred_identity;  // --preferred-identity URI: P-Preferred-Identity of that MESSAGE
+  annexo::log::Format log_format = annexo::log::Format::text;
+};
+
+const char* kUsage =
+    "usage: ue --pcscf HOST:PORT --pcscf-fqdn NAME --ca FILE --impi IMPI --impu IMPU\n"
+    "          (--password P | --password-file F) [options]\n"
+    "  --pcscf HOST:PORT                numeric address of the P-CSCF (port 5061 by default)\n"
+    "  --pcscf-fqdn NAME                reference identity its certificate must carry (O.5.2)\n"
+    "  --ca FILE                        trust anchors (PEM)\n"
+    "  --impi X  --impu Y (repeatable)  private and public identities (first IMPU registers)\n"
+    "  --password P | --password-file F Digest password\n"
+    "  --stay SECONDS                   stay registered this long (re-register, renegotiate,\n"
+    "                                   keep-alive), then exit (default 0: exit once registered)\n"
+    "  --expires SECONDS                registration interval asked for (default 600)\n"
+    "  --offer-null-encryption          also offer NULL-encryption suites (O.2.1 MAY)\n"
+    "  --abort-on-certificate-request   abort when the P-CSCF sends CertificateRequest\n"
+    "  --access 3gpp|non-3gpp           access type (default non-3gpp; O.1.1)\n"
+    "  --require-signalling-security    operator policy of O.1.1 NOTE 2\n"
+    "  --message URI                    once registered, send one MESSAGE to URI over the session\n"
+    "                                   and log the P-Asserted-Identity of the answer\n"
+    "  --preferred-identity URI         P-Preferred-Identity of that MESSAGE\n"
+    "  --log-format text|json           decision log on stderr (default text)\n"
+    "exit: 0 registered, 1 usage, 2 certificate rejected, 3 TLS handshake refused,\n"
+    "      4 authentication failed, 5 refused by policy, 6 network error\n";
+
+const char* output_name(UeOutputKind k) {
+  switch (k) {
+    case UeOutputKind::new_registration:
+      return "new_registration";
+    case UeOutputKind::open_tls:
+      return "open_tls";
+    case UeOutputKind::send_alert:
+      return "send_alert";
+    case UeOutputKind::answer_empty_certificate:
+      return "answer_empty_certificate";
+    case UeOutputKind::send_register_secagree:
+      return "send_register_secagree";
+    case UeOutputKind::send_register_initial:
+      return "send_register_initial";
+    case UeOutputKind::send_register_credentials:
+      return "send_register_credentials";
+    case UeOutputKind::send_reregister:
+      return "send_reregister";
+    case UeOutputKind::send_request:
+      return "send_request";
+    case UeOutputKind::send_keepalive:
+      return "send_keepalive";
+    case UeOutputKind::renegotiate:
+      return "renegotiate";
+    case UeOutputKind::close_and_discard:
+      return "close_and_discard";
+    case UeOutputKind::report_registered:
+      return "report_registered";
+    case UeOutputKind::report_pcscf_violation:
+      return "report_pcscf_violation";
+    case UeOutputKind::use_ipsec:
+      return "use_ipsec";
+    case UeOutputKind::use_unprotected:
+      return "use_unprotected";
+    case UeOutputKind::abort:
+      return "abort";
+  }
+  return "?";
+}
+
+// Requirement behind each output the UE logs as ALLOW/INFO.
+const char* output_requirement(UeOutputKind k) {
+  switch (k) {
+    case UeOutputKind::open_tls:
+      return "O.1.1-ALL-OPTIONAL-USE";
+    case UeOutputKind::send_register_initial:
+    case UeOutputKind::send_register_credentials:
+      return "O.2.2-UE-ALL-SIP-OVER-SESSION";
+    case UeOutputKind::send_reregister:
+      return "O.4.3-UE-REREG-OVER-ACTIVE-SESSION";
+    case UeOutputKind::send_keepalive:
+      return "5626-4.4.1-UE-KEEPALIVE";
+    case UeOutputKind::renegotiate:
+      return "O.4.1-UE-RENEG-INSIDE-CONN";
+    case UeOutputKind::answer_empty_certificate:
+      return "O.2.1-PC-NO-CLIENT-CERT-REQ";
+    case UeOutputKind::report_registered:
+      return "O.2.1-HN-AUTH-UE-DIGEST";
+    default:
+      return "";
+  }
+}
+
+class Ue final : public atls::Tls_Events {
+ public:
+  Ue(Options o, annexo::log::Decision_Log& log, net::Event_Loop& loop)
+      : m_o(std::move(o)), m_log(log), m_loop(loop), m_framer(sip::FramerRole::client) {
+    core::UeConfig<core::Concrete> cfg = core::kUeDefaultConfig;
+    cfg.require_signalling_security = m_o.require_security;
+    cfg.abort_on_certificate_request = m_o.abort_on_cert_req;
+    m_machine = core::UeMachine(cfg);
+    const auto at = m_o.impus.front().find('@');
+    m_domain = at == std::string::npos ? m_o.impus.front() : m_o.impus.front().substr(at + 1);
+    m_instance = "urn:uuid:" + sip::random_hex(4) + "-" + sip::random_hex(2) + "-4" +
+                 sip::random_hex(2).substr(1) + "-a" + sip::random_hex(2).substr(1) + "-" +
+                 sip::random_hex(6);
+  }
+
+  int exit_code() const { return m_exit < 0 ? kNetwork : m_exit; }
+
+  // Start-up: TLS configuration checked by the core, then access selection.
+  bool start() {
+    m_tls_config.enable_tls13 = false;  // Botan 2.19: TLS 1.2 only
+    m_tls_config.offer_null_encryption = m_o.offer_null;
+    if (const Error e = core::build_offer(m_tls_config, m_offer); e != Error::ok) {
+      refuse(kPolicy, e, "TLS offer refused at start-up");
+      return false;
+    }
+    try {
+      m_creds = atls::Client_Credentials::from_file(m_o.ca);
+    } catch (const std::exception& e) {
+      std::printf("ue: REFUSED - start-up: %s\n", e.what());
+      m_exit = kUsageError;
+      return false;
+    }
+    m_policy = std::make_unique<atls::Ue_Policy>(m_tls_config, m_offer);
+    UeInput in;
+    in.event = UeEvent::start_registration;
+    in.access.access_3gpp = m_o.access_3gpp;
+    in.access.tls_available = true;  // Annex O implemented, enabled and offered here
+    in.access.ipsec_available = false;
+    handle(in, "start_registration");
+    m_loop.set_timer([this] { return deadline(); }, [this](core::Seconds now) { tick(now); });
+    return m_exit < 0;
+  }
+
+  // ------------------------------------------------------------ Tls_Events
+  void tls_out(const std::uint8_t d[], std::size_t n) override { m_wq.append(d, n); }
+  void tls_in(const std::uint8_t d[], std::size_t n) override {
+    m_plain.append(reinterpret_cast<const char*>(d), n);
+  }
+  void tls_alert_received(Botan::TLS::Alert a) override {
+    m_last_alert = a.type_string();
+    m_log.decision(Verdict::info, "", "TLS alert received", {{"alert", m_last_alert}});
+  }
+
+  Error tls_chain(const atls::Chain_Facts& facts) override {
+    const core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+    const Error verdict = core::cert_verdict(cf);
+    const std::string leaf = facts.chain.empty() || facts.chain.front().common_names.empty()
+                                 ? ""
+                                 : facts.chain.front().common_names.front();
+    if (verdict == Error::ok) {
+      m_log.decision(Verdict::allow, "O.2.1-UE-AUTH-PC-BY-CERT", "P-CSCF certificate accepted",
+                     {{"reference_identity", m_o.fqdn}, {"leaf", leaf}});
+    } else {
+      m_log.decision(Verdict::deny, core::error_requirement(verdict), "P-CSCF certificate rejected",
+                     {{"reference_identity", m_o.fqdn},
+                      {"leaf", leaf},
+                      {"error", core::error_info(verdict).name},
+                      {"reason", core::error_message(verdict)},
+                      {"path", facts.path_status_text}});
+      m_cert_error = verdict;
+    }
+    UeInput in;
+    in.event = UeEvent::cert_verdict;
+    in.conn = m_conn;
+    in.cert_error = verdict;
+    const UeResult r = handle(in, "cert_verdict");
+    if (verdict != Error::ok) return verdict;
+    return r.accepted ? Error::ok
+                      : (r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict);
+  }
+
+  Error tls_certificate_request() override {
+    m_cert_requests++;
+    UeInput in;
+    in.event = UeEvent::certificate_request;
+    in.conn = m_conn;
+    const UeResult r = handle(in, "certificate_request");
+    for (std::uint8_t i = 0; i < r.outputs.count; ++i) {
+      if (r.outputs.items[i].kind == UeOutputKind::send_alert) return r.outputs.items[i].error;
+    }
+    return Error::ok;  // Botan answers with an empty Certificate (no client credentials)
+  }
+
+  // On the UE this is our own ClientHello inside an established connection:
+  // Botan sends it only in answer to the P-CSCF's HelloRequest (the policy
+  // allows server-initiated renegotiation and never client-initiated), so it
+  // is the moment the HelloRequest is handed to the machine.
+  Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
+    UeInput in;
+    in.event = UeEvent::hello_request;
+    in.conn = m_conn;
+    const UeResult r = handle(in, "hello_request");
+    if (r.accepted) return Error::ok;
+    return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
+  }
+
+  Error tls_established(const atls::Session_Facts& f) override {
+    char suite[8];
+    std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
+    const std::string sid = Botan::hex_encode(f.session_id, false);
+    UeInput in;
+    in.conn = m_conn;
+    if (!f.renegotiation) {
+      in.event = UeEvent::handshake_done;
+      m_log.decision(Verdict::info, "O.2.1-ALL-SESSION-ID", "TLS session established",
+                     {{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+                      {"suite", suite},
+                      {"session_id", sid}});
+      if (m_cert_requests == 0) {
+        m_log.decision(Verdict::allow, "O.2.1-PC-NO-CLIENT-CERT-REQ",
+                       "handshake finished without a CertificateRequest from the P-CSCF",
+                       {{"session_id", sid}});
+      }
+    } else {
+      in.event = UeEvent::reneg_done;
+      in.keepalive_s = keepalive_draw();
+      m_log.decision(Verdict::info, "O.4.1-UE-RENEG-ON-HELLOREQUEST",
+                     "renegotiation finished inside the same connection",
+                     {{"suite", suite}, {"session_id", sid}, {"old_session_id", m_session_id}});
+    }
+    m_session_id = sid;
+    const UeResult r = handle(in, f.renegotiation ? "reneg_done" : "handshake_done");
+    if (r.accepted) return Error::ok;
+    return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
+  }
+
+ private:
+  static core::Seconds now() { return net::monotonic_seconds(); }
+
+  std::uint32_t keepalive_draw() {
+    const auto b = core::ue_keepalive_bounds(m_flow_timer_s);
+    std::uniform_int_distribution<std::uint32_t> d(b.min_s, b.max_s);
+    return d(m_random);
+  }
+
+  std::optional<core::Seconds> deadline() const {
+    if (m_exit >= 0) return core::Seconds{0};
+    std::optional<core::Seconds> best;
+    const auto d = m_machine.next_deadline();
+    if (d.armed) best = d.at;
+    if (m_stay_armed && (!best || core::time_reached(*best, m_stay_end))) best = m_stay_end;
+    return best;
+  }
+
+  void tick(core::Seconds t) {
+    if (m_exit >= 0) {
+      m_loop.stop();
+      return;
+    }
+    if (m_stay_armed && core::time_reached(t, m_stay_end)) {
+      end_stay();
+      return;
+    }
+    const UeResult r = m_machine.tick(t);
+    if (r.accepted || r.verdict != Error::ok || r.outputs.count > 0) {
+      log_result(r, "timer");
+      run(r);
+    }
+    flush();
+  }
+
+  void end_stay() {
+    const auto st = m_machine.state_id();
+    const bool registered = st == UeStateId::registered || st == UeStateId::reregistering ||
+                            st == UeStateId::renegotiating;
+    m_log.decision(Verdict::info, "", "stay over", {{"registered", registered ? "yes" : "no"}});
+    UeInput in;
+    in.event = UeEvent::stop;
+    const UeResult r = handle(in, "stop");
+    (void)r;
+    if (registered) {
+      finish(kRegistered);
+    } else {
+      std::printf("ue: REFUSED O.4.1-UE-REREG-ON-CONN-LOSS not registered when the stay ended\n");
+      finish(kNetwork);
+    }
+  }
+
+  UeResult handle(const UeInput& in, const char* what) {
+    const UeResult r = m_machine.handle(in, now());
+    log_result(r, what);
+    run(r);
+    return r;
+  }
+
+  void log_result(const UeResult& r, const char* what) {
+    std::string outs;
+    for (std::uint8_t i = 0; i < r.outputs.count; ++i) {
+      outs += (outs.empty() ? "" : ",") + std::string(output_name(r.outputs.items[i].kind));
+    }
+    annexo::log::Fields f{{"event", what}, {"outputs", outs}, {"conn", std::to_string(m_conn)}};
+    if (!r.accepted) {
+      f.emplace_back("error", core::error_info(r.verdict).name);
+      m_log.decision(Verdict::deny, core::error_requirement(r.verdict),
+                     core::error_message(r.verdict), f);
+    } else if (r.verdict != Error::ok) {
+      f.emplace_back("error", core::error_info(r.verdict).name);
+      m_log.decision(Verdict::deny, core::error_requirement(r.verdict),
+                     core::error_message(r.verdict), f);
+    }
+    for (std::uint8_t i = 0; i < r.outputs.count; ++i) {
+      const char* req = output_requirement(r.outputs.items[i].kind);
+      if (*req != '\0') {
+        m_log.decision(Verdict::allow, req, output_name(r.outputs.items[i].kind),
+                       {{"conn", std::to_string(r.outputs.items[i].conn)}});
+      }
+    }
+  }
+
+  void run(const UeResult& r) {
+    for (std::uint8_t i = 0; i < r.outputs.count && m_exit < 0; ++i) {
+      const auto& o = r.outputs.items[i];
+      switch (o.kind) {
+        case UeOutputKind::new_registration:
+          m_call_id = sip::random_hex(8) + "@annexo-ue";
+          m_from_tag = sip::random_hex(4);
+          m_challenge.reset();
+          break;
+        case UeOutputKind::open_tls:
+          open(o.conn);
+          break;
+        case UeOutputKind::send_alert:
+        case UeOutputKind::answer_empty_certificate:
+        case UeOutputKind::renegotiate:
+          break;  // Botan does these inside the handshake (the callback's return value)
+        case UeOutputKind::send_register_secagree:
+          refuse(kPolicy, Error::ue_event_not_allowed, "sec-agree variant not configured");
+          break;
+        case UeOutputKind::send_register_initial:
+          send_register(false);
+          break;
+        case UeOutputKind::send_register_credentials:
+        case UeOutputKind::send_reregister:
+          send_register(m_challenge.has_value());
+          break;
+        case UeOutputKind::send_request:
+          send_message_request();
+          break;
+        case UeOutputKind::send_keepalive:
+          send_plain("\r\n\r\n");
+          break;
+        case UeOutputKind::close_and_discard:
+          close_conn();
+          if (o.error == Error::ue_auth_failed)
+            refuse(kAuthFailed, o.error, "authentication failed");
+          break;
+        case UeOutputKind::report_registered:
+          registered();
+          break;
+        case UeOutputKind::report_pcscf_violation:
+          m_log.decision(Verdict::deny, core::error_requirement(o.error),
+                         core::error_message(o.error), {{"conn", std::to_string(o.conn)}});
+          break;
+        case UeOutputKind::use_ipsec:
+        case UeOutputKind::use_unprotected:
+          refuse(kPolicy, Error::ue_no_protected_mechanism,
+                 std::string("access selection chose ") + output_name(o.kind) +
+                     ", which this program does not implement");
+          break;
+        case UeOutputKind::abort:
+          abort_with(o.error);
+          break;
+      }
+    }
+    if (r.verdict == Error::ue_registration_failed && m_exit < 0 &&
+        m_machine.state_id() == UeStateId::idle) {
+      refuse(kPolicy, r.verdict, "registration refused: " + m_last_status);
+    }
+  }
+
+  //= spec#ADP-UE-EXIT-CODES type=implementation
+  void abort_with(Error e) {
+    int code = kPolicy;
+    switch (e) {
+      case Error::ue_cert_rejected:
+        code = kCertRejected;
+        break;
+      case Error::ue_certificate_request_abort:
+        code = kPolicy;
+        break;
+      case Error::ue_tls_setup_failed:
+        if (m_gate_error != Error::ok) {
+          refuse(kTlsRefused, m_gate_error,
+                 std::string(core::error_message(m_gate_error)) + " (" + m_gate->detail() + ")");
+          return;
+        }
+        code = !m_tcp_connected                 ? kNetwork
+               : m_cert_error != Error::ok      ? kCertRejected
+               : m_closed_by_peer_without_alert ? kNetwork
+                                                : kTlsRefused;
+        break;
+      case Error::ue_auth_failed:
+      case Error::ue_rspauth_failed:
+        code = kAuthFailed;
+        break;
+      default:
+        // The certificate policy's own verdicts (3000-3999) abort a registration too.
+        code =
+            (static_cast<int>(e) >= 3000 && static_cast<int>(e) < 4000) || m_cert_error != Error::ok
+                ? kCertRejected
+                : kPolicy;
+    }
+    std::string detail = core::error_message(e);
+    if (code == kTlsRefused && !m_last_alert.empty()) detail += " (alert " + m_last_alert + ")";
+    if (code == kTlsRefused && !m_tls_failure.empty()) detail += " (" + m_tls_failure + ")";
+    if (code == kCertRejected && m_cert_error != Error::ok) {
+      refuse(code, m_cert_error, core::error_message(m_cert_error));
+      return;
+    }
+    refuse(code, e, detail);
+  }
+
+  void refuse(int code, Error e, const std::string& detail) {
+    if (m_exit >= 0) return;
+    std::printf("ue: REFUSED %s %s: %s\n", core::error_requirement(e), core::error_info(e).name,
+                detail.c_str());
+    std::fflush(stdout);
+    m_log.decision(Verdict::deny, core::error_requirement(e), "UE verdict",
+                   {{"exit", std::to_string(code)}, {"detail", detail}});
+    finish(code);
+  }
+
+  void finish(int code) {
+    if (m_exit >= 0) return;
+    m_exit = code;
+    close_conn();
+    m_loop.stop();
+  }
+
+  // ------------------------------------------------------------ connection
+  void open(std::uint32_t conn) {
+    close_conn();
+    if (++m_opens > 4) {
+      refuse(kNetwork, Error::ue_connection_lost, "gave up after repeated connection failures");
+      return;
+    }
+    m_conn = conn;
+    m_tcp_connected = false;
+    m_closed_by_peer_without_alert = false;
+    m_last_alert.clear();
+    m_tls_failure.clear();
+    m_cert_error = Error::ok;
+    m_gate_error = Error::ok;
+    m_gate = std::make_unique<atls::Server_Hello_Gate>(m_tls_config, m_offer);
+    m_cert_requests = 0;
+    m_framer = sip::Framer(sip::FramerRole::client);
+    m_plain.clear();
+    m_wq = net::Write_Queue();
+    std::string err;
+    m_fd = net::connect_tcp(m_o.pcscf, &err);
+    if (m_fd < 0) {
+      m_log.decision(Verdict::error, "", "TCP connect failed", {{"reason", err}});
+      lost_event();
+      return;
+    }
+    m_loop.add(m_fd, true, [this](net::Ready r) { on_ready(r); });
+  }
+
+  void on_ready(net::Ready r) {
+    if (m_fd < 0) return;
+    if (!m_tcp_connected) {
+      if (!r.writable && !r.hangup) return;
+      const int e = net::connect_result(m_fd);
+      if (e != 0) {
+        m_log.decision(Verdict::error, "", "TCP connect failed", {{"reason", std::strerror(e)}});
+        drop_fd();
+        lost_event();
+        return;
+      }
+      m_tcp_connected = true;
+      const auto local = net::local_endpoint(m_fd);
+      if (local) m_local = *local;
+      m_cb = std::make_unique<atls::Callbacks>(*this, m_o.pcscf.str(),
+                                               [] { return net::wall_clock_now(); });
+      try {
+        m_tls = std::make_unique<Botan::TLS::Client>(
+            *m_cb, m_sessions, *m_creds, *m_policy, m_rng,
+            Botan::TLS::Server_Information(m_o.fqdn, m_o.pcscf.port),
+            Botan::TLS::Protocol_Version::TLS_V12);
+      } catch (...) {
+        tls_failed();
+        return;
+      }
+      flush();
+      return;
+    }
+    if (r.readable) {
+      std::string in;
+      const long n = net::read_available(m_fd, in);
+      if (!in.empty() && m_gate && m_gate->state() == atls::Server_Hello_Gate::State::reading) {
+        const auto st = m_gate->push(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+        in.clear();
+        if (st == atls::Server_Hello_Gate::State::refused) {
+          server_hello_refused();
+          return;
+        }
+        if (st != atls::Server_Hello_Gate::State::reading) {
+          const auto held = m_gate->take();
+          in.assign(held.begin(), held.end());
+          if (st == atls::Server_Hello_Gate::State::accepted) {
+            char suite[8];
+            std::snprintf(suite, sizeof(suite), "0x%04X", m_gate->negotiated().suite);
+            m_log.decision(Verdict::allow, "O.1.2-PC-DECIDES-SUITE",
+                           "ServerHello accepted by the core's handshake reader",
+                           {{"suite", suite}});
+          }
+        }
+      }
+      if (!in.empty() && m_tls) {
+        try {
+          m_in_botan = true;
+          m_tls->received_data(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+          m_in_botan = false;
+        } catch (...) {
+          m_in_botan = false;
+          tls_failed();
+          return;
+        }
+        if (m_close_pending) {
+          close_conn();
+          return;
+        }
+        process_plaintext();
+        if (m_fd < 0) return;
+        if (m_tls && m_tls->is_closed()) {
+          m_log.decision(Verdict::info, "", "TLS connection closed by the P-CSCF",
+                         {{"alert", m_last_alert}});
+          drop_fd();
+          lost_event();
+          return;
+        }
+      }
+      if (n == 0 || n == -1) {
+        m_closed_by_peer_without_alert = m_last_alert.empty();
+        m_log.decision(Verdict::info, "", "TCP connection closed by the P-CSCF", {});
+        drop_fd();
+        lost_event();
+        return;
+      }
+    }
+    if (r.hangup) {
+      drop_fd();
+      lost_event();
+      return;
+    }
+    flush();
+  }
+
+  // The core refused the P-CSCF's ServerHello before Botan saw it: fatal
+  // alert, connection closed, the machine is told the handshake failed.
+  void server_hello_refused() {
+    m_gate_error = m_gate->error();
+    m_log.decision(Verdict::deny, core::error_requirement(m_gate_error),
+                   "ServerHello refused before the TLS library saw it",
+                   {{"error", core::error_info(m_gate_error).name},
+                    {"reason", core::error_message(m_gate_error)},
+                    {"detail", m_gate->detail()}});
+    const auto rec = m_gate->alert_record();
+    m_wq.append(rec.data(), rec.size());
+    (void)m_wq.flush(m_fd);
+    drop_fd();
+    lost_event();
+  }
+
+  void tls_failed() {
+    const atls::Tls_Failure f = atls::classify_current_exception();
+    m_tls_failure = f.what;
+    m_log.decision(
+        f.kind == atls::Failure_Kind::core_rejection ? Verdict::deny : Verdict::error,
+        f.kind == atls::Failure_Kind::core_rejection ? core::error_requirement(f.error) : "",
+        "TLS failure",
+        {{"kind", atls::failure_kind_name(f.kind)},
+         {"alert", std::to_string(f.alert)},
+         {"what", f.what}});
+    m_close_pending = false;
+    flush();  // the alert Botan queued
+    drop_fd();
+    if (f.kind == atls::Failure_Kind::core_rejection) {
+      // The machine already decided (cert_reject / certreq_abort / refusal);
+      // if it is still running, the connection is gone for it too.
+      if (m_exit < 0) lost_event();
+      return;
+    }
+    lost_event();
+  }
+
+  // The connection is gone (or never came up): the machine decides what next.
+  void lost_event() {
+    if (m_exit >= 0) return;
+    UeInput in;
+    const auto st = m_machine.state_id();
+    in.event =
+        st == UeStateId::tls_connecting ? UeEvent::handshake_failed : UeEvent::connection_lost;
+    in.conn = m_conn;
+    const UeResult r =
+        handle(in, in.event == UeEvent::handshake_failed ? "handshake_failed" : "connection_lost");
+    if (!r.accepted && m_exit < 0) {
+      refuse(kNetwork, Error::ue_connection_lost, "connection lost");
+    }
+  }
+
+  void drop_fd() {
+    if (m_fd >= 0) {
+      m_loop.remove(m_fd);
+      net::close_fd(m_fd);
+      m_fd = -1;
+    }
+  }
+
+  void close_conn() {
+    if (m_fd < 0) return;
+    if (m_in_botan) {
+      // Inside a Botan callback: Botan still has to emit what the callback's
+      // verdict asks for (the fatal alert); close once it returns.
+      m_close_pending = true;
+      return;
+    }
+    m_close_pending = false;
+    try {
+      if (m_tls && m_tls->is_active()) m_tls->close();
+    } catch (...) {
+      (void)atls::classify_current_exception();
+    }
+    (void)m_wq.flush(m_fd);
+    drop_fd();
+  }
+
+  void flush() {
+    if (m_fd < 0 || !m_tcp_connected) return;
+    if (!m_wq.flush(m_fd)) {
+      drop_fd();
+      lost_event();
+      return;
+    }
+    m_loop.want_write(m_fd, !m_wq.empty());
+  }
+
+  void send_plain(const std::string& text) {
+    if (!m_tls || !m_tls->is_active()) {
+      m_pending_plain += text;  // sent once the handshake has activated the channel
+      return;
+    }
+    try {
+      m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+    } catch (...) {
+      tls_failed();
+      return;
+    }
+    flush();
+  }
+
+  void process_plaintext() {
+    if (!m_pending_plain.empty() && m_tls && m_tls->is_active()) {
+      std::string p;
+      p.swap(m_pending_plain);
+      send_plain(p);
+    }
+    if (m_plain.empty()) return;
+    m_framer.feed(m_plain);
+    m_plain.clear();
+    while (m_exit < 0 && m_fd >= 0) {
+      auto ev = m_framer.next();
+      if (!ev.ok()) {
+        m_log.decision(Verdict::deny, "ADP-SIP-STREAM-FRAMING", "framing error from the P-CSCF",
+                       {{"reason", ev.error().text()}});
+        close_conn();
+        lost_event();
+        return;
+      }
+      if (!ev.value().has_value()) return;
+      const sip::FrameEvent fe = std::move(*ev.value());
+      if (fe.kind == sip::FrameKind::pong) {
+        UeInput in;
+        in.event = UeEvent::pong_received;
+        in.conn = m_conn;
+        in.keepalive_s = keepalive_draw();
+        handle(in, "pong_received");
+        continue;
+      }
+      if (fe.kind != sip::FrameKind::message) continue;
+      auto m = sip::parse_message(fe.bytes);
+      if (!m.ok()) {
+        m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed SIP from the P-CSCF",
+                       {{"reason", m.error().text()}});
+        continue;
+      }
+      if (m->is_request) {
+        m_log.decision(Verdict::info, "", "request from the P-CSCF ignored",
+                       {{"method", m->method}});
+        continue;
+      }
+      on_response(*m);
+    }
+  }
+
+  void on_response(const sip::Message& m) {
+    if (m.cseq.method == "MESSAGE" && m.call_id == m_msg_call_id) {
+      on_message_response(m);
+      return;
+    }
+    if (m.call_id != m_call_id || m.cseq.number != m_cseq || m.cseq.method != "REGISTER") {
+      m_log.decision(Verdict::info, "", "response to no outstanding REGISTER ignored",
+                     {{"status", std::to_string(m.status)}});
+      return;
+    }
+    if (m.status < 200) return;
+    m_last_status = std::to_string(m.status) + " " + m.reason;
+    UeInput in;
+    in.conn = m_conn;
+    const char* what = "";
+    if (m.status == 401) {
+      const std::string* h = m.first("WWW-Authenticate");
+      auto ch =
+          h ? sip::parse_challenge(*h)
+            : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
+      if (!ch.ok()) {
+        m_log.decision(Verdict::deny, "N.1-DIGEST-RFC7616", "401 without a usable challenge",
+                       {{"reason", ch.error().text()}});
+        in.event = UeEvent::response_other_failure;
+        what = "response_other_failure";
+      } else {
+        m_challenge = *ch;
+        m_nc = 0;
+        in.event = UeEvent::response_401;
+        in.stale = ch->stale;
+        what = "response_401";
+      }
+    } else if (m.status >= 200 && m.status < 300) {
+      in.event = UeEvent::response_2xx;
+      what = "response_2xx";
+      in.expires_s = m_o.expires_s;
+      if (const std::string* ex = m.first("Expires")) {
+        auto v = sip::parse_uint32(*ex, "Expires");
+        if (v.ok()) in.expires_s = *v;
+      }
+      for (const std::string* c : m.all("Contact")) {
+        auto cs = sip::parse_contacts(*c);
+        if (!cs.ok()) continue;
+        for (const auto& na : cs->list) {
+          if (auto e = sip::contact_expires(na)) in.expires_s = *e;
+        }
+      }
+      m_flow_timer_s = 0;
+      if (const std::string* ft = m.first("Flow-Timer")) {
+        auto v = sip::parse_uint32(*ft, "Flow-Timer");
+        if (v.ok()) m_flow_timer_s = *v;
+      }
+      in.flow_timer_s = m_flow_timer_s;
+      in.keepalive_s = keepalive_draw();
+      bool rspauth = false;
+      if (m_sent_creds) {
+        if (const std::string* ai = m.first("Authentication-Info")) {
+          auto info = sip::parse_authentication_info(*ai);
+          rspauth = info.ok() && sip::verify_rspauth(*info, *m_sent_creds, m_o.password);
+        }
+      }
+      in.rspauth_ok = rspauth;
+      m_log.decision(rspauth ? Verdict::allow : Verdict::info, "N.2-UE-VERIFY-RSPAUTH",
+                     rspauth ? "rspauth verified" : "no verified rspauth in the 2xx",
+                     {{"expires", std::to_string(in.expires_s)}});
+      if (const std::string* pau = m.first("P-Associated-URI")) m_associated = *pau;
+    } else if (m.status == 403) {
+      in.event = UeEvent::response_auth_failure;
+      what = "response_auth_failure";
+    } else {
+      in.event = UeEvent::response_other_failure;
+      what = "response_other_failure";
+    }
+    handle(in, what);
+  }
+
+  void registered() {
+    const bool first = !m_ever_registered;
+    m_ever_registered = true;
+    m_opens = 0;
+    std::printf("ue: %s %s via %s session_id=%s associated=%s\n",
+                first ? "REGISTERED" : "REREGISTERED", m_o.impus.front().c_str(),
+                m_o.pcscf.str().c_str(), m_session_id.c_str(), m_associated.c_str());
+    std::fflush(stdout);
+    for (std::size_t i = 1; i < m_o.impus.size(); ++i) {
+      if (m_associated.find(m_o.impus[i]) == std::string::npos) {
+        m_log.decision(Verdict::info, "O.2.2-PC-ASSOC-IMPU-SET",
+                       "configured IMPU not in P-Associated-URI", {{"impu", m_o.impus[i]}});
+      }
+    }
+    if (first && !m_o.message_to.empty()) {
+      UeInput in;
+      in.event = UeEvent::send_request;
+      in.conn = m_conn;
+      const UeResult r = handle(in, "send_request");
+      if (!r.accepted) refuse(kPolicy, r.verdict, "request not allowed");
+      if (m_o.stay_s == 0) return;  // leave when the answer has come
+    }
+    if (m_o.stay_s == 0) {
+      finish(kRegistered);
+      return;
+    }
+    if (first) {
+      m_stay_end = core::time_add(now(), m_o.stay_s);
+      m_stay_armed = true;
+    }
+  }
+
+  // One MESSAGE over the registered session (the machine's send_request).
+  void send_message_request() {
+    sip::Message m = sip::make_request("MESSAGE", m_o.message_to);
+    const std::string host =
+        m_local.host.find(':') != std::string::npos ? "[" + m_local.host + "]" : m_local.host;
+    m_msg_call_id = sip::random_hex(8) + "@annexo-ue";
+    m.add("Via", "SIP/2.0/TLS " + host + ":" + std::to_string(m_local.port) + ";branch=z9hG4bK" +
+                     sip::random_hex(8) + ";rport");
+    m.add("From", "<" + m_o.impus.front() + ">;tag=" + sip::random_hex(4));
+    m.add("To", "<" + m_o.message_to + ">");
+    m.add("Call-ID", m_msg_call_id);
+    m.add("CSeq", "1 MESSAGE");
+    if (!m_o.preferred_identity.empty()) {
+      m.add("P-Preferred-Identity", "<" + m_o.preferred_identity + ">");
+    }
+    m.add("Content-Type", "text/plain");
+    m.body = "annexo ue";
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      refuse(kPolicy, Error::ue_request_not_allowed,
+             "MESSAGE not serialisable: " + wire.error().text());
+      return;
+    }
+    send_plain(*wire);
+  }
+
+  void on_message_response(const sip::Message& m) {
+    if (m.status < 200) return;
+    const std::string* pai = m.first("P-Asserted-Identity");
+    const std::string asserted = pai ? *pai : "";
+    m_log.decision(m.status < 300 ? Verdict::info : Verdict::deny, "O.2.2-PC-ASSERT-FROM-ASSOC",
+                   "answer to the MESSAGE sent over the session",
+                   {{"status", std::to_string(m.status)},
+                    {"preferred", m_o.preferred_identity},
+                    {"asserted", asserted}});
+    std::printf("ue: MESSAGE %d asserted=%s\n", m.status, asserted.c_str());
+    std::fflush(stdout);
+    if (m_o.stay_s != 0) return;
+    if (m.status >= 200 && m.status < 300) {
+      finish(kRegistered);
+    } else {
+      refuse(kPolicy, Error::ue_request_not_allowed,
+             "MESSAGE answered " + std::to_string(m.status) + " " + m.reason);
+    }
+  }
+
+  void send_register(bool with_credentials) {
+    const std::string uri = "sip:" + m_domain;
+    sip::Message m = sip::make_request("REGISTER", uri);
+    const std::string host =
+        m_local.host.find(':') != std::string::npos ? "[" + m_local.host + "]" : m_local.host;
+    m.add("Via", "SIP/2.0/TLS " + host + ":" + std::to_string(m_local.port) + ";branch=z9hG4bK" +
+                     sip::random_hex(8) + ";rport");
+    m.add("From", "<" + m_o.impus.front() + ">;tag=" + m_from_tag);
+    m.add("To", "<" + m_o.impus.front() + ">");
+    m.add("Call-ID", m_call_id);
+    m.add("CSeq", std::to_string(++m_cseq) + " REGISTER");
+    const auto at = m_o.impi.find('@');
+    const std::string user = at == std::string::npos ? m_o.impi : m_o.impi.substr(0, at);
+    m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(m_local.port) +
+                         ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
+                         ">\";reg-id=1;expires=" + std::to_string(m_o.expires_s));
+    m.add("Expires", std::to_string(m_o.expires_s));
+    m.add("Supported", "path, outbound");
+    m_sent_creds.reset();
+    if (with_credentials && m_challenge) {
+      char nc[9];
+      std::snprintf(nc, sizeof(nc), "%08x", ++m_nc);
+      auto c = sip::answer_challenge(*m_challenge, m_o.impi, m_o.password, "REGISTER", uri, m_nc);
+      if (!c.ok()) {
+        refuse(kPolicy, Error::ue_registration_failed,
+               "challenge not answerable: " + c.error().text());
+        return;
+      }
+      m_sent_creds = *c;
+      m.add("Authorization", sip::format_credentials(*c));
+    }
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      refuse(kPolicy, Error::ue_registration_failed,
+             "REGISTER not serialisable: " + wire.error().text());
+      return;
+    }
+    send_plain(*wire);
+  }
+
+  Options m_o;
+  annexo::log::Decision_Log& m_log;
+  net::Event_Loop& m_loop;
+  core::UeMachine m_machine;
+  core::UeTlsConfig m_tls_config;
+  core::Offer m_offer;
+  std::unique_ptr<atls::Ue_Policy> m_policy;
+  std::unique_ptr<atls::Client_Credentials> m_creds;
+  Botan::TLS::Session_Manager_Noop m_sessions;
+  Botan::AutoSeeded_RNG m_rng;
+  std::mt19937 m_random{std::random_device{}()};
+  // Current connection.
+  int m_fd = -1;
+  std::uint32_t m_conn = 0;
+  bool m_tcp_connected = false;
+  bool m_closed_by_peer_without_alert = false;
+  net::Endpoint m_local;
+  std::unique_ptr<atls::Callbacks> m_cb;
+  std::unique_ptr<Botan::TLS::Client> m_tls;
+  net::Write_Queue m_wq;
+  sip::Framer m_framer;
+  std::string m_plain;
+  std::string m_pending_plain;
+  std::string m_last_alert;
+  std::string m_tls_failure;
+  std::string m_session_id;
+  Error m_cert_error = Error::ok;
+  Error m_gate_error = Error::ok;
+  std::unique_ptr<atls::Server_Hello_Gate> m_gate;
+  int m_cert_requests = 0;
+  int m_opens = 0;
+  bool m_in_botan = false;
+  bool m_close_pending = false;
+  // SIP.
+  std::string m_domain;
+  std::string m_instance;
+  std::string m_call_id;
+  std::string m_from_tag;
+  std::uint32_t m_cseq = 0;
+  std::optional<sip::DigestChallenge> m_challenge;
+  std::optional<sip::DigestCredentials> m_sent_creds;
+  std::uint32_t m_nc = 0;
+  std::uint32_t m_flow_timer_s = 0;
+  std::string m_associated;
+  std::string m_last_status;
+  std::string m_msg_call_id;
+  // Program.
+  bool m_ever_registered = false;
+  bool m_stay_armed = false;
+  core::Seconds m_stay_end = 0;
+  int m_exit = -1;
+};
+
+bool parse_u32(const char* s, std::uint32_t* out) {
+  if (s == nullptr || *s == '\0' || s[0] == '-') return false;
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v > 0x7FFFFFFFull) return false;
+  *out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+int usage(const std::string& why) {
+  std::fprintf(stderr, "ue: %s\n%s", why.c_str(), kUsage);
+  return kUsageError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  bool have_pcscf = false, have_password = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const char* v = nullptr;
+    auto value = [&]() {
+      if (i + 1 >= argc) return false;
+      v = argv[++i];
+      return true;
+    };
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--pcscf") {
+      if (!value()) return usage("--pcscf needs HOST:PORT");
+      std::string err;
+      auto ep = net::parse_endpoint(v, &err);
+      if (!ep) return usage("--pcscf: " + err);
+      o.pcscf = *ep;
+      have_pcscf = true;
+    } else if (a == "--pcscf-fqdn") {
+      if (!value() || *v == '\0') return usage("--pcscf-fqdn needs a name");
+      o.fqdn = v;
+    } else if (a == "--ca") {
+      if (!value()) return usage("--ca needs a file");
+      o.ca = v;
+    } else if (a == "--impi") {
+      if (!value() || *v == '\0') return usage("--impi needs a value");
+      o.impi = v;
+    } else if (a == "--impu") {
+      if (!value() || *v == '\0') return usage("--impu needs a value");
+      o.impus.emplace_back(v);
+    } else if (a == "--password") {
+      if (!value()) return usage("--password needs a value");
+      if (have_password) return usage("give --password or --password-file once");
+      o.password = v;
+      have_password = true;
+    } else if (a == "--password-file") {
+      if (!value()) return usage("--password-file needs a file");
+      if (have_password) return usage("give --password or --password-file once");
+      std::ifstream f(v);
+      if (!f || !std::getline(f, o.password)) return usage(std::string("cannot read ") + v);
+      if (!o.password.empty() && o.password.back() == '\r') o.password.pop_back();
+      have_password = true;
+    } else if (a == "--stay") {
+      if (!value() || !parse_u32(v, &o.stay_s)) return usage("--stay needs seconds");
+    } else if (a == "--expires") {
+      if (!value() || !parse_u32(v, &o.expires_s) || o.expires_s == 0)
+        return usage("--expires needs seconds > 0");
+    } else if (a == "--offer-null-encryption") {
+      o.offer_null = true;
+    } else if (a == "--abort-on-certificate-request") {
+      o.abort_on_cert_req = true;
+    } else if (a == "--require-signalling-security") {
+      o.require_security = true;
+    } else if (a == "--message") {
+      if (!value() || *v == '\0') return usage("--message needs a URI");
+      o.message_to = v;
+    } else if (a == "--preferred-identity") {
+      if (!value() || *v == '\0') return usage("--preferred-identity needs a URI");
+      o.preferred_identity = v;
+    } else if (a == "--access") {
+      if (!value()) return usage("--access needs 3gpp or non-3gpp");
+      if (std::strcmp(v, "3gpp") == 0) {
+        o.access_3gpp = true;
+      } else if (std::strcmp(v, "non-3gpp") == 0) {
+        o.access_3gpp = false;
+      } else {
+        return usage("--access needs 3gpp or non-3gpp");
+      }
+    } else if (a == "--log-format") {
+      if (!value() || !annexo::log::parse_format(v, &o.log_format))
+        return usage("--log-format needs text or json");
+    } else {
+      return usage("unknown option " + a);
+    }
+  }
+  if (!have_pcscf || o.fqdn.empty() || o.ca.empty() || o.impi.empty() || o.impus.empty() ||
+      !have_password) {
+    return usage("--pcscf, --pcscf-fqdn, --ca, --impi, --impu and a password are required");
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  annexo::log::Decision_Log log("ue", o.log_format, stderr);
+  net::Event_Loop loop;
+  Ue ue(o, log, loop);
+  if (!ue.start()) return ue.exit_code();
+  loop.on_signal(SIGINT, [&] { loop.stop(); });
+  loop.on_signal(SIGTERM, [&] { loop.stop(); });
+  if (loop.run() != 0) {
+    std::fprintf(stderr, "ue: event loop: %s\n", loop.error().c_str());
+    return kNetwork;
+  }
+  return ue.exit_code();
+}

@@ -1,0 +1,92 @@
+// The socket layer on loopback: accept, non-blocking read/write, timers from a
+// deadline source, endpoint parsing with precise errors.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "adapters/net/clock.h"
+#include "adapters/net/event_loop.h"
+
+using annexo::net::Endpoint;
+using annexo::net::Event_Loop;
+
+TEST_CASE("adapters/net: endpoint parsing names the bad field") {
+  std::string err;
+  auto e = annexo::net::parse_endpoint("127.0.0.1:5061", &err);
+  REQUIRE(e);
+  CHECK(e->host == "127.0.0.1");
+  CHECK(e->port == 5061);
+  auto v6 = annexo::net::parse_endpoint("[::1]:5061", &err);
+  REQUIRE(v6);
+  CHECK(v6->str() == "[::1]:5061");
+  CHECK_FALSE(annexo::net::parse_endpoint("127.0.0.1", &err));
+  CHECK(err.find("ADDR:PORT") != std::string::npos);
+  CHECK_FALSE(annexo::net::parse_endpoint("127.0.0.1:0", &err));
+  CHECK(err.find("port") != std::string::npos);
+  CHECK_FALSE(annexo::net::parse_endpoint("127.0.0.1:70000", &err));
+  CHECK_FALSE(annexo::net::parse_endpoint("pcscf.test:5061", &err));
+  CHECK(err.find("numeric") != std::string::npos);
+}
+
+TEST_CASE("adapters/net: loopback echo through the epoll loop, then a deadline fires") {
+  std::string err;
+  const int lfd = annexo::net::listen_tcp(Endpoint{"127.0.0.1", 0}, &err);
+  REQUIRE(lfd >= 0);
+  const auto where = annexo::net::local_endpoint(lfd);
+  REQUIRE(where);
+  Event_Loop loop;
+  int server_fd = -1;
+  std::string got;
+  loop.add(lfd, false, [&](annexo::net::Ready) {
+    Endpoint peer;
+    server_fd = annexo::net::accept_tcp(lfd, &peer);
+    REQUIRE(server_fd >= 0);
+    CHECK(peer.host == "127.0.0.1");
+    loop.add(server_fd, false, [&](annexo::net::Ready r) {
+      if (r.readable) {
+        const long n = annexo::net::read_available(server_fd, got);
+        if (n == 0) {
+          loop.remove(server_fd);
+          annexo::net::close_fd(server_fd);
+        }
+      }
+    });
+  });
+  const int cfd = annexo::net::connect_tcp(*where, &err);
+  REQUIRE(cfd >= 0);
+  annexo::net::Write_Queue q;
+  const std::string msg = "REGISTER sip:x SIP/2.0\r\n\r\n";
+  q.append(reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size());
+  loop.add(cfd, true, [&](annexo::net::Ready r) {
+    if (r.writable) {
+      REQUIRE(annexo::net::connect_result(cfd) == 0);
+      REQUIRE(q.flush(cfd));
+      if (q.empty()) {
+        loop.remove(cfd);
+        annexo::net::close_fd(cfd);
+      }
+    }
+  });
+  // A deadline 1 s ahead: the loop must wake up for it although no fd is ready.
+  const annexo::core::Seconds start = annexo::net::monotonic_seconds();
+  const annexo::core::Seconds deadline = annexo::core::time_add(start, 1);
+  bool fired = false;
+  loop.set_timer(
+      [&]() -> std::optional<annexo::core::Seconds> {
+        if (fired) return std::nullopt;
+        return deadline;
+      },
+      [&](annexo::core::Seconds now) {
+        if (!fired && annexo::core::time_reached(now, deadline)) {
+          fired = true;
+          loop.stop();
+        }
+      });
+  const auto t0 = annexo::net::monotonic_millis();
+  REQUIRE(loop.run() == 0);
+  CHECK(fired);
+  CHECK(got == msg);
+  CHECK(annexo::net::monotonic_millis() - t0 < 3000);
+  loop.remove(lfd);
+  annexo::net::close_fd(lfd);
+}

@@ -1,0 +1,469 @@
+// Adapter measurements (issue 7), printed as figures; not a timed test.
+//
+//  1. Full TLS 1.2 handshakes per second, in memory (client and server wired
+//     back to back, no sockets), three configurations interleaved in rounds
+//     in the same run:
+//       annexo     Pcscf_Policy + Client_Hello_Gate + Callbacks (core verdicts)
+//                  on the server, Ue_Policy + Callbacks + core cert_verdict on
+//                  the client: everything the programs run per handshake.
+//       default    plain Botan 2.19 TLS::Policy on both ends (only
+//                  require_cert_revocation_info() switched off, without which
+//                  Botan's default refuses a chain that has no OCSP/CRL) and
+//                  Botan's own certificate check with hostname.
+//       like       plain Botan, no core, but the same choices as annexo
+//                  (ECDHE secp256r1, AES-128-GCM): isolates the cost of the
+//                  adapter and core from the cost of a different key exchange.
+//     Target: annexo / default >= 0.95.
+//  2. Memory per established connection in the pcscf program: starts
+//     adapters/pcscf/pcscf, opens N TLS connections to it (default 1000),
+//     reads its VmRSS before and after. Target: < 52 KB (Kamailio's published
+//     figure per TLS connection).
+//
+// bazel run -c opt //tests/bench:adapter_bench [-- --handshakes N --connections N]
+#include <botan/pkcs8.h>
+#include <botan/tls_client.h>
+#include <botan/tls_server.h>
+#include <botan/tls_session_manager.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/tls/alerts.h"
+#include "adapters/tls/callbacks.h"
+#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/client_hello_gate.h"
+#include "adapters/tls/credentials.h"
+#include "adapters/tls/policy.h"
+#include "core/cert_policy.h"
+#include "core/profile.h"
+#include "tests/adapters/test_pki.h"
+
+namespace {
+
+using annexo::core::Error;
+const std::string kFqdn = "pcscf.test";
+
+// ------------------------------------------------------------ annexo side
+struct Side final : annexo::tls::Tls_Events {
+  std::vector<std::uint8_t> out;
+  bool server = false;
+  void tls_out(const std::uint8_t d[], std::size_t n) override { out.insert(out.end(), d, d + n); }
+  void tls_in(const std::uint8_t*, std::size_t) override {}
+  void tls_alert_received(Botan::TLS::Alert) override {}
+  Error tls_chain(const annexo::tls::Chain_Facts& f) override {
+    return annexo::core::cert_verdict(annexo::tls::to_core_facts(f, kFqdn));
+  }
+  Error tls_certificate_request() override { return Error::ue_certificate_request_abort; }
+  Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
+    return Error::ok;
+  }
+  Error tls_established(const annexo::tls::Session_Facts& f) override {
+    return f.session_id.empty() ? Error::pcscf_handshake_failed : Error::ok;
+  }
+};
+
+struct Fixture {
+  annexo::testing::Test_Pki pki;
+  std::unique_ptr<annexo::tls::Server_Credentials> server_creds;
+  std::unique_ptr<annexo::tls::Client_Credentials> client_creds;
+  annexo::core::PcscfTlsConfig pc_config;
+  // The same P-CSCF with the operator's group preference x25519 first (a
+  // profile group, TS 33.210 SHOULD): the key exchange Botan's default picks.
+  annexo::core::PcscfTlsConfig pc_config_x25519;
+  static constexpr std::uint16_t kX25519First[3] = {0x001D, 0x0017, 0x0018};
+  annexo::core::UeTlsConfig ue_config;
+  annexo::core::Offer offer;
+  Botan::TLS::Session_Manager_Noop sessions;
+  Botan::X509_Certificate leaf_cert;
+  std::string leaf_key_pem;
+
+  Fixture() {
+    auto leaf = pki.leaf(kFqdn, kFqdn);
+    leaf_cert = leaf.cert;
+    leaf_key_pem = Botan::PKCS8::PEM_encode(*leaf.key);
+    server_creds = std::make_unique<annexo::tls::Server_Credentials>(
+        std::vector<Botan::X509_Certificate>{leaf.cert}, std::move(leaf.key));
+    client_creds = std::make_unique<annexo::tls::Client_Credentials>(
+        std::vector<Botan::X509_Certificate>{pki.ca()});
+    pc_config.enable_tls13 = false;
+    pc_config_x25519 = pc_config;
+    pc_config_x25519.group_preference = annexo::core::CodeList{kX25519First, 3};
+    if (annexo::core::pcscf_check_config(pc_config_x25519) != Error::ok) std::abort();
+    ue_config.enable_tls13 = false;
+    if (annexo::core::build_offer(ue_config, offer) != Error::ok) std::abort();
+  }
+};
+
+// Pumps bytes between two endpoints until both are active (or 64 rounds).
+template <class Srv, class Cli>
+bool pump(Srv& to_server, Cli& to_client, std::vector<std::uint8_t>& c_out,
+          std::vector<std::uint8_t>& s_out, const std::function<bool()>& done) {
+  for (int round = 0; round < 64 && !done(); ++round) {
+    auto a = std::move(c_out);
+    c_out.clear();
+    if (!a.empty()) to_server(a);
+    auto b = std::move(s_out);
+    s_out.clear();
+    if (!b.empty()) to_client(b);
+    if (a.empty() && b.empty()) break;
+  }
+  return done();
+}
+
+bool annexo_handshake(Fixture& fx, bool x25519_first = false) {
+  Side ue, pc;
+  annexo::tls::Pcscf_Policy pc_policy(
+      x25519_first ? fx.pc_config_x25519 : fx.pc_config,
+      annexo::tls::Pcscf_Policy::Machine_Questions{[] { return false; }, [] { return false; }});
+  annexo::tls::Ue_Policy ue_policy(fx.ue_config, fx.offer);
+  const auto now = [] { return std::chrono::system_clock::now(); };
+  annexo::tls::Callbacks pc_cb(pc, "127.0.0.1:40000", now);
+  annexo::tls::Callbacks ue_cb(ue, "127.0.0.1:5061", now);
+  annexo::tls::Client_Hello_Gate gate(fx.pc_config);
+  Botan::TLS::Server server(pc_cb, fx.sessions, *fx.server_creds, pc_policy, fx.pki.rng());
+  Botan::TLS::Client client(ue_cb, fx.sessions, *fx.client_creds, ue_policy, fx.pki.rng(),
+                            Botan::TLS::Server_Information(kFqdn, 5061),
+                            Botan::TLS::Protocol_Version::TLS_V12);
+  bool failed = false;
+  auto to_server = [&](std::vector<std::uint8_t>& b) {
+    if (gate.state() == annexo::tls::Client_Hello_Gate::State::reading) {
+      if (gate.push(b.data(), b.size()) != annexo::tls::Client_Hello_Gate::State::accepted) {
+        failed = gate.state() == annexo::tls::Client_Hello_Gate::State::refused;
+        return;
+      }
+      b = gate.take();
+    }
+    try {
+      server.received_data(b.data(), b.size());
+    } catch (...) {
+      (void)annexo::tls::classify_current_exception();
+      failed = true;
+    }
+  };
+  auto to_client = [&](std::vector<std::uint8_t>& b) {
+    try {
+      client.received_data(b.data(), b.size());
+    } catch (...) {
+      (void)annexo::tls::classify_current_exception();
+      failed = true;
+    }
+  };
+  return pump(to_server, to_client, ue.out, pc.out,
+              [&] { return failed || (client.is_active() && server.is_active()); }) &&
+         !failed;
+}
+
+// ------------------------------------------------------------ plain Botan
+struct Plain_Callbacks final : Botan::TLS::Callbacks {
+  std::vector<std::uint8_t> out;
+  void tls_emit_data(const std::uint8_t d[], std::size_t n) override {
+    out.insert(out.end(), d, d + n);
+  }
+  void tls_record_received(std::uint64_t, const std::uint8_t*, std::size_t) override {}
+  void tls_alert(Botan::TLS::Alert) override {}
+  bool tls_session_established(const Botan::TLS::Session&) override { return false; }
+};
+
+class Default_Policy final : public Botan::TLS::Policy {
+ public:
+  bool require_cert_revocation_info() const override { return false; }
+};
+
+class Like_Annexo_Policy final : public Botan::TLS::Policy {
+ public:
+  bool require_cert_revocation_info() const override { return false; }
+  std::vector<std::string> allowed_ciphers() const override { return {"AES-128/GCM"}; }
+  std::vector<Botan::TLS::Group_Params> key_exchange_groups() const override {
+    return {Botan::TLS::Group_Params::SECP256R1};
+  }
+  bool allow_tls10() const override { return false; }
+  bool allow_tls11() const override { return false; }
+};
+
+template <class P>
+bool plain_handshake(Fixture& fx) {
+  P policy;
+  Plain_Callbacks scb, ccb;
+  Botan::TLS::Server server(scb, fx.sessions, *fx.server_creds, policy, fx.pki.rng());
+  Botan::TLS::Client client(ccb, fx.sessions, *fx.client_creds, policy, fx.pki.rng(),
+                            Botan::TLS::Server_Information(kFqdn, 5061),
+                            Botan::TLS::Protocol_Version::TLS_V12);
+  bool failed = false;
+  auto to_server = [&](std::vector<std::uint8_t>& b) {
+    try {
+      server.received_data(b.data(), b.size());
+    } catch (...) {
+      failed = true;
+    }
+  };
+  auto to_client = [&](std::vector<std::uint8_t>& b) {
+    try {
+      client.received_data(b.data(), b.size());
+    } catch (...) {
+      failed = true;
+    }
+  };
+  return pump(to_server, to_client, ccb.out, scb.out,
+              [&] { return failed || (client.is_active() && server.is_active()); }) &&
+         !failed;
+}
+
+struct Tally {
+  int done = 0;
+  double seconds = 0;
+  double rate() const { return seconds > 0 ? done / seconds : 0; }
+};
+
+template <class F>
+bool timed(Tally& t, int n, F&& f) {
+  const auto a = std::chrono::steady_clock::now();
+  for (int i = 0; i < n; ++i) {
+    if (!f()) return false;
+  }
+  t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+  t.done += n;
+  return true;
+}
+
+// ------------------------------------------------------------ pcscf memory
+long rss_kb(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+  }
+  return -1;
+}
+
+struct Conn_Events final : annexo::tls::Tls_Events {
+  std::vector<std::uint8_t> out;
+  void tls_out(const std::uint8_t d[], std::size_t n) override { out.insert(out.end(), d, d + n); }
+  void tls_in(const std::uint8_t*, std::size_t) override {}
+  void tls_alert_received(Botan::TLS::Alert) override {}
+  Error tls_chain(const annexo::tls::Chain_Facts&) override { return Error::ok; }
+  Error tls_certificate_request() override { return Error::ok; }
+  Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
+    return Error::ok;
+  }
+  Error tls_established(const annexo::tls::Session_Facts&) override { return Error::ok; }
+};
+
+struct Client_Conn {
+  int fd = -1;
+  Conn_Events ev;
+  std::unique_ptr<annexo::tls::Callbacks> cb;
+  std::unique_ptr<Botan::TLS::Client> tls;
+};
+
+bool write_all(int fd, std::vector<std::uint8_t>& b) {
+  std::size_t off = 0;
+  while (off < b.size()) {
+    const ssize_t n = ::write(fd, b.data() + off, b.size() - off);
+    if (n <= 0) return false;
+    off += static_cast<std::size_t>(n);
+  }
+  b.clear();
+  return true;
+}
+
+std::unique_ptr<Client_Conn> connect_tls(Fixture& fx, annexo::tls::Ue_Policy& policy,
+                                         std::uint16_t port) {
+  auto c = std::make_unique<Client_Conn>();
+  c->fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(c->fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) return nullptr;
+  c->cb = std::make_unique<annexo::tls::Callbacks>(c->ev, "127.0.0.1",
+                                                   [] { return std::chrono::system_clock::now(); });
+  c->tls = std::make_unique<Botan::TLS::Client>(
+      *c->cb, fx.sessions, *fx.client_creds, policy, fx.pki.rng(),
+      Botan::TLS::Server_Information(kFqdn, port), Botan::TLS::Protocol_Version::TLS_V12);
+  for (int i = 0; i < 100 && !c->tls->is_active(); ++i) {
+    if (!write_all(c->fd, c->ev.out)) return nullptr;
+    pollfd p{c->fd, POLLIN, 0};
+    if (::poll(&p, 1, 5000) <= 0) return nullptr;
+    std::uint8_t buf[16384];
+    const ssize_t n = ::read(c->fd, buf, sizeof(buf));
+    if (n <= 0) return nullptr;
+    try {
+      c->tls->received_data(buf, static_cast<std::size_t>(n));
+    } catch (...) {
+      return nullptr;
+    }
+  }
+  if (!write_all(c->fd, c->ev.out)) return nullptr;
+  return c->tls->is_active() ? std::move(c) : nullptr;
+}
+
+int memory_run(Fixture& fx, const std::string& pcscf, int connections) {
+  rlimit rl{};
+  ::getrlimit(RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = rl.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &rl);
+  if (rl.rlim_cur < static_cast<rlim_t>(connections) + 64) {
+    std::printf("memory: RLIMIT_NOFILE %llu too small for %d connections\n",
+                static_cast<unsigned long long>(rl.rlim_cur), connections);
+    return 1;
+  }
+  char dir_tmpl[] = "/tmp/annexo_bench.XXXXXX";
+  const std::string dir = ::mkdtemp(dir_tmpl);
+  std::ofstream(dir + "/cert.pem") << fx.leaf_cert.PEM_encode();
+  std::ofstream(dir + "/key.pem") << fx.leaf_key_pem;
+  std::ofstream(dir + "/users") << "alice@annexo.test secret sip:alice@annexo.test\n";
+  const std::string log = dir + "/pcscf.log";
+  const std::string max_bindings = std::to_string(connections + 16);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(fd, 2);
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, 1);
+    const std::string cert = dir + "/cert.pem", key = dir + "/key.pem", users = dir + "/users";
+    ::execl(pcscf.c_str(), pcscf.c_str(), "--listen", "127.0.0.1:0", "--cert", cert.c_str(),
+            "--key", key.c_str(), "--users", users.c_str(), "--max-bindings", max_bindings.c_str(),
+            "--log-format", "json", static_cast<char*>(nullptr));
+    std::_Exit(127);
+  }
+  std::uint16_t port = 0;
+  for (int i = 0; i < 200 && port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    std::ifstream f(log);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string s = ss.str();
+    const auto at = s.find("\"listen\":\"127.0.0.1:");
+    if (at != std::string::npos) port = static_cast<std::uint16_t>(std::atoi(s.c_str() + at + 20));
+  }
+  if (port == 0) {
+    std::printf("memory: pcscf (%s) did not start\n", pcscf.c_str());
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+    return 1;
+  }
+  annexo::tls::Ue_Policy policy(fx.ue_config, fx.offer);
+  std::vector<std::unique_ptr<Client_Conn>> conns;
+  // One connection first: one-time allocations (Botan tables, TLS code paths).
+  conns.push_back(connect_tls(fx, policy, port));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const long base = rss_kb(pid);
+  long at_tenth = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 1; i <= connections; ++i) {
+    auto c = connect_tls(fx, policy, port);
+    if (!c) {
+      std::printf("memory: connection %d failed\n", i);
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+      return 1;
+    }
+    conns.push_back(std::move(c));
+    if (i == connections / 10) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      at_tenth = rss_kb(pid);
+    }
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const long full = rss_kb(pid);
+  const int tenth = connections / 10;
+  const double per = static_cast<double>(full - base) / connections;
+  const double per_marginal = static_cast<double>(full - at_tenth) / (connections - tenth);
+  std::printf(
+      "pcscf memory: %d TLS 1.2 connections established in %.1f s (the pcscf's idle timer is 32 "
+      "s)\n",
+      connections, secs);
+  std::printf("  VmRSS after 1 connection     %8ld KB\n", base);
+  std::printf("  VmRSS after %4d connections %8ld KB\n", tenth + 1, at_tenth);
+  std::printf("  VmRSS after %4d connections %8ld KB\n", connections + 1, full);
+  std::printf("  per connection (1 -> %d):     %.1f KB   target < 52 KB: %s\n", connections + 1,
+              per, per < 52 ? "met" : "NOT met");
+  std::printf("  per connection (%d -> %d):  %.1f KB (marginal)\n", tenth + 1, connections + 1,
+              per_marginal);
+  for (auto& c : conns) {
+    if (c) ::close(c->fd);
+  }
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+  std::remove((dir + "/cert.pem").c_str());
+  std::remove((dir + "/key.pem").c_str());
+  std::remove((dir + "/users").c_str());
+  std::remove(log.c_str());
+  ::rmdir(dir.c_str());
+  return per < 52 ? 0 : 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int handshakes = 300, connections = 1000;
+  std::string pcscf = "adapters/pcscf/pcscf";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--handshakes") handshakes = std::atoi(argv[i + 1]);
+    if (a == "--connections") connections = std::atoi(argv[i + 1]);
+    if (a == "--pcscf") pcscf = argv[i + 1];
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  Fixture fx;
+  // Warm-up and correctness: each configuration completes a handshake.
+  if (!annexo_handshake(fx) || !plain_handshake<Default_Policy>(fx) ||
+      !plain_handshake<Like_Annexo_Policy>(fx)) {
+    std::printf("handshake failed in warm-up\n");
+    return 1;
+  }
+  if (!annexo_handshake(fx, true)) {
+    std::printf("handshake failed in warm-up (x25519 first)\n");
+    return 1;
+  }
+  Tally annexo, annexo_x, plain, like;
+  const int round = 25;
+  for (int done = 0; done < handshakes; done += round) {
+    if (!timed(annexo, round, [&] { return annexo_handshake(fx); }) ||
+        !timed(annexo_x, round, [&] { return annexo_handshake(fx, true); }) ||
+        !timed(plain, round, [&] { return plain_handshake<Default_Policy>(fx); }) ||
+        !timed(like, round, [&] { return plain_handshake<Like_Annexo_Policy>(fx); })) {
+      std::printf("a handshake failed\n");
+      return 1;
+    }
+  }
+  const double ratio = annexo.rate() / plain.rate();
+  std::printf(
+      "full TLS 1.2 handshakes/s (in memory, client + server in one thread, %d each, "
+      "interleaved in rounds of %d):\n",
+      annexo.done, round);
+  std::printf("  annexo adapter (core policy, gate, callbacks, cert policy) %8.1f /s\n",
+              annexo.rate());
+  std::printf("  annexo adapter, P-CSCF group preference x25519 first     %8.1f /s\n",
+              annexo_x.rate());
+  std::printf("  plain Botan, default policy                               %8.1f /s\n",
+              plain.rate());
+  std::printf("  plain Botan, same suite/group as annexo                   %8.1f /s\n",
+              like.rate());
+  std::printf("  ratio annexo / default = %.3f   target >= 0.95: %s\n", ratio,
+              ratio >= 0.95 ? "met" : "NOT met");
+  std::printf("  ratio annexo / like    = %.3f   (cost of the adapter and the core alone)\n",
+              annexo.rate() / like.rate());
+  std::printf("  ratio annexo (x25519 first) / default = %.3f\n", annexo_x.rate() / plain.rate());
+  if (connections < 10) return 0;  // --connections 0: handshakes only
+  const int mem = memory_run(fx, pcscf, connections);
+  return mem == 1 ? 1 : 0;
+}

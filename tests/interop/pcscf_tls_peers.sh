@@ -1,0 +1,140 @@
+#!/bin/bash
+# annexo's pcscf against TLS clients nobody here wrote: OpenSSL s_client and
+# GnuTLS gnutls-cli, well-behaved and misbehaving (NULL-only offers, TLS
+# 1.0/1.1-only offers, client-initiated renegotiation). Loopback only; every
+# pcscf is stopped by its PID inside its case.
+#   pcscf_tls_peers.sh PCSCF MAKE_PKI TESTLIB
+set -uo pipefail
+PCSCF=$(realpath "$1")
+MAKE_PKI=$2
+TESTLIB=$3
+IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
+source "$(dirname "$IOP_SCRIPT")/lib.sh"
+source "$TESTLIB"
+
+iop_pki "$MAKE_PKI"
+USERS=$(iop_users_file)
+CA=$IOP_PKI/ca-ec.pem
+
+# start_pcscf NAME: PC_PID, PC_PORT, PC_LOG (JSON decision log).
+start_pcscf() {
+  PC_LOG=$IOP_TMP/$1.pcscf.log
+  PC_PORT=$(iop_free_port) || return 1
+  "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
+    --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
+  PC_PID=$!
+  iop_wait_listen "$PC_PORT"
+}
+
+fail_with() {  # message: print evidence and fail
+  echo "expected: $1"
+  echo "--- pcscf log"
+  tail -12 "$PC_LOG"
+  echo "--- client output"
+  tail -25 "$IOP_TMP/s_client.out" "$IOP_TMP/gnutls-cli.out" 2>/dev/null
+  return 1
+}
+
+REGISTER='REGISTER sip:ims.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKiop1\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.test>;tag=iop\r\nTo: <sip:alice@ims.test>\r\nCall-ID: iop-1\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:5999;transport=tls>\r\nContent-Length: 0\r\n\r\n'
+
+openssl_well_behaved() {
+  start_pcscf ossl-good || return 1
+  iop_s_client "$PC_PORT" "$CA" "$REGISTER" -tls1_2 -nocommands
+  local rc=$? r=0
+  iop_stop "$PC_PID"
+  [ "$rc" -eq 0 ] || r=1
+  [ "$(iop_s_client_protocol)" = "TLSv1.2" ] || r=1
+  iop_s_client_saw_certreq && r=1
+  local sid
+  sid=$(iop_s_client_session_id)
+  [ "${#sid}" -eq 64 ] || r=1
+  grep -q '^SIP/2.0 401 Unauthorized' "$IOP_TMP/s_client.out" || r=1
+  grep -q "\"session_id\":\"$(tr 'A-F' 'a-f' <<<"$sid")\"" "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "TLS 1.2, verified, 32-byte Session ID also in the pcscf log, no CertificateRequest, 401"
+}
+
+openssl_null_only() {
+  start_pcscf ossl-null || return 1
+  iop_s_client "$PC_PORT" "$CA" "" -tls1_2 -cipher 'NULL-SHA256:NULL-SHA:ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  local r=0
+  [ -z "$(iop_s_client_cipher)" ] || r=1
+  grep -q '"verdict":"DENY","req":"O.2.1-UE-NONNULL-OFFER"' "$PC_LOG" || r=1
+  grep -q 'alert.*handshake failure\|handshake failure' "$IOP_TMP/s_client.out" || r=1
+  ((r == 0)) || fail_with "NULL-only offer refused by the core (O.2.1-UE-NONNULL-OFFER), alert handshake_failure"
+}
+
+openssl_legacy() {  # -tls1 | -tls1_1
+  start_pcscf "ossl$1" || return 1
+  iop_s_client "$PC_PORT" "$CA" "" "$1" -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  local r=0
+  [ -z "$(iop_s_client_cipher)" ] || r=1
+  grep -q '"verdict":"DENY","req":"33210-6.2.1-NO-LEGACY-VERSIONS"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "$1-only offer refused by the core (33210-6.2.1-NO-LEGACY-VERSIONS)"
+}
+
+openssl_client_renegotiation() {
+  start_pcscf ossl-reneg || return 1
+  # Interactive s_client: a line "R" asks for a renegotiation.
+  { sleep 0.5; printf 'R\n'; sleep 1; } |
+    timeout 10 openssl s_client -connect "127.0.0.1:$PC_PORT" -tls1_2 -no_ticket -CAfile "$CA" \
+      >"$IOP_TMP/s_client.out" 2>&1
+  iop_stop "$PC_PID"
+  local r=0
+  grep -q '"verdict":"DENY","req":"IMPL-PC-REFUSE-CLIENT-RENEG"' "$PC_LOG" || r=1
+  grep -qi 'no renegotiation' "$IOP_TMP/s_client.out" || r=1
+  ((r == 0)) || fail_with "client-initiated renegotiation refused with no_renegotiation"
+}
+
+gnutls_well_behaved() {
+  start_pcscf gnutls-good || return 1
+  iop_gnutls_cli "$PC_PORT" "$CA" "$REGISTER" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
+  local rc=$? r=0
+  iop_stop "$PC_PID"
+  grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out" || r=1
+  grep -q '(TLS1.2-' "$IOP_TMP/gnutls-cli.out" || r=1
+  grep -q 'SIP/2.0 401 Unauthorized' "$IOP_TMP/gnutls-cli.out" || r=1
+  grep -q '"verdict":"ALLOW","req":"O.4.2-PC-HANDSHAKE-GATE"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "gnutls-cli handshake (TLS 1.2) and a 401 (rc $rc)"
+}
+
+gnutls_null_only() {
+  start_pcscf gnutls-null || return 1
+  iop_gnutls_cli "$PC_PORT" "$CA" "" \
+    --priority 'NONE:+VERS-TLS1.2:+NULL:+SHA1:+SHA256:+ECDHE-ECDSA:+ECDHE-RSA:+RSA:+COMP-NULL:+SIGN-ALL:+GROUP-ALL'
+  iop_stop "$PC_PID"
+  local r=0
+  grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out" && r=1
+  grep -q '"verdict":"DENY","req":"O.2.1-UE-NONNULL-OFFER"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "gnutls NULL-only offer refused (O.2.1-UE-NONNULL-OFFER)"
+}
+
+gnutls_tls11_only() {
+  start_pcscf gnutls-tls11 || return 1
+  iop_gnutls_cli "$PC_PORT" "$CA" "" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.1:%VERIFY_ALLOW_SIGN_WITH_SHA1'
+  iop_stop "$PC_PID"
+  local r=0
+  grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out" && r=1
+  grep -q '"verdict":"DENY","req":"33210-6.2.1-NO-LEGACY-VERSIONS"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "gnutls TLS 1.1-only offer refused (33210-6.2.1-NO-LEGACY-VERSIONS)"
+}
+
+#= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
+#= spec#O.2.1-PC-NONEMPTY-SESSION-ID type=test
+annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: openssl s_client gets TLS 1.2, a 32-byte Session ID and no CertificateRequest from pcscf" openssl_well_behaved
+#= spec#O.2.1-UE-NONNULL-OFFER type=test
+annexo_case "O.2.1-UE-NONNULL-OFFER: pcscf refuses an openssl NULL-only ClientHello before Botan sees it" openssl_null_only
+#= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses an openssl TLS 1.0-only ClientHello" openssl_legacy -tls1
+#= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses an openssl TLS 1.1-only ClientHello" openssl_legacy -tls1_1
+#= spec#O.4.2-PC-NO-CLIENT-RENEG type=test
+annexo_case "O.4.2-PC-NO-CLIENT-RENEG: pcscf refuses an openssl client-initiated renegotiation" openssl_client_renegotiation
+#= spec#O.2.1-ALL-PROFILE type=test
+annexo_case "O.2.1-ALL-PROFILE: gnutls-cli completes a TLS 1.2 handshake with pcscf and gets a 401" gnutls_well_behaved
+#= spec#O.2.1-UE-NONNULL-OFFER type=test
+annexo_case "O.2.1-UE-NONNULL-OFFER: pcscf refuses a gnutls-cli NULL-only ClientHello" gnutls_null_only
+#= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses a gnutls-cli TLS 1.1-only ClientHello" gnutls_tls11_only
+annexo_finish

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# One live loopback registration for the conformance report (tools/annexo report).
+#
+#   tools/live_run.sh OUTFILE
+#
+# Builds nothing: expects bazel-bin/adapters/pcscf/pcscf and
+# bazel-bin/adapters/ue/ue (tools/annexo builds them first). Generates a test
+# PKI in a temporary directory (tests/pki/make_pki.sh), starts `pcscf` on a
+# free loopback port (127.0.0.1, port chosen by the kernel), lets `ue`
+# register and stay, stops every pcscf by its PID, and writes OUTFILE as
+#   {"description": "...", "passed": bool,
+#    "checks": [{"id": "<requirement ID>", "passed": bool, "observed": "..."}]}
+# (read by tools/report/evidence.cc read_live). Every check is read from the
+# programs' JSON decision logs (one line per decision, with its requirement
+# ID) or their exit codes; "observed" quotes the line or says what was missing.
+#
+# Three runs, each against its own pcscf:
+#   A  registration, a MESSAGE whose asserted identity comes from the binding,
+#      then re-registration over the same TLS session (ue --expires 4
+#      --stay 4: re-REGISTER after 2 s)
+#   B  renegotiation after a short TLS session lifetime (pcscf
+#      --session-lifetime 2, ue --stay 4); kept apart from A so that the
+#      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
+#   C  a wrong password: the P-CSCF closes the connection (O.3.1.1)
+# Exit status: 0 when every check passed, 1 otherwise.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:?usage: tools/live_run.sh OUTFILE}"
+mkdir -p "$(dirname "${out}")"
+PCSCF="${root}/bazel-bin/adapters/pcscf/pcscf"
+UE="${root}/bazel-bin/adapters/ue/ue"
+
+json_escape() {
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\t'/\\t}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\n'/\\n}
+  # Any other control character becomes a space.
+  s=$(printf '%s' "$s" | tr '\000-\037' ' ')
+  printf '%s' "$s"
+}
+
+checks=()
+all_passed=true
+# check ID PASSED(true|false) OBSERVED
+check() {
+  [[ "$2" == true ]] || all_passed=false
+  checks+=("{\"id\": \"$(json_escape "$1")\", \"passed\": $2, \"observed\": \"$(json_escape "$3")\"}")
+}
+
+write_out() {
+  local description=$1 i sep=""
+  {
+    printf '{\n  "description": "%s",\n  "passed": %s,\n  "checks": [' \
+      "$(json_escape "${description}")" "${all_passed}"
+    for i in "${checks[@]}"; do
+      printf '%s\n    %s' "${sep}" "${i}"
+      sep=","
+    done
+    printf '\n  ]\n}\n'
+  } >"${out}"
+}
+
+description="pcscf + ue on 127.0.0.1 (Botan 2 TLS 1.2, SIP Digest): registration, re-registration over the session, renegotiation after a 2 s session lifetime, wrong password"
+
+if [[ ! -x "${PCSCF}" || ! -x "${UE}" ]]; then
+  all_passed=false
+  write_out "${description}: not run, ${PCSCF} or ${UE} missing (bazel build //adapters/pcscf //adapters/ue)"
+  exit 1
+fi
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "${p}" 2>/dev/null; done
+  for p in "${pids[@]}"; do wait "${p}" 2>/dev/null; done
+  rm -rf "${work}"
+}
+trap cleanup EXIT
+
+if ! "${root}/tests/pki/make_pki.sh" "${work}/pki" >"${work}/pki.log" 2>&1; then
+  all_passed=false
+  check "ADP-PKI-TEST-CERTS" false "tests/pki/make_pki.sh failed: $(tail -3 "${work}/pki.log")"
+  write_out "${description}: not run"
+  exit 1
+fi
+printf 'alice@annexo.test secret sip:alice@annexo.test,tel:+15551234\n' >"${work}/users"
+
+# start_pcscf NAME [options]: PC_PID, PC_PORT, PC_LOG
+start_pcscf() {
+  local name=$1 i
+  shift
+  PC_LOG="${work}/${name}.pcscf.log"
+  "${PCSCF}" --listen 127.0.0.1:0 --cert "${work}/pki/pcscf-ec.pem" --key "${work}/pki/pcscf-ec.key" \
+    --users "${work}/users" --log-format json "$@" 2>"${PC_LOG}" >"${work}/${name}.pcscf.out" &
+  PC_PID=$!
+  pids+=("${PC_PID}")
+  PC_PORT=""
+  for i in $(seq 1 100); do
+    PC_PORT=$(grep -o '"listen":"127.0.0.1:[0-9]*"' "${PC_LOG}" 2>/dev/null | head -1 | sed 's/.*://; s/"//')
+    [[ -n "${PC_PORT}" ]] && return 0
+    kill -0 "${PC_PID}" 2>/dev/null || break
+    sleep 0.05
+  done
+  return 1
+}
+stop_pcscf() {
+  kill "${PC_PID}" 2>/dev/null
+  wait "${PC_PID}" 2>/dev/null
+}
+# run_ue NAME [options]: UE_RC, UE_OUT, UE_LOG
+run_ue() {
+  local name=$1
+  shift
+  UE_OUT="${work}/${name}.ue.out"
+  UE_LOG="${work}/${name}.ue.log"
+  timeout 60 "${UE}" --pcscf "127.0.0.1:${PC_PORT}" --pcscf-fqdn pcscf.test --ca "${work}/pki/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --log-format json "$@" \
+    >"${UE_OUT}" 2>"${UE_LOG}"
+  UE_RC=$?
+}
+# expect_line ID FILE REGEX [WHAT]: a check passing iff a log line matches.
+expect_line() {
+  local line
+  line=$(grep -E -m1 -- "$3" "$2" 2>/dev/null)
+  if [[ -n "${line}" ]]; then
+    check "$1" true "${line}"
+  else
+    check "$1" false "no line matching /$3/ in $(basename "$2")${4:+ ($4)}"
+  fi
+}
+field() {  # LINE KEY -> value of "KEY":"value"
+  grep -o "\"$2\":\"[^\"]*\"" <<<"$1" | head -1 | cut -d'"' -f4
+}
+
+# ---------------------------------------------------------------- A: register, re-register
+if start_pcscf A; then
+  run_ue A --password secret --expires 4 --stay 4 --message sip:bob@annexo.test \
+    --preferred-identity tel:+15551234
+  stop_pcscf
+  expect_line "O.2.1-PC-PORT" "${PC_LOG}" '"req":"O.2.1-PC-PORT","msg":"listening for TLS"'
+  expect_line "O.2.1-UE-NONNULL-OFFER" "${PC_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-NONNULL-OFFER"'
+  expect_line "O.2.1-PC-NONEMPTY-SESSION-ID" "${PC_LOG}" '"req":"O.2.1-PC-NONEMPTY-SESSION-ID".*"length":"32"'
+  expect_line "O.2.1-UE-AUTH-PC-BY-CERT" "${UE_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT"'
+  expect_line "O.2.1-PC-NO-CLIENT-CERT-REQ" "${UE_LOG}" '"verdict":"ALLOW","req":"O.2.1-PC-NO-CLIENT-CERT-REQ"' \
+    "the UE reports no CertificateRequest"
+  expect_line "O.2.1-HN-AUTH-UE-DIGEST" "${PC_LOG}" '"req":"O.2.1-HN-AUTH-UE-DIGEST".*"status":"200","digest":"ok"'
+  expect_line "N.2-UE-VERIFY-RSPAUTH" "${UE_LOG}" '"verdict":"ALLOW","req":"N.2-UE-VERIFY-RSPAUTH"'
+  # The binding is created with the Session ID the UE negotiated.
+  ue_sid=$(grep -o 'session_id=[0-9a-f]*' "${UE_OUT}" | head -1 | cut -d= -f2)
+  bind_line=$(grep -m1 '"verdict":"ALLOW","req":"O.2.2-PC-ASSOC-CREATE"' "${PC_LOG}")
+  if [[ -n "${bind_line}" && -n "${ue_sid}" && "$(field "${bind_line}" session_id)" == "${ue_sid}" ]]; then
+    check "O.2.2-PC-ASSOC-CREATE" true "${bind_line}"
+  else
+    check "O.2.2-PC-ASSOC-CREATE" false "binding line '${bind_line}' vs UE Session ID '${ue_sid}'"
+  fi
+  expect_line "O.2.2-PC-ASSERT-FROM-ASSOC" "${PC_LOG}" \
+    '"verdict":"ALLOW","req":"O.2.2-PC-ASSERT-FROM-ASSOC".*"asserted":"tel:\+15551234"' \
+    "MESSAGE with P-Preferred-Identity tel:+15551234, an IMPU of the binding"
+  expect_line "O.4.3-UE-REREG-OVER-ACTIVE-SESSION" "${UE_LOG}" '"req":"O.4.3-UE-REREG-OVER-ACTIVE-SESSION"'
+  handshakes=$(grep -c '"msg":"handshake finished"' "${PC_LOG}")
+  rereg_line=$(grep -m1 '"verdict":"ALLOW","req":"O.4.3-PC-REREG-ON-BOUND-SESSION"' "${PC_LOG}")
+  if [[ -n "${rereg_line}" && "${handshakes}" -eq 1 ]]; then
+    check "O.4.3-PC-REREG-ON-BOUND-SESSION" true "${rereg_line} (1 TLS handshake in the run)"
+  else
+    check "O.4.3-PC-REREG-ON-BOUND-SESSION" false "re-REGISTER line '${rereg_line}', ${handshakes} handshakes"
+  fi
+  if [[ "${UE_RC}" -eq 0 ]] && grep -q '^ue: REGISTERED' "${UE_OUT}"; then
+    check "ADP-UE-EXIT-CODES" true "ue exit 0: $(head -1 "${UE_OUT}")"
+  else
+    check "ADP-UE-EXIT-CODES" false "ue exit ${UE_RC}: $(head -2 "${UE_OUT}")"
+  fi
+else
+  check "O.2.1-PC-PORT" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
+fi
+
+# ---------------------------------------------------------------- B: renegotiation
+if start_pcscf B --session-lifetime 2; then
+  run_ue B --password secret --expires 60 --stay 4
+  stop_pcscf
+  expect_line "O.4.2-PC-MAY-RENEGOTIATE" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-MAY-RENEGOTIATE"'
+  expect_line "O.4.2-PC-RENEG-INSIDE-CONN" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-RENEG-INSIDE-CONN"'
+  repl=$(grep -m1 '"verdict":"ALLOW","req":"O.4.2-PC-REPLACE-SESSION-ID"' "${PC_LOG}")
+  new_sid=$(field "${repl}" session_id)
+  old_sid=$(field "${repl}" old_session_id)
+  if [[ -n "${new_sid}" && -n "${old_sid}" && "${new_sid}" != "${old_sid}" ]]; then
+    check "O.4.2-PC-REPLACE-SESSION-ID" true "${repl}"
+  else
+    check "O.4.2-PC-REPLACE-SESSION-ID" false "no renegotiation with a new Session ID: '${repl}'"
+  fi
+  expect_line "O.4.1-UE-RENEG-INSIDE-CONN" "${UE_LOG}" '"req":"O.4.1-UE-RENEG-INSIDE-CONN"'
+  if [[ "${UE_RC}" -ne 0 ]]; then
+    check "O.4.1-UE-RENEG-ON-HELLOREQUEST" false "ue exit ${UE_RC} in the renegotiation run"
+  else
+    expect_line "O.4.1-UE-RENEG-ON-HELLOREQUEST" "${UE_LOG}" '"req":"O.4.1-UE-RENEG-ON-HELLOREQUEST"'
+  fi
+else
+  check "O.4.2-PC-MAY-RENEGOTIATE" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
+fi
+
+# ---------------------------------------------------------------- C: wrong password
+if start_pcscf C; then
+  run_ue C --password wrong-password
+  stop_pcscf
+  close_line=$(grep -m1 '"req":"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL".*"to":"closed"' "${PC_LOG}")
+  if [[ -n "${close_line}" ]] && ! grep -q 'O.2.2-PC-ASSOC-CREATE' "${PC_LOG}"; then
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" true "${close_line}"
+  else
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "no close on auth failure: '${close_line}'"
+  fi
+  if [[ "${UE_RC}" -eq 4 ]] && grep -q '^ue: REFUSED O.3.1.1-UE-CLOSE-ON-AUTH-FAIL' "${UE_OUT}"; then
+    check "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL" true "ue exit 4: $(head -1 "${UE_OUT}")"
+  else
+    check "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL" false "ue exit ${UE_RC}: $(head -2 "${UE_OUT}")"
+  fi
+else
+  check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
+fi
+
+write_out "${description}"
+[[ "${all_passed}" == true ]]
