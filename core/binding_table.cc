@@ -69,9 +69,16 @@ void BindingTable::release_identities(Binding& b) {
 
 namespace {
 
-std::uint32_t chunks_needed(const ByteView* impus, std::uint8_t n) {
+// Arena chunks for the DISTINCT identities of the list: a 2xx may list one
+// IMPU more than once, and the binding stores it once (O.2.2-PC-ASSOC-CREATE;
+// add_impus skips the repeats), so a repeat needs no space of its own.
+std::uint32_t distinct_chunks_needed(const ByteView* impus, std::uint8_t n) {
   std::uint32_t c = 0;
-  for (std::uint8_t i = 0; i < n; ++i) c += identity_chunks_for(impus[i].size);
+  for (std::uint8_t i = 0; i < n; ++i) {
+    bool repeat = false;
+    for (std::uint8_t j = 0; j < i && !repeat; ++j) repeat = equal(impus[j], impus[i]);
+    if (!repeat) c += identity_chunks_for(impus[i].size);
+  }
   return c;
 }
 
@@ -138,7 +145,8 @@ Error BindingTable::insert(std::uint64_t conn_id, const ConnTuple& t, ByteView i
   if (find_index_pos(conn_id) != kIndexEmpty) return Error::binding_duplicate_connection;
   //= spec#IMPL-PC-BINDING-TABLE-CAPACITY type=implementation
   if (!has_room()) return Error::binding_table_full;  // never evict
-  if (identity_chunks_for(impi.size) + chunks_needed(impus, n) > arena_.free_chunks()) {
+  //= spec#O.2.2-PC-ASSOC-CREATE type=implementation
+  if (identity_chunks_for(impi.size) + distinct_chunks_needed(impus, n) > arena_.free_chunks()) {
     return Error::binding_arena_full;
   }
   const std::uint32_t r = free_row_;

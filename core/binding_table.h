@@ -91,7 +91,11 @@ class BindingTable {
   [[nodiscard]] Error init(const BindingStorage& s);
 
   // Creates the binding of conn_id with identities copied into the arena.
-  // IMPUs get positions 0..n-1 in order (duplicates share one position);
+  // IMPUs get positions 0..n-1 in order. An IMPU listed more than once is
+  // stored once (one position, its arena chunks counted once): the arena
+  // check counts only the distinct IMPUs, so a list with repeats is refused
+  // with binding_arena_full only when its distinct identities do not fit.
+  // n counts every listed entry (n > kMaxImpus: binding_too_many_impus).
   // *positions (optional) receives the set. All or nothing.
   [[nodiscard]] Error insert(std::uint64_t conn_id, const ConnTuple& t, ByteView impi,
                              const ByteView* impus, std::uint8_t n, ImpuSet* positions);

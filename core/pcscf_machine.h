@@ -357,8 +357,14 @@ enum class Act : std::uint8_t {
   reneg_refused_keep,
   reject_403_reneg,
   reject_403_reg_expired,
+  // Network-side deregistration (reg-event, EventKind::deregistered): the
+  // binding is updated or deleted but nothing is relayed to the UE, since
+  // no REGISTER response exists (dereg_some / dereg_last are the
+  // REGISTER-response path and forward that response).
+  net_dereg_some,
+  net_dereg_last,
 };
-inline constexpr std::uint8_t kActCount = 41;
+inline constexpr std::uint8_t kActCount = 43;
 
 // Value of the `integrity-protected` Authorization parameter (O.4.3, 24.229).
 enum class Integrity : std::uint8_t { none = 0, tls_pending = 1, tls_yes = 2 };
@@ -430,6 +436,8 @@ inline constexpr ActInfo kActInfo[kActCount] = {
   {Act::reneg_refused_keep,          Error::pcscf_reneg_refused_by_ue,           "O.4.2-PC-MAY-ABORT-NO-RENEG",            0,   false, false, Integrity::none,        false, false, false, false, false, false, false, false, false, false, false, false},
   {Act::reject_403_reneg,            Error::pcscf_request_while_renegotiating,   "IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING",403, false, false, Integrity::none,        false, false, false, false, false, false, false, false, false, false, false, false},
   {Act::reject_403_reg_expired,      Error::pcscf_registration_expired,          "O.2.2-PC-ASSOC-DELETE",                  403, false, false, Integrity::none,        false, false, false, false, false, false, false, false, false, false, true,  false},
+  {Act::net_dereg_some,              Error::ok,                                  "O.2.2-PC-ASSOC-IMPU-SET",                0,   false, false, Integrity::none,        false, false, false, false, false, false, false, false, false, true,  false, false},
+  {Act::net_dereg_last,              Error::pcscf_registration_expired,          "O.2.2-PC-ASSOC-DELETE",                  0,   false, false, Integrity::none,        false, false, false, false, false, false, false, false, false, true,  true,  false},
 };
 // clang-format on
 
@@ -534,8 +542,9 @@ inline constexpr Row kRows[] = {
   {S::bound,        E::register_response,   G::auth_failure_here,      S::closed,        A::auth_fail_close_bound},
   {S::bound,        E::register_response,   G::response_here,          S::bound,         A::forward_response},
   {S::bound,        E::register_response,   G::always,                 S::bound,         A::reject_not_here},
-  {S::bound,        E::deregistered,        G::removes_all,            S::unbound,       A::dereg_last},
-  {S::bound,        E::deregistered,        G::always,                 S::bound,         A::dereg_some},
+  // Network-side deregistration (reg-event): no REGISTER response to relay.
+  {S::bound,        E::deregistered,        G::removes_all,            S::unbound,       A::net_dereg_last},
+  {S::bound,        E::deregistered,        G::always,                 S::bound,         A::net_dereg_some},
   {S::bound,        E::terminating_request, G::always,                 S::bound,         A::forward_to_ue},
   {S::bound,        E::crlf_ping,           G::always,                 S::bound,         A::pong},
   {S::bound,        E::client_hello,        G::client_reneg_allowed,   S::bound,         A::allow_reneg},
@@ -564,8 +573,8 @@ inline constexpr Row kRows[] = {
   {S::renegotiating, E::register_response,  G::auth_failure_here,      S::closed,        A::auth_fail_close_bound},
   {S::renegotiating, E::register_response,  G::response_here,          S::renegotiating, A::forward_response},
   {S::renegotiating, E::register_response,  G::always,                 S::renegotiating, A::reject_not_here},
-  {S::renegotiating, E::deregistered,       G::removes_all,            S::unbound,       A::dereg_last},
-  {S::renegotiating, E::deregistered,       G::always,                 S::renegotiating, A::dereg_some},
+  {S::renegotiating, E::deregistered,       G::removes_all,            S::unbound,       A::net_dereg_last},
+  {S::renegotiating, E::deregistered,       G::always,                 S::renegotiating, A::net_dereg_some},
   {S::renegotiating, E::terminating_request, G::always,                S::renegotiating, A::forward_to_ue},
   {S::renegotiating, E::crlf_ping,          G::always,                 S::renegotiating, A::pong},
   {S::renegotiating, E::timer,              G::reg_expired_now,        S::unbound,       A::reg_expired},
@@ -647,6 +656,20 @@ constexpr bool binding_rows_consistent() {
   return true;
 }
 static_assert(binding_rows_consistent(), "a row leaving bound deletes the binding");
+
+// Only a REGISTER response is relayed to the UE: a row of any other event
+// (e.g. the network-side deregistered event) has no response to forward.
+constexpr bool forward_response_only_for_register_responses() {
+  for (const Row& r : kRows) {
+    if (kActInfo[static_cast<std::uint8_t>(r.act)].forward_response &&
+        r.event != EventKind::register_response) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(forward_response_only_for_register_responses(),
+              "forward_response only on rows of register_response");
 
 // ---------------------------------------------------------------- state updates
 template <class D>
@@ -761,11 +784,13 @@ ConnState<D> update(Act a, const Policy<D>& p, const ConnState<D>& s, const Even
       n.pending_same_impi = D::f();
       break;
     case Act::dereg_some:
+    case Act::net_dereg_some:
       for (std::uint8_t i = 0; i < kMaxImpus; ++i) n.impu[i] = s.impu[i] && !e.impu[i];
       n.default_impu = default_after<D>(n);
       n.pending_same_impi = D::f();
       break;
     case Act::dereg_last:
+    case Act::net_dereg_last:
     case Act::reg_expired:
     case Act::reject_403_reg_expired:
       //= spec#O.2.2-PC-ASSOC-DELETE type=implementation

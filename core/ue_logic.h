@@ -51,6 +51,18 @@ typename D::Bool ue_conn_match(const UeState<D>& s, const UeFacts<D>& f) {
   return (f.conn == s.conn) && !(s.conn == D::u32(0));
 }
 
+// sec-agree (secagree_sent): the unprotected REGISTER went out on no TLS
+// connection (state.conn == 0), so its responses are reported with conn 0.
+// A response reported for any connection (a purged procedure's late answer,
+// one the UE never opened) is not the answer to it and is rejected as stale
+// like in every other state (RD-50), so it cannot abort the procedure or make
+// the UE open TLS.
+template <class D>
+typename D::Bool ue_unprotected_match(const UeState<D>& s, const UeFacts<D>& f) {
+  //= spec#O.4.1-UE-ONE-REGISTRATION type=implementation
+  return (f.conn == D::u32(0)) && (s.conn == D::u32(0));
+}
+
 template <class D>
 typename D::U8 ue_selection(const UeFacts<D>& f, const UeConfig<D>& c) {
   return select_mechanism<D>(f.access_3gpp, f.tls_available, f.ipsec_available,
@@ -100,12 +112,14 @@ typename D::Bool ue_guard(UeGuard g, const UeState<D>& s, const UeFacts<D>& f,
     case UeGuard::conn_accepted_have_challenge:
       //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=implementation
       return ue_conn_match<D>(s, f) && s.cert_accepted && s.have_challenge;
-    case UeGuard::secserver_tls:
+    case UeGuard::unprot_secserver_tls:
       //= spec#RFC3329-UE-PICK-MECH type=implementation
-      return f.secserver_tls;
-    case UeGuard::secserver_no_tls:
+      return ue_unprotected_match<D>(s, f) && f.secserver_tls;
+    case UeGuard::unprot_secserver_no_tls:
       //= spec#O.3.2-SECSETUP-ERRORS type=implementation
-      return !f.secserver_tls;
+      return ue_unprotected_match<D>(s, f) && !f.secserver_tls;
+    case UeGuard::unprot_match:
+      return ue_unprotected_match<D>(s, f);
     case UeGuard::conn_stale:
       //= spec#O.3.1.3-UE-STALE-RETRY-SAME-SESSION type=implementation
       return ue_conn_match<D>(s, f) && f.stale;

@@ -40,6 +40,9 @@ bool guard_needs_conn(UeGuard g) {
     case UeGuard::conn_sip_allowed:
     case UeGuard::conn_pong_armed:
     case UeGuard::conn_cert_accepted:
+    case UeGuard::unprot_secserver_tls:
+    case UeGuard::unprot_secserver_no_tls:
+    case UeGuard::unprot_match:
       return true;
     default:
       return false;

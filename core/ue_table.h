@@ -47,11 +47,13 @@ inline constexpr UeRow kUeTable[] = {
     {S::secagree_sent, E::start_registration, G::restart_new_tls_first, S::tls_connecting, A::restart_open_tls},
     {S::secagree_sent, E::start_registration, G::restart_new_secagree, S::secagree_sent, A::restart_secagree},
     {S::secagree_sent, E::stop, G::always, S::idle, A::stop},
-    {S::secagree_sent, E::response_401, G::secserver_tls, S::tls_connecting, A::secagree_open_tls},
-    {S::secagree_sent, E::response_401, G::secserver_no_tls, S::aborted, A::abort_secagree_no_tls},
-    {S::secagree_sent, E::response_2xx, G::always, S::aborted, A::abort_unprotected_2xx},
-    {S::secagree_sent, E::response_auth_failure, G::always, S::idle, A::proc_fail_purge},
-    {S::secagree_sent, E::response_other_failure, G::always, S::idle, A::proc_fail_purge},
+    // Responses count only when reported for the unprotected REGISTER (conn 0):
+    // one about any connection is stale (RD-50, O.4.1-UE-ONE-REGISTRATION).
+    {S::secagree_sent, E::response_401, G::unprot_secserver_tls, S::tls_connecting, A::secagree_open_tls},
+    {S::secagree_sent, E::response_401, G::unprot_secserver_no_tls, S::aborted, A::abort_secagree_no_tls},
+    {S::secagree_sent, E::response_2xx, G::unprot_match, S::aborted, A::abort_unprotected_2xx},
+    {S::secagree_sent, E::response_auth_failure, G::unprot_match, S::idle, A::proc_fail_purge},
+    {S::secagree_sent, E::response_other_failure, G::unprot_match, S::idle, A::proc_fail_purge},
     {S::secagree_sent, E::step_timeout, G::always, S::secagree_sent, A::restart_secagree},
 
     // ---- tls_connecting: handshake of this procedure; no SIP before the certificate verdict.

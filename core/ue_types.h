@@ -68,8 +68,8 @@ enum class UeGuard : std::uint8_t {
   conn_certreq_abort,            // conn_match && abort_on_certificate_request
   conn_accepted_no_challenge,    // conn_match && cert_accepted && !have_challenge
   conn_accepted_have_challenge,  // conn_match && cert_accepted && have_challenge
-  secserver_tls,                 // 401 lists tls in Security-Server
-  secserver_no_tls,              // 401 lacks tls in Security-Server
+  unprot_secserver_tls,          // unprot_match && 401 lists tls in Security-Server
+  unprot_secserver_no_tls,       // unprot_match && 401 lacks tls in Security-Server
   conn_stale,                    // conn_match && stale=true
   conn_not_stale,                // conn_match && stale=false
   conn_rspauth_ok,               // conn_match && rspauth verified
@@ -87,8 +87,10 @@ enum class UeGuard : std::uint8_t {
   conn_sip_allowed,              // conn_match && sip_allowed
   conn_pong_armed,               // conn_match && a ping is outstanding
   conn_cert_accepted,            // conn_match && cert_accepted
+  unprot_match,                  // sec-agree: the event is about the unprotected REGISTER
+                                 //   (facts.conn == 0 == state.conn), not about any connection
 };
-inline constexpr std::uint8_t kUeGuardCount = 35;
+inline constexpr std::uint8_t kUeGuardCount = 36;
 
 // Actions: a state update (template, ue_logic.h) plus outputs (ue_machine.cc).
 enum class UeAction : std::uint8_t {

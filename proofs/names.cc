@@ -47,8 +47,8 @@ const char* const kUeGuardNames[] = {"always",
                                      "conn_certreq_abort",
                                      "conn_accepted_no_challenge",
                                      "conn_accepted_have_challenge",
-                                     "secserver_tls",
-                                     "secserver_no_tls",
+                                     "unprot_secserver_tls",
+                                     "unprot_secserver_no_tls",
                                      "conn_stale",
                                      "conn_not_stale",
                                      "conn_rspauth_ok",
@@ -65,7 +65,8 @@ const char* const kUeGuardNames[] = {"always",
                                      "conn_tls12",
                                      "conn_sip_allowed",
                                      "conn_pong_armed",
-                                     "conn_cert_accepted"};
+                                     "conn_cert_accepted",
+                                     "unprot_match"};
 const char* const kUeActionNames[] = {"open_tls",
                                       "send_secagree",
                                       "handoff_ipsec",
@@ -150,7 +151,9 @@ const char* const kPcActNames[] = {"none",
                                    "abort_no_reneg",
                                    "reneg_refused_keep",
                                    "reject_403_reneg",
-                                   "reject_403_reg_expired"};
+                                   "reject_403_reg_expired",
+                                   "net_dereg_some",
+                                   "net_dereg_last"};
 const char* const kPcMethodNames[] = {"register_", "emergency", "other"};
 const char* const kPcResponseNames[] = {"success", "challenge", "auth_failure", "other"};
 const char* const kMechanismNames[] = {"none", "annex_o_tls", "ipsec", "unprotected"};

@@ -115,6 +115,38 @@ TEST_CASE("O.2.2-PC-ASSOC-CREATE: invalid inputs are refused with precise errors
   CHECK(bad.init(s) == Error::binding_storage_invalid);
 }
 
+//= spec#O.2.2-PC-ASSOC-CREATE type=test
+TEST_CASE(
+    "O.2.2-PC-ASSOC-CREATE: an IMPU listed several times in a 2xx is stored once and needs arena "
+    "space once") {
+  // Regression (tests/property/regressions/O.2.2-PC-ASSOC-CREATE.binding-table.txt):
+  // insert counted the chunks of every listed entry, so a registration whose
+  // distinct identities fit exactly was refused with binding_arena_full.
+  // Arena of 3 chunks: IMPI 1 + two distinct IMPUs 1 each = 3; the list has 5 entries.
+  TableHolder th(2, 3);
+  const std::string a = "sip:alice@ims.example.net", t = "tel:+15551230001";
+  const std::vector<ByteView> listed{bv(a), bv(t), bv(a), bv(a), bv(t)};
+  ImpuSet pos;
+  REQUIRE(th.table.insert(7, tuple(1, 1), bv("alice@ims.example.net"), listed.data(),
+                          static_cast<std::uint8_t>(listed.size()), &pos) == Error::ok);
+  CHECK(th.table.arena().free_chunks() == 0);
+  CHECK(th.table.find(7)->impu_count == 2);
+  CHECK(th.table.impu_position(7, bv(a)) == 0);
+  CHECK(th.table.impu_position(7, bv(t)) == 1);
+  CHECK((pos.has[0] && pos.has[1] && !pos.has[2]));
+  CHECK(copy_out(th.table, 7, 0) == a);
+  CHECK(copy_out(th.table, 7, 1) == t);
+  // Repeats never make a list fit that does not: three distinct IMPUs need 4 chunks.
+  REQUIRE(th.table.remove(7) == Error::ok);
+  const std::string w = "sip:alice.work@ims.example.net";
+  const std::vector<ByteView> three{bv(a), bv(a), bv(t), bv(w), bv(t)};
+  CHECK(th.table.insert(8, tuple(2, 2), bv("alice@ims.example.net"), three.data(),
+                        static_cast<std::uint8_t>(three.size()),
+                        nullptr) == Error::binding_arena_full);
+  CHECK(th.table.find(8) == nullptr);
+  CHECK(th.table.arena().free_chunks() == 3);
+}
+
 //= spec#O.2.2-PC-ASSOC-ADD-IMPU type=test
 TEST_CASE("O.2.2-PC-ASSOC-ADD-IMPU: IMPUs are added, deduplicated and removed by position") {
   TableHolder th(2);

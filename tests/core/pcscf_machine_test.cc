@@ -392,6 +392,59 @@ TEST_CASE(
 
 //= spec#O.2.2-PC-ASSOC-DELETE type=test
 TEST_CASE(
+    "O.2.2-PC-ASSOC-DELETE: network-side deregistration updates or deletes the binding and relays "
+    "no REGISTER response") {
+  // Regression (tests/property/regressions/O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine.txt):
+  // the reg-event path reused the REGISTER-response actions and emitted
+  // forward_response although there is no response to relay.
+  const auto no_relay = [](const Outcome& o) {
+    CHECK_FALSE(has_action(o, Out::forward_response));
+    CHECK_FALSE(has_action(o, Out::forward_request));
+    CHECK_FALSE(has_action(o, Out::send_response));
+    CHECK_FALSE(has_action(o, Out::close));
+    CHECK_FALSE(has_action(o, Out::close_after_flush));
+  };
+  for (const bool reneg : {false, true}) {
+    CAPTURE(reneg);
+    Pcscf pc;
+    PcscfConn c = pc.bound_conn(1, kT, kT0);
+    Seconds now = kT0 + 1;
+    if (reneg) {
+      now = kT0 + 3600;  // session lifetime over: HelloRequest, renegotiating
+      (void)pc.drive(c, make_event(EventKind::timer, now));
+      REQUIRE(pc.state(c) == State::renegotiating);
+    }
+    const State kept = pc.state(c);
+    EventIds some = pc.reg_ids();
+    some.impus = &pc.impu_views[0];
+    some.impu_count = 1;
+    Outcome o = pc.drive(c, make_event(EventKind::deregistered, now), some);
+    CHECK(o.accepted);
+    CHECK(o.act == Act::net_dereg_some);
+    no_relay(o);
+    CHECK(has_action(o, Out::remove_impus));
+    CHECK_FALSE(has_action(o, Out::delete_binding));
+    CHECK(pc.state(c) == kept);
+    CHECK_FALSE(c.s.impu[0]);
+    CHECK(c.s.default_impu == 1);
+    CHECK(pc.th.table.impu_position(1, pc.impu_views[0]) == kNoImpu);
+    CHECK(pc.th.table.impu_position(1, pc.impu_views[1]) == 1);
+    CHECK(check_invariants<Concrete>(c.s));
+    // The remaining IMPUs: the binding goes, the connection stays open unbound.
+    o = pc.drive(c, make_event(EventKind::deregistered, now + 1), pc.reg_ids());
+    CHECK(o.accepted);
+    CHECK(o.act == Act::net_dereg_last);
+    no_relay(o);
+    CHECK(has_action(o, Out::delete_binding));
+    CHECK(pc.state(c) == State::unbound);
+    CHECK(pc.th.table.find(1) == nullptr);
+    CHECK(pc.th.table.arena().free_chunks() == pc.th.table.arena().capacity_chunks());
+    CHECK(check_invariants<Concrete>(c.s));
+  }
+}
+
+//= spec#O.2.2-PC-ASSOC-DELETE type=test
+TEST_CASE(
     "O.2.2-PC-ASSOC-DELETE: registration expiry and connection loss remove the binding; a request "
     "after expiry is refused") {
   PcscfConfig cfg;

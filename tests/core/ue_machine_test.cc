@@ -741,3 +741,61 @@ TEST_CASE("UE-IMPL-CONFIG-TIMERS: timer settings must fit the wrapping clock") {
   cfg.handshake_timeout_s = kUeMaxSpan;
   REQUIRE(check_ue_config(cfg) == Error::ok);
 }
+
+// clang-format off
+//= spec#O.4.1-UE-ONE-REGISTRATION type=test
+TEST_CASE("O.4.1-UE-ONE-REGISTRATION: in secagree_sent a response reported for a connection is stale and "
+    // clang-format on
+    "changes nothing") {
+  // Regression (tests/property/regressions/O.4.1-UE-ONE-REGISTRATION.ue-machine.txt):
+  // the secagree_sent rows accepted a response reported for any connection.
+  UeMachine m(cfg_with(false, false, true));
+  (void)m.handle(start(), 0);
+  auto r = m.handle(r401(0, false, true), 1);
+  REQUIRE(m.state_id() == UeStateId::tls_connecting);
+  const std::uint32_t old = find(r, UeOutputKind::open_tls)->conn;
+  // A restart purges the unfinished procedure and its connection; sec-agree again.
+  r = m.handle(start(), 2);
+  REQUIRE(m.state_id() == UeStateId::secagree_sent);
+  REQUIRE(find(r, UeOutputKind::close_and_discard)->conn == old);
+  REQUIRE(m.state().conn == 0u);
+  const UeState<Concrete> before = m.state();
+  // Late answers of the purged connection and answers on a connection the UE
+  // never opened: rejected as stale, no output, state unchanged (RD-50).
+  for (const std::uint32_t conn : {old, 0x7777u}) {
+    CAPTURE(conn);
+    const UeInput late[] = {r401(conn, false, true), r401(conn, false, false), r2xx(conn),
+                            ev(UeEvent::response_auth_failure, conn),
+                            ev(UeEvent::response_other_failure, conn)};
+    for (const UeInput& in : late) {
+      CAPTURE(static_cast<int>(in.event));
+      r = m.handle(in, 3);
+      REQUIRE_FALSE(r.accepted);
+      REQUIRE(r.verdict == Error::ue_stale_connection);
+      REQUIRE(r.outputs.count == 0);
+      REQUIRE(m.state_id() == UeStateId::secagree_sent);
+      const UeState<Concrete>& now = m.state();
+      REQUIRE(now.conn == before.conn);
+      REQUIRE(now.next_conn == before.next_conn);
+      REQUIRE(now.procedure_active == before.procedure_active);
+      REQUIRE(now.have_challenge == before.have_challenge);
+      REQUIRE(now.secagree == before.secagree);
+      REQUIRE(now.step_armed == before.step_armed);
+      REQUIRE(now.step_deadline == before.step_deadline);
+    }
+  }
+  // The answer to the unprotected REGISTER itself still drives the procedure.
+  r = m.handle(r401(0, false, true), 4);
+  REQUIRE(r.accepted);
+  REQUIRE(m.state_id() == UeStateId::tls_connecting);
+  const std::uint32_t fresh = find(r, UeOutputKind::open_tls)->conn;
+  REQUIRE(fresh != 0u);
+  REQUIRE(fresh != old);
+  REQUIRE(fresh != 0x7777u);
+  // And a 4xx to it (conn 0) still ends the procedure.
+  UeMachine f(cfg_with(false, false, true));
+  (void)f.handle(start(), 0);
+  r = f.handle(ev(UeEvent::response_auth_failure, 0), 1);
+  REQUIRE(r.accepted);
+  REQUIRE(f.state_id() == UeStateId::idle);
+}

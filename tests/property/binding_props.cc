@@ -175,16 +175,8 @@ struct Insert : Cmd {
   ConnTuple t{*rc::gen::arbitrary<std::uint64_t>(), 0, 0x0000ffff0a000001ull,
               *rc::gen::arbitrary<std::uint16_t>()};
   std::string impi = *gen_ident(true);
-  std::vector<std::string> impus = dedupe_if_avoided(
-      *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(gen_ident(true))));
-
-  static std::vector<std::string> dedupe_if_avoided(std::vector<std::string> v) {
-    if (!avoid("binding-duplicate-impus")) return v;
-    std::vector<std::string> u;
-    for (auto& s : v)
-      if (std::find(u.begin(), u.end(), s) == u.end()) u.push_back(s);
-    return u;
-  }
+  std::vector<std::string> impus =
+      *rc::gen::resize(10, rc::gen::container<std::vector<std::string>>(gen_ident(true)));
 
   std::set<Error> expect(Model& m) const {
     std::set<Error> allowed;

@@ -70,11 +70,6 @@ Outcome run_ci(const std::string& key);
 // file means no regressions. A malformed line is a failure, never skipped.
 Outcome run_regressions(const std::string& key);
 
-// Generators consult this to leave out one kind of input, named in the
-// comma-separated $ANNEXO_PROPERTY_AVOID (used only by the mutant test, to keep
-// a known, recorded core defect from masking what a mutant breaks; README.md).
-bool avoid(const char* what);
-
 // Where regression files are read from (runfiles, or $ANNEXO_PROPERTY_REGRESSIONS).
 std::string regressions_path(const std::string& key);
 

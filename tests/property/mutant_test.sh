@@ -4,11 +4,7 @@
 # seed and parameters passes on the real core (the control), so the failure is
 # the mutant's doing. Args: <control soak binary>, then triples
 #   <mutant name> <soak binary built against that mutant> <property key>
-#
-# ANNEXO_PROPERTY_AVOID leaves out the inputs that trigger the core defects
-# recorded in regressions/ (README.md); without it the control would fail.
 set -u
-export ANNEXO_PROPERTY_AVOID=pcscf-reg-event,ue-foreign-events
 control=$1
 shift
 args=(--seed 20261128 --max-size 100)

@@ -624,19 +624,18 @@ struct Event : Cmd {
     const int reg = st == St::unbound ? 10 : 0;
     const int rsp = st == St::pending ? 30 : (st == St::bound || st == St::reneg) ? 6 : 1;
     const int bnd = (st == St::bound || st == St::reneg) ? 1 : 0;
-    e.kind = *rc::gen::weightedElement<EventKind>(
-        {{hs, EventKind::handshake_ok},
-         {1, EventKind::handshake_failed},
-         {1 + 3 * bnd, EventKind::client_hello},
-         {1 + 4 * bnd, EventKind::reneg_done},
-         {1 + 2 * bnd, EventKind::reneg_refused},
-         {8 + reg + 12 * bnd, EventKind::sip_request},
-         {rsp, EventKind::register_response},
-         {avoid("pcscf-reg-event") ? 0 : 1 + 2 * bnd, EventKind::deregistered},
-         {1 + 2 * bnd, EventKind::terminating_request},
-         {1, EventKind::crlf_ping},
-         {3 + 3 * bnd, EventKind::timer},
-         {1, EventKind::connection_lost}});
+    e.kind = *rc::gen::weightedElement<EventKind>({{hs, EventKind::handshake_ok},
+                                                   {1, EventKind::handshake_failed},
+                                                   {1 + 3 * bnd, EventKind::client_hello},
+                                                   {1 + 4 * bnd, EventKind::reneg_done},
+                                                   {1 + 2 * bnd, EventKind::reneg_refused},
+                                                   {8 + reg + 12 * bnd, EventKind::sip_request},
+                                                   {rsp, EventKind::register_response},
+                                                   {1 + 2 * bnd, EventKind::deregistered},
+                                                   {1 + 2 * bnd, EventKind::terminating_request},
+                                                   {1, EventKind::crlf_ping},
+                                                   {3 + 3 * bnd, EventKind::timer},
+                                                   {1, EventKind::connection_lost}});
     if (e.kind == EventKind::handshake_ok) {
       // A fresh Session ID, or one replayed from another connection (resumption
       // on a new TCP connection: A5, must come up unbound).

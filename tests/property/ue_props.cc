@@ -177,7 +177,6 @@ void check_and_learn(World& m, const World& m0, const UeResult& r, const UeMachi
 // stale/foreign one (a late event of a purged connection, an attacker).
 enum class Role { current, registered, stale, foreign };
 rc::Gen<Role> gen_role() {
-  if (avoid("ue-foreign-events")) return rc::gen::just(Role::current);
   return rc::gen::weightedElement<Role>(
       {{12, Role::current}, {1, Role::registered}, {1, Role::stale}, {1, Role::foreign}});
 }
