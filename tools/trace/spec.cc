@@ -52,16 +52,34 @@ std::string get_string(const toml::table& t, const char* key, bool required,
   return v;
 }
 
-void load_requirements(const fs::path& file, const std::string& shown, Spec& spec) {
-  toml::table doc;
+// Parses one TOML file; a syntax error is reported with its line.
+bool parse_document(const fs::path& file, const std::string& shown,
+                    std::vector<std::string>& errors, toml::table& doc) {
   try {
     doc = toml::parse_file(file.string());
+    return true;
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << shown << ":" << e.source().begin.line << ": TOML error: " << e.description();
-    spec.errors.push_back(msg.str());
-    return;
+    errors.push_back(msg.str());
+    return false;
   }
+}
+
+// Strict schema: a field outside `allowed` is an error, not ignored.
+void check_keys(const toml::table& t, const std::set<std::string>& allowed,
+                const std::string& where, std::vector<std::string>& errors) {
+  for (auto&& [k, v] : t) {
+    (void)v;
+    if (allowed.count(std::string(k.str())) == 0) {
+      errors.push_back(where + ": unknown field '" + std::string(k.str()) + "'");
+    }
+  }
+}
+
+void load_requirements(const fs::path& file, const std::string& shown, Spec& spec) {
+  toml::table doc;
+  if (!parse_document(file, shown, spec.errors, doc)) return;
   for (auto&& [key, node] : doc) {
     if (key.str() != "requirement") {
       spec.errors.push_back(shown + ": unknown top-level key '" + std::string(key.str()) +
@@ -87,12 +105,7 @@ void load_requirements(const fs::path& file, const std::string& shown, Spec& spe
     r.file = shown;
     r.id = get_string(*t, "id", true, where, spec.errors);
     if (!r.id.empty()) where = shown + ": " + r.id;
-    for (auto&& [k, v] : *t) {
-      (void)v;
-      if (kRequirementKeys.count(std::string(k.str())) == 0) {
-        spec.errors.push_back(where + ": unknown field '" + std::string(k.str()) + "'");
-      }
-    }
+    check_keys(*t, kRequirementKeys, where, spec.errors);
     r.source = get_string(*t, "source", true, where, spec.errors);
     r.clause = get_string(*t, "clause", true, where, spec.errors);
     r.release = get_string(*t, "release", true, where, spec.errors);
@@ -160,14 +173,7 @@ void load_requirements(const fs::path& file, const std::string& shown, Spec& spe
 
 void load_decisions(const fs::path& file, const std::string& shown, Spec& spec) {
   toml::table doc;
-  try {
-    doc = toml::parse_file(file.string());
-  } catch (const toml::parse_error& e) {
-    std::ostringstream msg;
-    msg << shown << ":" << e.source().begin.line << ": TOML error: " << e.description();
-    spec.errors.push_back(msg.str());
-    return;
-  }
+  if (!parse_document(file, shown, spec.errors, doc)) return;
   const toml::array* rows = doc["decision"].as_array();
   if (rows == nullptr) {
     spec.errors.push_back(shown + ": no [[decision]] tables");
@@ -186,12 +192,7 @@ void load_decisions(const fs::path& file, const std::string& shown, Spec& spec) 
     d.file = shown;
     d.id = get_string(*t, "id", true, where, spec.errors);
     if (!d.id.empty()) where = shown + ": " + d.id;
-    for (auto&& [k, v] : *t) {
-      (void)v;
-      if (kDecisionKeys.count(std::string(k.str())) == 0) {
-        spec.errors.push_back(where + ": unknown field '" + std::string(k.str()) + "'");
-      }
-    }
+    check_keys(*t, kDecisionKeys, where, spec.errors);
     d.title = get_string(*t, "title", true, where, spec.errors);
     d.ambiguity = get_string(*t, "ambiguity", true, where, spec.errors);
     d.resolution = get_string(*t, "resolution", true, where, spec.errors);
