@@ -31,6 +31,16 @@ FlowToken flow_token_make(const SipHashKey& key, std::uint32_t slot, std::uint32
   return FlowToken{slot, generation, mac_of(key, slot, generation)};
 }
 
+FlowToken flow_token_for_conn(const SipHashKey& key, std::uint64_t conn_id) {
+  //= spec#5626-5.2-PC-TOKEN-UNIQUE type=implementation
+  return flow_token_make(key, static_cast<std::uint32_t>(conn_id),
+                         static_cast<std::uint32_t>(conn_id >> 32));
+}
+
+std::uint64_t flow_token_conn_id(const FlowToken& t) {
+  return (std::uint64_t{t.generation} << 32) | t.slot;
+}
+
 Error flow_token_encode(const FlowToken& t, char* out, std::size_t out_size) {
   if (out == nullptr || out_size < kFlowTokenTextSize) return Error::flow_token_buffer_small;
   std::uint8_t raw[kFlowTokenBytes];

@@ -45,4 +45,16 @@ struct FlowToken {
 // Whether the flow still exists is the binding table's question (430).
 [[nodiscard]] Error flow_token_decode(const SipHashKey& key, ByteView text, FlowToken* out);
 
+// Connection-scoped token: the form the pcscf program puts into Path (RD-38).
+// RFC 5626 names the flow, and here the flow is the TLS connection; the Path
+// goes into the REGISTER before any binding row exists, so a row token
+// (flow_token_make above) cannot be issued at that point. The 64-bit payload
+// is the adapter's connection id (never reused: 5626-5.2-PC-TOKEN-UNIQUE),
+// split into the two 32-bit fields of the same 16-byte format and MACed the
+// same way. A program issues only one kind of token per key, so the two forms
+// are never confused (the pcscf program issues connection tokens only).
+[[nodiscard]] FlowToken flow_token_for_conn(const SipHashKey& key, std::uint64_t conn_id);
+// The connection id a (verified) connection-scoped token names.
+[[nodiscard]] std::uint64_t flow_token_conn_id(const FlowToken& t);
+
 }  // namespace annexo::core

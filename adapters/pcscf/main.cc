@@ -21,6 +21,12 @@ const char* kUsage =
     "usage: pcscf --cert FILE --key FILE --users FILE [options]\n"
     "  --listen ADDR:PORT        TLS listen address (default 127.0.0.1:5061; O.2.1 port 5061;\n"
     "                            port 0: the kernel picks one, logged in the O.2.1-PC-PORT line)\n"
+    "  --secagree-listen ADDR:PORT  plain TCP for the unprotected first REGISTER of the RFC 3329\n"
+    "                            sec-agree variant (answered 401 + Security-Server: tls; off by\n"
+    "                            default)\n"
+    "  --core-listen ADDR:PORT   plain TCP towards the core network: terminating requests routed\n"
+    "                            by the Path flow token (top Route, else the embedded registrar);\n"
+    "                            also the host:port of the Path URI (off by default)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
     "  --key FILE                PKCS#8 PEM private key (BEGIN PRIVATE KEY)\n"
     "  --users FILE              embedded home network: 'IMPI PASSWORD IMPU[,IMPU...]' lines\n"
@@ -75,6 +81,12 @@ int main(int argc, char** argv) {
       auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
       if (!ep) return usage("--listen: " + err);
       o.listen = *ep;
+    } else if (a == "--secagree-listen" || a == "--core-listen") {
+      if (!value(&v)) return usage(a + " needs ADDR:PORT");
+      std::string err;
+      auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
+      if (!ep) return usage(a + ": " + err);
+      (a == "--secagree-listen" ? o.secagree_listen : o.core_listen) = *ep;
     } else if (a == "--cert") {
       if (!value(&v)) return usage("--cert needs a file");
       o.cert_file = v;

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "adapters/net/clock.h"
+#include "adapters/pcscf/sec_agree_sip.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
@@ -18,6 +19,8 @@
 #include "adapters/tls/client_hello_gate.h"
 #include "adapters/tls/credentials.h"
 #include "adapters/tls/policy.h"
+#include "core/flow_token.h"
+#include "core/path_rules.h"
 #include "core/pcscf_config.h"
 #include "core/pcscf_driver.h"
 
@@ -404,6 +407,9 @@ class Connection final : public tls::Tls_Events {
         continue;
       }
       if (!msg->is_request) {
+        // A response to a terminating request this P-CSCF delivered over this
+        // very connection goes back to the core side; anything else is dropped.
+        if (m_srv.relay_terminating_response(m_id, *msg)) continue;
         m_srv.log().decision(Verdict::info, "O.2-ALL-SM7-OVER-TLS", "response from the UE ignored",
                              fields({{"status", std::to_string(msg->status)}}));
         continue;
@@ -497,10 +503,23 @@ class Connection final : public tls::Tls_Events {
                                                 : cp::Method::other;
     auto e = request_event(method);
     e.credentials = creds.has_value() && !creds->response.empty();
-    // TLS-first variant: this P-CSCF never sends Security-Server, so a
-    // Security-Verify cannot echo anything it sent (RFC 3329 2.3.1).
-    e.sec_verify = static_cast<std::uint8_t>(m.first("Security-Verify") ? cp::SecVerify::mismatch
-                                                                        : cp::SecVerify::not_used);
+    if (is_register) {
+      // RFC 3329 2.3.1: Security-Verify must echo the Security-Server list this
+      // P-CSCF sends (the sec-agree variant's 401); none = TLS-first variant.
+      auto sv = security_verify_fact(m, m_srv.security_server());
+      if (!sv.ok()) {
+        m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Security-Verify",
+                             fields({{"reason", sv.error().text()}}));
+        respond(m, 400, sv.error().text());
+        return;
+      }
+      e.sec_verify = static_cast<std::uint8_t>(*sv);
+      if (*sv == cp::SecVerify::matches) {
+        m_srv.log().decision(Verdict::allow, "RFC3329-PC-VERIFY-ECHO",
+                             "Security-Verify equals the Security-Server list sent",
+                             fields({{"security_verify", *m.first("Security-Verify")}}));
+      }
+    }
     std::string preferred;
     if (const std::string* p = m.first("P-Preferred-Identity")) {
       auto na = sip::parse_name_addr(*p, "P-Preferred-Identity");
@@ -517,7 +536,7 @@ class Connection final : public tls::Tls_Events {
       const cp::Action& a = o.actions.items[i];
       if (a.kind != cp::Out::forward_request) continue;
       if (is_register) {
-        home_register(m, creds, user, impi, a.integrity);
+        home_register(m, creds, user, impi, a.integrity, path_for(m));
       } else if (a.impu != core::kNoImpu) {
         answer_asserted(m, a.impu);
       } else {
@@ -528,6 +547,86 @@ class Connection final : public tls::Tls_Events {
     }
   }
 
+  // The Path header field value this P-CSCF adds to a REGISTER it forwards
+  // from this connection: its flow token as user part, ';ob' as the core's
+  // path_rule says (RFC 3327, RFC 5626 5.1, TS 24.229 5.2.2).
+  std::string path_for(const sip::Message& m) {
+    core::PathFacts f;
+    f.via_count = static_cast<std::uint32_t>(m.via.size());
+    if (const std::string* c = m.first("Contact")) {
+      auto cs = sip::parse_contacts(*c);
+      f.contact_reg_id = cs.ok() && !cs->star && cs->list.size() == 1 &&
+                         sip::contact_reg_id(cs->list.front()).has_value();
+    }
+    const core::PathRule rule = core::path_rule(f);
+    char token[core::kFlowTokenTextSize];
+    const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
+    if (!rule.flow_token || core::flow_token_encode(t, token, sizeof token) != core::Error::ok) {
+      return {};  // not reached: path_rule always asks for the token, the buffer fits
+    }
+    const std::string path = "<sip:" + std::string(token, sizeof token) + "@" +
+                             m_srv.path_host_port() + ";lr" + (rule.ob ? ";ob" : "") + ">";
+    const char* req = rule.ob            ? "24229-PC-OUTBOUND-PATH"
+                      : f.contact_reg_id ? "5626-5.1-PC-NO-OB-IF-NOT-FIRST"
+                                         : "5626-5.1-PC-PATH-FLOW-TOKEN";
+    m_srv.log().decision(Verdict::allow, req, "Path with the connection's flow token added",
+                         fields({{"path", path},
+                                 {"vias", std::to_string(f.via_count)},
+                                 {"reg_id", f.contact_reg_id ? "yes" : "no"},
+                                 {"ob", rule.ob ? "yes" : "no"}}));
+    return path;
+  }
+
+ public:
+  // A terminating request routed here by its flow token (core side). The
+  // machine decides: bound -> over this TLS connection (never a new one),
+  // otherwise 430 (5626-5.3-PC-430-FLOW-GONE).
+  void deliver_terminating(const sip::Message& req, std::uint64_t core_peer) {
+    const auto o =
+        drive(cp::make_event(cp::EventKind::terminating_request, now()), core::EventIds{});
+    log_outcome(o, "terminating " + req.method + " for this flow", {{"call_id", req.call_id}});
+    for (std::uint8_t i = 0; o.accepted && i < o.actions.count; ++i) {
+      const cp::Action& a = o.actions.items[i];
+      if (a.kind == cp::Out::send_response) m_srv.answer_core(core_peer, req, a.code);
+      if (a.kind == cp::Out::forward_to_ue) forward_to_ue(req, core_peer);
+    }
+    // No row (handshaking, closed): the flow cannot carry it.
+    if (!o.accepted) m_srv.answer_core(core_peer, req, 430);
+    flush();
+  }
+
+ private:
+  void forward_to_ue(const sip::Message& req, std::uint64_t core_peer) {
+    sip::Message f = req;
+    // Our own Route entry (the Path URI with the token) is consumed here.
+    for (std::size_t i = 0; i < f.headers.size(); ++i) {
+      if (sip::canonical_header_name(f.headers[i].name) != "Route") continue;
+      auto routes = sip::parse_name_addr_list(f.headers[i].value, "Route");
+      if (routes.ok() && !routes->empty()) routes->erase(routes->begin());
+      if (!routes.ok() || routes->empty()) {
+        f.headers.erase(f.headers.begin() + static_cast<std::ptrdiff_t>(i));
+      } else {
+        std::string rest;
+        for (const auto& r : *routes) rest += (rest.empty() ? "" : ", ") + sip::format_name_addr(r);
+        f.headers[i].value = rest;
+      }
+      break;
+    }
+    const std::string branch = "z9hG4bK" + sip::random_hex(8);
+    net::Endpoint tls_side = m_srv.options().listen;
+    tls_side.port = m_srv.port();  // the bound port (--listen ...:0 lets the kernel pick)
+    sip::HeaderField via{"Via", "SIP/2.0/TLS " + tls_side.str() + ";branch=" + branch};
+    auto first_via = std::find_if(f.headers.begin(), f.headers.end(),
+                                  [](const sip::HeaderField& h) { return h.name == "Via"; });
+    f.headers.insert(first_via, via);
+    m_srv.add_terminating(branch, m_id, core_peer, req);
+    m_srv.log().decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
+                         "terminating request sent over the UE's TLS connection",
+                         fields({{"method", req.method}, {"branch", branch}}));
+    send_message(f);
+  }
+
+ private:
   // The embedded core network answers a request on a bound connection and
   // shows the identity the P-CSCF asserted (O.2.2-PC-ASSERT-FROM-ASSOC).
   void answer_asserted(const sip::Message& m, std::uint8_t pos) {
@@ -562,8 +661,8 @@ class Connection final : public tls::Tls_Events {
   // The embedded home network (S-CSCF role) for a REGISTER the P-CSCF
   // forwarded: Digest challenge, verification, 2xx with P-Associated-URI.
   void home_register(const sip::Message& m, const std::optional<sip::DigestCredentials>& creds,
-                     const sip::UserRecord* user, const std::string& impi,
-                     cp::Integrity integrity) {
+                     const sip::UserRecord* user, const std::string& impi, cp::Integrity integrity,
+                     const std::string& path) {
     const Server& srv = m_srv;
     const std::uint32_t expires = requested_expires(m);
     auto e = cp::make_event(cp::EventKind::register_response, now());
@@ -637,6 +736,8 @@ class Connection final : public tls::Tls_Events {
         }
       }
       r.add("Expires", std::to_string(expires));
+      // RFC 3327 5.3: the registrar returns the Path it stored in the 2xx.
+      if (!path.empty()) r.add("Path", path);
       std::string pau;
       for (const auto& u : user->impus) pau += (pau.empty() ? "<" : ", <") + u + ">";
       r.add("P-Associated-URI", pau);
@@ -647,14 +748,14 @@ class Connection final : public tls::Tls_Events {
     } else if (challenge) {
       e.response = static_cast<std::uint8_t>(cp::Response::challenge);
       r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
-      sip::DigestChallenge ch;
-      ch.realm = srv.options().realm;
-      ch.nonce = m_srv.nonces().issue(now());
-      ch.algorithm = srv.options().digest;
-      ch.algorithm_present = true;
-      ch.qop = {"auth"};
-      ch.stale = stale;
-      r.add("WWW-Authenticate", sip::format_challenge(ch));
+      r.add("WWW-Authenticate", sip::format_challenge(m_srv.make_challenge(stale)));
+      // A UE running sec-agree over its TLS connection gets the P-CSCF's list.
+      auto client = security_fields(m, "Security-Client");
+      core::SecMechList offered, answer;
+      if (client.ok() && !client->empty() && to_core_list(*client, &offered) == core::Error::ok &&
+          core::secagree_answer(offered, /*sip_digest=*/true, &answer) == core::Error::ok) {
+        r.add("Security-Server", format_core_list(answer));
+      }
     } else {
       // O.3.1.1 / N.2: the home network refuses with 403; the P-CSCF relays it
       // and then closes the connection (its machine decides).
@@ -669,6 +770,9 @@ class Connection final : public tls::Tls_Events {
                                  {"expires", std::to_string(expires)}}));
     const auto o = drive(e, ids);
     if (o.accepted && pcscf_binds(o)) m_impi = impi;
+    if (o.accepted && success && user != nullptr && !path.empty()) {
+      m_srv.registrar_store(user->impus, path, expires);
+    }
     log_outcome(o, "REGISTER " + std::to_string(r.status) + " from the home network",
                 {{"impi", impi}, {"session_id", m_session_sid}});
     perform(o, &m, &r);
@@ -853,6 +957,16 @@ bool Server::start(std::string* err) {
 
   m_rng = std::make_unique<Botan::AutoSeeded_RNG>();
   m_sessions = std::make_unique<Botan::TLS::Session_Manager_Noop>();
+  // Flow-token MAC key: drawn per start, so tokens of an earlier run (or of
+  // another P-CSCF) never verify (5626-5.2-PC-TOKEN-TAMPERPROOF).
+  m_rng->randomize(m_flow_key.bytes, sizeof m_flow_key.bytes);
+  // The Security-Server list: the core's answer to a client offering tls.
+  core::SecMechList tls_only;
+  if (core::secagree_push(tls_only, core::SecMech::tls) != core::Error::ok ||
+      core::secagree_answer(tls_only, /*sip_digest=*/true, &m_security_server) != core::Error::ok) {
+    *err = "sec-agree: the core offers no Security-Server list";
+    return false;
+  }
   m_listen_fd = net::listen_tcp(m_options.listen, err);
   if (m_listen_fd < 0) return false;
   const auto local = net::local_endpoint(m_listen_fd);
@@ -865,6 +979,27 @@ bool Server::start(std::string* err) {
                   {"max_bindings", std::to_string(cap)},
                   {"certificate", algo}});
   m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
+  if (m_options.secagree_listen) {
+    m_secagree = std::make_unique<Plain_Sip_Listener>(
+        "sec-agree", m_log, m_loop,
+        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_secagree_message(p, m); });
+    if (!m_secagree->start(*m_options.secagree_listen, err)) return false;
+    //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
+    m_log.decision(
+        Verdict::info, "O.2-UE-VARIANT-SECAGREE",
+        "listening for the unprotected sec-agree REGISTER (plain TCP)",
+        {{"listen", m_options.secagree_listen->host + ":" + std::to_string(m_secagree->port())},
+         {"security_server", format_core_list(m_security_server)}});
+  }
+  if (m_options.core_listen) {
+    m_core_side = std::make_unique<Plain_Sip_Listener>(
+        "core", m_log, m_loop,
+        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_core_message(p, m); });
+    if (!m_core_side->start(*m_options.core_listen, err)) return false;
+    m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
+                   "listening for terminating requests from the core network (plain TCP)",
+                   {{"listen", path_host_port()}});
+  }
   m_loop.set_timer([this] { return next_deadline(); }, [this](core::Seconds now) { on_tick(now); });
   return true;
 }
@@ -908,6 +1043,210 @@ void Server::on_tick(core::Seconds now) {
 
 void Server::retire(std::uint64_t conn_id) {
   m_retired.push_back(conn_id);
+  // Terminating requests still waiting on that connection will get no answer
+  // from the UE: the flow failed (5626-5.3-PC-430-FLOW-GONE).
+  for (auto it = m_terminating.begin(); it != m_terminating.end();) {
+    if (it->second.conn_id != conn_id) {
+      ++it;
+      continue;
+    }
+    answer_core(it->second.core_peer, it->second.request, 430);
+    it = m_terminating.erase(it);
+  }
+}
+
+std::string Server::path_host_port() const {
+  net::Endpoint e = m_options.core_listen ? *m_options.core_listen : m_options.listen;
+  e.port = m_options.core_listen ? (m_core_side ? m_core_side->port() : e.port) : m_port;
+  return e.str();
+}
+
+sip::DigestChallenge Server::make_challenge(bool stale) {
+  sip::DigestChallenge ch;
+  ch.realm = m_options.realm;
+  ch.nonce = m_nonces.issue(net::monotonic_seconds());
+  ch.algorithm = m_options.digest;
+  ch.algorithm_present = true;
+  ch.qop = {"auth"};
+  ch.stale = stale;
+  return ch;
+}
+
+void Server::registrar_store(const std::vector<std::string>& impus, const std::string& path,
+                             std::uint32_t expires_s) {
+  const core::Seconds now = net::monotonic_seconds();
+  for (const std::string& impu : impus) {
+    if (expires_s == 0) {
+      m_registrar.erase(impu);
+    } else {
+      m_registrar[impu] = Registration{path, core::time_add(now, expires_s)};
+    }
+  }
+}
+
+void Server::add_terminating(const std::string& branch, std::uint64_t conn_id,
+                             std::uint64_t core_peer, const sip::Message& request) {
+  m_terminating[branch] = Terminating{conn_id, core_peer, request};
+}
+
+bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Message& response) {
+  if (response.via.empty() || !response.via.front().branch) return false;
+  const auto it = m_terminating.find(*response.via.front().branch);
+  // Only the connection the request went out on may answer it.
+  if (it == m_terminating.end() || it->second.conn_id != conn_id) return false;
+  sip::Message r = response;
+  for (std::size_t i = 0; i < r.headers.size(); ++i) {
+    if (r.headers[i].name != "Via") continue;
+    auto vias = sip::parse_via(r.headers[i].value);
+    if (vias.ok() && vias->size() > 1) {
+      std::string rest;
+      for (std::size_t k = 1; k < vias->size(); ++k) {
+        rest += (rest.empty() ? "" : ", ") + sip::format_via((*vias)[k]);
+      }
+      r.headers[i].value = rest;
+    } else {
+      r.headers.erase(r.headers.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    break;
+  }
+  const std::uint64_t peer_id = it->second.core_peer;
+  if (response.status >= 200) m_terminating.erase(it);
+  m_log.decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
+                 "UE's response to a terminating request relayed to the core side",
+                 {{"conn", std::to_string(conn_id)}, {"status", std::to_string(response.status)}});
+  Plain_Sip_Peer* p = m_core_side ? m_core_side->peer(peer_id) : nullptr;
+  if (p != nullptr) (void)p->send(r);
+  return true;
+}
+
+void Server::answer_core(std::uint64_t core_peer, const sip::Message& req, int code,
+                         const std::string& reason) {
+  Plain_Sip_Peer* p = m_core_side ? m_core_side->peer(core_peer) : nullptr;
+  if (p == nullptr || req.method == "ACK") return;
+  (void)p->send(sip::make_response(req, code, reason.empty() ? sip::default_reason(code) : reason,
+                                   sip::random_hex(4)));
+}
+
+// The first, unprotected REGISTER of the RFC 3329 variant. Whatever arrives
+// here, nothing is bound and nothing is authenticated: the Digest exchange is
+// finished over TLS (O.2-UE-VARIANT-SECAGREE; O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN).
+void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
+  const log::Fields who{{"side", "sec-agree"}, {"peer", peer.peer().str()}};
+  auto with = [&](log::Fields extra) {
+    log::Fields f = who;
+    for (auto& kv : extra) f.push_back(std::move(kv));
+    return f;
+  };
+  if (!m.is_request || m.method == "ACK") return;
+  if (m.method != "REGISTER") {
+    m_log.decision(Verdict::deny, "O.2-UE-VARIANT-SECAGREE",
+                   "only the sec-agree REGISTER is accepted without TLS",
+                   with({{"method", m.method}}));
+    (void)peer.send(sip::make_response(m, 403, "Forbidden (only REGISTER with sec-agree, O.2)",
+                                       sip::random_hex(4)));
+    return;
+  }
+  auto client = security_fields(m, "Security-Client");
+  if (!client.ok()) {
+    m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Security-Client",
+                   with({{"reason", client.error().text()}}));
+    (void)peer.send(sip::make_response(m, 400, client.error().text(), sip::random_hex(4)));
+    return;
+  }
+  core::SecMechList offered, answer;
+  core::Error e = to_core_list(*client, &offered);
+  if (e == core::Error::ok) e = core::secagree_answer(offered, /*sip_digest=*/true, &answer);
+  if (e != core::Error::ok) {
+    // O.3.2 -> 7.3.2.1: nothing negotiated; 494 tells the UE what would be.
+    m_log.decision(Verdict::deny, core::error_requirement(e), core::error_message(e),
+                   with({{"security_client", client->empty() ? "" : sip::format_security(*client)},
+                         {"status", "494"}}));
+    sip::Message r = sip::make_response(m, 494, "Security Agreement Required", sip::random_hex(4));
+    r.add("Security-Server", format_core_list(m_security_server));
+    (void)peer.send(r);
+    return;
+  }
+  sip::Message r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
+  r.add("WWW-Authenticate", sip::format_challenge(make_challenge(false)));
+  //= spec#N.1-NO-IPSEC-WITH-DIGEST type=implementation
+  r.add("Security-Server", format_core_list(answer));
+  m_log.decision(Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
+                 "unprotected REGISTER challenged; Security-Server sent, TLS required next",
+                 with({{"security_client", sip::format_security(*client)},
+                       {"security_server", format_core_list(answer)},
+                       {"credentials_ignored", m.first("Authorization") ? "yes" : "no"}}));
+  (void)peer.send(r);
+}
+
+// A request from the core network for a UE: routed by the flow token in the
+// top Route (the Path the registrar stored) or, without a Route, by the
+// embedded registrar's Path for the Request-URI (the S-CSCF's job).
+void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
+  if (!m.is_request) {
+    m_log.decision(Verdict::info, "", "response on the core side ignored",
+                   {{"status", std::to_string(m.status)}});
+    return;
+  }
+  if (m.method == "ACK") return;
+  const log::Fields who{{"side", "core"}, {"peer", peer.peer().str()}, {"method", m.method}};
+  auto with = [&](log::Fields extra) {
+    log::Fields f = who;
+    for (auto& kv : extra) f.push_back(std::move(kv));
+    return f;
+  };
+  sip::Message req = m;
+  std::string route_text;
+  if (const std::string* r = m.first("Route")) {
+    route_text = *r;
+  } else {
+    const auto it = m_registrar.find(m.request_uri);
+    if (it == m_registrar.end() ||
+        core::time_reached(net::monotonic_seconds(), it->second.expires_at)) {
+      m_log.decision(Verdict::deny, "", "no registration for the Request-URI",
+                     with({{"request_uri", m.request_uri}}));
+      answer_core(peer.id(), m, 404);
+      return;
+    }
+    route_text = it->second.path;
+    req.add("Route", route_text);  // the S-CSCF routes by the stored Path
+  }
+  auto routes = sip::parse_name_addr_list(route_text, "Route");
+  if (!routes.ok() || routes->empty()) {
+    m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Route",
+                   with({{"reason", routes.ok() ? "empty" : routes.error().text()}}));
+    answer_core(peer.id(), m, 400, routes.ok() ? "Bad Route" : routes.error().text());
+    return;
+  }
+  const std::string& token = routes->front().uri.user;
+  core::FlowToken t;
+  const core::Error e = core::flow_token_decode(m_flow_key, view(token), &t);
+  if (e != core::Error::ok) {
+    //= spec#5626-5.3-PC-403-BAD-TOKEN type=implementation
+    m_log.decision(Verdict::deny, "5626-5.3-PC-403-BAD-TOKEN", core::error_message(e),
+                   with({{"error", core::error_info(e).name}, {"token", token}}));
+    answer_core(peer.id(), m, 403);
+    return;
+  }
+  const std::uint64_t conn_id = core::flow_token_conn_id(t);
+  const auto c = m_conns.find(conn_id);
+  if (c == m_conns.end()) {
+    //= spec#5626-5.3-PC-430-FLOW-GONE type=implementation
+    m_log.decision(Verdict::deny, "5626-5.3-PC-430-FLOW-GONE",
+                   core::error_message(core::Error::flow_gone),
+                   with({{"conn", std::to_string(conn_id)}}));
+    answer_core(peer.id(), m, 430);
+    return;
+  }
+  if (const std::string* mf = req.first("Max-Forwards")) {
+    auto n = sip::parse_uint32(*mf, "Max-Forwards");
+    if (!n.ok() || *n == 0) {
+      answer_core(peer.id(), m, n.ok() ? 483 : 400, n.ok() ? "Too Many Hops" : n.error().text());
+      return;
+    }
+    req.remove("Max-Forwards");
+    req.add("Max-Forwards", std::to_string(*n - 1));
+  }
+  c->second->deliver_terminating(req, peer.id());
 }
 
 void Server::reap() {

@@ -10,16 +10,21 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/pcscf/plain_sip.h"
 #include "adapters/sip/digest.h"
+#include "adapters/sip/message.h"
 #include "adapters/sip/users.h"
 #include "core/binding_table.h"
 #include "core/pcscf_machine.h"
 #include "core/profile.h"
+#include "core/sec_agree.h"
+#include "core/siphash.h"
 
 namespace Botan {
 class RandomNumberGenerator;
@@ -36,6 +41,13 @@ namespace annexo::pcscf {
 
 struct Options {
   net::Endpoint listen{"127.0.0.1", 5061};
+  // Plain TCP for the first, unprotected REGISTER of the RFC 3329 variant
+  // (O.2-UE-VARIANT-SECAGREE); off unless given.
+  std::optional<net::Endpoint> secagree_listen;
+  // Plain TCP towards the core network (the S-CSCF side): terminating
+  // requests routed by the Path flow token; off unless given. In a real
+  // network this interface is protected by NDS/IP (TS 33.210), not Annex O.
+  std::optional<net::Endpoint> core_listen;
   std::string cert_file;
   std::string key_file;
   std::string users_file;
@@ -82,12 +94,44 @@ class Server final {
   tls::Server_Credentials& credentials() { return *m_creds; }
   std::uint64_t next_session_handle() { return ++m_session_counter; }
   void retire(std::uint64_t conn_id);  // the connection closed: destroy it after this loop turn
+  const core::SipHashKey& flow_key() const { return m_flow_key; }
+  // The Security-Server list this P-CSCF sends: the core's answer (exactly tls).
+  const core::SecMechList& security_server() const { return m_security_server; }
+  // host:port put into the Path URI: the core-side listener, else the TLS one.
+  std::string path_host_port() const;
+  // A fresh Digest challenge of the embedded home network.
+  sip::DigestChallenge make_challenge(bool stale);
+  // Embedded registrar (S-CSCF role): the Path each IMPU registered with.
+  void registrar_store(const std::vector<std::string>& impus, const std::string& path,
+                       std::uint32_t expires_s);
+  // A terminating request the P-CSCF sent to a UE over TLS (top Via branch ->
+  // the connection it went on and the core-side peer to answer).
+  void add_terminating(const std::string& branch, std::uint64_t conn_id, std::uint64_t core_peer,
+                       const sip::Message& request);
+  // A response from conn_id whose top Via is ours: relays it to the core side
+  // (false when the branch is not a transaction of that connection).
+  bool relay_terminating_response(std::uint64_t conn_id, const sip::Message& response);
+  // Answers a core-side request with code (when the peer is still there).
+  void answer_core(std::uint64_t core_peer, const sip::Message& req, int code,
+                   const std::string& reason = {});
 
  private:
   void on_accept();
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);
   void reap();
+  void on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m);
+  void on_core_message(Plain_Sip_Peer& peer, const sip::Message& m);
+
+  struct Registration {
+    std::string path;
+    core::Seconds expires_at = 0;
+  };
+  struct Terminating {
+    std::uint64_t conn_id = 0;
+    std::uint64_t core_peer = 0;
+    sip::Message request;  // to answer 430 if the connection dies first
+  };
 
   Options m_options;
   log::Decision_Log& m_log;
@@ -109,6 +153,12 @@ class Server final {
   std::uint64_t m_session_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Connection>> m_conns;
   std::vector<std::uint64_t> m_retired;
+  core::SipHashKey m_flow_key{};
+  core::SecMechList m_security_server{};
+  std::unique_ptr<Plain_Sip_Listener> m_secagree;
+  std::unique_ptr<Plain_Sip_Listener> m_core_side;
+  std::map<std::string, Registration> m_registrar;
+  std::map<std::string, Terminating> m_terminating;
 };
 
 }  // namespace annexo::pcscf

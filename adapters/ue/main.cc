@@ -770,12 +770,30 @@ class Ue final : public atls::Tls_Events {
         continue;
       }
       if (m->is_request) {
-        m_log.decision(Verdict::info, "", "request from the P-CSCF ignored",
-                       {{"method", m->method}});
+        on_request(*m);
         continue;
       }
       on_response(*m);
     }
+  }
+
+  // A terminating request the P-CSCF delivered over this TLS connection (RFC
+  // 5626 5.3: the flow the UE registered). The UE is an endpoint with no
+  // dialog support: MESSAGE and OPTIONS are answered 200, anything else 501;
+  // ACK is never answered.
+  void on_request(const sip::Message& m) {
+    if (m.method == "ACK") return;
+    const bool ok = m.method == "MESSAGE" || m.method == "OPTIONS";
+    m_log.decision(
+        Verdict::info, "5626-5.3-PC-FORWARD-OVER-FLOW",
+        "request from the P-CSCF over the registered flow",
+        {{"method", m.method}, {"from", m.from.uri_text}, {"answer", ok ? "200" : "501"}});
+    std::printf("ue: received %s from %s\n", m.method.c_str(), m.from.uri_text.c_str());
+    std::fflush(stdout);
+    sip::Message r =
+        sip::make_response(m, ok ? 200 : 501, ok ? "OK" : "Not Implemented", sip::random_hex(4));
+    auto wire = sip::serialize(r);
+    if (wire.ok()) send_plain(*wire);
   }
 
   void on_response(const sip::Message& m) {
@@ -844,6 +862,11 @@ class Ue final : public atls::Tls_Events {
                      rspauth ? "rspauth verified" : "no verified rspauth in the 2xx",
                      {{"expires", std::to_string(in.expires_s)}});
       if (const std::string* pau = m.first("P-Associated-URI")) m_associated = *pau;
+      // RFC 3327 5.3: the registrar returns the Path the P-CSCF added.
+      if (const std::string* path = m.first("Path")) {
+        m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT", "Path in the 2xx to REGISTER",
+                       {{"path", *path}});
+      }
     } else if (m.status == 403) {
       in.event = UeEvent::response_auth_failure;
       what = "response_auth_failure";

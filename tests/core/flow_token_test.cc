@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/flow_token.h"
+#include "core/path_rules.h"
 #include "core/siphash.h"
 #include "tests/core/pcscf_test_support.h"
 
@@ -159,5 +160,53 @@ TEST_CASE(
     std::uint64_t c = 0;
     REQUIRE(th.table.resolve_flow(key, bv(texts[id - 1]), &c) == Error::ok);
     CHECK(c == id * 7919);
+  }
+}
+
+//= spec#5626-5.2-PC-TOKEN-UNIQUE type=test
+//= spec#5626-5.3-PC-403-BAD-TOKEN type=test
+TEST_CASE("5626-5.2-PC-TOKEN-UNIQUE: connection-scoped tokens name their connection, and only it") {
+  const SipHashKey key = test_key(3);
+  const std::uint64_t ids[] = {1, 2, 0xFFFFFFFFull, 0x100000000ull, 0x123456789ABCDEF0ull};
+  for (std::uint64_t id : ids) {
+    INFO("conn " << id);
+    const FlowToken t = flow_token_for_conn(key, id);
+    const std::string txt = text_of(t);
+    FlowToken back;
+    REQUIRE(flow_token_decode(key, bv(txt), &back) == Error::ok);
+    CHECK(flow_token_conn_id(back) == id);
+    for (std::uint64_t other : ids) {
+      if (other != id) CHECK(text_of(flow_token_for_conn(key, other)) != txt);
+    }
+    // Any flipped payload or MAC bit is refused, never read as another connection.
+    for (int bit = 0; bit < 128; ++bit) {
+      FlowToken f = t;
+      if (bit < 32)
+        f.slot ^= 1u << bit;
+      else if (bit < 64)
+        f.generation ^= 1u << (bit - 32);
+      else
+        f.mac ^= 1ull << (bit - 64);
+      FlowToken out;
+      CHECK(flow_token_decode(key, bv(text_of(f)), &out) == Error::flow_token_tampered);
+    }
+    FlowToken other_key;
+    CHECK(flow_token_decode(test_key(4), bv(txt), &other_key) == Error::flow_token_tampered);
+  }
+}
+
+//= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
+//= spec#5626-5.1-PC-NO-OB-IF-NOT-FIRST type=test
+//= spec#24229-PC-OUTBOUND-PATH type=test
+TEST_CASE(
+    "5626-5.1-PC-PATH-FLOW-TOKEN: Path always carries the flow token, ob only as first hop with "
+    "reg-id") {
+  for (std::uint32_t vias = 0; vias < 5; ++vias) {
+    for (bool reg_id : {false, true}) {
+      INFO("vias " << vias << " reg-id " << reg_id);
+      const PathRule r = path_rule(PathFacts{vias, reg_id});
+      CHECK(r.flow_token);
+      CHECK(r.ob == (reg_id && vias == 1));
+    }
   }
 }

@@ -1,0 +1,145 @@
+#include "adapters/pcscf/plain_sip.h"
+
+#include <utility>
+
+namespace annexo::pcscf {
+
+using log::Verdict;
+
+Plain_Sip_Peer::Plain_Sip_Peer(Plain_Sip_Listener& owner, int fd, std::uint64_t id,
+                               net::Endpoint peer)
+    : m_owner(owner), m_fd(fd), m_id(id), m_peer(std::move(peer)) {}
+
+bool Plain_Sip_Peer::send(const sip::Message& m) {
+  auto wire = sip::serialize(m);
+  if (!wire.ok()) {
+    m_owner.log().decision(Verdict::error, "ADP-SIP-MALFORMED-400", "message not serialisable",
+                           {{"side", m_owner.name()}, {"reason", wire.error().text()}});
+    return false;
+  }
+  send_text(*wire);
+  return true;
+}
+
+void Plain_Sip_Peer::send_text(const std::string& text) {
+  if (m_dead) return;
+  m_wq.append(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  flush();
+}
+
+void Plain_Sip_Peer::close_after_flush() {
+  m_closing = true;
+  flush();
+}
+
+void Plain_Sip_Peer::on_ready(net::Ready r) {
+  if (m_dead) return;
+  if (r.readable) {
+    std::string in;
+    const long n = net::read_available(m_fd, in);
+    if (!in.empty() && !m_closing) {
+      m_framer.feed(in);
+      for (;;) {
+        auto ev = m_framer.next();
+        if (!ev.ok()) {
+          const sip::SipError& err = ev.error();
+          m_owner.log().decision(
+              Verdict::deny,
+              err.status == 513 ? "ADP-SIP-MAX-MESSAGE-SIZE" : "ADP-SIP-STREAM-FRAMING",
+              "SIP framing error: answered and closed",
+              {{"side", m_owner.name()}, {"peer", m_peer.str()}, {"reason", err.text()}});
+          send_text("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
+                    "\r\nContent-Length: 0\r\n\r\n");
+          close_after_flush();
+          break;
+        }
+        if (!ev.value().has_value()) break;
+        const sip::FrameEvent fe = std::move(*ev.value());
+        if (fe.kind != sip::FrameKind::message) continue;  // CRLFs: nothing to answer here
+        auto msg = sip::parse_message(fe.bytes);
+        if (!msg.ok()) {
+          m_owner.log().decision(
+              Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed SIP message",
+              {{"side", m_owner.name()}, {"peer", m_peer.str()}, {"reason", msg.error().text()}});
+          send_text("SIP/2.0 400 " + msg.error().text() + "\r\nContent-Length: 0\r\n\r\n");
+          continue;
+        }
+        m_owner.deliver(*this, *msg);
+        if (m_dead || m_closing) break;
+      }
+    }
+    if (n == 0 || n == -1) {
+      finish();
+      return;
+    }
+  }
+  if (r.hangup) {
+    finish();
+    return;
+  }
+  flush();
+}
+
+void Plain_Sip_Peer::flush() {
+  if (m_dead) return;
+  if (!m_wq.flush(m_fd)) {
+    finish();
+    return;
+  }
+  m_owner.loop().want_write(m_fd, !m_wq.empty());
+  if (m_closing && m_wq.empty()) finish();
+}
+
+void Plain_Sip_Peer::finish() {
+  if (m_dead) return;
+  m_dead = true;
+  m_owner.loop().remove(m_fd);
+  net::close_fd(m_fd);
+  m_owner.retire(m_id);
+}
+
+Plain_Sip_Listener::Plain_Sip_Listener(std::string name, log::Decision_Log& log,
+                                       net::Event_Loop& loop, Handler handler)
+    : m_name(std::move(name)), m_log(log), m_loop(loop), m_handler(std::move(handler)) {}
+
+Plain_Sip_Listener::~Plain_Sip_Listener() {
+  m_peers.clear();
+  if (m_listen_fd >= 0) net::close_fd(m_listen_fd);
+}
+
+bool Plain_Sip_Listener::start(const net::Endpoint& where, std::string* err) {
+  m_listen_fd = net::listen_tcp(where, err);
+  if (m_listen_fd < 0) return false;
+  const auto local = net::local_endpoint(m_listen_fd);
+  m_port = local ? local->port : where.port;
+  m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
+  return true;
+}
+
+Plain_Sip_Peer* Plain_Sip_Listener::peer(std::uint64_t id) {
+  const auto it = m_peers.find(id);
+  return it == m_peers.end() ? nullptr : it->second.get();
+}
+
+void Plain_Sip_Listener::on_accept() {
+  for (;;) {
+    net::Endpoint peer;
+    const int fd = net::accept_tcp(m_listen_fd, &peer);
+    if (fd < 0) break;
+    const std::uint64_t id = ++m_counter;
+    auto p = std::make_unique<Plain_Sip_Peer>(*this, fd, id, peer);
+    Plain_Sip_Peer* raw = p.get();
+    m_peers.emplace(id, std::move(p));
+    m_loop.add(fd, false, [this, raw](net::Ready r) {
+      raw->on_ready(r);
+      reap();
+    });
+  }
+}
+
+void Plain_Sip_Listener::reap() {
+  for (std::uint64_t id : m_retired) m_peers.erase(id);
+  m_retired.clear();
+}
+
+}  // namespace annexo::pcscf

@@ -1,0 +1,248 @@
+#!/bin/bash
+# Loopback end to end for the P-CSCF's RFC 5626 edge-proxy duties and the
+# RFC 3329 sec-agree variant, with the real `pcscf` and `ue` and a scripted
+# peer (sip_peer.py) playing the S-CSCF on the core side and hand-written UEs.
+#   flow_secagree_e2e_test.sh PCSCF UE MAKE_PKI TESTLIB SIP_PEER
+set -uo pipefail
+PCSCF=$(realpath "$1")
+UE=$(realpath "$2")
+MAKE_PKI=$3
+source "$4"
+PEER=$(realpath "$5")
+E2E_NAME=flow
+source "$(dirname "$0")/e2e_lib.sh"
+
+# side_port MESSAGE: the port of the listener whose start-up line has MESSAGE.
+side_port() {
+  grep "$1" "$PC_LOG" | grep -o '"listen":"127.0.0.1:[0-9]*"' | head -1 | sed 's/.*://; s/"//'
+}
+
+# The Path the pcscf logged for its only REGISTER so far (JSON field "path").
+logged_path() {
+  grep '"path":"<sip:' "$PC_LOG" | head -1 | sed 's/.*"path":"\(<[^"]*>\)".*/\1/'
+}
+
+# wait_for FILE PATTERN: up to 10 s.
+wait_for() {
+  local i
+  for i in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for $2 in $1"
+  return 1
+}
+
+# ---------------------------------------------------------------- cases
+# A ue registers with reg-id over TLS; the pcscf adds Path with its flow token
+# and ;ob; the registrar's 2xx returns it; a MESSAGE from the core side, routed
+# by the registrar's Path and by an explicit Route, reaches the ue over its own
+# TLS connection and the ue's 200 comes back. After the ue has gone, the same
+# token gets 430.
+path_and_delivery() {
+  start_pcscf path --core-listen 127.0.0.1:0 || return 1
+  local core
+  core=$(side_port 'terminating requests from the core network')
+  bg_ue path --password secret --stay 6
+  wait_for "$PC_LOG" '"to":"bound"' || { show; stop_pcscf; return 1; }
+  local path
+  path=$(logged_path)
+  "$PEER" send --port "$core" MESSAGE sip:alice@annexo.test >"$WORK/path.msg1" 2>&1
+  "$PEER" send --port "$core" --header "Route: $path" MESSAGE sip:alice@annexo.test \
+    >"$WORK/path.msg2" 2>&1
+  wait_ue
+  # The ue has closed its connection: the flow is gone.
+  "$PEER" send --port "$core" --header "Route: $path" MESSAGE sip:alice@annexo.test \
+    >"$WORK/path.msg3" 2>&1
+  "$PEER" send --port "$core" MESSAGE sip:alice@annexo.test >"$WORK/path.msg4" 2>&1
+  stop_pcscf
+  local ok=0
+  expect "Path URI: 32-hex flow token user part, the core-side address, lr and ob (got $path)" \
+    grep -Eq "^<sip:[0-9a-f]{32}@127\.0\.0\.1:$core;lr;ob>$" <<<"$path" || ok=1
+  expect "Path decision names 24229-PC-OUTBOUND-PATH with one Via and reg-id" \
+    grep -q '"req":"24229-PC-OUTBOUND-PATH".*"vias":"1","reg_id":"yes","ob":"yes"' "$PC_LOG" || ok=1
+  expect "the registrar's 2xx returned the Path to the ue" \
+    grep -qF "\"path\":\"$path\"" "$UE_LOG" || ok=1
+  expect "ue registered and stayed (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "MESSAGE routed by the registrar's Path answered 200 by the ue" \
+    grep -q '^STATUS 200' "$WORK/path.msg1" || ok=1
+  expect "MESSAGE with Route = Path answered 200 by the ue" grep -q '^STATUS 200' "$WORK/path.msg2" || ok=1
+  expect "the ue received both MESSAGEs" test "$(grep -c '^ue: received MESSAGE' "$UE_OUT")" -eq 2 || ok=1
+  expect "the pcscf sent both over the ue's TLS connection" \
+    test "$(grep -c '"req":"5626-5.3-PC-FORWARD-OVER-FLOW","msg":"terminating request sent over' "$PC_LOG")" -eq 2 || ok=1
+  expect "two relayed responses logged" \
+    test "$(grep -c 'response to a terminating request relayed to the core side' "$PC_LOG")" -eq 2 || ok=1
+  expect "the relayed 200 carries no Via of the pcscf (only the peer's own)" \
+    test "$(grep -c '^  Via:' "$WORK/path.msg2")" -eq 1 || ok=1
+  expect "after the ue left: 430 Flow Failed for the Route" grep -q '^STATUS 430' "$WORK/path.msg3" || ok=1
+  expect "after the ue left: 430 Flow Failed for the registrar's Path" \
+    grep -q '^STATUS 430' "$WORK/path.msg4" || ok=1
+  ((ok == 0)) || { show; cat "$WORK"/path.msg*; }
+  return $ok
+}
+
+# Tokens the pcscf did not issue, or modified ones, get 403 and go nowhere.
+bad_tokens() {
+  start_pcscf badtok --core-listen 127.0.0.1:0 || return 1
+  local core
+  core=$(side_port 'terminating requests from the core network')
+  bg_ue badtok --password secret --stay 4
+  wait_for "$PC_LOG" '"to":"bound"' || { show; stop_pcscf; return 1; }
+  local path token flipped
+  path=$(logged_path)
+  token=$(sed 's/<sip:\([0-9a-f]*\)@.*/\1/' <<<"$path")
+  # Flip the last hex digit of the MAC.
+  flipped=${token:0:31}$(printf '%x' $(((16#${token:31:1} + 1) % 16)))
+  "$PEER" send --port "$core" --header "Route: ${path/$token/$flipped}" MESSAGE \
+    sip:alice@annexo.test >"$WORK/badtok.flip" 2>&1
+  "$PEER" send --port "$core" --header "Route: <sip:abc@127.0.0.1:$core;lr>" MESSAGE \
+    sip:alice@annexo.test >"$WORK/badtok.short" 2>&1
+  "$PEER" send --port "$core" MESSAGE sip:nobody@annexo.test >"$WORK/badtok.unknown" 2>&1
+  wait_ue
+  stop_pcscf
+  local ok=0
+  expect "a token with one changed MAC digit gets 403" grep -q '^STATUS 403' "$WORK/badtok.flip" || ok=1
+  expect "a malformed token gets 403" grep -q '^STATUS 403' "$WORK/badtok.short" || ok=1
+  expect "refusals logged against 5626-5.3-PC-403-BAD-TOKEN (tampered and malformed)" \
+    test "$(grep -c '"verdict":"DENY","req":"5626-5.3-PC-403-BAD-TOKEN"' "$PC_LOG")" -eq 2 || ok=1
+  expect "nothing reached the ue" test "$(grep -c '^ue: received' "$UE_OUT")" -eq 0 || ok=1
+  expect "an IMPU without registration gets 404" grep -q '^STATUS 404' "$WORK/badtok.unknown" || ok=1
+  ((ok == 0)) || { show; cat "$WORK"/badtok.*; }
+  return $ok
+}
+
+# A REGISTER that already passed another proxy (two Via entries) gets a Path
+# with the flow token but without ;ob; one with a single Via and reg-id gets ;ob.
+no_ob_if_not_first() {
+  start_pcscf noob || return 1
+  "$PEER" send --port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --header "Via: SIP/2.0/TLS 127.0.0.1:5099;branch=z9hG4bKtwo1;rport" \
+    --header "Via: SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bKtwo2" \
+    --header "From: <sip:alice@annexo.test>;tag=f1" --header "To: <sip:alice@annexo.test>" \
+    --header 'Contact: <sip:alice@127.0.0.1:5099;transport=tls;ob>;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000001>";reg-id=1' \
+    REGISTER sip:annexo.test >"$WORK/noob.two" 2>&1
+  "$PEER" send --port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --header "From: <sip:alice@annexo.test>;tag=f2" --header "To: <sip:alice@annexo.test>" \
+    --header 'Contact: <sip:alice@127.0.0.1:5099;transport=tls;ob>;+sip.instance="<urn:uuid:00000000-0000-4000-8000-000000000001>";reg-id=1' \
+    REGISTER sip:annexo.test >"$WORK/noob.one" 2>&1
+  "$PEER" send --port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --header "From: <sip:alice@annexo.test>;tag=f3" --header "To: <sip:alice@annexo.test>" \
+    --header 'Contact: <sip:alice@127.0.0.1:5099;transport=tls>' \
+    REGISTER sip:annexo.test >"$WORK/noob.noregid" 2>&1
+  stop_pcscf
+  local ok=0
+  expect "each REGISTER was challenged (forwarded to the home network)" \
+    test "$(cat "$WORK"/noob.{two,one,noregid} | grep -c '^STATUS 401')" -eq 3 || ok=1
+  expect "two Via + reg-id: Path with a token, no ob (5626-5.1-PC-NO-OB-IF-NOT-FIRST)" \
+    grep -Eq '"req":"5626-5.1-PC-NO-OB-IF-NOT-FIRST".*"path":"<sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr>","vias":"2","reg_id":"yes","ob":"no"' \
+    "$PC_LOG" || ok=1
+  expect "one Via + reg-id: Path with ;ob" \
+    grep -Eq '"req":"24229-PC-OUTBOUND-PATH".*;lr;ob>","vias":"1","reg_id":"yes","ob":"yes"' "$PC_LOG" || ok=1
+  expect "no reg-id: Path with a token, no ob" \
+    grep -Eq '"req":"5626-5.1-PC-PATH-FLOW-TOKEN".*"path":"<sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr>","vias":"1","reg_id":"no","ob":"no"' \
+    "$PC_LOG" || ok=1
+  ((ok == 0)) || { tail -30 "$PC_LOG"; cat "$WORK"/noob.*; }
+  return $ok
+}
+
+# The whole sec-agree variant against the pcscf: unprotected REGISTER over
+# plain TCP -> 401 with Security-Server: tls (never ipsec-3gpp, even when
+# offered); REGISTER over TLS with Security-Verify echoing it and Digest
+# credentials -> 200 and a binding on the TLS connection only.
+secagree_register() {
+  start_pcscf secagree --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --client "ipsec-3gpp;q=0.5;alg=hmac-sha-1-96, tls;q=0.1" --hold 0.5 >"$WORK/secagree.out" 2>&1
+  stop_pcscf
+  local ok=0
+  expect "the unprotected REGISTER got 401 with a Digest challenge" \
+    grep -q '^  WWW-Authenticate: Digest' "$WORK/secagree.out" || ok=1
+  expect "Security-Server lists exactly tls" grep -qx '  Security-Server: tls' "$WORK/secagree.out" || ok=1
+  expect "ipsec-3gpp is never offered with Digest" \
+    bash -c "! grep -qi 'Security-Server:.*ipsec' '$WORK/secagree.out'" || ok=1
+  expect "the REGISTER over TLS with Security-Verify and credentials got 200" \
+    grep -q '^STATUS 200' "$WORK/secagree.out" || ok=1
+  expect "the pcscf checked the echo (RFC3329-PC-VERIFY-ECHO allow)" \
+    grep -q '"verdict":"ALLOW","req":"RFC3329-PC-VERIFY-ECHO"' "$PC_LOG" || ok=1
+  expect "exactly one binding was made, on the TLS connection" \
+    test "$(grep -c '"to":"bound"' "$PC_LOG")" -ge 1 || ok=1
+  expect "the plain side logged nothing bound (sec-agree decision)" \
+    grep -q '"verdict":"ALLOW","req":"O.2-UE-VARIANT-SECAGREE".*"side":"sec-agree"' "$PC_LOG" || ok=1
+  ((ok == 0)) || { tail -30 "$PC_LOG"; cat "$WORK/secagree.out"; }
+  return $ok
+}
+
+# A Security-Verify that is not the list the pcscf sent is a bid-down attempt:
+# 494, no Digest exchange, no binding.
+secagree_verify_mismatch() {
+  start_pcscf mismatch --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --verify "ipsec-3gpp;q=0.1" >"$WORK/mismatch.a" 2>&1
+  "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --verify "tls;q=0.1, ipsec-3gpp" >"$WORK/mismatch.b" 2>&1
+  stop_pcscf
+  local ok=0
+  expect "Security-Verify: ipsec-3gpp gets 494" grep -q '^STATUS 494' "$WORK/mismatch.a" || ok=1
+  expect "a longer Security-Verify gets 494" grep -q '^STATUS 494' "$WORK/mismatch.b" || ok=1
+  expect "both refusals logged against RFC3329-PC-VERIFY-ECHO" \
+    test "$(grep -c '"verdict":"DENY","req":"RFC3329-PC-VERIFY-ECHO"' "$PC_LOG")" -eq 2 || ok=1
+  expect "no binding was made" bash -c "! grep -q '\"to\":\"bound\"' '$PC_LOG'" || ok=1
+  ((ok == 0)) || { tail -30 "$PC_LOG"; cat "$WORK"/mismatch.*; }
+  return $ok
+}
+
+# The plain sec-agree side answers nothing but the sec-agree REGISTER: no tls
+# in Security-Client -> 494 (O.3.2 -> 7.3.2.1), any other request -> 403, and a
+# Digest response sent in the clear is never checked.
+secagree_plain_refusals() {
+  start_pcscf plainref --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$PEER" send --port "$plain" --header "Security-Client: ipsec-3gpp;alg=hmac-sha-1-96" \
+    REGISTER sip:annexo.test >"$WORK/plainref.notls" 2>&1
+  "$PEER" send --port "$plain" REGISTER sip:annexo.test >"$WORK/plainref.none" 2>&1
+  "$PEER" send --port "$plain" MESSAGE sip:bob@annexo.test >"$WORK/plainref.msg" 2>&1
+  stop_pcscf
+  local ok=0
+  expect "Security-Client without tls: 494 with Security-Server: tls" \
+    grep -q '^STATUS 494' "$WORK/plainref.notls" || ok=1
+  expect "494 names the mechanism the pcscf would accept" \
+    grep -qx '  Security-Server: tls' "$WORK/plainref.notls" || ok=1
+  expect "no Security-Client at all: 494" grep -q '^STATUS 494' "$WORK/plainref.none" || ok=1
+  expect "no challenge without tls" bash -c "! grep -q 'WWW-Authenticate' '$WORK/plainref.notls'" || ok=1
+  expect "refusal logged against O.3.2-SECSETUP-ERRORS" \
+    grep -q '"verdict":"DENY","req":"O.3.2-SECSETUP-ERRORS"' "$PC_LOG" || ok=1
+  expect "a MESSAGE without TLS: 403" grep -q '^STATUS 403' "$WORK/plainref.msg" || ok=1
+  ((ok == 0)) || { tail -20 "$PC_LOG"; cat "$WORK"/plainref.*; }
+  return $ok
+}
+
+#= spec#24229-PC-OUTBOUND-PATH type=test
+#= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
+#= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
+#= spec#5626-5.3-PC-430-FLOW-GONE type=test
+#= spec#O.2.1-PC-RFC5626-FORWARDING type=test
+annexo_case "24229-PC-OUTBOUND-PATH: Path carries the flow token and ob; terminating MESSAGEs reach the ue over its flow, then 430 once it is gone" path_and_delivery
+#= spec#5626-5.3-PC-403-BAD-TOKEN type=test
+#= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test
+annexo_case "5626-5.3-PC-403-BAD-TOKEN: tampered and malformed flow tokens from the core side get 403 and reach no ue" bad_tokens
+#= spec#5626-5.1-PC-NO-OB-IF-NOT-FIRST type=test
+#= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
+annexo_case "5626-5.1-PC-NO-OB-IF-NOT-FIRST: a REGISTER with two Via entries gets Path without ob; one Via with reg-id gets ob" no_ob_if_not_first
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+#= spec#N.1-NO-IPSEC-WITH-DIGEST type=test
+#= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=test
+#= spec#RFC3329-PC-VERIFY-ECHO type=test
+annexo_case "O.2-UE-VARIANT-SECAGREE: unprotected REGISTER gets 401 with Security-Server: tls only; the TLS REGISTER echoing it registers" secagree_register
+#= spec#RFC3329-PC-VERIFY-ECHO type=test
+annexo_case "RFC3329-PC-VERIFY-ECHO: a Security-Verify that differs from the Security-Server sent gets 494 and no binding" secagree_verify_mismatch
+#= spec#O.3.2-SECSETUP-ERRORS type=test
+annexo_case "O.3.2-SECSETUP-ERRORS: the plain sec-agree side refuses Security-Client without tls (494) and every other request (403)" secagree_plain_refusals
+annexo_finish

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""A scripted SIP peer for the pcscf end-to-end tests (standard library only).
+
+It plays the parties annexo has no program for: the S-CSCF on the P-CSCF's
+core side, a UE that sends hand-written requests (two Via entries, a forged
+Security-Verify), and a UE running the RFC 3329 sec-agree variant step by
+step. Each subcommand prints every response it receives as
+"STATUS <code> <reason>" followed by the header lines, and exits 0 when the
+exchange completed (whatever the codes: the test script judges them), 2 on a
+network or protocol failure.
+
+  sip_peer.py send --port P [--tls-ca CA --sni NAME] [--header 'Name: value' ...]
+                   METHOD REQUEST_URI
+  sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
+                       --impi I --impu U --password PW [--verify TEXT]
+                       [--client TEXT] [--hold SECONDS]
+"""
+import argparse
+import hashlib
+import os
+import re
+import socket
+import ssl
+import sys
+import time
+
+HOST = "127.0.0.1"
+
+
+def rand(n=8):
+    return os.urandom(n).hex()
+
+
+def connect(port, ca=None, sni=None):
+    sock = socket.create_connection((HOST, port), timeout=10)
+    if ca is None:
+        return sock
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_verify_locations(ca)
+    ctx.check_hostname = True
+    return ctx.wrap_socket(sock, server_hostname=sni)
+
+
+def build(method, uri, headers, transport, local_port):
+    lines = [f"{method} {uri} SIP/2.0"]
+    names = {h.split(":", 1)[0].strip().lower() for h in headers}
+    if "via" not in names:
+        lines.append(f"Via: SIP/2.0/{transport} {HOST}:{local_port};branch=z9hG4bK{rand()};rport")
+    if "from" not in names:
+        lines.append(f"From: <sip:peer@annexo.test>;tag={rand(4)}")
+    if "to" not in names:
+        lines.append(f"To: <{uri}>")
+    if "call-id" not in names:
+        lines.append(f"Call-ID: {rand()}")
+    if "cseq" not in names:
+        lines.append(f"CSeq: 1 {method}")
+    if "max-forwards" not in names:
+        lines.append("Max-Forwards: 70")
+    lines += headers
+    lines.append("Content-Length: 0")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+class Reader:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def message(self, deadline):
+        while True:
+            while self.buf.startswith(b"\r\n"):  # CRLF keep-alive pongs between messages
+                self.buf = self.buf[2:]
+            end = self.buf.find(b"\r\n\r\n")
+            if end >= 0:
+                head = self.buf[:end].decode("utf-8", "replace")
+                m = re.search(r"(?im)^(content-length|l)\s*:\s*(\d+)", head)
+                length = int(m.group(2)) if m else 0
+                if len(self.buf) >= end + 4 + length:
+                    self.buf = self.buf[end + 4 + length:]
+                    return head
+            left = deadline - time.time()
+            if left <= 0:
+                raise TimeoutError("no complete SIP message")
+            self.sock.settimeout(left)
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed by the peer")
+            self.buf += chunk
+
+    def final(self, timeout=10.0):
+        """Prints every response up to the first final one; returns (code, head)."""
+        deadline = time.time() + timeout
+        while True:
+            head = self.message(deadline)
+            first = head.split("\r\n", 1)[0]
+            m = re.match(r"SIP/2\.0 (\d{3}) ?(.*)", first)
+            if not m:
+                continue  # a request from the other side: not expected here
+            print(f"STATUS {m.group(1)} {m.group(2)}")
+            for line in head.split("\r\n")[1:]:
+                print("  " + line)
+            sys.stdout.flush()
+            if int(m.group(1)) >= 200:
+                return int(m.group(1)), head
+
+
+def header(head, name):
+    for line in head.split("\r\n")[1:]:
+        n, _, v = line.partition(":")
+        if n.strip().lower() == name.lower():
+            return v.strip()
+    return None
+
+
+def digest_answer(challenge, impi, password, method, uri):
+    params = dict(re.findall(r'(\w+)="?([^",]*)"?', challenge.split(" ", 1)[1]))
+    algo = params.get("algorithm", "MD5").upper()
+    h = (lambda s: hashlib.md5(s.encode()).hexdigest()) if algo == "MD5" else (
+        lambda s: hashlib.sha256(s.encode()).hexdigest())
+    cnonce, nc = rand(8), "00000001"
+    ha1 = h(f"{impi}:{params['realm']}:{password}")
+    ha2 = h(f"{method}:{uri}")
+    resp = h(f"{ha1}:{params['nonce']}:{nc}:{cnonce}:auth:{ha2}")
+    return (f'Digest username="{impi}", realm="{params["realm"]}", nonce="{params["nonce"]}", '
+            f'uri="{uri}", response="{resp}", algorithm={algo}, qop=auth, nc={nc}, '
+            f'cnonce="{cnonce}"')
+
+
+def cmd_send(a):
+    sock = connect(a.port, a.tls_ca, a.sni)
+    transport = "TLS" if a.tls_ca else "TCP"
+    sock.sendall(build(a.method, a.uri, a.header, transport, sock.getsockname()[1]))
+    Reader(sock).final(a.timeout)
+    if a.hold:
+        time.sleep(a.hold)
+    sock.close()
+
+
+def cmd_secagree(a):
+    domain = "sip:" + a.impi.split("@", 1)[1]
+    common = [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>", f"Call-ID: {rand()}",
+              "Require: sec-agree", "Proxy-Require: sec-agree",
+              "Supported: path, outbound, sec-agree"]
+    # 1. The unprotected REGISTER over plain TCP.
+    plain = connect(a.plain_port)
+    lp = plain.getsockname()[1]
+    plain.sendall(build("REGISTER", domain, common + [
+        f"Security-Client: {a.client}", "CSeq: 1 REGISTER",
+        f"Contact: <sip:user@{HOST}:{lp};transport=tcp>;expires=600"], "TCP", lp))
+    code, head = Reader(plain).final(a.timeout)
+    plain.close()
+    if code != 401:
+        return
+    server = header(head, "Security-Server")
+    challenge = header(head, "WWW-Authenticate")
+    verify = a.verify if a.verify is not None else server
+    # 2. The REGISTER with credentials over a new TLS connection.
+    tls = connect(a.tls_port, a.tls_ca, a.sni)
+    tp = tls.getsockname()[1]
+    tls.sendall(build("REGISTER", domain, common + [
+        f"Security-Verify: {verify}", "CSeq: 2 REGISTER",
+        f"Contact: <sip:user@{HOST}:{tp};transport=tls>;expires=600",
+        "Authorization: " + digest_answer(challenge, a.impi, a.password, "REGISTER", domain)],
+        "TLS", tp))
+    Reader(tls).final(a.timeout)
+    if a.hold:
+        time.sleep(a.hold)
+    tls.close()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("send")
+    s.add_argument("--port", type=int, required=True)
+    s.add_argument("--tls-ca")
+    s.add_argument("--sni", default="pcscf.test")
+    s.add_argument("--header", action="append", default=[])
+    s.add_argument("--timeout", type=float, default=10.0)
+    s.add_argument("--hold", type=float, default=0.0)
+    s.add_argument("method")
+    s.add_argument("uri")
+    g = sub.add_parser("secagree")
+    g.add_argument("--plain-port", type=int, required=True)
+    g.add_argument("--tls-port", type=int, required=True)
+    g.add_argument("--tls-ca", required=True)
+    g.add_argument("--sni", default="pcscf.test")
+    g.add_argument("--impi", required=True)
+    g.add_argument("--impu", required=True)
+    g.add_argument("--password", required=True)
+    g.add_argument("--client", default="tls")
+    g.add_argument("--verify")
+    g.add_argument("--timeout", type=float, default=10.0)
+    g.add_argument("--hold", type=float, default=0.0)
+    a = p.parse_args()
+    try:
+        (cmd_send if a.cmd == "send" else cmd_secagree)(a)
+    except (OSError, TimeoutError, ConnectionError, ssl.SSLError) as e:
+        print(f"ERROR {type(e).__name__}: {e}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
