@@ -7,6 +7,7 @@
 #include <botan/tls_session_manager.h>
 
 #include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -75,6 +76,17 @@ bool ip_halves(const std::string& host, std::uint64_t* hi, std::uint64_t* lo) {
 
 core::ByteView view(const std::string& s) {
   return core::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+}
+
+// O.1.1: with Annex O the user is authenticated with SIP Digest only; an IMS
+// AKA algorithm (AKAv1-MD5, AKAv2-SHA-256, ...) in the credentials is refused.
+bool names_aka(const std::string& authorization) {
+  std::string l;  // lower-case, without the whitespace RFC 3261 allows around '='
+  for (const char c : authorization) {
+    if (c != ' ' && c != '\t') l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return l.find("algorithm=akav") != std::string::npos ||
+         l.find("algorithm=\"akav") != std::string::npos;
 }
 
 bool is_emergency(const sip::Message& m) {
@@ -486,6 +498,14 @@ class Connection final : public tls::Tls_Events {
     std::optional<sip::DigestCredentials> creds;
     if (is_register) {
       if (const std::string* a = m.first("Authorization")) {
+        if (names_aka(*a)) {
+          //= spec#O.1.1-ALL-DIGEST-REQUIRED type=implementation
+          m_srv.log().decision(Verdict::deny, "O.1.1-ALL-DIGEST-REQUIRED",
+                               "AKA credentials on an Annex O connection: protocol error",
+                               fields({{"authorization", *a}}));
+          respond(m, 400, "AKA Not Used With Annex O (SIP Digest Only)");
+          return;
+        }
         auto c = sip::parse_credentials(*a);
         if (!c.ok()) {
           m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Authorization",
@@ -529,7 +549,22 @@ class Connection final : public tls::Tls_Events {
     ids.preferred = view(preferred);
     ids.impi = view(impi);
     const auto o = drive(e, ids);
-    log_outcome(o, m.method + " from the UE", {{"call_id", m.call_id}});
+    log::Fields facts{{"call_id", m.call_id}};
+    if (is_register) {
+      // What the UE put in its REGISTER (outbound, lifetime, sec-agree), so
+      // its duties can be checked from the P-CSCF's log.
+      auto header_text = [&](const char* name) {
+        std::string all;
+        for (const std::string* v : m.all(name)) all += (all.empty() ? "" : ", ") + *v;
+        return all;
+      };
+      facts.emplace_back("contact", header_text("Contact"));
+      facts.emplace_back("expires", header_text("Expires"));
+      facts.emplace_back("supported", header_text("Supported"));
+      facts.emplace_back("security_client", header_text("Security-Client"));
+      facts.emplace_back("security_verify", header_text("Security-Verify"));
+    }
+    log_outcome(o, m.method + " from the UE", facts);
     perform(o, &m);
     if (!o.accepted) return;
     for (std::uint8_t i = 0; i < o.actions.count; ++i) {

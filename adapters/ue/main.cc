@@ -19,6 +19,7 @@
 #include <botan/tls_session_manager.h>
 #include <signal.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -78,7 +79,10 @@ struct Options {
   std::vector<std::string> impus;
   std::string password;
   std::uint32_t stay_s = 0;
-  std::uint32_t expires_s = 600;
+  // TS 24.229 5.1.1.2: the UE asks for 600 000 s; the registrar shortens it
+  // and the UE re-registers on what the 2xx grants.
+  //= spec#24229-5.1.1.2-DEFAULT-EXPIRES type=implementation
+  std::uint32_t expires_s = 600000;
   bool offer_null = false;
   bool abort_on_cert_req = false;
   bool access_3gpp = false;
@@ -98,7 +102,8 @@ const char* kUsage =
     "  --password P | --password-file F Digest password\n"
     "  --stay SECONDS                   stay registered this long (re-register, renegotiate,\n"
     "                                   keep-alive), then exit (default 0: exit once registered)\n"
-    "  --expires SECONDS                registration interval asked for (default 600)\n"
+    "  --expires SECONDS                registration interval asked for (default 600000, TS "
+    "24.229)\n"
     "  --offer-null-encryption          also offer NULL-encryption suites (O.2.1 MAY)\n"
     "  --abort-on-certificate-request   abort when the P-CSCF sends CertificateRequest\n"
     "  --access 3gpp|non-3gpp           access type (default non-3gpp; O.1.1)\n"
@@ -817,8 +822,17 @@ class Ue final : public atls::Tls_Events {
           h ? sip::parse_challenge(*h)
             : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
       if (!ch.ok()) {
-        m_log.decision(Verdict::deny, "N.1-DIGEST-RFC7616", "401 without a usable challenge",
-                       {{"reason", ch.error().text()}});
+        // O.1.1: with Annex O the only authentication is SIP Digest; an IMS AKA
+        // challenge is refused like any challenge the UE cannot answer.
+        std::string lower;
+        for (const char c : h != nullptr ? *h : std::string()) {
+          if (c != ' ' && c != '\t')
+            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        const bool aka = lower.find("algorithm=akav") != std::string::npos ||
+                         lower.find("algorithm=\"akav") != std::string::npos;
+        m_log.decision(Verdict::deny, aka ? "O.1.1-ALL-DIGEST-REQUIRED" : "N.1-DIGEST-RFC7616",
+                       "401 without a usable challenge", {{"reason", ch.error().text()}});
         in.event = UeEvent::response_other_failure;
         what = "response_other_failure";
       } else {

@@ -224,6 +224,66 @@ secagree_plain_refusals() {
   return $ok
 }
 
+# The ue's REGISTER as the pcscf received it: RFC 5626 outbound Contact
+# (+sip.instance, reg-id, ob), Supported: outbound, the TS 24.229 lifetime of
+# 600 000 s asked for, and the registrar's shorter grant honoured.
+ue_outbound_register() {
+  start_pcscf outbound || return 1
+  run_ue outbound --password secret
+  stop_pcscf
+  local reg
+  reg=$(grep '"msg":"REGISTER from the UE"' "$PC_LOG" | head -1)
+  local ok=0
+  expect "ue registered (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "Contact carries +sip.instance with a urn:uuid" \
+    grep -Eq '"contact":"[^"]*;\+sip\.instance=\\"<urn:uuid:[0-9a-f-]{36}>\\"' <<<"$reg" || ok=1
+  expect "Contact carries reg-id and the ob URI parameter" \
+    grep -Eq '"contact":"<sip:[^>]*;ob>.*;reg-id=1;' <<<"$reg" || ok=1
+  expect "Supported lists outbound" grep -Eq '"supported":"[^"]*outbound' <<<"$reg" || ok=1
+  expect "the ue asked for 600000 s" grep -Eq '"contact":"<sip:.*;expires=600000","expires"' <<<"$reg" || ok=1
+  expect "Expires: 600000" grep -q '"expires":"600000"' <<<"$reg" || ok=1
+  expect "the home network granted 600 s" \
+    grep -q '"req":"O.2.1-HN-AUTH-UE-DIGEST".*"status":"200".*"expires":"600"' "$PC_LOG" || ok=1
+  expect "the ue took the granted 600 s" \
+    grep -q '"req":"N.2-UE-VERIFY-RSPAUTH","msg":"rspauth verified","expires":"600"' "$UE_LOG" || ok=1
+  ((ok == 0)) || { echo "$reg"; show; }
+  return $ok
+}
+
+# O.1.1: Annex O authenticates with SIP Digest and nothing else. The pcscf
+# refuses AKA credentials on a TLS connection (400, no Digest check, no
+# binding); the ue refuses an AKA challenge from a TLS server it trusts.
+digest_only() {
+  start_pcscf aka || return 1
+  "$PEER" send --port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --header "From: <sip:alice@annexo.test>;tag=a1" --header "To: <sip:alice@annexo.test>" \
+    --header 'Authorization: Digest username="alice@annexo.test", realm="annexo.test", nonce="bm9uY2U=", uri="sip:annexo.test", response="00000000000000000000000000000000", algorithm = AKAv1-MD5' \
+    REGISTER sip:annexo.test >"$WORK/aka.pcscf" 2>&1
+  stop_pcscf
+  local portfile=$WORK/aka.port
+  "$PEER" serve --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" --port-file "$portfile" \
+    --www-authenticate 'Digest realm="annexo.test", nonce="bm9uY2U=", algorithm=AKAv1-MD5, qop="auth"' \
+    >"$WORK/aka.server" 2>&1 &
+  local srv=$!
+  wait_for "$portfile" '[0-9]' || { kill "$srv"; return 1; }
+  PC_PORT=$(cat "$portfile")
+  run_ue aka --password secret
+  kill "$srv" 2>/dev/null
+  wait "$srv" 2>/dev/null
+  local ok=0
+  expect "pcscf answers AKA credentials with 400" grep -q '^STATUS 400' "$WORK/aka.pcscf" || ok=1
+  expect "pcscf logs the refusal against O.1.1-ALL-DIGEST-REQUIRED" \
+    grep -q '"verdict":"DENY","req":"O.1.1-ALL-DIGEST-REQUIRED"' "$PC_LOG" || ok=1
+  expect "pcscf ran no Digest check for it" bash -c "! grep -q 'home network answered' '$PC_LOG'" || ok=1
+  expect "the server saw the ue's REGISTER" grep -q '^REQUEST REGISTER' "$WORK/aka.server" || ok=1
+  expect "ue refuses the AKA challenge against O.1.1-ALL-DIGEST-REQUIRED" \
+    grep -q '"verdict":"DENY","req":"O.1.1-ALL-DIGEST-REQUIRED"' "$UE_LOG" || ok=1
+  expect "ue does not register: refused by policy (exit 5)" test "$UE_RC" -eq 5 || ok=1
+  expect "ue sent no AKA credentials" bash -c "! grep -qi 'Authorization' '$WORK/aka.server'" || ok=1
+  ((ok == 0)) || { show; cat "$WORK"/aka.pcscf "$WORK/aka.server"; echo "ue rc $UE_RC"; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -245,4 +305,10 @@ annexo_case "O.2-UE-VARIANT-SECAGREE: unprotected REGISTER gets 401 with Securit
 annexo_case "RFC3329-PC-VERIFY-ECHO: a Security-Verify that differs from the Security-Server sent gets 494 and no binding" secagree_verify_mismatch
 #= spec#O.3.2-SECSETUP-ERRORS type=test
 annexo_case "O.3.2-SECSETUP-ERRORS: the plain sec-agree side refuses Security-Client without tls (494) and every other request (403)" secagree_plain_refusals
+#= spec#5626-4.2-UE-INSTANCE-REGID type=test
+#= spec#24229-UE-OUTBOUND-CONTACT type=test
+#= spec#24229-5.1.1.2-DEFAULT-EXPIRES type=test
+annexo_case "5626-4.2-UE-INSTANCE-REGID: the ue's REGISTER carries +sip.instance, reg-id, ob, Supported: outbound and asks for 600000 s" ue_outbound_register
+#= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
+annexo_case "O.1.1-ALL-DIGEST-REQUIRED: pcscf refuses AKA credentials over TLS (400) and ue refuses an AKA challenge" digest_only
 annexo_finish

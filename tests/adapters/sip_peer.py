@@ -14,6 +14,11 @@ network or protocol failure.
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
+  sip_peer.py serve --cert PEM --key PEM --port-file F --www-authenticate TEXT
+                    [--requests N]
+      A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
+      REGISTER with 401 and the given WWW-Authenticate (e.g. an AKA challenge),
+      printing "REQUEST <first line>" and the header lines it received.
 """
 import argparse
 import hashlib
@@ -170,6 +175,48 @@ def cmd_secagree(a):
     tls.close()
 
 
+def cmd_serve(a):
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    ctx.load_cert_chain(a.cert, a.key)
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((HOST, 0))
+    lsock.listen(4)
+    with open(a.port_file + ".tmp", "w") as f:
+        f.write(str(lsock.getsockname()[1]))
+    os.rename(a.port_file + ".tmp", a.port_file)
+    answered = 0
+    lsock.settimeout(a.timeout)
+    while answered < a.requests:
+        raw, _ = lsock.accept()
+        try:
+            conn = ctx.wrap_socket(raw, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            print(f"HANDSHAKE-FAILED {e}")
+            raw.close()
+            continue
+        reader = Reader(conn)
+        try:
+            while answered < a.requests:
+                head = reader.message(time.time() + a.timeout)
+                print("REQUEST " + head.split("\r\n", 1)[0])
+                for line in head.split("\r\n")[1:]:
+                    print("  " + line)
+                sys.stdout.flush()
+                keep = [l for l in head.split("\r\n")[1:]
+                        if l.split(":", 1)[0].strip().lower() in
+                        ("via", "from", "to", "call-id", "cseq")]
+                resp = ["SIP/2.0 401 Unauthorized"] + keep + [
+                    f"WWW-Authenticate: {a.www_authenticate}", "Content-Length: 0"]
+                conn.sendall(("\r\n".join(resp) + "\r\n\r\n").encode())
+                answered += 1
+        except (TimeoutError, ConnectionError, ssl.SSLError, OSError) as e:
+            print(f"CONNECTION-ENDED {type(e).__name__}")
+        conn.close()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -194,9 +241,16 @@ def main():
     g.add_argument("--verify")
     g.add_argument("--timeout", type=float, default=10.0)
     g.add_argument("--hold", type=float, default=0.0)
+    v = sub.add_parser("serve")
+    v.add_argument("--cert", required=True)
+    v.add_argument("--key", required=True)
+    v.add_argument("--port-file", required=True)
+    v.add_argument("--www-authenticate", required=True)
+    v.add_argument("--requests", type=int, default=1)
+    v.add_argument("--timeout", type=float, default=20.0)
     a = p.parse_args()
     try:
-        (cmd_send if a.cmd == "send" else cmd_secagree)(a)
+        {"send": cmd_send, "secagree": cmd_secagree, "serve": cmd_serve}[a.cmd](a)
     except (OSError, TimeoutError, ConnectionError, ssl.SSLError) as e:
         print(f"ERROR {type(e).__name__}: {e}")
         return 2
