@@ -284,6 +284,36 @@ digest_only() {
   return $ok
 }
 
+# O.1.2 / O.1.3: what protects the traffic is settled by the TLS handshake only:
+# the suite the core chose from the ClientHello is the suite both ends run
+# (an AEAD suite: confidentiality and integrity together), and a sec-agree
+# 'tls' with cipher-like parameters is never read as one (it is not an echo).
+suite_from_handshake() {
+  start_pcscf suite --secagree-listen 127.0.0.1:0 || return 1
+  run_ue suite --password secret
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --verify "tls;ealg=aes-cbc;alg=hmac-sha-1-96" >"$WORK/suite.secagree" 2>&1
+  stop_pcscf
+  local chosen finished ue_suite
+  chosen=$(grep '"msg":"ClientHello accepted' "$PC_LOG" | head -1 | grep -o '"chosen_suite":"0x[0-9A-F]*"' | cut -d'"' -f4)
+  finished=$(grep '"msg":"handshake finished"' "$PC_LOG" | head -1 | grep -o '"suite":"0x[0-9A-F]*"' | cut -d'"' -f4)
+  ue_suite=$(grep '"msg":"TLS session established"' "$UE_LOG" | head -1 | grep -o '"suite":"0x[0-9A-F]*"' | cut -d'"' -f4)
+  local ok=0
+  expect "ue registered (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "a suite was chosen by the core ($chosen)" test -n "$chosen" || ok=1
+  expect "the pcscf runs the suite the core chose ($finished)" test "$finished" = "$chosen" || ok=1
+  expect "the ue runs the same suite ($ue_suite)" test "$ue_suite" = "$chosen" || ok=1
+  expect "the chosen suite is an AEAD one (GCM/CCM/ChaCha20: 0xC02B/C02C/C02F/C030/CCA8/CCA9/C0AC/C0AD)" \
+    grep -Eq '^0x(C02B|C02C|C02F|C030|CCA8|CCA9|C0AC|C0AD)$' <<<"$chosen" || ok=1
+  expect "Security-Verify with cipher parameters is not an echo of 'tls': 494" \
+    grep -q '^STATUS 494' "$WORK/suite.secagree" || ok=1
+  ((ok == 0)) || { show; cat "$WORK/suite.secagree"; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -311,4 +341,7 @@ annexo_case "O.3.2-SECSETUP-ERRORS: the plain sec-agree side refuses Security-Cl
 annexo_case "5626-4.2-UE-INSTANCE-REGID: the ue's REGISTER carries +sip.instance, reg-id, ob, Supported: outbound and asks for 600000 s" ue_outbound_register
 #= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
 annexo_case "O.1.1-ALL-DIGEST-REQUIRED: pcscf refuses AKA credentials over TLS (400) and ue refuses an AKA challenge" digest_only
+#= spec#O.1.2-ALL-CONF-NEGOTIATED-IN-TLS type=test
+#= spec#O.1.3-ALL-INTEG-NEGOTIATED-IN-TLS type=test
+annexo_case "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS: the suite the core chose is the one both ends run; no cipher is read from sec-agree" suite_from_handshake
 annexo_finish

@@ -212,6 +212,28 @@ chain_with_root() {
   return $ok
 }
 
+# 33310-6.1: an extension the profile does not know, marked critical, makes the
+# certificate unacceptable (the good certificates carry critical
+# basicConstraints and keyUsage, which every other case shows are processed).
+critical_extension() {
+  bad_certificate critext || return 1
+  expect "the ue's path check found the unknown critical extension" \
+    grep -q '"path":"Unknown critical extension encountered"' "$UE_LOG" || { show; return 1; }
+}
+
+# O.5.1: no restriction on the issuer name of a CA: a CA with an arbitrary DN
+# that the ue trusts is as good as any other.
+odd_issuer() {
+  start_pcscf odd --cert "$PKI/pcscf-odd.pem" --key "$PKI/pcscf-odd.key" || return 1
+  run_ue odd --password secret --ca "$PKI/ca-odd.pem"
+  stop_pcscf
+  local ok=0
+  expect "ue registers through a CA named C=ZZ/O=Nobody In Particular/... (exit 0)" \
+    test "$UE_RC" -eq 0 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 access_3gpp() {
   start_pcscf access || return 1
   run_ue access --password secret --access 3gpp
@@ -332,10 +354,12 @@ annexo_case "O.2.2-PC-ASSOC-IMPU-SET: SIGUSR1 dumps the binding (IMPI, IMPUs, Se
 #= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=test
 annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: ue re-registers over the same TLS session, pcscf marks it tls-yes" rereg_same_session
 #= spec#O.4.2-PC-REPLACE-SESSION-ID type=test
+#= spec#O.2.1-ALL-RENEG-PER-O4 type=test
 #= spec#O.4.2-PC-MAY-RENEGOTIATE type=test
 #= spec#O.4.1-UE-RENEG-INSIDE-CONN type=test
 annexo_case "O.4.2-PC-REPLACE-SESSION-ID: renegotiation after a short lifetime replaces the Session ID in the binding" reneg_replaces_session
 #= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
+#= spec#N.2-PC-IP-ASSOC-CHECK type=test
 #= spec#O.2.2-PC-UNBOUND-NO-ASSERT type=test
 annexo_case "O.2.2-PC-MATCH-FULL-TUPLE: a request from another port offering the session again is refused (403, no resumption)" other_port_refused
 #= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=test
@@ -349,6 +373,10 @@ annexo_case "O.3.1.2-UE-ALERT-ON-CERT-FAIL: ue refuses an expired pcscf certific
 annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses a self-signed pcscf certificate (exit 2)" bad_certificate selfsigned
 #= spec#O.5.2-ROOT-USUALLY-OMITTED type=test
 annexo_case "O.5.2-ROOT-USUALLY-OMITTED: ue accepts a pcscf chain that includes the stored root itself" chain_with_root
+#= spec#33310-6.1-CRITICAL-EXT type=test
+annexo_case "33310-6.1-CRITICAL-EXT: ue refuses a pcscf certificate with an unknown critical extension (exit 2)" critical_extension
+#= spec#O.5.1-CA-NO-ISSUER-RESTRICTION type=test
+annexo_case "O.5.1-CA-NO-ISSUER-RESTRICTION: ue accepts a chain from a trusted CA with an arbitrary issuer DN" odd_issuer
 #= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=test
 annexo_case "O.1.1-ALL-NOT-ON-3GPP-ACCESS: ue --access 3gpp refuses Annex O before connecting (exit 5)" access_3gpp
 #= spec#ADP-UE-EXIT-CODES type=test

@@ -75,6 +75,7 @@ issue() {
     echo "subjectKeyIdentifier=hash"
     echo "authorityKeyIdentifier=keyid"
     if [ "$san" != "-" ]; then echo "subjectAltName=$san"; fi
+    if [ -n "${EXTRA_EXT:-}" ]; then echo "$EXTRA_EXT"; fi
   } >"$ext"
   openssl req -new -key "$OUT/$name.key" -subj "$subj" -multivalue-rdn -out "$WORK/$name.csr"
   openssl ca -batch -config "$WORK/$ca/ca.cnf" -preserveDN -notext -extfile "$ext" \
@@ -97,6 +98,17 @@ issue wildcard ca-ec ec "/CN=*.test" "DNS:*.test" -days 825
 issue twocn ca-ec ec "/CN=pcscf.test/CN=other.test" "DNS:pcscf.test" -days 825
 issue rsa1024 ca-rsa rsa1024 "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 issue nosan ca-ec ec "/CN=pcscf.test" "-" -days 825
+
+# An extension the profile does not know, marked critical (33310-6.1-CRITICAL-EXT):
+# a private-arc OID with a NULL value; RFC 5280 4.2 says such a certificate
+# must be rejected.
+EXTRA_EXT="1.3.6.1.4.1.55555.1.1=critical,ASN1:NULL" \
+  issue critext ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+
+# A CA whose names follow no pattern at all (O.5.1-CA-NO-ISSUER-RESTRICTION):
+# self-issued with an unusual DN, and a good pcscf.test leaf from it.
+make_ca ca-odd ec "/C=ZZ/O=Nobody In Particular/OU=No Issuer Policy/CN=zz arbitrary issuer 42"
+issue pcscf-odd ca-odd ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 
 # Self-signed pcscf.test (no CA at all).
 ec_key "$OUT/selfsigned.key"

@@ -101,6 +101,16 @@ hasnt nosan "no subjectAltName" "Subject Alternative Name"
 has nosan "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
 verifies nosan ca-ec
 
+has critext "unknown extension marked critical" "1\.3\.6\.1\.4\.1\.55555\.1\.1: critical"
+has critext "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+refused critext ca-ec "unhandled critical extension"
+verifies critext ca-ec -ignore_critical -verify_hostname pcscf.test
+
+has ca-odd "arbitrary issuer DN" "Issuer: C ?= ?ZZ, O ?= ?Nobody In Particular, OU ?= ?No Issuer Policy, CN ?= ?zz arbitrary issuer 42$"
+has ca-odd "CA:TRUE" "CA:TRUE"
+verifies pcscf-odd ca-odd -verify_hostname pcscf.test
+refused pcscf-odd ca-ec "unable to get local issuer"
+
 # Sent root: same key as ca-ec, other subject; the leaf still chains to ca-ec.
 if [ "$(openssl x509 -in "$OUT/sentroot-root.pem" -noout -pubkey)" = "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -pubkey)" ]; then
   pass "sentroot-root: same key as ca-ec"; else fail "sentroot-root: key differs from ca-ec"; fi
