@@ -27,6 +27,8 @@ const char* kUsage =
     "  --core-listen ADDR:PORT   plain TCP towards the core network: terminating requests routed\n"
     "                            by the Path flow token (top Route, else the embedded registrar);\n"
     "                            also the host:port of the Path URI (off by default)\n"
+    "  --access-type 3gpp|non-3gpp  access the listeners serve (default non-3gpp; on 3gpp every\n"
+    "                            REGISTER is refused: no SIP Digest on 3GPP access, N.1)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
     "  --key FILE                PKCS#8 PEM private key (BEGIN PRIVATE KEY)\n"
     "  --users FILE              embedded home network: 'IMPI PASSWORD IMPU[,IMPU...]' lines\n"
@@ -87,6 +89,15 @@ int main(int argc, char** argv) {
       auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
       if (!ep) return usage(a + ": " + err);
       (a == "--secagree-listen" ? o.secagree_listen : o.core_listen) = *ep;
+    } else if (a == "--access-type") {
+      if (!value(&v)) return usage("--access-type needs 3gpp or non-3gpp");
+      if (std::strcmp(v, "3gpp") == 0) {
+        o.access_3gpp = true;
+      } else if (std::strcmp(v, "non-3gpp") == 0) {
+        o.access_3gpp = false;
+      } else {
+        return usage("--access-type needs 3gpp or non-3gpp");
+      }
     } else if (a == "--cert") {
       if (!value(&v)) return usage("--cert needs a file");
       o.cert_file = v;

@@ -24,6 +24,7 @@
 #include "core/path_rules.h"
 #include "core/pcscf_config.h"
 #include "core/pcscf_driver.h"
+#include "core/pcscf_scheme.h"
 
 namespace annexo::pcscf {
 
@@ -496,16 +497,27 @@ class Connection final : public tls::Tls_Events {
   void handle_request(const sip::Message& m) {
     const bool is_register = m.method == "REGISTER";
     std::optional<sip::DigestCredentials> creds;
+    const char* scheme = "";
     if (is_register) {
-      if (const std::string* a = m.first("Authorization")) {
-        if (names_aka(*a)) {
-          //= spec#O.1.1-ALL-DIGEST-REQUIRED type=implementation
-          m_srv.log().decision(Verdict::deny, "O.1.1-ALL-DIGEST-REQUIRED",
-                               "AKA credentials on an Annex O connection: protocol error",
-                               fields({{"authorization", *a}}));
-          respond(m, 400, "AKA Not Used With Annex O (SIP Digest Only)");
-          return;
-        }
+      // P.3: classify before anything else (3GPP access, AKA: refused).
+      core::SchemeFacts sf;
+      sf.access_3gpp = m_srv.options().access_3gpp;
+      sf.over_tls = true;
+      const std::string* authz = m.first("Authorization");
+      sf.aka_credentials = authz != nullptr && names_aka(*authz);
+      const core::SchemeDecision d = core::classify_register(sf);
+      if (d.error != core::Error::ok) {
+        const bool aka = d.error == core::Error::pcscf_aka_on_annex_o;
+        deny(d.error, "REGISTER refused by the authentication-scheme classification",
+             {{"access", sf.access_3gpp ? "3gpp" : "non-3gpp"},
+              {"authorization", authz != nullptr ? *authz : ""}});
+        respond(m, aka ? 400 : 403,
+                aka ? "AKA Not Used With Annex O (SIP Digest Only)"
+                    : "SIP Digest With TLS Not Allowed On 3GPP Access");
+        return;
+      }
+      scheme = core::scheme_name(d.scheme);
+      if (const std::string* a = authz) {
         auto c = sip::parse_credentials(*a);
         if (!c.ok()) {
           m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed Authorization",
@@ -558,6 +570,7 @@ class Connection final : public tls::Tls_Events {
         for (const std::string* v : m.all(name)) all += (all.empty() ? "" : ", ") + *v;
         return all;
       };
+      facts.emplace_back("scheme", scheme);
       facts.emplace_back("contact", header_text("Contact"));
       facts.emplace_back("expires", header_text("Expires"));
       facts.emplace_back("supported", header_text("Supported"));
@@ -1012,7 +1025,8 @@ bool Server::start(std::string* err) {
                   {"default_port", "5061"},
                   {"session_lifetime_s", std::to_string(m_options.session_lifetime_s)},
                   {"max_bindings", std::to_string(cap)},
-                  {"certificate", algo}});
+                  {"certificate", algo},
+                  {"access_type", m_options.access_3gpp ? "3gpp" : "non-3gpp"}});
   m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
   if (m_options.secagree_listen) {
     m_secagree = std::make_unique<Plain_Sip_Listener>(
@@ -1191,6 +1205,21 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   core::SecMechList offered, answer;
   core::Error e = to_core_list(*client, &offered);
   if (e == core::Error::ok) e = core::secagree_answer(offered, /*sip_digest=*/true, &answer);
+  // P.3 classification: 3GPP access refuses everything here; AKA is refused.
+  core::SchemeFacts sf;
+  sf.access_3gpp = m_options.access_3gpp;
+  sf.secagree_tls_offered = e == core::Error::ok;
+  const std::string* authz = m.first("Authorization");
+  sf.aka_credentials = authz != nullptr && names_aka(*authz);
+  const core::SchemeDecision d = core::classify_register(sf);
+  if (d.error == core::Error::pcscf_digest_on_3gpp_access ||
+      d.error == core::Error::pcscf_aka_on_annex_o) {
+    m_log.decision(Verdict::deny, core::error_requirement(d.error), core::error_message(d.error),
+                   with({{"access", sf.access_3gpp ? "3gpp" : "non-3gpp"}}));
+    (void)peer.send(sip::make_response(m, d.error == core::Error::pcscf_aka_on_annex_o ? 400 : 403,
+                                       core::error_message(d.error), sip::random_hex(4)));
+    return;
+  }
   if (e != core::Error::ok) {
     // O.3.2 -> 7.3.2.1: nothing negotiated; 494 tells the UE what would be.
     m_log.decision(Verdict::deny, core::error_requirement(e), core::error_message(e),
@@ -1207,7 +1236,8 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   r.add("Security-Server", format_core_list(answer));
   m_log.decision(Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
                  "unprotected REGISTER challenged; Security-Server sent, TLS required next",
-                 with({{"security_client", sip::format_security(*client)},
+                 with({{"scheme", core::scheme_name(d.scheme)},
+                       {"security_client", sip::format_security(*client)},
                        {"security_server", format_core_list(answer)},
                        {"credentials_ignored", m.first("Authorization") ? "yes" : "no"}}));
   (void)peer.send(r);

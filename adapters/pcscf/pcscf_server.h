@@ -54,6 +54,9 @@ struct Options {
   std::uint32_t session_lifetime_s = 3600;
   std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7)
   bool allow_null_encryption = false;
+  // The access type of the listening sockets (RD-39, P.3): on 3GPP access
+  // SIP Digest with TLS is never accepted (O.1.1, N.1).
+  bool access_3gpp = false;
   std::uint32_t max_bindings = 1000;
   log::Format log_format = log::Format::text;
   // Embedded home network.

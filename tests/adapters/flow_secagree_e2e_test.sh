@@ -314,6 +314,36 @@ suite_from_handshake() {
   return $ok
 }
 
+# P.3 / N.1: the pcscf classifies every REGISTER. On non-3GPP access (default)
+# a TLS REGISTER is "SIP Digest with TLS"; a pcscf serving 3GPP access refuses
+# SIP Digest with TLS outright (403), on the TLS and on the sec-agree side.
+access_classification() {
+  start_pcscf access3 --access-type 3gpp --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  run_ue access3 --password secret
+  "$PEER" send --port "$plain" --header "Security-Client: tls" REGISTER sip:annexo.test \
+    >"$WORK/access3.plain" 2>&1
+  stop_pcscf
+  local log3=$PC_LOG ue3=$UE_RC
+  start_pcscf access0 || return 1
+  run_ue access0 --password secret
+  stop_pcscf
+  local ok=0
+  expect "3gpp: the pcscf logs its access type" grep -q '"access_type":"3gpp"' "$log3" || ok=1
+  expect "3gpp: the TLS REGISTER is refused against N.1-ALL-NOT-ON-3GPP-ACCESS" \
+    grep -q '"verdict":"DENY","req":"N.1-ALL-NOT-ON-3GPP-ACCESS"' "$log3" || ok=1
+  expect "3gpp: no Digest exchange, no binding" \
+    bash -c "! grep -q 'home network answered\|\"to\":\"bound\"' '$log3'" || ok=1
+  expect "3gpp: the ue does not register (exit $ue3)" test "$ue3" -ne 0 || ok=1
+  expect "3gpp: the sec-agree REGISTER gets 403" grep -q '^STATUS 403' "$WORK/access3.plain" || ok=1
+  expect "non-3gpp: the REGISTER is classified SIP Digest with TLS" \
+    grep -q '"msg":"REGISTER from the UE".*"scheme":"SIP Digest with TLS"' "$PC_LOG" || ok=1
+  expect "non-3gpp: the ue registers (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  ((ok == 0)) || { tail -20 "$log3"; show; cat "$WORK/access3.plain"; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -344,4 +374,7 @@ annexo_case "O.1.1-ALL-DIGEST-REQUIRED: pcscf refuses AKA credentials over TLS (
 #= spec#O.1.2-ALL-CONF-NEGOTIATED-IN-TLS type=test
 #= spec#O.1.3-ALL-INTEG-NEGOTIATED-IN-TLS type=test
 annexo_case "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS: the suite the core chose is the one both ends run; no cipher is read from sec-agree" suite_from_handshake
+#= spec#P.3-PC-SCHEME-SELECTION type=test
+#= spec#N.1-ALL-NOT-ON-3GPP-ACCESS type=test
+annexo_case "P.3-PC-SCHEME-SELECTION: REGISTERs are classified SIP Digest with TLS on non-3GPP access and refused on 3GPP access" access_classification
 annexo_finish

@@ -1,7 +1,10 @@
 // P-CSCF configuration check and sec-agree (core/pcscf_config.h, core/sec_agree.h).
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "core/pcscf_config.h"
+#include "core/pcscf_scheme.h"
 #include "core/sec_agree.h"
 
 using namespace annexo::core;
@@ -94,4 +97,37 @@ TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Serve
   REQUIRE(secagree_push(extra, SecMech::ipsec_3gpp) == Error::ok);
   CHECK(secagree_check_verify(sent, extra) == Error::secagree_verify_mismatch);
   CHECK(secagree_fact(false, sent, missing) == pcscf::SecVerify::not_used);
+}
+
+//= spec#P.3-PC-SCHEME-SELECTION type=test
+//= spec#N.1-ALL-NOT-ON-3GPP-ACCESS type=test
+TEST_CASE("P.3-PC-SCHEME-SELECTION: every combination of facts classifies as the rules say") {
+  for (int bits = 0; bits < 16; ++bits) {
+    SchemeFacts f;
+    f.access_3gpp = (bits & 1) != 0;
+    f.over_tls = (bits & 2) != 0;
+    f.secagree_tls_offered = (bits & 4) != 0;
+    f.aka_credentials = (bits & 8) != 0;
+    INFO("facts " << bits);
+    const SchemeDecision d = classify_register(f);
+    const bool annex_o = (f.over_tls || f.secagree_tls_offered) && !f.aka_credentials;
+    if (f.access_3gpp) {
+      CHECK(d.scheme == RegisterScheme::none);
+      CHECK(d.error == Error::pcscf_digest_on_3gpp_access);
+    } else if (f.aka_credentials) {
+      CHECK(d.scheme == RegisterScheme::none);
+      CHECK(d.error == Error::pcscf_aka_on_annex_o);
+    } else if (annex_o) {
+      CHECK(d.scheme == RegisterScheme::digest_with_tls);
+      CHECK(d.error == Error::ok);
+    } else {
+      CHECK(d.scheme == RegisterScheme::none);
+      CHECK(d.error == Error::pcscf_no_scheme);
+    }
+    // Deny by default: a scheme exactly when no error.
+    CHECK((d.scheme != RegisterScheme::none) == (d.error == Error::ok));
+  }
+  CHECK(std::string(error_requirement(Error::pcscf_digest_on_3gpp_access)) ==
+        "N.1-ALL-NOT-ON-3GPP-ACCESS");
+  CHECK(std::string(scheme_name(RegisterScheme::digest_with_tls)) == "SIP Digest with TLS");
 }
