@@ -30,6 +30,25 @@ struct PathRule {
   return PathRule{true, f.contact_reg_id && f.via_count == 1};
 }
 
+// RFC 5626 5.3: a dialog-forming request from the UE whose Contact URI has
+// 'ob', with the P-CSCF as first hop, is Record-Routed with the flow token so
+// that requests inside the dialog reach the UE over the same flow.
+struct RecordRouteFacts {
+  bool dialog_forming = false;  // INVITE, SUBSCRIBE, REFER
+  bool contact_ob = false;      // the Contact URI carries the 'ob' parameter
+  std::uint32_t via_count = 0;
+};
+
+[[nodiscard]] constexpr bool record_route_with_token(const RecordRouteFacts& f) {
+  //= spec#5626-5.3-PC-RR-FLOW-TOKEN type=implementation
+  return f.dialog_forming && f.contact_ob && f.via_count == 1;
+}
+
+static_assert(record_route_with_token(RecordRouteFacts{true, true, 1}), "INVITE with ob: RR");
+static_assert(!record_route_with_token(RecordRouteFacts{false, true, 1}), "MESSAGE: no dialog");
+static_assert(!record_route_with_token(RecordRouteFacts{true, false, 1}), "no ob: no RR");
+static_assert(!record_route_with_token(RecordRouteFacts{true, true, 2}), "not first hop");
+
 static_assert(path_rule(PathFacts{1, true}).ob, "first hop with reg-id: ob");
 static_assert(!path_rule(PathFacts{2, true}).ob, "not the first hop: no ob");
 static_assert(!path_rule(PathFacts{1, false}).ob, "no reg-id: no ob");

@@ -595,6 +595,14 @@ class Connection final : public tls::Tls_Events {
     }
   }
 
+  // This connection's flow token as URI user part (RD-38).
+  std::string flow_token_text() const {
+    char token[core::kFlowTokenTextSize];
+    const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
+    if (core::flow_token_encode(t, token, sizeof token) != core::Error::ok) return {};
+    return std::string(token, sizeof token);
+  }
+
   // The Path header field value this P-CSCF adds to a REGISTER it forwards
   // from this connection: its flow token as user part, ';ob' as the core's
   // path_rule says (RFC 3327, RFC 5626 5.1, TS 24.229 5.2.2).
@@ -607,13 +615,9 @@ class Connection final : public tls::Tls_Events {
                          sip::contact_reg_id(cs->list.front()).has_value();
     }
     const core::PathRule rule = core::path_rule(f);
-    char token[core::kFlowTokenTextSize];
-    const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
-    if (!rule.flow_token || core::flow_token_encode(t, token, sizeof token) != core::Error::ok) {
-      return {};  // not reached: path_rule always asks for the token, the buffer fits
-    }
-    const std::string path = "<sip:" + std::string(token, sizeof token) + "@" +
-                             m_srv.path_host_port() + ";lr" + (rule.ob ? ";ob" : "") + ">";
+    if (!rule.flow_token) return {};  // not reached: path_rule always asks for the token
+    const std::string path = "<sip:" + flow_token_text() + "@" + m_srv.path_host_port() + ";lr" +
+                             (rule.ob ? ";ob" : "") + ">";
     const char* req = rule.ob            ? "24229-PC-OUTBOUND-PATH"
                       : f.contact_reg_id ? "5626-5.1-PC-NO-OB-IF-NOT-FIRST"
                                          : "5626-5.1-PC-PATH-FLOW-TOKEN";
@@ -687,6 +691,24 @@ class Connection final : public tls::Tls_Events {
     if (m.method == "ACK") return;
     sip::Message r = sip::make_response(m, 200, "OK", sip::random_hex(4));
     r.add("P-Asserted-Identity", "<" + impu + ">");
+    // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
+    // whose Contact has 'ob' with its flow token; the embedded UAS copies the
+    // Record-Route into its 2xx (RFC 3261 12.1.1), as any UAS would.
+    core::RecordRouteFacts rf;
+    rf.dialog_forming = m.method == "INVITE" || m.method == "SUBSCRIBE" || m.method == "REFER";
+    rf.via_count = static_cast<std::uint32_t>(m.via.size());
+    if (const std::string* c = m.first("Contact")) {
+      auto cs = sip::parse_contacts(*c);
+      rf.contact_ob = cs.ok() && !cs->star && !cs->list.empty() &&
+                      sip::find_param(cs->list.front().uri.params, "ob") != nullptr;
+    }
+    if (core::record_route_with_token(rf)) {
+      const std::string rr = "<sip:" + flow_token_text() + "@" + m_srv.path_host_port() + ";lr>";
+      r.add("Record-Route", rr);
+      m_srv.log().decision(Verdict::allow, "5626-5.3-PC-RR-FLOW-TOKEN",
+                           "dialog-forming request Record-Routed with the flow token",
+                           fields({{"method", m.method}, {"record_route", rr}}));
+    }
     send_message(r);
   }
 

@@ -344,6 +344,37 @@ access_classification() {
   return $ok
 }
 
+# RFC 5626 5.3: a registered UE's INVITE with 'ob' in its Contact is
+# Record-Routed with the same flow token as its Path (in-dialog requests then
+# travel over the flow like any token-routed request); without 'ob', or for a
+# MESSAGE, there is no Record-Route.
+rr_flow_token() {
+  start_pcscf rr || return 1
+  local reg=(secagree --plain-port 0 --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem"
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret)
+  "$PEER" "${reg[@]}" --then "INVITE sip:bob@annexo.test" --contact-ob >"$WORK/rr.ob" 2>&1
+  "$PEER" "${reg[@]}" --then "INVITE sip:bob@annexo.test" >"$WORK/rr.noob" 2>&1
+  "$PEER" "${reg[@]}" --then "MESSAGE sip:bob@annexo.test" --contact-ob >"$WORK/rr.msg" 2>&1
+  stop_pcscf
+  local path rr
+  path=$(logged_path)
+  rr=$(grep '^  Record-Route:' "$WORK/rr.ob" | sed 's/^  Record-Route: //')
+  local ok=0
+  expect "INVITE with ob answered 200" test "$(grep -c '^STATUS 200' "$WORK/rr.ob")" -eq 2 || ok=1
+  expect "its 200 carries Record-Route <sip:TOKEN@host:port;lr> (got $rr)" \
+    grep -Eq '^<sip:[0-9a-f]{32}@127\.0\.0\.1:[0-9]+;lr>$' <<<"$rr" || ok=1
+  expect "the Record-Route token is the connection's Path token ($path)" \
+    test "${rr%%@*}" = "${path%%@*}" || ok=1
+  expect "decision logged against 5626-5.3-PC-RR-FLOW-TOKEN" \
+    test "$(grep -c '"verdict":"ALLOW","req":"5626-5.3-PC-RR-FLOW-TOKEN"' "$PC_LOG")" -eq 1 || ok=1
+  expect "INVITE without ob: 200 without Record-Route" \
+    bash -c "grep -q '^STATUS 200' '$WORK/rr.noob' && ! grep -q 'Record-Route' '$WORK/rr.noob'" || ok=1
+  expect "MESSAGE with ob: no Record-Route (no dialog)" \
+    bash -c "grep -q '^STATUS 200' '$WORK/rr.msg' && ! grep -q 'Record-Route' '$WORK/rr.msg'" || ok=1
+  ((ok == 0)) || { tail -20 "$PC_LOG"; cat "$WORK"/rr.*; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -377,4 +408,6 @@ annexo_case "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS: the suite the core chose is the o
 #= spec#P.3-PC-SCHEME-SELECTION type=test
 #= spec#N.1-ALL-NOT-ON-3GPP-ACCESS type=test
 annexo_case "P.3-PC-SCHEME-SELECTION: REGISTERs are classified SIP Digest with TLS on non-3GPP access and refused on 3GPP access" access_classification
+#= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
+annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: a dialog-forming INVITE with ob is Record-Routed with the connection's flow token" rr_flow_token
 annexo_finish

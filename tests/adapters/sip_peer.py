@@ -14,6 +14,8 @@ network or protocol failure.
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
+                       [--then 'METHOD URI' [--contact-ob]]
+      (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
   sip_peer.py serve --cert PEM --key PEM --port-file F --www-authenticate TEXT
                     [--requests N]
       A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
@@ -144,32 +146,59 @@ def cmd_send(a):
 
 
 def cmd_secagree(a):
+    """The sec-agree variant (plain leg, then TLS) or, with --plain-port 0, a
+    TLS-first registration; then optionally one dialog-forming request."""
     domain = "sip:" + a.impi.split("@", 1)[1]
-    common = [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>", f"Call-ID: {rand()}",
-              "Require: sec-agree", "Proxy-Require: sec-agree",
-              "Supported: path, outbound, sec-agree"]
-    # 1. The unprotected REGISTER over plain TCP.
-    plain = connect(a.plain_port)
-    lp = plain.getsockname()[1]
-    plain.sendall(build("REGISTER", domain, common + [
-        f"Security-Client: {a.client}", "CSeq: 1 REGISTER",
-        f"Contact: <sip:user@{HOST}:{lp};transport=tcp>;expires=600"], "TCP", lp))
-    code, head = Reader(plain).final(a.timeout)
-    plain.close()
-    if code != 401:
-        return
-    server = header(head, "Security-Server")
+    call_id = rand()
+    common = [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>", f"Call-ID: {call_id}",
+              "Supported: path, outbound" + (", sec-agree" if a.plain_port else "")]
+    if a.plain_port:
+        common += ["Require: sec-agree", "Proxy-Require: sec-agree"]
+    tls = None
+    if a.plain_port:
+        # 1. The unprotected REGISTER over plain TCP.
+        plain = connect(a.plain_port)
+        lp = plain.getsockname()[1]
+        plain.sendall(build("REGISTER", domain, common + [
+            f"Security-Client: {a.client}", "CSeq: 1 REGISTER",
+            f"Contact: <sip:user@{HOST}:{lp};transport=tcp>;expires=600"], "TCP", lp))
+        code, head = Reader(plain).final(a.timeout)
+        plain.close()
+        if code != 401:
+            return
+        extra = [f"Security-Verify: {a.verify if a.verify is not None else header(head, 'Security-Server')}"]
+        tls = connect(a.tls_port, a.tls_ca, a.sni)
+        reader = Reader(tls)
+    else:
+        # 1. TLS first: a REGISTER without credentials over TLS.
+        tls = connect(a.tls_port, a.tls_ca, a.sni)
+        reader = Reader(tls)
+        tp = tls.getsockname()[1]
+        tls.sendall(build("REGISTER", domain, common + [
+            "CSeq: 1 REGISTER",
+            f"Contact: <sip:user@{HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000aa>\";reg-id=1;expires=600"],
+            "TLS", tp))
+        code, head = reader.final(a.timeout)
+        if code != 401:
+            return
+        extra = []
     challenge = header(head, "WWW-Authenticate")
-    verify = a.verify if a.verify is not None else server
-    # 2. The REGISTER with credentials over a new TLS connection.
-    tls = connect(a.tls_port, a.tls_ca, a.sni)
+    # 2. The REGISTER with credentials over TLS.
     tp = tls.getsockname()[1]
-    tls.sendall(build("REGISTER", domain, common + [
-        f"Security-Verify: {verify}", "CSeq: 2 REGISTER",
-        f"Contact: <sip:user@{HOST}:{tp};transport=tls>;expires=600",
+    tls.sendall(build("REGISTER", domain, common + extra + [
+        "CSeq: 2 REGISTER",
+        f"Contact: <sip:user@{HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000aa>\";reg-id=1;expires=600",
         "Authorization: " + digest_answer(challenge, a.impi, a.password, "REGISTER", domain)],
         "TLS", tp))
-    Reader(tls).final(a.timeout)
+    code, _ = reader.final(a.timeout)
+    if code == 200 and a.then:
+        # 3. One request over the registered flow (e.g. a dialog-forming INVITE).
+        method, uri = a.then.split(" ", 1)
+        ob = ";ob" if a.contact_ob else ""
+        tls.sendall(build(method, uri, [
+            f"From: <{a.impu}>;tag={rand(4)}", f"To: <{uri}>",
+            f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
+        reader.final(a.timeout)
     if a.hold:
         time.sleep(a.hold)
     tls.close()
@@ -230,7 +259,9 @@ def main():
     s.add_argument("method")
     s.add_argument("uri")
     g = sub.add_parser("secagree")
-    g.add_argument("--plain-port", type=int, required=True)
+    g.add_argument("--plain-port", type=int, required=True, help="0: TLS-first registration")
+    g.add_argument("--then", help="'METHOD URI' sent over the flow once registered")
+    g.add_argument("--contact-ob", action="store_true", help="';ob' in the Contact of --then")
     g.add_argument("--tls-port", type=int, required=True)
     g.add_argument("--tls-ca", required=True)
     g.add_argument("--sni", default="pcscf.test")

@@ -210,3 +210,18 @@ TEST_CASE(
     }
   }
 }
+
+//= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
+TEST_CASE(
+    "5626-5.3-PC-RR-FLOW-TOKEN: Record-Route with the token exactly for first-hop dialog-forming "
+    "requests with ob") {
+  for (std::uint32_t vias = 0; vias < 4; ++vias) {
+    for (bool dialog : {false, true}) {
+      for (bool ob : {false, true}) {
+        INFO("vias " << vias << " dialog " << dialog << " ob " << ob);
+        CHECK(record_route_with_token(RecordRouteFacts{dialog, ob, vias}) ==
+              (dialog && ob && vias == 1));
+      }
+    }
+  }
+}
