@@ -689,11 +689,12 @@ class Connection final : public tls::Tls_Events {
                          "request forwarded with P-Asserted-Identity from the binding",
                          fields({{"method", m.method}, {"asserted", impu}}));
     if (m.method == "ACK") return;
-    sip::Message r = sip::make_response(m, 200, "OK", sip::random_hex(4));
-    r.add("P-Asserted-Identity", "<" + impu + ">");
+    // The request as the P-CSCF forwards it towards the core network.
+    sip::Message fwd = m;
+    fwd.remove("P-Preferred-Identity");
+    fwd.add("P-Asserted-Identity", "<" + impu + ">");
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
-    // whose Contact has 'ob' with its flow token; the embedded UAS copies the
-    // Record-Route into its 2xx (RFC 3261 12.1.1), as any UAS would.
+    // whose Contact has 'ob' with its flow token.
     core::RecordRouteFacts rf;
     rf.dialog_forming = m.method == "INVITE" || m.method == "SUBSCRIBE" || m.method == "REFER";
     rf.via_count = static_cast<std::uint32_t>(m.via.size());
@@ -704,12 +705,21 @@ class Connection final : public tls::Tls_Events {
     }
     if (core::record_route_with_token(rf)) {
       const std::string rr = "<sip:" + flow_token_text() + "@" + m_srv.path_host_port() + ";lr>";
-      r.add("Record-Route", rr);
+      fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Record-Route", rr});
       m_srv.log().decision(Verdict::allow, "5626-5.3-PC-RR-FLOW-TOKEN",
                            "dialog-forming request Record-Routed with the flow token",
                            fields({{"method", m.method}, {"record_route", rr}}));
     }
-    send_message(r);
+    // TS 24.229 5.2.6.3.2: originating requests are routed by the Service-Route
+    // the registrar returned for this registration (24229-5.2.1-PATH-SUPPORT).
+    if (!m_service_route.empty()) {
+      fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Route", m_service_route});
+      //= spec#24229-5.2.1-PATH-SUPPORT type=implementation
+      m_srv.log().decision(Verdict::allow, "24229-5.2.1-PATH-SUPPORT",
+                           "originating request routed by the stored Service-Route",
+                           fields({{"method", m.method}, {"route", m_service_route}}));
+    }
+    send_message(m_srv.core_network_answer(fwd));
   }
 
   std::uint32_t requested_expires(const sip::Message& m) const {
@@ -806,8 +816,10 @@ class Connection final : public tls::Tls_Events {
         }
       }
       r.add("Expires", std::to_string(expires));
-      // RFC 3327 5.3: the registrar returns the Path it stored in the 2xx.
+      // RFC 3327 5.3: the registrar returns the Path it stored in the 2xx;
+      // RFC 3608: and the Service-Route for originating requests.
       if (!path.empty()) r.add("Path", path);
+      r.add("Service-Route", m_srv.service_route());
       std::string pau;
       for (const auto& u : user->impus) pau += (pau.empty() ? "<" : ", <") + u + ">";
       r.add("P-Associated-URI", pau);
@@ -840,6 +852,14 @@ class Connection final : public tls::Tls_Events {
                                  {"expires", std::to_string(expires)}}));
     const auto o = drive(e, ids);
     if (o.accepted && pcscf_binds(o)) m_impi = impi;
+    // The P-CSCF keeps the Service-Route of the registration it relays (TS
+    // 24.229 5.2.2); a deregistration or a refusal leaves nothing to route by.
+    if (o.accepted && success && expires > 0) {
+      const std::string* sr = r.first("Service-Route");
+      m_service_route = sr != nullptr ? *sr : std::string();
+    } else if (o.accepted && success) {
+      m_service_route.clear();
+    }
     if (o.accepted && success && user != nullptr && !path.empty()) {
       m_srv.registrar_store(user->impus, path, expires);
     }
@@ -954,6 +974,7 @@ class Connection final : public tls::Tls_Events {
   net::Write_Queue m_wq;
   std::string m_plain;
   std::string m_impi;
+  std::string m_service_route;  // from the registrar's 2xx (TS 24.229 5.2.2)
   std::string m_session_sid;
   std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
   bool m_closing = false;
@@ -1124,6 +1145,28 @@ void Server::retire(std::uint64_t conn_id) {
     answer_core(it->second.core_peer, it->second.request, 430);
     it = m_terminating.erase(it);
   }
+}
+
+std::string Server::service_route() const {
+  return "<sip:orig@scscf." + m_options.realm + ";lr>";
+}
+
+// The embedded core network (S-CSCF and the far end) answers an originating
+// request the P-CSCF forwarded: only when it arrives by the Service-Route the
+// registrar handed out (else 403), with 200, the P-Asserted-Identity it
+// received and every Record-Route (RFC 3261 12.1.1).
+sip::Message Server::core_network_answer(const sip::Message& fwd) {
+  const std::string* route = fwd.first("Route");
+  if (route == nullptr || *route != service_route()) {
+    m_log.decision(Verdict::deny, "24229-5.2.1-PATH-SUPPORT",
+                   "core network: originating request not routed by the Service-Route",
+                   {{"route", route != nullptr ? *route : ""}});
+    return sip::make_response(fwd, 403, "Not Routed By The Service-Route", sip::random_hex(4));
+  }
+  sip::Message r = sip::make_response(fwd, 200, "OK", sip::random_hex(4));
+  for (const std::string* pai : fwd.all("P-Asserted-Identity")) r.add("P-Asserted-Identity", *pai);
+  for (const std::string* rr : fwd.all("Record-Route")) r.add("Record-Route", *rr);
+  return r;
 }
 
 std::string Server::path_host_port() const {

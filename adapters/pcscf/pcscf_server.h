@@ -102,6 +102,11 @@ class Server final {
   const core::SecMechList& security_server() const { return m_security_server; }
   // host:port put into the Path URI: the core-side listener, else the TLS one.
   std::string path_host_port() const;
+  // The Service-Route the embedded registrar returns in a 2xx to REGISTER.
+  std::string service_route() const;
+  // The embedded core network's answer to an originating request the P-CSCF
+  // forwarded (200 when it came by the Service-Route, else 403).
+  sip::Message core_network_answer(const sip::Message& forwarded);
   // A fresh Digest challenge of the embedded home network.
   sip::DigestChallenge make_challenge(bool stale);
   // Embedded registrar (S-CSCF role): the Path each IMPU registered with.

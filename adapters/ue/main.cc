@@ -878,8 +878,10 @@ class Ue final : public atls::Tls_Events {
       if (const std::string* pau = m.first("P-Associated-URI")) m_associated = *pau;
       // RFC 3327 5.3: the registrar returns the Path the P-CSCF added.
       if (const std::string* path = m.first("Path")) {
-        m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT", "Path in the 2xx to REGISTER",
-                       {{"path", *path}});
+        const std::string* sr = m.first("Service-Route");
+        m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
+                       "Path and Service-Route in the 2xx to REGISTER",
+                       {{"path", *path}, {"service_route", sr != nullptr ? *sr : ""}});
       }
     } else if (m.status == 403) {
       in.event = UeEvent::response_auth_failure;

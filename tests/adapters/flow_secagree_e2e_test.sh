@@ -375,6 +375,29 @@ rr_flow_token() {
   return $ok
 }
 
+# TS 24.229 5.2.1: Path goes towards the registrar (shown above) and the
+# registrar's Service-Route comes back in the 2xx; the pcscf stores it and
+# routes the ue's originating requests by it (the embedded core network
+# answers 403 to anything that does not arrive that way).
+service_route() {
+  start_pcscf sroute || return 1
+  run_ue sroute --password secret --message sip:bob@annexo.test
+  stop_pcscf
+  local ok=0
+  expect "ue registered and its MESSAGE got 200 (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "the MESSAGE's answer is 200" grep -q '^ue: MESSAGE 200' "$UE_OUT" || ok=1
+  expect "the 2xx to REGISTER carried Path and Service-Route" \
+    grep -q '"path":"<sip:[0-9a-f]*@127.0.0.1:[0-9]*;lr;ob>","service_route":"<sip:orig@scscf.annexo.test;lr>"' \
+    "$UE_LOG" || ok=1
+  expect "the pcscf routed the MESSAGE by the stored Service-Route" \
+    grep -q '"verdict":"ALLOW","req":"24229-5.2.1-PATH-SUPPORT","msg":"originating request routed by the stored Service-Route".*"route":"<sip:orig@scscf.annexo.test;lr>"' \
+    "$PC_LOG" || ok=1
+  expect "the core network saw no request off the Service-Route" \
+    bash -c "! grep -q 'not routed by the Service-Route' '$PC_LOG'" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -410,4 +433,6 @@ annexo_case "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS: the suite the core chose is the o
 annexo_case "P.3-PC-SCHEME-SELECTION: REGISTERs are classified SIP Digest with TLS on non-3GPP access and refused on 3GPP access" access_classification
 #= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
 annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: a dialog-forming INVITE with ob is Record-Routed with the connection's flow token" rr_flow_token
+#= spec#24229-5.2.1-PATH-SUPPORT type=test
+annexo_case "24229-5.2.1-PATH-SUPPORT: the registrar's Service-Route is stored by the pcscf and routes the ue's MESSAGE" service_route
 annexo_finish
