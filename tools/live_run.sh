@@ -15,9 +15,11 @@
 # ID) or their exit codes; "observed" quotes the line or says what was missing.
 #
 # Three runs, each against its own pcscf:
-#   A  registration, a MESSAGE whose asserted identity comes from the binding,
-#      then re-registration over the same TLS session (ue --expires 4
-#      --stay 4: re-REGISTER after 2 s)
+#   A  registration (RFC 5626 outbound Contact; Path with the flow token;
+#      Service-Route), a MESSAGE whose asserted identity comes from the binding,
+#      a terminating MESSAGE from the core side delivered over the UE's flow
+#      (tests/adapters/sip_peer.py plays the S-CSCF), then re-registration over
+#      the same TLS session (ue --expires 4 --stay 4: re-REGISTER after 2 s)
 #   B  renegotiation after a short TLS session lifetime (pcscf
 #      --session-lifetime 2, ue --stay 4); kept apart from A so that the
 #      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
@@ -63,7 +65,7 @@ write_out() {
   } >"${out}"
 }
 
-description="pcscf + ue on 127.0.0.1 (Botan 2 TLS 1.2, SIP Digest): registration, re-registration over the session, renegotiation after a 2 s session lifetime, wrong password"
+description="pcscf + ue on 127.0.0.1 (Botan 2 TLS 1.2, SIP Digest): registration with Path and Service-Route, a terminating MESSAGE by flow token, re-registration over the session, renegotiation after a 2 s session lifetime, wrong password"
 
 if [[ ! -x "${PCSCF}" || ! -x "${UE}" ]]; then
   all_passed=false
@@ -137,10 +139,37 @@ field() {  # LINE KEY -> value of "KEY":"value"
 }
 
 # ---------------------------------------------------------------- A: register, re-register
-if start_pcscf A; then
+if start_pcscf A --core-listen 127.0.0.1:0; then
+  core_port=$(grep 'terminating requests from the core network' "${PC_LOG}" |
+    grep -o '"listen":"127.0.0.1:[0-9]*"' | sed 's/.*://; s/"//')
   run_ue A --password secret --expires 4 --stay 4 --message sip:bob@annexo.test \
-    --preferred-identity tel:+15551234
+    --preferred-identity tel:+15551234 &
+  ue_job=$!
+  for i in $(seq 1 100); do
+    grep -q '"to":"bound"' "${PC_LOG}" 2>/dev/null && break
+    sleep 0.05
+  done
+  "${root}/tests/adapters/sip_peer.py" send --port "${core_port}" MESSAGE sip:alice@annexo.test \
+    >"${work}/A.core.out" 2>&1
+  wait "${ue_job}"
+  UE_RC=$?
+  UE_OUT="${work}/A.ue.out"
+  UE_LOG="${work}/A.ue.log"
   stop_pcscf
+  expect_line "24229-PC-OUTBOUND-PATH" "${PC_LOG}" \
+    '"verdict":"ALLOW","req":"24229-PC-OUTBOUND-PATH".*"path":"<sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr;ob>"'
+  expect_line "5626-4.2-UE-INSTANCE-REGID" "${PC_LOG}" \
+    '"msg":"REGISTER from the UE".*"contact":"<sip:[^>]*;ob>;\+sip.instance=.*;reg-id=1.*"supported":"[^"]*outbound'
+  expect_line "24229-5.2.1-PATH-SUPPORT" "${PC_LOG}" \
+    '"verdict":"ALLOW","req":"24229-5.2.1-PATH-SUPPORT","msg":"originating request routed by the stored Service-Route"'
+  relay=$(grep -m1 'response to a terminating request relayed to the core side' "${PC_LOG}")
+  if [[ -n "${relay}" ]] && grep -q '^STATUS 200' "${work}/A.core.out" &&
+    grep -q '^ue: received MESSAGE' "${UE_OUT}"; then
+    check "5626-5.3-PC-FORWARD-OVER-FLOW" true "${relay}"
+  else
+    check "5626-5.3-PC-FORWARD-OVER-FLOW" false \
+      "terminating MESSAGE: '$(head -1 "${work}/A.core.out")', relay line '${relay}'"
+  fi
   expect_line "O.2.1-PC-PORT" "${PC_LOG}" '"req":"O.2.1-PC-PORT","msg":"listening for TLS"'
   expect_line "O.2.1-UE-NONNULL-OFFER" "${PC_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-NONNULL-OFFER"'
   expect_line "O.2.1-PC-NONEMPTY-SESSION-ID" "${PC_LOG}" '"req":"O.2.1-PC-NONEMPTY-SESSION-ID".*"length":"32"'
