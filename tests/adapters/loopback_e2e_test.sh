@@ -351,6 +351,7 @@ annexo_case "O.2.2-PC-ASSOC-CREATE: ue registers with pcscf on loopback; the bin
 #= spec#ADP-PCSCF-DECISION-LOG type=test
 annexo_case "O.2.2-PC-ASSOC-IMPU-SET: SIGUSR1 dumps the binding (IMPI, IMPUs, Session ID) of a registered ue" binding_dump
 #= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
+#= spec#24229-5.1.1.4.1-REREG-OVER-TLS type=test
 #= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=test
 annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: ue re-registers over the same TLS session, pcscf marks it tls-yes" rereg_same_session
 #= spec#O.4.2-PC-REPLACE-SESSION-ID type=test

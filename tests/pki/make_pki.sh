@@ -16,6 +16,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
 ec_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+ec384_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$1" 2>/dev/null; }
 rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$1" 2>/dev/null; }
 
 # A minimal `openssl ca` setup per CA, so validity dates, digest and DN order
@@ -64,6 +65,7 @@ issue() {
   shift 5
   case $kt in
     ec) ec_key "$OUT/$name.key" ;;
+    ec384) ec384_key "$OUT/$name.key" ;;
     rsa) rsa_key "$OUT/$name.key" 2048 ;;
     rsa1024) rsa_key "$OUT/$name.key" 1024 ;;
   esac
@@ -89,6 +91,9 @@ make_ca ca-rsa rsa "/O=annexo test/CN=annexo test CA RSA-2048"
 # Good server certificates, one per CA.
 issue pcscf-ec ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 issue pcscf-rsa ca-rsa rsa "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+
+# A good server certificate with an ECDSA P-384 key (33210-6.2.2-ECDSA-P384-SIG).
+issue pcscf-p384 ca-ec ec384 "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 
 # Bad ones: each differs from pcscf-ec / pcscf-rsa in one property only.
 issue wronghost ca-ec ec "/CN=other.test" "DNS:other.test" -days 825

@@ -101,6 +101,10 @@ hasnt nosan "no subjectAltName" "Subject Alternative Name"
 has nosan "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
 verifies nosan ca-ec
 
+has pcscf-p384 "EC P-384 key" "ASN1 OID: secp384r1"
+has pcscf-p384 "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+verifies pcscf-p384 ca-ec -verify_hostname pcscf.test
+
 has critext "unknown extension marked critical" "1\.3\.6\.1\.4\.1\.55555\.1\.1: critical"
 has critext "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
 refused critext ca-ec "unhandled critical extension"
