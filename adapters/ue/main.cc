@@ -324,6 +324,7 @@ class Ue final : public atls::Tls_Events {
  private:
   static core::Seconds now() { return net::monotonic_seconds(); }
 
+  //= spec#5626-4.4.1-UE-KEEPALIVE type=implementation
   // The bound the keep-alive interval derives from: the registrar's
   // Flow-Timer when it sent one, else the configured upper bound (RD-78),
   // else 0 (the core's RFC 5626 default of 95-120 s).

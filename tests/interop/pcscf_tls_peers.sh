@@ -175,6 +175,7 @@ null_suites_each() {
     ca=$IOP_PKI/ca-$kt.pem
     start_pcscf "null-$suite" "$kt" || return 1
     iop_s_client "$PC_PORT" "$ca" "" -tls1_2 -cipher "$suite:@SECLEVEL=0"
+    kill -0 "$PC_PID" 2>/dev/null || { echo "pcscf died after the $suite offer"; r=1; }
     iop_stop "$PC_PID"
     if [ -n "$(iop_s_client_cipher)" ] ||
       ! grep -q '"verdict":"DENY","req":"O.2.1-UE-NONNULL-OFFER"' "$PC_LOG"; then

@@ -1,7 +1,7 @@
 #!/bin/bash
 # annexo's ue registers with Kamailio (kamailio-tls-modules), configured by
-# the harness as a TLS registrar with SIP Digest (tests/interop/kamailio/).
-# Loopback only; Kamailio runs in the foreground and is stopped by its PID
+# the harness as a TLS registrar with SIP Digest (tests/interop/kamailio/),
+# presenting good and defective certificates of tests/pki. Loopback only; Kamailio runs in the foreground and is stopped by its PID
 # inside each case.
 #   ue_kamailio.sh UE MAKE_PKI TESTLIB
 set -uo pipefail
@@ -15,17 +15,16 @@ iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
 
 # run_against_kamailio NAME ALGORITHM PASSWORD EXPECTED-EXIT [ue options]
-# Kamailio presents $KAM_CERT (default pcscf-ec; key $KAM_CERT_KEY, default
-# the certificate's name), the ue trusts $KAM_CA (default ca-ec); a refusal
-# must name $KAM_REFUSED (default O.3.1.1-UE-CLOSE-ON-AUTH-FAIL).
+# Kamailio presents $KAM_CERT (a tests/pki name, default pcscf-ec; the key is
+# the same name without "-chain"), the ue trusts $KAM_CA (default ca-ec); a
+# refusal must name $KAM_REFUSED (default O.3.1.1-UE-CLOSE-ON-AUTH-FAIL).
 run_against_kamailio() {
   local name=$1 alg=$2 pw=$3 want=$4
   shift 4
   local port
   port=$(iop_free_port) || return 1
   local cert=${KAM_CERT:-pcscf-ec}
-  local key=${KAM_CERT_KEY:-$cert}
-  iop_kamailio "$name" "$port" "$IOP_PKI/$cert.pem" "$IOP_PKI/${key%-chain}.key" "$alg" TLSv1.2 || return 1
+  iop_kamailio "$name" "$port" "$IOP_PKI/$cert.pem" "$IOP_PKI/${cert%-chain}.key" "$alg" TLSv1.2 || return 1
   local kam=$IOP_KAM_PID
   timeout 60 "$UE" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$IOP_PKI/${KAM_CA:-ca-ec}.pem" --impi "$IOP_IMPI" \
     --impu "$IOP_IMPU" --password "$pw" --log-format json "$@" >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log"
