@@ -27,7 +27,7 @@ CAUGHT_BY = {
     "ue_bid_down": "O.4.1-UE-ONE-REGISTRATION.ue-machine",
     "ue_annex_o_on_3gpp": "O.4.1-UE-ONE-REGISTRATION.ue-machine",
     "null_only_offer": "O.2.1-UE-NONNULL-OFFER.offer",
-    "pcscf_null_without_opt_in": "O.1.2-PC-DECIDES-SUITE.choice",
+    "pcscf_null_without_opt_in": "O.1.2-PC-DECIDES-SUITE.no-null-fallback",
     "accept_tls11": "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello",
 }
 
@@ -43,6 +43,7 @@ SOURCE_OF = {
     "O.4.1-UE-ONE-REGISTRATION.ue-machine": "ue_props.cc",
     "O.2.1-UE-NONNULL-OFFER.offer": "profile_props.cc",
     "O.1.2-PC-DECIDES-SUITE.choice": "profile_props.cc",
+    "O.1.2-PC-DECIDES-SUITE.no-null-fallback": "profile_props.cc",
     "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello": "profile_props.cc",
     "O.2.1-ALL-NULL-MAY.negotiation": "profile_props.cc",
 }

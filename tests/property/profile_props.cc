@@ -355,6 +355,58 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.choice", 400, 30, [] {
   RC_ASSERT(any_enc);
 });
 
+// The case the general choice property reaches only by luck (a NULL suite the
+// certificate can serve, and every encrypting suite offered unusable with that
+// certificate): without allow_null_encryption the P-CSCF refuses rather than
+// fall back to NULL. Built directly, so every run exercises it.
+ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.no-null-fallback", 200, 10, [] {
+  const bool ecdsa = *rc::gen::arbitrary<bool>();
+  const bool usable_enc = *rc::gen::arbitrary<bool>();
+  std::vector<std::uint16_t> nulls, unusable, usable;
+  for (auto s : tm::kNull12) {
+    if (tm::in(tm::kEcdsa12, s) == ecdsa) nulls.push_back(s);
+  }
+  for (auto s : tm::kProfile12) {
+    (tm::in(tm::kEcdsa12, s) == ecdsa ? usable : unusable).push_back(s);
+  }
+  std::vector<std::uint16_t> offer =
+      *rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(rc::gen::elementOf(nulls)));
+  const auto more = *rc::gen::nonEmpty(
+      rc::gen::container<std::vector<std::uint16_t>>(rc::gen::elementOf(unusable)));
+  offer.insert(offer.end(), more.begin(), more.end());
+  if (usable_enc) offer.push_back(*rc::gen::elementOf(usable));
+  offer = *rc::gen::apply(
+      [](std::vector<std::uint16_t> v, unsigned seed) {
+        for (std::size_t i = v.size(); i > 1; --i)
+          std::swap(v[i - 1], v[(seed * 2654435761u + i) % i]);
+        return v;
+      },
+      rc::gen::just(offer), rc::gen::arbitrary<unsigned>());
+  ChInput ch{0x0303, offer, {0}, false, {}, true, {0x0017, 0x001D}, true, true, true, {}, false};
+  PcscfTlsConfig cfg;
+  cfg.enable_tls12 = true;
+  cfg.enable_tls13 = false;
+  cfg.allow_null_encryption = false;
+  cfg.certificate_is_ecdsa = ecdsa;
+  RC_ASSERT(pcscf_check_config(cfg) == Error::ok);
+  const auto body = tm::client_hello_body(to_spec(ch));
+  Guarded g(body);
+  ClientHello parsed;
+  RC_ASSERT(parse_client_hello(ByteView(g.data(), g.size()), parsed).ok());
+  Choice choice;
+  const Error e = pcscf_check_client_hello(parsed, cfg, HandshakeContext{}, choice);
+  RC_LOG() << "offer " << show(offer) << " ecdsa " << ecdsa << " -> " << error_info(e).name
+           << " suite 0x" << std::hex << choice.suite << "\n";
+  RC_TAG(usable_enc ? "usable encrypting suite offered" : "only NULL usable");
+  if (usable_enc) {
+    RC_ASSERT(e == Error::ok);
+    RC_ASSERT(tm::in(usable, choice.suite));
+  } else {
+    RC_ASSERT(e != Error::ok);
+  }
+  RC_ASSERT(!(e == Error::ok && tm::null_suite(choice.suite)));
+});
+
 // ---- UE: ServerHello check ----
 
 std::vector<std::uint8_t> server_hello_body(std::uint16_t legacy, bool sv, std::uint16_t selected,
