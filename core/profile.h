@@ -33,9 +33,18 @@ inline constexpr std::uint16_t kDefaultSuiteOrder[] = {
     0x009E, 0x009F,                                  // TLS 1.2 DHE AEAD
     0xC006, 0xC010, 0x003B, 0xC0B4, 0xC0B5,          // NULL encryption
 };
-// secp256r1 SHALL, x25519 SHOULD, secp384r1 SHOULD (TS 33.210 6.2.2).
-inline constexpr std::uint16_t kDefaultGroupOrder[] = {tls::group::secp256r1, tls::group::x25519,
+// secp256r1 SHALL, x25519 SHOULD, secp384r1 SHOULD (TS 33.210 6.2.2 via RFC
+// 8446 9.1); the order is not specified. x25519 first: the cheaper key
+// exchange and the one common TLS stacks prefer; secp256r1 stays offered and
+// accepted, so every conforming peer still finds a group (decision RD-77).
+inline constexpr std::uint16_t kDefaultGroupOrder[] = {tls::group::x25519, tls::group::secp256r1,
                                                        tls::group::secp384r1};
+// The mandatory group is always in the default list, whatever its position.
+static_assert(sizeof(kDefaultGroupOrder) / sizeof(kDefaultGroupOrder[0]) == 3 &&
+                  (kDefaultGroupOrder[0] == tls::group::secp256r1 ||
+                   kDefaultGroupOrder[1] == tls::group::secp256r1 ||
+                   kDefaultGroupOrder[2] == tls::group::secp256r1),
+              "secp256r1 (RFC 8446 9.1 MUST) must be in the default group list");
 
 // Capacity of an offer: every non-forbidden row of kSuites (17 today) fits;
 // 32 leaves room for table growth without changing the ABI.

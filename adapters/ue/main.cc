@@ -87,6 +87,9 @@ struct Options {
   // and the UE re-registers on what the 2xx grants.
   //= spec#24229-5.1.1.2-DEFAULT-EXPIRES type=implementation
   std::uint32_t expires_s = 600000;
+  // --keepalive-interval: configured upper bound of the CRLF ping interval
+  // when the registrar sends no Flow-Timer (0: RFC 5626 default, 95-120 s). RD-78.
+  std::uint32_t keepalive_bound_s = 0;
   bool offer_null = false;
   bool abort_on_cert_req = false;
   bool access_3gpp = false;
@@ -111,6 +114,9 @@ const char* kUsage =
     "                                   keep-alive), then exit (default 0: exit once registered)\n"
     "  --expires SECONDS                registration interval asked for (default 600000, TS "
     "24.229)\n"
+    "  --keepalive-interval SECONDS     upper bound U of the CRLF keep-alive interval when the\n"
+    "                                   2xx has no Flow-Timer: pings at a random [U - U/5, U] s\n"
+    "                                   (1-120; default: 95-120 s, RFC 5626 4.4.1; RD-78)\n"
     "  --offer-null-encryption          also offer NULL-encryption suites (O.2.1 MAY)\n"
     "  --abort-on-certificate-request   abort when the P-CSCF sends CertificateRequest\n"
     "  --access 3gpp|non-3gpp           access type (default non-3gpp; O.1.1)\n"
@@ -225,6 +231,12 @@ class Ue final : public atls::Tls_Events {
       m_exit = kUsageError;
       return false;
     }
+    if (m_o.keepalive_bound_s != 0) {
+      const auto b = core::ue_keepalive_bounds(m_o.keepalive_bound_s);
+      m_log.decision(Verdict::info, "5626-4.4.1-UE-KEEPALIVE",
+                     "keep-alive interval configured (used when the 2xx has no Flow-Timer; RD-78)",
+                     {{"min_s", std::to_string(b.min_s)}, {"max_s", std::to_string(b.max_s)}});
+    }
     m_policy = std::make_unique<atls::Ue_Policy>(m_tls_config, m_offer);
     UeInput in;
     in.event = UeEvent::start_registration;
@@ -332,8 +344,16 @@ class Ue final : public atls::Tls_Events {
  private:
   static core::Seconds now() { return net::monotonic_seconds(); }
 
+  //= spec#5626-4.4.1-UE-KEEPALIVE type=implementation
+  // The bound the keep-alive interval derives from: the registrar's
+  // Flow-Timer when it sent one, else the configured upper bound (RD-78),
+  // else 0 (the core's RFC 5626 default of 95-120 s).
+  std::uint32_t keepalive_basis() const {
+    return m_flow_timer_s != 0 ? m_flow_timer_s : m_o.keepalive_bound_s;
+  }
+
   std::uint32_t keepalive_draw() {
-    const auto b = core::ue_keepalive_bounds(m_flow_timer_s);
+    const auto b = core::ue_keepalive_bounds(keepalive_basis());
     std::uniform_int_distribution<std::uint32_t> d(b.min_s, b.max_s);
     return d(m_random);
   }
@@ -786,7 +806,12 @@ class Ue final : public atls::Tls_Events {
         in.event = UeEvent::pong_received;
         in.conn = m_conn;
         in.keepalive_s = keepalive_draw();
-        handle(in, "pong_received");
+        const UeResult r = handle(in, "pong_received");
+        if (r.accepted) {
+          m_log.decision(
+              Verdict::info, "5626-4.4.1-UE-KEEPALIVE", "CRLF pong received; next ping armed",
+              {{"conn", std::to_string(m_conn)}, {"in_s", std::to_string(in.keepalive_s)}});
+        }
         continue;
       }
       if (fe.kind != sip::FrameKind::message) continue;
@@ -884,7 +909,8 @@ class Ue final : public atls::Tls_Events {
         auto v = sip::parse_uint32(*ft, "Flow-Timer");
         if (v.ok()) m_flow_timer_s = *v;
       }
-      in.flow_timer_s = m_flow_timer_s;
+      // The core checks the draw against the same basis (5626-4.4.1-UE-KEEPALIVE).
+      in.flow_timer_s = keepalive_basis();
       in.keepalive_s = keepalive_draw();
       bool rspauth = false;
       if (m_sent_creds) {
@@ -1442,6 +1468,13 @@ int main(int argc, char** argv) {
     } else if (a == "--expires") {
       if (!value() || !parse_u32(v, &o.expires_s) || o.expires_s == 0)
         return usage("--expires needs seconds > 0");
+    } else if (a == "--keepalive-interval") {
+      // RD-78: 1-120 s; a longer bound than RFC 5626's default would let NAT
+      // bindings expire, so it is refused rather than clamped.
+      if (!value() || !parse_u32(v, &o.keepalive_bound_s) || o.keepalive_bound_s == 0 ||
+          o.keepalive_bound_s > 120)
+        return usage(
+            "--keepalive-interval needs seconds in 1-120 (5626-4.4.1-UE-KEEPALIVE, RD-78)");
     } else if (a == "--offer-null-encryption") {
       o.offer_null = true;
     } else if (a == "--abort-on-certificate-request") {

@@ -322,6 +322,51 @@ unbound_idle_close() {
   return $ok
 }
 
+ue_keepalive() {
+  # RD-78: with --keepalive-interval 3 (no Flow-Timer from the pcscf) the ue
+  # pings at [3 - 3/5, 3] = exactly 3 s; the next ping is armed only when the
+  # pong of the previous one came back (core/ue_logic.h), so three pings in a
+  # 12 s stay prove the first two pongs were received and accepted.
+  start_pcscf keepalive || return 1
+  run_ue keepalive --password secret --stay 12 --keepalive-interval 3
+  stop_pcscf
+  local ok=0 pings pongs ue_pongs gaps
+  pings=$(grep -c '"verdict":"ALLOW","req":"5626-4.4.1-UE-KEEPALIVE","msg":"send_keepalive"' "$UE_LOG")
+  ue_pongs=$(grep -c '"req":"5626-4.4.1-UE-KEEPALIVE","msg":"CRLF pong received' "$UE_LOG")
+  pongs=$(grep -c '"verdict":"ALLOW","req":"5626-5.4-PC-CRLF-PONG","msg":"CRLF keep-alive"' "$PC_LOG")
+  # Seconds between consecutive pings (log timestamps have 1 s resolution).
+  gaps=$(grep '"msg":"send_keepalive"' "$UE_LOG" | sed -n 's/.*"ts":"[^"]*T\([0-9:]*\)Z".*/\1/p' |
+    awk -F: '{ t = $1 * 3600 + $2 * 60 + $3; if (NR > 1) printf "%d ", t - p; p = t }')
+  expect "ue stayed registered and exited 0 ($UE_RC)" test "$UE_RC" -eq 0 || ok=1
+  expect "ue logged the configured interval 3-3 s" \
+    grep -q '"req":"5626-4.4.1-UE-KEEPALIVE","msg":"keep-alive interval configured.*"min_s":"3","max_s":"3"' "$UE_LOG" || ok=1
+  expect "ue sent at least 3 CRLF pings in 12 s ($pings)" test "$pings" -ge 3 || ok=1
+  expect "pcscf answered every ping with a pong ($pongs for $pings)" test "$pongs" -eq "$pings" || ok=1
+  expect "ue received the pongs ($ue_pongs for $pings pings)" test "$ue_pongs" -ge $((pings - 1)) || ok=1
+  local g
+  for g in $gaps; do
+    expect "pings 2-4 s apart (gaps: $gaps)" test "$g" -ge 2 -a "$g" -le 4 || ok=1
+  done
+  expect "no keep-alive or pong-timeout refusal in the ue log" \
+    bash -c '! grep -q "\"verdict\":\"DENY\",\"req\":\"5626-4.4.1-UE-" "$0"' "$UE_LOG" || ok=1
+  expect "no re-registration: one TLS connection for the whole stay" \
+    test "$(grep -c '"msg":"open_tls"' "$UE_LOG")" -eq 1 || ok=1
+  ((ok == 0)) || { show; tail -8 "$PC_LOG"; }
+  return $ok
+}
+
+keepalive_interval_usage() {
+  local v rc ok=0
+  for v in 0 121 -3 x; do
+    "$UE" --pcscf 127.0.0.1:1 --pcscf-fqdn x --ca /dev/null --impi a --impu b --password p \
+      --keepalive-interval "$v" >/dev/null 2>"$WORK/kai.err"
+    rc=$?
+    expect "--keepalive-interval $v exits 1 ($rc)" test "$rc" -eq 1 || ok=1
+    expect "--keepalive-interval $v names the requirement" grep -q '5626-4.4.1-UE-KEEPALIVE, RD-78' "$WORK/kai.err" || ok=1
+  done
+  return $ok
+}
+
 malformed_sip() {
   start_pcscf malformed || return 1
   # A request without Via/From/To/Call-ID/CSeq: 400 naming the field, the
@@ -390,6 +435,11 @@ annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity in the bound set i
 annexo_case "O.2.2-PC-ASSERT-FROM-ASSOC: a preferred identity outside the bound set is replaced by the default IMPU" asserted_identity sip:mallory@annexo.test sip:alice@annexo.test
 #= spec#5626-5.4-PC-CRLF-PONG type=test
 annexo_case "5626-5.4-PC-CRLF-PONG: pcscf answers a double-CRLF ping with a single CRLF" crlf_keepalive
+#= spec#5626-4.4.1-UE-KEEPALIVE type=test
+#= spec#5626-5.4-PC-CRLF-PONG type=test
+annexo_case "5626-4.4.1-UE-KEEPALIVE: ue --keepalive-interval 3 pings every 3 s while registered and pcscf answers each with a pong" ue_keepalive
+#= spec#5626-4.4.1-UE-KEEPALIVE type=test
+annexo_case "5626-4.4.1-UE-KEEPALIVE: ue refuses a --keepalive-interval outside 1-120 s (exit 1)" keepalive_interval_usage
 #= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
 annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: pcscf closes a TLS connection left unbound for --unbound-idle seconds, not a bound one" unbound_idle_close
 #= spec#ADP-SIP-MALFORMED-400 type=test

@@ -438,16 +438,18 @@ struct ChoiceRow {
 TEST_CASE(
     "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own preference from captured "
     "ClientHellos") {
+  // Every captured hello offers x25519 and secp256r1 (in either order): the
+  // P-CSCF's default preference (x25519 first, RD-77) decides.
   const ChoiceRow rows[] = {
-      {"ch_openssl_default.bin", true, true, 0x0304, 0x1301, 0x0017},
-      {"ch_openssl_default.bin", false, true, 0x0303, 0xC02B, 0x0017},
-      {"ch_openssl_default.bin", false, false, 0x0303, 0xC02F, 0x0017},
-      {"ch_gnutls_default.bin", true, false, 0x0304, 0x1301, 0x0017},
-      {"ch_gnutls_tls12_only.bin", true, true, 0x0303, 0xC02B, 0x0017},
-      {"ch_gnutls_tls12_only.bin", true, false, 0x0303, 0xC02F, 0x0017},
-      {"ch_grease_openssl_derived.bin", true, true, 0x0304, 0x1301, 0x0017},
-      {"ch_gnutls_39suites_15ext.bin", true, true, 0x0304, 0x1301, 0x0017},
-      {"ch_openssl_40suites.bin", false, false, 0x0303, 0xC02F, 0x0017},
+      {"ch_openssl_default.bin", true, true, 0x0304, 0x1301, 0x001d},
+      {"ch_openssl_default.bin", false, true, 0x0303, 0xC02B, 0x001d},
+      {"ch_openssl_default.bin", false, false, 0x0303, 0xC02F, 0x001d},
+      {"ch_gnutls_default.bin", true, false, 0x0304, 0x1301, 0x001d},
+      {"ch_gnutls_tls12_only.bin", true, true, 0x0303, 0xC02B, 0x001d},
+      {"ch_gnutls_tls12_only.bin", true, false, 0x0303, 0xC02F, 0x001d},
+      {"ch_grease_openssl_derived.bin", true, true, 0x0304, 0x1301, 0x001d},
+      {"ch_gnutls_39suites_15ext.bin", true, true, 0x0304, 0x1301, 0x001d},
+      {"ch_openssl_40suites.bin", false, false, 0x0303, 0xC02F, 0x001d},
   };
   for (const ChoiceRow& r : rows) {
     INFO(r.file << " tls13=" << r.tls13 << " ecdsa=" << r.ecdsa);
@@ -466,14 +468,14 @@ TEST_CASE(
   auto p = parse_vector("ch_openssl_default.bin");
   REQUIRE(p->ch.cipher_suites.at(0) == 0x1302);
   const std::uint16_t pref[] = {0x1303, 0x1301};
-  const std::uint16_t groups[] = {0x001d};
+  const std::uint16_t groups[] = {0x0017};
   PcscfTlsConfig c;
   c.suite_preference = {pref, 2};
   c.group_preference = {groups, 1};
   Choice out;
   REQUIRE(pcscf(p->ch, c, out) == Error::ok);
   CHECK(out.suite == 0x1303);
-  CHECK(out.group == 0x001d);
+  CHECK(out.group == 0x0017);  // configured order, not the client's (x25519 first)
   // No offered suite is choosable: handshake_failure.
   const std::uint16_t only_ccm[] = {0x1304};
   c.suite_preference = {only_ccm, 1};
@@ -786,6 +788,20 @@ TEST_CASE("33210-6.2.2-RFC8446-9.1: groups are chosen from secp256r1, x25519, se
   p384.groups({0x0018}).reneg();
   REQUIRE(pcscf(p384.build(), c, out) == Error::ok);
   CHECK(out.group == 0x0018);
+  // Default preference (RD-77): x25519, then secp256r1, then secp384r1,
+  // whatever order the client lists them in; secp256r1 alone is accepted.
+  ChBuilder p256_first;
+  p256_first.groups({0x0018, 0x0017, 0x001d}).reneg();
+  REQUIRE(pcscf(p256_first.build(), c, out) == Error::ok);
+  CHECK(out.group == 0x001d);
+  ChBuilder p256_p384;
+  p256_p384.groups({0x0018, 0x0017}).reneg();
+  REQUIRE(pcscf(p256_p384.build(), c, out) == Error::ok);
+  CHECK(out.group == 0x0017);
+  ChBuilder p256_only;
+  p256_only.groups({0x0017}).reneg();
+  REQUIRE(pcscf(p256_only.build(), c, out) == Error::ok);
+  CHECK(out.group == 0x0017);
   // TLS 1.2 without supported_groups: secp256r1 assumed.
   ChBuilder nogroups;
   nogroups.reneg();

@@ -276,53 +276,6 @@ iop_gnutls_cli() {
       >"$IOP_TMP/gnutls-cli.out" 2>&1
 }
 
-# --- annexo programs ------------------------------------------------------------
-# iop_pcscf NAME PCSCF_BIN PORT CERT KEY [extra pcscf args...]
-# Starts annexo's pcscf on 127.0.0.1:PORT with the test users file; its log
-# (stdout+stderr) is $IOP_TMP/NAME.log. Sets IOP_LAST_PID.
-iop_pcscf() {
-  local name=$1 bin=$2 port=$3 cert=$4 key=$5
-  shift 5
-  iop_require_free "$port" || return 1
-  iop_start "$name" "$bin" --listen "127.0.0.1:$port" --cert "$cert" --key "$key" \
-    --users "$(iop_users_file)" --log-format text "$@"
-  iop_wait_listen "$port" || { cat "$IOP_TMP/$name.log"; return 1; }
-}
-
-# Expected exit codes of annexo's ue (its documented contract); a caller may
-# override them through the environment.
-UE_EXIT_OK=${UE_EXIT_OK:-0}
-UE_EXIT_CERT=${UE_EXIT_CERT:-2}
-UE_EXIT_TLS=${UE_EXIT_TLS:-3}
-UE_EXIT_AUTH=${UE_EXIT_AUTH:-4}
-UE_EXIT_POLICY=${UE_EXIT_POLICY:-5}
-UE_EXIT_NET=${UE_EXIT_NET:-6}
-# A CertificateRequest with --abort-on-certificate-request: the UE refuses a
-# P-CSCF that breaks O.2.1-PC-NO-CLIENT-CERT-REQ by its own policy.
-UE_EXIT_CERTREQ=${UE_EXIT_CERTREQ:-$UE_EXIT_POLICY}
-
-# iop_ue UE_BIN PORT CAFILE PASSWORD [extra ue args...] -> ue's exit code;
-# output in $IOP_TMP/ue.out. Connects to 127.0.0.1:PORT, expects pcscf.test.
-iop_ue() {
-  local bin=$1 port=$2 ca=$3 pw=$4
-  shift 4
-  timeout 20 "$bin" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$ca" \
-    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password "$pw" --access non-3gpp "$@" \
-    >"$IOP_TMP/ue.out" 2>&1
-}
-# iop_ue_expect DESCRIPTION WANT UE_BIN PORT CAFILE PASSWORD [extra...]
-iop_ue_expect() {
-  local d=$1 want=$2
-  shift 2
-  iop_ue "$@"
-  local rc=$?
-  if [ "$rc" -eq "$want" ]; then iop_pass "$d (ue exit $rc)"
-  else
-    iop_fail "$d (ue exit $rc, want $want)"
-    tail -5 "$IOP_TMP/ue.out" | sed 's/^/[interop]   ue: /'
-  fi
-}
-
 # A SIP REGISTER without credentials, for raw TLS clients. Arguments:
 # branch (empty: no branch parameter), extra header lines. The text is
 # printed with backslash escapes (\r\n as two characters each), because
@@ -336,10 +289,6 @@ iop_register_text() {
   printf '%s' "From: <$IOP_IMPU>;tag=t1${c}To: <$IOP_IMPU>${c}Call-ID: iop-$RANDOM@127.0.0.1${c}CSeq: 1 REGISTER${c}"
   printf '%s' "Contact: <sip:alice@127.0.0.1:5070;transport=tls>${c}Expires: 600${c}${extra}Content-Length: 0${c}${c}"
 }
-
-# True when the log of server NAME mentions requirement ID (decisions are
-# logged with their requirement ID, issue 7).
-iop_log_names() { grep -qF -- "$2" "$IOP_TMP/$1.log"; }
 
 # --- tshark: passive observer on lo (root) -----------------------------------------
 # iop_tshark_start NAME PORT: captures TCP PORT on lo into $IOP_TMP/NAME.pcap,

@@ -1,8 +1,9 @@
 #!/bin/bash
 # annexo's pcscf against TLS clients nobody here wrote: OpenSSL s_client and
 # GnuTLS gnutls-cli, well-behaved and misbehaving (NULL-only offers, TLS
-# 1.0/1.1-only offers, client-initiated renegotiation). Loopback only; every
-# pcscf is stopped by its PID inside its case.
+# 1.0/1.1-only offers, client-initiated renegotiation, malformed and oversized
+# SIP), with tshark watching the wire. Loopback only; every pcscf (and tshark)
+# is stopped by its PID inside its case.
 #   pcscf_tls_peers.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
 PCSCF=$(realpath "$1")
@@ -16,11 +17,13 @@ iop_pki "$MAKE_PKI"
 USERS=$(iop_users_file)
 CA=$IOP_PKI/ca-ec.pem
 
-# start_pcscf NAME: PC_PID, PC_PORT, PC_LOG (JSON decision log).
+# start_pcscf NAME [KEY-TYPE]: PC_PID, PC_PORT, PC_LOG (JSON decision log).
+# KEY-TYPE ec (default) or rsa: the pcscf-ec / pcscf-rsa certificate.
 start_pcscf() {
+  local kt=${2:-ec}
   PC_LOG=$IOP_TMP/$1.pcscf.log
   PC_PORT=$(iop_free_port) || return 1
-  "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
+  "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$kt.pem" --key "$IOP_PKI/pcscf-$kt.key" \
     --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
   PC_PID=$!
   iop_wait_listen "$PC_PORT"
@@ -110,14 +113,119 @@ gnutls_null_only() {
   ((r == 0)) || fail_with "gnutls NULL-only offer refused (O.2.1-UE-NONNULL-OFFER)"
 }
 
-gnutls_tls11_only() {
-  start_pcscf gnutls-tls11 || return 1
-  iop_gnutls_cli "$PC_PORT" "$CA" "" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.1:%VERIFY_ALLOW_SIGN_WITH_SHA1'
+gnutls_legacy() {  # 1.0 | 1.1
+  start_pcscf "gnutls-tls$1" || return 1
+  iop_gnutls_cli "$PC_PORT" "$CA" "" --priority "NORMAL:-VERS-ALL:+VERS-TLS$1:%VERIFY_ALLOW_SIGN_WITH_SHA1"
   iop_stop "$PC_PID"
   local r=0
   grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out" && r=1
   grep -q '"verdict":"DENY","req":"33210-6.2.1-NO-LEGACY-VERSIONS"' "$PC_LOG" || r=1
-  ((r == 0)) || fail_with "gnutls TLS 1.1-only offer refused (33210-6.2.1-NO-LEGACY-VERSIONS)"
+  ((r == 0)) || fail_with "gnutls TLS $1-only offer refused (33210-6.2.1-NO-LEGACY-VERSIONS)"
+}
+
+# tshark on lo watches an openssl s_client handshake: the handshake types on
+# the wire and the Session ID length of the ServerHello.
+tshark_wire() {
+  start_pcscf tshark || return 1
+  iop_tshark_start ts_good "$PC_PORT" || { iop_stop "$PC_PID"; return 1; }
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopts)" -tls1_2
+  iop_tshark_stop ts_good
+  iop_stop "$PC_PID"
+  local r=0 len
+  len=$(iop_tshark_server_session_id_len ts_good)
+  iop_tshark_saw_type ts_good 1 || r=1   # ClientHello
+  iop_tshark_saw_type ts_good 2 || r=1   # ServerHello
+  iop_tshark_saw_type ts_good 13 && r=1  # CertificateRequest
+  [ "${len:-0}" -eq 32 ] || r=1
+  ((r == 0)) || { echo "--- tshark"; cat "$IOP_TMP/ts_good.txt"; fail_with "on the wire: ClientHello, ServerHello with a 32-byte Session ID (got '$len'), no CertificateRequest"; }
+}
+
+# The 401 of an unauthenticated REGISTER carries a Digest challenge.
+digest_challenge() {
+  start_pcscf digest || return 1
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopdg)" -tls1_2
+  iop_stop "$PC_PID"
+  local r=0
+  grep -q '^SIP/2.0 401 ' "$IOP_TMP/s_client.out" || r=1
+  grep -Eq '^WWW-Authenticate: Digest .*realm="ims.test"' "$IOP_TMP/s_client.out" || r=1
+  grep -Eq '^WWW-Authenticate: Digest .*qop="auth"' "$IOP_TMP/s_client.out" || r=1
+  grep -Eq '^WWW-Authenticate: Digest .*nonce="[^"]+' "$IOP_TMP/s_client.out" || r=1
+  ((r == 0)) || fail_with "401 with WWW-Authenticate: Digest realm=\"ims.test\", a nonce and qop=\"auth\""
+}
+
+# A pcscf with the RSA certificate, verified against the RSA CA.
+rsa_instance() {
+  start_pcscf rsa rsa || return 1
+  iop_s_client "$PC_PORT" "$IOP_PKI/ca-rsa.pem" "$(iop_register_text z9hG4bKiopr)" -tls1_2
+  local rc=$? r=0
+  iop_stop "$PC_PID"
+  [ "$rc" -eq 0 ] || r=1
+  [ "$(iop_s_client_protocol)" = "TLSv1.2" ] || r=1
+  grep -q '^SIP/2.0 401 ' "$IOP_TMP/s_client.out" || r=1
+  ((r == 0)) || fail_with "TLS 1.2 with the RSA certificate verified as pcscf.test, then a 401 (rc $rc)"
+}
+
+# Each NULL-only suite offered on its own (the ECDSA one to an ECDSA pcscf,
+# the RSA and static-RSA ones to an RSA pcscf).
+null_suites_each() {
+  local r=0 suite kt ca
+  for suite in ec:ECDHE-ECDSA-NULL-SHA rsa:ECDHE-RSA-NULL-SHA rsa:NULL-SHA256 rsa:NULL-SHA rsa:NULL-MD5; do
+    kt=${suite%%:*}
+    suite=${suite#*:}
+    ca=$IOP_PKI/ca-$kt.pem
+    start_pcscf "null-$suite" "$kt" || return 1
+    iop_s_client "$PC_PORT" "$ca" "" -tls1_2 -cipher "$suite:@SECLEVEL=0"
+    kill -0 "$PC_PID" 2>/dev/null || { echo "pcscf died after the $suite offer"; r=1; }
+    iop_stop "$PC_PID"
+    if [ -n "$(iop_s_client_cipher)" ] ||
+      ! grep -q '"verdict":"DENY","req":"O.2.1-UE-NONNULL-OFFER"' "$PC_LOG"; then
+      fail_with "$suite-only offer refused and logged (O.2.1-UE-NONNULL-OFFER)"
+      r=1
+    fi
+  done
+  return $r
+}
+
+# A REGISTER whose Via has no branch parameter.
+via_without_branch() {
+  start_pcscf nobranch || return 1
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text '')" -tls1_2
+  iop_stop "$PC_PID"
+  local r=0
+  grep -Eq '^SIP/2.0 400 .*[Bb]ranch' "$IOP_TMP/s_client.out" || r=1
+  grep -q '"verdict":"DENY","req":"ADP-SIP-MALFORMED-400"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "400 whose reason phrase names the missing branch, logged as ADP-SIP-MALFORMED-400"
+}
+
+# A Content-Length far beyond the 64 KiB bound.
+oversized() {
+  start_pcscf oversized || return 1
+  iop_s_client "$PC_PORT" "$CA" 'REGISTER sip:ims.test SIP/2.0\r\nContent-Length: 100000\r\n\r\n' -tls1_2
+  iop_stop "$PC_PID"
+  local r=0
+  grep -q '^SIP/2.0 513 ' "$IOP_TMP/s_client.out" || r=1
+  grep -Eq '^SIP/2.0 (2|401)' "$IOP_TMP/s_client.out" && r=1
+  grep -q '"verdict":"DENY","req":"ADP-SIP-MAX-MESSAGE-SIZE"' "$PC_LOG" || r=1
+  ((r == 0)) || fail_with "513 (no 2xx, no 401) and ADP-SIP-MAX-MESSAGE-SIZE in the log"
+}
+
+# One pcscf goes through garbage, an oversized message, a NULL-only and
+# TLS 1.0/1.1-only offers from both clients, and still serves a good client.
+survives_misbehaving_peers() {
+  start_pcscf survivor || return 1
+  local r=0
+  iop_s_client "$PC_PORT" "$CA" "$(printf 'GARBAGE\r\n%.0s' $(seq 1 300))" -tls1_2
+  iop_s_client "$PC_PORT" "$CA" 'REGISTER sip:ims.test SIP/2.0\r\nContent-Length: 100000\r\n\r\n' -tls1_2
+  iop_s_client "$PC_PORT" "$CA" "" -tls1_2 -cipher 'ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0'
+  iop_s_client "$PC_PORT" "$CA" "" -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_s_client "$PC_PORT" "$CA" "" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_gnutls_cli "$PC_PORT" "$CA" '' --priority 'NONE:+VERS-TLS1.2:+NULL:+SHA256:+SHA1:+ECDHE-ECDSA:+SIGN-ALL:+GROUP-ALL:+COMP-NULL'
+  iop_gnutls_cli "$PC_PORT" "$CA" '' --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.0'
+  kill -0 "$PC_PID" 2>/dev/null || { echo "pcscf died"; r=1; }
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopsv)" -tls1_2
+  grep -q '^SIP/2.0 401 ' "$IOP_TMP/s_client.out" || r=1
+  iop_stop "$PC_PID"
+  ((r == 0)) || fail_with "pcscf alive after the misbehaving peers and answering the next REGISTER with 401"
 }
 
 #= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
@@ -136,5 +244,22 @@ annexo_case "O.2.1-ALL-PROFILE: gnutls-cli completes a TLS 1.2 handshake with pc
 #= spec#O.2.1-UE-NONNULL-OFFER type=test
 annexo_case "O.2.1-UE-NONNULL-OFFER: pcscf refuses a gnutls-cli NULL-only ClientHello" gnutls_null_only
 #= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses a gnutls-cli TLS 1.1-only ClientHello" gnutls_tls11_only
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses a gnutls-cli TLS 1.1-only ClientHello" gnutls_legacy 1.1
+#= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: pcscf refuses a gnutls-cli TLS 1.0-only ClientHello" gnutls_legacy 1.0
+#= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
+#= spec#O.2.1-ALL-SESSION-ID type=test
+annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: tshark on loopback sees pcscf's ServerHello with a 32-byte Session ID and no CertificateRequest" tshark_wire
+#= spec#O.2.1-HN-AUTH-UE-DIGEST type=test
+annexo_case "O.2.1-HN-AUTH-UE-DIGEST: pcscf answers an openssl REGISTER without credentials with 401 and a Digest challenge (realm, nonce, qop=auth)" digest_challenge
+#= spec#O.2.1-ALL-PROFILE type=test
+annexo_case "O.2.1-ALL-PROFILE: openssl s_client gets TLS 1.2 and a 401 from a pcscf with an RSA certificate" rsa_instance
+#= spec#O.2.1-UE-NONNULL-OFFER type=test
+annexo_case "O.2.1-UE-NONNULL-OFFER: pcscf refuses five openssl NULL-only offers one suite at a time (ECDSA and RSA certificates)" null_suites_each
+#= spec#ADP-SIP-MALFORMED-400 type=test
+annexo_case "ADP-SIP-MALFORMED-400: pcscf answers an openssl REGISTER whose Via has no branch with 400 naming the branch" via_without_branch
+#= spec#ADP-SIP-MAX-MESSAGE-SIZE type=test
+annexo_case "ADP-SIP-MAX-MESSAGE-SIZE: pcscf answers a 100000-byte Content-Length from openssl s_client with 513, never 2xx or 401" oversized
+#= spec#ADP-SIP-MALFORMED-400 type=test
+annexo_case "ADP-SIP-MALFORMED-400: one pcscf survives garbage, oversized SIP, NULL-only and TLS 1.0/1.1 offers and still answers the next REGISTER with 401" survives_misbehaving_peers
 annexo_finish

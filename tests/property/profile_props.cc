@@ -153,6 +153,7 @@ ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
 struct ChChoice {
   bool ok;
   std::uint16_t version = 0, suite = 0;
+  std::uint16_t group = 0;  // 0 when the suite needs no named group
 };
 
 struct ChInput {
@@ -289,7 +290,7 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
     if (!ch.has_reninfo && !scsv) return {false};  // RFC5746-SECURE-RENEG
     if (ch.has_reninfo && !ch.reninfo.empty()) return {false};
   }
-  const auto groups = cfg.groups.empty() ? tm::kProfileGroups : cfg.groups;
+  const auto groups = cfg.groups.empty() ? tm::kDefaultGroupPreference : cfg.groups;
   std::uint16_t group = 0;
   for (auto g : groups) {
     if (group != 0) break;
@@ -304,7 +305,8 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
     if (!tm::in(ch.suites, s)) continue;
     if (!tm::pcscf_permitted(s, use13, cfg.allow_null, cfg.ecdsa)) continue;
     if (tm::needs_group(s) && group == 0) continue;
-    return {true, static_cast<std::uint16_t>(use13 ? 0x0304 : 0x0303), s};
+    return {true, static_cast<std::uint16_t>(use13 ? 0x0304 : 0x0303), s,
+            static_cast<std::uint16_t>(tm::needs_group(s) ? group : 0)};
   }
   return {false};
 }
@@ -332,7 +334,8 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.choice", 400, 30, [] {
   const ChChoice m = model_choice(ch, c);
   RC_TAG(m.ok ? "chosen" : "refused");
   RC_LOG() << "core: " << error_info(e).name << " suite 0x" << std::hex << choice.suite
-           << " version 0x" << choice.version << "; model: " << m.ok << " 0x" << m.suite << "\n";
+           << " version 0x" << choice.version << " group 0x" << choice.group << "; model: " << m.ok
+           << " 0x" << m.suite << " group 0x" << m.group << "\n";
   RC_ASSERT((e == Error::ok) == m.ok);
   if (e != Error::ok) {
     RC_ASSERT(static_cast<unsigned>(e) >= 1000u && static_cast<unsigned>(e) < 2000u);
@@ -341,6 +344,7 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.choice", 400, 30, [] {
   }
   RC_ASSERT(choice.suite == m.suite);
   RC_ASSERT(choice.version == m.version);
+  RC_ASSERT(choice.group == m.group);
   // The profile, stated directly: chosen from the offer, never forbidden,
   // NULL only with the policy, and the offer held an encrypting suite.
   RC_ASSERT(tm::in(ch.suites, choice.suite));
@@ -463,7 +467,8 @@ ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
     ch.versions =
         t12 ? std::vector<std::uint16_t>{0x0304, 0x0303} : std::vector<std::uint16_t>{0x0304};
   ch.has_groups = true;
-  ch.groups = {0x0017, 0x001D};
+  // What the UE adapter sends (Ue_Policy::key_exchange_groups).
+  ch.groups.assign(std::begin(kDefaultGroupOrder), std::end(kDefaultGroupOrder));
   ch.has_sig = ch.has_ks = ch.has_reninfo = true;
   ch.has_sni = true;
   const PcCfg c = *gen_pc_cfg();
@@ -493,6 +498,7 @@ ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
     return;
   }
   RC_ASSERT(choice.suite == m.suite);
+  RC_ASSERT(choice.group == m.group);
   // The P-CSCF's ServerHello for that choice, checked by the UE.
   const bool v13 = choice.version == 0x0304;
   const auto sh = server_hello_body(0x0303, v13, 0x0304, choice.suite, 0, !v13, false);

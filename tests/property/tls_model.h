@@ -29,7 +29,11 @@ inline const std::vector<std::uint16_t> kForbiddenSample = {
     0x0000, 0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0009, 0x000A, 0x0018, 0x001B, 0x0034,
     0x006C, 0xC015, 0xC016, 0xC017, 0xC018, 0xC019, 0xC007, 0xC011, 0x002C, 0x002D, 0x002E,
     0x00B0, 0x00B1, 0xC039, 0xC03A, 0xC001, 0xC00B, 0x002F, 0x0035, 0x1305, 0x00A8, 0xC0A4};
+// The profile's groups (the set the generators draw from).
 inline const std::vector<std::uint16_t> kProfileGroups = {0x0017, 0x001D, 0x0018};
+// The P-CSCF's default group preference (RD-77): x25519, secp256r1 (the MTI
+// group), secp384r1.
+inline const std::vector<std::uint16_t> kDefaultGroupPreference = {0x001D, 0x0017, 0x0018};
 
 inline bool in(const std::vector<std::uint16_t>& v, std::uint16_t c) {
   return std::find(v.begin(), v.end(), c) != v.end();

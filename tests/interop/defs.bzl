@@ -1,0 +1,24 @@
+"""interop_test: one sh_test of tests/interop per line of data."""
+
+def interop_test(name, program = None, size = "medium"):
+    """A driver NAME.sh run against third-party peers.
+
+    With `program` (//adapters/pcscf or //adapters/ue) the script gets
+    PROGRAM MAKE_PKI TESTLIB and reports annexo_case results (JUnit XML for
+    the conformance report); without, it checks the peers and the harness
+    alone and gets MAKE_PKI only. Tagged exclusive: the peers listen on
+    loopback ports and tshark captures on lo.
+    """
+    progs = [program] if program else []
+    testlib = ["//tests/support:testlib.sh"] if program else []
+    native.sh_test(
+        name = name,
+        size = size,
+        srcs = [name + ".sh"],
+        args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib],
+        data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib,
+        tags = [
+            "exclusive",
+            "interop",
+        ],
+    )
