@@ -113,6 +113,35 @@ register_with_pcscf() {
   return $ok
 }
 
+# After a sec-agree registration the ue re-registers over the same TLS
+# session (O.4.3), and every REGISTER of it still carries Security-Verify
+# (RFC 3329 2.3.1 step 5); no second unprotected REGISTER.
+rereg_keeps_verify() {
+  start_pcscf rereg --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  run_ue rereg --password secret --secagree "127.0.0.1:$plain" --stay 4 --expires 4
+  stop_pcscf
+  local regs verified
+  regs=$(grep -c '"msg":"REGISTER from the UE"' "$PC_LOG")
+  verified=$(grep -c '"msg":"REGISTER from the UE".*"security_verify":"tls"' "$PC_LOG")
+  local ok=0
+  expect "ue registered and stayed (exit 0, got $UE_RC)" test "$UE_RC" -eq 0 || ok=1
+  expect "ue re-registered over the session" \
+    grep -q '"req":"O.4.3-UE-REREG-OVER-ACTIVE-SESSION"' "$UE_LOG" || ok=1
+  expect "the pcscf took the re-REGISTER as protected (tls-yes)" \
+    grep -q '"verdict":"ALLOW","req":"O.4.3-PC-REREG-ON-BOUND-SESSION"' "$PC_LOG" || ok=1
+  expect "at least two REGISTERs over TLS (got $regs)" test "$regs" -ge 2 || ok=1
+  expect "every one carried Security-Verify: tls ($verified of $regs)" test "$verified" -eq "$regs" || ok=1
+  expect "the pcscf found each echo equal" \
+    test "$(grep -c '"verdict":"ALLOW","req":"RFC3329-PC-VERIFY-ECHO"' "$PC_LOG")" -eq "$regs" || ok=1
+  expect "one unprotected REGISTER only" \
+    test "$(grep -c 'unprotected REGISTER challenged' "$PC_LOG")" -eq 1 || ok=1
+  expect "one TLS connection only" test "$(grep -c '"msg":"handshake finished"' "$PC_LOG")" -eq 1 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # A 401 whose Security-Server lacks tls (or has none): the machine's
 # abort_secagree_no_tls; the ue opens no TLS connection and exits 5.
 no_tls_in_security_server() {
@@ -222,6 +251,9 @@ secagree_exit_codes() {
 #= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=test
 #= spec#O.2-ALL-SM7-OVER-TLS type=test
 annexo_case "O.2-UE-VARIANT-SECAGREE: ue --secagree registers with pcscf --secagree-listen (plain 401 with Security-Server: tls, credentials and Security-Verify over TLS)" register_with_pcscf
+#= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: after a sec-agree registration the ue re-registers over the same TLS session, Security-Verify on every REGISTER" rereg_keeps_verify
 #= spec#O.3.2-SECSETUP-ERRORS type=test
 #= spec#RFC3329-UE-PICK-MECH type=test
 annexo_case "O.3.2-SECSETUP-ERRORS: a 401 without tls in Security-Server ends the ue's sec-agree registration (exit 5), no TLS opened" no_tls_in_security_server
