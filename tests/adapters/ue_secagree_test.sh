@@ -5,13 +5,14 @@
 # (--secagree-listen) and against a scripted plain side (secagree_fake_pcscf.py)
 # for the answers a conformant P-CSCF never gives. Everything listens on
 # 127.0.0.1 on kernel-chosen ports; every server is stopped by its PID.
-#   ue_secagree_test.sh PCSCF UE MAKE_PKI TESTLIB FAKE_PCSCF
+#   ue_secagree_test.sh PCSCF UE MAKE_PKI TESTLIB FAKE_PCSCF CUT_RELAY
 set -uo pipefail
 PCSCF=$(realpath "$1")
 UE=$(realpath "$2")
 MAKE_PKI=$3
 source "$4"
 FAKE=$(realpath "$5")
+RELAY=$(realpath "$6")
 E2E_NAME=uesecagree
 source "$(dirname "$0")/e2e_lib.sh"
 
@@ -142,6 +143,43 @@ rereg_keeps_verify() {
   return $ok
 }
 
+# A registered sec-agree ue that loses its TLS connection starts a new
+# registration the sec-agree way (the machine's restart_secagree): a fresh
+# unprotected REGISTER, a fresh 401, a new TLS connection, registered again.
+# A relay between ue and pcscf cuts the first TLS connection after 2 s.
+conn_loss_restarts_secagree() {
+  start_pcscf loss --secagree-listen 127.0.0.1:0 || return 1
+  local plain real=$PC_PORT
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$RELAY" --port-file "$WORK/loss.relay" --to "$real" --cut-after 2 >"$WORK/loss.relay.out" 2>&1 &
+  local relay=$!
+  PIDS+=("$relay")
+  wait_file "$WORK/loss.relay" || { stop_pcscf; return 1; }
+  PC_PORT=$(cat "$WORK/loss.relay")
+  run_ue loss --password secret --secagree "127.0.0.1:$plain" --stay 6
+  kill "$relay" 2>/dev/null
+  wait "$relay" 2>/dev/null
+  stop_pcscf
+  local ok=0
+  expect "the relay cut the first TLS connection" grep -qx 'CUT' "$WORK/loss.relay.out" || ok=1
+  expect "ue registered, lost the connection, registered again and stayed (exit 0, got $UE_RC)" \
+    test "$UE_RC" -eq 0 || ok=1
+  expect "two registrations reported" \
+    bash -c "grep -q '^ue: REGISTERED ' '$UE_OUT' && grep -q '^ue: REREGISTERED ' '$UE_OUT'" || ok=1
+  expect "the machine restarted on the loss (ue_connection_lost) with a new unprotected REGISTER" \
+    grep -q '"event":"connection_lost","outputs":"close_and_discard,new_registration,send_register_secagree".*"error":"ue_connection_lost"' \
+    "$UE_LOG" || ok=1
+  expect "the second TLS connection has a new Session ID" \
+    test "$(grep -o 'session_id=[0-9a-f]*' "$UE_OUT" | sort -u | wc -l)" -eq 2 || ok=1
+  expect "two unprotected REGISTERs reached the sec-agree side" \
+    test "$(grep -c 'unprotected REGISTER challenged' "$PC_LOG")" -eq 2 || ok=1
+  expect "two TLS connections, each with Security-Verify: tls on its REGISTER" \
+    test "$(grep -c '"msg":"REGISTER from the UE".*"security_verify":"tls"' "$PC_LOG")" -eq 2 || ok=1
+  expect "the second registration bound again" test "$(grep -c '"to":"bound"' "$PC_LOG")" -ge 2 || ok=1
+  ((ok == 0)) || { show; cat "$WORK/loss.relay.out"; }
+  return $ok
+}
+
 # A 401 whose Security-Server lacks tls (or has none): the machine's
 # abort_secagree_no_tls; the ue opens no TLS connection and exits 5.
 no_tls_in_security_server() {
@@ -254,6 +292,9 @@ annexo_case "O.2-UE-VARIANT-SECAGREE: ue --secagree registers with pcscf --secag
 #= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
 #= spec#O.2-UE-VARIANT-SECAGREE type=test
 annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: after a sec-agree registration the ue re-registers over the same TLS session, Security-Verify on every REGISTER" rereg_keeps_verify
+#= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: a registered sec-agree ue that loses its TLS connection registers again through a new unprotected REGISTER" conn_loss_restarts_secagree
 #= spec#O.3.2-SECSETUP-ERRORS type=test
 #= spec#RFC3329-UE-PICK-MECH type=test
 annexo_case "O.3.2-SECSETUP-ERRORS: a 401 without tls in Security-Server ends the ue's sec-agree registration (exit 5), no TLS opened" no_tls_in_security_server
