@@ -146,17 +146,25 @@ rereg_keeps_verify() {
 # A registered sec-agree ue that loses its TLS connection starts a new
 # registration the sec-agree way (the machine's restart_secagree): a fresh
 # unprotected REGISTER, a fresh 401, a new TLS connection, registered again.
-# A relay between ue and pcscf cuts the first TLS connection after 2 s.
+# A relay between ue and pcscf cuts the first TLS connection once the pcscf
+# has bound it.
 conn_loss_restarts_secagree() {
   start_pcscf loss --secagree-listen 127.0.0.1:0 || return 1
   local plain real=$PC_PORT
   plain=$(side_port 'unprotected sec-agree REGISTER')
-  "$RELAY" --port-file "$WORK/loss.relay" --to "$real" --cut-after 2 >"$WORK/loss.relay.out" 2>&1 &
+  "$RELAY" --port-file "$WORK/loss.relay" --to "$real" >"$WORK/loss.relay.out" 2>&1 &
   local relay=$!
   PIDS+=("$relay")
   wait_file "$WORK/loss.relay" || { stop_pcscf; return 1; }
   PC_PORT=$(cat "$WORK/loss.relay")
-  run_ue loss --password secret --secagree "127.0.0.1:$plain" --stay 6
+  bg_ue loss --password secret --secagree "127.0.0.1:$plain" --stay 8
+  local i
+  for i in $(seq 1 200); do
+    grep -q '"to":"bound"' "$PC_LOG" && break
+    sleep 0.05
+  done
+  kill -USR1 "$relay"
+  wait_ue
   kill "$relay" 2>/dev/null
   wait "$relay" 2>/dev/null
   stop_pcscf
