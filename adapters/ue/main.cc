@@ -124,10 +124,9 @@ const char* kUsage =
     "  --message URI                    once registered, send one MESSAGE to URI over the session\n"
     "                                   and log the P-Asserted-Identity of the answer\n"
     "  --preferred-identity URI         P-Preferred-Identity of that MESSAGE\n"
-    "  --secagree HOST:PORT             sec-agree variant (RFC 3329): first REGISTER unprotected\n"
-    "                                   over plain TCP to this P-CSCF address with\n"
-    "                                   Security-Client: tls, then TLS to --pcscf (default: "
-    "TLS-first)\n"
+    "  --secagree HOST:PORT             RFC 3329 sec-agree variant: first REGISTER unprotected\n"
+    "                                   over plain TCP to HOST:PORT (Security-Client: tls),\n"
+    "                                   then TLS to --pcscf (default: TLS-first)\n"
     "  --log-format text|json           decision log on stderr (default text)\n"
     "exit: 0 registered, 1 usage, 2 certificate rejected, 3 TLS handshake refused,\n"
     "      4 authentication failed, 5 refused by policy, 6 network error\n";
