@@ -1,6 +1,8 @@
 // ue: an Annex O UE that registers with a P-CSCF over TLS with SIP Digest
 // (see adapters/README.md). Every decision comes from core/ue_machine.h and
-// core/cert_policy.h; this file carries bytes and facts.
+// core/cert_policy.h; this file carries bytes and facts. Two variants (O.2):
+// TLS-first (default) and, with --secagree, RFC 3329 sec-agree (an unprotected
+// REGISTER over plain TCP, then the credentials over TLS with Security-Verify).
 //
 // Exit codes (distinct, documented in adapters/README.md):
 //   0 registered (and, with --stay, still registered when the stay ended)
@@ -10,7 +12,8 @@
 //   4 authentication failed (O.3.1.1: 403 / wrong password; N.2 rspauth)
 //   5 refused by policy (access selection O.1.1, CertificateRequest with
 //     --abort-on-certificate-request, offer without an encrypting suite, other
-//     final SIP failure)
+//     final SIP failure; sec-agree: no tls in Security-Server, a 2xx to the
+//     unprotected REGISTER, a 494 to the REGISTER carrying Security-Verify)
 //   6 network error (TCP connect failed, connection lost for good)
 // On a refusal one line goes to stdout:  ue: REFUSED <REQUIREMENT-ID> <error>: <message>
 #include <botan/auto_rng.h>
@@ -36,6 +39,7 @@
 #include "adapters/net/event_loop.h"
 #include "adapters/sip/digest.h"
 #include "adapters/sip/framer.h"
+#include "adapters/sip/headers.h"
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
 #include "adapters/tls/callbacks.h"
@@ -93,6 +97,9 @@ struct Options {
   std::string message_to;          // --message URI: one MESSAGE over the session once registered
   std::string preferred_identity;  // --preferred-identity URI: P-Preferred-Identity of that MESSAGE
   annexo::log::Format log_format = annexo::log::Format::text;
+  // --secagree HOST:PORT: the P-CSCF's plain-TCP sec-agree address; set = the
+  // RFC 3329 variant of O.2 (O.2-UE-VARIANT-SECAGREE), unset = TLS-first.
+  std::optional<net::Endpoint> secagree;
 };
 
 const char* kUsage =
@@ -117,6 +124,9 @@ const char* kUsage =
     "  --message URI                    once registered, send one MESSAGE to URI over the session\n"
     "                                   and log the P-Asserted-Identity of the answer\n"
     "  --preferred-identity URI         P-Preferred-Identity of that MESSAGE\n"
+    "  --secagree HOST:PORT             RFC 3329 sec-agree variant: first REGISTER unprotected\n"
+    "                                   over plain TCP to HOST:PORT (Security-Client: tls),\n"
+    "                                   then TLS to --pcscf (default: TLS-first)\n"
     "  --log-format text|json           decision log on stderr (default text)\n"
     "exit: 0 registered, 1 usage, 2 certificate rejected, 3 TLS handshake refused,\n"
     "      4 authentication failed, 5 refused by policy, 6 network error\n";
@@ -169,6 +179,8 @@ const char* output_requirement(UeOutputKind k) {
     case UeOutputKind::send_register_initial:
     case UeOutputKind::send_register_credentials:
       return "O.2.2-UE-ALL-SIP-OVER-SESSION";
+    case UeOutputKind::send_register_secagree:
+      return "O.2-UE-VARIANT-SECAGREE";
     case UeOutputKind::send_reregister:
       return "O.4.3-UE-REREG-OVER-ACTIVE-SESSION";
     case UeOutputKind::send_keepalive:
@@ -191,6 +203,8 @@ class Ue final : public atls::Tls_Events {
     core::UeConfig<core::Concrete> cfg = core::kUeDefaultConfig;
     cfg.require_signalling_security = m_o.require_security;
     cfg.abort_on_certificate_request = m_o.abort_on_cert_req;
+    //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
+    cfg.use_sec_agree = m_o.secagree.has_value();
     m_machine = core::UeMachine(cfg);
     const auto at = m_o.impus.front().find('@');
     m_domain = at == std::string::npos ? m_o.impus.front() : m_o.impus.front().substr(at + 1);
@@ -425,6 +439,7 @@ class Ue final : public atls::Tls_Events {
           m_call_id = sip::random_hex(8) + "@annexo-ue";
           m_from_tag = sip::random_hex(4);
           m_challenge.reset();
+          m_security_server.clear();  // a new procedure agrees afresh (RFC 3329 2.3.1)
           break;
         case UeOutputKind::open_tls:
           open(o.conn);
@@ -434,7 +449,7 @@ class Ue final : public atls::Tls_Events {
         case UeOutputKind::renegotiate:
           break;  // Botan does these inside the handshake (the callback's return value)
         case UeOutputKind::send_register_secagree:
-          refuse(kPolicy, Error::ue_event_not_allowed, "sec-agree variant not configured");
+          send_secagree_register();
           break;
         case UeOutputKind::send_register_initial:
           send_register(false);
@@ -474,7 +489,8 @@ class Ue final : public atls::Tls_Events {
     }
     if (r.verdict == Error::ue_registration_failed && m_exit < 0 &&
         m_machine.state_id() == UeStateId::idle) {
-      refuse(kPolicy, r.verdict, "registration refused: " + m_last_status);
+      refuse(kPolicy, m_refusal != Error::ok ? m_refusal : r.verdict,
+             "registration refused: " + m_last_status);
     }
   }
 
@@ -511,6 +527,10 @@ class Ue final : public atls::Tls_Events {
                 : kPolicy;
     }
     std::string detail = core::error_message(e);
+    if ((e == Error::ue_secagree_no_tls || e == Error::ue_unprotected_2xx) &&
+        !m_secagree_detail.empty()) {
+      detail += " (" + m_secagree_detail + ")";
+    }
     if (code == kTlsRefused && !m_last_alert.empty()) detail += " (alert " + m_last_alert + ")";
     if (code == kTlsRefused && !m_tls_failure.empty()) detail += " (" + m_tls_failure + ")";
     if (code == kCertRejected && m_cert_error != Error::ok) {
@@ -534,6 +554,7 @@ class Ue final : public atls::Tls_Events {
     if (m_exit >= 0) return;
     m_exit = code;
     close_conn();
+    close_plain();
     m_loop.stop();
   }
 
@@ -916,7 +937,9 @@ class Ue final : public atls::Tls_Events {
       in.event = UeEvent::response_other_failure;
       what = "response_other_failure";
     }
+    note_secagree_refusal(m);
     handle(in, what);
+    m_refusal = Error::ok;
   }
 
   void registered() {
@@ -968,6 +991,7 @@ class Ue final : public atls::Tls_Events {
     }
     m.add("Content-Type", "text/plain");
     m.body = "annexo ue";
+    if (!add_security_verify(m)) return;
     auto wire = sip::serialize(m);
     if (!wire.ok()) {
       refuse(kPolicy, Error::ue_request_not_allowed,
@@ -1028,6 +1052,8 @@ class Ue final : public atls::Tls_Events {
       m_sent_creds = *c;
       m.add("Authorization", sip::format_credentials(*c));
     }
+    if (!add_security_verify(m)) return;
+    m_sent_verify = m.first("Security-Verify") != nullptr;
     auto wire = sip::serialize(m);
     if (!wire.ok()) {
       refuse(kPolicy, Error::ue_registration_failed,
@@ -1035,6 +1061,279 @@ class Ue final : public atls::Tls_Events {
       return;
     }
     send_plain(*wire);
+  }
+
+  // ------------------------------------------------------------ sec-agree (RFC 3329)
+  // The unprotected leg of the sec-agree variant (O.2-UE-VARIANT-SECAGREE): one
+  // REGISTER over a plain TCP connection to --secagree and its final answer.
+  // Nothing else is ever sent on that connection; it is closed once the final
+  // answer arrived. The machine decides what the answer means.
+
+  // Attempts of the unprotected REGISTER per registration (the machine restarts
+  // it on Timer F); a P-CSCF that accepts and never answers is given up on.
+  static constexpr int kMaxSecagreeSends = 4;
+
+  void send_secagree_register() {
+    close_plain();
+    if (!m_o.secagree) {
+      refuse(kPolicy, Error::ue_event_not_allowed, "sec-agree variant without --secagree");
+      return;
+    }
+    if (++m_plain_sends > kMaxSecagreeSends) {
+      refuse(kNetwork, Error::ue_transaction_timeout,
+             "sec-agree: no final answer to the unprotected REGISTER after " +
+                 std::to_string(kMaxSecagreeSends) + " attempts");
+      return;
+    }
+    m_secagree_detail.clear();
+    m_plain_connected = false;
+    m_plain_framer = sip::Framer(sip::FramerRole::client);
+    m_plain_wq = net::Write_Queue();
+    std::string err;
+    m_plain_fd = net::connect_tcp(*m_o.secagree, &err);
+    if (m_plain_fd < 0) {
+      plain_failed("TCP connect to " + m_o.secagree->str() + " failed: " + err);
+      return;
+    }
+    m_loop.add(m_plain_fd, true, [this](net::Ready r) { on_plain_ready(r); });
+  }
+
+  // The unprotected REGISTER (RFC 3329 2.3.1 step 1, TS 24.229 5.1.1.2): no
+  // Authorization (the Digest response travels over TLS only,
+  // O.2-ALL-SM7-OVER-TLS), Security-Client offering tls only, sec-agree
+  // required of the P-CSCF.
+  std::optional<std::string> secagree_register_text(const net::Endpoint& local) {
+    const std::string uri = "sip:" + m_domain;
+    const std::string host =
+        local.host.find(':') != std::string::npos ? "[" + local.host + "]" : local.host;
+    sip::Message m = sip::make_request("REGISTER", uri);
+    m.add("Via", "SIP/2.0/TCP " + host + ":" + std::to_string(local.port) + ";branch=z9hG4bK" +
+                     sip::random_hex(8) + ";rport");
+    m.add("From", "<" + m_o.impus.front() + ">;tag=" + m_from_tag);
+    m.add("To", "<" + m_o.impus.front() + ">");
+    m.add("Call-ID", m_call_id);
+    m.add("CSeq", std::to_string(++m_cseq) + " REGISTER");
+    const auto at = m_o.impi.find('@');
+    const std::string user = at == std::string::npos ? m_o.impi : m_o.impi.substr(0, at);
+    m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(local.port) +
+                         ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
+                         ">\";reg-id=1;expires=" + std::to_string(m_o.expires_s));
+    m.add("Expires", std::to_string(m_o.expires_s));
+    m.add("Supported", "path, outbound, sec-agree");
+    //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
+    //= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=implementation
+    m.add("Require", "sec-agree");
+    m.add("Proxy-Require", "sec-agree");
+    m.add("Security-Client", "tls");
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      refuse(kPolicy, Error::ue_registration_failed,
+             "unprotected REGISTER not serialisable: " + wire.error().text());
+      return std::nullopt;
+    }
+    return *wire;
+  }
+
+  void on_plain_ready(net::Ready r) {
+    if (m_plain_fd < 0) return;
+    if (!m_plain_connected) {
+      if (!r.writable && !r.hangup) return;
+      const int e = net::connect_result(m_plain_fd);
+      if (e != 0) {
+        plain_failed("TCP connect to " + m_o.secagree->str() + " failed: " + std::strerror(e));
+        return;
+      }
+      m_plain_connected = true;
+      const auto local = net::local_endpoint(m_plain_fd);
+      if (!local) {
+        plain_failed("no local address for the sec-agree connection");
+        return;
+      }
+      const auto wire = secagree_register_text(*local);
+      if (!wire) return;
+      m_plain_wq.append(reinterpret_cast<const std::uint8_t*>(wire->data()), wire->size());
+      m_log.decision(
+          Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
+          "unprotected REGISTER with Security-Client: tls sent over plain TCP",
+          {{"to", m_o.secagree->str()}, {"call_id", m_call_id}, {"cseq", std::to_string(m_cseq)}});
+    }
+    if (r.readable) {
+      std::string in;
+      const long n = net::read_available(m_plain_fd, in);
+      if (!in.empty()) {
+        m_plain_framer.feed(in);
+        process_plain();
+        if (m_plain_fd < 0 || m_exit >= 0) return;
+      }
+      if (n == 0 || n == -1) {
+        plain_failed("sec-agree connection closed by the P-CSCF before a final answer");
+        return;
+      }
+    }
+    if (r.hangup) {
+      plain_failed("sec-agree connection hung up before a final answer");
+      return;
+    }
+    if (!m_plain_wq.flush(m_plain_fd)) {
+      plain_failed("write to the sec-agree connection failed");
+      return;
+    }
+    m_loop.want_write(m_plain_fd, !m_plain_wq.empty());
+  }
+
+  void process_plain() {
+    while (m_exit < 0 && m_plain_fd >= 0) {
+      auto ev = m_plain_framer.next();
+      if (!ev.ok()) {
+        m_log.decision(Verdict::deny, "ADP-SIP-STREAM-FRAMING",
+                       "framing error on the sec-agree connection",
+                       {{"reason", ev.error().text()}});
+        plain_failed("framing error on the sec-agree connection: " + ev.error().text());
+        return;
+      }
+      if (!ev.value().has_value()) return;
+      const sip::FrameEvent fe = std::move(*ev.value());
+      if (fe.kind != sip::FrameKind::message) continue;
+      auto m = sip::parse_message(fe.bytes);
+      if (!m.ok()) {
+        m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400",
+                       "malformed SIP on the sec-agree connection", {{"reason", m.error().text()}});
+        continue;
+      }
+      if (m->is_request) {
+        // Nothing but the one REGISTER goes out on this connection: requests
+        // are not answered here.
+        m_log.decision(Verdict::deny, "O.2-UE-VARIANT-SECAGREE",
+                       "request on the unprotected sec-agree connection ignored",
+                       {{"method", m->method}});
+        continue;
+      }
+      if (m->call_id != m_call_id || m->cseq.number != m_cseq || m->cseq.method != "REGISTER" ||
+          m_machine.state_id() != UeStateId::secagree_sent) {
+        m_log.decision(Verdict::info, "", "response to no outstanding sec-agree REGISTER ignored",
+                       {{"status", std::to_string(m->status)}});
+        continue;
+      }
+      if (m->status < 200) continue;
+      close_plain();  // its job is done: nothing else is sent on it
+      on_secagree_response(*m);
+      return;
+    }
+  }
+
+  // The final answer to the unprotected REGISTER, reduced to the machine's
+  // facts: which final class, and whether Security-Server lists tls.
+  void on_secagree_response(const sip::Message& m) {
+    m_last_status = std::to_string(m.status) + " " + m.reason;
+    UeInput in;
+    in.conn = 0;  // the unprotected REGISTER is on no TLS connection
+    const char* what = "";
+    if (m.status == 401) {
+      std::string text;
+      for (const std::string* v : m.all("Security-Server")) {
+        text += (text.empty() ? "" : ", ") + *v;
+      }
+      auto list = text.empty()
+                      ? sip::Result<std::vector<sip::SecMechanism>>(sip::sip_error(
+                            "Security-Server", "missing in the 401 to the sec-agree REGISTER"))
+                      : sip::parse_security(text, "Security-Server");
+      bool tls = false;
+      if (list.ok()) {
+        for (const auto& mech : *list) tls = tls || mech.name == "tls";
+      }
+      in.event = UeEvent::response_401;
+      what = "response_401";
+      in.security_server_tls = tls;
+      if (!tls) {
+        m_secagree_detail = list.ok() ? "Security-Server: " + text : list.error().text();
+        m_log.decision(Verdict::deny, "O.3.2-SECSETUP-ERRORS",
+                       "401 to the sec-agree REGISTER offers no tls",
+                       {{"security_server", text}, {"reason", m_secagree_detail}});
+      } else {
+        const std::string* h = m.first("WWW-Authenticate");
+        auto ch =
+            h ? sip::parse_challenge(*h)
+              : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
+        if (!ch.ok()) {
+          m_log.decision(Verdict::deny, "N.1-DIGEST-RFC7616",
+                         "401 to the sec-agree REGISTER without a usable Digest challenge",
+                         {{"reason", ch.error().text()}});
+          in.event = UeEvent::response_other_failure;
+          what = "response_other_failure";
+        } else {
+          //= spec#RFC3329-UE-PICK-MECH type=implementation
+          // tls is the only mechanism this UE supports, so it is the most
+          // preferred one it can use; the whole list is kept for the echo.
+          m_security_server = text;
+          m_challenge = *ch;
+          m_nc = 0;
+          in.stale = ch->stale;
+          m_plain_sends = 0;
+          m_log.decision(Verdict::allow, "RFC3329-UE-PICK-MECH",
+                         "Security-Server offers tls: TLS to the P-CSCF for the credentials",
+                         {{"security_server", text}, {"pcscf", m_o.pcscf.str()}});
+        }
+      }
+    } else if (m.status >= 200 && m.status < 300) {
+      m_secagree_detail = "the P-CSCF answered " + m_last_status + " without TLS";
+      in.event = UeEvent::response_2xx;
+      what = "response_2xx";
+    } else if (m.status == 403) {
+      in.event = UeEvent::response_auth_failure;
+      what = "response_auth_failure";
+    } else {
+      in.event = UeEvent::response_other_failure;
+      what = "response_other_failure";
+    }
+    handle(in, what);
+  }
+
+  // RFC 3329 2.3.1 step 5 (TS 24.229 5.1.1.2): once the agreement ran, every
+  // request to the P-CSCF carries Security-Verify mirroring the Security-Server
+  // list received (same mechanisms, parameters and order: the received text)
+  // and requires sec-agree. The machine's `secagree` says whether this
+  // procedure is a sec-agree one. false: refused (nothing to echo).
+  bool add_security_verify(sip::Message& m) {
+    if (!m_machine.state().secagree) return true;
+    if (m_security_server.empty()) {
+      refuse(kPolicy, Error::secagree_verify_mismatch,
+             "sec-agree request without a Security-Server list to echo");
+      return false;
+    }
+    //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
+    //= spec#RFC3329-PC-VERIFY-ECHO type=implementation
+    m.add("Security-Verify", m_security_server);
+    m.add("Require", "sec-agree");
+    m.add("Proxy-Require", "sec-agree");
+    return true;
+  }
+
+  // A 494 to a REGISTER that carried Security-Verify: the P-CSCF found the
+  // echo wrong (RFC 3329 2.3.1); the refusal names that check.
+  void note_secagree_refusal(const sip::Message& m) {
+    if (m.status != 494 || !m_sent_verify) return;
+    m_refusal = Error::secagree_verify_mismatch;
+    const std::string* ss = m.first("Security-Server");
+    m_log.decision(
+        Verdict::deny, "RFC3329-PC-VERIFY-ECHO",
+        "the P-CSCF refused the Security-Verify echo (494)",
+        {{"security_verify", m_security_server}, {"security_server", ss != nullptr ? *ss : ""}});
+  }
+
+  void plain_failed(const std::string& why) {
+    m_log.decision(Verdict::error, "", "sec-agree connection failed", {{"reason", why}});
+    close_plain();
+    if (m_exit < 0 && m_machine.state_id() == UeStateId::secagree_sent) {
+      refuse(kNetwork, Error::ue_connection_lost, "sec-agree: " + why);
+    }
+  }
+
+  void close_plain() {
+    if (m_plain_fd < 0) return;
+    m_loop.remove(m_plain_fd);
+    net::close_fd(m_plain_fd);
+    m_plain_fd = -1;
+    m_plain_connected = false;
   }
 
   Options m_o;
@@ -1083,6 +1382,17 @@ class Ue final : public atls::Tls_Events {
   std::string m_associated;
   std::string m_last_status;
   std::string m_msg_call_id;
+  // sec-agree (RFC 3329): the plain connection of the unprotected REGISTER and
+  // the Security-Server list (as received) that every later request echoes.
+  int m_plain_fd = -1;
+  bool m_plain_connected = false;
+  int m_plain_sends = 0;
+  net::Write_Queue m_plain_wq;
+  sip::Framer m_plain_framer{sip::FramerRole::client};
+  std::string m_security_server;
+  std::string m_secagree_detail;
+  bool m_sent_verify = false;
+  Error m_refusal = Error::ok;
   // Program.
   bool m_ever_registered = false;
   bool m_stay_armed = false;
@@ -1185,6 +1495,12 @@ int main(int argc, char** argv) {
       } else {
         return usage("--access needs 3gpp or non-3gpp");
       }
+    } else if (a == "--secagree") {
+      if (!value()) return usage("--secagree needs HOST:PORT");
+      std::string err;
+      auto ep = net::parse_endpoint(v, &err);
+      if (!ep) return usage("--secagree: " + err);
+      o.secagree = *ep;
     } else if (a == "--log-format") {
       if (!value() || !annexo::log::parse_format(v, &o.log_format))
         return usage("--log-format needs text or json");

@@ -1,0 +1,315 @@
+#!/bin/bash
+# The ue's RFC 3329 sec-agree variant (--secagree): the unprotected REGISTER
+# over plain TCP, its 401 with Security-Server, TLS to the P-CSCF and the
+# credentials with Security-Verify echoing the list. Against the real pcscf
+# (--secagree-listen) and against a scripted plain side (secagree_fake_pcscf.py)
+# for the answers a conformant P-CSCF never gives. Everything listens on
+# 127.0.0.1 on kernel-chosen ports; every server is stopped by its PID.
+#   ue_secagree_test.sh PCSCF UE MAKE_PKI TESTLIB FAKE_PCSCF CUT_RELAY
+set -uo pipefail
+PCSCF=$(realpath "$1")
+UE=$(realpath "$2")
+MAKE_PKI=$3
+source "$4"
+FAKE=$(realpath "$5")
+RELAY=$(realpath "$6")
+E2E_NAME=uesecagree
+source "$(dirname "$0")/e2e_lib.sh"
+
+# The port of the pcscf listener whose start-up line has MESSAGE.
+side_port() {
+  grep "$1" "$PC_LOG" | grep -o '"listen":"127.0.0.1:[0-9]*"' | head -1 | sed 's/.*://; s/"//'
+}
+
+# wait_file FILE: up to 10 s for FILE to exist and be non-empty.
+wait_file() {
+  local i
+  for i in $(seq 1 200); do
+    [[ -s "$1" ]] && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for $1"
+  return 1
+}
+
+# start_fake NAME fake options...: the scripted plain side plus a trap
+# listener standing in for --pcscf; sets FAKE_PID, FAKE_PORT, TRAP_PORT, REC.
+start_fake() {
+  local name=$1
+  shift
+  REC=$WORK/$name.fake.rec
+  "$FAKE" --port-file "$WORK/$name.port" --trap-port-file "$WORK/$name.trap" --record "$REC" \
+    "$@" >"$WORK/$name.fake.out" 2>&1 &
+  FAKE_PID=$!
+  PIDS+=("$FAKE_PID")
+  wait_file "$WORK/$name.port" && wait_file "$WORK/$name.trap" || return 1
+  FAKE_PORT=$(cat "$WORK/$name.port")
+  TRAP_PORT=$(cat "$WORK/$name.trap")
+}
+
+# The fake leaves by itself one second after the ue closed the connection.
+stop_fake() {
+  local i
+  for i in $(seq 1 100); do
+    kill -0 "$FAKE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill "$FAKE_PID" 2>/dev/null
+  wait "$FAKE_PID" 2>/dev/null
+}
+
+# Checks on what the fake recorded of the ue's unprotected REGISTER.
+# expect_unprotected_register RECORD: the request, its headers, and nothing else.
+expect_unprotected_register() {
+  local rec=$1 ok=0
+  expect "the ue sent a REGISTER on the plain connection" \
+    grep -q '^REQUEST REGISTER sip:annexo.test SIP/2.0$' "$rec" || ok=1
+  expect "Via names transport TCP" grep -Eq '^  Via: SIP/2.0/TCP 127\.0\.0\.1:[0-9]+;branch=z9hG4bK' "$rec" || ok=1
+  expect "Security-Client: tls (only)" grep -qx '  Security-Client: tls' "$rec" || ok=1
+  expect "Require: sec-agree" grep -qx '  Require: sec-agree' "$rec" || ok=1
+  expect "Proxy-Require: sec-agree" grep -qx '  Proxy-Require: sec-agree' "$rec" || ok=1
+  expect "Supported: path, outbound, sec-agree" grep -qx '  Supported: path, outbound, sec-agree' "$rec" || ok=1
+  expect "no Authorization on the plain connection (O.2-ALL-SM7-OVER-TLS)" \
+    bash -c "! grep -qi '^  Authorization:' '$rec'" || ok=1
+  expect "no Security-Verify on the unprotected REGISTER" \
+    bash -c "! grep -qi '^  Security-Verify:' '$rec'" || ok=1
+  expect "nothing else was sent on the plain connection" bash -c "! grep -q '^EXTRA' '$rec'" || ok=1
+  expect "exactly one request on the plain connection" test "$(grep -c '^REQUEST' "$rec")" -eq 1 || ok=1
+  expect "the ue closed the plain connection" grep -qx 'CLOSED' "$rec" || ok=1
+  expect "one plain connection, no second attempt" grep -qx 'CONNECTIONS 1' "$rec" || ok=1
+  return $ok
+}
+
+# ---------------------------------------------------------------- cases
+# The whole variant against the real pcscf: plain REGISTER -> 401 with
+# Security-Server: tls -> TLS (certificate checked as in TLS-first) -> the
+# credentials with Security-Verify: tls as the first and only REGISTER on the
+# TLS connection -> 200 and a binding.
+register_with_pcscf() {
+  start_pcscf reg --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  run_ue reg --password secret --secagree "127.0.0.1:$plain"
+  stop_pcscf
+  local ok=0
+  expect "ue registered (exit 0)" test "$UE_RC" -eq 0 || ok=1
+  expect "ue printed REGISTERED via the TLS address" \
+    grep -q "^ue: REGISTERED sip:alice@annexo.test via 127.0.0.1:$PC_PORT " "$UE_OUT" || ok=1
+  expect "the pcscf challenged the unprotected REGISTER with Security-Client: tls and no credentials" \
+    grep -q '"verdict":"ALLOW","req":"O.2-UE-VARIANT-SECAGREE","msg":"unprotected REGISTER challenged.*"side":"sec-agree".*"security_client":"tls","security_server":"tls","credentials_ignored":"no"' \
+    "$PC_LOG" || ok=1
+  expect "the ue picked tls from Security-Server (RFC3329-UE-PICK-MECH)" \
+    grep -q '"verdict":"ALLOW","req":"RFC3329-UE-PICK-MECH".*"security_server":"tls"' "$UE_LOG" || ok=1
+  expect "the pcscf found the Security-Verify echo equal (RFC3329-PC-VERIFY-ECHO)" \
+    grep -q '"verdict":"ALLOW","req":"RFC3329-PC-VERIFY-ECHO".*"security_verify":"tls"' "$PC_LOG" || ok=1
+  expect "the certificate was checked against the reference identity" \
+    grep -q '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT".*"reference_identity":"pcscf.test"' "$UE_LOG" || ok=1
+  expect "one REGISTER over TLS: the credentials, no unauthenticated REGISTER first" \
+    test "$(grep -c '"msg":"REGISTER from the UE"' "$PC_LOG")" -eq 1 || ok=1
+  expect "that REGISTER carried Security-Verify: tls" \
+    grep -q '"msg":"REGISTER from the UE".*"security_verify":"tls"' "$PC_LOG" || ok=1
+  expect "a binding was made on the TLS connection" grep -q '"to":"bound"' "$PC_LOG" || ok=1
+  expect "rspauth verified over TLS" grep -q '"verdict":"ALLOW","req":"N.2-UE-VERIFY-RSPAUTH"' "$UE_LOG" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
+# After a sec-agree registration the ue re-registers over the same TLS
+# session (O.4.3), and every REGISTER of it still carries Security-Verify
+# (RFC 3329 2.3.1 step 5); no second unprotected REGISTER.
+rereg_keeps_verify() {
+  start_pcscf rereg --secagree-listen 127.0.0.1:0 || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  run_ue rereg --password secret --secagree "127.0.0.1:$plain" --stay 4 --expires 4
+  stop_pcscf
+  local regs verified
+  regs=$(grep -c '"msg":"REGISTER from the UE"' "$PC_LOG")
+  verified=$(grep -c '"msg":"REGISTER from the UE".*"security_verify":"tls"' "$PC_LOG")
+  local ok=0
+  expect "ue registered and stayed (exit 0, got $UE_RC)" test "$UE_RC" -eq 0 || ok=1
+  expect "ue re-registered over the session" \
+    grep -q '"req":"O.4.3-UE-REREG-OVER-ACTIVE-SESSION"' "$UE_LOG" || ok=1
+  expect "the pcscf took the re-REGISTER as protected (tls-yes)" \
+    grep -q '"verdict":"ALLOW","req":"O.4.3-PC-REREG-ON-BOUND-SESSION"' "$PC_LOG" || ok=1
+  expect "at least two REGISTERs over TLS (got $regs)" test "$regs" -ge 2 || ok=1
+  expect "every one carried Security-Verify: tls ($verified of $regs)" test "$verified" -eq "$regs" || ok=1
+  expect "the pcscf found each echo equal" \
+    test "$(grep -c '"verdict":"ALLOW","req":"RFC3329-PC-VERIFY-ECHO"' "$PC_LOG")" -eq "$regs" || ok=1
+  expect "one unprotected REGISTER only" \
+    test "$(grep -c 'unprotected REGISTER challenged' "$PC_LOG")" -eq 1 || ok=1
+  expect "one TLS connection only" test "$(grep -c '"msg":"handshake finished"' "$PC_LOG")" -eq 1 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
+# A registered sec-agree ue that loses its TLS connection starts a new
+# registration the sec-agree way (the machine's restart_secagree): a fresh
+# unprotected REGISTER, a fresh 401, a new TLS connection, registered again.
+# A relay between ue and pcscf cuts the first TLS connection once the pcscf
+# has bound it.
+conn_loss_restarts_secagree() {
+  start_pcscf loss --secagree-listen 127.0.0.1:0 || return 1
+  local plain real=$PC_PORT
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  "$RELAY" --port-file "$WORK/loss.relay" --to "$real" >"$WORK/loss.relay.out" 2>&1 &
+  local relay=$!
+  PIDS+=("$relay")
+  wait_file "$WORK/loss.relay" || { stop_pcscf; return 1; }
+  PC_PORT=$(cat "$WORK/loss.relay")
+  bg_ue loss --password secret --secagree "127.0.0.1:$plain" --stay 8
+  local i
+  for i in $(seq 1 200); do
+    grep -q '"to":"bound"' "$PC_LOG" && break
+    sleep 0.05
+  done
+  kill -USR1 "$relay"
+  wait_ue
+  kill "$relay" 2>/dev/null
+  wait "$relay" 2>/dev/null
+  stop_pcscf
+  local ok=0
+  expect "the relay cut the first TLS connection" grep -qx 'CUT' "$WORK/loss.relay.out" || ok=1
+  expect "ue registered, lost the connection, registered again and stayed (exit 0, got $UE_RC)" \
+    test "$UE_RC" -eq 0 || ok=1
+  expect "two registrations reported" \
+    bash -c "grep -q '^ue: REGISTERED ' '$UE_OUT' && grep -q '^ue: REREGISTERED ' '$UE_OUT'" || ok=1
+  expect "the machine restarted on the loss (ue_connection_lost) with a new unprotected REGISTER" \
+    grep -q '"event":"connection_lost","outputs":"close_and_discard,new_registration,send_register_secagree".*"error":"ue_connection_lost"' \
+    "$UE_LOG" || ok=1
+  expect "the second TLS connection has a new Session ID" \
+    test "$(grep -o 'session_id=[0-9a-f]*' "$UE_OUT" | sort -u | wc -l)" -eq 2 || ok=1
+  expect "two unprotected REGISTERs reached the sec-agree side" \
+    test "$(grep -c 'unprotected REGISTER challenged' "$PC_LOG")" -eq 2 || ok=1
+  expect "two TLS connections, each with Security-Verify: tls on its REGISTER" \
+    test "$(grep -c '"msg":"REGISTER from the UE".*"security_verify":"tls"' "$PC_LOG")" -eq 2 || ok=1
+  expect "the second registration bound again" test "$(grep -c '"to":"bound"' "$PC_LOG")" -ge 2 || ok=1
+  ((ok == 0)) || { show; cat "$WORK/loss.relay.out"; }
+  return $ok
+}
+
+# A 401 whose Security-Server lacks tls (or has none): the machine's
+# abort_secagree_no_tls; the ue opens no TLS connection and exits 5.
+no_tls_in_security_server() {
+  local ok=0
+  start_fake nossl --status 401 --security-server 'ipsec-3gpp;q=0.1;alg=hmac-sha-1-96' || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue nossl --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  expect_unprotected_register "$REC" || ok=1
+  expect "ue refused by policy (exit 5, got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "verdict line names O.3.2-SECSETUP-ERRORS ue_secagree_no_tls and the list" \
+    grep -q '^ue: REFUSED O.3.2-SECSETUP-ERRORS ue_secagree_no_tls: .*(Security-Server: ipsec-3gpp;q=0.1;alg=hmac-sha-1-96)' \
+    "$UE_OUT" || ok=1
+  expect "no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  ((ok == 0)) || { show; cat "$REC"; }
+  local first=$UE_OUT
+  start_fake nosecserver --status 401 || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue nosecserver --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  expect "no Security-Server at all: exit 5 (got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "no Security-Server at all: the verdict says it is missing" \
+    grep -q '^ue: REFUSED O.3.2-SECSETUP-ERRORS ue_secagree_no_tls: .*Security-Server: missing' "$UE_OUT" || ok=1
+  expect "no Security-Server at all: no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  ((ok == 0)) || { show; cat "$REC" "$first"; }
+  return $ok
+}
+
+# A 2xx to the unprotected REGISTER would be a registration without TLS: the
+# machine's abort_unprotected_2xx; exit 5, no TLS connection, no REGISTERED.
+unprotected_2xx() {
+  local ok=0
+  start_fake ok200 --status 200 --security-server tls || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue ok200 --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  expect_unprotected_register "$REC" || ok=1
+  expect "ue refused by policy (exit 5, got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "verdict line names O.1.1-OP-NO-BIDDOWN ue_unprotected_2xx" \
+    grep -q '^ue: REFUSED O.1.1-OP-NO-BIDDOWN ue_unprotected_2xx: .*200 OK without TLS' "$UE_OUT" || ok=1
+  expect "the ue never reported a registration" bash -c "! grep -q '^ue: REGISTERED' '$UE_OUT'" || ok=1
+  expect "no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  ((ok == 0)) || { show; cat "$REC"; }
+  return $ok
+}
+
+# RFC 3329 2.3.1: Security-Verify mirrors the Security-Server list received,
+# mechanisms, parameters and order included. The scripted plain side sends a
+# list the real pcscf never sent; the ue echoes it exactly to the pcscf over
+# TLS, the pcscf answers 494, and the ue's refusal names the check.
+verify_echo_494() {
+  start_pcscf echo || return 1
+  local ok=0
+  start_fake echo --status 401 --security-server 'tls;q=0.5;x=1' \
+    --security-server 'ipsec-3gpp;q=0.1;alg=hmac-sha-1-96' || return 1
+  run_ue echo --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  stop_pcscf
+  expect_unprotected_register "$REC" || ok=1
+  expect "the REGISTER over TLS carried the received list, same order and parameters" \
+    grep -q '"msg":"REGISTER from the UE".*"security_verify":"tls;q=0.5;x=1, ipsec-3gpp;q=0.1;alg=hmac-sha-1-96"' \
+    "$PC_LOG" || ok=1
+  expect "the pcscf refused the echo of a list it never sent (RFC3329-PC-VERIFY-ECHO)" \
+    grep -q '"verdict":"DENY","req":"RFC3329-PC-VERIFY-ECHO"' "$PC_LOG" || ok=1
+  expect "no binding at the pcscf" bash -c "! grep -q '\"to\":\"bound\"' '$PC_LOG'" || ok=1
+  expect "the ue logged the 494 against RFC3329-PC-VERIFY-ECHO" \
+    grep -q '"verdict":"DENY","req":"RFC3329-PC-VERIFY-ECHO","msg":"the P-CSCF refused the Security-Verify echo (494)"' \
+    "$UE_LOG" || ok=1
+  expect "ue refused by policy (exit 5, got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "verdict line names RFC3329-PC-VERIFY-ECHO and the 494" \
+    grep -q '^ue: REFUSED RFC3329-PC-VERIFY-ECHO secagree_verify_mismatch: registration refused: 494 ' \
+    "$UE_OUT" || ok=1
+  ((ok == 0)) || { show; cat "$REC"; }
+  return $ok
+}
+
+# --secagree needs a numeric HOST:PORT (exit 1); nothing listening there is a
+# network error (exit 6) with a verdict line, and no TLS is attempted.
+secagree_exit_codes() {
+  local ok=0 rc
+  "$UE" --pcscf 127.0.0.1:5061 --pcscf-fqdn pcscf.test --ca "$PKI/ca-ec.pem" --impi a@b \
+    --impu sip:a@b --password x --secagree pcscf.test:5060 >"$WORK/usage1.out" 2>&1
+  rc=$?
+  expect "a name instead of an address: usage error (exit 1, got $rc)" test "$rc" -eq 1 || ok=1
+  expect "the usage error names --secagree" grep -q 'ue: --secagree:' "$WORK/usage1.out" || ok=1
+  "$UE" --pcscf 127.0.0.1:5061 --pcscf-fqdn pcscf.test --ca "$PKI/ca-ec.pem" --impi a@b \
+    --impu sip:a@b --password x --secagree 127.0.0.1 >"$WORK/usage2.out" 2>&1
+  rc=$?
+  expect "no port: usage error (exit 1, got $rc)" test "$rc" -eq 1 || ok=1
+  # A port nothing listens on: bind one, note it, close it.
+  local closed
+  closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  start_fake refused --status 401 --security-server tls --timeout 3 || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue refused --password secret --secagree "127.0.0.1:$closed"
+  stop_fake
+  expect "nothing listening on --secagree: network error (exit 6, got $UE_RC)" test "$UE_RC" -eq 6 || ok=1
+  expect "verdict line says the sec-agree connect failed" \
+    grep -q "^ue: REFUSED .*sec-agree: TCP connect to 127.0.0.1:$closed failed" "$UE_OUT" || ok=1
+  expect "no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  ((ok == 0)) || { show; cat "$WORK"/usage*.out; }
+  return $ok
+}
+
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+#= spec#RFC3329-UE-PICK-MECH type=test
+#= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=test
+#= spec#O.2-ALL-SM7-OVER-TLS type=test
+annexo_case "O.2-UE-VARIANT-SECAGREE: ue --secagree registers with pcscf --secagree-listen (plain 401 with Security-Server: tls, credentials and Security-Verify over TLS)" register_with_pcscf
+#= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: after a sec-agree registration the ue re-registers over the same TLS session, Security-Verify on every REGISTER" rereg_keeps_verify
+#= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: a registered sec-agree ue that loses its TLS connection registers again through a new unprotected REGISTER" conn_loss_restarts_secagree
+#= spec#O.3.2-SECSETUP-ERRORS type=test
+#= spec#RFC3329-UE-PICK-MECH type=test
+annexo_case "O.3.2-SECSETUP-ERRORS: a 401 without tls in Security-Server ends the ue's sec-agree registration (exit 5), no TLS opened" no_tls_in_security_server
+#= spec#O.1.1-OP-NO-BIDDOWN type=test
+annexo_case "O.1.1-OP-NO-BIDDOWN: a 2xx to the ue's unprotected sec-agree REGISTER is refused (exit 5), no TLS opened" unprotected_2xx
+#= spec#RFC3329-PC-VERIFY-ECHO type=test
+annexo_case "RFC3329-PC-VERIFY-ECHO: the ue echoes Security-Server exactly; the pcscf's 494 to a list it never sent ends in a refusal naming the check" verify_echo_494
+#= spec#ADP-UE-EXIT-CODES type=test
+annexo_case "ADP-UE-EXIT-CODES: ue --secagree usage errors exit 1, an unreachable sec-agree address exits 6" secagree_exit_codes
+annexo_finish
