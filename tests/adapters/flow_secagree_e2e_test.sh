@@ -242,6 +242,8 @@ ue_outbound_register() {
   expect "Supported lists outbound" grep -Eq '"supported":"[^"]*outbound' <<<"$reg" || ok=1
   expect "the ue asked for 600000 s" grep -Eq '"contact":"<sip:.*;expires=600000","expires"' <<<"$reg" || ok=1
   expect "Expires: 600000" grep -q '"expires":"600000"' <<<"$reg" || ok=1
+  expect "TLS-first: no Security-Client and no Security-Verify (no sec-agree mechanism listed)" \
+    grep -q '"security_client":"","security_verify":""' <<<"$reg" || ok=1
   expect "the home network granted 600 s" \
     grep -q '"req":"O.2.1-HN-AUTH-UE-DIGEST".*"status":"200".*"expires":"600"' "$PC_LOG" || ok=1
   expect "the ue took the granted 600 s" \
@@ -422,6 +424,7 @@ annexo_case "O.3.2-SECSETUP-ERRORS: the plain sec-agree side refuses Security-Cl
 #= spec#5626-4.2-UE-INSTANCE-REGID type=test
 #= spec#24229-UE-OUTBOUND-CONTACT type=test
 #= spec#24229-5.1.1.2-DEFAULT-EXPIRES type=test
+#= spec#24229-5.1.1.1-NO-SECMECH-WITHOUT-TLS type=test
 annexo_case "5626-4.2-UE-INSTANCE-REGID: the ue's REGISTER carries +sip.instance, reg-id, ob, Supported: outbound and asks for 600000 s" ue_outbound_register
 #= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
 annexo_case "O.1.1-ALL-DIGEST-REQUIRED: pcscf refuses AKA credentials over TLS (400) and ue refuses an AKA challenge" digest_only

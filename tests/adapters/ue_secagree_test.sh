@@ -296,6 +296,7 @@ secagree_exit_codes() {
 #= spec#RFC3329-UE-PICK-MECH type=test
 #= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=test
 #= spec#O.2-ALL-SM7-OVER-TLS type=test
+#= spec#24229-5.1.1.1-NO-SECMECH-WITHOUT-TLS type=test
 annexo_case "O.2-UE-VARIANT-SECAGREE: ue --secagree registers with pcscf --secagree-listen (plain 401 with Security-Server: tls, credentials and Security-Verify over TLS)" register_with_pcscf
 #= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
 #= spec#O.2-UE-VARIANT-SECAGREE type=test
