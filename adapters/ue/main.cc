@@ -1021,23 +1021,34 @@ class Ue final : public atls::Tls_Events {
     }
   }
 
-  void send_register(bool with_credentials) {
-    const std::string uri = "sip:" + m_domain;
-    sip::Message m = sip::make_request("REGISTER", uri);
+  // The REGISTER both variants send: Via over `transport` from `local`, the
+  // first IMPU, this registration's Call-ID and next CSeq, and the RFC 5626
+  // outbound Contact (+sip.instance, reg-id, ob; 5626-4.2-UE-INSTANCE-REGID)
+  // asking for --expires (TS 24.229 5.1.1.2).
+  sip::Message register_skeleton(const net::Endpoint& local, const char* transport) {
+    sip::Message m = sip::make_request("REGISTER", "sip:" + m_domain);
     const std::string host =
-        m_local.host.find(':') != std::string::npos ? "[" + m_local.host + "]" : m_local.host;
-    m.add("Via", "SIP/2.0/TLS " + host + ":" + std::to_string(m_local.port) + ";branch=z9hG4bK" +
-                     sip::random_hex(8) + ";rport");
+        local.host.find(':') != std::string::npos ? "[" + local.host + "]" : local.host;
+    m.add("Via", std::string("SIP/2.0/") + transport + " " + host + ":" +
+                     std::to_string(local.port) + ";branch=z9hG4bK" + sip::random_hex(8) +
+                     ";rport");
     m.add("From", "<" + m_o.impus.front() + ">;tag=" + m_from_tag);
     m.add("To", "<" + m_o.impus.front() + ">");
     m.add("Call-ID", m_call_id);
     m.add("CSeq", std::to_string(++m_cseq) + " REGISTER");
     const auto at = m_o.impi.find('@');
     const std::string user = at == std::string::npos ? m_o.impi : m_o.impi.substr(0, at);
-    m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(m_local.port) +
+    //= spec#5626-4.2-UE-INSTANCE-REGID type=implementation
+    m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(local.port) +
                          ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
                          ">\";reg-id=1;expires=" + std::to_string(m_o.expires_s));
     m.add("Expires", std::to_string(m_o.expires_s));
+    return m;
+  }
+
+  void send_register(bool with_credentials) {
+    const std::string uri = "sip:" + m_domain;
+    sip::Message m = register_skeleton(m_local, "TLS");
     m.add("Supported", "path, outbound");
     m_sent_creds.reset();
     if (with_credentials && m_challenge) {
@@ -1103,22 +1114,7 @@ class Ue final : public atls::Tls_Events {
   // O.2-ALL-SM7-OVER-TLS), Security-Client offering tls only, sec-agree
   // required of the P-CSCF.
   std::optional<std::string> secagree_register_text(const net::Endpoint& local) {
-    const std::string uri = "sip:" + m_domain;
-    const std::string host =
-        local.host.find(':') != std::string::npos ? "[" + local.host + "]" : local.host;
-    sip::Message m = sip::make_request("REGISTER", uri);
-    m.add("Via", "SIP/2.0/TCP " + host + ":" + std::to_string(local.port) + ";branch=z9hG4bK" +
-                     sip::random_hex(8) + ";rport");
-    m.add("From", "<" + m_o.impus.front() + ">;tag=" + m_from_tag);
-    m.add("To", "<" + m_o.impus.front() + ">");
-    m.add("Call-ID", m_call_id);
-    m.add("CSeq", std::to_string(++m_cseq) + " REGISTER");
-    const auto at = m_o.impi.find('@');
-    const std::string user = at == std::string::npos ? m_o.impi : m_o.impi.substr(0, at);
-    m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(local.port) +
-                         ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
-                         ">\";reg-id=1;expires=" + std::to_string(m_o.expires_s));
-    m.add("Expires", std::to_string(m_o.expires_s));
+    sip::Message m = register_skeleton(local, "TCP");
     m.add("Supported", "path, outbound, sec-agree");
     //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
     //= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=implementation

@@ -85,3 +85,30 @@ show() {
   echo "--- pcscf log"; tail -30 "$PC_LOG" 2>/dev/null
 }
 
+# side_port MESSAGE: the port of the pcscf listener whose start-up line has
+# MESSAGE (--secagree-listen / --core-listen with port 0).
+side_port() {
+  grep "$1" "$PC_LOG" | grep -o '"listen":"127.0.0.1:[0-9]*"' | head -1 | sed 's/.*://; s/"//'
+}
+
+# wait_for FILE PATTERN: up to 10 s for a line of FILE to match PATTERN.
+wait_for() {
+  local i
+  for i in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for $2 in $1"
+  return 1
+}
+
+# wait_file FILE: up to 10 s for FILE to exist and be non-empty.
+wait_file() {
+  local i
+  for i in $(seq 1 200); do
+    [[ -s "$1" ]] && return 0
+    sleep 0.05
+  done
+  echo "timed out waiting for $1"
+  return 1
+}

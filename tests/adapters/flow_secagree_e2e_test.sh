@@ -12,25 +12,9 @@ PEER=$(realpath "$5")
 E2E_NAME=flow
 source "$(dirname "$0")/e2e_lib.sh"
 
-# side_port MESSAGE: the port of the listener whose start-up line has MESSAGE.
-side_port() {
-  grep "$1" "$PC_LOG" | grep -o '"listen":"127.0.0.1:[0-9]*"' | head -1 | sed 's/.*://; s/"//'
-}
-
 # The Path the pcscf logged for its only REGISTER so far (JSON field "path").
 logged_path() {
   grep '"path":"<sip:' "$PC_LOG" | head -1 | sed 's/.*"path":"\(<[^"]*>\)".*/\1/'
-}
-
-# wait_for FILE PATTERN: up to 10 s.
-wait_for() {
-  local i
-  for i in $(seq 1 200); do
-    grep -q "$2" "$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "timed out waiting for $2 in $1"
-  return 1
 }
 
 # ---------------------------------------------------------------- cases

@@ -16,22 +16,6 @@ RELAY=$(realpath "$6")
 E2E_NAME=uesecagree
 source "$(dirname "$0")/e2e_lib.sh"
 
-# The port of the pcscf listener whose start-up line has MESSAGE.
-side_port() {
-  grep "$1" "$PC_LOG" | grep -o '"listen":"127.0.0.1:[0-9]*"' | head -1 | sed 's/.*://; s/"//'
-}
-
-# wait_file FILE: up to 10 s for FILE to exist and be non-empty.
-wait_file() {
-  local i
-  for i in $(seq 1 200); do
-    [[ -s "$1" ]] && return 0
-    sleep 0.05
-  done
-  echo "timed out waiting for $1"
-  return 1
-}
-
 # start_fake NAME fake options...: the scripted plain side plus a trap
 # listener standing in for --pcscf; sets FAKE_PID, FAKE_PORT, TRAP_PORT, REC.
 start_fake() {
