@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "adapters/net/clock.h"
+#include "adapters/pcscf/raw_refusal.h"
 #include "adapters/pcscf/sec_agree_sip.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
@@ -393,13 +394,11 @@ class Connection final : public tls::Tls_Events {
       auto ev = m_framer.next();
       if (!ev.ok()) {
         const sip::SipError& err = ev.error();
+        const Raw_Refusal r = framing_refusal(err);
         m_srv.log().decision(
-            Verdict::deny,
-            err.status == 513 ? "ADP-SIP-MAX-MESSAGE-SIZE" : "ADP-SIP-STREAM-FRAMING",
-            "SIP framing error: answered and closed",
+            Verdict::deny, r.requirement, "SIP framing error: answered and closed",
             fields({{"status", std::to_string(err.status)}, {"reason", err.text()}}));
-        send_plain("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
-                   "\r\nContent-Length: 0\r\n\r\n");
+        send_plain(r.wire);
         close_after_flush();
         return;
       }
@@ -414,9 +413,10 @@ class Connection final : public tls::Tls_Events {
       if (fe.kind == sip::FrameKind::pong) continue;  // stray CRLF (RFC 3261 7.5)
       auto msg = sip::parse_message(fe.bytes);
       if (!msg.ok()) {
-        m_srv.log().decision(Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed SIP message",
+        const Raw_Refusal r = parse_refusal(msg.error());
+        m_srv.log().decision(Verdict::deny, r.requirement, "malformed SIP message",
                              fields({{"reason", msg.error().text()}}));
-        respond_raw_400(fe.bytes, msg.error());
+        send_plain(r.wire);
         continue;
       }
       if (!msg->is_request) {
@@ -429,13 +429,6 @@ class Connection final : public tls::Tls_Events {
       }
       handle_request(*msg);
     }
-  }
-
-  // A 400 when even the parser refused: the Via/From/To/Call-ID/CSeq may be
-  // unusable, so the response carries the reason only.
-  void respond_raw_400(const std::string&, const sip::SipError& err) {
-    send_plain("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
-               "\r\nContent-Length: 0\r\n\r\n");
   }
 
   void send_plain(const std::string& text) {

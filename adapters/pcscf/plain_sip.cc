@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "adapters/pcscf/raw_refusal.h"
+
 namespace annexo::pcscf {
 
 using log::Verdict;
@@ -42,14 +44,11 @@ void Plain_Sip_Peer::on_ready(net::Ready r) {
       for (;;) {
         auto ev = m_framer.next();
         if (!ev.ok()) {
-          const sip::SipError& err = ev.error();
+          const Raw_Refusal refusal = framing_refusal(ev.error());
           m_owner.log().decision(
-              Verdict::deny,
-              err.status == 513 ? "ADP-SIP-MAX-MESSAGE-SIZE" : "ADP-SIP-STREAM-FRAMING",
-              "SIP framing error: answered and closed",
-              {{"side", m_owner.name()}, {"peer", m_peer.str()}, {"reason", err.text()}});
-          send_text("SIP/2.0 " + std::to_string(err.status) + " " + err.text() +
-                    "\r\nContent-Length: 0\r\n\r\n");
+              Verdict::deny, refusal.requirement, "SIP framing error: answered and closed",
+              {{"side", m_owner.name()}, {"peer", m_peer.str()}, {"reason", ev.error().text()}});
+          send_text(refusal.wire);
           close_after_flush();
           break;
         }
@@ -58,10 +57,11 @@ void Plain_Sip_Peer::on_ready(net::Ready r) {
         if (fe.kind != sip::FrameKind::message) continue;  // CRLFs: nothing to answer here
         auto msg = sip::parse_message(fe.bytes);
         if (!msg.ok()) {
+          const Raw_Refusal refusal = parse_refusal(msg.error());
           m_owner.log().decision(
-              Verdict::deny, "ADP-SIP-MALFORMED-400", "malformed SIP message",
+              Verdict::deny, refusal.requirement, "malformed SIP message",
               {{"side", m_owner.name()}, {"peer", m_peer.str()}, {"reason", msg.error().text()}});
-          send_text("SIP/2.0 400 " + msg.error().text() + "\r\nContent-Length: 0\r\n\r\n");
+          send_text(refusal.wire);
           continue;
         }
         m_owner.deliver(*this, *msg);
