@@ -384,6 +384,41 @@ service_route() {
   return $ok
 }
 
+# The plain listeners are as strict as the TLS side: a message the parser
+# refuses gets 400 with the reason and the connection stays; a framing error
+# (no Content-Length over a stream) gets its status and the connection closes.
+plain_side_malformed() {
+  start_pcscf plainbad --secagree-listen 127.0.0.1:0 --core-listen 127.0.0.1:0 || return 1
+  local plain core
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  core=$(side_port 'terminating requests from the core network')
+  local port
+  for port in "$plain" "$core"; do
+    {
+      exec 3<>"/dev/tcp/127.0.0.1/$port"
+      printf 'NOT A SIP LINE\r\nContent-Length: 0\r\n\r\n' >&3
+      printf 'REGISTER sip:annexo.test SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bKx\r\n\r\n' >&3
+      timeout 5 cat <&3
+      exec 3>&-
+    } >"$WORK/plainbad.$port" 2>&1
+  done
+  kill -0 "$PC_PID" 2>/dev/null
+  local alive=$?
+  stop_pcscf
+  local ok=0
+  for port in "$plain" "$core"; do
+    expect "port $port: the unparsable message got 400" \
+      grep -q '^SIP/2.0 400 ' "$WORK/plainbad.$port" || ok=1
+    expect "port $port: the message without Content-Length got a framing error answer" \
+      test "$(grep -c '^SIP/2.0 4' "$WORK/plainbad.$port")" -eq 2 || ok=1
+  done
+  expect "both refusals logged on each side" \
+    test "$(grep -c '"verdict":"DENY","req":"ADP-SIP-\(MALFORMED-400\|STREAM-FRAMING\)".*"side":"\(sec-agree\|core\)"' "$PC_LOG")" -eq 4 || ok=1
+  expect "pcscf kept running" test "$alive" -eq 0 || ok=1
+  ((ok == 0)) || { tail -12 "$PC_LOG"; cat "$WORK"/plainbad.*; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -422,4 +457,7 @@ annexo_case "P.3-PC-SCHEME-SELECTION: REGISTERs are classified SIP Digest with T
 annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: a dialog-forming INVITE with ob is Record-Routed with the connection's flow token" rr_flow_token
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 annexo_case "24229-5.2.1-PATH-SUPPORT: the registrar's Service-Route is stored by the pcscf and routes the ue's MESSAGE" service_route
+#= spec#ADP-SIP-MALFORMED-400 type=test
+#= spec#ADP-SIP-STREAM-FRAMING type=test
+annexo_case "ADP-SIP-MALFORMED-400: the sec-agree and core-side listeners answer unparsable SIP with 400 and framing errors with their status" plain_side_malformed
 annexo_finish
