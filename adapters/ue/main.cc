@@ -992,13 +992,7 @@ class Ue final : public atls::Tls_Events {
     m.add("Content-Type", "text/plain");
     m.body = "annexo ue";
     if (!add_security_verify(m)) return;
-    auto wire = sip::serialize(m);
-    if (!wire.ok()) {
-      refuse(kPolicy, Error::ue_request_not_allowed,
-             "MESSAGE not serialisable: " + wire.error().text());
-      return;
-    }
-    send_plain(*wire);
+    if (auto wire = wire_or_refuse(m, Error::ue_request_not_allowed)) send_plain(*wire);
   }
 
   void on_message_response(const sip::Message& m) {
@@ -1019,6 +1013,17 @@ class Ue final : public atls::Tls_Events {
       refuse(kPolicy, Error::ue_request_not_allowed,
              "MESSAGE answered " + std::to_string(m.status) + " " + m.reason);
     }
+  }
+
+  // The wire form of a request this UE builds, or a refusal naming `e` (a
+  // header value the serialiser refuses, e.g. from a malformed option).
+  std::optional<std::string> wire_or_refuse(const sip::Message& m, Error e) {
+    auto wire = sip::serialize(m);
+    if (!wire.ok()) {
+      refuse(kPolicy, e, m.method + " not serialisable: " + wire.error().text());
+      return std::nullopt;
+    }
+    return *wire;
   }
 
   // The REGISTER both variants send: Via over `transport` from `local`, the
@@ -1065,13 +1070,7 @@ class Ue final : public atls::Tls_Events {
     }
     if (!add_security_verify(m)) return;
     m_sent_verify = m.first("Security-Verify") != nullptr;
-    auto wire = sip::serialize(m);
-    if (!wire.ok()) {
-      refuse(kPolicy, Error::ue_registration_failed,
-             "REGISTER not serialisable: " + wire.error().text());
-      return;
-    }
-    send_plain(*wire);
+    if (auto wire = wire_or_refuse(m, Error::ue_registration_failed)) send_plain(*wire);
   }
 
   // ------------------------------------------------------------ sec-agree (RFC 3329)
@@ -1121,13 +1120,7 @@ class Ue final : public atls::Tls_Events {
     m.add("Require", "sec-agree");
     m.add("Proxy-Require", "sec-agree");
     m.add("Security-Client", "tls");
-    auto wire = sip::serialize(m);
-    if (!wire.ok()) {
-      refuse(kPolicy, Error::ue_registration_failed,
-             "unprotected REGISTER not serialisable: " + wire.error().text());
-      return std::nullopt;
-    }
-    return *wire;
+    return wire_or_refuse(m, Error::ue_registration_failed);
   }
 
   void on_plain_ready(net::Ready r) {
