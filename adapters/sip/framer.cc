@@ -2,24 +2,13 @@
 
 #include <cctype>
 
+#include "adapters/sip/scan.h"
+
 namespace annexo::sip {
 namespace {
 
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  }
-  return true;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
+using scan::ieq;
+using scan::trim;
 
 // Finds Content-Length in a header section (start line excluded; lines end in
 // CRLF; folding is honoured by skipping continuation lines, which cannot start

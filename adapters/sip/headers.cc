@@ -2,63 +2,20 @@
 
 #include <cctype>
 
+#include "adapters/sip/scan.h"
+
 namespace annexo::sip {
 namespace {
 
+using scan::ieq;
+using scan::is_token;
+using scan::is_token_char;
+using scan::is_ws;
+using scan::lower;
+using scan::trim;
+
 std::string hname(std::string_view h) {
   return std::string(h);
-}
-
-bool is_token_char(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  if (std::isalnum(u)) return true;
-  switch (c) {
-    case '-':
-    case '.':
-    case '!':
-    case '%':
-    case '*':
-    case '_':
-    case '+':
-    case '`':
-    case '\'':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_token_char(c)) return false;
-  return true;
-}
-
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return r;
-}
-
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-bool is_ws(char c) {
-  return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 void skip_ws(std::string_view s, std::size_t& i) {

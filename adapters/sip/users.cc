@@ -3,8 +3,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "adapters/sip/scan.h"
+
 namespace annexo::sip {
 namespace {
+
+using scan::is_ws;
 
 constexpr std::size_t kMaxLine = 4096;
 constexpr std::size_t kMaxUsers = 100000;
@@ -12,10 +16,6 @@ constexpr std::size_t kMaxImpus = 64;
 
 SipError line_error(std::size_t line, const std::string& why) {
   return sip_error("users-file:" + std::to_string(line), why, 0);
-}
-
-bool is_ws(char c) {
-  return c == ' ' || c == '\t';
 }
 
 }  // namespace
