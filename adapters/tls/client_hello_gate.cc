@@ -1,47 +1,22 @@
 #include "adapters/tls/client_hello_gate.h"
 
-#include <botan/tls_alert.h>
-
-#include "adapters/tls/alerts.h"
-#include "core/handshake_reader.h"
+#include "adapters/tls/first_hello.h"
 
 namespace annexo::tls {
 
 //= spec#O.2.1-UE-NONNULL-OFFER type=implementation
 //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=implementation
 Client_Hello_Gate::State Client_Hello_Gate::push(const std::uint8_t* data, std::size_t size) {
-  if (m_state != State::reading) {
-    m_held.insert(m_held.end(), data, data + size);
-    return m_state;
-  }
   m_held.insert(m_held.end(), data, data + size);
-  // Reassembly storage for the first handshake message (core capacity).
-  std::vector<std::uint8_t> storage(core::kHandshakeBufferCapacity);
-  core::HandshakeMessage msg;
-  std::size_t consumed = 0;
-  const core::ReadResult r = core::read_first_message(
-      core::ByteView(m_held.data(), m_held.size()), storage.data(), storage.size(), msg, consumed);
-  if (r.need_more && !r.failed()) return m_state;
-  if (r.failed()) {
-    m_state = State::refused;
-    m_error = r.error;
-    m_detail =
-        std::string("field=") + core::field_name(r.field) + " offset=" + std::to_string(r.offset);
-    return m_state;
-  }
-  if (msg.type != core::tls::HandshakeType::client_hello) {
-    m_state = State::refused;
-    m_error = core::Error::reader_unexpected_message;
-    m_detail = "first handshake message is not a ClientHello";
-    return m_state;
-  }
+  if (m_state != State::reading) return m_state;
+  std::vector<std::uint8_t> storage;
   core::ClientHello ch;
-  const core::ReadResult p = core::parse_client_hello(msg.body, ch);
-  if (p.failed() || p.need_more) {
+  const Hello_Read read = read_first_hello(m_held, storage, ch);
+  if (read.status == Hello_Read::Status::need_more) return m_state;
+  if (read.status == Hello_Read::Status::refused) {
     m_state = State::refused;
-    m_error = p.error;
-    m_detail =
-        std::string("field=") + core::field_name(p.field) + " offset=" + std::to_string(p.offset);
+    m_error = read.error;
+    m_detail = read.detail;
     return m_state;
   }
   const core::Error e =
@@ -63,10 +38,7 @@ std::vector<std::uint8_t> Client_Hello_Gate::take() {
 }
 
 std::vector<std::uint8_t> Client_Hello_Gate::alert_record() const {
-  Botan::TLS::Alert::Type t = Botan::TLS::Alert::HANDSHAKE_FAILURE;
-  if (!to_botan_alert(core::error_alert(m_error), &t)) return {};
-  // RFC 5246 6.2.1 / 7.2: alert record, level fatal (2), description.
-  return {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, static_cast<std::uint8_t>(t)};
+  return fatal_alert_record(m_error);
 }
 
 }  // namespace annexo::tls

@@ -1,11 +1,8 @@
 #include "adapters/tls/server_hello_gate.h"
 
-#include <botan/tls_alert.h>
-
 #include <cstdio>
 
-#include "adapters/tls/alerts.h"
-#include "core/handshake_reader.h"
+#include "adapters/tls/first_hello.h"
 
 namespace annexo::tls {
 
@@ -20,32 +17,14 @@ Server_Hello_Gate::State Server_Hello_Gate::push(const std::uint8_t* data, std::
     m_state = State::passthrough;
     return m_state;
   }
-  std::vector<std::uint8_t> storage(core::kHandshakeBufferCapacity);
-  core::HandshakeMessage msg;
-  std::size_t consumed = 0;
-  const core::ReadResult r = core::read_first_message(
-      core::ByteView(m_held.data(), m_held.size()), storage.data(), storage.size(), msg, consumed);
-  if (r.need_more && !r.failed()) return m_state;
-  if (r.failed()) {
-    m_state = State::refused;
-    m_error = r.error;
-    m_detail =
-        std::string("field=") + core::field_name(r.field) + " offset=" + std::to_string(r.offset);
-    return m_state;
-  }
-  if (msg.type != core::tls::HandshakeType::server_hello) {
-    m_state = State::refused;
-    m_error = core::Error::reader_unexpected_message;
-    m_detail = "first handshake message from the P-CSCF is not a ServerHello";
-    return m_state;
-  }
+  std::vector<std::uint8_t> storage;
   core::ServerHello sh;
-  const core::ReadResult p = core::parse_server_hello(msg.body, sh);
-  if (p.failed() || p.need_more) {
+  const Hello_Read read = read_first_hello(m_held, storage, sh);
+  if (read.status == Hello_Read::Status::need_more) return m_state;
+  if (read.status == Hello_Read::Status::refused) {
     m_state = State::refused;
-    m_error = p.error;
-    m_detail =
-        std::string("field=") + core::field_name(p.field) + " offset=" + std::to_string(p.offset);
+    m_error = read.error;
+    m_detail = read.detail;
     return m_state;
   }
   const core::Error e =
@@ -69,9 +48,7 @@ std::vector<std::uint8_t> Server_Hello_Gate::take() {
 }
 
 std::vector<std::uint8_t> Server_Hello_Gate::alert_record() const {
-  Botan::TLS::Alert::Type t = Botan::TLS::Alert::HANDSHAKE_FAILURE;
-  if (!to_botan_alert(core::error_alert(m_error), &t)) return {};
-  return {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, static_cast<std::uint8_t>(t)};
+  return fatal_alert_record(m_error);
 }
 
 }  // namespace annexo::tls
