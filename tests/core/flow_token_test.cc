@@ -38,6 +38,17 @@ SipHashKey test_key(std::uint8_t base = 0) {
   return k;
 }
 
+// The token with one of its 128 bits (slot, generation, MAC) inverted.
+FlowToken flip_bit(FlowToken t, int bit) {
+  if (bit < 32)
+    t.slot ^= 1u << bit;
+  else if (bit < 64)
+    t.generation ^= 1u << (bit - 32);
+  else
+    t.mac ^= 1ull << (bit - 64);
+  return t;
+}
+
 std::string text_of(const FlowToken& t) {
   char buf[kFlowTokenTextSize];
   REQUIRE(flow_token_encode(t, buf, sizeof buf) == Error::ok);
@@ -73,13 +84,7 @@ TEST_CASE("5626-5.2-PC-TOKEN-TAMPERPROOF: every single flipped bit of a token is
   REQUIRE(conn == 42);
   // Flip each of the 128 bits of the binary token.
   for (int bit = 0; bit < 128; ++bit) {
-    FlowToken f = t;
-    if (bit < 32)
-      f.slot ^= 1u << bit;
-    else if (bit < 64)
-      f.generation ^= 1u << (bit - 32);
-    else
-      f.mac ^= 1ull << (bit - 64);
+    const FlowToken f = flip_bit(t, bit);
     std::uint64_t c2 = 0;
     INFO("bit " << bit);
     CHECK(th.table.resolve_flow(key, bv(text_of(f)), &c2) == Error::flow_token_tampered);
@@ -180,13 +185,7 @@ TEST_CASE("5626-5.2-PC-TOKEN-UNIQUE: connection-scoped tokens name their connect
     }
     // Any flipped payload or MAC bit is refused, never read as another connection.
     for (int bit = 0; bit < 128; ++bit) {
-      FlowToken f = t;
-      if (bit < 32)
-        f.slot ^= 1u << bit;
-      else if (bit < 64)
-        f.generation ^= 1u << (bit - 32);
-      else
-        f.mac ^= 1ull << (bit - 64);
+      const FlowToken f = flip_bit(t, bit);
       FlowToken out;
       CHECK(flow_token_decode(key, bv(text_of(f)), &out) == Error::flow_token_tampered);
     }
