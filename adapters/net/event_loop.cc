@@ -213,18 +213,27 @@ std::optional<Endpoint> parse_endpoint(const std::string& text, std::string* err
   return e;
 }
 
-int listen_tcp(const Endpoint& where, std::string* err) {
-  sockaddr_storage ss;
-  socklen_t len;
-  if (!to_sockaddr(where, &ss, &len)) {
+namespace {
+
+// A non-blocking TCP socket of the address family of `where`; *ss/*len hold
+// its socket address. -1 with *err set on failure.
+int tcp_socket(const Endpoint& where, sockaddr_storage* ss, socklen_t* len, std::string* err) {
+  if (!to_sockaddr(where, ss, len)) {
     *err = "bad address " + where.host;
     return -1;
   }
-  const int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    *err = errno_text("socket");
-    return -1;
-  }
+  const int fd = ::socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) *err = errno_text("socket");
+  return fd;
+}
+
+}  // namespace
+
+int listen_tcp(const Endpoint& where, std::string* err) {
+  sockaddr_storage ss;
+  socklen_t len;
+  const int fd = tcp_socket(where, &ss, &len, err);
+  if (fd < 0) return -1;
   const int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
@@ -243,15 +252,8 @@ int listen_tcp(const Endpoint& where, std::string* err) {
 int connect_tcp(const Endpoint& where, std::string* err) {
   sockaddr_storage ss;
   socklen_t len;
-  if (!to_sockaddr(where, &ss, &len)) {
-    *err = "bad address " + where.host;
-    return -1;
-  }
-  const int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    *err = errno_text("socket");
-    return -1;
-  }
+  const int fd = tcp_socket(where, &ss, &len, err);
+  if (fd < 0) return -1;
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0 && errno != EINPROGRESS) {
