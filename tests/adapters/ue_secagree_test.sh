@@ -200,6 +200,34 @@ no_tls_in_security_server() {
   return $ok
 }
 
+# Final answers to the unprotected REGISTER that end the procedure without
+# TLS: a 403 (the home network refused), and a 401 that offers tls but carries
+# no usable Digest challenge. Either way the ue opens no TLS connection, sends
+# nothing more and exits 5 (refused by policy) with one verdict line.
+plain_final_failures() {
+  local ok=0
+  start_fake f403 --status 403 --security-server tls || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue f403 --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  expect_unprotected_register "$REC" || ok=1
+  expect "403: ue exit 5 (got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "403: one verdict line" test "$(grep -c '^ue: REFUSED' "$UE_OUT")" -eq 1 || ok=1
+  expect "403: no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  local first=$UE_OUT
+  start_fake nochal --status 401 --security-server tls --no-challenge || return 1
+  PC_PORT=$TRAP_PORT
+  run_ue nochal --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  stop_fake
+  expect "401 without a challenge: ue exit 5 (got $UE_RC)" test "$UE_RC" -eq 5 || ok=1
+  expect "401 without a challenge: the ue logs it against N.1-DIGEST-RFC7616" \
+    grep -q '"verdict":"DENY","req":"N.1-DIGEST-RFC7616","msg":"401 to the sec-agree REGISTER without a usable Digest challenge","reason":"WWW-Authenticate: missing"' \
+    "$UE_LOG" || ok=1
+  expect "401 without a challenge: no connection towards --pcscf" grep -qx 'TRAP 0' "$REC" || ok=1
+  ((ok == 0)) || { show; cat "$REC" "$first"; }
+  return $ok
+}
+
 # A 2xx to the unprotected REGISTER would be a registration without TLS: the
 # machine's abort_unprotected_2xx; exit 5, no TLS connection, no REGISTERED.
 unprotected_2xx() {
@@ -291,6 +319,9 @@ annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: a registered sec-agree ue that loses i
 #= spec#O.3.2-SECSETUP-ERRORS type=test
 #= spec#RFC3329-UE-PICK-MECH type=test
 annexo_case "O.3.2-SECSETUP-ERRORS: a 401 without tls in Security-Server ends the ue's sec-agree registration (exit 5), no TLS opened" no_tls_in_security_server
+#= spec#O.3.2-SECSETUP-ERRORS type=test
+#= spec#N.1-DIGEST-RFC7616 type=test
+annexo_case "O.3.2-SECSETUP-ERRORS: a 403, or a 401 without a usable challenge, to the unprotected REGISTER ends it (exit 5), no TLS opened" plain_final_failures
 #= spec#O.1.1-OP-NO-BIDDOWN type=test
 annexo_case "O.1.1-OP-NO-BIDDOWN: a 2xx to the ue's unprotected sec-agree REGISTER is refused (exit 5), no TLS opened" unprotected_2xx
 #= spec#RFC3329-PC-VERIFY-ECHO type=test
