@@ -36,8 +36,10 @@ const char* kUsage =
     "  --allow-null-encryption   let the core choose NULL-encryption suites (O.2.1; Botan 2.19 has "
     "none)\n"
     "  --max-bindings N          binding table capacity (default 1000)\n"
-    "  --unbound-idle S          close a connection still unbound after S idle seconds (default "
-    "32)\n"
+    "  --unbound-idle S          close a connection still unbound after S idle seconds, and a\n"
+    "                            sec-agree connection idle that long (default 32)\n"
+    "  --transaction-timeout S   408 to the core side for a terminating request the UE leaves\n"
+    "                            unanswered this long (default 32 = 64 x T1)\n"
     "  --registration-expires S  longest registration granted (default 600)\n"
     "  --realm NAME              Digest realm (default annexo.test)\n"
     "  --digest md5|sha256       Digest algorithm of the challenge (default md5)\n"
@@ -113,6 +115,9 @@ int main(int argc, char** argv) {
     } else if (a == "--unbound-idle") {
       if (!value(&v) || !parse_u32(v, &o.unbound_idle_s))
         return usage("--unbound-idle needs seconds");
+    } else if (a == "--transaction-timeout") {
+      if (!value(&v) || !parse_u32(v, &o.transaction_timeout_s) || o.transaction_timeout_s == 0)
+        return usage("--transaction-timeout needs seconds > 0");
     } else if (a == "--max-bindings") {
       if (!value(&v) || !parse_u32(v, &o.max_bindings))
         return usage("--max-bindings needs a number");

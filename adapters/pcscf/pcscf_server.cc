@@ -1067,7 +1067,8 @@ bool Server::start(std::string* err) {
   if (m_options.secagree_listen) {
     m_secagree = std::make_unique<Plain_Sip_Listener>(
         "sec-agree", m_log, m_loop,
-        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_secagree_message(p, m); });
+        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_secagree_message(p, m); },
+        m_options.unbound_idle_s);
     if (!m_secagree->start(*m_options.secagree_listen, err)) return false;
     //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
     m_log.decision(
@@ -1079,7 +1080,8 @@ bool Server::start(std::string* err) {
   if (m_options.core_listen) {
     m_core_side = std::make_unique<Plain_Sip_Listener>(
         "core", m_log, m_loop,
-        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_core_message(p, m); });
+        [this](Plain_Sip_Peer& p, const sip::Message& m) { on_core_message(p, m); },
+        /*idle_s=*/0);
     if (!m_core_side->start(*m_options.core_listen, err)) return false;
     m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
                    "listening for terminating requests from the core network (plain TCP)",
@@ -1113,6 +1115,11 @@ std::optional<core::Seconds> Server::next_deadline() const {
     if (!d) continue;
     if (!best || core::time_reached(*best, *d)) best = *d;  // d at or before best
   }
+  auto consider = [&best](std::optional<core::Seconds> d) {
+    if (d && (!best || core::time_reached(*best, *d))) best = *d;
+  };
+  for (const auto& [branch, t] : m_terminating) consider(t.deadline);
+  if (m_secagree) consider(m_secagree->next_deadline());
   return best;
 }
 
@@ -1123,6 +1130,19 @@ void Server::on_tick(core::Seconds now) {
     if (d && core::time_reached(now, *d)) due.push_back(c.get());
   }
   for (Connection* c : due) c->on_timer(now);
+  for (auto it = m_terminating.begin(); it != m_terminating.end();) {
+    if (!core::time_reached(now, it->second.deadline)) {
+      ++it;
+      continue;
+    }
+    m_log.decision(Verdict::deny, "5626-5.3-PC-FORWARD-OVER-FLOW",
+                   "terminating request unanswered by the UE: 408 to the core side",
+                   {{"conn", std::to_string(it->second.conn_id)},
+                    {"timeout_s", std::to_string(m_options.transaction_timeout_s)}});
+    answer_core(it->second.core_peer, it->second.request, 408, "Request Timeout");
+    it = m_terminating.erase(it);
+  }
+  if (m_secagree) m_secagree->on_tick(now);
   reap();
 }
 
@@ -1193,7 +1213,9 @@ void Server::registrar_store(const std::vector<std::string>& impus, const std::s
 
 void Server::add_terminating(const std::string& branch, std::uint64_t conn_id,
                              std::uint64_t core_peer, const sip::Message& request) {
-  m_terminating[branch] = Terminating{conn_id, core_peer, request};
+  m_terminating[branch] =
+      Terminating{conn_id, core_peer, request,
+                  core::time_add(net::monotonic_seconds(), m_options.transaction_timeout_s)};
 }
 
 bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Message& response) {

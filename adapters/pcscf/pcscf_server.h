@@ -52,7 +52,10 @@ struct Options {
   std::string key_file;
   std::string users_file;
   std::uint32_t session_lifetime_s = 3600;
-  std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7)
+  std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7); also the sec-agree side
+  // A terminating request the UE does not answer within this gets 408 towards
+  // the core side (RFC 3261 Timer B/F: 64 x T1).
+  std::uint32_t transaction_timeout_s = 32;
   bool allow_null_encryption = false;
   // The access type of the listening sockets (RD-39, P.3): on 3GPP access
   // SIP Digest with TLS is never accepted (O.1.1, N.1).
@@ -138,7 +141,8 @@ class Server final {
   struct Terminating {
     std::uint64_t conn_id = 0;
     std::uint64_t core_peer = 0;
-    sip::Message request;  // to answer 430 if the connection dies first
+    sip::Message request;        // to answer 430 if the connection dies first
+    core::Seconds deadline = 0;  // 408 to the core side when the UE stays silent
   };
 
   Options m_options;

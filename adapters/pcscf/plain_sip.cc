@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "adapters/net/clock.h"
 #include "adapters/pcscf/raw_refusal.h"
 
 namespace annexo::pcscf {
@@ -9,8 +10,8 @@ namespace annexo::pcscf {
 using log::Verdict;
 
 Plain_Sip_Peer::Plain_Sip_Peer(Plain_Sip_Listener& owner, int fd, std::uint64_t id,
-                               net::Endpoint peer)
-    : m_owner(owner), m_fd(fd), m_id(id), m_peer(std::move(peer)) {}
+                               net::Endpoint peer, core::Seconds now)
+    : m_owner(owner), m_fd(fd), m_id(id), m_peer(std::move(peer)), m_last(now) {}
 
 bool Plain_Sip_Peer::send(const sip::Message& m) {
   auto wire = sip::serialize(m);
@@ -39,6 +40,7 @@ void Plain_Sip_Peer::on_ready(net::Ready r) {
   if (r.readable) {
     std::string in;
     const long n = net::read_available(m_fd, in);
+    if (!in.empty()) m_last = net::monotonic_seconds();
     if (!in.empty() && !m_closing) {
       m_framer.feed(in);
       for (;;) {
@@ -99,8 +101,39 @@ void Plain_Sip_Peer::finish() {
 }
 
 Plain_Sip_Listener::Plain_Sip_Listener(std::string name, log::Decision_Log& log,
-                                       net::Event_Loop& loop, Handler handler)
-    : m_name(std::move(name)), m_log(log), m_loop(loop), m_handler(std::move(handler)) {}
+                                       net::Event_Loop& loop, Handler handler, std::uint32_t idle_s)
+    : m_name(std::move(name)),
+      m_log(log),
+      m_loop(loop),
+      m_handler(std::move(handler)),
+      m_idle_s(idle_s) {}
+
+std::optional<core::Seconds> Plain_Sip_Listener::next_deadline() const {
+  std::optional<core::Seconds> best;
+  if (m_idle_s == 0) return best;
+  for (const auto& [id, p] : m_peers) {
+    const core::Seconds d = core::time_add(p->last_activity(), m_idle_s);
+    if (!best || core::time_reached(*best, d)) best = d;
+  }
+  return best;
+}
+
+void Plain_Sip_Listener::on_tick(core::Seconds now) {
+  if (m_idle_s == 0) return;
+  std::vector<Plain_Sip_Peer*> idle;
+  for (const auto& [id, p] : m_peers) {
+    if (core::time_reached(now, core::time_add(p->last_activity(), m_idle_s))) {
+      idle.push_back(p.get());
+    }
+  }
+  for (Plain_Sip_Peer* p : idle) {
+    m_log.decision(
+        log::Verdict::deny, "O.4.2-PC-UNBOUND-IDLE-CLOSE", "idle plain connection closed",
+        {{"side", m_name}, {"peer", p->peer().str()}, {"idle_s", std::to_string(m_idle_s)}});
+    p->close_now();
+  }
+  reap();
+}
 
 Plain_Sip_Listener::~Plain_Sip_Listener() {
   m_peers.clear();
@@ -127,7 +160,7 @@ void Plain_Sip_Listener::on_accept() {
     const int fd = net::accept_tcp(m_listen_fd, &peer);
     if (fd < 0) break;
     const std::uint64_t id = ++m_counter;
-    auto p = std::make_unique<Plain_Sip_Peer>(*this, fd, id, peer);
+    auto p = std::make_unique<Plain_Sip_Peer>(*this, fd, id, peer, net::monotonic_seconds());
     Plain_Sip_Peer* raw = p.get();
     m_peers.emplace(id, std::move(p));
     m_loop.add(fd, false, [this, raw](net::Ready r) {

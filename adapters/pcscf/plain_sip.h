@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "adapters/net/event_loop.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
+#include "core/domain.h"
 
 namespace annexo::pcscf {
 
@@ -27,7 +29,8 @@ class Plain_Sip_Listener;
 // One accepted plain TCP connection.
 class Plain_Sip_Peer final {
  public:
-  Plain_Sip_Peer(Plain_Sip_Listener& owner, int fd, std::uint64_t id, net::Endpoint peer);
+  Plain_Sip_Peer(Plain_Sip_Listener& owner, int fd, std::uint64_t id, net::Endpoint peer,
+                 core::Seconds now);
   std::uint64_t id() const { return m_id; }
   const net::Endpoint& peer() const { return m_peer; }
   // Queues a SIP message (serialised) and flushes; false if it could not be serialised.
@@ -35,6 +38,10 @@ class Plain_Sip_Peer final {
   void send_text(const std::string& text);
   void close_after_flush();
   void on_ready(net::Ready r);
+  // When bytes last arrived (or the connection was accepted).
+  core::Seconds last_activity() const { return m_last; }
+  // Closes at once (idle timeout).
+  void close_now() { finish(); }
 
  private:
   void flush();
@@ -48,6 +55,7 @@ class Plain_Sip_Peer final {
   net::Write_Queue m_wq;
   bool m_closing = false;
   bool m_dead = false;
+  core::Seconds m_last = 0;
 };
 
 class Plain_Sip_Listener final {
@@ -55,8 +63,10 @@ class Plain_Sip_Listener final {
   // Called for every parsed SIP message; malformed ones are answered 400 here.
   using Handler = std::function<void(Plain_Sip_Peer&, const sip::Message&)>;
 
+  // idle_s > 0: a peer that sends nothing for idle_s seconds is closed (the
+  // sec-agree side faces unauthenticated UEs; 0 = never, the core side).
   Plain_Sip_Listener(std::string name, log::Decision_Log& log, net::Event_Loop& loop,
-                     Handler handler);
+                     Handler handler, std::uint32_t idle_s);
   ~Plain_Sip_Listener();
   Plain_Sip_Listener(const Plain_Sip_Listener&) = delete;
   Plain_Sip_Listener& operator=(const Plain_Sip_Listener&) = delete;
@@ -66,6 +76,9 @@ class Plain_Sip_Listener final {
   const std::string& name() const { return m_name; }
   // The peer with that id if it is still connected.
   Plain_Sip_Peer* peer(std::uint64_t id);
+  // The earliest idle deadline, and closing the peers past theirs.
+  std::optional<core::Seconds> next_deadline() const;
+  void on_tick(core::Seconds now);
 
   // --- used by Plain_Sip_Peer ---
   log::Decision_Log& log() { return m_log; }
@@ -81,6 +94,7 @@ class Plain_Sip_Listener final {
   log::Decision_Log& m_log;
   net::Event_Loop& m_loop;
   Handler m_handler;
+  std::uint32_t m_idle_s;
   int m_listen_fd = -1;
   std::uint16_t m_port = 0;
   std::uint64_t m_counter = 0;

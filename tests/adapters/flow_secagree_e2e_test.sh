@@ -419,6 +419,50 @@ plain_side_malformed() {
   return $ok
 }
 
+# Nothing held forever: a sec-agree connection that sends nothing is closed
+# after --unbound-idle seconds, like an unbound TLS connection; a terminating
+# request the UE leaves unanswered gets 408 towards the core side after
+# --transaction-timeout seconds and its transaction is forgotten.
+timeouts() {
+  start_pcscf timeouts --secagree-listen 127.0.0.1:0 --core-listen 127.0.0.1:0 \
+    --unbound-idle 2 --transaction-timeout 2 || return 1
+  local plain core
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  core=$(side_port 'terminating requests from the core network')
+  local t0=$SECONDS
+  {
+    exec 3<>"/dev/tcp/127.0.0.1/$plain"
+    timeout 8 cat <&3
+    echo "rc=$?"
+    exec 3>&-
+  } >"$WORK/timeouts.idle" 2>&1
+  local idle_took=$((SECONDS - t0))
+  # A registered UE (sip_peer.py, TLS first) that never answers requests.
+  "$PEER" secagree --plain-port 0 --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret --hold 6 \
+    >"$WORK/timeouts.ue" 2>&1 &
+  local ue=$!
+  wait_for "$PC_LOG" '"to":"bound"' || { kill "$ue"; stop_pcscf; return 1; }
+  t0=$SECONDS
+  "$PEER" send --port "$core" MESSAGE sip:alice@annexo.test >"$WORK/timeouts.msg" 2>&1
+  local txn_took=$((SECONDS - t0))
+  wait "$ue"
+  stop_pcscf
+  local ok=0
+  expect "the idle sec-agree connection was closed by the pcscf (cat ended: $(tail -1 "$WORK/timeouts.idle"))" \
+    grep -qx 'rc=0' "$WORK/timeouts.idle" || ok=1
+  expect "after about 2 s (took ${idle_took} s)" test "$idle_took" -ge 1 -a "$idle_took" -le 5 || ok=1
+  expect "the close was logged against O.4.2-PC-UNBOUND-IDLE-CLOSE" \
+    grep -q '"verdict":"DENY","req":"O.4.2-PC-UNBOUND-IDLE-CLOSE","msg":"idle plain connection closed","side":"sec-agree"' \
+    "$PC_LOG" || ok=1
+  expect "the unanswered MESSAGE got 408 from the pcscf" grep -q '^STATUS 408' "$WORK/timeouts.msg" || ok=1
+  expect "after about 2 s (took ${txn_took} s)" test "$txn_took" -ge 1 -a "$txn_took" -le 5 || ok=1
+  expect "the MESSAGE did reach the UE's connection first" \
+    grep -q '"msg":"terminating request sent over the UE.s TLS connection"' "$PC_LOG" || ok=1
+  ((ok == 0)) || { tail -15 "$PC_LOG"; cat "$WORK"/timeouts.*; }
+  return $ok
+}
+
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#5626-5.1-PC-PATH-FLOW-TOKEN type=test
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
@@ -460,4 +504,7 @@ annexo_case "24229-5.2.1-PATH-SUPPORT: the registrar's Service-Route is stored b
 #= spec#ADP-SIP-MALFORMED-400 type=test
 #= spec#ADP-SIP-STREAM-FRAMING type=test
 annexo_case "ADP-SIP-MALFORMED-400: the sec-agree and core-side listeners answer unparsable SIP with 400 and framing errors with their status" plain_side_malformed
+#= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
+#= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
+annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: an idle sec-agree connection is closed, and an unanswered terminating request gets 408" timeouts
 annexo_finish
