@@ -7,7 +7,6 @@
 #include <botan/tls_session_manager.h>
 
 #include <algorithm>
-#include <cctype>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -78,17 +77,6 @@ bool ip_halves(const std::string& host, std::uint64_t* hi, std::uint64_t* lo) {
 
 core::ByteView view(const std::string& s) {
   return core::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
-
-// O.1.1: with Annex O the user is authenticated with SIP Digest only; an IMS
-// AKA algorithm (AKAv1-MD5, AKAv2-SHA-256, ...) in the credentials is refused.
-bool names_aka(const std::string& authorization) {
-  std::string l;  // lower-case, without the whitespace RFC 3261 allows around '='
-  for (const char c : authorization) {
-    if (c != ' ' && c != '\t') l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return l.find("algorithm=akav") != std::string::npos ||
-         l.find("algorithm=\"akav") != std::string::npos;
 }
 
 bool is_emergency(const sip::Message& m) {
@@ -497,7 +485,7 @@ class Connection final : public tls::Tls_Events {
       sf.access_3gpp = m_srv.options().access_3gpp;
       sf.over_tls = true;
       const std::string* authz = m.first("Authorization");
-      sf.aka_credentials = authz != nullptr && names_aka(*authz);
+      sf.aka_credentials = authz != nullptr && sip::names_aka_algorithm(*authz);
       const core::SchemeDecision d = core::classify_register(sf);
       if (d.error != core::Error::ok) {
         const bool aka = d.error == core::Error::pcscf_aka_on_annex_o;
@@ -558,17 +546,12 @@ class Connection final : public tls::Tls_Events {
     if (is_register) {
       // What the UE put in its REGISTER (outbound, lifetime, sec-agree), so
       // its duties can be checked from the P-CSCF's log.
-      auto header_text = [&](const char* name) {
-        std::string all;
-        for (const std::string* v : m.all(name)) all += (all.empty() ? "" : ", ") + *v;
-        return all;
-      };
       facts.emplace_back("scheme", scheme);
-      facts.emplace_back("contact", header_text("Contact"));
-      facts.emplace_back("expires", header_text("Expires"));
-      facts.emplace_back("supported", header_text("Supported"));
-      facts.emplace_back("security_client", header_text("Security-Client"));
-      facts.emplace_back("security_verify", header_text("Security-Verify"));
+      facts.emplace_back("contact", m.joined("Contact"));
+      facts.emplace_back("expires", m.joined("Expires"));
+      facts.emplace_back("supported", m.joined("Supported"));
+      facts.emplace_back("security_client", m.joined("Security-Client"));
+      facts.emplace_back("security_verify", m.joined("Security-Verify"));
     }
     log_outcome(o, m.method + " from the UE", facts);
     perform(o, &m);
@@ -1290,7 +1273,7 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   sf.access_3gpp = m_options.access_3gpp;
   sf.secagree_tls_offered = e == core::Error::ok;
   const std::string* authz = m.first("Authorization");
-  sf.aka_credentials = authz != nullptr && names_aka(*authz);
+  sf.aka_credentials = authz != nullptr && sip::names_aka_algorithm(*authz);
   const core::SchemeDecision d = core::classify_register(sf);
   if (d.error == core::Error::pcscf_digest_on_3gpp_access ||
       d.error == core::Error::pcscf_aka_on_annex_o) {

@@ -7,6 +7,7 @@
 #include <botan/mac.h>
 
 #include <algorithm>
+#include <cctype>
 
 namespace annexo::sip {
 namespace {
@@ -80,6 +81,15 @@ std::string random_hex(std::size_t bytes) {
   std::vector<std::uint8_t> b(bytes);
   rng().randomize(b.data(), b.size());
   return to_lower_hex(b.data(), b.size());
+}
+
+bool names_aka_algorithm(std::string_view auth_header_value) {
+  std::string l;  // lower-case, without the white space around '='
+  for (const char c : auth_header_value) {
+    if (c != ' ' && c != '\t') l += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return l.find("algorithm=akav") != std::string::npos ||
+         l.find("algorithm=\"akav") != std::string::npos;
 }
 
 Result<DigestCredentials> answer_challenge(const DigestChallenge& challenge,

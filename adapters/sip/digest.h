@@ -41,6 +41,12 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 // Random lower-case hex string of 2*bytes characters (AutoSeeded_RNG).
 std::string random_hex(std::size_t bytes);
 
+// O.1.1: with Annex O the user is authenticated with SIP Digest only. True when
+// a WWW-Authenticate / Authorization value names an IMS AKA algorithm
+// (AKAv1-MD5, AKAv2-SHA-256, ...), case-insensitively and whatever white space
+// surrounds the '=' (RFC 3261 allows it).
+bool names_aka_algorithm(std::string_view auth_header_value);
+
 // --- UE side ---
 
 // Answers a challenge: algorithm from the challenge, qop=auth when offered

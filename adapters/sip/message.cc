@@ -128,6 +128,12 @@ std::size_t Message::count(std::string_view name) const {
   return all(name).size();
 }
 
+std::string Message::joined(std::string_view name) const {
+  std::string out;
+  for (const std::string* v : all(name)) out += (out.empty() ? "" : ", ") + *v;
+  return out;
+}
+
 std::size_t Message::remove(std::string_view name) {
   std::string c = canonical_header_name(name);
   std::size_t n = 0;

@@ -66,6 +66,9 @@ struct Message {
   const std::string* first(std::string_view name) const;
   std::vector<const std::string*> all(std::string_view name) const;
   std::size_t count(std::string_view name) const;
+  // Every field of that name joined with ", " in wire order (RFC 3261 7.3.1:
+  // the same as one comma-separated field); empty when there is none.
+  std::string joined(std::string_view name) const;
 
   void add(std::string name, std::string value) {
     headers.push_back(HeaderField{std::move(name), std::move(value)});

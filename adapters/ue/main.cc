@@ -22,7 +22,6 @@
 #include <botan/tls_session_manager.h>
 #include <signal.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -863,22 +862,8 @@ class Ue final : public atls::Tls_Events {
     in.conn = m_conn;
     const char* what = "";
     if (m.status == 401) {
-      const std::string* h = m.first("WWW-Authenticate");
-      auto ch =
-          h ? sip::parse_challenge(*h)
-            : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
-      if (!ch.ok()) {
-        // O.1.1: with Annex O the only authentication is SIP Digest; an IMS AKA
-        // challenge is refused like any challenge the UE cannot answer.
-        std::string lower;
-        for (const char c : h != nullptr ? *h : std::string()) {
-          if (c != ' ' && c != '\t')
-            lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        }
-        const bool aka = lower.find("algorithm=akav") != std::string::npos ||
-                         lower.find("algorithm=\"akav") != std::string::npos;
-        m_log.decision(Verdict::deny, aka ? "O.1.1-ALL-DIGEST-REQUIRED" : "N.1-DIGEST-RFC7616",
-                       "401 without a usable challenge", {{"reason", ch.error().text()}});
+      const auto ch = usable_challenge(m, "401 without a usable challenge");
+      if (!ch) {
         in.event = UeEvent::response_other_failure;
         what = "response_other_failure";
       } else {
@@ -940,6 +925,21 @@ class Ue final : public atls::Tls_Events {
     note_secagree_refusal(m);
     handle(in, what);
     m_refusal = Error::ok;
+  }
+
+  // The Digest challenge of a 401, or nothing when it has none the UE can
+  // answer; the refusal is logged as `what`. O.1.1: with Annex O the only
+  // authentication is SIP Digest, so an IMS AKA challenge is logged against
+  // O.1.1-ALL-DIGEST-REQUIRED, any other unusable one against RFC 7616.
+  std::optional<sip::DigestChallenge> usable_challenge(const sip::Message& m, const char* what) {
+    const std::string* h = m.first("WWW-Authenticate");
+    auto ch = h ? sip::parse_challenge(*h)
+                : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
+    if (ch.ok()) return *ch;
+    const bool aka = h != nullptr && sip::names_aka_algorithm(*h);
+    m_log.decision(Verdict::deny, aka ? "O.1.1-ALL-DIGEST-REQUIRED" : "N.1-DIGEST-RFC7616", what,
+                   {{"reason", ch.error().text()}});
+    return std::nullopt;
   }
 
   void registered() {
@@ -1218,10 +1218,7 @@ class Ue final : public atls::Tls_Events {
     in.conn = 0;  // the unprotected REGISTER is on no TLS connection
     const char* what = "";
     if (m.status == 401) {
-      std::string text;
-      for (const std::string* v : m.all("Security-Server")) {
-        text += (text.empty() ? "" : ", ") + *v;
-      }
+      const std::string text = m.joined("Security-Server");
       auto list = text.empty()
                       ? sip::Result<std::vector<sip::SecMechanism>>(sip::sip_error(
                             "Security-Server", "missing in the 401 to the sec-agree REGISTER"))
@@ -1239,14 +1236,9 @@ class Ue final : public atls::Tls_Events {
                        "401 to the sec-agree REGISTER offers no tls",
                        {{"security_server", text}, {"reason", m_secagree_detail}});
       } else {
-        const std::string* h = m.first("WWW-Authenticate");
-        auto ch =
-            h ? sip::parse_challenge(*h)
-              : sip::Result<sip::DigestChallenge>(sip::sip_error("WWW-Authenticate", "missing"));
-        if (!ch.ok()) {
-          m_log.decision(Verdict::deny, "N.1-DIGEST-RFC7616",
-                         "401 to the sec-agree REGISTER without a usable Digest challenge",
-                         {{"reason", ch.error().text()}});
+        const auto ch =
+            usable_challenge(m, "401 to the sec-agree REGISTER without a usable Digest challenge");
+        if (!ch) {
           in.event = UeEvent::response_other_failure;
           what = "response_other_failure";
         } else {

@@ -224,3 +224,16 @@ TEST_CASE(
   REQUIRE_FALSE(verify_rspauth(*ai, *cr, "pw2"));
   REQUIRE(make_authentication_info(*cr, "pw1").rspauth == ai->rspauth);
 }
+
+//= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
+TEST_CASE(
+    "O.1.1-ALL-DIGEST-REQUIRED: IMS AKA algorithms are recognised in challenges and credentials") {
+  CHECK(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=AKAv1-MD5)"));
+  CHECK(names_aka_algorithm(R"(Digest username="u", algorithm = akav2-sha-256, nonce="n")"));
+  CHECK(names_aka_algorithm("Digest algorithm=\"AKAv1-MD5\""));
+  CHECK(names_aka_algorithm("Digest algorithm\t=\tAKAv1-MD5"));
+  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=MD5)"));
+  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=SHA-256)"));
+  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="aka", nonce="akav1")"));
+  CHECK_FALSE(names_aka_algorithm(""));
+}

@@ -500,3 +500,15 @@ TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Serve
     REQUIRE_FALSE(same_security_lists(*server, *v));
   }
 }
+
+//= spec#ADP-SIP-MALFORMED-400 type=test
+TEST_CASE(
+    "ADP-SIP-MALFORMED-400: joined gives every field of a name, in wire order, comma-separated") {
+  Message m = make_request("REGISTER", "sip:annexo.test");
+  CHECK(m.joined("Security-Client").empty());
+  m.add("Security-Client", "tls");
+  m.add("Supported", "path");
+  m.add("security-client", "ipsec-3gpp;alg=hmac-sha-1-96");
+  CHECK(m.joined("Security-Client") == "tls, ipsec-3gpp;alg=hmac-sha-1-96");
+  CHECK(m.joined("Supported") == "path");
+}
