@@ -79,6 +79,32 @@ core::ByteView view(const std::string& s) {
   return core::ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
 
+// `base` followed by `extra`: the fields of one decision-log line.
+log::Fields with_fields(log::Fields base, log::Fields extra) {
+  for (auto& kv : extra) base.push_back(std::move(kv));
+  return base;
+}
+
+// Removes the first entry of the first `name` field (a Route we consume, our
+// own Via): the field goes when that was its only entry.
+template <class Parse, class Format>
+void drop_first_entry(sip::Message& m, const char* name, Parse parse, Format format) {
+  for (std::size_t i = 0; i < m.headers.size(); ++i) {
+    if (sip::canonical_header_name(m.headers[i].name) != name) continue;
+    auto list = parse(m.headers[i].value);
+    if (list.ok() && list->size() > 1) {
+      std::string rest;
+      for (std::size_t k = 1; k < list->size(); ++k) {
+        rest += (rest.empty() ? "" : ", ") + format((*list)[k]);
+      }
+      m.headers[i].value = rest;
+    } else {
+      m.headers.erase(m.headers.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    return;
+  }
+}
+
 bool is_emergency(const sip::Message& m) {
   // RFC 5031 service URN for emergency (urn:service:sos and sub-services).
   return m.request_uri.rfind("urn:service:sos", 0) == 0;
@@ -289,9 +315,7 @@ class Connection final : public tls::Tls_Events {
   static core::Seconds now() { return net::monotonic_seconds(); }
 
   log::Fields fields(log::Fields extra) const {
-    log::Fields f{{"conn", std::to_string(m_id)}, {"peer", m_peer.str()}};
-    for (auto& kv : extra) f.push_back(std::move(kv));
-    return f;
+    return with_fields({{"conn", std::to_string(m_id)}, {"peer", m_peer.str()}}, std::move(extra));
   }
 
   void deny(core::Error e, const std::string& what, log::Fields extra) {
@@ -571,12 +595,14 @@ class Connection final : public tls::Tls_Events {
     }
   }
 
-  // This connection's flow token as URI user part (RD-38).
-  std::string flow_token_text() const {
+  // The URI naming this connection's flow, as Path and Record-Route carry it:
+  // the flow token (RD-38) as user part, the core-side address, lr [, ob].
+  std::string flow_uri(bool ob) const {
     char token[core::kFlowTokenTextSize];
     const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
     if (core::flow_token_encode(t, token, sizeof token) != core::Error::ok) return {};
-    return std::string(token, sizeof token);
+    return "<sip:" + std::string(token, sizeof token) + "@" + m_srv.path_host_port() + ";lr" +
+           (ob ? ";ob" : "") + ">";
   }
 
   // The Path header field value this P-CSCF adds to a REGISTER it forwards
@@ -592,8 +618,7 @@ class Connection final : public tls::Tls_Events {
     }
     const core::PathRule rule = core::path_rule(f);
     if (!rule.flow_token) return {};  // not reached: path_rule always asks for the token
-    const std::string path = "<sip:" + flow_token_text() + "@" + m_srv.path_host_port() + ";lr" +
-                             (rule.ob ? ";ob" : "") + ">";
+    const std::string path = flow_uri(rule.ob);
     const char* req = rule.ob            ? "24229-PC-OUTBOUND-PATH"
                       : f.contact_reg_id ? "5626-5.1-PC-NO-OB-IF-NOT-FIRST"
                                          : "5626-5.1-PC-PATH-FLOW-TOKEN";
@@ -627,19 +652,9 @@ class Connection final : public tls::Tls_Events {
   void forward_to_ue(const sip::Message& req, std::uint64_t core_peer) {
     sip::Message f = req;
     // Our own Route entry (the Path URI with the token) is consumed here.
-    for (std::size_t i = 0; i < f.headers.size(); ++i) {
-      if (sip::canonical_header_name(f.headers[i].name) != "Route") continue;
-      auto routes = sip::parse_name_addr_list(f.headers[i].value, "Route");
-      if (routes.ok() && !routes->empty()) routes->erase(routes->begin());
-      if (!routes.ok() || routes->empty()) {
-        f.headers.erase(f.headers.begin() + static_cast<std::ptrdiff_t>(i));
-      } else {
-        std::string rest;
-        for (const auto& r : *routes) rest += (rest.empty() ? "" : ", ") + sip::format_name_addr(r);
-        f.headers[i].value = rest;
-      }
-      break;
-    }
+    drop_first_entry(
+        f, "Route", [](const std::string& v) { return sip::parse_name_addr_list(v, "Route"); },
+        sip::format_name_addr);
     const std::string branch = "z9hG4bK" + sip::random_hex(8);
     net::Endpoint tls_side = m_srv.options().listen;
     tls_side.port = m_srv.port();  // the bound port (--listen ...:0 lets the kernel pick)
@@ -680,7 +695,7 @@ class Connection final : public tls::Tls_Events {
                       sip::find_param(cs->list.front().uri.params, "ob") != nullptr;
     }
     if (core::record_route_with_token(rf)) {
-      const std::string rr = "<sip:" + flow_token_text() + "@" + m_srv.path_host_port() + ";lr>";
+      const std::string rr = flow_uri(/*ob=*/false);
       fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Record-Route", rr});
       m_srv.log().decision(Verdict::allow, "5626-5.3-PC-RR-FLOW-TOKEN",
                            "dialog-forming request Record-Routed with the flow token",
@@ -1093,14 +1108,10 @@ void Server::on_accept() {
 
 std::optional<core::Seconds> Server::next_deadline() const {
   std::optional<core::Seconds> best;
-  for (const auto& [id, c] : m_conns) {
-    const auto d = c->deadline();
-    if (!d) continue;
-    if (!best || core::time_reached(*best, *d)) best = *d;  // d at or before best
-  }
   auto consider = [&best](std::optional<core::Seconds> d) {
-    if (d && (!best || core::time_reached(*best, *d))) best = *d;
+    if (d && (!best || core::time_reached(*best, *d))) best = *d;  // d at or before best
   };
+  for (const auto& [id, c] : m_conns) consider(c->deadline());
   for (const auto& [branch, t] : m_terminating) consider(t.deadline);
   if (m_secagree) consider(m_secagree->next_deadline());
   return best;
@@ -1207,20 +1218,7 @@ bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Messag
   // Only the connection the request went out on may answer it.
   if (it == m_terminating.end() || it->second.conn_id != conn_id) return false;
   sip::Message r = response;
-  for (std::size_t i = 0; i < r.headers.size(); ++i) {
-    if (r.headers[i].name != "Via") continue;
-    auto vias = sip::parse_via(r.headers[i].value);
-    if (vias.ok() && vias->size() > 1) {
-      std::string rest;
-      for (std::size_t k = 1; k < vias->size(); ++k) {
-        rest += (rest.empty() ? "" : ", ") + sip::format_via((*vias)[k]);
-      }
-      r.headers[i].value = rest;
-    } else {
-      r.headers.erase(r.headers.begin() + static_cast<std::ptrdiff_t>(i));
-    }
-    break;
-  }
+  drop_first_entry(r, "Via", sip::parse_via, sip::format_via);  // ours, added in forward_to_ue
   const std::uint64_t peer_id = it->second.core_peer;
   if (response.status >= 200) m_terminating.erase(it);
   m_log.decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
@@ -1244,11 +1242,7 @@ void Server::answer_core(std::uint64_t core_peer, const sip::Message& req, int c
 // finished over TLS (O.2-UE-VARIANT-SECAGREE; O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN).
 void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   const log::Fields who{{"side", "sec-agree"}, {"peer", peer.peer().str()}};
-  auto with = [&](log::Fields extra) {
-    log::Fields f = who;
-    for (auto& kv : extra) f.push_back(std::move(kv));
-    return f;
-  };
+  auto with = [&who](log::Fields extra) { return with_fields(who, std::move(extra)); };
   if (!m.is_request || m.method == "ACK") return;
   if (m.method != "REGISTER") {
     m_log.decision(Verdict::deny, "O.2-UE-VARIANT-SECAGREE",
@@ -1317,11 +1311,7 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   }
   if (m.method == "ACK") return;
   const log::Fields who{{"side", "core"}, {"peer", peer.peer().str()}, {"method", m.method}};
-  auto with = [&](log::Fields extra) {
-    log::Fields f = who;
-    for (auto& kv : extra) f.push_back(std::move(kv));
-    return f;
-  };
+  auto with = [&who](log::Fields extra) { return with_fields(who, std::move(extra)); };
   sip::Message req = m;
   std::string route_text;
   if (const std::string* r = m.first("Route")) {
