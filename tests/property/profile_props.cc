@@ -197,6 +197,16 @@ tm::HelloSpec to_spec(const ChInput& in) {
   return h;
 }
 
+// The P-CSCF's check and choice on the wire form of `ch` (parsed from an
+// exactly-sized guarded copy; the parse itself must succeed).
+Error pcscf_choose(const ChInput& ch, const PcscfTlsConfig& cfg, Choice& choice) {
+  const auto body = tm::client_hello_body(to_spec(ch));
+  Guarded g(body);
+  ClientHello parsed;
+  RC_ASSERT(parse_client_hello(ByteView(g.data(), g.size()), parsed).ok());
+  return pcscf_check_client_hello(parsed, cfg, HandshakeContext{}, choice);
+}
+
 rc::Gen<ChInput> gen_ch() {
   return rc::gen::apply(
       [](std::uint16_t lv, std::vector<std::uint16_t> suites, bool bad_comp, bool has_sv,
@@ -323,14 +333,9 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.choice", 400, 30, [] {
   cfg.suite_preference = CodeList{c.pref.data(), c.pref.size()};
   cfg.group_preference = CodeList{c.groups.data(), c.groups.size()};
   RC_ASSERT(pcscf_check_config(cfg) == Error::ok);
-  const auto body = tm::client_hello_body(to_spec(ch));
-  Guarded g(body);
-  ClientHello parsed;
-  const ReadResult r = parse_client_hello(ByteView(g.data(), g.size()), parsed);
   RC_LOG() << "offer: " << show(ch.suites) << "\npref: " << show(c.pref) << "\n";
-  RC_ASSERT(r.ok());
   Choice choice;
-  const Error e = pcscf_check_client_hello(parsed, cfg, HandshakeContext{}, choice);
+  const Error e = pcscf_choose(ch, cfg, choice);
   const ChChoice m = model_choice(ch, c);
   RC_TAG(m.ok ? "chosen" : "refused");
   RC_LOG() << "core: " << error_info(e).name << " suite 0x" << std::hex << choice.suite
@@ -389,12 +394,8 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.no-null-fallback", 200, 10, [] {
   cfg.allow_null_encryption = false;
   cfg.certificate_is_ecdsa = ecdsa;
   RC_ASSERT(pcscf_check_config(cfg) == Error::ok);
-  const auto body = tm::client_hello_body(to_spec(ch));
-  Guarded g(body);
-  ClientHello parsed;
-  RC_ASSERT(parse_client_hello(ByteView(g.data(), g.size()), parsed).ok());
   Choice choice;
-  const Error e = pcscf_check_client_hello(parsed, cfg, HandshakeContext{}, choice);
+  const Error e = pcscf_choose(ch, cfg, choice);
   RC_LOG() << "offer " << show(offer) << " ecdsa " << ecdsa << " -> " << error_info(e).name
            << " suite 0x" << std::hex << choice.suite << "\n";
   RC_TAG(usable_enc ? "usable encrypting suite offered" : "only NULL usable");
@@ -533,12 +534,8 @@ ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
   pc.suite_preference = CodeList{c.pref.data(), c.pref.size()};
   pc.group_preference = CodeList{c.groups.data(), c.groups.size()};
   RC_ASSERT(pcscf_check_config(pc) == Error::ok);
-  const auto body = tm::client_hello_body(to_spec(ch));
-  Guarded g(body);
-  ClientHello parsed;
-  RC_ASSERT(parse_client_hello(ByteView(g.data(), g.size()), parsed).ok());
   Choice choice;
-  const Error e = pcscf_check_client_hello(parsed, pc, HandshakeContext{}, choice);
+  const Error e = pcscf_choose(ch, pc, choice);
   const ChChoice m = model_choice(ch, c);
   RC_TAG(m.ok ? (tm::null_suite(m.suite) ? "NULL negotiated" : "encrypting suite negotiated")
               : "no common suite");
