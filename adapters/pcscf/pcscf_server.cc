@@ -17,6 +17,7 @@
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
 #include "adapters/tls/callbacks.h"
+#include "adapters/tls/cert_facts.h"
 #include "adapters/tls/client_hello_gate.h"
 #include "adapters/tls/credentials.h"
 #include "adapters/tls/policy.h"
@@ -981,6 +982,47 @@ Server::~Server() {
   if (m_listen_fd >= 0) net::close_fd(m_listen_fd);
 }
 
+// O.2.1-PC-CERT-PROFILE (RD-82): the chain the P-CSCF will send is checked
+// against the O.5.1 profile by the core before anything listens; a violation
+// refuses the start with one line naming the rule and the field.
+//= spec#O.2.1-PC-CERT-PROFILE type=implementation
+bool Server::check_own_certificate(std::string* err) {
+  tls::Chain_Facts facts;
+  for (const auto& cert : m_creds->chain()) facts.chain.push_back(tls::describe_certificate(cert));
+  const core::CertFacts cf = tls::to_core_facts(facts, "");
+  const core::ProfileFinding finding = core::pcscf_own_cert_profile(cf);
+  if (finding.error != core::Error::ok) {
+    const std::string field = core::cert_field_name(finding.field);
+    const std::string which =
+        "certificate " + std::to_string(finding.cert_index) + " of " + m_options.cert_file;
+    m_log.decision(Verdict::deny, "O.2.1-PC-CERT-PROFILE",
+                   "own certificate outside the O.5.1 profile",
+                   {{"rule", core::error_requirement(finding.error)},
+                    {"error", core::error_info(finding.error).name},
+                    {"field", field},
+                    {"certificate", which},
+                    {"reason", core::error_message(finding.error)}});
+    *err = std::string("REFUSED O.2.1-PC-CERT-PROFILE ") + core::error_requirement(finding.error) +
+           " " + core::error_info(finding.error).name + ": " + which + ", field " + field + ": " +
+           core::error_message(finding.error);
+    return false;
+  }
+  // Validity is the receiver's RFC 5280 check, not a profile field (RD-82):
+  // an expired or not yet valid certificate is served, with a warning here.
+  const auto& leaf = m_creds->chain().front();
+  const Botan::X509_Time now(net::wall_clock_now());
+  if (now < leaf.not_before() || now > leaf.not_after()) {
+    m_log.decision(Verdict::info, "O.2.1-PC-CERT-PROFILE",
+                   "own certificate is outside its validity period: UEs will refuse it",
+                   {{"not_before", leaf.not_before().readable_string()},
+                    {"not_after", leaf.not_after().readable_string()}});
+  }
+  m_log.decision(Verdict::allow, "O.2.1-PC-CERT-PROFILE",
+                 "own certificate follows the O.5.1 profile",
+                 {{"certificates", std::to_string(m_creds->chain().size())}});
+  return true;
+}
+
 bool Server::start(std::string* err) {
   // TLS profile: TLS 1.2 only (Botan 2.19 has no TLS 1.3).
   m_tls_config.enable_tls13 = false;
@@ -991,6 +1033,7 @@ bool Server::start(std::string* err) {
     *err = e.what();
     return false;
   }
+  if (!check_own_certificate(err)) return false;
   const std::string algo = m_creds->chain().front().subject_public_key()->algo_name();
   m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
   if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {

@@ -127,6 +127,8 @@ class Server final {
                    const std::string& reason = {});
 
  private:
+  // O.2.1-PC-CERT-PROFILE: the core's profile check of the configured chain.
+  bool check_own_certificate(std::string* err);
   void on_accept();
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);

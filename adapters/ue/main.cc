@@ -78,6 +78,10 @@ struct Options {
   net::Endpoint pcscf;
   std::string fqdn;
   std::string ca;
+  // --crl FILE (repeatable): CRLs for the trust anchors and the intermediates
+  // the P-CSCF sends. Given at least once, revocation checking is on and every
+  // certificate of the path but the anchor needs a current CRL (RD-83).
+  std::vector<std::string> crls;
   std::string impi;
   std::vector<std::string> impus;
   std::string password;
@@ -107,6 +111,9 @@ const char* kUsage =
     "  --pcscf HOST:PORT                numeric address of the P-CSCF (port 5061 by default)\n"
     "  --pcscf-fqdn NAME                reference identity its certificate must carry (O.5.2)\n"
     "  --ca FILE                        trust anchors (PEM)\n"
+    "  --crl FILE (repeatable)          CRLs (PEM or DER): revocation checking on; every\n"
+    "                                   certificate but the anchor needs a current CRL of its\n"
+    "                                   issuer, else it is refused (RD-83; default: off)\n"
     "  --impi X  --impu Y (repeatable)  private and public identities (first IMPU registers)\n"
     "  --password P | --password-file F Digest password\n"
     "  --stay SECONDS                   stay registered this long (re-register, renegotiate,\n"
@@ -223,12 +230,18 @@ class Ue final : public atls::Tls_Events {
       return false;
     }
     try {
-      m_creds = atls::Client_Credentials::from_file(m_o.ca);
+      m_creds = atls::Client_Credentials::from_file(m_o.ca, m_o.crls);
     } catch (const std::exception& e) {
       std::printf("ue: REFUSED - start-up: %s\n", e.what());
       m_exit = kUsageError;
       return false;
     }
+    //= spec#O.5.2-UE-RFC5280-PATH type=implementation
+    m_log.decision(Verdict::info, "O.5.2-UE-RFC5280-PATH",
+                   m_o.crls.empty() ? "revocation checking off (no --crl; RD-83)"
+                                    : "revocation checking on: every certificate of the path "
+                                      "but the trust anchor needs a current CRL (RD-83)",
+                   {{"crl_files", std::to_string(m_o.crls.size())}});
     if (m_o.keepalive_bound_s != 0) {
       const auto b = core::ue_keepalive_bounds(m_o.keepalive_bound_s);
       m_log.decision(Verdict::info, "5626-4.4.1-UE-KEEPALIVE",
@@ -257,7 +270,8 @@ class Ue final : public atls::Tls_Events {
   }
 
   Error tls_chain(const atls::Chain_Facts& facts) override {
-    const core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+    core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+    cf.revocation_required = !m_o.crls.empty();
     const Error verdict = core::cert_verdict(cf);
     const std::string leaf = facts.chain.empty() || facts.chain.front().common_names.empty()
                                  ? ""
@@ -1425,6 +1439,9 @@ int main(int argc, char** argv) {
     } else if (a == "--ca") {
       if (!value()) return usage("--ca needs a file");
       o.ca = v;
+    } else if (a == "--crl") {
+      if (!value() || *v == '\0') return usage("--crl needs a file");
+      o.crls.push_back(v);
     } else if (a == "--impi") {
       if (!value() || *v == '\0') return usage("--impi needs a value");
       o.impi = v;
