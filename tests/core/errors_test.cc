@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "core/errors.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 
@@ -39,13 +40,13 @@ TEST_CASE("IMPL-ERRORS-TRACEABLE: every error row names a requirement ID that ex
   for (std::size_t i = 1; i < kErrorCount; ++i) {
     const ErrorInfo& row = kErrorTable[i];
     INFO(row.name << " " << row.number << " " << row.requirement);
-    CHECK(ids.count(row.requirement) == 1);
-    CHECK(std::string(row.message).size() > 10);
-    CHECK(error_info(row.error).number == row.number);
+    REQ("IMPL-ERRORS-TRACEABLE", ids.count(row.requirement) == 1);
+    REQ("IMPL-ERRORS-TRACEABLE", std::string(row.message).size() > 10);
+    REQ("IMPL-ERRORS-TRACEABLE", error_info(row.error).number == row.number);
     CHECK(static_cast<std::uint16_t>(row.error) == row.number);
     // Range discipline (core/errors.h): 1000-6999, one thousand per .def file.
-    CHECK(row.number >= 1000);
-    CHECK(row.number < 7000);
+    REQ("IMPL-ERRORS-TRACEABLE", row.number >= 1000);
+    REQ("IMPL-ERRORS-TRACEABLE", row.number < 7000);
   }
   // Verdicts of the TLS ranges carry a TLS alert; configuration errors none.
   for (std::size_t i = 1; i < kErrorCount; ++i) {
@@ -53,7 +54,7 @@ TEST_CASE("IMPL-ERRORS-TRACEABLE: every error row names a requirement ID that ex
     const bool config = std::string(row.name).rfind("profile_config_", 0) == 0;
     if (row.number >= 1000 && row.number < 4000) {
       INFO(row.name);
-      CHECK((row.alert == TlsAlert::none) == config);
+      REQ("IMPL-ERRORS-TRACEABLE", (row.alert == TlsAlert::none) == config);
     }
   }
 }
