@@ -192,6 +192,43 @@ TEST_CASE("33310-6.1.1-PUBKEY: only RSA >= 2048 and ECDSA P-256/P-384 keys are a
   }
 }
 
+//= spec#33310-6.1-ONLY-COMPLIANT-CERTS type=test
+TEST_CASE(
+    "33310-6.1-ONLY-COMPLIANT-CERTS: a chain with one non-conforming certificate anywhere is "
+    "refused, whatever the rule") {
+  // One violation of each TS 33.310 6.1 per-certificate rule, at each position
+  // of a three-certificate chain; the rest of the chain conforms.
+  const auto violations = {
+      +[](ChainCertFacts& c) { c.x509_version = 1; },
+      +[](ChainCertFacts& c) { c.signature_hash = SigHash::sha1; },
+      +[](ChainCertFacts& c) { c.signature_hash = SigHash::md5; },
+      +[](ChainCertFacts& c) { c.key_algorithm = KeyAlg::other; },
+      +[](ChainCertFacts& c) {
+        c.key_algorithm = KeyAlg::rsa;
+        c.curve = Curve::none;
+        c.rsa_bits = 1024;
+      },
+      +[](ChainCertFacts& c) {
+        c.key_algorithm = KeyAlg::ecdsa;
+        c.curve = Curve::p521;
+      },
+  };
+  int refused = 0;
+  for (const auto violate : violations) {
+    for (std::size_t pos = 0; pos < 3; ++pos) {
+      CertFacts f = good();
+      f.chain[2] = good_cert(KeyAlg::rsa);
+      f.chain_length = 3;
+      REQUIRE(cert_verdict(f) == Error::ok);
+      violate(f.chain[pos]);
+      INFO("violation " << refused / 3 << " at position " << pos);
+      REQ("33310-6.1-ONLY-COMPLIANT-CERTS", cert_verdict(f) != Error::ok);
+      ++refused;
+    }
+  }
+  CHECK(refused == 18);
+}
+
 //= spec#O.5.2-UE-ROOT-MUST-BE-KNOWN type=test
 TEST_CASE(
     "O.5.2-UE-ROOT-MUST-BE-KNOWN: a sent root may differ from the stored one only in serial, "
