@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <toml++/toml.h>
 
@@ -56,5 +57,25 @@ TEST_CASE("IMPL-ERRORS-TRACEABLE: every error row names a requirement ID that ex
       INFO(row.name);
       REQ("IMPL-ERRORS-TRACEABLE", (row.alert == TlsAlert::none) == config);
     }
+  }
+}
+
+//= spec#IMPL-ERRORS-TRACEABLE type=test
+TEST_CASE("IMPL-ERRORS-TRACEABLE: error numbers are stable, pinned as literals") {
+  // Logs, the report and peers' expectations quote these numbers: a
+  // renumbering must fail here, not only where the table agrees with itself.
+  const std::pair<Error, int> pinned[] = {
+      {Error::profile_config_no_version, 1001}, {Error::reader_record_type, 2001},
+      {Error::cert_path_not_checked, 3001},     {Error::cert_path_unknown_ca, 3002},
+      {Error::cert_path_expired, 3003},         {Error::cert_path_name_chaining, 3007},
+      {Error::cert_name_mismatch, 3025},        {Error::pcscf_event_not_allowed, 4000},
+      {Error::pcscf_request_on_unbound, 4001},  {Error::ue_no_mechanism_3gpp, 5001},
+      {Error::ue_no_protected_mechanism, 5002}, {Error::binding_table_full, 6000},
+      {Error::flow_token_tampered, 6101},
+  };
+  for (const auto& [e, number] : pinned) {
+    INFO(error_info(e).name);
+    REQ("IMPL-ERRORS-TRACEABLE", static_cast<int>(e) == number);
+    REQ("IMPL-ERRORS-TRACEABLE", static_cast<int>(error_info(e).number) == number);
   }
 }
