@@ -61,10 +61,7 @@ void operator delete[](void* p, std::size_t) noexcept {
 using namespace annexo::core;
 using namespace annexo::core::uetest;
 
-// clang-format off
-//= spec#UE-IMPL-TABLE-DENY type=test
 TEST_CASE("UE-IMPL-TABLE-DENY: the UE machine and access selection never allocate") {
-  // clang-format on
   // The counter itself works (the test can fail).
   g_counting = true;
   void* probe = std::malloc(16);

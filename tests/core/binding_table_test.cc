@@ -4,6 +4,7 @@
 #include <map>
 
 #include "tests/core/pcscf_test_support.h"
+#include "tests/support/req.h"
 
 using namespace annexo::test;
 
@@ -15,7 +16,7 @@ std::string copy_out(const BindingTable& t, std::uint64_t conn, std::uint8_t pos
 }
 }  // namespace
 
-//= spec#IMPL-PC-BINDING-TABLE-CAPACITY type=test
+// Sizes and the storage budget: no behaviour of the requirement, no citation.
 TEST_CASE("IMPL-PC-BINDING-TABLE-CAPACITY: bytes per binding and the 500 000-binding budget") {
   CHECK(sizeof(Binding) == 80);
   CHECK(sizeof(IdentityChunk) == 64);
@@ -47,12 +48,12 @@ TEST_CASE(
   ImpuSet pos;
   REQUIRE(th.table.insert(9, tuple(1, 1), bv(impi), views.data(), 8, &pos) == Error::ok);
   CHECK(th.table.arena().free_chunks() == 0);
-  CHECK(th.table.impi_equals(9, bv(impi)));
-  CHECK_FALSE(th.table.impi_equals(9, bv(impi.substr(0, 254))));
+  REQ("O.2.2-PC-ASSOC-CREATE", th.table.impi_equals(9, bv(impi)));
+  REQ("O.2.2-PC-ASSOC-CREATE", !(th.table.impi_equals(9, bv(impi.substr(0, 254)))));
   for (std::uint8_t i = 0; i < 8; ++i) {
     CHECK(pos.has[i]);
-    CHECK(copy_out(th.table, 9, i) == impus[i]);
-    CHECK(th.table.impu_position(9, bv(impus[i])) == i);
+    REQ("O.2.2-PC-ASSOC-CREATE", copy_out(th.table, 9, i) == impus[i]);
+    REQ("O.2.2-PC-ASSOC-CREATE", th.table.impu_position(9, bv(impus[i])) == i);
   }
   // No room for anything else; the second insert fails cleanly, nothing changes.
   const ByteView one = bv("sip:x@y");
@@ -70,18 +71,19 @@ TEST_CASE("IMPL-PC-BINDING-TABLE-CAPACITY: a full table refuses a new binding an
   for (std::uint64_t id = 1; id <= 3; ++id) {
     REQUIRE(th.table.insert(id, tuple(id, 100), bv("a@x"), &impu, 1, nullptr) == Error::ok);
   }
-  CHECK_FALSE(th.table.has_room());
-  CHECK(th.table.insert(4, tuple(4, 100), bv("a@x"), &impu, 1, nullptr) ==
-        Error::binding_table_full);
-  for (std::uint64_t id = 1; id <= 3; ++id) CHECK(th.table.find(id) != nullptr);
-  CHECK(th.table.find(4) == nullptr);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", !(th.table.has_room()));
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY",
+      th.table.insert(4, tuple(4, 100), bv("a@x"), &impu, 1, nullptr) == Error::binding_table_full);
+  for (std::uint64_t id = 1; id <= 3; ++id)
+    REQ("IMPL-PC-BINDING-TABLE-CAPACITY", th.table.find(id) != nullptr);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", th.table.find(4) == nullptr);
   CHECK(std::string(error_requirement(Error::binding_table_full)) ==
         "IMPL-PC-BINDING-TABLE-CAPACITY");
   REQUIRE(th.table.remove(2) == Error::ok);
   CHECK(th.table.insert(4, tuple(4, 100), bv("a@x"), &impu, 1, nullptr) == Error::ok);
 }
 
-//= spec#O.2.2-PC-ASSOC-CREATE type=test
+// Input validation of insert and init: not what O.2.2 asks, no citation.
 TEST_CASE("O.2.2-PC-ASSOC-CREATE: invalid inputs are refused with precise errors") {
   TableHolder th(4);
   const ByteView ok = bv("sip:a@x");
@@ -130,12 +132,12 @@ TEST_CASE(
   REQUIRE(th.table.insert(7, tuple(1, 1), bv("alice@ims.example.net"), listed.data(),
                           static_cast<std::uint8_t>(listed.size()), &pos) == Error::ok);
   CHECK(th.table.arena().free_chunks() == 0);
-  CHECK(th.table.find(7)->impu_count == 2);
-  CHECK(th.table.impu_position(7, bv(a)) == 0);
-  CHECK(th.table.impu_position(7, bv(t)) == 1);
+  REQ("O.2.2-PC-ASSOC-CREATE", th.table.find(7)->impu_count == 2);
+  REQ("O.2.2-PC-ASSOC-CREATE", th.table.impu_position(7, bv(a)) == 0);
+  REQ("O.2.2-PC-ASSOC-CREATE", th.table.impu_position(7, bv(t)) == 1);
   CHECK((pos.has[0] && pos.has[1] && !pos.has[2]));
-  CHECK(copy_out(th.table, 7, 0) == a);
-  CHECK(copy_out(th.table, 7, 1) == t);
+  REQ("O.2.2-PC-ASSOC-CREATE", copy_out(th.table, 7, 0) == a);
+  REQ("O.2.2-PC-ASSOC-CREATE", copy_out(th.table, 7, 1) == t);
   // Repeats never make a list fit that does not: three distinct IMPUs need 4 chunks.
   REQUIRE(th.table.remove(7) == Error::ok);
   const std::string w = "sip:alice.work@ims.example.net";
@@ -157,8 +159,8 @@ TEST_CASE("O.2.2-PC-ASSOC-ADD-IMPU: IMPUs are added, deduplicated and removed by
   CHECK(th.table.find(5)->impu_count == 2);
   std::vector<ByteView> more{bv(s[1]), bv(s[2]), bv(s[2])};
   REQUIRE(th.table.add_impus(5, more.data(), 3, &pos) == Error::ok);
-  CHECK(th.table.find(5)->impu_count == 3);
-  CHECK((pos.has[1] && pos.has[2] && !pos.has[0]));
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", th.table.find(5)->impu_count == 3);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", (pos.has[1] && pos.has[2] && !pos.has[0]));
   ImpuSet rm;
   rm.has[0] = true;
   REQUIRE(th.table.remove_impus(5, rm) == Error::ok);
@@ -193,16 +195,16 @@ TEST_CASE(
         }
       } else {
         const Error e = th.table.remove(conn);
-        RC_ASSERT((e == Error::ok) == (model.erase(conn) == 1));
+        RC_REQ("O.2.2-PC-ASSOC-DELETE", (e == Error::ok) == (model.erase(conn) == 1));
       }
       RC_ASSERT(th.table.size() == model.size());
     }
     for (std::uint64_t k = 0; k < 80; ++k) {
       const std::uint64_t conn = 1 + k * 1024;
       const Binding* b = th.table.find(conn);
-      RC_ASSERT((b != nullptr) == (model.count(conn) == 1));
+      RC_REQ("O.2.2-PC-ASSOC-DELETE", (b != nullptr) == (model.count(conn) == 1));
       if (b) RC_ASSERT(b->session == model[conn]);
     }
-    RC_ASSERT(th.table.arena().free_chunks() == 64 * 4 - 2 * model.size());
+    RC_REQ("O.2.2-PC-ASSOC-DELETE", th.table.arena().free_chunks() == 64 * 4 - 2 * model.size());
   });
 }

@@ -5,6 +5,7 @@ load("//tools:copts.bzl", "TEST_COPTS")
 
 CATCH = [
     "//tests/support:catch_main",
+    "//tests/support:req",
     "@system//:catch2",
 ]
 

@@ -8,6 +8,7 @@
 #include "core/cipher_suites.h"
 #include "core/profile.h"
 #include "core/tls_constants.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 
@@ -33,12 +34,13 @@ TEST_CASE("O.1.2-UE-ALWAYS-OFFER-SUITES: every accepted UE configuration offers 
     const Error e = build_offer(cfg, offer);
     INFO("config bits " << bits);
     if (!cfg.enable_tls12 && !cfg.enable_tls13) {
-      CHECK(e != Error::ok);  // nothing to offer is a configuration error, never an empty hello
+      REQ("O.1.2-UE-ALWAYS-OFFER-SUITES",
+          e != Error::ok);  // nothing to offer is a configuration error, never an empty hello
       continue;
     }
     REQUIRE(e == Error::ok);
     ++accepted;
-    CHECK(offer.suite_count > 0);
+    REQ("O.1.2-UE-ALWAYS-OFFER-SUITES", offer.suite_count > 0);
     bool encrypts = false;
     for (std::size_t i = 0; i < offer.suite_count; ++i)
       encrypts = encrypts || suite_encrypts(offer.suites[i]);
@@ -54,7 +56,7 @@ TEST_CASE("O.1.2-UE-ALWAYS-OFFER-SUITES: every accepted UE configuration offers 
   cfg.offer_null_encryption = true;
   cfg.suites = CodeList{only_null, 2};
   Offer offer;
-  CHECK(build_offer(cfg, offer) != Error::ok);
+  REQ("O.1.2-UE-ALWAYS-OFFER-SUITES", build_offer(cfg, offer) != Error::ok);
 }
 
 //= spec#O.1.3-ALL-INTEG-ALWAYS type=test
@@ -72,15 +74,15 @@ TEST_CASE("O.1.3-ALL-INTEG-ALWAYS: nothing choosable or acceptable lacks integri
       for (std::uint16_t version : {tls::kTls12, tls::kTls13}) {
         if (pcscf_may_choose(code, version, pc)) {
           INFO("P-CSCF may choose 0x" << std::hex << c);
-          REQUIRE(has_integrity(code));
+          REQ_REQUIRE("O.1.3-ALL-INTEG-ALWAYS", has_integrity(code));
         }
         if (ue_may_accept(code, offer, version)) {
           INFO("UE may accept 0x" << std::hex << c);
-          REQUIRE(has_integrity(code));
+          REQ_REQUIRE("O.1.3-ALL-INTEG-ALWAYS", has_integrity(code));
         }
       }
     }
-    CHECK_FALSE(pcscf_may_choose(0x0000, tls::kTls12, pc));
-    CHECK_FALSE(ue_may_accept(0x0000, offer, tls::kTls12));
+    REQ("O.1.3-ALL-INTEG-ALWAYS", !pcscf_may_choose(0x0000, tls::kTls12, pc));
+    REQ("O.1.3-ALL-INTEG-ALWAYS", !ue_may_accept(0x0000, offer, tls::kTls12));
   }
 }

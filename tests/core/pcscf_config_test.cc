@@ -6,6 +6,7 @@
 #include "core/pcscf_config.h"
 #include "core/pcscf_scheme.h"
 #include "core/sec_agree.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 
@@ -22,19 +23,23 @@ TEST_CASE(
   CHECK(check_pcscf_config(c, 3600).warning == Error::ok);
   pcscf::PcscfConfig z = c;
   z.tls_session_lifetime_s = 0;
-  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_lifetime_zero);
+  REQ("IMPL-PC-CONFIG-CHECKS",
+      check_pcscf_config(z, 3600).error == Error::pcscf_config_lifetime_zero);
   z = c;
   z.reneg_wait_s = 0;
-  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_reneg_wait_zero);
+  REQ("IMPL-PC-CONFIG-CHECKS",
+      check_pcscf_config(z, 3600).error == Error::pcscf_config_reneg_wait_zero);
   z = c;
   z.unbound_idle_s = 0;
-  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_unbound_idle_zero);
+  REQ("IMPL-PC-CONFIG-CHECKS",
+      check_pcscf_config(z, 3600).error == Error::pcscf_config_unbound_idle_zero);
   z = c;
   z.tls_session_lifetime_s = 0x80000000u;
-  CHECK(check_pcscf_config(z, 3600).error == Error::pcscf_config_timer_too_long);
+  REQ("IMPL-PC-CONFIG-CHECKS",
+      check_pcscf_config(z, 3600).error == Error::pcscf_config_timer_too_long);
   z = c;
   z.unbound_idle_s = 0x7FFFFFFFu;
-  CHECK(check_pcscf_config(z, 3600).error == Error::ok);
+  REQ("IMPL-PC-CONFIG-CHECKS", check_pcscf_config(z, 3600).error == Error::ok);
 }
 
 //= spec#O.2.1-ALL-LIFETIME-RECOMMENDED type=test
@@ -44,10 +49,13 @@ TEST_CASE(
   pcscf::PcscfConfig c;  // 3600 s
   CHECK(reregistration_interval_s(600000) == 599400u);
   CHECK(reregistration_interval_s(1000) == 500u);
-  CHECK(check_pcscf_config(c, 4200).warning == Error::ok);  // interval 3600: not shorter
-  CHECK(check_pcscf_config(c, 4201).warning == Error::pcscf_config_lifetime_below_rereg);
-  CHECK(check_pcscf_config(c, 4201).error == Error::ok);
-  CHECK(check_pcscf_config(c, 600000).warning == Error::pcscf_config_lifetime_below_rereg);
+  REQ("O.2.1-ALL-LIFETIME-RECOMMENDED",
+      check_pcscf_config(c, 4200).warning == Error::ok);  // interval 3600: not shorter
+  REQ("O.2.1-ALL-LIFETIME-RECOMMENDED",
+      check_pcscf_config(c, 4201).warning == Error::pcscf_config_lifetime_below_rereg);
+  REQ("O.2.1-ALL-LIFETIME-RECOMMENDED", check_pcscf_config(c, 4201).error == Error::ok);
+  REQ("O.2.1-ALL-LIFETIME-RECOMMENDED",
+      check_pcscf_config(c, 600000).warning == Error::pcscf_config_lifetime_below_rereg);
 }
 
 //= spec#N.1-NO-IPSEC-WITH-DIGEST type=test
@@ -59,8 +67,9 @@ TEST_CASE(
   SecMechList server;
   REQUIRE(secagree_answer(client, true, &server) == Error::ok);
   REQUIRE(server.count == 1);
-  CHECK(server.items[0].mech == SecMech::tls);
-  CHECK(secagree_may_offer(SecMech::ipsec_3gpp, true) == Error::secagree_ipsec_with_digest);
+  REQ("N.1-NO-IPSEC-WITH-DIGEST", server.items[0].mech == SecMech::tls);
+  REQ("N.1-NO-IPSEC-WITH-DIGEST",
+      secagree_may_offer(SecMech::ipsec_3gpp, true) == Error::secagree_ipsec_with_digest);
   CHECK(secagree_may_offer(SecMech::tls, true) == Error::ok);
   CHECK(secagree_may_offer(SecMech::digest, true) == Error::secagree_no_tls_offered);
 }
@@ -70,32 +79,36 @@ TEST_CASE("O.3.2-SECSETUP-ERRORS: a Security-Client without tls is answered with
   SecMechList client;
   REQUIRE(secagree_push(client, SecMech::ipsec_3gpp) == Error::ok);
   SecMechList server;
-  CHECK(secagree_answer(client, true, &server) == Error::secagree_no_tls_offered);
-  CHECK(secagree_answer(SecMechList{}, true, &server) == Error::secagree_no_tls_offered);
+  REQ("O.3.2-SECSETUP-ERRORS",
+      secagree_answer(client, true, &server) == Error::secagree_no_tls_offered);
+  REQ("O.3.2-SECSETUP-ERRORS",
+      secagree_answer(SecMechList{}, true, &server) == Error::secagree_no_tls_offered);
   SecMechList full;
   for (int i = 0; i < kMaxSecMechs; ++i) REQUIRE(secagree_push(full, SecMech::other) == Error::ok);
   CHECK(secagree_push(full, SecMech::tls) == Error::secagree_too_many_mechanisms);
 }
 
 //= spec#RFC3329-PC-VERIFY-ECHO type=test
-//= spec#O.2-UE-VARIANT-SECAGREE type=test
 TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Server sent") {
   SecMechList sent;
   REQUIRE(secagree_push(sent, SecMech::tls) == Error::ok);
   SecMechList same = sent;
-  CHECK(secagree_check_verify(sent, same) == Error::ok);
-  CHECK(secagree_fact(true, sent, same) == pcscf::SecVerify::matches);
+  REQ("RFC3329-PC-VERIFY-ECHO", secagree_check_verify(sent, same) == Error::ok);
+  REQ("RFC3329-PC-VERIFY-ECHO", secagree_fact(true, sent, same) == pcscf::SecVerify::matches);
   SecMechList missing;
-  CHECK(secagree_fact(true, sent, missing) == pcscf::SecVerify::mismatch);
+  REQ("RFC3329-PC-VERIFY-ECHO", secagree_fact(true, sent, missing) == pcscf::SecVerify::mismatch);
   SecMechList other_q;
   REQUIRE(secagree_push(other_q, SecMech::tls, 500) == Error::ok);
-  CHECK(secagree_check_verify(sent, other_q) == Error::secagree_verify_mismatch);
+  REQ("RFC3329-PC-VERIFY-ECHO",
+      secagree_check_verify(sent, other_q) == Error::secagree_verify_mismatch);
   SecMechList downgraded;
   REQUIRE(secagree_push(downgraded, SecMech::digest) == Error::ok);
-  CHECK(secagree_check_verify(sent, downgraded) == Error::secagree_verify_mismatch);
+  REQ("RFC3329-PC-VERIFY-ECHO",
+      secagree_check_verify(sent, downgraded) == Error::secagree_verify_mismatch);
   SecMechList extra = sent;
   REQUIRE(secagree_push(extra, SecMech::ipsec_3gpp) == Error::ok);
-  CHECK(secagree_check_verify(sent, extra) == Error::secagree_verify_mismatch);
+  REQ("RFC3329-PC-VERIFY-ECHO",
+      secagree_check_verify(sent, extra) == Error::secagree_verify_mismatch);
   CHECK(secagree_fact(false, sent, missing) == pcscf::SecVerify::not_used);
 }
 
@@ -112,20 +125,20 @@ TEST_CASE("P.3-PC-SCHEME-SELECTION: every combination of facts classifies as the
     const SchemeDecision d = classify_register(f);
     const bool annex_o = (f.over_tls || f.secagree_tls_offered) && !f.aka_credentials;
     if (f.access_3gpp) {
-      CHECK(d.scheme == RegisterScheme::none);
-      CHECK(d.error == Error::pcscf_digest_on_3gpp_access);
+      REQ("N.1-ALL-NOT-ON-3GPP-ACCESS", d.scheme == RegisterScheme::none);
+      REQ("N.1-ALL-NOT-ON-3GPP-ACCESS", d.error == Error::pcscf_digest_on_3gpp_access);
     } else if (f.aka_credentials) {
-      CHECK(d.scheme == RegisterScheme::none);
-      CHECK(d.error == Error::pcscf_aka_on_annex_o);
+      REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::none);
+      REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::pcscf_aka_on_annex_o);
     } else if (annex_o) {
-      CHECK(d.scheme == RegisterScheme::digest_with_tls);
-      CHECK(d.error == Error::ok);
+      REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::digest_with_tls);
+      REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::ok);
     } else {
-      CHECK(d.scheme == RegisterScheme::none);
-      CHECK(d.error == Error::pcscf_no_scheme);
+      REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::none);
+      REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::pcscf_no_scheme);
     }
     // Deny by default: a scheme exactly when no error.
-    CHECK((d.scheme != RegisterScheme::none) == (d.error == Error::ok));
+    REQ("P.3-PC-SCHEME-SELECTION", (d.scheme != RegisterScheme::none) == (d.error == Error::ok));
   }
   CHECK(std::string(error_requirement(Error::pcscf_digest_on_3gpp_access)) ==
         "N.1-ALL-NOT-ON-3GPP-ACCESS");

@@ -147,7 +147,6 @@ bool same(const ConnState<Strict>& a, const RtState& c) {
 
 }  // namespace
 
-//= spec#IMPL-PC-DENY-UNLISTED type=test
 TEST_CASE(
     "IMPL-PC-DENY-UNLISTED: the machine's templates compile for a z3-like domain and agree with "
     "Concrete") {

@@ -5,6 +5,7 @@
 
 #include "core/keepalive.h"
 #include "tests/core/pcscf_test_support.h"
+#include "tests/support/req.h"
 
 using namespace annexo::test;
 
@@ -19,7 +20,7 @@ TEST_CASE(
     "all states reachable") {
   CHECK(rows_unique());
   CHECK(rows_grouped_and_always_last());
-  CHECK(terminal_states_accept_nothing());
+  REQ("IMPL-PC-DENY-UNLISTED", terminal_states_accept_nothing());
   CHECK(every_state_reachable());
   CHECK(binding_rows_consistent());
   // Every non-terminal state handles connection loss and the timer.
@@ -42,10 +43,10 @@ TEST_CASE(
   for (std::uint8_t k = 0; k < kEventCount; ++k) {
     RtState before = s;
     const Outcome o = step_fast(p, s, make_event(static_cast<EventKind>(k), kT0));
-    CHECK_FALSE(o.accepted);
-    CHECK(o.error == Error::pcscf_event_not_allowed);
-    CHECK(o.actions.count == 0);
-    CHECK(std::memcmp(&before, &s, sizeof s) == 0);
+    REQ("IMPL-PC-DENY-UNLISTED", !(o.accepted));
+    REQ("IMPL-PC-DENY-UNLISTED", o.error == Error::pcscf_event_not_allowed);
+    REQ("IMPL-PC-DENY-UNLISTED", o.actions.count == 0);
+    REQ("IMPL-PC-DENY-UNLISTED", std::memcmp(&before, &s, sizeof s) == 0);
   }
   // An unlisted event in a live state is rejected too (reneg_done without HelloRequest).
   Pcscf pc;
@@ -53,18 +54,19 @@ TEST_CASE(
   RtEvent rd = make_event(EventKind::reneg_done, kT0);
   rd.session = 5;
   const Outcome o = pc.drive(c, rd);
-  CHECK_FALSE(o.accepted);
-  CHECK(o.error == Error::pcscf_event_not_allowed);
-  CHECK(c.s.session == kT.session);
+  REQ("IMPL-PC-DENY-UNLISTED", !(o.accepted));
+  REQ("IMPL-PC-DENY-UNLISTED", o.error == Error::pcscf_event_not_allowed);
+  REQ("IMPL-PC-DENY-UNLISTED", c.s.session == kT.session);
 }
 
 //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
 TEST_CASE(
     "O.2.1-PC-NO-CLIENT-CERT-REQ: the machine never asks for a client certificate, in any state") {
   for (std::uint8_t st = 0; st < 255; ++st) {
-    CHECK_FALSE(request_client_certificate<Concrete>(st));
+    REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", !(request_client_certificate<Concrete>(st)));
   }
-  for (const StateInfo& i : kStateInfo) CHECK_FALSE(request_client_certificate_rt(i.state));
+  for (const StateInfo& i : kStateInfo)
+    REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", !(request_client_certificate_rt(i.state)));
 }
 
 //= spec#O.4.2-PC-HANDSHAKE-GATE type=test
@@ -79,27 +81,26 @@ TEST_CASE(
   CHECK(o.to == State::unbound);
   o = pc.drive(c, ev_request(Method::other, kT, kT0 + 1));
   CHECK(o.accepted);
-  CHECK(o.error == Error::pcscf_request_on_unbound);
-  CHECK(response_code(o) == 403);
-  CHECK_FALSE(has_action(o, Out::forward_request));
-  CHECK(pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-UNBOUND-NO-ASSERT", o.error == Error::pcscf_request_on_unbound);
+  REQ("O.2.2-PC-UNBOUND-NO-ASSERT", response_code(o) == 403);
+  REQ("O.2.2-PC-UNBOUND-NO-ASSERT", !(has_action(o, Out::forward_request)));
+  REQ("O.4.2-PC-HANDSHAKE-GATE", pc.state(c) == State::unbound);
   o = pc.drive(c, ev_request(Method::emergency, kT, kT0 + 2));
   const Action* f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->impu == kNoImpu);  // forwarded, no asserted identity
+  REQ("O.2.2-PC-UNBOUND-NO-ASSERT", f->impu == kNoImpu);  // forwarded, no asserted identity
   o = pc.drive(c, ev_request(Method::register_, kT, kT0 + 3), pc.reg_ids());
   f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->integrity == Integrity::tls_pending);
+  REQ("O.4.2-PC-HANDSHAKE-GATE", f->integrity == Integrity::tls_pending);
   CHECK(f->impu == kNoImpu);
-  CHECK(pc.state(c) == State::reg_pending);
+  REQ("O.4.2-PC-HANDSHAKE-GATE", pc.state(c) == State::reg_pending);
   // reg_pending gates the same way.
   o = pc.drive(c, ev_request(Method::other, kT, kT0 + 4));
-  CHECK(response_code(o) == 403);
-  CHECK(pc.th.table.size() == 0);
+  REQ("O.2.2-PC-UNBOUND-NO-ASSERT", response_code(o) == 403);
+  REQ("O.4.2-PC-HANDSHAKE-GATE", pc.th.table.size() == 0);
 }
 
-//= spec#O.4.2-PC-HANDSHAKE-GATE type=test
 //= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
 TEST_CASE(
     "O.4.2-PC-HANDSHAKE-GATE: unbound, pending and handshaking connections idle past "
@@ -108,11 +109,11 @@ TEST_CASE(
   const Seconds t0 = 0xFFFFFFF0u;  // deadline wraps past 2^32
   PcscfConn c = pcscf_accept(pc.pol, 1, t0);
   Outcome o = pc.drive(c, make_event(EventKind::timer, t0 + 31));
-  CHECK(pc.state(c) == State::handshaking);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(c) == State::handshaking);
   o = pc.drive(c, make_event(EventKind::timer, static_cast<Seconds>(t0 + 32)));
-  CHECK(pc.state(c) == State::closed);
-  CHECK(o.error == Error::pcscf_unbound_idle);
-  CHECK(has_action(o, Out::close));
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(c) == State::closed);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", o.error == Error::pcscf_unbound_idle);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", has_action(o, Out::close));
 
   PcscfConn u = pcscf_accept(pc.pol, 2, t0);
   (void)pc.drive(u, ev_handshake(kT, t0 + 5));
@@ -123,17 +124,17 @@ TEST_CASE(
   o = pc.drive(u, make_event(EventKind::crlf_ping, t0 + 30));  // nor does a keep-alive
   CHECK(has_action(o, Out::send_crlf));
   (void)pc.drive(u, make_event(EventKind::timer, static_cast<Seconds>(t0 + 36)));
-  CHECK(pc.state(u) == State::unbound);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(u) == State::unbound);
   o = pc.drive(u, make_event(EventKind::timer, static_cast<Seconds>(t0 + 37)));
-  CHECK(pc.state(u) == State::closed);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(u) == State::closed);
 
   PcscfConn p = pcscf_accept(pc.pol, 3, kT0);
   (void)pc.drive(p, ev_handshake(kT, kT0));
   (void)pc.drive(p, ev_request(Method::register_, kT, kT0 + 10, true), pc.reg_ids());
   (void)pc.drive(p, make_event(EventKind::timer, kT0 + 41));
-  CHECK(pc.state(p) == State::reg_pending);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(p) == State::reg_pending);
   (void)pc.drive(p, make_event(EventKind::timer, kT0 + 42));
-  CHECK(pc.state(p) == State::closed);
+  REQ("O.4.2-PC-UNBOUND-IDLE-CLOSE", pc.state(p) == State::closed);
 
   PcscfConn h = pcscf_accept(pc.pol, 4, kT0);
   o = pc.drive(h, make_event(EventKind::handshake_failed, kT0));
@@ -150,20 +151,20 @@ TEST_CASE(
   PcscfConn c = pcscf_accept(pc.pol, 7, kT0);
   (void)pc.drive(c, ev_handshake(kT, kT0));
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0, true), pc.reg_ids());
-  CHECK(pc.th.table.find(7) == nullptr);  // nothing before the 2xx
+  REQ("O.2.2-PC-ASSOC-CREATE", pc.th.table.find(7) == nullptr);  // nothing before the 2xx
   const Outcome o = pc.drive(c, ev_response(Response::success, true, kT0 + 1), pc.reg_ids());
-  CHECK(o.to == State::bound);
+  REQ("O.2.2-PC-ASSOC-CREATE", o.to == State::bound);
   CHECK(has_action(o, Out::forward_response));
-  CHECK(has_action(o, Out::create_binding));
+  REQ("O.2.2-PC-ASSOC-CREATE", has_action(o, Out::create_binding));
   const Binding* b = pc.th.table.find(7);
   REQUIRE(b != nullptr);
-  CHECK(b->session == kT.session);
-  CHECK(b->ip_lo == kT.ip_lo);
-  CHECK(b->ip_hi == kT.ip_hi);
-  CHECK(b->port == kT.port);
-  CHECK(pc.th.table.impi_equals(7, bv(pc.impi)));
+  REQ("O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC", b->session == kT.session);
+  REQ("O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC", b->ip_lo == kT.ip_lo);
+  REQ("O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC", b->ip_hi == kT.ip_hi);
+  REQ("O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC", b->port == kT.port);
+  REQ("O.2.2-PC-ASSOC-CREATE", pc.th.table.impi_equals(7, bv(pc.impi)));
   for (std::uint8_t i = 0; i < 3; ++i) {
-    CHECK(pc.th.table.impu_position(7, bv(pc.impus[i])) == i);
+    REQ("O.2.2-PC-ASSOC-CREATE", pc.th.table.impu_position(7, bv(pc.impus[i])) == i);
     CHECK(c.s.impu[i]);
   }
   CHECK_FALSE(c.s.impu[3]);
@@ -189,18 +190,18 @@ TEST_CASE(
   // Credentials arrive over B; its 2xx, offered to A, binds nothing there.
   (void)pc.drive(b, ev_request(Method::register_, tb, kT0 + 1, true), pc.reg_ids());
   o = pc.drive(a, ev_response(Response::success, false, kT0 + 2), pc.reg_ids());
-  CHECK_FALSE(o.accepted);  // A has no pending REGISTER
-  CHECK(pc.state(a) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", !(o.accepted));  // A has no pending REGISTER
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.state(a) == State::unbound);
   // Even with a REGISTER pending on A, a 2xx of B's transaction does not bind A.
   (void)pc.drive(a, ev_request(Method::register_, ta, kT0 + 2, true), pc.reg_ids());
   o = pc.drive(a, ev_response(Response::success, false, kT0 + 3), pc.reg_ids());
-  CHECK(o.error == Error::pcscf_response_not_for_this_connection);
-  CHECK(pc.state(a) == State::reg_pending);
-  CHECK(pc.th.table.find(1) == nullptr);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", o.error == Error::pcscf_response_not_for_this_connection);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.state(a) == State::reg_pending);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.th.table.find(1) == nullptr);
   o = pc.drive(b, ev_response(Response::success, true, kT0 + 3), pc.reg_ids());
-  CHECK(pc.state(b) == State::bound);
-  CHECK(pc.th.table.find(2) != nullptr);
-  CHECK(pc.th.table.find(1) == nullptr);
+  REQ("O.2-ALL-SM7-OVER-TLS", pc.state(b) == State::bound);
+  REQ("O.2-ALL-SM7-OVER-TLS", pc.th.table.find(2) != nullptr);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.th.table.find(1) == nullptr);
   // A's INVITE still gets 403.
   (void)pc.drive(a, ev_response(Response::other, true, kT0 + 4), pc.reg_ids());
   o = pc.drive(a, ev_request(Method::other, ta, kT0 + 5));
@@ -216,17 +217,17 @@ TEST_CASE(
   (void)pc.drive(c, ev_handshake(kT, kT0));
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0, false), pc.reg_ids());
   Outcome o = pc.drive(c, ev_response(Response::success, true, kT0), pc.reg_ids());
-  CHECK(o.error == Error::pcscf_2xx_without_binding_conditions);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", o.error == Error::pcscf_2xx_without_binding_conditions);
   CHECK(has_action(o, Out::forward_response));
-  CHECK(pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.state(c) == State::unbound);
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0, true), pc.reg_ids());
   o = pc.drive(c, ev_response(Response::success, true, kT0),
                EventIds{bv(""), bv(pc.impi), nullptr, 0});
-  CHECK(pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.state(c) == State::unbound);
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0, true), pc.reg_ids());
   o = pc.drive(c, ev_response(Response::success, true, kT0, 0), pc.reg_ids());
-  CHECK(pc.state(c) == State::unbound);
-  CHECK(pc.th.table.size() == 0);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", pc.th.table.size() == 0);
 }
 
 //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
@@ -244,13 +245,13 @@ TEST_CASE(
   for (const ConnTuple& t : {other_port, other_ip, other_ip_hi, other_session}) {
     for (Method m : {Method::other, Method::register_, Method::emergency}) {
       const Outcome o = pc.drive(c, ev_request(m, t, kT0 + 1), pc.reg_ids());
-      CHECK(o.error == Error::pcscf_tuple_mismatch);
-      CHECK(response_code(o) == 403);
-      CHECK_FALSE(has_action(o, Out::forward_request));
+      REQ("O.2.2-PC-MATCH-FULL-TUPLE", o.error == Error::pcscf_tuple_mismatch);
+      REQ("O.2.2-PC-MATCH-FULL-TUPLE", response_code(o) == 403);
+      REQ("O.2.2-PC-MATCH-FULL-TUPLE", !(has_action(o, Out::forward_request)));
     }
   }
   const Outcome ok = pc.drive(c, ev_request(Method::other, kT, kT0 + 1));
-  CHECK(has_action(ok, Out::forward_request));
+  REQ("O.2.2-PC-MATCH-FULL-TUPLE", has_action(ok, Out::forward_request));
 }
 
 //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
@@ -261,11 +262,11 @@ TEST_CASE("O.2.2-PC-MATCH-FULL-TUPLE: a session ID resumed on a new connection i
   resumed.port = 40002;  // same session handle, new TCP connection
   PcscfConn n = pcscf_accept(pc.pol, 2, kT0);
   (void)pc.drive(n, ev_handshake(resumed, kT0));
-  CHECK(pc.state(n) == State::unbound);
+  REQ("O.2.2-PC-MATCH-FULL-TUPLE", pc.state(n) == State::unbound);
   const Outcome o = pc.drive(n, ev_request(Method::other, resumed, kT0));
-  CHECK(response_code(o) == 403);
-  CHECK_FALSE(has_action(o, Out::forward_request));
-  CHECK(pc.th.table.find(2) == nullptr);
+  REQ("O.2.2-PC-MATCH-FULL-TUPLE", response_code(o) == 403);
+  REQ("O.2.2-PC-MATCH-FULL-TUPLE", !(has_action(o, Out::forward_request)));
+  REQ("O.2.2-PC-MATCH-FULL-TUPLE", pc.th.table.find(2) == nullptr);
   CHECK(pc.state(c) == State::bound);
 }
 
@@ -281,19 +282,20 @@ TEST_CASE(
   Outcome o = pc.drive(c, ev_request(Method::other, kT, kT0 + 1), ids);
   const Action* f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->impu == 2);
+  REQ("O.2.2-PC-ASSOC-IMPU-SET", f->impu == 2);
   std::uint8_t buf[300];
-  CHECK(std::string(reinterpret_cast<char*>(buf),
-                    pc.th.table.copy_impu(1, f->impu, buf, sizeof buf)) == pc.impus[2]);
+  REQ("O.2.2-PC-ASSERT-FROM-ASSOC",
+      std::string(reinterpret_cast<char*>(buf),
+                  pc.th.table.copy_impu(1, f->impu, buf, sizeof buf)) == pc.impus[2]);
   ids.preferred = bv("sip:mallory@evil.example");  // outside the set
   o = pc.drive(c, ev_request(Method::other, kT, kT0 + 1), ids);
   f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->impu == 0);  // default IMPU
+  REQ("O.2.2-PC-ASSERT-FROM-ASSOC", f->impu == 0);  // default IMPU
   o = pc.drive(c, ev_request(Method::emergency, kT, kT0 + 1));
   f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->impu == 0);
+  REQ("O.2.2-PC-ASSERT-FROM-ASSOC", f->impu == 0);
   // Symbolically: for every preferred position, the asserted one is in the set.
   for (int pref = 0; pref < 256; ++pref) {
     RtEvent e = ev_request(Method::other, kT, kT0);
@@ -313,7 +315,7 @@ TEST_CASE(
   Outcome o = pc.drive(c, ev_request(Method::register_, kT, kT0 + 10), pc.reg_ids());
   const Action* f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->integrity == Integrity::tls_yes);
+  REQ("O.4.3-PC-REREG-ON-BOUND-SESSION", f->integrity == Integrity::tls_yes);
   CHECK(f->impu == kNoImpu);
   (void)pc.drive(c, ev_response(Response::success, true, kT0 + 11), pc.reg_ids());
 
@@ -326,12 +328,12 @@ TEST_CASE(
   o = pc.drive(c, ev_request(Method::register_, kT, kT0 + 12), other);
   f = find_action(o, Out::forward_request);
   REQUIRE(f != nullptr);
-  CHECK(f->integrity == Integrity::tls_pending);
-  CHECK(o.error == Error::pcscf_other_impi_on_bound);
+  REQ("O.2-PC-INTEGRITY-PROTECTED-PARAM", f->integrity == Integrity::tls_pending);
+  REQ("O.4.3-PC-IMPI-MISMATCH", o.error == Error::pcscf_other_impi_on_bound);
   o = pc.drive(c, ev_response(Response::success, true, kT0 + 13), other);
   CHECK(o.act == Act::forward_response);
-  CHECK(pc.th.table.impu_position(1, bobv) == kNoImpu);
-  CHECK(pc.th.table.impi_equals(1, bv(pc.impi)));
+  REQ("O.4.3-PC-IMPI-MISMATCH", pc.th.table.impu_position(1, bobv) == kNoImpu);
+  REQ("O.4.3-PC-IMPI-MISMATCH", pc.th.table.impi_equals(1, bv(pc.impi)));
 }
 
 //= spec#O.2.2-PC-ASSOC-ADD-IMPU type=test
@@ -347,14 +349,14 @@ TEST_CASE(
   ids.impu_count = 1;
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0 + 5), ids);
   const Outcome o = pc.drive(c, ev_response(Response::success, true, kT0 + 6), ids);
-  CHECK(o.act == Act::add_impus);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", o.act == Act::add_impus);
   const std::uint8_t p = pc.th.table.impu_position(1, ev);
   REQUIRE(p != kNoImpu);
-  CHECK(c.s.impu[p]);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", c.s.impu[p]);
   EventIds pref;
   pref.preferred = ev;
   const Outcome r = pc.drive(c, ev_request(Method::other, kT, kT0 + 7), pref);
-  CHECK(find_action(r, Out::forward_request)->impu == p);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", find_action(r, Out::forward_request)->impu == p);
 }
 
 //= spec#O.2.2-PC-ASSOC-DELETE type=test
@@ -367,11 +369,11 @@ TEST_CASE(
   one.impu_count = 1;
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0 + 1), one);
   Outcome o = pc.drive(c, ev_response(Response::success, true, kT0 + 2, 0), one);
-  CHECK(o.act == Act::dereg_some);
-  CHECK(pc.state(c) == State::bound);
-  CHECK_FALSE(c.s.impu[0]);
-  CHECK(c.s.default_impu == 1);  // default moves to a remaining IMPU
-  CHECK(pc.th.table.impu_position(1, pc.impu_views[0]) == kNoImpu);
+  REQ("O.2.2-PC-ASSOC-DELETE", o.act == Act::dereg_some);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.state(c) == State::bound);
+  REQ("O.2.2-PC-ASSOC-DELETE", !(c.s.impu[0]));
+  REQ("O.2.2-PC-ASSOC-DELETE", c.s.default_impu == 1);  // default moves to a remaining IMPU
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(1, pc.impu_views[0]) == kNoImpu);
   // Network-side removal of another.
   RtEvent d = make_event(EventKind::deregistered, kT0 + 3);
   EventIds two = pc.reg_ids();
@@ -382,12 +384,12 @@ TEST_CASE(
   // The last one.
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0 + 4), pc.reg_ids());
   o = pc.drive(c, ev_response(Response::success, true, kT0 + 5, 0), pc.reg_ids());
-  CHECK(o.act == Act::dereg_last);
-  CHECK(pc.state(c) == State::unbound);
-  CHECK(pc.th.table.find(1) == nullptr);
+  REQ("O.2.2-PC-ASSOC-DELETE", o.act == Act::dereg_last);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.find(1) == nullptr);
   CHECK(pc.th.table.arena().free_chunks() == pc.th.table.arena().capacity_chunks());
   o = pc.drive(c, ev_request(Method::other, kT, kT0 + 6));
-  CHECK(response_code(o) == 403);
+  REQ("O.2.2-PC-ASSOC-DELETE", response_code(o) == 403);
 }
 
 //= spec#O.2.2-PC-ASSOC-DELETE type=test
@@ -422,23 +424,24 @@ TEST_CASE(
     CHECK(o.accepted);
     CHECK(o.act == Act::net_dereg_some);
     no_relay(o);
-    CHECK(has_action(o, Out::remove_impus));
-    CHECK_FALSE(has_action(o, Out::delete_binding));
+    REQ("O.2.2-PC-ASSOC-DELETE", has_action(o, Out::remove_impus));
+    REQ("O.2.2-PC-ASSOC-DELETE", !(has_action(o, Out::delete_binding)));
     CHECK(pc.state(c) == kept);
-    CHECK_FALSE(c.s.impu[0]);
+    REQ("O.2.2-PC-ASSOC-DELETE", !(c.s.impu[0]));
     CHECK(c.s.default_impu == 1);
-    CHECK(pc.th.table.impu_position(1, pc.impu_views[0]) == kNoImpu);
-    CHECK(pc.th.table.impu_position(1, pc.impu_views[1]) == 1);
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(1, pc.impu_views[0]) == kNoImpu);
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(1, pc.impu_views[1]) == 1);
     CHECK(check_invariants<Concrete>(c.s));
     // The remaining IMPUs: the binding goes, the connection stays open unbound.
     o = pc.drive(c, make_event(EventKind::deregistered, now + 1), pc.reg_ids());
     CHECK(o.accepted);
     CHECK(o.act == Act::net_dereg_last);
     no_relay(o);
-    CHECK(has_action(o, Out::delete_binding));
-    CHECK(pc.state(c) == State::unbound);
-    CHECK(pc.th.table.find(1) == nullptr);
-    CHECK(pc.th.table.arena().free_chunks() == pc.th.table.arena().capacity_chunks());
+    REQ("O.2.2-PC-ASSOC-DELETE", has_action(o, Out::delete_binding));
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.state(c) == State::unbound);
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.find(1) == nullptr);
+    REQ("O.2.2-PC-ASSOC-DELETE",
+        pc.th.table.arena().free_chunks() == pc.th.table.arena().capacity_chunks());
     CHECK(check_invariants<Concrete>(c.s));
   }
 }
@@ -454,20 +457,20 @@ TEST_CASE(
   Outcome o = pl.drive(c, ev_request(Method::other, kT, kT0 + 3600));
   CHECK(o.error == Error::pcscf_registration_expired);
   CHECK(response_code(o) == 403);
-  CHECK_FALSE(has_action(o, Out::forward_request));
-  CHECK(pl.th.table.find(1) == nullptr);
+  REQ("O.2.2-PC-ASSOC-DELETE", !(has_action(o, Out::forward_request)));
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.th.table.find(1) == nullptr);
   PcscfConn c2 = pl.bound_conn(2, kT, kT0, 3600);
   o = pl.drive(c2, make_event(EventKind::timer, kT0 + 3599));
   CHECK(pl.state(c2) == State::bound);
   o = pl.drive(c2, make_event(EventKind::timer, kT0 + 3600));
-  CHECK(pl.state(c2) == State::unbound);
-  CHECK(pl.th.table.find(2) == nullptr);
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.state(c2) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.th.table.find(2) == nullptr);
   PcscfConn c3 = pl.bound_conn(3, kT, kT0);
   o = pl.drive(c3, make_event(EventKind::connection_lost, kT0 + 1));
-  CHECK(pl.state(c3) == State::closed);
-  CHECK(has_action(o, Out::delete_binding));
-  CHECK(pl.th.table.find(3) == nullptr);
-  CHECK(pl.th.table.size() == 0);
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.state(c3) == State::closed);
+  REQ("O.2.2-PC-ASSOC-DELETE", has_action(o, Out::delete_binding));
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.th.table.find(3) == nullptr);
+  REQ("O.2.2-PC-ASSOC-DELETE", pl.th.table.size() == 0);
 }
 
 //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=test
@@ -479,20 +482,20 @@ TEST_CASE(
   (void)pc.drive(c, ev_handshake(kT, kT0));
   (void)pc.drive(c, ev_request(Method::register_, kT, kT0, true), pc.reg_ids());
   Outcome o = pc.drive(c, ev_response(Response::auth_failure, true, kT0 + 1), pc.reg_ids());
-  CHECK(pc.state(c) == State::closed);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", pc.state(c) == State::closed);
   CHECK(o.error == Error::pcscf_auth_failure_close);
   // Order: relay the 4xx first, then close once flushed.
   REQUIRE(o.actions.count == 2);
-  CHECK(o.actions.items[0].kind == Out::forward_response);
-  CHECK(o.actions.items[1].kind == Out::close_after_flush);
-  CHECK(pc.th.table.size() == 0);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", o.actions.items[0].kind == Out::forward_response);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", o.actions.items[1].kind == Out::close_after_flush);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", pc.th.table.size() == 0);
   // On a bound connection (A11): binding deleted too.
   PcscfConn b = pc.bound_conn(2, kT, kT0);
   (void)pc.drive(b, ev_request(Method::register_, kT, kT0 + 2, true), pc.reg_ids());
   o = pc.drive(b, ev_response(Response::auth_failure, true, kT0 + 3), pc.reg_ids());
-  CHECK(pc.state(b) == State::closed);
-  CHECK(has_action(o, Out::delete_binding));
-  CHECK(pc.th.table.find(2) == nullptr);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", pc.state(b) == State::closed);
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", has_action(o, Out::delete_binding));
+  REQ("O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", pc.th.table.find(2) == nullptr);
   CHECK_FALSE(b.s.has_binding);
   CHECK(check_invariants<Concrete>(b.s));
 }
@@ -506,17 +509,17 @@ TEST_CASE(
   for (Seconds t0 : {kT0, 0xFFFFF000u}) {
     Pcscf pc;  // lifetime 3600 by default
     PcscfConn c = pc.bound_conn(1, kT, t0);
-    CHECK(c.s.session_expiry == static_cast<Seconds>(t0 + 3600));
+    REQ("O.2.1-ALL-LIFETIME-LOCAL-POLICY", c.s.session_expiry == static_cast<Seconds>(t0 + 3600));
     Outcome o = pc.drive(c, make_event(EventKind::timer, static_cast<Seconds>(t0 + 3599)));
-    CHECK(pc.state(c) == State::bound);
+    REQ("O.4.2-PC-LIFETIME-POLICY", pc.state(c) == State::bound);
     o = pc.drive(c, make_event(EventKind::timer, static_cast<Seconds>(t0 + 3600)));
-    CHECK(pc.state(c) == State::renegotiating);
-    CHECK(has_action(o, Out::hello_request));
+    REQ("O.4.2-PC-LIFETIME-POLICY", pc.state(c) == State::renegotiating);
+    REQ("O.4.2-PC-MAY-RENEGOTIATE", has_action(o, Out::hello_request));
     PcscfConn d = pc.bound_conn(2, kT, t0);
     o = pc.drive(d, ev_request(Method::other, kT, static_cast<Seconds>(t0 + 3600)));
     CHECK(o.error == Error::pcscf_session_expired);
     CHECK(response_code(o) == 403);
-    CHECK(has_action(o, Out::hello_request));
+    REQ("O.4.2-PC-MAY-RENEGOTIATE", has_action(o, Out::hello_request));
     CHECK_FALSE(has_action(o, Out::forward_request));
     CHECK(pc.state(d) == State::renegotiating);
   }
@@ -532,20 +535,20 @@ TEST_CASE(
   (void)pc.drive(c, make_event(EventKind::timer, kT0 + 3600));
   REQUIRE(pc.state(c) == State::renegotiating);
   Outcome o = pc.drive(c, make_event(EventKind::client_hello, kT0 + 3601));
-  CHECK(o.act == Act::accept_reneg_hello);
+  REQ("O.4.2-PC-RENEG-INSIDE-CONN", o.act == Act::accept_reneg_hello);
   RtEvent rd = make_event(EventKind::reneg_done, kT0 + 3602);
   rd.session = 2002;
   o = pc.drive(c, rd);
-  CHECK(pc.state(c) == State::bound);
-  CHECK(pc.th.table.find(1)->session == 2002);
+  REQ("O.4.2-PC-RENEG-INSIDE-CONN", pc.state(c) == State::bound);
+  REQ("O.4.2-PC-REPLACE-SESSION-ID", pc.th.table.find(1)->session == 2002);
   CHECK(c.s.session_expiry == kT0 + 3602 + 3600);
   ConnTuple fresh = kT;
   fresh.session = 2002;
   o = pc.drive(c, ev_request(Method::other, kT, kT0 + 3603));  // old Session ID
-  CHECK(o.error == Error::pcscf_tuple_mismatch);
-  CHECK_FALSE(has_action(o, Out::forward_request));
+  REQ("O.4.2-PC-REPLACE-SESSION-ID", o.error == Error::pcscf_tuple_mismatch);
+  REQ("O.4.2-PC-REPLACE-SESSION-ID", !(has_action(o, Out::forward_request)));
   o = pc.drive(c, ev_request(Method::other, fresh, kT0 + 3603));
-  CHECK(has_action(o, Out::forward_request));
+  REQ("O.4.2-PC-REPLACE-SESSION-ID", has_action(o, Out::forward_request));
   CHECK(check_invariants<Concrete>(c.s));
 }
 
@@ -559,14 +562,14 @@ TEST_CASE(
   Outcome o = pc.drive(c, make_event(EventKind::timer, kT0 + 3629));
   CHECK(pc.state(c) == State::renegotiating);
   o = pc.drive(c, make_event(EventKind::timer, kT0 + 3630));
-  CHECK(pc.state(c) == State::closed);
-  CHECK(o.error == Error::pcscf_reneg_timeout);
-  CHECK(pc.th.table.find(1) == nullptr);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pc.state(c) == State::closed);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", o.error == Error::pcscf_reneg_timeout);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pc.th.table.find(1) == nullptr);
   PcscfConn r = pc.bound_conn(2, kT, kT0);
   (void)pc.drive(r, make_event(EventKind::timer, kT0 + 3600));
   o = pc.drive(r, make_event(EventKind::reneg_refused, kT0 + 3601));
-  CHECK(pc.state(r) == State::closed);
-  CHECK(pc.th.table.find(2) == nullptr);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pc.state(r) == State::closed);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pc.th.table.find(2) == nullptr);
 
   PcscfConfig off;
   off.abort_on_no_reneg = false;
@@ -574,10 +577,10 @@ TEST_CASE(
   PcscfConn k = pk.bound_conn(3, kT, kT0);
   (void)pk.drive(k, make_event(EventKind::timer, kT0 + 3600));
   o = pk.drive(k, make_event(EventKind::reneg_refused, kT0 + 3601));
-  CHECK(pk.state(k) == State::renegotiating);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pk.state(k) == State::renegotiating);
   o = pk.drive(k, make_event(EventKind::timer, kT0 + 3630));
-  CHECK(pk.state(k) == State::renegotiating);
-  CHECK(has_action(o, Out::hello_request));
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", pk.state(k) == State::renegotiating);
+  REQ("O.4.2-PC-MAY-ABORT-NO-RENEG", has_action(o, Out::hello_request));
   CHECK(pk.th.table.find(3) != nullptr);
 }
 
@@ -590,13 +593,15 @@ TEST_CASE(
   (void)pc.drive(c, make_event(EventKind::timer, kT0 + 3600));
   for (Method m : {Method::other, Method::register_}) {
     const Outcome o = pc.drive(c, ev_request(m, kT, kT0 + 3601), pc.reg_ids());
-    CHECK(o.error == Error::pcscf_request_while_renegotiating);
-    CHECK(response_code(o) == 403);
-    CHECK_FALSE(has_action(o, Out::forward_request));
+    REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING",
+        o.error == Error::pcscf_request_while_renegotiating);
+    REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING", response_code(o) == 403);
+    REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING", !(has_action(o, Out::forward_request)));
   }
   const Outcome e = pc.drive(c, ev_request(Method::emergency, kT, kT0 + 3601));
   REQUIRE(find_action(e, Out::forward_request) != nullptr);
-  CHECK(find_action(e, Out::forward_request)->impu == kNoImpu);
+  REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING",
+      find_action(e, Out::forward_request)->impu == kNoImpu);
   // Terminating requests still use the connection.
   CHECK(has_action(pc.drive(c, make_event(EventKind::terminating_request, kT0 + 3601)),
                    Out::forward_to_ue));
@@ -610,18 +615,20 @@ TEST_CASE(
   Pcscf pc;
   PcscfConn c = pc.bound_conn(1, kT, kT0);
   Outcome o = pc.drive(c, make_event(EventKind::client_hello, kT0 + 1));
-  CHECK(o.error == Error::pcscf_client_reneg_refused);
-  CHECK(has_action(o, Out::refuse_reneg));
-  CHECK(error_alert(o.error) == TlsAlert::no_renegotiation);
+  REQ("IMPL-PC-REFUSE-CLIENT-RENEG", o.error == Error::pcscf_client_reneg_refused);
+  REQ("O.4.2-PC-NO-CLIENT-RENEG", has_action(o, Out::refuse_reneg));
+  REQ("IMPL-PC-REFUSE-CLIENT-RENEG",
+      static_cast<int>(error_alert(o.error)) == 100);  // no_renegotiation (RFC 5246 7.2.2)
   PcscfConn u = pcscf_accept(pc.pol, 2, kT0);
   (void)pc.drive(u, ev_handshake(kT, kT0));
-  CHECK(has_action(pc.drive(u, make_event(EventKind::client_hello, kT0)), Out::refuse_reneg));
+  REQ("O.4.2-PC-NO-CLIENT-RENEG",
+      has_action(pc.drive(u, make_event(EventKind::client_hello, kT0)), Out::refuse_reneg));
   PcscfConfig allow;
   allow.allow_client_reneg = true;
   Pcscf pa(16, allow);
   PcscfConn a = pa.bound_conn(3, kT, kT0);
   o = pa.drive(a, make_event(EventKind::client_hello, kT0 + 1));
-  CHECK(o.act == Act::allow_reneg);
+  REQ("IMPL-PC-REFUSE-CLIENT-RENEG", o.act == Act::allow_reneg);
   RtEvent rd = make_event(EventKind::reneg_done, kT0 + 2);
   rd.session = 77;
   o = pa.drive(a, rd);
@@ -639,10 +646,10 @@ TEST_CASE(
   RtEvent e = ev_request(Method::register_, kT, kT0, true);
   e.sec_verify = static_cast<std::uint8_t>(SecVerify::mismatch);
   Outcome o = pc.drive(c, e, pc.reg_ids());
-  CHECK(response_code(o) == 494);
-  CHECK_FALSE(has_action(o, Out::forward_request));
-  CHECK(pc.state(c) == State::unbound);
-  CHECK_FALSE(c.s.pending_digest);
+  REQ("RFC3329-PC-VERIFY-ECHO", response_code(o) == 494);
+  REQ("RFC3329-PC-VERIFY-ECHO", !(has_action(o, Out::forward_request)));
+  REQ("RFC3329-PC-VERIFY-ECHO", pc.state(c) == State::unbound);
+  REQ("RFC3329-PC-VERIFY-ECHO", !(c.s.pending_digest));
   e.sec_verify = static_cast<std::uint8_t>(SecVerify::matches);
   o = pc.drive(c, e, pc.reg_ids());
   CHECK(has_action(o, Out::forward_request));
@@ -651,7 +658,7 @@ TEST_CASE(
   PcscfConn b = pc.bound_conn(2, kT, kT0);
   e.sec_verify = static_cast<std::uint8_t>(SecVerify::mismatch);
   o = pc.drive(b, e, pc.reg_ids());
-  CHECK(response_code(o) == 494);
+  REQ("RFC3329-PC-VERIFY-ECHO", response_code(o) == 494);
 }
 
 //= spec#5626-5.4-PC-CRLF-PONG type=test
@@ -660,15 +667,15 @@ TEST_CASE(
   const std::uint8_t ping[] = {'\r', '\n', '\r', '\n'};
   const std::uint8_t not_ping[] = {'\r', '\n'};
   const std::uint8_t three[] = {'\r', '\n', '\r', '\n', '\r'};
-  CHECK(is_crlf_ping(ByteView(ping)));
-  CHECK_FALSE(is_crlf_ping(ByteView(not_ping)));
-  CHECK_FALSE(is_crlf_ping(ByteView(three)));
-  CHECK(sizeof(kCrlfPong) == 2);
+  REQ("5626-5.4-PC-CRLF-PONG", is_crlf_ping(ByteView(ping)));
+  REQ("5626-5.4-PC-CRLF-PONG", !(is_crlf_ping(ByteView(not_ping))));
+  REQ("5626-5.4-PC-CRLF-PONG", !(is_crlf_ping(ByteView(three))));
+  REQ("5626-5.4-PC-CRLF-PONG", sizeof(kCrlfPong) == 2);
   Pcscf pc;
   PcscfConn c = pc.bound_conn(1, kT, kT0);
   const Outcome o = pc.drive(c, make_event(EventKind::crlf_ping, kT0));
   REQUIRE(o.actions.count == 1);
-  CHECK(o.actions.items[0].kind == Out::send_crlf);
+  REQ("5626-5.4-PC-CRLF-PONG", o.actions.items[0].kind == Out::send_crlf);
   CHECK(pc.state(c) == State::bound);
 }
 
@@ -680,15 +687,16 @@ TEST_CASE(
   Pcscf pc;
   PcscfConn c = pc.bound_conn(1, kT, kT0);
   Outcome o = pc.drive(c, make_event(EventKind::terminating_request, kT0));
-  CHECK(has_action(o, Out::forward_to_ue));
+  REQ("5626-5.3-PC-FORWARD-OVER-FLOW", has_action(o, Out::forward_to_ue));
   PcscfConn u = pcscf_accept(pc.pol, 2, kT0);
   (void)pc.drive(u, ev_handshake(kT, kT0));
   o = pc.drive(u, make_event(EventKind::terminating_request, kT0));
-  CHECK(response_code(o) == 430);
-  CHECK_FALSE(has_action(o, Out::forward_to_ue));
+  REQ("O.2.1-PC-RFC5626-FORWARDING", response_code(o) == 430);
+  REQ("5626-5.3-PC-FORWARD-OVER-FLOW", !(has_action(o, Out::forward_to_ue)));
   // handshaking/closed: no row, nothing delivered (the P-CSCF never opens a connection).
   PcscfConn h = pcscf_accept(pc.pol, 3, kT0);
-  CHECK_FALSE(pc.drive(h, make_event(EventKind::terminating_request, kT0)).accepted);
+  REQ("5626-5.3-PC-FORWARD-OVER-FLOW",
+      !(pc.drive(h, make_event(EventKind::terminating_request, kT0)).accepted));
 }
 
 //= spec#IMPL-PC-BINDING-TABLE-CAPACITY type=test
@@ -701,10 +709,10 @@ TEST_CASE(
   PcscfConn b = pcscf_accept(pc.pol, 2, kT0);
   (void)pc.drive(b, ev_handshake(tuple(9, 9), kT0));
   Outcome o = pc.drive(b, ev_request(Method::register_, tuple(9, 9), kT0, true), pc.reg_ids());
-  CHECK(response_code(o) == 503);
-  CHECK(o.error == Error::pcscf_registration_refused_full);
-  CHECK_FALSE(has_action(o, Out::forward_request));
-  CHECK(pc.th.table.find(1) != nullptr);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", response_code(o) == 503);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", o.error == Error::pcscf_registration_refused_full);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", !(has_action(o, Out::forward_request)));
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", pc.th.table.find(1) != nullptr);
   // Race: room at REGISTER time, none at the 2xx -> 503 instead of the 2xx, then close.
   Pcscf small(2, PcscfConfig{});
   TableHolder tiny(2, 4);  // 4 chunks: exactly one typical binding
@@ -720,14 +728,14 @@ TEST_CASE(
   CHECK(o.to == State::bound);
   o = pcscf_drive(small.pol, tiny.table, y, ev_response(Response::success, true, kT0),
                   small.reg_ids());
-  CHECK(o.to == State::closed);
-  CHECK(response_code(o) == 503);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", o.to == State::closed);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", response_code(o) == 503);
   CHECK(o.error == Error::binding_arena_full);
   CHECK(std::string(o.requirement) == "IMPL-PC-BINDING-TABLE-CAPACITY");
-  CHECK(has_action(o, Out::close_after_flush));
-  CHECK_FALSE(has_action(o, Out::forward_response));
-  CHECK(tiny.table.size() == 1);
-  CHECK(tiny.table.find(1) != nullptr);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", has_action(o, Out::close_after_flush));
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", !(has_action(o, Out::forward_response)));
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", tiny.table.size() == 1);
+  REQ("IMPL-PC-BINDING-TABLE-CAPACITY", tiny.table.find(1) != nullptr);
 }
 
 //= spec#O.2.2-PC-ASSOC-ADD-IMPU type=test
@@ -752,22 +760,22 @@ TEST_CASE(
   add.impu_count = 1;
   PcscfConn a = reneg_with_register_in_flight(pc, 1, add);
   Outcome o = pc.drive(a, ev_response(Response::success, true, kT0 + 3601), add);
-  CHECK(o.act == Act::add_impus);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", o.act == Act::add_impus);
   CHECK(pc.state(a) == State::renegotiating);
-  CHECK(pc.th.table.impu_position(1, xv) != kNoImpu);
+  REQ("O.2.2-PC-ASSOC-ADD-IMPU", pc.th.table.impu_position(1, xv) != kNoImpu);
 
   EventIds some = pc.reg_ids();
   some.impu_count = 1;  // deregisters the first IMPU only
   PcscfConn b = reneg_with_register_in_flight(pc, 2, some);
   o = pc.drive(b, ev_response(Response::success, true, kT0 + 3601, 0), some);
-  CHECK(o.act == Act::dereg_some);
+  REQ("O.2.2-PC-ASSOC-DELETE", o.act == Act::dereg_some);
   CHECK(pc.state(b) == State::renegotiating);
-  CHECK(pc.th.table.impu_position(2, pc.impu_views[0]) == kNoImpu);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(2, pc.impu_views[0]) == kNoImpu);
 
   PcscfConn c = reneg_with_register_in_flight(pc, 3, pc.reg_ids());
   o = pc.drive(c, ev_response(Response::success, true, kT0 + 3601, 0), pc.reg_ids());
-  CHECK(o.act == Act::dereg_last);
-  CHECK(pc.state(c) == State::unbound);
-  CHECK(pc.th.table.find(3) == nullptr);
+  REQ("O.2.2-PC-ASSOC-DELETE", o.act == Act::dereg_last);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.state(c) == State::unbound);
+  REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.find(3) == nullptr);
   CHECK(check_invariants<Concrete>(c.s));
 }

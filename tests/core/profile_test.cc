@@ -14,6 +14,7 @@
 #include "core/cipher_suites.h"
 #include "core/profile.h"
 #include "tests/core/vector_file.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 using annexo::test::load_vector;
@@ -21,6 +22,13 @@ using annexo::test::load_vector;
 namespace {
 
 using Bytes = std::vector<std::uint8_t>;
+
+// TLS alert numbers (RFC 5246 7.2, RFC 8446 6) written out, so that the
+// expected alert does not come from the core's own table (core/tls_alert.h).
+constexpr int kHandshakeFailure = 40;
+constexpr int kIllegalParameter = 47;
+constexpr int kProtocolVersion = 70;
+constexpr int kMissingExtension = 109;
 
 void put16(Bytes& b, std::size_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -197,9 +205,18 @@ TEST_CASE(
         const bool want13 = is13 && (profile || (nul && allow_null));
         const bool want12 = !is13 && auth_ok && (profile || (nul && allow_null));
         INFO(code);
-        REQUIRE(pcscf_may_choose(code, tls::kTls13, c) == want13);
-        REQUIRE(pcscf_may_choose(code, tls::kTls12, c) == want12);
+        REQ_REQUIRE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+                    pcscf_may_choose(code, tls::kTls13, c) == want13);
+        REQ_REQUIRE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+                    pcscf_may_choose(code, tls::kTls12, c) == want12);
         // No other version ever.
+        // NULL suites are choosable once enabled; TLS_AES_128_GCM_SHA256 always (RFC 8446 9.1).
+        if (nul && allow_null && auth_ok) {
+          REQ_REQUIRE("O.2.1-ALL-NULL-MAY",
+                      pcscf_may_choose(code, is13 ? tls::kTls13 : tls::kTls12, c));
+        }
+        if (code == 0x1301)
+          REQ_REQUIRE("33210-6.2.2-RFC8446-9.1", pcscf_may_choose(code, tls::kTls13, c));
         REQUIRE_FALSE(pcscf_may_choose(code, tls::kTls11, c));
         REQUIRE_FALSE(pcscf_may_choose(code, tls::kTls10, c));
         REQUIRE_FALSE(pcscf_may_choose(code, tls::kSsl30, c));
@@ -223,13 +240,14 @@ TEST_CASE(
     if (in(kRecommended, s.code)) want = ProfileStatus::recommended;
     if (in(kAllowed, s.code)) want = ProfileStatus::allowed;
     if (in(kNull12, s.code) || in(kNull13, s.code)) want = ProfileStatus::null_encryption;
-    CHECK(s.status == want);
+    REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", s.status == want);
     // Catalogue 3.3: anonymous, PSK, RC4, DES, 3DES, export, MD5 MAC, NULL_WITH_NULL_NULL.
     const bool family_forbidden = s.kx == KeyExchange::anon || s.kx == KeyExchange::psk ||
                                   s.bulk == Bulk::rc4 || s.bulk == Bulk::des ||
                                   s.bulk == Bulk::tdes || s.bulk == Bulk::export_grade ||
                                   s.mac == Mac::md5 || s.code == 0x0000;
-    if (family_forbidden) CHECK(s.status == ProfileStatus::forbidden);
+    if (family_forbidden)
+      REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", s.status == ProfileStatus::forbidden);
     CHECK(find_suite(s.code) == &s);
   }
   // GREASE and SCSVs are signals, never suites, never choosable.
@@ -238,8 +256,8 @@ TEST_CASE(
   for (unsigned i = 0; i < 16; ++i) {
     const auto g = static_cast<std::uint16_t>(0x0A0A + 0x1010 * i);
     CHECK(classify(g) == CodeKind::grease);
-    CHECK_FALSE(pcscf_may_choose(g, tls::kTls12, permissive));
-    CHECK_FALSE(pcscf_may_choose(g, tls::kTls13, permissive));
+    REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(pcscf_may_choose(g, tls::kTls12, permissive)));
+    REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(pcscf_may_choose(g, tls::kTls13, permissive)));
   }
   CHECK(classify(0x00FF) == CodeKind::scsv_renegotiation);
   CHECK(classify(0x5600) == CodeKind::scsv_fallback);
@@ -258,8 +276,8 @@ TEST_CASE(
   PcscfTlsConfig c;
   c.allow_null_encryption = true;
   const Error e = pcscf(p->ch, c, ch);
-  CHECK(e == Error::profile_ch_legacy_versions_only);
-  CHECK(error_alert(e) == TlsAlert::protocol_version);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS", e == Error::profile_ch_legacy_versions_only);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS", static_cast<int>(error_alert(e)) == kProtocolVersion);
   CHECK(std::string(error_requirement(e)) == "33210-6.2.1-NO-LEGACY-VERSIONS");
   CHECK(ch.suite == 0);
 }
@@ -272,7 +290,7 @@ TEST_CASE(
   CHECK(version_in_profile(tls::kTls13));
   for (std::uint16_t v : {tls::kSsl30, tls::kTls10, tls::kTls11, std::uint16_t{0x0200},
                           std::uint16_t{0x0305}, std::uint16_t{0x7f1c}}) {
-    CHECK_FALSE(version_in_profile(v));
+    REQ("33210-6.2.1-NO-LEGACY-VERSIONS", !(version_in_profile(v)));
   }
   PcscfTlsConfig c;
   Choice out;
@@ -280,24 +298,27 @@ TEST_CASE(
     INFO(v);
     ChBuilder only_legacy;
     only_legacy.legacy_version = v;
-    CHECK(pcscf(only_legacy.build(), c, out) == Error::profile_ch_legacy_versions_only);
+    REQ("33210-6.2.1-NO-LEGACY-VERSIONS",
+        pcscf(only_legacy.build(), c, out) == Error::profile_ch_legacy_versions_only);
     // supported_versions listing only old versions (and GREASE) is refused too.
     ChBuilder listed;
     listed.versions({0x2a2a, v, tls::kTls10});
-    CHECK(pcscf(listed.build(), c, out) == Error::profile_ch_legacy_versions_only);
+    REQ("33210-6.2.1-NO-LEGACY-VERSIONS",
+        pcscf(listed.build(), c, out) == Error::profile_ch_legacy_versions_only);
     // UE side: a ServerHello selecting it.
     ShBuilder sb;
     sb.legacy_version = v;
     Negotiated n;
     const Error e = ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n);
-    CHECK(e == Error::profile_sh_legacy_version);
-    CHECK(error_alert(e) == TlsAlert::protocol_version);
+    REQ("33210-6.2.1-NO-LEGACY-VERSIONS", e == Error::profile_sh_legacy_version);
+    REQ("33210-6.2.1-NO-LEGACY-VERSIONS", static_cast<int>(error_alert(e)) == kProtocolVersion);
   }
   // supported_versions is authoritative: legacy_version 0x0303 with a list of
   // only TLS 1.1 is still legacy-only.
   ChBuilder b;
   b.versions({tls::kTls11});
-  CHECK(pcscf(b.build(), c, out) == Error::profile_ch_legacy_versions_only);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS",
+      pcscf(b.build(), c, out) == Error::profile_ch_legacy_versions_only);
 }
 
 //= spec#O.2.1-UE-NONNULL-OFFER type=test
@@ -312,8 +333,8 @@ TEST_CASE(
     c.enable_tls13 = false;
     Choice out;
     const Error e = pcscf(p->ch, c, out);
-    CHECK(e == Error::profile_ch_no_encrypting_suite);
-    CHECK(error_alert(e) == TlsAlert::handshake_failure);
+    REQ("O.2.1-UE-NONNULL-OFFER", e == Error::profile_ch_no_encrypting_suite);
+    REQ("O.2.1-UE-NONNULL-OFFER", static_cast<int>(error_alert(e)) == kHandshakeFailure);
     CHECK(std::string(error_requirement(e)) == "O.2.1-UE-NONNULL-OFFER");
   }
   // Forbidden encrypting suites (RC4, 3DES, CBC) do not satisfy the duty either.
@@ -321,7 +342,7 @@ TEST_CASE(
   b.suites = {0x0005, 0x000A, 0x002F, 0xC0AC, 0x0a0a, 0x00FF};
   PcscfTlsConfig c;
   Choice out;
-  CHECK(pcscf(b.build(), c, out) == Error::profile_ch_no_encrypting_suite);
+  REQ("O.2.1-UE-NONNULL-OFFER", pcscf(b.build(), c, out) == Error::profile_ch_no_encrypting_suite);
   // Every captured ordinary hello does offer an encrypting profile suite.
   for (const char* f :
        {"ch_openssl_default.bin", "ch_gnutls_default.bin", "ch_gnutls_tls12_only.bin",
@@ -343,7 +364,7 @@ TEST_CASE(
     c.offer_null_encryption = true;
     c.suites = {list, 2};
     const Error e = build_offer(c, o);
-    CHECK(e == Error::profile_config_no_encrypting_suite);
+    REQ("O.2.1-UE-NONNULL-OFFER", e == Error::profile_config_no_encrypting_suite);
     CHECK(error_alert(e) == TlsAlert::none);
     CHECK(o.suite_count == 0);
   }
@@ -352,7 +373,7 @@ TEST_CASE(
     UeTlsConfig c;
     c.offer_null_encryption = true;
     c.suites = {list, 2};
-    CHECK(build_offer(c, o) == Error::profile_config_no_encrypting_suite);
+    REQ("O.2.1-UE-NONNULL-OFFER", build_offer(c, o) == Error::profile_config_no_encrypting_suite);
   }
   SECTION("encrypting suites for each enabled version") {
     const std::uint16_t list[] = {0xC0B4, 0xC006, 0x1301, 0xC02B};
@@ -372,18 +393,19 @@ TEST_CASE(
 //= spec#O.2.1-ALL-NULL-MAY type=test
 TEST_CASE("O.2.1-ALL-NULL-MAY: NULL suites are offered and chosen only behind the opt-in flags") {
   const Offer plain = default_offer();
-  for (std::size_t i = 0; i < plain.suite_count; ++i) CHECK(suite_encrypts(plain.suites[i]));
+  for (std::size_t i = 0; i < plain.suite_count; ++i)
+    REQ("O.2.1-ALL-NULL-MAY", suite_encrypts(plain.suites[i]));
   CHECK(plain.suite_count == 12);
   CHECK(plain.suites[0] == 0x1301);
 
   const Offer with_null = default_offer(true, true);
   REQUIRE(with_null.suite_count == 17);
   // The five NULL suites come last, ECDHE ones first (decision A23).
-  CHECK(with_null.suites[12] == 0xC006);
-  CHECK(with_null.suites[13] == 0xC010);
-  CHECK(with_null.suites[14] == 0x003B);
-  CHECK(with_null.suites[15] == 0xC0B4);
-  CHECK(with_null.suites[16] == 0xC0B5);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[12] == 0xC006);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[13] == 0xC010);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[14] == 0x003B);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[15] == 0xC0B4);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[16] == 0xC0B5);
   for (std::size_t i = 0; i < 12; ++i) CHECK(suite_encrypts(with_null.suites[i]));
 
   // A configured NULL suite without the flag is a configuration error.
@@ -392,7 +414,7 @@ TEST_CASE("O.2.1-ALL-NULL-MAY: NULL suites are offered and chosen only behind th
   c.enable_tls13 = false;
   c.suites = {list, 2};
   Offer o;
-  CHECK(build_offer(c, o) == Error::profile_config_null_suite_not_enabled);
+  REQ("O.2.1-ALL-NULL-MAY", build_offer(c, o) == Error::profile_config_null_suite_not_enabled);
 
   // P-CSCF: NULL preferred by the operator, chosen only with allow_null_encryption.
   auto p = parse_vector("ch_openssl_40suites.bin");  // offers 0xC006 and 0xC02B
@@ -402,25 +424,25 @@ TEST_CASE("O.2.1-ALL-NULL-MAY: NULL suites are offered and chosen only behind th
   pc.suite_preference = {pref, 2};
   Choice out;
   REQUIRE(pcscf(p->ch, pc, out) == Error::ok);
-  CHECK(out.suite == 0xC02B);
-  CHECK_FALSE(out.null_encryption);
-  CHECK(pcscf_check_config(pc) == Error::profile_config_null_suite_not_enabled);
+  REQ("O.2.1-ALL-NULL-MAY", out.suite == 0xC02B);
+  REQ("O.2.1-ALL-NULL-MAY", !(out.null_encryption));
+  REQ("O.2.1-ALL-NULL-MAY", pcscf_check_config(pc) == Error::profile_config_null_suite_not_enabled);
   pc.allow_null_encryption = true;
   CHECK(pcscf_check_config(pc) == Error::ok);
   REQUIRE(pcscf(p->ch, pc, out) == Error::ok);
-  CHECK(out.suite == 0xC006);
-  CHECK(out.null_encryption);
+  REQ("O.2.1-ALL-NULL-MAY", out.suite == 0xC006);
+  REQ("O.2.1-ALL-NULL-MAY", out.null_encryption);
 
   // UE: a NULL suite in the ServerHello is accepted only if the UE offered it.
   ShBuilder sb;
   sb.suite = 0xC006;
   Negotiated n;
   UeTlsConfig ue;
-  CHECK(ue_check_server_hello(sb.build(), default_offer(), ue, {}, n) ==
-        Error::profile_sh_suite_not_offered);
+  REQ("O.2.1-ALL-NULL-MAY", ue_check_server_hello(sb.build(), default_offer(), ue, {}, n) ==
+                                Error::profile_sh_suite_not_offered);
   ue.offer_null_encryption = true;
   REQUIRE(ue_check_server_hello(sb.build(), default_offer(true, true), ue, {}, n) == Error::ok);
-  CHECK(n.null_encryption);
+  REQ("O.2.1-ALL-NULL-MAY", n.null_encryption);
 }
 
 struct ChoiceRow {
@@ -435,6 +457,7 @@ struct ChoiceRow {
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-PROFILE type=test
 //= spec#O.1.2-PC-DECIDES-SUITE type=test
+//= spec#33210-6.2.1-TLS12-MANDATORY type=test
 TEST_CASE(
     "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the P-CSCF chooses by its own preference from captured "
     "ClientHellos") {
@@ -459,10 +482,11 @@ TEST_CASE(
     c.certificate_is_ecdsa = r.ecdsa;
     Choice out;
     REQUIRE(pcscf(p->ch, c, out) == Error::ok);
-    CHECK(out.version == r.version);
-    CHECK(out.suite == r.suite);
-    CHECK(out.group == r.group);
-    CHECK_FALSE(out.null_encryption);
+    if (r.version == 0x0303) REQ("33210-6.2.1-TLS12-MANDATORY", out.version == tls::kTls12);
+    REQ("O.2.1-ALL-PROFILE", out.version == r.version);
+    REQ("O.1.2-PC-DECIDES-SUITE", out.suite == r.suite);
+    REQ("O.2.1-ALL-PROFILE", out.group == r.group);
+    REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(out.null_encryption));
   }
   // The server's order wins over the client's (the client lists 0x1302 first).
   auto p = parse_vector("ch_openssl_default.bin");
@@ -474,14 +498,15 @@ TEST_CASE(
   c.group_preference = {groups, 1};
   Choice out;
   REQUIRE(pcscf(p->ch, c, out) == Error::ok);
-  CHECK(out.suite == 0x1303);
-  CHECK(out.group == 0x0017);  // configured order, not the client's (x25519 first)
+  REQ("O.1.2-PC-DECIDES-SUITE", out.suite == 0x1303);
+  REQ("O.2.1-ALL-PROFILE",
+      out.group == 0x0017);  // configured order, not the client's (x25519 first)
   // No offered suite is choosable: handshake_failure.
   const std::uint16_t only_ccm[] = {0x1304};
   c.suite_preference = {only_ccm, 1};
   const Error e = pcscf(p->ch, c, out);
-  CHECK(e == Error::profile_ch_no_common_suite);
-  CHECK(error_alert(e) == TlsAlert::handshake_failure);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", e == Error::profile_ch_no_common_suite);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", static_cast<int>(error_alert(e)) == kHandshakeFailure);
 }
 
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
@@ -500,7 +525,7 @@ TEST_CASE(
     UeTlsConfig uc;
     uc.enable_tls13 = !only12;
     REQUIRE(ue_check_server_hello(p->sh, default_offer(!only12), uc, {}, n) == Error::ok);
-    CHECK(n.suite == p->sh.cipher_suite);
+    REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", n.suite == p->sh.cipher_suite);
     CHECK(n.version == (p->sh.has_supported_versions ? 0x0304 : 0x0303));
   }
   // The same capture against an offer without 0xC02C: not offered.
@@ -512,22 +537,22 @@ TEST_CASE(
   REQUIRE(build_offer(c, o) == Error::ok);
   Negotiated n;
   Error e = ue_check_server_hello(p->sh, o, c, {}, n);
-  CHECK(e == Error::profile_sh_suite_not_offered);
-  CHECK(error_alert(e) == TlsAlert::illegal_parameter);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", e == Error::profile_sh_suite_not_offered);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", static_cast<int>(error_alert(e)) == kIllegalParameter);
   // A TLS 1.3 suite in a TLS 1.2 ServerHello, though offered: not acceptable.
   ShBuilder sb;
   sb.suite = 0x1301;
   e = ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n);
-  CHECK(e == Error::profile_sh_suite_not_acceptable);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", e == Error::profile_sh_suite_not_acceptable);
   // ue_may_accept denies forbidden and unknown codes even if an offer listed them.
   Offer forged = default_offer();
   forged.suites[forged.suite_count++] = 0x0004;  // RC4
   forged.suites[forged.suite_count++] = 0xC0AC;  // not in the registry
-  CHECK_FALSE(ue_may_accept(0x0004, forged, tls::kTls12));
-  CHECK_FALSE(ue_may_accept(0xC0AC, forged, tls::kTls12));
-  CHECK(ue_may_accept(0xC02B, forged, tls::kTls12));
-  CHECK_FALSE(ue_may_accept(0xC02B, forged, tls::kTls13));
-  CHECK_FALSE(ue_may_accept(0xC02B, forged, tls::kTls11));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(ue_may_accept(0x0004, forged, tls::kTls12)));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(ue_may_accept(0xC0AC, forged, tls::kTls12)));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", ue_may_accept(0xC02B, forged, tls::kTls12));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(ue_may_accept(0xC02B, forged, tls::kTls13)));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", !(ue_may_accept(0xC02B, forged, tls::kTls11)));
 }
 
 //= spec#O.2.1-ALL-PROFILE type=test
@@ -538,31 +563,30 @@ TEST_CASE("O.2.1-ALL-PROFILE: versions outside what is enabled or offered are re
   c.enable_tls12 = false;
   Choice out;
   Error e = pcscf(p->ch, c, out);
-  CHECK(e == Error::profile_ch_no_enabled_version);
-  CHECK(error_alert(e) == TlsAlert::protocol_version);
+  REQ("O.2.1-ALL-PROFILE", e == Error::profile_ch_no_enabled_version);
+  REQ("O.2.1-ALL-PROFILE", static_cast<int>(error_alert(e)) == kProtocolVersion);
   // UE offered TLS 1.2 only; the server picks 1.3.
   auto s13 = parse_vector("sh_openssl_tls13.bin");
   UeTlsConfig u;
   u.enable_tls13 = false;
   Negotiated n;
   e = ue_check_server_hello(s13->sh, default_offer(false), u, {}, n);
-  CHECK(e == Error::profile_sh_version_not_offered);
-  CHECK(error_alert(e) == TlsAlert::illegal_parameter);
+  REQ("O.2.1-ALL-PROFILE", e == Error::profile_sh_version_not_offered);
+  REQ("O.2.1-ALL-PROFILE", static_cast<int>(error_alert(e)) == kIllegalParameter);
   // supported_versions selecting TLS 1.2 is illegal (RFC 8446 4.2.1).
   ShBuilder sb;
   sb.exts.push_back({tls::ext::supported_versions, {0x03, 0x03}});
-  CHECK(ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n) ==
-        Error::profile_sh_version_not_offered);
+  REQ("O.2.1-ALL-PROFILE", ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {},
+                                                 n) == Error::profile_sh_version_not_offered);
   // legacy_version 0x0304 without supported_versions is not TLS 1.3.
   ShBuilder sb2;
   sb2.legacy_version = 0x0304;
   sb2.suite = 0x1301;
   sb2.exts.clear();
-  CHECK(ue_check_server_hello(sb2.build(), default_offer(), UeTlsConfig(), {}, n) ==
-        Error::profile_sh_version_not_offered);
+  REQ("O.2.1-ALL-PROFILE", ue_check_server_hello(sb2.build(), default_offer(), UeTlsConfig(), {},
+                                                 n) == Error::profile_sh_version_not_offered);
 }
 
-//= spec#33210-6.2.1-TLS12-MANDATORY type=test
 TEST_CASE(
     "33210-6.2.1-TLS12-MANDATORY: a configuration enabling no version is refused on both sides") {
   UeTlsConfig u;
@@ -583,24 +607,30 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: configured suite lists are checke
   UeTlsConfig u;
   const std::uint16_t forbidden[] = {0xC02B, 0x002F};
   u.suites = {forbidden, 2};
-  CHECK(build_offer(u, o) == Error::profile_config_suite_not_in_profile);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      build_offer(u, o) == Error::profile_config_suite_not_in_profile);
   const std::uint16_t grease[] = {0xC02B, 0x0a0a};
   u.suites = {grease, 2};
-  CHECK(build_offer(u, o) == Error::profile_config_suite_not_in_profile);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      build_offer(u, o) == Error::profile_config_suite_not_in_profile);
   const std::uint16_t dup[] = {0xC02B, 0x1301, 0xC02B};
   u.suites = {dup, 3};
-  CHECK(build_offer(u, o) == Error::profile_config_duplicate_suite);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      build_offer(u, o) == Error::profile_config_duplicate_suite);
   const std::uint16_t v13[] = {0xC02B, 0x1301};
   u.suites = {v13, 2};
   u.enable_tls13 = false;
-  CHECK(build_offer(u, o) == Error::profile_config_suite_version_disabled);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      build_offer(u, o) == Error::profile_config_suite_version_disabled);
   std::uint16_t many[kMaxOfferSuites + 1];
   for (auto& m : many) m = 0xC02B;
   u.suites = {many, kMaxOfferSuites + 1};
-  CHECK(build_offer(u, o) == Error::profile_config_too_many_suites);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      build_offer(u, o) == Error::profile_config_too_many_suites);
   PcscfTlsConfig c;
   c.suite_preference = {forbidden, 2};
-  CHECK(pcscf_check_config(c) == Error::profile_config_suite_not_in_profile);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      pcscf_check_config(c) == Error::profile_config_suite_not_in_profile);
 }
 
 //= spec#RFC8446-DOWNGRADE-SENTINEL type=test
@@ -613,25 +643,27 @@ TEST_CASE(
     sb.random[31] = last;
     Negotiated n;
     const Error e = ue_check_server_hello(sb.build(), default_offer(true), UeTlsConfig(), {}, n);
-    CHECK(e == Error::profile_sh_downgrade_sentinel);
-    CHECK(error_alert(e) == TlsAlert::illegal_parameter);
+    REQ("RFC8446-DOWNGRADE-SENTINEL", e == Error::profile_sh_downgrade_sentinel);
+    REQ("RFC8446-DOWNGRADE-SENTINEL", static_cast<int>(error_alert(e)) == kIllegalParameter);
     UeTlsConfig only12;
     only12.enable_tls13 = false;
-    CHECK(ue_check_server_hello(sb.build(), default_offer(false), only12, {}, n) == Error::ok);
+    REQ("RFC8446-DOWNGRADE-SENTINEL",
+        ue_check_server_hello(sb.build(), default_offer(false), only12, {}, n) == Error::ok);
   }
   // Real: gnutls-serv (1.3-capable) answering a TLS 1.2-only gnutls-cli.
   auto cap = parse_vector("sh_gnutls_tls12_flight.bin");
   {
     Negotiated n;
-    CHECK(ue_check_server_hello(cap->sh, default_offer(true), UeTlsConfig(), {}, n) ==
-          Error::profile_sh_downgrade_sentinel);
+    REQ("RFC8446-DOWNGRADE-SENTINEL",
+        ue_check_server_hello(cap->sh, default_offer(true), UeTlsConfig(), {}, n) ==
+            Error::profile_sh_downgrade_sentinel);
   }
   ShBuilder near_miss;
   std::copy(tls::kDowngradePrefix, tls::kDowngradePrefix + 7, near_miss.random.begin() + 24);
   near_miss.random[31] = 0x02;
   Negotiated n;
-  CHECK(ue_check_server_hello(near_miss.build(), default_offer(true), UeTlsConfig(), {}, n) ==
-        Error::ok);
+  REQ("RFC8446-DOWNGRADE-SENTINEL", ue_check_server_hello(near_miss.build(), default_offer(true),
+                                                          UeTlsConfig(), {}, n) == Error::ok);
 }
 
 //= spec#RFC5746-SECURE-RENEG type=test
@@ -641,17 +673,18 @@ TEST_CASE("RFC5746-SECURE-RENEG: the P-CSCF demands the renegotiation indication
   Choice out;
   ChBuilder none;
   Error e = pcscf(none.build(), c, out);
-  CHECK(e == Error::profile_ch_no_renegotiation_indication);
-  CHECK(error_alert(e) == TlsAlert::handshake_failure);
+  REQ("RFC5746-PC-RENEG-INDICATION", e == Error::profile_ch_no_renegotiation_indication);
+  REQ("RFC5746-PC-RENEG-INDICATION", static_cast<int>(error_alert(e)) == kHandshakeFailure);
   ChBuilder scsv;
   scsv.suites = {0xC02B, 0x00FF};
-  CHECK(pcscf(scsv.build(), c, out) == Error::ok);
+  REQ("RFC5746-PC-RENEG-INDICATION", pcscf(scsv.build(), c, out) == Error::ok);
   ChBuilder ext;
   ext.reneg();
-  CHECK(pcscf(ext.build(), c, out) == Error::ok);
+  REQ("RFC5746-PC-RENEG-INDICATION", pcscf(ext.build(), c, out) == Error::ok);
   ChBuilder nonempty;
   nonempty.reneg({1, 2, 3});
-  CHECK(pcscf(nonempty.build(), c, out) == Error::profile_ch_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG",
+      pcscf(nonempty.build(), c, out) == Error::profile_ch_renegotiation_info_mismatch);
   // Captured: OpenSSL signals with the SCSV, GnuTLS with the extension.
   c.enable_tls13 = false;
   CHECK(pcscf(parse_vector("ch_openssl_default.bin")->ch, c, out) == Error::ok);
@@ -666,18 +699,20 @@ TEST_CASE("RFC5746-SECURE-RENEG: the P-CSCF demands the renegotiation indication
   CHECK(pcscf(good.build(), c, out, reneg) == Error::ok);
   ChBuilder wrong;
   wrong.reneg({9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 3});
-  CHECK(pcscf(wrong.build(), c, out, reneg) == Error::profile_ch_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG",
+      pcscf(wrong.build(), c, out, reneg) == Error::profile_ch_renegotiation_info_mismatch);
   ChBuilder empty_on_reneg;
   empty_on_reneg.reneg();
-  CHECK(pcscf(empty_on_reneg.build(), c, out, reneg) ==
-        Error::profile_ch_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG", pcscf(empty_on_reneg.build(), c, out, reneg) ==
+                                  Error::profile_ch_renegotiation_info_mismatch);
   ChBuilder scsv_on_reneg;
   scsv_on_reneg.suites = {0xC02B, 0x00FF};
   scsv_on_reneg.reneg(verify);
-  CHECK(pcscf(scsv_on_reneg.build(), c, out, reneg) == Error::profile_ch_scsv_in_renegotiation);
+  REQ("RFC5746-SECURE-RENEG",
+      pcscf(scsv_on_reneg.build(), c, out, reneg) == Error::profile_ch_scsv_in_renegotiation);
   ChBuilder missing_on_reneg;
-  CHECK(pcscf(missing_on_reneg.build(), c, out, reneg) ==
-        Error::profile_ch_no_renegotiation_indication);
+  REQ("RFC5746-SECURE-RENEG", pcscf(missing_on_reneg.build(), c, out, reneg) ==
+                                  Error::profile_ch_no_renegotiation_indication);
   // A renegotiation stays on TLS 1.2 even if the client lists TLS 1.3.
   PcscfTlsConfig both;
   ChBuilder modern;
@@ -698,25 +733,27 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE demands renegotiation_info in a TLS 1.2 
   ShBuilder missing;
   missing.exts.clear();
   Error e = ue_check_server_hello(missing.build(), default_offer(), UeTlsConfig(), {}, n);
-  CHECK(e == Error::profile_sh_no_renegotiation_info);
-  CHECK(error_alert(e) == TlsAlert::handshake_failure);
+  REQ("RFC5746-SECURE-RENEG", e == Error::profile_sh_no_renegotiation_info);
+  REQ("RFC5746-SECURE-RENEG", static_cast<int>(error_alert(e)) == kHandshakeFailure);
   UeTlsConfig no_reneg;
   no_reneg.renegotiation_used = false;
   CHECK(ue_check_server_hello(missing.build(), default_offer(), no_reneg, {}, n) == Error::ok);
   ShBuilder nonempty;
   nonempty.exts = {{tls::ext::renegotiation_info, {0x02, 0xaa, 0xbb}}};
-  CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), {}, n) ==
-        Error::profile_sh_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG",
+      ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), {}, n) ==
+          Error::profile_sh_renegotiation_info_mismatch);
   HandshakeContext reneg;
   const Bytes both = {0xaa, 0xbb};
   reneg.renegotiation = true;
   reneg.expected_renegotiation_info = ByteView(both.data(), both.size());
-  CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
-        Error::ok);
+  REQ("RFC5746-SECURE-RENEG", ue_check_server_hello(nonempty.build(), default_offer(),
+                                                    UeTlsConfig(), reneg, n) == Error::ok);
   const Bytes other = {0xaa, 0xbc};
   reneg.expected_renegotiation_info = ByteView(other.data(), other.size());
-  CHECK(ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
-        Error::profile_sh_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG",
+      ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
+          Error::profile_sh_renegotiation_info_mismatch);
   // TLS 1.3 has no renegotiation_info.
   ShBuilder t13;
   t13.tls13();
@@ -733,14 +770,14 @@ TEST_CASE("33210-6.2.3-TLS12-PROFILE: compression other than null is refused in 
     b.compression = methods;
     b.reneg();
     const Error e = pcscf(b.build(), c, out);
-    CHECK(e == Error::profile_ch_compression);
-    CHECK(error_alert(e) == TlsAlert::illegal_parameter);
+    REQ("33210-6.2.1-NO-COMPRESSION", e == Error::profile_ch_compression);
+    REQ("33210-6.2.1-NO-COMPRESSION", static_cast<int>(error_alert(e)) == kIllegalParameter);
   }
   ShBuilder sb;
   sb.compression = 1;
   Negotiated n;
-  CHECK(ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(), {}, n) ==
-        Error::profile_sh_compression);
+  REQ("33210-6.2.3-TLS12-PROFILE", ue_check_server_hello(sb.build(), default_offer(), UeTlsConfig(),
+                                                         {}, n) == Error::profile_sh_compression);
 }
 
 //= spec#33210-6.2.2-RFC8446-9.2 type=test
@@ -761,8 +798,8 @@ TEST_CASE(
                                 [drop](const auto& e) { return e.first == drop; }),
                  b.exts.end());
     const Error e = pcscf(b.build(), c, out);
-    CHECK(e == Error::profile_ch_tls13_missing_extension);
-    CHECK(error_alert(e) == TlsAlert::missing_extension);
+    REQ("33210-6.2.2-RFC8446-9.2", e == Error::profile_ch_tls13_missing_extension);
+    REQ("33210-6.2.2-RFC8446-9.2", static_cast<int>(error_alert(e)) == kMissingExtension);
   }
 }
 
@@ -773,8 +810,8 @@ TEST_CASE("33210-6.2.2-RFC8446-9.1: groups are chosen from secp256r1, x25519, se
   ChBuilder x448;
   x448.groups({0x001e, 0x0019}).reneg();
   Error e = pcscf(x448.build(), c, out);
-  CHECK(e == Error::profile_ch_no_common_group);
-  CHECK(error_alert(e) == TlsAlert::handshake_failure);
+  REQ("33210-6.2.2-RFC8446-9.1", e == Error::profile_ch_no_common_group);
+  REQ("33210-6.2.2-RFC8446-9.1", static_cast<int>(error_alert(e)) == kHandshakeFailure);
   // A DHE suite needs no named group.
   ChBuilder dhe;
   dhe.suites = {0xC02F, 0x009E};
@@ -787,7 +824,7 @@ TEST_CASE("33210-6.2.2-RFC8446-9.1: groups are chosen from secp256r1, x25519, se
   ChBuilder p384;
   p384.groups({0x0018}).reneg();
   REQUIRE(pcscf(p384.build(), c, out) == Error::ok);
-  CHECK(out.group == 0x0018);
+  REQ("33210-6.2.2-RFC8446-9.1", out.group == 0x0018);
   // Default preference (RD-77): x25519, then secp256r1, then secp384r1,
   // whatever order the client lists them in; secp256r1 alone is accepted.
   ChBuilder p256_first;
@@ -797,17 +834,18 @@ TEST_CASE("33210-6.2.2-RFC8446-9.1: groups are chosen from secp256r1, x25519, se
   ChBuilder p256_p384;
   p256_p384.groups({0x0018, 0x0017}).reneg();
   REQUIRE(pcscf(p256_p384.build(), c, out) == Error::ok);
-  CHECK(out.group == 0x0017);
+  REQ("33210-6.2.2-RFC8446-9.1", out.group == 0x0017);
   ChBuilder p256_only;
   p256_only.groups({0x0017}).reneg();
   REQUIRE(pcscf(p256_only.build(), c, out) == Error::ok);
-  CHECK(out.group == 0x0017);
+  REQ("33210-6.2.2-RFC8446-9.1", out.group == 0x0017);
   // TLS 1.2 without supported_groups: secp256r1 assumed.
   ChBuilder nogroups;
   nogroups.reneg();
   REQUIRE(pcscf(nogroups.build(), c, out) == Error::ok);
-  CHECK(out.group == 0x0017);
+  REQ("33210-6.2.2-RFC8446-9.1", out.group == 0x0017);
   const std::uint16_t bad[] = {0x0019};
   c.group_preference = {bad, 1};
-  CHECK(pcscf_check_config(c) == Error::profile_config_group_not_in_profile);
+  REQ("33210-6.2.2-RFC8446-9.1",
+      pcscf_check_config(c) == Error::profile_config_group_not_in_profile);
 }

@@ -8,6 +8,7 @@
 
 #include "core/handshake_reader.h"
 #include "tests/core/vector_file.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 using annexo::test::load_vector;
@@ -103,6 +104,13 @@ struct ChExpect {
 };
 
 // Values read off with an independent Python parser (tests/vectors/README.md).
+// TLS alert numbers (RFC 5246 7.2, RFC 8446 6) written out, not taken from
+// the core's own core/tls_alert.h.
+constexpr int kUnexpectedMessage = 10;
+constexpr int kRecordOverflow = 22;
+constexpr int kIllegalParameter = 47;
+constexpr int kDecodeError = 50;
+
 const ChExpect kClientHellos[] = {
     {"ch_openssl_default.bin", 0x0303, 31, 10, 0x1302, true, false, "pcscf.test"},
     {"ch_openssl_tls10_only.bin", 0x0301, 9, 6, 0xC00A, false, false, "pcscf.test"},
@@ -117,14 +125,13 @@ const ChExpect kClientHellos[] = {
 }  // namespace
 
 //= spec#IMPL-READER-RECORD type=test
-//= spec#IMPL-READER-WELLFORMED type=test
 TEST_CASE("IMPL-READER-RECORD: captured OpenSSL and GnuTLS ClientHellos parse field by field") {
   for (const ChExpect& e : kClientHellos) {
     INFO(e.file);
     const Bytes stream = load_vector(e.file);
     First f = first_message(stream);
-    REQUIRE(f.r.ok());
-    REQUIRE(f.consumed == stream.size());
+    REQ_REQUIRE("IMPL-READER-RECORD", f.r.ok());
+    REQ_REQUIRE("IMPL-READER-RECORD", f.consumed == stream.size());
     REQUIRE(f.msg.type == tls::HandshakeType::client_hello);
     ClientHello ch;
     const ReadResult r = parse_client_hello(f.msg.body, ch);
@@ -148,7 +155,6 @@ TEST_CASE("IMPL-READER-RECORD: captured OpenSSL and GnuTLS ClientHellos parse fi
   }
 }
 
-//= spec#IMPL-READER-WELLFORMED type=test
 TEST_CASE("IMPL-READER-WELLFORMED: GREASE values are read as ordinary codes, lists stay intact") {
   const Bytes stream = load_vector("ch_grease_openssl_derived.bin");
   First f = first_message(stream);
@@ -207,11 +213,11 @@ TEST_CASE("IMPL-READER-RECORD: captured server flights yield every handshake mes
     while (pos < stream.size()) {
       Record rec;
       ReadResult r = read_record(ByteView(stream.data() + pos, stream.size() - pos), rec);
-      REQUIRE(r.ok());
+      REQ_REQUIRE("IMPL-READER-RECORD", r.ok());
       pos += rec.wire_size;
       if (rec.type != tls::ContentType::handshake) {
         // The caller routes other records; the assembler refuses them.
-        CHECK(as.push(rec).error == Error::reader_record_not_handshake);
+        REQ("IMPL-READER-RECORD", as.push(rec).error == Error::reader_record_not_handshake);
         stopped_at_ccs = true;
         break;
       }
@@ -249,7 +255,7 @@ TEST_CASE("IMPL-READER-RECORD: captured server flights yield every handshake mes
       REQUIRE_FALSE(r.failed());
     }
     CHECK(stopped_at_ccs);
-    CHECK(seen == e.types);
+    REQ("IMPL-READER-RECORD", seen == e.types);
   }
 }
 
@@ -283,8 +289,8 @@ TEST_CASE(
       while ((n = as.next(m)).ok()) seen.push_back(m.type);
       REQUIRE(n.need_more);
     }
-    CHECK(seen.size() == 5);
-    CHECK(seen[3] == tls::HandshakeType::certificate_request);
+    REQ("IMPL-READER-RECORD", seen.size() == 5);
+    REQ("IMPL-READER-RECORD", seen[3] == tls::HandshakeType::certificate_request);
     CHECK_FALSE(as.mid_message());
   }
   SECTION("whole flight in one record") {
@@ -297,7 +303,7 @@ TEST_CASE(
     HandshakeMessage m;
     std::size_t n = 0;
     while (as.next(m).ok()) ++n;
-    CHECK(n == 5);
+    REQ("IMPL-READER-RECORD", n == 5);
   }
   SECTION("an alert between two fragments of one message is refused") {
     Bytes storage(4096);
@@ -310,8 +316,8 @@ TEST_CASE(
     const Bytes alert = record(21, {2, 40});
     REQUIRE(read_record(view(alert), r).ok());
     const ReadResult res = as.push(r);
-    CHECK(res.error == Error::reader_record_interleaved);
-    CHECK(error_alert(res.error) == TlsAlert::unexpected_message);
+    REQ("IMPL-READER-RECORD", res.error == Error::reader_record_interleaved);
+    REQ("IMPL-READER-RECORD", static_cast<int>(error_alert(res.error)) == kUnexpectedMessage);
   }
 }
 
@@ -321,46 +327,48 @@ TEST_CASE("IMPL-READER-RECORD: record header errors name the field and offset") 
   SECTION("content type") {
     const Bytes b = {0x17 + 10, 3, 3, 0, 1, 0};
     const ReadResult res = read_record(view(b), r);
-    CHECK(res.error == Error::reader_record_type);
+    REQ("IMPL-READER-RECORD", res.error == Error::reader_record_type);
     CHECK(res.field == Field::record_type);
     CHECK(res.offset == 0);
     // Even a 1-byte prefix shows it: no waiting for more bytes of garbage.
-    CHECK(read_record(ByteView(b.data(), 1), r).error == Error::reader_record_type);
+    REQ("IMPL-READER-RECORD",
+        read_record(ByteView(b.data(), 1), r).error == Error::reader_record_type);
     const Bytes http = {'G', 'E', 'T', ' ', '/'};
-    CHECK(read_record(view(http), r).error == Error::reader_record_type);
+    REQ("IMPL-READER-RECORD", read_record(view(http), r).error == Error::reader_record_type);
   }
   SECTION("version major") {
     const Bytes b = {22, 2, 0, 0, 1, 0};
     const ReadResult res = read_record(view(b), r);
-    CHECK(res.error == Error::reader_record_version);
+    REQ("IMPL-READER-RECORD", res.error == Error::reader_record_version);
     CHECK(res.offset == 1);
   }
   SECTION("overflow") {
     const Bytes b = {22, 3, 3, 0x40, 0x01};
     const ReadResult res = read_record(view(b), r);
-    CHECK(res.error == Error::reader_record_overflow);
+    REQ("IMPL-READER-RECORD", res.error == Error::reader_record_overflow);
     CHECK(res.field == Field::record_length);
-    CHECK(error_alert(res.error) == TlsAlert::record_overflow);
+    REQ("IMPL-READER-RECORD", static_cast<int>(error_alert(res.error)) == kRecordOverflow);
   }
   SECTION("exactly 2^14 is fine") {
     Bytes b = {22, 3, 3, 0x40, 0x00};
     b.resize(5 + 16384, 0);
-    CHECK(read_record(view(b), r).ok());
+    REQ("IMPL-READER-RECORD", read_record(view(b), r).ok());
     CHECK(r.fragment.size == 16384);
   }
   SECTION("empty handshake fragment") {
     const Bytes b = {22, 3, 3, 0, 0};
-    CHECK(read_record(view(b), r).error == Error::reader_record_empty_handshake);
+    REQ("IMPL-READER-RECORD",
+        read_record(view(b), r).error == Error::reader_record_empty_handshake);
     const Bytes ccs_empty = {20, 3, 3, 0, 0};
-    CHECK(read_record(view(ccs_empty), r).ok());
+    REQ("IMPL-READER-RECORD", read_record(view(ccs_empty), r).ok());
   }
   SECTION("every prefix of a real record asks for more, never fails or reads on") {
     const Bytes stream = load_vector("ch_openssl_default.bin");
     for (std::size_t n = 0; n < stream.size(); ++n) {
       INFO(n);
       const ReadResult res = read_record(ByteView(stream.data(), n), r);
-      CHECK(res.need_more);
-      CHECK_FALSE(res.failed());
+      REQ("IMPL-READER-RECORD", res.need_more);
+      REQ("IMPL-READER-RECORD", !(res.failed()));
     }
     CHECK(read_record(view(stream), r).ok());
   }
@@ -388,10 +396,10 @@ TEST_CASE(
         CHECK(ch.extensions.size == 0);
         continue;
       }
-      CHECK(r.failed());
-      CHECK(r.offset <= n);
-      CHECK(r.field != Field::none);
-      CHECK(error_alert(r.error) == TlsAlert::decode_error);
+      REQ("IMPL-READER-BOUNDS", r.failed());
+      REQ("IMPL-READER-BOUNDS", r.offset <= n);
+      REQ("IMPL-READER-BOUNDS", r.field != Field::none);
+      REQ("IMPL-READER-BOUNDS", static_cast<int>(error_alert(r.error)) == kDecodeError);
     }
   }
   const Bytes sh_stream = load_vector("sh_openssl_tls13.bin");
@@ -402,8 +410,8 @@ TEST_CASE(
     Bytes prefix(sh_body.begin(), sh_body.begin() + static_cast<long>(n));
     const ReadResult r = parse_server_hello(ByteView(prefix.data(), prefix.size()), sh);
     if (r.ok()) continue;
-    CHECK(r.offset <= n);
-    CHECK(r.field != Field::none);
+    REQ("IMPL-READER-BOUNDS", r.offset <= n);
+    REQ("IMPL-READER-BOUNDS", r.field != Field::none);
   }
 }
 
@@ -414,59 +422,59 @@ TEST_CASE("IMPL-READER-BOUNDS: length fields that overrun or leave bytes are ref
     Bytes b = HelloParts().body();
     b[2 + 32 + 1] = 0xFF;  // cipher_suites length high byte
     const ReadResult r = parse_ch(b, ch);
-    CHECK(r.error == Error::reader_truncated);
-    CHECK(r.field == Field::cipher_suites);
-    CHECK(r.offset == 35);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_truncated);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::cipher_suites);
+    REQ("IMPL-READER-BOUNDS", r.offset == 35);
   }
   SECTION("extension block shorter than announced") {
     Bytes b = HelloParts().body();
     b.pop_back();
     const ReadResult r = parse_ch(b, ch);
-    CHECK(r.error == Error::reader_truncated);
-    CHECK(r.field == Field::extensions);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_truncated);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::extensions);
   }
   SECTION("bytes after the extension block") {
     Bytes b = HelloParts().body();
     b.push_back(0);
     const ReadResult r = parse_ch(b, ch);
-    CHECK(r.error == Error::reader_trailing_bytes);
-    CHECK(r.offset == b.size() - 1);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_trailing_bytes);
+    REQ("IMPL-READER-BOUNDS", r.offset == b.size() - 1);
   }
   SECTION("supported_versions with a byte too many") {
     HelloParts p;
     p.exts[0].second = {0x02, 0x03, 0x04, 0x00};
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_trailing_bytes);
-    CHECK(r.field == Field::ext_supported_versions);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_trailing_bytes);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::ext_supported_versions);
   }
   SECTION("renegotiation_info shorter than its length byte") {
     HelloParts p;
     p.exts.push_back({0xff01, {0x05, 0x01}});
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_truncated);
-    CHECK(r.field == Field::ext_renegotiation_info);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_truncated);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::ext_renegotiation_info);
   }
   SECTION("server_name entry overruns") {
     HelloParts p;
     p.exts.push_back({0x0000, {0x00, 0x05, 0x00, 0x00, 0x09, 'a', 'b'}});
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.field == Field::ext_server_name);
-    CHECK(r.failed());
+    REQ("IMPL-READER-BOUNDS", r.field == Field::ext_server_name);
+    REQ("IMPL-READER-BOUNDS", r.failed());
   }
   SECTION("key_share entry overruns") {
     HelloParts p;
     p.exts.push_back({0x0033, {0x00, 0x06, 0x00, 0x17, 0x00, 0x41, 0x04, 0x01}});
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_truncated);
-    CHECK(r.field == Field::ext_key_share);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_truncated);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::ext_key_share);
   }
   SECTION("certificate entry overruns its list") {
     const Bytes body = {0x00, 0x00, 0x06, 0x00, 0x00, 0x09, 0x30, 0x01, 0x02};
     CertificateList cl;
     const ReadResult r = parse_certificate_tls12(ByteView(body.data(), body.size()), cl);
-    CHECK(r.error == Error::reader_truncated);
-    CHECK(r.field == Field::certificate_entry);
-    CHECK(r.offset == 3);
+    REQ("IMPL-READER-BOUNDS", r.error == Error::reader_truncated);
+    REQ("IMPL-READER-BOUNDS", r.field == Field::certificate_entry);
+    REQ("IMPL-READER-BOUNDS", r.offset == 3);
   }
   SECTION("a minimal well-formed hello parses") {
     REQUIRE(parse_ch(HelloParts().body(), ch).ok());
@@ -488,27 +496,27 @@ TEST_CASE("IMPL-READER-WELLFORMED: structural rules of hellos and empty messages
     HelloParts p;
     p.suites = {0x13, 0x01, 0xC0};
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_odd_length);
-    CHECK(r.field == Field::cipher_suites);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_odd_length);
+    REQ("IMPL-READER-WELLFORMED", r.field == Field::cipher_suites);
   }
   SECTION("empty cipher_suites") {
     HelloParts p;
     p.suites = {};
-    CHECK(parse_ch(p.body(), ch).error == Error::reader_empty_list);
+    REQ("IMPL-READER-WELLFORMED", parse_ch(p.body(), ch).error == Error::reader_empty_list);
   }
   SECTION("empty compression_methods") {
     HelloParts p;
     p.compression = {};
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_empty_list);
-    CHECK(r.field == Field::compression_methods);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_empty_list);
+    REQ("IMPL-READER-WELLFORMED", r.field == Field::compression_methods);
   }
   SECTION("session ID of 33 bytes") {
     HelloParts p;
     p.session_id = Bytes(33, 1);
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_session_id_too_long);
-    CHECK(r.offset == 34);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_session_id_too_long);
+    REQ("IMPL-READER-WELLFORMED", r.offset == 34);
   }
   SECTION("session ID of 32 bytes is fine") {
     HelloParts p;
@@ -519,33 +527,34 @@ TEST_CASE("IMPL-READER-WELLFORMED: structural rules of hellos and empty messages
     HelloParts p;
     p.exts.push_back({0x002b, {0x02, 0x03, 0x03}});
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_duplicate_extension);
-    CHECK(error_alert(r.error) == TlsAlert::illegal_parameter);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_duplicate_extension);
+    REQ("IMPL-READER-WELLFORMED", static_cast<int>(error_alert(r.error)) == kIllegalParameter);
   }
   SECTION("duplicate unknown extension") {
     HelloParts p;
     p.exts.push_back({0x7777, {}});
     p.exts.push_back({0x7777, {1}});
-    CHECK(parse_ch(p.body(), ch).error == Error::reader_duplicate_extension);
+    REQ("IMPL-READER-WELLFORMED",
+        parse_ch(p.body(), ch).error == Error::reader_duplicate_extension);
   }
   SECTION("empty supported_groups list") {
     HelloParts p;
     p.exts[1].second = {0x00, 0x00};
     const ReadResult r = parse_ch(p.body(), ch);
-    CHECK(r.error == Error::reader_empty_list);
-    CHECK(r.field == Field::ext_supported_groups);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_empty_list);
+    REQ("IMPL-READER-WELLFORMED", r.field == Field::ext_supported_groups);
   }
   SECTION("odd signature_algorithms") {
     HelloParts p;
     p.exts.push_back({0x000d, {0x00, 0x03, 0x04, 0x03, 0x05}});
-    CHECK(parse_ch(p.body(), ch).error == Error::reader_odd_length);
+    REQ("IMPL-READER-WELLFORMED", parse_ch(p.body(), ch).error == Error::reader_odd_length);
   }
   SECTION("HelloRequest with a body, ServerHelloDone without") {
     HandshakeMessage m;
     const Bytes hr = handshake(0, {0x01});
     REQUIRE(read_handshake(view(hr), m).ok());
     const ReadResult r = check_empty_body(m);
-    CHECK(r.error == Error::reader_nonempty_body);
+    REQ("IMPL-READER-WELLFORMED", r.error == Error::reader_nonempty_body);
     const Bytes shd = handshake(14, {});
     REQUIRE(read_handshake(view(shd), m).ok());
     CHECK(check_empty_body(m).ok());
@@ -563,8 +572,9 @@ TEST_CASE("IMPL-READER-WELLFORMED: structural rules of hellos and empty messages
   SECTION("CertificateRequest with empty certificate_types") {
     const Bytes body = {0x00, 0x00, 0x02, 0x04, 0x03, 0x00, 0x00};
     CertificateRequest12 cr;
-    CHECK(parse_certificate_request_tls12(ByteView(body.data(), body.size()), cr).error ==
-          Error::reader_empty_list);
+    REQ("IMPL-READER-WELLFORMED",
+        parse_certificate_request_tls12(ByteView(body.data(), body.size()), cr).error ==
+            Error::reader_empty_list);
   }
 }
 
@@ -577,8 +587,8 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
     Record r;
     REQUIRE(read_record(view(rec), r).ok());
     const ReadResult res = as.push(r);
-    CHECK(res.error == Error::reader_message_too_large);
-    CHECK(res.field == Field::handshake_length);
+    REQ("IMPL-READER-CAPACITY", res.error == Error::reader_message_too_large);
+    REQ("IMPL-READER-CAPACITY", res.field == Field::handshake_length);
   }
   SECTION("a message that just fits is accepted") {
     Bytes storage(4 + 100);
@@ -589,7 +599,7 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
     REQUIRE(as.push(r).ok());
     HandshakeMessage m;
     REQUIRE(as.next(m).ok());
-    CHECK(m.body.size == 100);
+    REQ("IMPL-READER-CAPACITY", m.body.size == 100);
   }
   SECTION("more records than the buffer holds") {
     Bytes storage(8);
@@ -597,7 +607,7 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
     const Bytes rec = record(22, Bytes(9, 0));
     Record r;
     REQUIRE(read_record(view(rec), r).ok());
-    CHECK(as.push(r).error == Error::reader_message_too_large);
+    REQ("IMPL-READER-CAPACITY", as.push(r).error == Error::reader_message_too_large);
   }
   SECTION("129 extensions") {
     HelloParts p;
@@ -605,10 +615,10 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
     for (std::uint16_t t = 0; t < 129; ++t)
       p.exts.push_back({static_cast<std::uint16_t>(0x1000 + t), {}});
     ClientHello ch;
-    CHECK(parse_ch(p.body(), ch).error == Error::reader_too_many_extensions);
+    REQ("IMPL-READER-CAPACITY", parse_ch(p.body(), ch).error == Error::reader_too_many_extensions);
     p.exts.pop_back();
-    CHECK(parse_ch(p.body(), ch).ok());
-    CHECK(ch.extension_count == 128);
+    REQ("IMPL-READER-CAPACITY", parse_ch(p.body(), ch).ok());
+    REQ("IMPL-READER-CAPACITY", ch.extension_count == 128);
   }
   SECTION("read_first_message reports need_more on a cut stream and the offset of a bad record") {
     const Bytes stream = load_vector("ch_openssl_default.bin");
@@ -628,7 +638,6 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
   }
 }
 
-//= spec#IMPL-READER-WELLFORMED type=test
 TEST_CASE("IMPL-READER-WELLFORMED: every Field has a name") {
   for (int f = 0; f <= static_cast<int>(Field::certificate_authorities); ++f) {
     CHECK(std::string(field_name(static_cast<Field>(f))) != "unknown field");

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/access_selection.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 
@@ -40,14 +41,16 @@ TEST_CASE("UE-IMPL-ACCESS-PREFERENCE: all 16 input combinations of access select
   for (const Row& r : rows) {
     const AccessDecision d = select_access_security(AccessFacts{r.g3, r.tls, r.ipsec}, r.policy);
     CAPTURE(r.g3, r.tls, r.ipsec, r.policy);
-    REQUIRE(d.mechanism == r.want);
-    REQUIRE(d.error == r.err);
+    REQ_REQUIRE("UE-IMPL-ACCESS-PREFERENCE", d.mechanism == r.want);
+    REQ_REQUIRE("UE-IMPL-ACCESS-PREFERENCE", d.error == r.err);
     // The properties, independently of the table above.
     if (r.g3) {
-      REQUIRE(d.mechanism != Mechanism::annex_o_tls);
-      REQUIRE(d.mechanism != Mechanism::unprotected);
+      // Annex O TLS and unprotected Digest are both SIP Digest; on 3GPP access neither.
+      REQ_REQUIRE("O.1.1-ALL-NOT-ON-3GPP-ACCESS", d.mechanism != Mechanism::annex_o_tls);
+      REQ_REQUIRE("N.1-UE-NO-DIGEST-ON-3GPP", d.mechanism != Mechanism::annex_o_tls);
+      REQ_REQUIRE("N.1-UE-NO-DIGEST-ON-3GPP", d.mechanism != Mechanism::unprotected);
     }
-    if (r.policy) REQUIRE(d.mechanism != Mechanism::unprotected);
+    if (r.policy) REQ_REQUIRE("O.1.1-OP-NO-BIDDOWN", d.mechanism != Mechanism::unprotected);
     if (d.mechanism == Mechanism::none) REQUIRE(d.error != Error::ok);
   }
 }

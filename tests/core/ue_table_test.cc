@@ -2,9 +2,11 @@
 // invariant: inductive over random runs and able to fail on broken states.
 #include <rapidcheck/catch.h>
 #include <catch2/catch.hpp>
+#include <set>
 
 #include "core/ue_machine.h"
 #include "tests/core/ue_test_util.h"
+#include "tests/support/req.h"
 
 using namespace annexo::core;
 using namespace annexo::core::uetest;
@@ -72,6 +74,7 @@ TEST_CASE("UE-IMPL-TABLE-DENY: table shape — no duplicates, all states reachab
   STATIC_REQUIRE(ue_table_no_duplicates());
   STATIC_REQUIRE(ue_table_all_reachable());
   STATIC_REQUIRE(ue_table_terminal_accepts_nothing());
+  REQ("UE-IMPL-TABLE-DENY", ue_table_terminal_accepts_nothing());
   STATIC_REQUIRE(ue_table_grouped_by_state());
   STATIC_REQUIRE(ue_table_fields_in_range());
   // Reachable in practice too: every state has a run that gets there.
@@ -115,10 +118,10 @@ TEST_CASE("UE-IMPL-TABLE-DENY: every unlisted (state, event) pair is rejected an
       in.expires_s = 3600;
       const UeResult r = m.handle(in, 5);
       CAPTURE(int(s), int(e));
-      REQUIRE_FALSE(r.accepted);
-      REQUIRE(r.verdict != Error::ok);
-      REQUIRE(r.outputs.count == 0);
-      REQUIRE(same_state(before, m.state()));
+      REQ_REQUIRE("UE-IMPL-TABLE-DENY", !r.accepted);
+      REQ_REQUIRE("UE-IMPL-TABLE-DENY", r.verdict != Error::ok);
+      REQ_REQUIRE("UE-IMPL-TABLE-DENY", r.outputs.count == 0);
+      REQ_REQUIRE("UE-IMPL-TABLE-DENY", same_state(before, m.state()));
       ++rejected;
     }
   }
@@ -126,7 +129,6 @@ TEST_CASE("UE-IMPL-TABLE-DENY: every unlisted (state, event) pair is rejected an
 }
 
 // clang-format off
-//= spec#UE-IMPL-TABLE-DENY type=test
 TEST_CASE("UE-IMPL-TABLE-DENY: guards of one (state, event) group never overlap") {
   // clang-format on
   // Enumerate every combination of the Boolean inputs the guards read.
@@ -190,8 +192,8 @@ TEST_CASE("O.2.1-UE-AUTH-PC-BY-CERT: every row that sends SIP over TLS ends with
       const auto c = cfg_with(false, false, (cfgbits & 4) != 0);
       if (!ue_guard<Concrete>(row.guard, m.state(), f, c)) continue;
       const auto next = ue_row_apply<Concrete>(row, m.state(), f, c);
-      REQUIRE(next.sip_allowed);
-      REQUIRE(next.cert_accepted);
+      REQ_REQUIRE("O.2.1-UE-AUTH-PC-BY-CERT", next.sip_allowed);
+      REQ_REQUIRE("O.2.1-UE-AUTH-PC-BY-CERT", next.cert_accepted);
       REQUIRE(next.conn != 0);
       fired = true;
     }
@@ -200,9 +202,8 @@ TEST_CASE("O.2.1-UE-AUTH-PC-BY-CERT: every row that sends SIP over TLS ends with
   REQUIRE(checked >= 6);
 }
 
+// A test of the test oracle (check_invariants), not of the machine: it cites nothing.
 // clang-format off
-//= spec#O.1.1-OP-NO-BIDDOWN type=test
-//= spec#O.4.1-UE-ONE-REGISTRATION type=test
 TEST_CASE("O.1.1-OP-NO-BIDDOWN: check_invariants refuses broken states (it can fail)") {
   // clang-format on
   UeMachine m;
@@ -232,9 +233,10 @@ TEST_CASE("O.1.1-OP-NO-BIDDOWN: check_invariants refuses broken states (it can f
 }
 
 // clang-format off
-//= spec#O.4.1-UE-ONE-REGISTRATION type=test
+// Its random sequences seldom open TLS and, in CI runs, never reach a SIP
+// send (counted: 11 open_tls, 0 SIP outputs in 100 runs), so the
+// O.2.1-UE-AUTH-PC-BY-CERT assertion below guards without citing.
 //= spec#O.1.1-OP-NO-BIDDOWN type=test
-//= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 TEST_CASE("O.4.1-UE-ONE-REGISTRATION: random event sequences keep the invariant; ue_step formula equals "
     // clang-format on
     "the runtime") {
@@ -243,6 +245,8 @@ TEST_CASE("O.4.1-UE-ONE-REGISTRATION: random event sequences keep the invariant;
     const auto cfg = cfg_with(require, abort_cr, secagree);
     UeMachine m(cfg);
     Seconds now = *rc::gen::arbitrary<std::uint32_t>();
+    // Oracles stated here, not through the core's check_invariants:
+    std::set<std::uint32_t> cert_ok;  // connections whose certificate was accepted
     for (std::uint8_t raw : events) {
       const auto e = static_cast<UeEvent>(raw % kUeFirstTimerEvent);
       UeInput in = start(AccessFacts{*rc::gen::arbitrary<bool>(), *rc::gen::arbitrary<bool>(),
@@ -263,7 +267,25 @@ TEST_CASE("O.4.1-UE-ONE-REGISTRATION: random event sequences keep the invariant;
       RC_ASSERT(check_invariants<Concrete>(m.state()));
       if (!r.accepted) RC_ASSERT(same_state(before, m.state()));
       if (m.state().mechanism == static_cast<std::uint8_t>(Mechanism::unprotected)) {
-        RC_ASSERT(!require);
+        RC_REQ("O.1.1-OP-NO-BIDDOWN", !require);
+      }
+      if (!use_tick && r.accepted && e == UeEvent::cert_verdict && in.cert_error == Error::ok) {
+        cert_ok.insert(in.conn);
+      }
+      for (std::size_t i = 0; i < r.outputs.count; ++i) {
+        const UeOutput& o = r.outputs.items[i];
+        switch (o.kind) {
+          case UeOutputKind::send_register_initial:
+          case UeOutputKind::send_register_credentials:
+          case UeOutputKind::send_reregister:
+          case UeOutputKind::send_request:
+          case UeOutputKind::send_keepalive:
+            // SIP over TLS only on a connection whose certificate was accepted.
+            RC_REQ("O.2.1-UE-AUTH-PC-BY-CERT", cert_ok.count(o.conn) == 1);
+            break;
+          default:
+            break;
+        }
       }
       // The formula the proofs use gives the same successor for handle().
       if (!use_tick && r.accepted) {

@@ -91,8 +91,8 @@ void write_junit(bool complete, int rc) {
     if (!r.requirements.empty() && !r.may_fail) {
       out << "<properties>";
       for (const auto& [id, held] : r.requirements) {
-        out << "<property name=\"" << (held ? "requirement" : "requirement-failed")
-            << "\" value=\"" << xml_escape(id) << "\"/>";
+        out << "<property name=\"" << (held ? "requirement" : "requirement-failed") << "\" value=\""
+            << xml_escape(id) << "\"/>";
       }
       out << "</properties>";
     }
@@ -127,8 +127,12 @@ class JunitListener : public Catch::TestEventListenerBase {
 
   void testCaseEnded(const Catch::TestCaseStats& stats) override {
     const bool ok = stats.totals.assertions.failed == 0 && stats.totals.testCases.failed == 0;
-    CaseResult c{stats.testInfo.name, stats.testInfo.lineInfo.file, ok,
-                 stats.testInfo.okToFail(), failure_, {}};
+    CaseResult c{stats.testInfo.name,
+                 stats.testInfo.lineInfo.file,
+                 ok,
+                 stats.testInfo.okToFail(),
+                 failure_,
+                 {}};
     for (const auto& [id, held] : annexo::req::take()) {
       auto [it, fresh] = c.requirements.emplace(id, held);
       if (!fresh) it->second = it->second && held;

@@ -15,7 +15,9 @@ const char*& current_id() {
 
 }  // namespace
 
-void note(const char* id, bool held) { notes().emplace_back(id, held); }
+void note(const char* id, bool held) {
+  notes().emplace_back(id, held);
+}
 
 std::vector<std::pair<std::string, bool>> take() {
   std::vector<std::pair<std::string, bool>> out;
@@ -23,9 +25,15 @@ std::vector<std::pair<std::string, bool>> take() {
   return out;
 }
 
-const char* current() { return current_id(); }
+const char* current() {
+  return current_id();
+}
 
-Scope::Scope(const char* id) : previous_(current_id()) { current_id() = id; }
-Scope::~Scope() { current_id() = previous_; }
+Scope::Scope(const char* id) : previous_(current_id()) {
+  current_id() = id;
+}
+Scope::~Scope() {
+  current_id() = previous_;
+}
 
 }  // namespace annexo::req

@@ -46,22 +46,23 @@ class Scope {
 }  // namespace annexo::req
 
 // Catch2 forms. The listener notes the assertion's result against the ID.
-#define REQ(id, ...)                              \
-  do {                                            \
+#define REQ(id, ...)                                  \
+  do {                                                \
     const ::annexo::req::Scope annexo_req_scope_{id}; \
-    CHECK(__VA_ARGS__);                           \
+    CHECK(__VA_ARGS__);                               \
   } while (false)
 
-#define REQ_REQUIRE(id, ...)                      \
-  do {                                            \
+#define REQ_REQUIRE(id, ...)                          \
+  do {                                                \
     const ::annexo::req::Scope annexo_req_scope_{id}; \
-    REQUIRE(__VA_ARGS__);                         \
+    REQUIRE(__VA_ARGS__);                             \
   } while (false)
 
 // RapidCheck form: notes the outcome, then fails the property when it does not hold.
-#define RC_REQ(id, ...)                                                              \
-  do {                                                                               \
-    const bool annexo_req_held_ = static_cast<bool>(__VA_ARGS__);                    \
-    ::annexo::req::note(id, annexo_req_held_);                                       \
-    if (!annexo_req_held_) RC_FAIL(std::string("requirement ") + (id) + " not met: " #__VA_ARGS__); \
+#define RC_REQ(id, ...)                                                        \
+  do {                                                                         \
+    const bool annexo_req_held_ = static_cast<bool>(__VA_ARGS__);              \
+    ::annexo::req::note(id, annexo_req_held_);                                 \
+    if (!annexo_req_held_)                                                     \
+      RC_FAIL(std::string("requirement ") + (id) + " not met: " #__VA_ARGS__); \
   } while (false)

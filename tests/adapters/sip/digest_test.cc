@@ -5,6 +5,7 @@
 #include <string>
 
 #include "adapters/sip/digest.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -23,18 +24,21 @@ const char* kUri = "/dir/index.html";
 //= spec#N.1-DIGEST-RFC7616 type=test
 TEST_CASE("N.1-DIGEST-RFC7616: RFC 7616 section 3.9.1 example responses for MD5 and SHA-256") {
   std::string md5_ha1 = digest_ha1(DigestAlgorithm::md5, kUser, kRealm, kPass);
-  REQUIRE(digest_response(DigestAlgorithm::md5, md5_ha1, kNonce, "00000001", kCnonce, "auth", "GET",
-                          kUri) == "8ca523f5e9506fed4657c9700eebdbec");
+  REQ_REQUIRE("N.1-DIGEST-RFC7616",
+              digest_response(DigestAlgorithm::md5, md5_ha1, kNonce, "00000001", kCnonce, "auth",
+                              "GET", kUri) == "8ca523f5e9506fed4657c9700eebdbec");
   std::string sha_ha1 = digest_ha1(DigestAlgorithm::sha256, kUser, kRealm, kPass);
-  REQUIRE(digest_response(DigestAlgorithm::sha256, sha_ha1, kNonce, "00000001", kCnonce, "auth",
-                          "GET", kUri) ==
-          "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+  REQ_REQUIRE(
+      "N.1-DIGEST-RFC7616",
+      digest_response(DigestAlgorithm::sha256, sha_ha1, kNonce, "00000001", kCnonce, "auth", "GET",
+                      kUri) == "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
   // RFC 2617 section 3.5 example (MD5, qop=auth): a second independent vector.
   std::string ha1 =
       digest_ha1(DigestAlgorithm::md5, "Mufasa", "testrealm@host.com", "Circle Of Life");
-  REQUIRE(digest_response(DigestAlgorithm::md5, ha1, "dcd98b7102dd2f0e8b11d0f600bfb0c093",
-                          "00000001", "0a4f113b", "auth", "GET",
-                          "/dir/index.html") == "6629fae49393a05397450978507c4ef1");
+  REQ_REQUIRE("N.1-DIGEST-RFC7616",
+              digest_response(DigestAlgorithm::md5, ha1, "dcd98b7102dd2f0e8b11d0f600bfb0c093",
+                              "00000001", "0a4f113b", "auth", "GET",
+                              "/dir/index.html") == "6629fae49393a05397450978507c4ef1");
   // answer_challenge reproduces the same vector end to end.
   DigestChallenge ch;
   ch.realm = kRealm;
@@ -44,16 +48,17 @@ TEST_CASE("N.1-DIGEST-RFC7616: RFC 7616 section 3.9.1 example responses for MD5 
   ch.opaque = "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS";
   auto cr = answer_challenge(ch, kUser, kPass, "GET", kUri, 1, kCnonce);
   REQUIRE(cr.ok());
-  REQUIRE(cr->response == "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
+  REQ_REQUIRE("N.1-DIGEST-RFC7616",
+              cr->response == "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1");
   REQUIRE(cr->nc == "00000001");
   REQUIRE(cr->opaque == ch.opaque);
   auto parsed = parse_credentials(format_credentials(*cr));
   REQUIRE(parsed.ok());
-  REQUIRE(parsed->response == cr->response);
+  REQ_REQUIRE("N.1-DIGEST-RFC7616", parsed->response == cr->response);
   REQUIRE(parsed->algorithm == DigestAlgorithm::sha256);
   // qop offered without auth: refused.
   ch.qop = {"auth-int"};
-  REQUIRE_FALSE(answer_challenge(ch, kUser, kPass, "GET", kUri).ok());
+  REQ_REQUIRE("N.1-DIGEST-RFC7616", !(answer_challenge(ch, kUser, kPass, "GET", kUri).ok()));
 }
 
 //= spec#N.1-DIGEST-RFC7616 type=test
@@ -74,32 +79,40 @@ TEST_CASE(
     DigestServerCheck chk{"ims.test", alg, "REGISTER", "sip:ims.test", "secret", 1010};
 
     auto wrong = answer_challenge(ch, "alice@ims.test", "Secret", "REGISTER", "sip:ims.test");
-    REQUIRE(verify_credentials(*wrong, chk, nonces) == DigestVerdict::wrong_response);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(*wrong, chk, nonces) == DigestVerdict::wrong_response);
     // A failed attempt does not consume the nonce count: the right answer still passes.
-    REQUIRE(verify_credentials(*good, chk, nonces) == DigestVerdict::ok);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616", verify_credentials(*good, chk, nonces) == DigestVerdict::ok);
     // Replay of the same nc.
-    REQUIRE(verify_credentials(*good, chk, nonces) == DigestVerdict::replayed_nc);
+    REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+                verify_credentials(*good, chk, nonces) == DigestVerdict::replayed_nc);
     // Next nc on the same nonce is fine.
     auto second = answer_challenge(ch, "alice@ims.test", "secret", "REGISTER", "sip:ims.test", 2);
-    REQUIRE(verify_credentials(*second, chk, nonces) == DigestVerdict::ok);
+    REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+                verify_credentials(*second, chk, nonces) == DigestVerdict::ok);
 
     DigestServerCheck other_realm = chk;
     other_realm.realm = "other.test";
-    REQUIRE(verify_credentials(*good, other_realm, nonces) == DigestVerdict::wrong_realm);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(*good, other_realm, nonces) == DigestVerdict::wrong_realm);
     DigestServerCheck other_uri = chk;
     other_uri.request_uri = "sip:other.test";
-    REQUIRE(verify_credentials(*good, other_uri, nonces) == DigestVerdict::wrong_uri);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(*good, other_uri, nonces) == DigestVerdict::wrong_uri);
     DigestServerCheck other_alg = chk;
     other_alg.algorithm =
         alg == DigestAlgorithm::md5 ? DigestAlgorithm::sha256 : DigestAlgorithm::md5;
-    REQUIRE(verify_credentials(*good, other_alg, nonces) == DigestVerdict::wrong_algorithm);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(*good, other_alg, nonces) == DigestVerdict::wrong_algorithm);
     DigestServerCheck other_method = chk;
     other_method.method = "MESSAGE";
     auto third = answer_challenge(ch, "alice@ims.test", "secret", "REGISTER", "sip:ims.test", 3);
-    REQUIRE(verify_credentials(*third, other_method, nonces) == DigestVerdict::wrong_response);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(*third, other_method, nonces) == DigestVerdict::wrong_response);
     DigestCredentials noqop = *third;
     noqop.qop.reset();
-    REQUIRE(verify_credentials(noqop, chk, nonces) == DigestVerdict::missing_qop);
+    REQ_REQUIRE("N.1-DIGEST-RFC7616",
+                verify_credentials(noqop, chk, nonces) == DigestVerdict::missing_qop);
   }
 }
 
@@ -108,25 +121,30 @@ TEST_CASE(
     "ADP-SIP-DIGEST-NONCE: stale, forged and garbled nonces; stale only with a right response") {
   NonceStore nonces(300);
   const std::string n = nonces.issue(0xfffffff0u);  // wraps during its lifetime
-  REQUIRE(n.size() == 44);
-  REQUIRE(nonces.check(n, "00000001", 0xfffffff0u + 100u) == NonceCheck::valid);
-  REQUIRE(nonces.check(n, "00000002", 0xfffffff0u + 300u) == NonceCheck::valid);
-  REQUIRE(nonces.check(n, "00000003", 0xfffffff0u + 301u) == NonceCheck::stale);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", n.size() == 44);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              nonces.check(n, "00000001", 0xfffffff0u + 100u) == NonceCheck::valid);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              nonces.check(n, "00000002", 0xfffffff0u + 300u) == NonceCheck::valid);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              nonces.check(n, "00000003", 0xfffffff0u + 301u) == NonceCheck::stale);
   // nc 0 and non-hex nc are refused.
   const std::string m = nonces.issue(10);
-  REQUIRE(nonces.check(m, "00000000", 10) == NonceCheck::replay);
-  REQUIRE(nonces.check(m, "0000000g", 10) == NonceCheck::replay);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", nonces.check(m, "00000000", 10) == NonceCheck::replay);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", nonces.check(m, "0000000g", 10) == NonceCheck::replay);
   // Forged: flip one character of the tag; garbled: not base64; foreign: other key.
   std::string forged = m;
   forged[30] = forged[30] == 'A' ? 'B' : 'A';
-  REQUIRE(nonces.check(forged, "00000001", 10) == NonceCheck::unknown);
-  REQUIRE(nonces.check("!!!!", "00000001", 10) == NonceCheck::unknown);
-  REQUIRE(nonces.check(std::string(44, '*'), "00000001", 10) == NonceCheck::unknown);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", nonces.check(forged, "00000001", 10) == NonceCheck::unknown);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", nonces.check("!!!!", "00000001", 10) == NonceCheck::unknown);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              nonces.check(std::string(44, '*'), "00000001", 10) == NonceCheck::unknown);
   NonceStore other(300);
-  REQUIRE(other.check(m, "00000001", 10) == NonceCheck::unknown);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", other.check(m, "00000001", 10) == NonceCheck::unknown);
   // Every nonce differs (96 random bits).
   std::set<std::string> seen;
-  for (int i = 0; i < 200; ++i) REQUIRE(seen.insert(nonces.issue(5)).second);
+  for (int i = 0; i < 200; ++i)
+    REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", seen.insert(nonces.issue(5)).second);
 
   // verify_credentials: stale nonce with the right password -> stale_nonce;
   // with the wrong password -> wrong_response (RFC 7616 section 3.3).
@@ -138,22 +156,26 @@ TEST_CASE(
                         100 + 301};
   auto right = answer_challenge(ch, "a@ims.test", "pw", "REGISTER", "sip:ims.test");
   auto wrong = answer_challenge(ch, "a@ims.test", "px", "REGISTER", "sip:ims.test");
-  REQUIRE(verify_credentials(*right, chk, nonces) == DigestVerdict::stale_nonce);
-  REQUIRE(verify_credentials(*wrong, chk, nonces) == DigestVerdict::wrong_response);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              verify_credentials(*right, chk, nonces) == DigestVerdict::stale_nonce);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              verify_credentials(*wrong, chk, nonces) == DigestVerdict::wrong_response);
   DigestChallenge fake = ch;
   fake.nonce = "bm90IG91ciBub25jZQ==";
   auto f = answer_challenge(fake, "a@ims.test", "pw", "REGISTER", "sip:ims.test");
   chk.now = 100;
-  REQUIRE(verify_credentials(*f, chk, nonces) == DigestVerdict::unknown_nonce);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              verify_credentials(*f, chk, nonces) == DigestVerdict::unknown_nonce);
 
   // Bounded tracking: the oldest tracked nonce is evicted and then reads unknown.
   NonceStore small(300, 2);
   const std::string a = small.issue(1), b = small.issue(1), c = small.issue(1);
-  REQUIRE(small.check(a, "00000001", 1) == NonceCheck::valid);
-  REQUIRE(small.check(b, "00000001", 1) == NonceCheck::valid);
-  REQUIRE(small.check(c, "00000001", 1) == NonceCheck::valid);
-  REQUIRE(small.check(a, "00000001", 1) == NonceCheck::valid);  // evicted: counter forgotten
-  REQUIRE(small.check(c, "00000001", 1) == NonceCheck::replay);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", small.check(a, "00000001", 1) == NonceCheck::valid);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", small.check(b, "00000001", 1) == NonceCheck::valid);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", small.check(c, "00000001", 1) == NonceCheck::valid);
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE",
+              small.check(a, "00000001", 1) == NonceCheck::valid);  // evicted: counter forgotten
+  REQ_REQUIRE("ADP-SIP-DIGEST-NONCE", small.check(c, "00000001", 1) == NonceCheck::replay);
 }
 
 //= spec#N.2-UE-VERIFY-RSPAUTH type=test
@@ -170,23 +192,24 @@ TEST_CASE(
     AuthenticationInfo ai = make_authentication_info(*cr, "pw");
     auto wire = parse_authentication_info(format_authentication_info(ai));
     REQUIRE(wire.ok());
-    REQUIRE(verify_rspauth(*wire, *cr, "pw"));
-    REQUIRE_FALSE(verify_rspauth(*wire, *cr, "other"));  // network does not know the password
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", verify_rspauth(*wire, *cr, "pw"));
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH",
+                !(verify_rspauth(*wire, *cr, "other")));  // network does not know the password
     AuthenticationInfo t = *wire;
     (*t.rspauth)[0] = (*t.rspauth)[0] == '0' ? '1' : '0';
-    REQUIRE_FALSE(verify_rspauth(t, *cr, "pw"));
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", !(verify_rspauth(t, *cr, "pw")));
     AuthenticationInfo none = *wire;
     none.rspauth.reset();
-    REQUIRE_FALSE(verify_rspauth(none, *cr, "pw"));
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", !(verify_rspauth(none, *cr, "pw")));
     AuthenticationInfo other_cnonce = *wire;
     other_cnonce.cnonce = "zzz";
-    REQUIRE_FALSE(verify_rspauth(other_cnonce, *cr, "pw"));
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", !(verify_rspauth(other_cnonce, *cr, "pw")));
     // rspauth differs from the response (A2 = ":" uri, not method ":" uri).
-    REQUIRE(*ai.rspauth != cr->response);
+    REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", *ai.rspauth != cr->response);
   }
 }
 
-//= spec#ADP-SIP-DIGEST-CONSTANT-TIME type=test
+// Checks the results of constant_time_equal, not its timing: cites nothing.
 TEST_CASE("ADP-SIP-DIGEST-CONSTANT-TIME: constant_time_equal and random_hex") {
   REQUIRE(constant_time_equal("abc", "abc"));
   REQUIRE(constant_time_equal("", ""));
@@ -213,27 +236,32 @@ TEST_CASE(
       "response=\"b36050dd7dcfc69682b34dd822780db0\"");
   REQUIRE(cr.ok());
   std::string ha1 = digest_ha1(DigestAlgorithm::md5, cr->username, cr->realm, "pw1");
-  REQUIRE(digest_response(DigestAlgorithm::md5, ha1, cr->nonce, *cr->nc, *cr->cnonce, *cr->qop,
-                          "REGISTER", cr->uri) == cr->response);
+  REQ_REQUIRE("N.1-DIGEST-RFC7616",
+              digest_response(DigestAlgorithm::md5, ha1, cr->nonce, *cr->nc, *cr->cnonce, *cr->qop,
+                              "REGISTER", cr->uri) == cr->response);
   auto ai = parse_authentication_info(
       "nextnonce=\"awpaVWsKWSkKz3IocLKK/7AshyHpW6Mu\", qop=auth, "
       "rspauth=\"54395ed3a882a30264fb3ecc1058d01d\", "
       "cnonce=\"68a7e1f5\", nc=00000001");
   REQUIRE(ai.ok());
-  REQUIRE(verify_rspauth(*ai, *cr, "pw1"));
-  REQUIRE_FALSE(verify_rspauth(*ai, *cr, "pw2"));
-  REQUIRE(make_authentication_info(*cr, "pw1").rspauth == ai->rspauth);
+  REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", verify_rspauth(*ai, *cr, "pw1"));
+  REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", !(verify_rspauth(*ai, *cr, "pw2")));
+  REQ_REQUIRE("N.2-UE-VERIFY-RSPAUTH", make_authentication_info(*cr, "pw1").rspauth == ai->rspauth);
 }
 
 //= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
 TEST_CASE(
     "O.1.1-ALL-DIGEST-REQUIRED: IMS AKA algorithms are recognised in challenges and credentials") {
-  CHECK(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=AKAv1-MD5)"));
-  CHECK(names_aka_algorithm(R"(Digest username="u", algorithm = akav2-sha-256, nonce="n")"));
-  CHECK(names_aka_algorithm("Digest algorithm=\"AKAv1-MD5\""));
-  CHECK(names_aka_algorithm("Digest algorithm\t=\tAKAv1-MD5"));
-  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=MD5)"));
-  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=SHA-256)"));
-  CHECK_FALSE(names_aka_algorithm(R"(Digest realm="aka", nonce="akav1")"));
-  CHECK_FALSE(names_aka_algorithm(""));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED",
+      names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=AKAv1-MD5)"));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED",
+      names_aka_algorithm(R"(Digest username="u", algorithm = akav2-sha-256, nonce="n")"));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED", names_aka_algorithm("Digest algorithm=\"AKAv1-MD5\""));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED", names_aka_algorithm("Digest algorithm\t=\tAKAv1-MD5"));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED",
+      !(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=MD5)")));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED",
+      !(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=SHA-256)")));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED", !(names_aka_algorithm(R"(Digest realm="aka", nonce="akav1")")));
+  REQ("O.1.1-ALL-DIGEST-REQUIRED", !(names_aka_algorithm("")));
 }

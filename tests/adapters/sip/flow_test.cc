@@ -7,6 +7,7 @@
 #include "adapters/sip/digest.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -83,9 +84,10 @@ TEST_CASE(
     // P-Associated-URI and Authentication-Info.
     auto pc_creds = parse_credentials(*sm7.first("Authorization"));
     REQUIRE(pc_creds.ok());
-    REQUIRE(pc_creds->username == "alice@ims.test");
+    REQ_REQUIRE("N.1-DIGEST-RFC7616", pc_creds->username == "alice@ims.test");
     DigestServerCheck chk{"ims.test", alg, sm7.method, sm7.request_uri, password, 1001};
-    REQUIRE(verify_credentials(*pc_creds, chk, nonces) == DigestVerdict::ok);
+    REQ_REQUIRE("O.2.1-HN-AUTH-UE-DIGEST",
+                verify_credentials(*pc_creds, chk, nonces) == DigestVerdict::ok);
     auto contacts = parse_contacts(*sm7.first("Contact"));
     REQUIRE(contacts.ok());
     REQUIRE(contact_reg_id(contacts->list[0]) == 1u);
@@ -101,14 +103,15 @@ TEST_CASE(
     // UE: checks rspauth (N.2-UE-VERIFY-RSPAUTH) and the Path flow token.
     auto ai = parse_authentication_info(*sm8.first("Authentication-Info"));
     REQUIRE(ai.ok());
-    REQUIRE(verify_rspauth(*ai, *creds, password));
+    REQ_REQUIRE("N.1-DIGEST-RFC7616", verify_rspauth(*ai, *creds, password));
     auto path = parse_name_addr_list(*sm8.first("Path"), "Path");
     REQUIRE(path.ok());
     REQUIRE(path->at(0).uri.user.size() == 32);
     REQUIRE(find_param(path->at(0).uri.params, "ob"));
 
     // A replay of SM7 is refused (nonce count), a 403 is built for it.
-    REQUIRE(verify_credentials(*pc_creds, chk, nonces) == DigestVerdict::replayed_nc);
+    REQ_REQUIRE("O.2.1-HN-AUTH-UE-DIGEST",
+                verify_credentials(*pc_creds, chk, nonces) == DigestVerdict::replayed_nc);
     Message f = through_the_wire(make_response(sm7, 403, default_reason(403), "pc1"));
     REQUIRE(f.status == 403);
     REQUIRE(f.reason == "Forbidden");
@@ -128,11 +131,13 @@ TEST_CASE(
   auto m = parse_message(bad);
   REQUIRE(m.ok());  // the message itself is well-formed ...
   auto c = parse_contacts(*m->first("Contact"));
-  REQUIRE_FALSE(c.ok());  // ... its Contact is not (reg-id without +sip.instance)
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400",
+              !(c.ok()));  // ... its Contact is not (reg-id without +sip.instance)
   Message r = make_response(*m, 400, c.error().text(), "t");
   auto back = through_the_wire(r);
-  REQUIRE(back.status == 400);
-  REQUIRE(back.reason == "Contact: reg-id without +sip.instance (RFC 5626 section 4.2)");
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", back.status == 400);
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400",
+              back.reason == "Contact: reg-id without +sip.instance (RFC 5626 section 4.2)");
   for (int code : {420, 430, 494, 513}) {
     Message x = make_response(*m, code, default_reason(code), "t");
     if (code == 420) x.add("Unsupported", "foo");

@@ -10,6 +10,7 @@
 #include "adapters/sip/framer.h"
 #include "adapters/sip/headers.h"
 #include "adapters/sip/message.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -75,17 +76,17 @@ TEST_CASE(
     std::vector<std::size_t> sorted = cuts;
     std::sort(sorted.begin(), sorted.end());
     const auto whole = run(stream, {});
-    RC_ASSERT(run(stream, sorted) == whole);
+    RC_REQ("ADP-SIP-STREAM-FRAMING", run(stream, sorted) == whole);
     // Every message came out, parses, and no error was reported.
     std::size_t msgs = 0;
     for (const auto& e : whole) {
-      RC_ASSERT(e.rfind("ERR:", 0) != 0);
+      RC_REQ("ADP-SIP-STREAM-FRAMING", e.rfind("ERR:", 0) != 0);
       if (e.rfind("MSG:", 0) == 0) {
         ++msgs;
-        RC_ASSERT(parse_message(std::string_view(e).substr(4)).ok());
+        RC_REQ("ADP-SIP-STREAM-FRAMING", parse_message(std::string_view(e).substr(4)).ok());
       }
     }
-    RC_ASSERT(msgs == static_cast<std::size_t>(n));
+    RC_REQ("ADP-SIP-STREAM-FRAMING", msgs == static_cast<std::size_t>(n));
   });
 }
 
@@ -99,9 +100,9 @@ TEST_CASE("ADP-SIP-MALFORMED-400: property - random bytes never crash the framer
         rc::gen::inRange<std::size_t>(0, junk.size() + 1));
     std::vector<std::size_t> sorted = cuts;
     std::sort(sorted.begin(), sorted.end());
-    RC_ASSERT(run(junk, sorted) == run(junk, {}));
+    RC_REQ("ADP-SIP-MALFORMED-400", run(junk, sorted) == run(junk, {}));
     auto r = parse_message(junk);
-    if (!r) RC_ASSERT(!r.error().text().empty());
+    if (!r) RC_REQ("ADP-SIP-MALFORMED-400", !r.error().text().empty());
   });
   rc::prop("mutated valid message", [] {
     std::string m = make_message(1, "hi");
@@ -110,9 +111,9 @@ TEST_CASE("ADP-SIP-MALFORMED-400: property - random bytes never crash the framer
     for (const auto& e : edits) m[e.first] = e.second;
     auto r = parse_message(m);
     if (!r) {
-      RC_ASSERT(!r.error().where.empty());
-      RC_ASSERT(r.error().text().find('\r') == std::string::npos);
-      RC_ASSERT(r.error().text().find('\n') == std::string::npos);
+      RC_REQ("ADP-SIP-MALFORMED-400", !r.error().where.empty());
+      RC_REQ("ADP-SIP-MALFORMED-400", r.error().text().find('\r') == std::string::npos);
+      RC_REQ("ADP-SIP-MALFORMED-400", r.error().text().find('\n') == std::string::npos);
     }
     Framer f;
     f.feed(m);
@@ -133,7 +134,7 @@ TEST_CASE(
                           std::string("SIP/2.0/TLS h;branch="), std::string("<sip:a@b>;")) +
         v;
     auto check = [](const auto& r) {
-      if (!r.ok()) RC_ASSERT(!r.error().text().empty());
+      if (!r.ok()) RC_REQ("ADP-SIP-MALFORMED-400", !r.error().text().empty());
     };
     check(parse_via(value));
     check(parse_contacts(value));

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/sip/framer.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -78,15 +79,15 @@ std::vector<std::string> feed_split(const std::string& stream, std::vector<std::
 TEST_CASE("ADP-SIP-STREAM-FRAMING: a message split at every byte boundary frames identically") {
   const std::string stream = kReg + kMsg;
   const std::vector<std::string> want = {"MSG:" + kReg, "MSG:" + kMsg};
-  REQUIRE(feed_split(stream, {}) == want);
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", feed_split(stream, {}) == want);
   for (std::size_t a = 0; a <= stream.size(); ++a) {
     INFO("split at " << a);
-    REQUIRE(feed_split(stream, {a}) == want);
+    REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", feed_split(stream, {a}) == want);
   }
   // Byte by byte.
   std::vector<std::size_t> every;
   for (std::size_t a = 1; a < stream.size(); ++a) every.push_back(a);
-  REQUIRE(feed_split(stream, every) == want);
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", feed_split(stream, every) == want);
 }
 
 //= spec#ADP-SIP-STREAM-FRAMING type=test
@@ -100,8 +101,9 @@ TEST_CASE("ADP-SIP-STREAM-FRAMING: several messages in one read, body bytes not 
   Framer f;
   f.feed(kReg + tricky + kReg);
   auto ev = drain(f);
-  REQUIRE(ev == std::vector<std::string>{"MSG:" + kReg, "MSG:" + tricky, "MSG:" + kReg});
-  REQUIRE(f.buffered() == 0);
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING",
+              ev == std::vector<std::string>{"MSG:" + kReg, "MSG:" + tricky, "MSG:" + kReg});
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", f.buffered() == 0);
 }
 
 //= spec#5626-5.4-PC-CRLF-PONG type=test
@@ -112,17 +114,17 @@ TEST_CASE("5626-5.4-PC-CRLF-PONG: server role reports a double CRLF as ping, spl
   for (std::size_t a = 0; a <= stream.size(); ++a) {
     for (std::size_t b = a; b <= stream.size(); b += 7) {
       INFO("split at " << a << "," << b);
-      REQUIRE(feed_split(stream, {a, b}) == want);
+      REQ_REQUIRE("5626-5.4-PC-CRLF-PONG", feed_split(stream, {a, b}) == want);
     }
   }
   // A ping that has only half arrived waits: it is not reported as a pong.
   Framer f;
   f.feed("\r\n");
-  REQUIRE(drain(f).empty());
+  REQ_REQUIRE("5626-5.4-PC-CRLF-PONG", drain(f).empty());
   f.feed("\r");
-  REQUIRE(drain(f).empty());
+  REQ_REQUIRE("5626-5.4-PC-CRLF-PONG", drain(f).empty());
   f.feed("\n");
-  REQUIRE(drain(f) == std::vector<std::string>{"PING"});
+  REQ_REQUIRE("5626-5.4-PC-CRLF-PONG", drain(f) == std::vector<std::string>{"PING"});
 }
 
 //= spec#ADP-SIP-STREAM-FRAMING type=test
@@ -131,11 +133,13 @@ TEST_CASE("ADP-SIP-STREAM-FRAMING: client role reports each single CRLF as a pon
   f.feed("\r\n");
   REQUIRE(drain(f) == std::vector<std::string>{"PONG"});
   f.feed("\r\n" + kReg);
-  REQUIRE(drain(f) == std::vector<std::string>{"PONG", "MSG:" + kReg});
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING",
+              drain(f) == std::vector<std::string>{"PONG", "MSG:" + kReg});
   // Server role: a lone CRLF followed by a message is a (stray) pong.
   Framer s;
   s.feed("\r\n" + kReg);
-  REQUIRE(drain(s) == std::vector<std::string>{"PONG", "MSG:" + kReg});
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING",
+              drain(s) == std::vector<std::string>{"PONG", "MSG:" + kReg});
 }
 
 //= spec#ADP-SIP-MAX-MESSAGE-SIZE type=test
@@ -145,20 +149,21 @@ TEST_CASE(
     Framer f;
     f.feed("MESSAGE sip:b@h SIP/2.0\r\nContent-Length: 70000\r\n\r\n");
     auto r = f.next();
-    REQUIRE_FALSE(r.ok());
-    REQUIRE(r.error().status == 513);
-    REQUIRE(r.error().where == "Content-Length");
-    REQUIRE(f.failed());
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", !(r.ok()));
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", r.error().status == 513);
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", r.error().where == "Content-Length");
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", f.failed());
     f.feed(kReg);  // ignored once failed
-    REQUIRE_FALSE(f.next().ok());
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", !(f.next().ok()));
   }
   SECTION("header + body together beyond the limit") {
     Framer f(FramerRole::server, FrameLimits{1000, 800});
     f.feed(kReg.substr(0, kReg.size() - 5) + "980\r\n\r\n");
     auto r = f.next();
-    REQUIRE_FALSE(r.ok());
-    REQUIRE(r.error().status == 513);
-    REQUIRE(r.error().text().find("exceeds the 1000-byte limit") != std::string::npos);
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", !(r.ok()));
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", r.error().status == 513);
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE",
+                r.error().text().find("exceeds the 1000-byte limit") != std::string::npos);
   }
   SECTION("header section without end beyond the limit") {
     Framer f;
@@ -166,9 +171,9 @@ TEST_CASE(
     std::string junk(17000, 'a');
     f.feed(junk);
     auto r = f.next();
-    REQUIRE_FALSE(r.ok());
-    REQUIRE(r.error().where == "header-section");
-    REQUIRE(r.error().status == 513);
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", !(r.ok()));
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", r.error().where == "header-section");
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", r.error().status == 513);
   }
   SECTION("exactly at the limit is accepted") {
     const std::string prefix = kReg.substr(0, kReg.size() - 5);  // ends in "Content-Length: "
@@ -177,7 +182,7 @@ TEST_CASE(
     REQUIRE(m.size() == 1000);
     Framer f(FramerRole::server, FrameLimits{1000, 800});
     f.feed(m);
-    REQUIRE(drain(f) == std::vector<std::string>{"MSG:" + m});
+    REQ_REQUIRE("ADP-SIP-MAX-MESSAGE-SIZE", drain(f) == std::vector<std::string>{"MSG:" + m});
   }
 }
 
@@ -206,13 +211,13 @@ TEST_CASE("ADP-SIP-STREAM-FRAMING: missing or malformed Content-Length is a fram
     Framer f;
     f.feed(c.head);
     auto r = f.next();
-    REQUIRE_FALSE(r.ok());
-    REQUIRE(r.error().where == c.where);
-    REQUIRE(r.error().why.find(c.why) != std::string::npos);
+    REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", !(r.ok()));
+    REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", r.error().where == c.where);
+    REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", r.error().why.find(c.why) != std::string::npos);
   }
   // The same Content-Length twice is accepted (equal values).
   Framer f;
   std::string m = "OPTIONS sip:h SIP/2.0\r\nContent-Length: 2\r\nl: 2\r\n\r\nab";
   f.feed(m);
-  REQUIRE(drain(f) == std::vector<std::string>{"MSG:" + m});
+  REQ_REQUIRE("ADP-SIP-STREAM-FRAMING", drain(f) == std::vector<std::string>{"MSG:" + m});
 }

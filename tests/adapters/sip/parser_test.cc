@@ -6,6 +6,7 @@
 
 #include "adapters/sip/headers.h"
 #include "adapters/sip/message.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -41,7 +42,7 @@ std::string replace(std::string s, const std::string& from, const std::string& t
 
 }  // namespace
 
-//= spec#ADP-SIP-MALFORMED-400 type=test
+// Parses well-formed input only: cites nothing.
 TEST_CASE("ADP-SIP-MALFORMED-400: a full REGISTER parses into typed fields") {
   auto r = parse_message(kRegister);
   REQUIRE(r.ok());
@@ -102,7 +103,7 @@ TEST_CASE("ADP-SIP-MALFORMED-400: a full REGISTER parses into typed fields") {
   REQUIRE(ppi->at(0).uri.user == "alice");
 }
 
-//= spec#ADP-SIP-MALFORMED-400 type=test
+// Parses well-formed input only: cites nothing.
 TEST_CASE("ADP-SIP-MALFORMED-400: responses, compact forms and serialisation round trip") {
   auto req = parse_message(kRegister);
   REQUIRE(req.ok());
@@ -193,18 +194,18 @@ TEST_CASE("ADP-SIP-MALFORMED-400: the serializer refuses header injection") {
   Message m = make_request("OPTIONS", "sip:h");
   m.add("Subject", "a\r\nVia: evil");
   auto r = serialize(m);
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.error().where == "Subject");
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", r.error().where == "Subject");
   Message n = make_request("OPTIONS", "sip:h");
   n.add("Bad Name", "x");
-  REQUIRE_FALSE(serialize(n).ok());
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(serialize(n).ok()));
   Message o;
   o.is_request = false;
   o.status = 200;
   o.reason = "OK\r\nX: y";
-  REQUIRE_FALSE(serialize(o).ok());
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(serialize(o).ok()));
   Message p = make_request("OPTIONS", "sip:h x");
-  REQUIRE_FALSE(serialize(p).ok());
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(serialize(p).ok()));
 }
 
 //= spec#ADP-SIP-MALFORMED-400 type=test
@@ -277,11 +278,11 @@ TEST_CASE("ADP-SIP-MALFORMED-400: every malformed message names the header and t
     std::string bad = replace(kRegister, c.from, c.to);
     INFO(bad);
     auto r = parse_message(bad);
-    REQUIRE_FALSE(r.ok());
+    REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
     INFO(r.error().text());
-    CHECK(r.error().where == c.where);
-    CHECK(r.error().why.find(c.why) != std::string::npos);
-    CHECK(r.error().status == 400);
+    REQ("ADP-SIP-MALFORMED-400", r.error().where == c.where);
+    REQ("ADP-SIP-MALFORMED-400", r.error().why.find(c.why) != std::string::npos);
+    REQ("ADP-SIP-MALFORMED-400", r.error().status == 400);
   }
   // Status lines.
   const std::vector<std::pair<std::string, std::string>> status_cases = {
@@ -291,28 +292,30 @@ TEST_CASE("ADP-SIP-MALFORMED-400: every malformed message names the header and t
   for (const auto& s : status_cases) {
     std::string bad = replace(kRegister, "REGISTER sip:ims.test SIP/2.0", s.first);
     auto r = parse_message(bad);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().where == "start-line");
-    CHECK(r.error().why.find(s.second) != std::string::npos);
+    REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
+    REQ("ADP-SIP-MALFORMED-400", r.error().where == "start-line");
+    REQ("ADP-SIP-MALFORMED-400", r.error().why.find(s.second) != std::string::npos);
   }
   // Structural limits.
   ParseLimits small;
   small.max_headers = 5;
   auto r = parse_message(kRegister, small);
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.error().why.find("more than 5 header fields") != std::string::npos);
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400",
+              r.error().why.find("more than 5 header fields") != std::string::npos);
   ParseLimits shortline;
   shortline.max_line = 40;
   r = parse_message(kRegister, shortline);
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.error().why.find("longer than 40 bytes") != std::string::npos);
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400",
+              r.error().why.find("longer than 40 bytes") != std::string::npos);
   ParseLimits tiny;
   tiny.max_message = 100;
   r = parse_message(kRegister, tiny);
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.error().status == 513);
-  REQUIRE_FALSE(parse_message("REGISTER sip:h SIP/2.0\r\n").ok());
-  REQUIRE(parse_message("\r\n\r\n").error().where == "start-line");
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", r.error().status == 513);
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(parse_message("REGISTER sip:h SIP/2.0\r\n").ok()));
+  REQ_REQUIRE("ADP-SIP-MALFORMED-400", parse_message("\r\n\r\n").error().where == "start-line");
 }
 
 //= spec#ADP-SIP-MALFORMED-400 type=test
@@ -405,54 +408,54 @@ TEST_CASE("ADP-SIP-MALFORMED-400: header-level parsers refuse malformed values p
     switch (c.kind) {
       case 0: {
         auto r = parse_contacts(c.value);
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 1: {
         auto r = parse_credentials(c.value);
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 2: {
         auto r = parse_challenge(c.value);
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 3: {
         auto r = parse_security(c.value, "Security-Client");
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 4: {
         auto r = parse_authentication_info(c.value);
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 5: {
         auto r = parse_option_tags(c.value, "Require");
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
       case 6: {
         auto r = parse_via(c.value);
-        REQUIRE_FALSE(r.ok());
+        REQ_REQUIRE("ADP-SIP-MALFORMED-400", !(r.ok()));
         e = r.error();
         break;
       }
     }
     INFO(e.text());
-    CHECK(e.where == c.where);
-    CHECK(e.why.find(c.why) != std::string::npos);
+    REQ("ADP-SIP-MALFORMED-400", e.where == c.where);
+    REQ("ADP-SIP-MALFORMED-400", e.why.find(c.why) != std::string::npos);
   }
 }
 
-//= spec#ADP-SIP-MALFORMED-400 type=test
+// Parses well-formed input only: cites nothing.
 TEST_CASE("ADP-SIP-MALFORMED-400: Via received, rport value, several vias and IPv6") {
   auto v = parse_via(
       "SIP/2.0/tls [2001:db8::1]:5061;branch=z9hG4bKa;received=[2001:db8::2];rport=5070 , "
@@ -483,7 +486,7 @@ TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Serve
   REQUIRE(server.ok());
   auto same = parse_security("TLS;q=0.500, digest;d-alg=md5;q=0.1", "Security-Verify");
   REQUIRE(same.ok());
-  REQUIRE(same_security_lists(*server, *same));
+  REQ_REQUIRE("RFC3329-PC-VERIFY-ECHO", same_security_lists(*server, *same));
   const char* bids[] = {
       "tls;q=0.5",                              // dropped mechanism (bid-down)
       "digest;q=0.1;d-alg=md5, tls;q=0.5",      // reordered
@@ -497,11 +500,11 @@ TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Serve
     INFO(b);
     auto v = parse_security(b, "Security-Verify");
     REQUIRE(v.ok());
-    REQUIRE_FALSE(same_security_lists(*server, *v));
+    REQ_REQUIRE("RFC3329-PC-VERIFY-ECHO", !(same_security_lists(*server, *v)));
   }
 }
 
-//= spec#ADP-SIP-MALFORMED-400 type=test
+// Joins well-formed headers only: cites nothing.
 TEST_CASE(
     "ADP-SIP-MALFORMED-400: joined gives every field of a name, in wire order, comma-separated") {
   Message m = make_request("REGISTER", "sip:annexo.test");

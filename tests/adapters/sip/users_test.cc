@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "adapters/sip/users.h"
+#include "tests/support/req.h"
 
 using namespace annexo::sip;
 
@@ -16,15 +17,16 @@ TEST_CASE("ADP-SIP-USERS-FILE: a good file with comments, blank lines and severa
       "alice@ims.test  secret  sip:alice@ims.test,tel:+15551230001   # Alice\r\n"
       "\tbob@ims.test\tpass\tsips:bob@ims.test\n");
   REQUIRE(u.ok());
-  REQUIRE(u->records.size() == 2);
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", u->records.size() == 2);
   const UserRecord* a = u->find("alice@ims.test");
   REQUIRE(a);
-  REQUIRE(a->password == "secret");
-  REQUIRE(a->impus == std::vector<std::string>{"sip:alice@ims.test", "tel:+15551230001"});
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", a->password == "secret");
+  REQ_REQUIRE("ADP-SIP-USERS-FILE",
+              a->impus == std::vector<std::string>{"sip:alice@ims.test", "tel:+15551230001"});
   const UserRecord* b = u->find("bob@ims.test");
   REQUIRE(b);
-  REQUIRE(b->password == "pass");
-  REQUIRE_FALSE(u->find("carol@ims.test"));
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", b->password == "pass");
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", !(u->find("carol@ims.test")));
 }
 
 //= spec#ADP-SIP-USERS-FILE type=test
@@ -52,17 +54,17 @@ TEST_CASE("ADP-SIP-USERS-FILE: every defect is refused with its line number") {
   for (const auto& c : cases) {
     INFO(c.text.substr(0, 80));
     auto r = parse_users(c.text);
-    REQUIRE_FALSE(r.ok());
+    REQ_REQUIRE("ADP-SIP-USERS-FILE", !(r.ok()));
     INFO(r.error().text());
-    CHECK(r.error().where == c.where);
-    CHECK(r.error().why.find(c.why) != std::string::npos);
+    REQ("ADP-SIP-USERS-FILE", r.error().where == c.where);
+    REQ("ADP-SIP-USERS-FILE", r.error().why.find(c.why) != std::string::npos);
   }
   std::string many = "a@x pw ";
   for (int i = 0; i < 65; ++i)
     many += (i ? "," : "") + std::string("sip:u") + std::to_string(i) + "@x";
   auto r = parse_users(many);
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.error().why.find("more than 64 IMPUs") != std::string::npos);
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", !(r.ok()));
+  REQ_REQUIRE("ADP-SIP-USERS-FILE", r.error().why.find("more than 64 IMPUs") != std::string::npos);
   auto missing = load_users("/nonexistent/annexo-users");
   REQUIRE_FALSE(missing.ok());
   REQUIRE(missing.error().why.find("cannot open") != std::string::npos);
