@@ -294,6 +294,23 @@ void close_fd(int fd) {
   if (fd >= 0) ::close(fd);
 }
 
+Fd_Reserve::Fd_Reserve() : m_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+
+Fd_Reserve::~Fd_Reserve() {
+  close_fd(m_fd);
+}
+
+bool Fd_Reserve::shed(int listen_fd) {
+  if (m_fd < 0) m_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (m_fd < 0) return false;
+  ::close(m_fd);
+  m_fd = -1;
+  const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) ::close(fd);
+  m_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0;
+}
+
 bool Write_Queue::flush(int fd) {
   while (m_off < m_buf.size()) {
     const ssize_t n = ::send(fd, m_buf.data() + m_off, m_buf.size() - m_off, MSG_NOSIGNAL);

@@ -100,6 +100,7 @@ class Plain_Sip_Listener final {
   std::uint64_t m_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Plain_Sip_Peer>> m_peers;
   std::vector<std::uint64_t> m_retired;
+  net::Fd_Reserve m_reserve;  // drains the backlog at the descriptor limit (RD-102)
 };
 
 }  // namespace annexo::pcscf
