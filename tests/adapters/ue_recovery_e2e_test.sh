@@ -63,11 +63,12 @@ session_of_ue() {
     cut -d= -f2
 }
 
+# fail_show FILE...: the last line of each (short: the case's output is cut
+# to its last 2000 characters, and the failed expectations come first).
 fail_show() {
   local f
   for f in "$@"; do
-    echo "--- $f (last 3 lines)"
-    tail -3 "$WORK/$f" 2>/dev/null | cut -c1-240
+    echo "--- $f: $(tail -1 "$WORK/$f" 2>/dev/null | cut -c1-150)"
   done
 }
 
@@ -127,6 +128,44 @@ restart() {
   stop_pcscf
   ((ok == 0)) || fail_show before.dump after.dump restart2.pcscf.log restart-alice.ue.out \
     restart-alice.ue.log restart-bob.ue.log restart-carol.ue.log
+  return $ok
+}
+
+# The flow is rebuilt with a fresh certificate verdict, never on the trust of
+# the old session: a pcscf that comes back on the same address with a
+# certificate for another host gets no SIP from the ue (its binding dump
+# stays empty) and the ue ends with exit 2 instead of retrying.
+fresh_verdict() {
+  PC_NAME=verdict1
+  start_pcscf verdict1 || return 1
+  local port=$PC_PORT ok=0
+  ue_as verdict alice "$port" --stay 30 --reconnect-base 1 --reconnect-max 2
+  local ue=$UE_PID
+  wait_for_budget 10 "$WORK/verdict.ue.out" '^ue: REGISTERED' || { fail_show verdict.ue.log; return 1; }
+  kill -9 "$PC_PID"
+  wait "$PC_PID" 2>/dev/null
+  wait_for_budget 10 "$WORK/verdict.ue.log" 'attempt to replace the failed flow failed' || ok=1
+  start_pcscf verdict2 --listen "127.0.0.1:$port" --cert "$PKI/wronghost.pem" \
+    --key "$PKI/wronghost.key" || return 1
+  PC_NAME=verdict2
+  local i
+  for i in $(seq 1 200); do
+    kill -0 "$ue" 2>/dev/null || break
+    sleep 0.05
+  done
+  dump verdict 1
+  kill "$ue" 2>/dev/null
+  wait "$ue"
+  local rc=$?
+  annexo_req O.2.1-UE-AUTH-PC-BY-CERT \
+    expect "the ue refused the new certificate: exit 2 within 10 s (exit $rc)" test "$rc" -eq 2 || ok=1
+  annexo_req O.2.1-UE-AUTH-PC-BY-CERT \
+    expect "the pcscf with the other host's certificate bound nothing" \
+    bash -c "! grep -q '\"impi\"' '$WORK/verdict.dump'" || ok=1
+  expect "the ue did not report a new registration" \
+    bash -c "! grep -q '^ue: REREGISTERED' '$WORK/verdict.ue.out'" || ok=1
+  stop_pcscf
+  ((ok == 0)) || fail_show verdict.dump verdict.ue.out verdict.ue.log verdict2.pcscf.log
   return $ok
 }
 
@@ -250,6 +289,8 @@ silent() {
 
 #= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
 annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: three staying ues register again after the pcscf is killed and restarted; its binding dump matches them" restart
+#= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
+annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: a pcscf back on the same address with another host's certificate gets a fresh verdict, no SIP, and the ue exits 2" fresh_verdict
 #= spec#5626-4.5-UE-FLOW-RECOVERY type=test
 annexo_case "5626-4.5-UE-FLOW-RECOVERY: a peer that closes every connection sees the ue's attempts spaced by the growing RFC 5626 4.5 wait" backoff
 #= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
