@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/domain.h"
 
@@ -66,6 +67,7 @@ class Event_Loop final {
   bool m_running = false;
   std::string m_error;
   std::unordered_map<int, Handler> m_handlers;
+  std::vector<int> m_removed_this_round;  // fds removed since the last epoll_wait
   std::unordered_map<int, std::function<void()>> m_signal_handlers;
   Deadline_Source m_deadline;
   Tick m_tick;
