@@ -416,10 +416,13 @@ class Ue final : public atls::Tls_Events {
     const bool registered = st == UeStateId::registered || st == UeStateId::reregistering ||
                             st == UeStateId::renegotiating;
     m_log.decision(Verdict::info, "", "stay over", {{"registered", registered ? "yes" : "no"}});
-    UeInput in;
-    in.event = UeEvent::stop;
-    const UeResult r = handle(in, "stop");
-    (void)r;
+    if (st != UeStateId::idle) {  // idle (waiting to retry a flow, RD-103): nothing to stop
+      UeInput in;
+      in.event = UeEvent::stop;
+      const UeResult r = handle(in, "stop");
+      (void)r;
+    }
+    m_retry_armed = false;
     if (registered) {
       finish(kRegistered);
     } else {

@@ -261,6 +261,30 @@ bad_message() {
   return $ok
 }
 
+# The pcscf is killed and never comes back: the ue keeps trying until its
+# stay ends, then exits 6 (network error) saying it was not registered.
+stay_ends_unregistered() {
+  PC_NAME=gone
+  start_pcscf gone || return 1
+  local port=$PC_PORT ok=0
+  ue_as gone alice "$port" --stay 4 --reconnect-base 1 --reconnect-max 1
+  local ue=$UE_PID
+  wait_for_budget 10 "$WORK/gone.ue.out" '^ue: REGISTERED' || { fail_show gone.ue.log; return 1; }
+  kill -9 "$PC_PID"
+  wait "$PC_PID" 2>/dev/null
+  wait "$ue"
+  local rc=$?
+  local tries
+  tries=$(grep -c 'attempt to replace the failed flow failed' "$WORK/gone.ue.log")
+  expect "the ue kept trying while the stay lasted ($tries failed attempts)" test "$tries" -ge 2 || ok=1
+  annexo_req ADP-UE-EXIT-CODES expect "the ue exits 6 when its stay ends unregistered (exit $rc)" \
+    test "$rc" -eq 6 || ok=1
+  annexo_req ADP-UE-EXIT-CODES expect "its verdict line says it was not registered" \
+    grep -q '^ue: REFUSED .*not registered when the stay ended' "$WORK/gone.ue.out" || ok=1
+  ((ok == 0)) || fail_show gone.ue.out gone.ue.log
+  return $ok
+}
+
 # A server that accepts TCP, receives the ClientHello and never answers: a
 # network error (exit 6) after --handshake-timeout, not a handshake refusal
 # (exit 3).
@@ -302,6 +326,8 @@ annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: after a 1 MB response the ue's new con
 #= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: after garbage from the server the ue's new connection registers" bad_message garbage
+#= spec#ADP-UE-EXIT-CODES type=test
+annexo_case "ADP-UE-EXIT-CODES: a staying ue whose pcscf never comes back keeps trying and exits 6 when the stay ends" stay_ends_unregistered
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "ADP-UE-EXIT-CODES: a server that accepts TCP and never answers the ClientHello makes the ue exit 6 after --handshake-timeout" silent
 annexo_finish
