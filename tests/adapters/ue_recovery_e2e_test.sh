@@ -209,8 +209,8 @@ backoff() {
       expect "gap $n ($g s) is at least the 1 s half of the first wait-time" \
       awk -v g="$g" 'BEGIN { exit !(g >= 0.95) }' || ok=1
     annexo_req 5626-4.5-UE-FLOW-RECOVERY \
-      expect "gap $n ($g s) is at most max-time 4 s (plus the clock's second)" \
-      awk -v g="$g" 'BEGIN { exit !(g <= 5.5) }' || ok=1
+      expect "gap $n ($g s) is at most max-time 4 s (plus up to 2 s: the ue's clock and event loop count whole seconds)" \
+      awk -v g="$g" 'BEGIN { exit !(g <= 6.5) }' || ok=1
     if ((n >= 3)); then
       annexo_req 5626-4.5-UE-FLOW-RECOVERY \
         expect "gap $n ($g s) is at least 2 s: the wait grew with the failures" \
