@@ -1093,6 +1093,13 @@ bool Server::start(std::string* err) {
         "sec-agree", m_log, m_loop,
         [this](Plain_Sip_Peer& p, const sip::Message& m) { on_secagree_message(p, m); },
         m_options.unbound_idle_s);
+    m_secagree->set_admission([this] {
+      if (make_room()) return true;
+      note_refused(
+          "connection cap reached and every connection is bound: new plain-TCP "
+          "connection closed");
+      return false;
+    });
     if (!m_secagree->start(*m_options.secagree_listen, err)) return false;
     //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
     m_log.decision(
@@ -1106,6 +1113,13 @@ bool Server::start(std::string* err) {
         "core", m_log, m_loop,
         [this](Plain_Sip_Peer& p, const sip::Message& m) { on_core_message(p, m); },
         /*idle_s=*/0);
+    m_core_side->set_admission([this] {
+      if (make_room()) return true;
+      note_refused(
+          "connection cap reached and every connection is bound: new plain-TCP "
+          "connection closed");
+      return false;
+    });
     if (!m_core_side->start(*m_options.core_listen, err)) return false;
     m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
                    "listening for terminating requests from the core network (plain TCP)",
@@ -1138,7 +1152,7 @@ void Server::on_accept() {
       m_listen_resume = core::time_add(net::monotonic_seconds(), 1);
       break;
     }
-    if (m_conns.size() - m_retired.size() >= m_max_connections && !evict_oldest_unbound()) {
+    if (!make_room()) {
       net::close_fd(fd);
       note_refused("connection cap reached and every connection is bound: new connection closed");
       continue;
@@ -1156,13 +1170,33 @@ void Server::on_accept() {
   reap();
 }
 
-// RD-102: at the cap a new connection replaces the oldest connection that has
-// not bound (the one most likely idle or hostile); bound ones are never closed.
+// RD-102: the cap counts TLS connections and the plain ones (sec-agree and
+// core side) alike.
+std::size_t Server::live_connections() const {
+  std::size_t n = m_conns.size() - m_retired.size();
+  if (m_secagree) n += m_secagree->live();
+  if (m_core_side) n += m_core_side->live();
+  return n;
+}
+
+bool Server::make_room() {
+  return live_connections() < m_max_connections || evict_oldest_unbound();
+}
+
+// RD-102: at the cap a new connection replaces the oldest TLS connection that
+// has not bound (the one most likely idle or hostile), else the oldest
+// sec-agree connection (never authenticated); bound connections and the core
+// side are never closed for it.
 bool Server::evict_oldest_unbound() {
   for (auto& [id, c] : m_conns) {
     if (c->dead() || c->bound()) continue;
     c->evict();
     note_refused("connection cap reached: the oldest unbound connection was closed for a new one");
+    return true;
+  }
+  if (m_secagree && m_secagree->evict_oldest()) {
+    note_refused(
+        "connection cap reached: the oldest sec-agree connection was closed for a new one");
     return true;
   }
   return false;
@@ -1176,7 +1210,7 @@ void Server::note_refused(const char* why) {
   if (m_refused_logged && !core::time_reached(now, core::time_add(m_refused_at, 1))) return;
   m_log.decision(Verdict::deny, "IMPL-PC-MAX-CONNECTIONS", why,
                  {{"refused", std::to_string(m_refused)},
-                  {"connections", std::to_string(m_conns.size() - m_retired.size())},
+                  {"connections", std::to_string(live_connections())},
                   {"max_connections", std::to_string(m_max_connections)}});
   m_refused = 0;
   m_refused_at = now;

@@ -61,8 +61,8 @@ struct Options {
   // SIP Digest with TLS is never accepted (O.1.1, N.1).
   bool access_3gpp = false;
   std::uint32_t max_bindings = 1000;
-  // TLS connections held at once (RD-102); lowered at start-up to what the
-  // descriptor limit allows.
+  // Connections held at once, TLS and plain together (RD-102); lowered at
+  // start-up to what the descriptor limit allows.
   std::uint32_t max_connections = 10000;
   log::Format log_format = log::Format::text;
   // Embedded home network.
@@ -132,6 +132,8 @@ class Server final {
  private:
   void on_accept();
   bool evict_oldest_unbound();
+  std::size_t live_connections() const;
+  bool make_room();
   void note_refused(const char* why);
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);

@@ -70,17 +70,27 @@ cpu_ticks() {
 # /proc, stays under a quarter of it (a spinning accept loop uses all it
 # gets); then a good ue registers within 10 s (exit 0, and its binding is in
 # the pcscf's SIGUSR1 dump).
+# fd_limit [secagree]: the idle connections go to the TLS listener, or to
+# the plain sec-agree listener (which counts towards the same cap).
 fd_limit() {
+  local side=${1:-tls} name=fdlimit-${1:-tls}
   local wrap=$WORK/pcscf-ulimit.sh
   printf '#!/bin/bash\nulimit -n 64 || exit 99\nexec "%s" "$@"\n' "$PCSCF" >"$wrap"
   chmod +x "$wrap"
   local real=$PCSCF
   PCSCF=$wrap
-  start_pcscf fdlimit --unbound-idle 120
+  if [[ $side == secagree ]]; then
+    start_pcscf "$name" --unbound-idle 120 --secagree-listen 127.0.0.1:0
+  else
+    start_pcscf "$name" --unbound-idle 120
+  fi
   local started=$?
   PCSCF=$real
   ((started == 0)) || return 1
-  python3 "$IDLE_CLIENTS" 127.0.0.1 "$PC_PORT" 150 "$WORK/idle.ready" &
+  local target=$PC_PORT
+  [[ $side == secagree ]] && target=$(side_port 'sec-agree REGISTER')
+  rm -f "$WORK/idle.ready"
+  python3 "$IDLE_CLIENTS" 127.0.0.1 "$target" 150 "$WORK/idle.ready" >/dev/null 2>&1 &
   local idle=$!
   PIDS+=("$idle")
   wait_file "$WORK/idle.ready" || { kill "$idle"; return 1; }
@@ -96,13 +106,13 @@ fd_limit() {
   local wall_ticks=$(((t1 - t0) * tck / 1000000000)) cpu=$((c1 - c0))
   local ue_t0 ue_ms=-1
   ue_t0=$(date +%s%N)
-  bg_ue fdlimit --password secret --stay 5
+  bg_ue "$name" --password secret --stay 5
   for i in $(seq 1 200); do
     grep -q '^ue: REGISTERED' "$UE_OUT" 2>/dev/null && { ue_ms=$((($(date +%s%N) - ue_t0) / 1000000)); break; }
     sleep 0.05
   done
   kill -USR1 "$PC_PID"
-  wait_for "$WORK/fdlimit.pcscf.out" 'alice@annexo.test' >/dev/null
+  wait_for "$WORK/$name.pcscf.out" 'alice@annexo.test' >/dev/null
   wait_ue
   kill "$idle" 2>/dev/null
   echo "pcscf CPU: $cpu ticks in $wall_ticks wall ticks at rest; ue registered after ${ue_ms} ms"
@@ -115,7 +125,7 @@ fd_limit() {
     test "$UE_RC" -eq 0 -a "$ue_ms" -ge 0 || ok=1
   annexo_req IMPL-PC-MAX-CONNECTIONS \
     expect "the pcscf's binding dump lists alice" \
-    grep -q 'alice@annexo.test' "$WORK/fdlimit.pcscf.out" || ok=1
+    grep -q 'alice@annexo.test' "$WORK/$name.pcscf.out" || ok=1
   annexo_req IMPL-PC-MAX-CONNECTIONS \
     expect "the pcscf used $cpu CPU ticks in a $wall_ticks-tick rest window: under a quarter (no spin)" \
     test $((cpu * 4)) -lt "$wall_ticks" || ok=1
@@ -133,4 +143,6 @@ fd_limit() {
 annexo_case "33210-6.2.3-TLS12-PROFILE: an RSA-certificate pcscf refuses an s_client offering only DHE-RSA-AES-GCM (RD-29)" dhe_refused
 #= spec#IMPL-PC-MAX-CONNECTIONS type=test
 annexo_case "IMPL-PC-MAX-CONNECTIONS: at the descriptor limit with 150 idle connections a good ue registers promptly and the pcscf does not spin" fd_limit
+#= spec#IMPL-PC-MAX-CONNECTIONS type=test
+annexo_case "IMPL-PC-MAX-CONNECTIONS: 150 idle connections to the sec-agree listener count towards the cap; a good ue still registers over TLS and the pcscf does not spin" fd_limit secagree
 annexo_finish
