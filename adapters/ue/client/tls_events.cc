@@ -1,0 +1,106 @@
+#include <botan/hex.h>
+
+#include <cstdio>
+#include <string>
+
+#include "adapters/tls/cert_facts.h"
+#include "adapters/ue/client/ue_client.h"
+#include "core/cert_policy.h"
+
+namespace annexo::ue {
+
+using core::Error;
+using core::UeEvent;
+using core::UeInput;
+using core::UeOutputKind;
+using core::UeResult;
+using core::UeStateId;
+using log::Verdict;
+namespace sip = ::annexo::sip;
+
+void Ue_Client::tls_alert_received(Botan::TLS::Alert a) {
+  m_last_alert = a.type_string();
+  m_log.decision(Verdict::info, "", "TLS alert received", {{"alert", m_last_alert}});
+}
+
+Error Ue_Client::tls_chain(const atls::Chain_Facts& facts) {
+  core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+  cf.revocation_required = !m_o.crls.empty();
+  const Error verdict = core::cert_verdict(cf);
+  const std::string leaf = facts.chain.empty() || facts.chain.front().common_names.empty()
+                               ? ""
+                               : facts.chain.front().common_names.front();
+  if (verdict == Error::ok) {
+    m_log.decision(Verdict::allow, "O.2.1-UE-AUTH-PC-BY-CERT", "P-CSCF certificate accepted",
+                   {{"reference_identity", m_o.fqdn}, {"leaf", leaf}});
+  } else {
+    m_log.decision(Verdict::deny, core::error_requirement(verdict), "P-CSCF certificate rejected",
+                   {{"reference_identity", m_o.fqdn},
+                    {"leaf", leaf},
+                    {"error", core::error_info(verdict).name},
+                    {"reason", core::error_message(verdict)},
+                    {"path", facts.path_status_text}});
+    m_cert_error = verdict;
+  }
+  UeInput in;
+  in.event = UeEvent::cert_verdict;
+  in.conn = m_conn;
+  in.cert_error = verdict;
+  const UeResult r = handle(in, "cert_verdict");
+  if (verdict != Error::ok) return verdict;
+  return r.accepted ? Error::ok
+                    : (r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict);
+}
+
+Error Ue_Client::tls_certificate_request() {
+  m_cert_requests++;
+  UeInput in;
+  in.event = UeEvent::certificate_request;
+  in.conn = m_conn;
+  const UeResult r = handle(in, "certificate_request");
+  for (std::uint8_t i = 0; i < r.outputs.count; ++i) {
+    if (r.outputs.items[i].kind == UeOutputKind::send_alert) return r.outputs.items[i].error;
+  }
+  return Error::ok;  // Botan answers with an empty Certificate (no client credentials)
+}
+
+Error Ue_Client::tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) {
+  UeInput in;
+  in.event = UeEvent::hello_request;
+  in.conn = m_conn;
+  const UeResult r = handle(in, "hello_request");
+  if (r.accepted) return Error::ok;
+  return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
+}
+
+Error Ue_Client::tls_established(const atls::Session_Facts& f) {
+  char suite[8];
+  std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
+  const std::string sid = Botan::hex_encode(f.session_id, false);
+  UeInput in;
+  in.conn = m_conn;
+  if (!f.renegotiation) {
+    in.event = UeEvent::handshake_done;
+    m_log.decision(Verdict::info, "O.2.1-ALL-SESSION-ID", "TLS session established",
+                   {{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+                    {"suite", suite},
+                    {"session_id", sid}});
+    if (m_cert_requests == 0) {
+      m_log.decision(Verdict::allow, "O.2.1-PC-NO-CLIENT-CERT-REQ",
+                     "handshake finished without a CertificateRequest from the P-CSCF",
+                     {{"session_id", sid}});
+    }
+  } else {
+    in.event = UeEvent::reneg_done;
+    in.keepalive_s = keepalive_draw();
+    m_log.decision(Verdict::info, "O.4.1-UE-RENEG-ON-HELLOREQUEST",
+                   "renegotiation finished inside the same connection",
+                   {{"suite", suite}, {"session_id", sid}, {"old_session_id", m_session_id}});
+  }
+  m_session_id = sid;
+  const UeResult r = handle(in, f.renegotiation ? "reneg_done" : "handshake_done");
+  if (r.accepted) return Error::ok;
+  return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
+}
+
+}  // namespace annexo::ue
