@@ -153,6 +153,23 @@ bool Ue_Client::start() {
   return m_exit < 0;
 }
 
+bool Ue_Client::send_message(const std::string& to) {
+  if (m_exit >= 0 || m_fd < 0) return false;
+  m_o.message_to = to;
+  UeInput in;
+  in.event = UeEvent::send_request;
+  in.conn = m_conn;
+  return handle(in, "send_request").accepted;
+}
+
+void Ue_Client::drop_connection() {
+  if (m_exit >= 0 || m_fd < 0) return;
+  m_log.decision(Verdict::info, "", "connection dropped by this side (churn)",
+                 {{"conn", std::to_string(m_conn)}});
+  drop_fd();
+  lost_event();
+}
+
 std::optional<core::Seconds> Ue_Client::deadline() const {
   if (m_exit >= 0) return std::nullopt;
   std::optional<core::Seconds> best;

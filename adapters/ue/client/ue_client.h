@@ -102,6 +102,17 @@ class Ue_Client final : public atls::Tls_Events {
   const Options& options() const { return m_o; }
   const std::string& session_id() const { return m_session_id; }
 
+  // For programs that drive many clients (the load tool), from outside any of
+  // this client's handlers:
+  // one MESSAGE to `to` over the registered session (the machine's
+  // send_request; the answer goes to Ue_Observer::message_answered). false:
+  // not allowed now (not registered, or ended).
+  bool send_message(const std::string& to);
+  // Churn: the flow is cut from this side as a network would cut it (no
+  // close_notify); the machine decides what next — while --stay lasts, a new
+  // registration over a new connection (O.4.1-UE-REREG-ON-CONN-LOSS).
+  void drop_connection();
+
   // The timer: the earliest time this client needs tick() (nothing once ended).
   std::optional<core::Seconds> deadline() const;
   void tick(core::Seconds t);
