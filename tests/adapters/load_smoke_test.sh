@@ -112,6 +112,25 @@ wrong_password() {
   return $ok
 }
 
+# A trust-anchor file the UEs cannot read: each UE ends at start-up (the ue's
+# exit 1) and the summary counts every one of them, exit 2.
+bad_ca() {
+  local ok=0 rc
+  start_pcscf badca || return 1
+  timeout 60 "$LOAD" --pcscf "127.0.0.1:$PC_PORT" --pcscf-fqdn pcscf.test --ca "$WORK/no-such-ca.pem" \
+    --users "$WORK/users" --ues 3 --duration 2 >"$WORK/badca.load.out" 2>"$WORK/badca.load.err"
+  rc=$?
+  local s=$WORK/badca.load.out
+  expect "load exits 2: $rc" test "$rc" -eq 2 || ok=1
+  expect "the 3 UEs failed before registering" \
+    grep -q '^load: summary ues=3 registered=0 failed_unregistered=3 pending=0 not_started=0 ' "$s" || ok=1
+  expect "one cause, 3 times: the ue's start-up exit 1" grep -q '^load: failure count=3 cause=exit 1$' "$s" || ok=1
+  ((ok == 0)) || cat "$s"
+  stop_pcscf
+  return $ok
+}
+
 annexo_case "load: 20 UEs on one loop all register (the pcscf's dump has each IMPI), re-register, send MESSAGEs, survive churn; the summary adds up" smoke
 annexo_case "load: a wrong password is one failure by cause in the summary, the others register, exit 2" wrong_password
+annexo_case "load: UEs that cannot start (unreadable --ca) are all counted as failures, exit 2" bad_ca
 annexo_finish

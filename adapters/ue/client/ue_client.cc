@@ -128,7 +128,7 @@ bool Ue_Client::start() {
     m_creds = atls::Client_Credentials::from_file(m_o.ca, m_o.crls);
   } catch (const std::exception& e) {
     m_observer.report(std::string("ue: REFUSED - start-up: ") + e.what());
-    m_exit = kUsageError;
+    finish(kUsageError);  // nothing open yet: only the observer hears of it
     return false;
   }
   //= spec#O.5.2-UE-RFC5280-PATH type=implementation
