@@ -297,7 +297,7 @@ class Load_Run final : public ue::Ue_Observer {
     }
     for (std::size_t i = 0; i < m_started; ++i) {
       Slot& s = m_ues[i];
-      if (!s.registered && !s.failed && !s.timed_out &&
+      if (!s.registered && !s.failed && !s.timed_out && now >= s.started_ms &&
           now - s.started_ms >= std::uint64_t{m_o.register_timeout_s} * 1000) {
         s.timed_out = true;
       }
