@@ -17,6 +17,7 @@
 #include "tools/trace/check.h"
 #include "tools/trace/citations.h"
 #include "tools/trace/spec.h"
+#include "tools/trace/tps.h"
 
 namespace fs = std::filesystem;
 using namespace annexo::trace;
@@ -93,11 +94,17 @@ int main(int argc, char** argv) {
     return second.errors.empty() ? 0 : 1;
   }
   for (const auto& e : result.errors) std::cerr << e << "\n";
+  // The probe's test purposes, PICS and PIXIT (tools/trace/tps.h).
+  const TpCheckResult tps = check_test_purposes(spec, (fs::path(root) / "spec").string());
+  for (const auto& e : tps.errors) std::cerr << e << "\n";
+  std::cout << "trace: " << tps.tps << " test purposes, " << tps.unobservable << " unobservable, "
+            << tps.in_scope << " wire shall/shall-not in scope, " << tps.errors.size()
+            << " problems\n";
   std::size_t normative = 0;
   for (const auto& r : spec.requirements) normative += r.normative() ? 1 : 0;
   std::cout << "trace: " << spec.requirements.size() << " requirements (" << normative
             << " shall/shall-not), " << spec.decisions.size() << " decisions, "
             << scan.citations.size() << " citations, " << spec.pending.size() << " pending, "
             << result.errors.size() << " problems\n";
-  return result.errors.empty() ? 0 : 1;
+  return result.errors.empty() && tps.errors.empty() ? 0 : 1;
 }
