@@ -498,7 +498,9 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     p.domain = r.str("domain");
   }
   std::set<std::string> impis, impus;
+  int first_user_line = 1;
   for (const auto& [t, key] : tables(doc, "user", shown, errors)) {
+    if (p.users.empty()) first_user_line = std::max(1, line_of(*t));
     Reader r(*t, shown, key, errors);
     r.only({"impi", "password", "impus"});
     TestUser u;
@@ -517,8 +519,9 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     p.users.push_back(std::move(u));
   }
   if (p.users.size() < 2) {
-    errors.push_back(shown + ":1: user: at least two [[user]] tables (test users) are required, " +
-                     "found " + std::to_string(p.users.size()));
+    errors.push_back(shown + ":" + std::to_string(first_user_line) +
+                     ": user: at least two [[user]] tables (test users) are required, " + "found " +
+                     std::to_string(p.users.size()));
   }
   if (const toml::table* t = table(doc, "unregistered", shown, errors, true)) {
     Reader r(*t, shown, "unregistered", errors);
