@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tools/trace/check.h"
+#include "tools/trace/tps.h"
 
 namespace fs = std::filesystem;
 using namespace annexo::trace;
@@ -90,4 +91,47 @@ TEST_CASE("trace: the annexo repository passes its own traceability rules") {
   CHECK(r.errors.empty());
   const auto spec = load_spec(root + "/spec");
   CHECK(spec.requirements.size() >= 129);
+}
+
+TEST_CASE("trace: test purposes of a bad tree, each problem named") {
+  const std::string root = "tests/tools/testdata/tps/spec";
+  const auto r = check_test_purposes(load_spec(root), root);
+  INFO(dump(r.errors));
+  const std::vector<std::string> want = {
+      "spec/test_purposes/pcscf.toml:1: TP_PC_SIP_001.requirements: 'O.4.9-NOPE' does not exist "
+      "in spec/",
+      "spec/test_purposes/pcscf.toml:1: TP_PC_SIP_001.requirements: 'O.4.9-UE-ONLY' is a "
+      "requirement on the UE, not on the IUT's role pcscf",
+      "spec/test_purposes/pcscf.toml:14: O.4.9-PC-COVERED: is checked by TP_PC_SIP_001: remove "
+      "the unobservable entry",
+      "spec/test_purposes/pcscf.toml:18: O.4.9-GONE: does not exist in spec/",
+      "spec/test_purposes/pcscf.toml:26: O.4.9-PC-INTERNAL: listed twice (also at "
+      "spec/test_purposes/pcscf.toml:22)",
+      "spec/requirements/o4.toml: O.4.9-PC-UNCOVERED (shall-not) is observable on the wire but "
+      "no test purpose checks it and spec/test_purposes has no [[unobservable]] reason for it",
+      "spec/probe/x.pics.toml:1: pics.PICS_A: missing (asked of role pcscf)",
+      "spec/probe/x.pixit.toml:1: probe: missing table [probe]",
+  };
+  for (const auto& w : want) {
+    INFO(w);
+    CHECK(std::find(r.errors.begin(), r.errors.end(), w) != r.errors.end());
+  }
+  // (x.pixit.toml also misses [users], [[user]], [unregistered], [timers].)
+  CHECK(r.in_scope == 2);  // COVERED and UNCOVERED; INTERNAL is not on the wire
+  CHECK(r.tps == 1);
+  CHECK(r.pics_files == 1);
+  CHECK(r.pixit_files == 1);
+}
+
+TEST_CASE("trace: annexo's test purposes, PICS and PIXIT pass the checker") {
+  const fs::path spec_file = fs::canonical("spec/decisions.toml");
+  const std::string root = spec_file.parent_path().parent_path().string();
+  const auto spec = load_spec(root + "/spec");
+  const auto r = check_test_purposes(spec, root + "/spec");
+  INFO("root: " << root << "\n" << dump(r.errors));
+  CHECK(r.errors.empty());
+  CHECK(r.tps >= 80);
+  CHECK(r.in_scope >= 70);
+  CHECK(r.pics_files >= 3);  // the example and annexo's pcscf and ue
+  CHECK(r.pixit_files >= 3);
 }
