@@ -111,6 +111,8 @@ TEST_CASE("trace: test purposes of a bad tree, each problem named") {
       "no test purpose checks it and spec/test_purposes has no [[unobservable]] reason for it",
       "spec/probe/x.pics.toml:1: pics.PICS_A: missing (asked of role pcscf)",
       "spec/probe/x.pixit.toml:1: probe: missing table [probe]",
+      "spec/probe/x.pixit.toml:2: iut.role: 'ue' but spec/probe/x.pics.toml has PICS_ROLE = "
+      "'pcscf'",
   };
   for (const auto& w : want) {
     INFO(w);

@@ -466,6 +466,7 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     Reader r(*t, shown, "iut", errors);
     r.only({"role", "host", "port", "secagree_port", "fqdn", "ca_file"});
     p.role = r.str("role");
+    if (const toml::node* n = t->get("role")) p.role_line = line_of(*n);
     if (!p.role.empty() && kRoles.count(p.role) == 0) {
       r.error_at("role", "'" + p.role + "' is not pcscf or ue");
       p.role.clear();
@@ -563,6 +564,13 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     }
   }
   return p;
+}
+
+void check_pair(const Pics& pics, const std::string& pics_shown, const Pixit& pixit,
+                const std::string& pixit_shown, std::vector<std::string>& errors) {
+  if (pics.role.empty() || pixit.role.empty() || pics.role == pixit.role) return;
+  errors.push_back(pixit_shown + ":" + std::to_string(pixit.role_line) + ": iut.role: '" +
+                   pixit.role + "' but " + pics_shown + " has PICS_ROLE = '" + pics.role + "'");
 }
 
 }  // namespace annexo::probe_data

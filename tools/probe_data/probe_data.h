@@ -83,6 +83,7 @@ struct TestUser {
 
 struct Pixit {
   std::string role;  // pcscf | ue
+  int role_line = 0;
   // [iut]
   std::string iut_host, iut_fqdn, iut_ca_file;
   int iut_port = 0;           // pcscf: its TLS port
@@ -106,5 +107,10 @@ std::string expand_command(const std::string& templ,
 
 Pixit load_pixit(const std::string& path, const std::string& shown,
                  std::vector<std::string>& errors);
+
+// A PICS and a PIXIT describing the same IUT: the roles agree. Problems are
+// named at the PIXIT's iut.role line.
+void check_pair(const Pics& pics, const std::string& pics_shown, const Pixit& pixit,
+                const std::string& pixit_shown, std::vector<std::string>& errors);
 
 }  // namespace annexo::probe_data

@@ -113,18 +113,29 @@ TpCheckResult check_test_purposes(const Spec& spec, const std::string& spec_dir,
     for (const auto& e : fs::directory_iterator(dir / "probe")) files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
+  // A PICS and a PIXIT whose names differ only in "pics" / "pixit" describe
+  // the same IUT (annexo-ue.pics.toml, annexo-ue.pixit.toml).
+  std::map<std::string, std::pair<std::string, pd::Pics>> pics_by_stem;
+  std::map<std::string, std::pair<std::string, pd::Pixit>> pixit_by_stem;
   for (const auto& f : files) {
     const std::string name = f.filename().string();
     const std::string shown = display_prefix + "probe/" + name;
     if (name.size() > 5 && name.substr(name.size() - 5) == ".toml") {
-      if (name.find("pics") != std::string::npos) {
-        pd::load_pics(f.string(), shown, proforma, res.errors);
+      if (const auto at = name.find("pics"); at != std::string::npos) {
+        const std::string stem = name.substr(0, at) + "*" + name.substr(at + 4);
+        pics_by_stem[stem] = {shown, pd::load_pics(f.string(), shown, proforma, res.errors)};
         ++res.pics_files;
-      } else if (name.find("pixit") != std::string::npos) {
-        pd::load_pixit(f.string(), shown, res.errors);
+      } else if (const auto at2 = name.find("pixit"); at2 != std::string::npos) {
+        const std::string stem = name.substr(0, at2) + "*" + name.substr(at2 + 5);
+        pixit_by_stem[stem] = {shown, pd::load_pixit(f.string(), shown, res.errors)};
         ++res.pixit_files;
       }
     }
+  }
+  for (const auto& [stem, pics] : pics_by_stem) {
+    const auto it = pixit_by_stem.find(stem);
+    if (it == pixit_by_stem.end()) continue;
+    pd::check_pair(pics.second, pics.first, it->second.second, it->second.first, res.errors);
   }
   return res;
 }
