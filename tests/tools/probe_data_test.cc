@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -247,4 +248,30 @@ TEST_CASE("probe_data: a bad PIXIT names file, key and line") {
                  "pixit_bad.toml:30: ue.command: only for role ue",
                  "pixit_bad.toml:31: ue.command: unknown placeholder {pin}",
              });
+}
+
+TEST_CASE("probe_data: annexo's own PICS select what its programs claim") {
+  std::vector<std::string> e;
+  const Proforma pf = load_proforma("spec/probe/proforma.toml", "proforma.toml", e);
+  const Catalogue c = load_catalogue("spec/test_purposes", "spec/test_purposes", pf);
+  const Pics pc = load_pics("spec/probe/annexo-pcscf.pics.toml", "pcscf", pf, e);
+  const Pics ue = load_pics("spec/probe/annexo-ue.pics.toml", "ue", pf, e);
+  e.insert(e.end(), c.errors.begin(), c.errors.end());
+  INFO(dump(e));
+  REQUIRE(e.empty());
+  std::map<std::string, bool> sel;
+  for (const auto& tp : c.tps) sel[tp.id] = selected(tp, tp.role == "pcscf" ? pc : ue);
+  // Botan 2.19: no TLS 1.3 (RD-26): the TLS 1.3 TPs are none, not pass.
+  CHECK_FALSE(sel.at("TP_PC_TLS_015"));
+  CHECK_FALSE(sel.at("TP_PC_TLS_016"));
+  CHECK_FALSE(sel.at("TP_UE_TLS_003"));
+  // NULL off by default: the opt-in TP is none, the refusal TP runs.
+  CHECK_FALSE(sel.at("TP_PC_TLS_005"));
+  CHECK(sel.at("TP_PC_TLS_004"));
+  CHECK(sel.at("TP_PC_SIP_010"));  // renegotiation at the lifetime
+  CHECK(sel.at("TP_UE_SIP_008"));  // sec-agree
+  // A UE TP is never selected by a P-CSCF's PICS.
+  for (const auto& tp : c.tps) {
+    if (tp.role == "ue") CHECK_FALSE(selected(tp, pc));
+  }
 }
