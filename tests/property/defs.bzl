@@ -29,6 +29,8 @@ CAUGHT_BY = {
     "null_only_offer": "O.2.1-UE-NONNULL-OFFER.offer",
     "pcscf_null_without_opt_in": "O.1.2-PC-DECIDES-SUITE.no-null-fallback",
     "accept_tls11": "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello",
+    "pcscf_rereg_keeps_expiry": "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine",
+    "ue_keep_verdict_across_reneg": "O.4.1-UE-ONE-REGISTRATION.ue-machine",
 }
 
 # Mutants of //proofs/mutants whose text substitution no longer applies to the
