@@ -4,8 +4,11 @@
 //       (mutant pcscf_rereg_keeps_expiry, proofs/mutants/mutants.bzl);
 //   (b) the row-scoped flow-token slot bound written `t.slot > capacity_`
 //       (a token with a valid MAC minted by a larger table read one row past
-//       the end). The row-scoped API is deleted (decision RD-85); the test
-//       below pins the connection-scoped tokens the product issues instead.
+//       the end). The row-scoped API is deleted (decision RD-85), so that
+//       code no longer exists; the last case pins the product's path instead
+//       (connection token -> connection id -> that connection's binding): a
+//       token with a valid MAC for a connection id the table does not hold,
+//       even one whose low 32 bits name a live connection, finds nothing.
 #include <catch2/catch.hpp>
 
 #include "core/flow_token.h"
@@ -88,4 +91,33 @@ TEST_CASE(
   const Outcome req = pc.drive(c, ev_request(Method::other, t, kT0 + 70));
   REQ("O.2.2-PC-ASSOC-DELETE", req.act == Act::reject_403_reg_expired);
   REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.find(2) == nullptr);
+}
+
+//= spec#5626-5.2-PC-TOKEN-UNIQUE type=test
+TEST_CASE(
+    "5626-5.2-PC-TOKEN-UNIQUE: a token with a valid MAC for a connection the table does not hold "
+    "names no binding, also when its low 32 bits name a live one") {
+  Pcscf pc(2);  // a full two-row table
+  const PcscfConn a = pc.bound_conn(1, tuple(11, 5070), kT0);
+  const PcscfConn b = pc.bound_conn(2, tuple(12, 5071), kT0);
+  REQUIRE(pc.th.table.size() == 2u);
+  SipHashKey key;
+  for (std::uint8_t i = 0; i < 16; ++i) key.bytes[i] = static_cast<std::uint8_t>(0x40 + i);
+  const std::uint64_t ids[] = {a.conn_id,      b.conn_id,      3,
+                               0x100000001ull, 0x200000002ull, 0xFFFFFFFF00000001ull};
+  for (const std::uint64_t id : ids) {
+    INFO("conn " << id);
+    char text[kFlowTokenTextSize];
+    REQUIRE(flow_token_encode(flow_token_for_conn(key, id), text, sizeof text) == Error::ok);
+    FlowToken t;
+    REQUIRE(flow_token_decode(key,
+                              ByteView(reinterpret_cast<const std::uint8_t*>(text), sizeof text),
+                              &t) == Error::ok);
+    const std::uint64_t named = flow_token_conn_id(t);
+    REQ("5626-5.2-PC-TOKEN-UNIQUE", named == id);
+    const Binding* row = pc.th.table.find(named);
+    const bool live = id == a.conn_id || id == b.conn_id;
+    REQ("5626-5.2-PC-TOKEN-UNIQUE", (row != nullptr) == live);
+    if (row != nullptr) REQ("5626-5.2-PC-TOKEN-UNIQUE", row->conn_id == id);
+  }
 }
