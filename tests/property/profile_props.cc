@@ -111,7 +111,7 @@ rc::Gen<std::vector<std::uint16_t>> gen_config_list() {
   });
 }
 
-ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
+ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 1000, 40, [] {
   const bool t12 = *rc::gen::arbitrary<bool>();
   const bool t13 = *rc::gen::arbitrary<bool>();
   const bool offer_null = *rc::gen::arbitrary<bool>();
@@ -411,12 +411,14 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.no-null-fallback", 200, 10, [] {
            << " suite 0x" << std::hex << choice.suite << "\n";
   RC_TAG(usable_enc ? "usable encrypting suite offered" : "only NULL usable");
   if (usable_enc) {
-    RC_ASSERT(e == Error::ok);
-    RC_ASSERT(tm::in(usable, choice.suite));
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", e == Error::ok);
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", tm::in(usable, choice.suite));
   } else {
-    RC_ASSERT(e != Error::ok);
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", e != Error::ok);
   }
-  RC_ASSERT(!(e == Error::ok && tm::null_suite(choice.suite)));
+  // NULL encryption is permitted only by opt-in (O.2.1-ALL-NULL-MAY, A1):
+  // without allow_null_encryption it is never the fallback.
+  RC_REQ("O.2.1-ALL-NULL-MAY", !(e == Error::ok && tm::null_suite(choice.suite)));
 });
 
 // ---- UE: ServerHello check ----

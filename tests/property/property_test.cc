@@ -64,6 +64,15 @@ TEST_CASE("O.1.2-PC-DECIDES-SUITE: property: P-CSCF choice for random offers equ
                   "33210-6.2.1-NO-LEGACY-VERSIONS", "RFC5746-SECURE-RENEG"});
 }
 
+//= spec#O.1.2-PC-DECIDES-SUITE type=test
+//= spec#O.2.1-ALL-NULL-MAY type=test
+TEST_CASE(
+    "O.1.2-PC-DECIDES-SUITE: property: without allow_null_encryption the P-CSCF never falls back "
+    "to NULL") {
+  check_property({"O.1.2-PC-DECIDES-SUITE.no-null-fallback"},
+                 {"O.1.2-PC-DECIDES-SUITE", "O.2.1-ALL-NULL-MAY"});
+}
+
 //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
 //= spec#O.2.1-ALL-PROFILE type=test
 TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: property: UE ServerHello check equals the model") {
