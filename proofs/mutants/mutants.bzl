@@ -114,6 +114,22 @@ MUTANTS = [
         expect = "pcscf-suite-choice-within-profile",
     ),
     struct(
+        name = "pcscf_rereg_keeps_expiry",
+        description = "a re-REGISTER's 2xx adds IMPUs but leaves the registration expiry where it was",
+        file = "core/pcscf_machine.h",
+        subs = [("n.impu[i] = s.impu[i] || e.impu[i];\n      n.reg_expiry = D::add(e.now, e.expires_s);\n", "n.impu[i] = s.impu[i] || e.impu[i];\n")],
+        expect = "pcscf-registration-refresh-moves-expiry",
+        breaks = ["O.2.2-PC-ASSOC-DELETE", "O.2.2-PC-ASSOC-IMPU-SET"],
+    ),
+    struct(
+        name = "ue_keep_verdict_across_reneg",
+        description = "a renegotiation keeps the previous handshake's certificate verdict (no fresh verdict needed)",
+        file = "core/ue_logic.h",
+        subs = [("// before SIP flows again.\n      s.cert_accepted = D::f();\n", "// before SIP flows again.\n")],
+        expect = "ue-no-sip-before-certificate-accepted",
+        breaks = ["O.2.1-UE-AUTH-PC-BY-CERT"],
+    ),
+    struct(
         name = "accept_tls11",
         description = "the UE accepts a ServerHello for TLS 1.1",
         file = "core/profile.cc",
