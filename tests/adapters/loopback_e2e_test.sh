@@ -215,6 +215,43 @@ ue_rspauth_refused() {
   return $ok
 }
 
+# N.1 / RFC 7616: the Digest response the ue sends to a scripted P-CSCF's
+# challenge (MD5, then SHA-256) is recomputed here from the password, the
+# nonce, the method and the URI the server received (hashlib, not annexo).
+digest_check() {  # SERVE_OUT ALGORITHM: 0 when the Authorization verifies
+  python3 - "$1" "$2" <<'PY'
+import hashlib, re, sys
+text = open(sys.argv[1]).read()
+auth = re.search(r"^  Authorization: Digest (.*)$", text, re.M)
+if not auth:
+    sys.exit("no Authorization received")
+p = dict(re.findall(r'(\w+)\s*=\s*"?([^",]*)"?', auth.group(1)))
+algo = sys.argv[2]
+h = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}[algo]
+H = lambda s: h(s.encode()).hexdigest()
+ha1 = H(f"{p['username']}:{p['realm']}:secret")
+ha2 = H(f"REGISTER:{p['uri']}")
+want = H(f"{ha1}:{p['nonce']}:{p['nc']}:{p['cnonce']}:{p['qop']}:{ha2}")
+ok = (p["username"] == "alice@annexo.test" and p.get("algorithm", "MD5").upper() == algo
+      and p["nonce"] == "c2VydmUtbm9uY2U=" and p["response"] == want)
+print(f"Authorization {p}; expected response {want}: {'verifies' if ok else 'DOES NOT verify'}")
+sys.exit(0 if ok else 1)
+PY
+}
+
+digest_response() {
+  local ok=0 algo
+  for algo in MD5 SHA-256; do
+    serve_ue "digest-$algo" "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" --requests 2 --statuses 401,403 \
+      --www-authenticate "Digest realm=\"annexo.test\", nonce=\"c2VydmUtbm9uY2U=\", algorithm=$algo, qop=\"auth\"" \
+      -- --password secret
+    req N.1-DIGEST-RFC7616 "the $algo Authorization the server received names the IMPI and its response verifies (RFC 7616, recomputed with hashlib)" \
+      digest_check "$SERVE_OUT" "$algo" || ok=1
+  done
+  ((ok == 0)) || show
+  return $ok
+}
+
 # bad_certificate CERT ALERT ID...: a scripted P-CSCF with certificate CERT;
 # it reads the ue's fatal alert ALERT off the wire (RD-31 mapping), sees no
 # application data (no SIP byte), then the ue's FIN. Asserted for each ID.
@@ -422,6 +459,8 @@ annexo_case "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: after the 403 to a wrong password th
 annexo_case "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: after a 403 to its credentials the ue sends close_notify and FIN (scripted P-CSCF)" ue_closes_on_auth_failure
 #= spec#N.2-UE-VERIFY-RSPAUTH type=test
 annexo_case "N.2-UE-VERIFY-RSPAUTH: a 200 with a wrong rspauth makes the ue close the connection (exit 4)" ue_rspauth_refused
+#= spec#N.1-DIGEST-RFC7616 type=test
+annexo_case "N.1-DIGEST-RFC7616: the ue's Digest responses to an MD5 and a SHA-256 challenge verify against the password (hashlib)" digest_response
 #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
 #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
 annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses a pcscf certificate for another host with bad_certificate(42) (exit 2)" bad_certificate wronghost 42 O.2.1-UE-TRUST-ENDPOINT-VIA-CERT O.3.1.2-UE-ALERT-ON-CERT-FAIL
