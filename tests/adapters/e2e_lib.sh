@@ -113,7 +113,7 @@ peer() {
   LOGS+=("$out")
   "$@" >"$out" 2>&1
   PEER_RC=$?
-  ran "${*##*/}" "$PEER_RC"
+  ran "${1##*/} ${*:2}" "$PEER_RC"
   return 0
 }
 

@@ -22,7 +22,7 @@ network or protocol failure.
                     [--requests N] [--statuses 401,403,...] [--watch SECONDS]
       A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
       REGISTER with 401 and the given WWW-Authenticate (e.g. an AKA challenge),
-      or with the i-th code of --statuses, printing "REQUEST <first line>" and
+      or with the i-th code of --statuses (0: no answer, go on watching), printing "REQUEST <first line>" and
       the header lines it received. It reads the client's TLS records off the
       wire itself: a failed handshake prints "HANDSHAKE-FAILED <reason>", one
       "ALERT <level> <description>" per alert record the client sent in the
@@ -66,8 +66,15 @@ def connect(port, ca=None, sni=None):
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_verify_locations(ca)
     ctx.check_hostname = True
+    strict_eof(ctx)
     # A FIN without close_notify raises SSLEOFError instead of reading as b"".
     return ctx.wrap_socket(sock, server_hostname=sni, suppress_ragged_eofs=False)
+
+
+def strict_eof(ctx):
+    """Some Python builds (Debian's 3.11) set OP_IGNORE_UNEXPECTED_EOF by
+    default, which reads a FIN without close_notify as a clean close: clear it."""
+    ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
 
 
 def established(port):
@@ -98,14 +105,19 @@ def watch(conn, budget, port):
             how = "eof"
         except ssl.SSLZeroReturnError:
             how = "close_notify"
+            if isinstance(conn, BioConn) and not conn.alert_after_handshake():
+                how = "eof"
         except ssl.SSLError as e:
-            how = "alert:" + (e.reason or str(e))
+            how = "eof" if e.reason == "UNEXPECTED_EOF_WHILE_READING" else \
+                "alert:" + (e.reason or str(e))
         except ConnectionResetError:
             how = "reset"
         else:
             if not chunk:
                 # A TLS read returns b"" only on close_notify (SSLEOFError otherwise).
                 how = "close_notify" if isinstance(conn, (ssl.SSLSocket, BioConn)) else "eof"
+                if isinstance(conn, BioConn) and not conn.alert_after_handshake():
+                    how = "eof"  # the bytes on the wire say otherwise: no alert record came
     took = time.time() - start
     if how is None:
         print(f"OPEN {took:.1f}", flush=True)
@@ -128,6 +140,7 @@ class BioConn:
         self.inc, self.out = ssl.MemoryBIO(), ssl.MemoryBIO()
         self.obj = ctx.wrap_bio(self.inc, self.out, server_side=True)
         self.wire = b""
+        self.hs_end = None  # len(self.wire) when the handshake completed
         self.timeout = None
         self.eof = False
 
@@ -166,6 +179,17 @@ class BioConn:
 
     def handshake(self, timeout):
         self._run(self.obj.do_handshake, time.time() + timeout)
+        self.hs_end = len(self.wire)
+
+    def alert_after_handshake(self):
+        """Whether the client sent an alert record (encrypted: close_notify
+        or another alert) after the handshake."""
+        i = self.hs_end or 0
+        while i + 5 <= len(self.wire):
+            if self.wire[i] == 21:
+                return True
+            i += 5 + int.from_bytes(self.wire[i + 3:i + 5], "big")
+        return False
 
     def recv(self, n):
         return self._run(lambda: self.obj.read(n),
@@ -363,6 +387,7 @@ def cmd_serve(a):
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(a.cert, a.key)
+    strict_eof(ctx)
     statuses = [int(x) for x in a.statuses.split(",")] if a.statuses else []
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -406,6 +431,9 @@ def cmd_serve(a):
                         if l.split(":", 1)[0].strip().lower() in
                         ("via", "from", "to", "call-id", "cseq")]
                 code = statuses[answered] if answered < len(statuses) else 401
+                if code == 0:  # no answer: watch what the client does instead
+                    answered = a.requests
+                    break
                 resp = [f"SIP/2.0 {code} " + {200: "OK", 401: "Unauthorized", 403: "Forbidden"}.get(code, "Whatever")]
                 resp += keep + ([f"WWW-Authenticate: {a.www_authenticate}"] if code == 401 else [])
                 if 200 <= code < 300:

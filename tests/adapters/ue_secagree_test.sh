@@ -200,6 +200,35 @@ conn_loss_restarts_secagree() {
   return $ok
 }
 
+# O.4.1: a sec-agree registration whose credentials REGISTER is never
+# answered (Timer F, 32 s) starts over with a new unprotected REGISTER, and
+# the unfinished attempt's TLS connection is thrown away first: when the new
+# plain connection reaches the scripted plain side, no TCP connection towards
+# the scripted TLS side is ESTABLISHED any more (ss), and the TLS side saw
+# close_notify and FIN.
+purge_on_restart() {
+  local ok=0 serve_out=$WORK/purge.serve.out
+  bg_peer "$serve_out" "$PEER" serve --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
+    --port-file "$WORK/purge.serve.port" --www-authenticate 'Digest realm="annexo.test"' \
+    --statuses 0 --watch 90 --timeout 90
+  local serve=$PEER_PID serve_cmd=$PEER_CMD
+  wait_file "$WORK/purge.serve.port" || { show; return 1; }
+  local tls_port
+  tls_port=$(cat "$WORK/purge.serve.port")
+  start_fake purge --status 401 --security-server tls --timeout 90 --linger 90 --established-port "$tls_port" || return 1
+  PC_PORT=$tls_port
+  run_ue purge --password secret --secagree "127.0.0.1:$FAKE_PORT"
+  ran "ue --secagree 127.0.0.1:$FAKE_PORT --pcscf 127.0.0.1:$tls_port (exit ignored)" "$UE_RC"
+  PEER_PID=$serve PEER_CMD=$serve_cmd
+  wait_peer
+  kill "$FAKE_PID" 2>/dev/null
+  wait "$FAKE_PID" 2>/dev/null
+  req O.4.1-UE-PURGE-INCOMPLETE "the credentials REGISTER reached the TLS side; when the ue started over (a second plain connection) no connection towards the TLS side was ESTABLISHED, and the TLS side saw close_notify and FIN" \
+    bash -c "grep -q '^REQUEST REGISTER' '$serve_out' && grep -qx 'LATER-CONNECTION ESTABLISHED-TO-$tls_port 0' '$REC' && closed_by_peer '$serve_out' close_notify" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # A 401 whose Security-Server lacks tls (or has none): the machine's
 # abort_secagree_no_tls; the ue opens no TLS connection and exits 5.
 no_tls_in_security_server() {
@@ -355,6 +384,8 @@ annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: after a sec-agree registration 
 #= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
 #= spec#O.2-UE-VARIANT-SECAGREE type=test
 annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: a registered sec-agree ue that loses its TLS connection registers again through a new unprotected REGISTER" conn_loss_restarts_secagree
+#= spec#O.4.1-UE-PURGE-INCOMPLETE type=test
+annexo_case "O.4.1-UE-PURGE-INCOMPLETE: a sec-agree ue whose credentials REGISTER times out closes that TLS connection before it starts over" purge_on_restart
 #= spec#O.3.2-SECSETUP-ERRORS type=test
 #= spec#RFC3329-UE-PICK-MECH type=test
 annexo_case "O.3.2-SECSETUP-ERRORS: a 401 without tls in Security-Server ends the ue's sec-agree registration (exit 5), no TLS opened" no_tls_in_security_server
