@@ -124,8 +124,8 @@ reneg_replaces_session() {
   local relay=$PEER_PID
   wait_file "$WORK/reneg.relay.port" || { show; return 1; }
   PC_PORT=$(cat "$WORK/reneg.relay.port")
-  run_ue reneg --password secret --stay 5 --expires 60
-  ran "ue --password secret --stay 5 --expires 60 (through the relay)" "$UE_RC"
+  run_ue reneg --password secret --stay 6 --expires 60
+  ran "ue --password secret --stay 6 --expires 60 (through the relay)" "$UE_RC"
   kill "$relay"
   wait_peer
   stop_pcscf
