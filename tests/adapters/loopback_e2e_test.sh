@@ -253,7 +253,8 @@ digest_response() {
 }
 
 # bad_certificate CERT ALERT ID...: a scripted P-CSCF with certificate CERT;
-# it reads the ue's fatal alert ALERT off the wire (RD-31 mapping), sees no
+# it reads the ue's fatal alert ALERT off the wire (RD-31 mapping; RD-93 for
+# the unknown critical extension), sees no
 # application data (no SIP byte), then the ue's FIN. Asserted for each ID.
 bad_certificate() {
   local cert=$1 alert=$2 id
