@@ -22,7 +22,8 @@ network or protocol failure.
                     [--requests N] [--statuses 401,403,...] [--watch SECONDS]
       A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
       REGISTER with 401 and the given WWW-Authenticate (e.g. an AKA challenge),
-      or with the i-th code of --statuses (0: no answer, go on watching), printing "REQUEST <first line>" and
+      or with the i-th code of --statuses (the last one repeats; 0: no answer,
+      go on watching), "CONNECTION <client port>" for each connection, printing "REQUEST <first line>" and
       the header lines it received. It reads the client's TLS records off the
       wire itself: a failed handshake prints "HANDSHAKE-FAILED <reason>", one
       "ALERT <level> <description>" per alert record the client sent in the
@@ -382,6 +383,21 @@ def cmd_secagree(a):
     tls.close()
 
 
+def authentication_info(head, password):
+    """RFC 7616 3.5 Authentication-Info for the request's Authorization (a
+    registrar that knows the password), so that a UE can verify rspauth."""
+    auth = header(head, "Authorization")
+    if not auth:
+        return "Authentication-Info: nextnonce=\"none\""
+    p = dict(re.findall(r'(\w+)\s*=\s*"?([^",]*)"?', auth.split(" ", 1)[1]))
+    h = hashlib.sha256 if p.get("algorithm", "MD5").upper() == "SHA-256" else hashlib.md5
+    H = lambda x: h(x.encode()).hexdigest()
+    ha1 = H(f"{p['username']}:{p['realm']}:{password}")
+    rsp = H(f"{ha1}:{p['nonce']}:{p['nc']}:{p['cnonce']}:{p['qop']}:{H(':' + p['uri'])}")
+    return (f'Authentication-Info: rspauth="{rsp}", qop={p["qop"]}, nc={p["nc"]}, '
+            f'cnonce="{p["cnonce"]}"')
+
+
 def cmd_serve(a):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -400,6 +416,7 @@ def cmd_serve(a):
     lsock.settimeout(a.timeout)
     while answered < a.requests:
         raw, peer = lsock.accept()
+        print(f"CONNECTION {peer[1]}", flush=True)
         conn = BioConn(ctx, raw)
         try:
             conn.handshake(a.timeout)
@@ -430,23 +447,41 @@ def cmd_serve(a):
                 keep = [l for l in head.split("\r\n")[1:]
                         if l.split(":", 1)[0].strip().lower() in
                         ("via", "from", "to", "call-id", "cseq")]
-                code = statuses[answered] if answered < len(statuses) else 401
+                code = statuses[min(answered, len(statuses) - 1)] if statuses else 401
                 if code == 0:  # no answer: watch what the client does instead
                     answered = a.requests
                     break
                 resp = [f"SIP/2.0 {code} " + {200: "OK", 401: "Unauthorized", 403: "Forbidden"}.get(code, "Whatever")]
                 resp += keep + ([f"WWW-Authenticate: {a.www_authenticate}"] if code == 401 else [])
                 if 200 <= code < 300:
-                    resp += ["Expires: 600"] + ([f"Authentication-Info: {a.auth_info}"]
-                                                if a.auth_info else [])
+                    resp += [f"Expires: {a.expires}"]
+                    if a.auth_info:
+                        resp.append(f"Authentication-Info: {a.auth_info}")
+                    elif a.registrar_password:
+                        resp.append(authentication_info(head, a.registrar_password))
                 resp.append("Content-Length: 0")
                 conn.sendall(("\r\n".join(resp) + "\r\n\r\n").encode())
                 answered += 1
             if a.watch:
                 watch(conn, a.watch, peer[1])
-        except (TimeoutError, ConnectionError, ssl.SSLError, OSError) as e:
-            print(f"CONNECTION-ENDED {type(e).__name__}")
+        except (ConnectionError, ssl.SSLError) as e:
+            # The client went away while a further request was awaited.
+            print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
+            if isinstance(e, ConnectionResetError):
+                how = "reset"
+            elif isinstance(e, ConnectionError):  # read b"": close_notify
+                how = "close_notify" if conn.alert_after_handshake() else "eof"
+            elif isinstance(e, ssl.SSLEOFError) or e.reason == "UNEXPECTED_EOF_WHILE_READING":
+                how = "eof"
+            else:
+                how = "alert:" + (e.reason or str(e))
+            print(f"CLOSE {how} 0.0", flush=True)
+            print(f"ESTABLISHED {established(peer[1])}", flush=True)
+        except (TimeoutError, OSError) as e:
+            print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
         conn.close()
+        if a.once:
+            return
 
 
 def main():
@@ -494,7 +529,10 @@ def main():
     v.add_argument("--statuses", help="comma-separated status of each answer (default 401)")
     v.add_argument("--watch", type=float, default=0.0)
     v.add_argument("--auth-info", help="Authentication-Info of a 2xx answer")
-    v.add_argument("--once", action="store_true", help="leave after a failed handshake")
+    v.add_argument("--registrar-password",
+                   help="answer 2xx with the rspauth this password gives (RFC 7616)")
+    v.add_argument("--expires", type=int, default=600, help="Expires of a 2xx answer")
+    v.add_argument("--once", action="store_true", help="serve one connection only")
     v.add_argument("--timeout", type=float, default=20.0)
     a = p.parse_args()
     try:
