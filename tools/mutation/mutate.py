@@ -18,8 +18,8 @@ case failed and which requirement assertion did not hold.
 A mutant is killed for requirement R when, in its run,
   - a case carrying <property name="requirement-failed" value="R"/> ran, or
   - a case citing R (//= spec#R type=test, found by tools/trace) failed, or
-  - a target holding a case citing R ended without completing its cases
-    (crash or timeout: complete="false" or no XML),
+  - a target holding a case citing R failed with no case-level result
+    (crash or timeout: complete="false", no XML or an unreadable one),
 and that case (target) passed on the unmutated sources in the baseline run
 of the same targets. Results go to DIR/results.json with the source
 identity (tools/mutation/source-id); results recorded for other sources are
@@ -298,15 +298,18 @@ def read_bep(path):
 
 
 def read_xml(path):
-    """(complete, [case]) with case = {name, failed, failure, req_failed[], req_held[]}."""
+    """(state, [case]) with state "complete" | "incomplete" | "no XML" | "unreadable XML"
+    and case = {name, failed, failure, req_failed[], req_held[]}."""
     if not path or not os.path.exists(path):
-        return False, []
+        return "no XML", []
     try:
         root = ET.parse(path).getroot()
-    except ET.ParseError:
-        return False, []
+    except ET.ParseError as e:
+        log("cannot parse %s: %s" % (path, e))
+        return "unreadable XML", []
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     complete = bool(suites) and all(s.get("complete", "true") == "true" for s in suites)
+    complete = "complete" if complete else "incomplete"
     cases = []
     for s in suites:
         for c in s.iter("testcase"):
@@ -342,11 +345,23 @@ def run_tests(ws, targets, out, tag):
                               "--test_output=summary", "--build_event_json_file=" + bep]
                          + targets, prefix + ".test")
     results = read_bep(bep)
+    # Keep each target's JUnit file and log of this invocation (the next
+    # invocation overwrites bazel-testlogs).
+    keep = os.path.join(out, "logs", tag)
+    shutil.rmtree(keep, ignore_errors=True)
+    os.makedirs(keep, exist_ok=True)
+    for label, r in results.items():
+        base = label.lstrip("/").replace("/", "_").replace(":", "__")
+        if r["xml"] and os.path.exists(r["xml"]):
+            shutil.copyfile(r["xml"], os.path.join(keep, base + ".xml"))
+            tlog = os.path.join(os.path.dirname(r["xml"]), "test.log")
+            if os.path.exists(tlog):
+                shutil.copyfile(tlog, os.path.join(keep, base + ".log"))
     per_target = {}
     for t in targets:
         r = results.get(t)
         if r is None:
-            per_target[t] = {"status": "DID_NOT_RUN", "complete": False, "cases": [],
+            per_target[t] = {"status": "DID_NOT_RUN", "complete": "did not run", "cases": [],
                              "seconds": 0, "cached": False}
             continue
         complete, cases = read_xml(r["xml"])
@@ -354,7 +369,8 @@ def run_tests(ws, targets, out, tag):
                          "seconds": r["seconds"], "cached": r["cached"]}
     return {"build_rc": rc_b, "test_rc": rc_t, "build_seconds": round(t_build, 1),
             "test_seconds": round(t_test, 1), "targets": per_target,
-            "log": os.path.relpath(prefix + ".test.log", out)}
+            "log": os.path.relpath(prefix + ".test.log", out),
+            "test_logs": os.path.relpath(keep, out)}
 
 
 def case_failed_for(case, req, citing_names):
@@ -383,9 +399,10 @@ def judge(m, run, baseline, citing, rel_targets):
                     entry = "%s (%s)" % (c["name"], t)
                     (not_credited if c["name"] in base_bad else by).append(entry)
             # Every target here holds a case citing req (rel_targets).
-            if not tr["complete"] and tr["status"] != "PASSED":
-                base_ok = base is not None and base["status"] == "PASSED" and base["complete"]
-                entry = "%s ended without completing its cases (%s)" % (t, tr["status"])
+            if tr["complete"] != "complete" and tr["status"] not in ("PASSED", "DID_NOT_RUN"):
+                base_ok = (base is not None and base["status"] == "PASSED"
+                           and base["complete"] == "complete")
+                entry = "%s %s with no case-level result (%s)" % (t, tr["status"], tr["complete"])
                 (by if base_ok or base is None else not_credited).append(entry)
         reqs[req] = {
             "killed": bool(by),
@@ -540,6 +557,7 @@ def main():
         rec["build_seconds"] = run["build_seconds"]
         rec["test_seconds"] = run["test_seconds"]
         rec["log"] = run["log"]
+        rec["test_logs"] = run["test_logs"]
         rec["target_status"] = {t: {"status": r["status"], "complete": r["complete"],
                                     "seconds": r["seconds"], "cached": r["cached"],
                                     "failed_cases": [c["name"] for c in r["cases"] if c["failed"]]}
