@@ -153,7 +153,7 @@ def check_catalogue(root, mutants, ids):
                 die("%s: `breaks` names %s, which is not in spec/requirements" % (where, r))
         path = os.path.join(root, m["file"])
         if not os.path.isfile(path):
-            die("%s: no file %s" % (where, m["file"]))
+            die("%s: no file %s under %s" % (where, m["file"], root))
         mutate_text(m, open(path, encoding="utf-8").read())
 
 
@@ -423,14 +423,26 @@ def main():
                     help="work and results directory (default out/mutation)")
     ap.add_argument("--list", action="store_true",
                     help="print the catalogue and each mutant's citing test targets, run nothing")
+    ap.add_argument("--check", action="store_true",
+                    help="only check the catalogues (IDs exist, every replacement applies once) "
+                    "and exit; needs neither git nor Bazel (//tests/tools:mutation_catalogue_test)")
+    ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the run on unmutated sources (kills are then not checked "
                     "against it; recorded as such)")
     a = ap.parse_args()
 
-    ids = spec_ids(ROOT)
-    mutants = load_core_mutants(ROOT) + load_adapter_mutants(ROOT)
-    check_catalogue(ROOT, mutants, ids)
+    ids = spec_ids(a.root)
+    mutants = load_core_mutants(a.root) + load_adapter_mutants(a.root)
+    check_catalogue(a.root, mutants, ids)
+    if a.check:
+        print("mutate: %d mutants (%d core, %d adapter): every requirement exists, every "
+              "replacement applies exactly once" % (
+                  len(mutants), sum(m["kind"] == "core" for m in mutants),
+                  sum(m["kind"] == "adapter" for m in mutants)))
+        return 0
+    if os.path.abspath(a.root) != ROOT:
+        die("--root is for --check only")
     only = [n for o in a.only for n in o.split(",") if n]
     if only:
         unknown = [n for n in only if n not in {m["name"] for m in mutants}]
