@@ -115,7 +115,8 @@ TEST_CASE("5626-5.2-PC-TOKEN-TAMPERPROOF: malformed token text is refused with a
   REQ(id, flow_token_decode(key, bv(std::string(31, 'a')), &t) == Error::flow_token_malformed);
   REQ(id, flow_token_decode(key, bv(std::string(33, 'a')), &t) == Error::flow_token_malformed);
   REQ(id, flow_token_decode(key, bv(std::string(32, 'A')), &t) == Error::flow_token_malformed);
-  REQ(id, flow_token_decode(key, bv(std::string(31, '0') + "g"), &t) == Error::flow_token_malformed);
+  REQ(id,
+      flow_token_decode(key, bv(std::string(31, '0') + "g"), &t) == Error::flow_token_malformed);
   char small[8];
   CHECK(flow_token_encode(FlowToken{}, small, sizeof small) == Error::flow_token_buffer_small);
 }
