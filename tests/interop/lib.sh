@@ -67,13 +67,14 @@ iop_note() { printf '%s\n' "$*" >>"$IOP_TMP/commands.txt"; }
 # last lines of every peer log of this case ($IOP_TMP).
 iop_diag() {
   echo "--- commands run (exit codes):"
-  tail -20 "$IOP_TMP/commands.txt" 2>/dev/null
+  tail -12 "$IOP_TMP/commands.txt" 2>/dev/null
   local f
   for f in "$IOP_TMP"/*.log "$IOP_TMP"/*.out "$IOP_TMP"/*.txt "$IOP_TMP"/*/*.log; do
     [ -f "$f" ] || continue
-    [ "${f##*/}" = commands.txt ] && continue
+    case ${f##*/} in commands.txt | case.err) continue ;; esac
     echo "--- last lines of ${f#"$IOP_TMP"/}:"
-    grep -av '^$' "$f" | tail -12
+    # (tshark's capture canaries left out)
+    grep -av -e '^$' -e ' UDP .*Len=[17]$' "$f" | tail -8 | cut -c1-300
   done
 }
 
@@ -88,14 +89,18 @@ iop_case() {
   local IOP_TMP=$IOP_TMP/case.$IOP_CASE_N.$BASHPID
   mkdir -p "$IOP_TMP"
   local rc=0
-  "$@" || rc=$?
-  iop_cleanup
+  # The case's own stderr (failed assertions, its reasons) is printed last,
+  # after the peers' logs, so that a truncated report still shows it.
+  "$@" 2>"$IOP_TMP/case.err" || rc=$?
+  iop_cleanup 2>>"$IOP_TMP/case.err"
   local failed_req=0
   if [ -n "${ANNEXO_REQ_NOTES:-}" ] && grep -q $'\tfailed$' "$ANNEXO_REQ_NOTES" 2>/dev/null; then failed_req=1; fi
   if ((rc != 0 || failed_req != 0)); then
     echo "=== case command: $* -> exit $rc"
     iop_diag
+    echo "=== why (failed assertions and errors of the case):"
   fi
+  cat "$IOP_TMP/case.err" >&2
   return $rc
 }
 
@@ -482,19 +487,21 @@ iop_tshark_tcp() {
   tshark -r "$IOP_TMP/$1.pcap" -Y tcp -T fields -e frame.number -e tcp.srcport -e tcp.flags.fin \
     -e tls.record.content_type
 }
-# iop_tshark_closed_first NAME PORT: on the wire, the side on PORT sent a TLS
-# alert record (its close_notify, or a fatal alert) and a FIN, and its alert
-# came before any FIN of the other side: the side on PORT closed the
-# connection, it did not merely answer the other side's close.
+# iop_tshark_closed_first NAME PORT [other]: on the wire, the side on PORT
+# (with "other": the side that is not on PORT) sent a TLS alert record (its
+# close_notify, or a fatal alert) and a FIN, and its alert came before any
+# FIN of the other side: that side closed the connection, it did not merely
+# answer the other side's close.
 iop_tshark_closed_first() {
   local t
   t=$(iop_tshark_tcp "$1")
-  awk -F'\t' -v p="$2" '
-    $2 == p && $4 ~ /(^|,)21(,|$)/ && !alert { alert = $1 }
-    $2 == p && ($3 == 1 || $3 == "True") && !fin { fin = $1 }
-    $2 != p && ($3 == 1 || $3 == "True") && !other { other = $1 }
+  awk -F'\t' -v p="$2" -v inv="${3:-}" '
+    { me = (inv == "other") ? ($2 != p) : ($2 == p) }
+    me && $4 ~ /(^|,)21(,|$)/ && !alert { alert = $1 }
+    me && ($3 == 1 || $3 == "True") && !fin { fin = $1 }
+    !me && ($3 == 1 || $3 == "True") && !other { other = $1 }
     END { exit !(alert && fin && (!other || alert < other)) }' <<<"$t" && return 0
-  echo "on the wire (frame, srcport, fin, tls types), want an alert record and a FIN from port $2 before the other side's FIN:" >&2
+  echo "on the wire (frame, srcport, fin, tls types), want an alert record and a FIN from ${3:+the side other than }port $2 before the other side's FIN:" >&2
   printf '%s\n' "$t" | tail -12 >&2
   return 1
 }
