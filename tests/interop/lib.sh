@@ -245,7 +245,7 @@ iop_kamailio() {
   iop_start "$name" kamailio -DD -E -f "$d/kamailio.cfg" -w "$d" -Y "$d" -P "$d/kamailio.pid"
   IOP_KAM_PID=$IOP_LAST_PID
   IOP_KAM_LOG=$IOP_TMP/$name.log
-  iop_wait_listen "$port"
+  iop_wait_listen "$port" "" "$IOP_KAM_PID" "$IOP_KAM_LOG"
 }
 
 # --- SIP user agents --------------------------------------------------------------

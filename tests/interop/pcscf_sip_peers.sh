@@ -73,7 +73,7 @@ wrong_password() { # sipsak|baresip
   local out=$IOP_TMP/$1.out r=0
   [ "$1" = sipsak ] && { [ "$rc" -eq 1 ] || [ "$rc" -eq 2 ] || { echo "sipsak exit $rc, want 1 or 2"; r=1; }; }
   [ "$1" = baresip ] && { [ "$rc" -ne 0 ] || r=1; }
-  annexo_req O.3.1.1-PC-CLOSE-ON-AUTH-FAIL not grep -Eq '^SIP/2.0 200 |: 200 OK' "$out"
+  annexo_req O.3.1.1-PC-CLOSE-ON-AUTH-FAIL not grep -Eq '^SIP/2.0 200 |\} 200 OK' "$out"
   annexo_req O.3.1.1-PC-CLOSE-ON-AUTH-FAIL grep -Eq '(SIP/2.0 |: )40[13] ' "$out"
   ((alive)) && return $r
 }
