@@ -44,6 +44,10 @@ ns_gnutls() {
     iop_run ue timeout "$IOP_BUDGET" "$ue" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$pki/ca-ec.pem" \
       --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json "${opts[@]}" \
       >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" || rc=$?
+    # gnutls-serv reports the failed handshake once it has read the ue's
+    # alert or close: wait for that before stopping it.
+    iop_await "$IOP_BUDGET" grep -q 'Error in handshake' "$IOP_TMP/gnutls.log" ||
+      echo "gnutls-serv reported no failed handshake within ${IOP_BUDGET}s" >&2
   fi
   echo "$rc" >"$IOP_TMP/ue.rc"
   iop_stop "$serv"
