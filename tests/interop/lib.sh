@@ -259,19 +259,33 @@ iop_sipsak() {
     >"$IOP_TMP/sipsak.out" 2>&1
 }
 
-# iop_baresip PORT PASSWORD SECONDS -> 0 when baresip printed "200 OK ... [1 binding]".
+# iop_baresip PORT PASSWORD -> 0 when baresip printed "200 OK ... [1 binding]".
 # baresip always exits 0 and never verifies the certificate (test-peers.md), so
-# the verdict is read from its output ($IOP_TMP/baresip.out).
+# the verdict is read from its output ($IOP_TMP/baresip.out, line-buffered).
+# baresip stays until its registration has an outcome (a 200, or a final
+# 401/403) or the budget runs out, and is then stopped: no fixed run time.
+# It listens on LOCALPORT and LOCALPORT+1 (TLS), so both must be free.
+_iop_baresip_outcome() { # out pid
+  grep -Eq '200 OK .*\[[0-9]+ bindings?\]|: 40[0-9] |: 5[0-9][0-9] ' "$1" || ! kill -0 "$2" 2>/dev/null
+}
 iop_baresip() {
-  local port=$1 pw=$2 secs=${3:-3}
+  local port=$1 pw=$2 lp
   local d=$IOP_TMP/baresip
   rm -rf "$d"
   mkdir -p "$d"
-  sed -e "s/@LOCALPORT@/$(iop_free_port)/" "$IOP_DIR/baresip/config.in" >"$d/config"
+  for _ in $(seq 1 50); do
+    lp=$(iop_free_port) || return 1
+    iop_port_unused $((lp + 1)) && break
+  done
+  sed -e "s/@LOCALPORT@/$lp/" "$IOP_DIR/baresip/config.in" >"$d/config"
   sed -e "s|@IMPU@|$IOP_IMPU|; s|@IMPI@|$IOP_IMPI|; s|@PASSWORD@|$pw|; s|@PORT@|$port|" \
     "$IOP_DIR/baresip/accounts.in" >"$d/accounts"
   printf '%s' 5a0b7a96-7b9e-4e54-9b53-1f2a3c4d5e6f >"$d/uuid"
-  timeout $((secs + 10)) baresip -f "$d" -t "$secs" >"$IOP_TMP/baresip.out" 2>&1
+  stdbuf -oL -eL baresip -f "$d" -t $((IOP_BUDGET + 30)) >"$IOP_TMP/baresip.out" 2>&1 &
+  local pid=$!
+  iop_await "$IOP_BUDGET" _iop_baresip_outcome "$IOP_TMP/baresip.out" "$pid" ||
+    echo "[interop] baresip had no registration outcome within ${IOP_BUDGET}s"
+  iop_stop "$pid"
   if grep -Eq '200 OK .*\[[0-9]+ bindings?\]' "$IOP_TMP/baresip.out"; then return 0; fi
   echo "[interop] baresip did not register; its last lines:"
   grep -v '^$' "$IOP_TMP/baresip.out" | tail -4 | sed 's/^/[interop]   /'

@@ -62,7 +62,7 @@ wrong_password() { # sipsak|baresip
   if [ "$1" = sipsak ]; then
     iop_run sipsak iop_sipsak "$PC_PORT" "$CA" wrong-password || rc=$?
   else
-    iop_run baresip iop_baresip "$PC_PORT" wrong-password 3 || rc=$?
+    iop_run baresip iop_baresip "$PC_PORT" wrong-password || rc=$?
   fi
   iop_tshark_stop ts
   local alive=1
@@ -81,7 +81,7 @@ wrong_password() { # sipsak|baresip
 baresip_registers() {
   start_pcscf baresip || return 1
   local rc=0
-  iop_run baresip iop_baresip "$PC_PORT" "$IOP_PASSWORD" 3 || rc=$?
+  iop_run baresip iop_baresip "$PC_PORT" "$IOP_PASSWORD" || rc=$?
   iop_stop "$PC_PID"
   annexo_req O.2.1-HN-AUTH-UE-DIGEST test "$rc" -eq 0
   annexo_req O.2.1-HN-AUTH-UE-DIGEST grep -Eq '200 OK .*\[[0-9]+ bindings?\]' "$IOP_TMP/baresip.out"
