@@ -153,5 +153,14 @@ iop_check "baresip registers with Kamailio over TLS with Digest" iop_baresip "$k
 if iop_baresip "$kport" wrong-password; then iop_fail "baresip registered with a wrong password"
 else iop_check "baresip with a wrong password is refused" grep -q '401 Unauthorized\|403' "$IOP_TMP/baresip.out"; fi
 iop_stop "$IOP_KAM_PID"
+# The BOGUS_RSPAUTH mode of the registrar (ue_kamailio.sh's N.2 case) accepts
+# the credentials and sends a 200 whose rspauth cannot verify.
+kport=$(iop_free_port)
+IOP_KAM_DEFINES=BOGUS_RSPAUTH iop_kamailio kambogus "$kport" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" MD5 TLSv1.2
+iop_sipsak "$kport" "$P/ca-ec.pem" "$IOP_PASSWORD"
+iop_check "Kamailio (BOGUS_RSPAUTH) registers sipsak (exit 0)" test $? -eq 0
+iop_check "Kamailio (BOGUS_RSPAUTH) sends one Authentication-Info, with the wrong rspauth" \
+  bash -c 'grep "^Authentication-Info:" "$0" | tr -d "\r" | sort -u | grep -qx "Authentication-Info: qop=auth, rspauth=.0123456789abcdef0123456789abcdef."' "$IOP_TMP/sipsak.out"
+iop_stop "$IOP_KAM_PID"
 
 iop_finish
