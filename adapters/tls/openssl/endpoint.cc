@@ -328,10 +328,12 @@ void Openssl_Endpoint::info_cb(const SSL* ssl, int where, int ret) {
   Openssl_Endpoint* self = from(ssl);
   if (self == nullptr) return;
   if (where & SSL_CB_HANDSHAKE_DONE) {
-    // TLS 1.3 post-handshake messages are not handshakes (OpenSSL 3.0 does
-    // not report them here, this guards it).
-    if (!(SSL_version(ssl) == TLS1_3_VERSION && self->m_handshakes + self->m_pending_done > 0)) {
+    // OpenSSL 3.0 also reports "done" after a server wrote a HelloRequest or
+    // refused a client's renegotiation: only a Finished sent and a Finished
+    // received since the last handshake make a handshake.
+    if (self->m_finished_sent && self->m_finished_received) {
       ++self->m_pending_done;
+      self->m_finished_sent = self->m_finished_received = false;
     }
   }
   if (where & SSL_CB_ALERT) {
@@ -363,6 +365,9 @@ void Openssl_Endpoint::msg_cb(int write_p, int /*version*/, int content_type, co
         const core::Error e = self->m_events.tls_certificate_request();
         if (e != core::Error::ok) self->m_core_error = e;
       }
+      break;
+    case 20:  // finished
+      (write_p ? self->m_finished_sent : self->m_finished_received) = true;
       break;
     case 24:  // key_update
       self->m_events.tls_key_update(!write_p, len >= 5 && b[4] == 1);

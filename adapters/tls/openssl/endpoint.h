@@ -82,6 +82,8 @@ class Openssl_Endpoint final : public Endpoint {
   bool m_established = false;
   int m_handshakes = 0;
   int m_pending_done = 0;
+  bool m_finished_sent = false;
+  bool m_finished_received = false;
   int m_tickets_received = 0;
   int m_cr_sent = 0;
   core::Error m_core_error = core::Error::ok;  // a refusal from an event
