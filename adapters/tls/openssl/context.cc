@@ -109,13 +109,13 @@ std::vector<std::uint16_t> list_or(const core::CodeList& list, const std::uint16
 
 // Splits `order` (already filtered by the core) into the two OpenSSL lists.
 void set_suites(Built_Context& b, const std::vector<std::uint16_t>& chosen) {
+  for (std::uint16_t code : b.core_order) {
+    if (find_cipher(code) == nullptr) b.not_runnable.push_back(code);
+  }
   std::vector<std::string> n12, n13;
   for (std::uint16_t code : chosen) {
     const SSL_CIPHER* c = find_cipher(code);
-    if (c == nullptr) {
-      b.not_runnable.push_back(code);
-      continue;
-    }
+    if (c == nullptr) continue;  // listed in not_runnable
     if (is_tls13_suite(code)) {
       b.tls13_suites.push_back(code);
       n13.push_back(SSL_CIPHER_get_name(c));
