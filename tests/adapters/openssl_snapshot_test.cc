@@ -33,7 +33,6 @@ TEST_CASE(
   REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", has(now, "verify_peer = false\n"));
   REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", has(now, "verify_post_handshake = false\n"));
   REQ("33210-6.2.2-NO-0RTT", has(now, "max_early_data = 0\n"));
-  REQ("33210-6.2.2-NO-0RTT", has(now, "recv_max_early_data = 0\n"));
   CHECK(has(now, "num_tickets = 0\n"));
   CHECK(has(now, "allow_client_renegotiation = false\n"));
 }

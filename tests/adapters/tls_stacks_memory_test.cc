@@ -5,6 +5,8 @@
 // *peer* saw: the alert number it received, the facts of its own handshake.
 #include <botan/data_src.h>
 #include <botan/pkcs8.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -506,4 +508,193 @@ TEST_CASE("33210-6.2.1-NO-LEGACY-VERSIONS: the OpenSSL P-CSCF's gate refuses a T
       (c.pc.out[0] == 21 && c.pc.out[5] == 2 && c.pc.out[6] == 70));
   SSL_free(ssl);
   SSL_CTX_free(rogue);
+}
+
+namespace {
+
+// A plain OpenSSL peer on memory BIOs, configured by the test to misbehave.
+struct Raw {
+  SSL* ssl = nullptr;
+  BIO* in = nullptr;
+  BIO* out = nullptr;
+  std::vector<int> alerts_received;
+  std::string app;
+
+  Raw(SSL_CTX* ctx, bool server) {
+    ssl = SSL_new(ctx);
+    in = BIO_new(BIO_s_mem());
+    out = BIO_new(BIO_s_mem());
+    BIO_set_mem_eof_return(in, -1);
+    SSL_set_bio(ssl, in, out);
+    SSL_set_app_data(ssl, this);
+    SSL_set_info_callback(ssl, [](const SSL* s, int where, int ret) {
+      if ((where & SSL_CB_ALERT) && (where & SSL_CB_READ)) {
+        static_cast<Raw*>(SSL_get_app_data(s))->alerts_received.push_back(ret & 0xff);
+      }
+    });
+    if (server) {
+      SSL_set_accept_state(ssl);
+    } else {
+      SSL_set_connect_state(ssl);
+    }
+  }
+  ~Raw() { SSL_free(ssl); }
+  std::vector<std::uint8_t> take() {
+    std::vector<std::uint8_t> v(static_cast<std::size_t>(BIO_ctrl_pending(out)));
+    if (!v.empty()) BIO_read(out, v.data(), static_cast<int>(v.size()));
+    return v;
+  }
+  void give(const std::vector<std::uint8_t>& v) {
+    if (!v.empty()) BIO_write(in, v.data(), static_cast<int>(v.size()));
+    if (!SSL_is_init_finished(ssl)) SSL_do_handshake(ssl);
+    char buf[4096];
+    int n;
+    while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0) app.append(buf, static_cast<std::size_t>(n));
+  }
+};
+
+// Raw peer <-> one of our endpoints, until both are quiet.
+void pump_raw(Raw& raw, Endpoint& ep, Events& ev) {
+  for (int i = 0; i < 64; ++i) {
+    auto to_ep = raw.take();
+    if (!to_ep.empty() && !ep.failed()) ep.received(to_ep.data(), to_ep.size());
+    auto to_raw = std::move(ev.out);
+    ev.out.clear();
+    if (to_raw.empty() && to_ep.empty()) break;
+    raw.give(to_raw);
+  }
+}
+
+// An OpenSSL server context with the given leaf, outside annexo's policy.
+SSL_CTX* rogue_server_ctx(const std::string& leaf_pem, const std::string& key_pem) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  BIO* cb = BIO_new_mem_buf(leaf_pem.data(), static_cast<int>(leaf_pem.size()));
+  X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+  BIO* kb = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
+  SSL_CTX_use_certificate(ctx, cert);
+  SSL_CTX_use_PrivateKey(ctx, key);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  BIO_free(cb);
+  BIO_free(kb);
+  return ctx;
+}
+
+}  // namespace
+
+// clang-format off
+//= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
+TEST_CASE("O.2.1-PC-NO-CLIENT-CERT-REQ: an OpenSSL UE set to abort on a CertificateRequest aborts with handshake_failure (40) at TLS 1.3 and 1.2") {
+  // clang-format on
+  Pki_Pem pki;
+  auto leaf = pki.pki.leaf(kFqdn, kFqdn);
+  SSL_CTX* rogue = rogue_server_ctx(leaf.cert.PEM_encode(), Botan::PKCS8::PEM_encode(*leaf.key));
+  SSL_CTX_set_verify(rogue, SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+  for (bool tls13 : {true, false}) {
+    INFO("tls13 " << tls13);
+    SSL_CTX_set_max_proto_version(rogue, tls13 ? TLS1_3_VERSION : TLS1_2_VERSION);
+    for (bool abort : {true, false}) {
+      Events ue;
+      if (abort) ue.on_certificate_request = Error::ue_certificate_request_abort;
+      core::UeTlsConfig config;
+      core::Offer offer;
+      REQUIRE(core::build_offer(config, offer) == Error::ok);
+      auto ctx = ossl::make_ue_context(config, offer, pki.ca_pem);
+      REQUIRE(ctx.error == "");
+      auto client =
+          ossl::Openssl_Endpoint::client(ctx.ctx.get(), config, offer, ue, "127.0.0.1:5061", kFqdn);
+      Raw server(rogue, true);
+      client->start();
+      server.give(ue.out);
+      ue.out.clear();
+      pump_raw(server, *client, ue);
+      // The UE saw the CertificateRequest of a non-conformant P-CSCF ...
+      REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", ue.certificate_requests == 1);
+      if (abort) {
+        // ... and aborted with the core's alert before any session existed.
+        REQUIRE(client->failed());
+        CHECK(client->failure().error == Error::ue_certificate_request_abort);
+        REQ("O.2.1-PC-NO-CLIENT-CERT-REQ",
+            std::count(server.alerts_received.begin(), server.alerts_received.end(), 40) == 1);
+        REQ("O.2.1-PC-NO-CLIENT-CERT-REQ", ue.handshakes.empty());
+      } else {
+        // Without the option it answers with no certificate and goes on.
+        CHECK_FALSE(client->failed());
+        CHECK(ue.handshakes.size() == 1);
+      }
+    }
+  }
+  SSL_CTX_free(rogue);
+}
+
+// clang-format off
+//= spec#33210-6.2.2-NO-0RTT type=test
+TEST_CASE("33210-6.2.2-NO-0RTT: early data a UE sends with a ticket from another server is never read by the OpenSSL P-CSCF (RD-118)") {
+  // clang-format on
+  Pki_Pem pki;
+  auto leaf = pki.pki.leaf(kFqdn, kFqdn);
+  const std::string leaf_pem = leaf.cert.PEM_encode();
+  const std::string key_pem = Botan::PKCS8::PEM_encode(*leaf.key);
+  // Another server of the same name that does issue 0-RTT tickets.
+  SSL_CTX* other = rogue_server_ctx(leaf_pem, key_pem);
+  SSL_CTX_set_max_early_data(other, 16384);
+  SSL_CTX_set_num_tickets(other, 1);
+  SSL_CTX* rogue_client = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_min_proto_version(rogue_client, TLS1_3_VERSION);
+  SSL_CTX_set_session_cache_mode(rogue_client, SSL_SESS_CACHE_CLIENT);
+  SSL_SESSION* ticket = nullptr;
+  {
+    Raw c(rogue_client, false), s(other, true);
+    SSL_set_tlsext_host_name(c.ssl, kFqdn.c_str());
+    SSL_do_handshake(c.ssl);
+    for (int i = 0; i < 16; ++i) {
+      s.give(c.take());
+      c.give(s.take());
+    }
+    REQUIRE(SSL_is_init_finished(c.ssl));
+    ticket = SSL_get1_session(c.ssl);
+    REQUIRE(ticket != nullptr);
+    REQUIRE(SSL_SESSION_get_max_early_data(ticket) == 16384);
+    SSL_shutdown(c.ssl);  // a session freed unshut is marked not resumable
+  }
+  // Our P-CSCF.
+  core::PcscfTlsConfig config;
+  auto ctx = ossl::make_pcscf_context(config, leaf_pem, key_pem);
+  REQUIRE(ctx.error == "");
+  Events pc;
+  auto server = ossl::Openssl_Endpoint::server(ctx.ctx.get(), config, pc, "127.0.0.1:40002");
+  Raw ue(rogue_client, false);
+  SSL_set_tlsext_host_name(ue.ssl, kFqdn.c_str());
+  REQUIRE(SSL_SESSION_is_resumable(ticket) == 1);
+  REQUIRE(SSL_set_session(ue.ssl, ticket) == 1);
+  SSL_SESSION_free(ticket);
+  const std::string early = "INVITE sip:bob@annexo.test SIP/2.0\r\n\r\n";
+  std::size_t written = 0;
+  const int wrote = SSL_write_early_data(ue.ssl, early.data(), early.size(), &written);
+  REQUIRE(wrote == 1);
+  REQUIRE(written == early.size());
+  auto first = ue.take();
+  // A real 0-RTT attempt: the ClientHello carries early_data (read by the core's reader).
+  std::vector<std::uint8_t> storage;
+  core::ClientHello hello;
+  REQUIRE(annexo::tls::read_first_hello(first, storage, hello).status ==
+          annexo::tls::Hello_Read::Status::parsed);
+  REQUIRE(hello.has_early_data);
+  server->received(first.data(), first.size());
+  auto back = std::move(pc.out);
+  pc.out.clear();
+  ue.give(back);
+  pump_raw(ue, *server, pc);
+  // The early INVITE never reached the P-CSCF's SIP layer ...
+  REQ("33210-6.2.2-NO-0RTT", pc.app.find("INVITE") == std::string::npos);
+  // ... the UE's library was told its early data was rejected ...
+  REQ("33210-6.2.2-NO-0RTT", SSL_get_early_data_status(ue.ssl) == SSL_EARLY_DATA_REJECTED);
+  // ... and the handshake was a full one (the ticket was not usable here).
+  REQUIRE_FALSE(server->failed());
+  REQUIRE(pc.handshakes.size() == 1);
+  REQ("33210-6.2.2-NO-0RTT", !pc.handshakes[0].resumed);
+  REQ("33210-6.2.2-NO-0RTT", pc.handshakes[0].version == 0x0304);
+  SSL_CTX_free(rogue_client);
+  SSL_CTX_free(other);
 }

@@ -167,10 +167,15 @@ bool apply_common(Built_Context& b, bool tls12, bool tls13, bool renegotiation_u
                                  SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION |
                                  SSL_OP_ALLOW_CLIENT_RENEGOTIATION);
   if (!renegotiation_used) SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
-  // No 0-RTT on either side (RD-41, 33210-6.2.2-NO-0RTT).
+  // No 0-RTT on either side (RD-41, RD-118, 33210-6.2.2-NO-0RTT): nothing is
+  // ever accepted (max_early_data 0; the endpoint never calls
+  // SSL_read_early_data / SSL_write_early_data). A client that tries anyway,
+  // with a ticket from some other server, gets a full 1-RTT handshake and
+  // its early records are skipped unread (RFC 8446 4.2.10), up to one
+  // record's worth; more is a fatal unexpected_message.
   //= spec#33210-6.2.2-NO-0RTT type=implementation
   SSL_CTX_set_max_early_data(ctx, 0);
-  SSL_CTX_set_recv_max_early_data(ctx, 0);
+  SSL_CTX_set_recv_max_early_data(ctx, SSL3_RT_MAX_PLAIN_LENGTH);
   // No tickets: TLS 1.3 sends no NewSessionTicket (RD-119).
   SSL_CTX_set_num_tickets(ctx, 0);
   return true;

@@ -10,7 +10,8 @@
 //   - no session tickets (SSL_OP_NO_TICKET, num_tickets 0), no session
 //     resumption (server cache without internal store or lookup: the Session
 //     ID is still issued, O.2.1-PC-NONEMPTY-SESSION-ID; client cache off);
-//   - no 0-RTT: max_early_data 0 and recv_max_early_data 0 on both sides;
+//   - no 0-RTT: max_early_data 0 on both sides, early data never read
+//     (a client's attempt is skipped, RFC 8446 4.2.10: RD-118);
 //   - the server never requests a client certificate (SSL_VERIFY_NONE);
 //   - client-initiated renegotiation refused by the server
 //     (SSL_OP_ALLOW_CLIENT_RENEGOTIATION off), RFC 5746 required on both
