@@ -234,6 +234,24 @@ void Openssl_Endpoint::drive() {
     fail_from_openssl(n);
     return;
   }
+  if (m_answer_key_update) {
+    // RD-117: OpenSSL 3.0 would answer KeyUpdate(update_requested) only with
+    // our next write; answer now, so the peer's session refresh completes
+    // whether or not we have SIP to send. The same pending update, not a
+    // second one.
+    m_answer_key_update = false;
+    ERR_clear_error();
+    if (SSL_key_update(m_ssl, SSL_KEY_UPDATE_NOT_REQUESTED) == 1) {
+      const int r = SSL_do_handshake(m_ssl);
+      if (r <= 0) {
+        const int err = SSL_get_error(m_ssl, r);
+        if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) {
+          fail_from_openssl(r);
+          return;
+        }
+      }
+    }
+  }
   flush();
 }
 
@@ -370,6 +388,7 @@ void Openssl_Endpoint::msg_cb(int write_p, int /*version*/, int content_type, co
       (write_p ? self->m_finished_sent : self->m_finished_received) = true;
       break;
     case 24:  // key_update
+      if (!write_p && len >= 5 && b[4] == 1) self->m_answer_key_update = true;
       self->m_events.tls_key_update(!write_p, len >= 5 && b[4] == 1);
       break;
     default:

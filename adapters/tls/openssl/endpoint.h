@@ -84,6 +84,7 @@ class Openssl_Endpoint final : public Endpoint {
   int m_pending_done = 0;
   bool m_finished_sent = false;
   bool m_finished_received = false;
+  bool m_answer_key_update = false;
   int m_tickets_received = 0;
   int m_cr_sent = 0;
   core::Error m_core_error = core::Error::ok;  // a refusal from an event
