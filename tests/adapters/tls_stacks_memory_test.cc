@@ -182,6 +182,7 @@ const char* name(Stack s) {
 //= spec#O.1.2-PC-DECIDES-SUITE type=test
 //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
 //= spec#33210-6.2.2-NO-0RTT type=test
+//= spec#33210-6.2.2-RFC8446-9.2 type=test
 TEST_CASE("33210-6.2.1-TLS13-MANDATORY: OpenSSL UE and OpenSSL P-CSCF complete a TLS 1.3 handshake with the profile's suite and group") {
   // clang-format on
   Pki_Pem pki;
@@ -214,6 +215,10 @@ TEST_CASE("33210-6.2.1-TLS13-MANDATORY: OpenSSL UE and OpenSSL P-CSCF complete a
   const auto read = annexo::tls::read_first_hello(c.first_client_flight, storage, hello);
   REQUIRE(read.status == annexo::tls::Hello_Read::Status::parsed);
   REQ("33210-6.2.2-NO-0RTT", !hello.has_early_data);
+  // RFC 8446 9.2: the UE's TLS 1.3 ClientHello carries the mandatory extensions.
+  REQ("33210-6.2.2-RFC8446-9.2",
+      (hello.has_supported_versions && hello.has_supported_groups &&
+       hello.has_signature_algorithms && hello.has_key_share && hello.has_server_name));
   c.say(*c.client, "REGISTER sip:annexo.test SIP/2.0\r\n\r\n");
   auto* ue_ossl = dynamic_cast<ossl::Openssl_Endpoint*>(c.client.get());
   REQ("33210-6.2.2-NO-0RTT", ue_ossl->tickets_received() == 0);
@@ -703,4 +708,49 @@ TEST_CASE("33210-6.2.2-NO-0RTT: early data a UE sends with a ticket from another
   REQ("33210-6.2.2-NO-0RTT", pc.handshakes[0].version == 0x0304);
   SSL_CTX_free(rogue_client);
   SSL_CTX_free(other);
+}
+
+// clang-format off
+//= spec#O.1.2-PC-DECIDES-SUITE type=test
+TEST_CASE("O.1.2-PC-DECIDES-SUITE: a P-CSCF preferring secp256r1 at TLS 1.3 gets it through a HelloRetryRequest, as its core chose") {
+  // clang-format on
+  Pki_Pem pki;
+  auto leaf = pki.pki.leaf(kFqdn, kFqdn);
+  const std::uint16_t prefs[] = {0x0017, 0x001D, 0x0018};  // secp256r1 first
+  core::PcscfTlsConfig pc_config;
+  pc_config.group_preference = core::CodeList{prefs, 3};
+  REQUIRE(core::pcscf_check_config(pc_config) == Error::ok);
+  core::UeTlsConfig ue_config;
+  core::Offer offer;
+  REQUIRE(core::build_offer(ue_config, offer) == Error::ok);
+  auto pc_ctx = ossl::make_pcscf_context(pc_config, leaf.cert.PEM_encode(),
+                                         Botan::PKCS8::PEM_encode(*leaf.key));
+  auto ue_ctx = ossl::make_ue_context(ue_config, offer, pki.ca_pem);
+  REQUIRE(pc_ctx.error == "");
+  REQUIRE(ue_ctx.error == "");
+  Events ue, pc;
+  auto server = ossl::Openssl_Endpoint::server(pc_ctx.ctx.get(), pc_config, pc, "127.0.0.1:40003");
+  auto client = ossl::Openssl_Endpoint::client(ue_ctx.ctx.get(), ue_config, offer, ue,
+                                               "127.0.0.1:5061", kFqdn);
+  client->start();
+  int flights = 0;
+  for (; flights < 32 && (!ue.out.empty() || !pc.out.empty()); ++flights) {
+    auto a = std::move(ue.out);
+    ue.out.clear();
+    if (!a.empty()) server->received(a.data(), a.size());
+    auto b = std::move(pc.out);
+    pc.out.clear();
+    if (!b.empty()) client->received(b.data(), b.size());
+  }
+  REQUIRE_FALSE(client->failed());
+  REQUIRE_FALSE(server->failed());
+  REQUIRE(ue.handshakes.size() == 1);
+  REQUIRE(pc.handshakes.size() == 1);
+  // The UE's key share was X25519 (its first group); the P-CSCF's core chose
+  // secp256r1 from the raw ClientHello, and both libraries ran that group.
+  REQ("O.1.2-PC-DECIDES-SUITE", server->gate_choice().group == 0x0017);
+  REQ("O.1.2-PC-DECIDES-SUITE",
+      (pc.handshakes[0].group == 0x0017 && ue.handshakes[0].group == 0x0017));
+  REQ("O.1.2-PC-DECIDES-SUITE", pc.handshakes[0].suite == server->gate_choice().suite);
+  CHECK(ue.handshakes[0].version == 0x0304);
 }

@@ -225,6 +225,13 @@ std::uint16_t group_from_nid(int nid) {
   return 0;
 }
 
+int group_nid(std::uint16_t iana) {
+  for (const auto& r : kGroups) {
+    if (r.iana == iana) return r.nid;
+  }
+  return 0;
+}
+
 const char* sigalg_name(std::uint16_t iana) {
   for (const auto& r : kSigalgs) {
     if (r.iana == iana) return r.name;

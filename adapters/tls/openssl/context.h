@@ -79,6 +79,7 @@ std::string describe_context(const Built_Context& built);
 // core's. 0 / nullptr when unknown.
 const char* group_name(std::uint16_t iana);
 std::uint16_t group_from_nid(int nid);
+int group_nid(std::uint16_t iana);
 const char* sigalg_name(std::uint16_t iana);
 // OpenSSL's name for a suite (nullptr if OpenSSL 3.0 has none).
 const char* suite_name(std::uint16_t iana);

@@ -286,6 +286,18 @@ void Openssl_Endpoint::handshake_done() {
       const unsigned char* id = s ? SSL_SESSION_get_id(s, &len) : nullptr;
       if (id != nullptr) f.session_handle.assign(id, id + len);
     }
+    if (m_server && !f.renegotiation && m_ch_gate) {
+      // O.1.2: what OpenSSL ran must be what the core chose.
+      const core::Choice& chosen = m_ch_gate->choice();
+      if (f.version != chosen.version || f.suite != chosen.suite ||
+          (chosen.group != 0 && f.group != chosen.group)) {
+        SSL_shutdown(m_ssl);
+        flush();
+        fail(Failure_Source::internal, core::Error::ok,
+             "OpenSSL negotiated other parameters than the core chose");
+        return;
+      }
+    }
     ++m_handshakes;
     m_established = true;
     const core::Error e = m_events.tls_handshake_complete(f);
@@ -430,7 +442,32 @@ int Openssl_Endpoint::verify_cb(X509_STORE_CTX* ctx, void* /*arg*/) {
 // is checked by the core. The first ClientHello was read by the gate.
 int Openssl_Endpoint::client_hello_cb(SSL* ssl, int* al, void* /*arg*/) {
   Openssl_Endpoint* self = from(ssl);
-  if (self == nullptr || self->m_handshakes == 0) return SSL_CLIENT_HELLO_SUCCESS;
+  if (self == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
+  if (self->m_handshakes == 0) {
+    // The first handshake (and its second ClientHello after a
+    // HelloRetryRequest): OpenSSL runs exactly what the core chose from the
+    // raw ClientHello (O.1.2): that version, that suite, that group. Left
+    // to itself OpenSSL 3.0 takes the client's key share at TLS 1.3 even when
+    // the P-CSCF prefers another group; restricted to the core's group it
+    // asks for it with a HelloRetryRequest.
+    //= spec#O.1.2-PC-DECIDES-SUITE type=implementation
+    const core::Choice& c = self->gate_choice();
+    bool ok = SSL_set_min_proto_version(ssl, c.version) == 1 &&
+              SSL_set_max_proto_version(ssl, c.version) == 1;
+    if (ok && c.group != 0) {
+      const int nid = group_nid(c.group);
+      ok = nid != 0 && SSL_set1_groups(ssl, &nid, 1) == 1;
+    }
+    // The suite is not restricted here (re-parsing a cipher list per
+    // connection costs ~5 % of a handshake): with the core's list and server
+    // preference OpenSSL picks the same one, and handshake_done() refuses
+    // the connection if it did not.
+    if (!ok) {
+      *al = static_cast<int>(core::TlsAlert::internal_error);
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
+  }
   const unsigned char* raw = nullptr;
   const std::size_t n = SSL_client_hello_get0_ciphers(ssl, &raw);
   std::vector<std::uint16_t> suites;
