@@ -754,3 +754,65 @@ TEST_CASE("O.1.2-PC-DECIDES-SUITE: a P-CSCF preferring secp256r1 at TLS 1.3 gets
   REQ("O.1.2-PC-DECIDES-SUITE", pc.handshakes[0].suite == server->gate_choice().suite);
   CHECK(ue.handshakes[0].version == 0x0304);
 }
+
+namespace {
+
+// A TLS 1.2 ServerHello record, written byte by byte (RFC 5246 7.4.1.3),
+// with the given suite and random, and an empty renegotiation_info.
+std::vector<std::uint8_t> server_hello_record(std::uint16_t suite, std::uint8_t random_tail) {
+  std::vector<std::uint8_t> body = {0x03, 0x03};
+  for (int i = 0; i < 32; ++i) body.push_back(static_cast<std::uint8_t>(i == 31 ? random_tail : 7));
+  body.push_back(0);  // session_id: empty
+  body.push_back(static_cast<std::uint8_t>(suite >> 8));
+  body.push_back(static_cast<std::uint8_t>(suite));
+  body.push_back(0);                                                      // compression null
+  const std::uint8_t ext[] = {0x00, 0x05, 0xff, 0x01, 0x00, 0x01, 0x00};  // renegotiation_info
+  body.insert(body.end(), std::begin(ext), std::end(ext));
+  std::vector<std::uint8_t> hs = {2, 0, static_cast<std::uint8_t>(body.size() >> 8),
+                                  static_cast<std::uint8_t>(body.size())};
+  hs.insert(hs.end(), body.begin(), body.end());
+  std::vector<std::uint8_t> rec = {22, 3, 3, static_cast<std::uint8_t>(hs.size() >> 8),
+                                   static_cast<std::uint8_t>(hs.size())};
+  rec.insert(rec.end(), hs.begin(), hs.end());
+  return rec;
+}
+
+}  // namespace
+
+// clang-format off
+//= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
+TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the OpenSSL UE's ServerHello gate refuses a suite it did not offer with illegal_parameter (47) before OpenSSL") {
+  // clang-format on
+  Pki_Pem pki;
+  core::UeTlsConfig config;
+  core::Offer offer;
+  REQUIRE(core::build_offer(config, offer) == Error::ok);
+  auto ctx = ossl::make_ue_context(config, offer, pki.ca_pem);
+  REQUIRE(ctx.error == "");
+  // 0x002F TLS_RSA_WITH_AES_128_CBC_SHA: outside the profile, never offered.
+  REQUIRE_FALSE(offer.contains(0x002F));
+  Events ue;
+  auto client =
+      ossl::Openssl_Endpoint::client(ctx.ctx.get(), config, offer, ue, "127.0.0.1:5061", kFqdn);
+  client->start();
+  ue.out.clear();
+  const auto sh = server_hello_record(0x002F, 0x42);
+  REQUIRE_FALSE(client->received(sh.data(), sh.size()));
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      client->failure().source == annexo::tls::Failure_Source::gate);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+      client->failure().error == Error::profile_sh_suite_not_offered);
+  // What goes to the P-CSCF: one plaintext fatal alert, illegal_parameter.
+  const std::vector<std::uint8_t> alert = {21, 3, 3, 0, 2, 2, 47};
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", ue.out == alert);
+  REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", ue.handshakes.empty());
+  // The offered suite in the same ServerHello passes the gate (OpenSSL then
+  // goes on to wait for the Certificate).
+  Events ue2;
+  auto client2 =
+      ossl::Openssl_Endpoint::client(ctx.ctx.get(), config, offer, ue2, "127.0.0.1:5061", kFqdn);
+  client2->start();
+  const auto ok = server_hello_record(0xC02B, 0x42);
+  CHECK(client2->received(ok.data(), ok.size()));
+  CHECK_FALSE(client2->failed());
+}
