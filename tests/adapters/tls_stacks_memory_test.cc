@@ -5,7 +5,10 @@
 // *peer* saw: the alert number it received, the facts of its own handshake.
 #include <botan/data_src.h>
 #include <botan/pkcs8.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
@@ -815,4 +818,56 @@ TEST_CASE("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: the OpenSSL UE's ServerHello gate
   const auto ok = server_hello_record(0xC02B, 0x42);
   CHECK(client2->received(ok.data(), ok.size()));
   CHECK_FALSE(client2->failed());
+}
+
+// clang-format off
+TEST_CASE("adapters/tls/openssl: the UE refuses a DHE group below 2048 bits and accepts ffdhe2048 (the one floor kept besides the core's lists)") {
+  // clang-format on
+  Pki_Pem pki;
+  auto leaf = pki.pki.rsa_leaf(kFqdn);
+  const std::string leaf_pem = leaf.cert.PEM_encode();
+  const std::string key_pem = Botan::PKCS8::PEM_encode(*leaf.key);
+  core::UeTlsConfig config;
+  config.enable_tls13 = false;
+  core::Offer offer;
+  REQUIRE(core::build_offer(config, offer) == Error::ok);
+  REQUIRE(offer.contains(0x009E));  // DHE_RSA_WITH_AES_128_GCM_SHA256 is in the UE's offer
+  auto ctx = ossl::make_ue_context(config, offer, pki.ca_pem);
+  REQUIRE(ctx.error == "");
+  for (const char* group : {"dh_1024_160", "ffdhe2048"}) {
+    INFO("server DH group " << group);
+    // A P-CSCF that speaks only DHE_RSA with the given group.
+    SSL_CTX* rogue = rogue_server_ctx(leaf_pem, key_pem);
+    SSL_CTX_set_security_level(rogue, 0);
+    SSL_CTX_set_max_proto_version(rogue, TLS1_2_VERSION);
+    REQUIRE(SSL_CTX_set_cipher_list(rogue, "DHE-RSA-AES128-GCM-SHA256") == 1);
+    EVP_PKEY_CTX* pctx = EVP_PKEY_CTX_new_from_name(nullptr, "DH", nullptr);
+    EVP_PKEY* dh = nullptr;
+    REQUIRE(EVP_PKEY_paramgen_init(pctx) == 1);
+    OSSL_PARAM params[] = {OSSL_PARAM_utf8_string("group", const_cast<char*>(group), 0),
+                           OSSL_PARAM_END};
+    REQUIRE(EVP_PKEY_CTX_set_params(pctx, params) == 1);
+    REQUIRE(EVP_PKEY_paramgen(pctx, &dh) == 1);
+    EVP_PKEY_CTX_free(pctx);
+    REQUIRE(SSL_CTX_set0_tmp_dh_pkey(rogue, dh) == 1);
+    Events ue;
+    auto client =
+        ossl::Openssl_Endpoint::client(ctx.ctx.get(), config, offer, ue, "127.0.0.1:5061", kFqdn);
+    Raw server(rogue, true);
+    client->start();
+    server.give(ue.out);
+    ue.out.clear();
+    pump_raw(server, *client, ue);
+    if (std::string(group) == "dh_1024_160") {
+      CHECK(client->failed());
+      CHECK(client->failure().source == annexo::tls::Failure_Source::tls_protocol);
+      CHECK(ue.handshakes.empty());
+      CHECK_FALSE(server.alerts_received.empty());
+    } else {
+      CHECK_FALSE(client->failed());
+      REQUIRE(ue.handshakes.size() == 1);
+      CHECK(ue.handshakes[0].suite == 0x009E);
+    }
+    SSL_CTX_free(rogue);
+  }
 }

@@ -128,9 +128,22 @@ void set_suites(Built_Context& b, const std::vector<std::uint16_t>& chosen) {
   b.ciphersuites = join(n13);
 }
 
+// Security level 0 leaves every list to the core, but OpenSSL's level would
+// also be the only floor on a finite-field DHE group (the UE offers
+// DHE_RSA suites): this callback keeps that one rule, 2048-bit groups
+// (112 security bits) as Botan's minimum_dh_group_size, and passes every
+// other question (suites, curves, signature schemes, certificate keys and
+// hashes) to the lists and to the core's certificate policy.
+int security_cb(const SSL* /*ssl*/, const SSL_CTX* /*ctx*/, int op, int bits, int /*nid*/,
+                void* /*other*/, void* /*ex*/) {
+  if ((op & ~SSL_SECOP_PEER) == SSL_SECOP_TMP_DH) return bits >= kMinDhSecurityBits ? 1 : 0;
+  return 1;
+}
+
 bool apply_common(Built_Context& b, bool tls12, bool tls13, bool renegotiation_used) {
   SSL_CTX* ctx = b.ctx.get();
   SSL_CTX_set_security_level(ctx, 0);
+  SSL_CTX_set_security_callback(ctx, &security_cb);
   //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=implementation
   const int min =
       tls12 && core::version_in_profile(core::tls::kTls12) ? TLS1_2_VERSION : TLS1_3_VERSION;
@@ -272,6 +285,9 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
     return b;
   SSL_CTX* ctx = b.ctx.get();
   SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // DHE suites (RSA certificate only): a built-in RFC 7919 group sized to the
+  // certificate's key (ffdhe2048 for RSA-2048).
+  SSL_CTX_set_dh_auto(ctx, 1);
   // O.2.1-PC-NO-CLIENT-CERT-REQ: never a CertificateRequest (RD-06).
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=implementation
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
@@ -438,6 +454,13 @@ std::string describe_context(const Built_Context& b) {
   o << "session_cache_mode = "
     << hex4(static_cast<std::uint16_t>(SSL_CTX_get_session_cache_mode(ctx))) << "\n";
   o << "security_level = " << SSL_CTX_get_security_level(ctx) << "\n";
+  const auto cb = SSL_CTX_get_security_callback(ctx);
+  const bool dh_floor = cb != nullptr &&
+                        cb(nullptr, ctx, SSL_SECOP_PEER | SSL_SECOP_TMP_DH, kMinDhSecurityBits - 1,
+                           0, nullptr, nullptr) == 0 &&
+                        cb(nullptr, ctx, SSL_SECOP_PEER | SSL_SECOP_TMP_DH, kMinDhSecurityBits, 0,
+                           nullptr, nullptr) == 1;
+  o << "min_dh_security_bits = " << (dh_floor ? kMinDhSecurityBits : 0) << "\n";
   return o.str();
 }
 

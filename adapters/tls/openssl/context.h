@@ -22,7 +22,8 @@
 //     configured;
 //   - security level 0: the lists above are the core's and complete; a
 //     higher level would drop NULL suites an operator enabled and pre-empt
-//     the core's certificate rules with less precise reasons.
+//     the core's certificate rules with less precise reasons. One floor is
+//     kept by a security callback: DHE groups of 2048 bits or more.
 #pragma once
 
 #include <openssl/ssl.h>
@@ -35,6 +36,10 @@
 #include "core/profile.h"
 
 namespace annexo::tls::openssl {
+
+// The one strength floor kept besides the core's lists (see context.cc):
+// finite-field DHE groups of at least 2048 bits.
+inline constexpr int kMinDhSecurityBits = 112;
 
 struct Ctx_Free {
   void operator()(SSL_CTX* c) const { SSL_CTX_free(c); }
