@@ -4,7 +4,6 @@
 
 #include <botan/auto_rng.h>
 #include <botan/ecdsa.h>
-#include <botan/rsa.h>
 #include <botan/x509_ca.h>
 #include <botan/x509cert.h>
 #include <botan/x509self.h>
@@ -42,19 +41,6 @@ class Test_Pki {
     const Botan::X509_Time from(expired ? now - 10 * day : now - day);
     const Botan::X509_Time to(expired ? now - 2 * day : now + 30 * day);
     return Test_Leaf{m_ca.sign_request(req, m_rng, from, to), std::move(key)};
-  }
-
-  // The same with an RSA key of `bits` (the DHE_RSA suites need one).
-  Test_Leaf rsa_leaf(const std::string& cn, std::size_t bits = 2048) {
-    auto key = std::make_unique<Botan::RSA_PrivateKey>(m_rng, bits);
-    Botan::X509_Cert_Options o(cn + "/ZZ/annexo/test");
-    o.dns = cn;
-    const auto req = Botan::X509::create_cert_req(o, *key, "SHA-256", m_rng);
-    const auto now = std::chrono::system_clock::now();
-    const auto day = std::chrono::hours(24);
-    return Test_Leaf{m_ca.sign_request(req, m_rng, Botan::X509_Time(now - day),
-                                       Botan::X509_Time(now + 30 * day)),
-                     std::move(key)};
   }
 
   Botan::RandomNumberGenerator& rng() { return m_rng; }

@@ -22,6 +22,11 @@
 # A case name must be unique across the repository (the traceability checker
 # enforces it).
 
+# Bash 5.2 expands an unquoted & in the replacement of ${var//pattern/string}
+# to the match (patsub_replacement, on by default), which turned " into "quot;
+# and < into <lt; in _annexo_xml_escape and left the JUnit XML unreadable.
+shopt -u patsub_replacement 2>/dev/null || true
+
 _annexo_cases=()
 _annexo_results=()
 _annexo_levels=()
@@ -67,7 +72,7 @@ _annexo_write_xml() {
   local n=${#_annexo_cases[@]} i
   {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
+    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" variant=\"$(_annexo_xml_escape "${ANNEXO_TEST_VARIANT:-}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
     for ((i = 0; i < n; i++)); do
       printf '  <testcase name="%s" file="%s" level="%s">' "$(_annexo_xml_escape "${_annexo_cases[i]}")" \
         "$(_annexo_xml_escape "${_annexo_script}")" "$(_annexo_xml_escape "${_annexo_levels[i]}")"

@@ -128,12 +128,13 @@ void set_suites(Built_Context& b, const std::vector<std::uint16_t>& chosen) {
   b.ciphersuites = join(n13);
 }
 
-// Security level 0 leaves every list to the core, but OpenSSL's level would
-// also be the only floor on a finite-field DHE group (the UE offers
-// DHE_RSA suites): this callback keeps that one rule, 2048-bit groups
-// (112 security bits) as Botan's minimum_dh_group_size, and passes every
-// other question (suites, curves, signature schemes, certificate keys and
-// hashes) to the lists and to the core's certificate policy.
+// Security level 0 leaves every list to the core. The core's profile has no
+// finite-field DHE suite (RD-29), so no DH group is ever negotiated; should a
+// table change bring one back, this callback keeps the floor OpenSSL's level
+// would have given: 2048-bit groups (112 security bits, Botan's
+// minimum_dh_group_size). Every other question (suites, curves, signature
+// schemes, certificate keys and hashes) goes to the lists and to the core's
+// certificate policy.
 int security_cb(const SSL* /*ssl*/, const SSL_CTX* /*ctx*/, int op, int bits, int /*nid*/,
                 void* /*other*/, void* /*ex*/) {
   if ((op & ~SSL_SECOP_PEER) == SSL_SECOP_TMP_DH) return bits >= kMinDhSecurityBits ? 1 : 0;
@@ -285,9 +286,6 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
     return b;
   SSL_CTX* ctx = b.ctx.get();
   SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
-  // DHE suites (RSA certificate only): a built-in RFC 7919 group sized to the
-  // certificate's key (ffdhe2048 for RSA-2048).
-  SSL_CTX_set_dh_auto(ctx, 1);
   // O.2.1-PC-NO-CLIENT-CERT-REQ: never a CertificateRequest (RD-06).
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=implementation
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
