@@ -1,13 +1,14 @@
 // annexo conformance report: requirement by requirement, what is proved,
 // tested, run, implemented, excepted or missing, with where the evidence is.
 //
-//   report --root DIR --testlogs DIR [--prove BIN] [--live FILE] [--out DIR]
+//   report --root DIR --testlogs DIR [--prove BIN] [--live FILE] [--mutation FILE] [--out DIR]
 //
 // Nothing counts on the strength of a comment alone: "tested" needs a test
 // case that cites the requirement AND ran green in this build (its JUnit
 // result in --testlogs); "proved" needs a proof property that cites it AND
 // that this program's own run of --prove reported proved; "run" needs the
-// live loopback registration (--live) to have observed it.
+// live loopback registration (--live) to have observed it. --mutation gives
+// the results of tools/mutate (read only when recorded for these sources).
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "tools/report/evidence.h"
+#include "tools/report/mutation.h"
 #include "tools/report/status.h"
 #include "tools/trace/check.h"
 #include "tools/trace/citations.h"
@@ -33,7 +35,8 @@ using nlohmann::json;
 namespace {
 
 int usage() {
-  std::cerr << "usage: report --root DIR --testlogs DIR [--prove BIN] [--live FILE] [--out DIR]\n";
+  std::cerr << "usage: report --root DIR --testlogs DIR [--prove BIN] [--live FILE] "
+               "[--mutation FILE] [--out DIR]\n";
   return 2;
 }
 
@@ -52,7 +55,7 @@ std::string join(const std::vector<std::string>& v, const std::string& sep) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root, testlogs, prove, live, out;
+  std::string root, testlogs, prove, live, out, mutation_file;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&](std::string& v) {
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
         : a == "--testlogs" ? !next(testlogs)
         : a == "--prove"    ? !next(prove)
         : a == "--live"     ? !next(live)
+        : a == "--mutation" ? !next(mutation_file)
         : a == "--out"      ? !next(out)
                             : true) {
       return usage();
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
   const auto tests = report::read_test_results(testlogs, problems);
   const auto proofs = report::run_proofs(prove, problems);
   const auto liverun = report::read_live(live, problems);
+  const auto mutation = report::read_mutation(mutation_file, root, problems);
 
   const std::vector<report::Row> rows = report::compute_rows(spec, scan, tests, proofs, liverun);
 
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
   }
   std::cout << "Live loopback registration: "
             << (liverun.ran ? (liverun.passed ? "ran, passed" : "ran, FAILED") : "not run") << "\n";
+  report::print_mutation(std::cout, mutation, spec, scan);
   std::cout << "Traceability problems: " << traceability.errors.size() << "\n";
   for (const auto& e : traceability.errors) std::cout << "  " << e << "\n";
   for (const auto& p : problems) std::cout << "Note: " << p << "\n";
@@ -200,6 +206,7 @@ int main(int argc, char** argv) {
            << join(m.refuted_by, ", ") << " |\n";
       }
     }
+    report::markdown_mutation(md, mutation, spec, scan);
     if (!traceability.errors.empty() || !problems.empty()) {
       md << "\n## Problems\n\n";
       for (const auto& e : traceability.errors) md << "- " << md_escape(e) << "\n";
@@ -240,6 +247,7 @@ int main(int argc, char** argv) {
           {{"name", m.name}, {"caught", m.caught}, {"refuted_by", m.refuted_by}});
     }
     j["live"] = {{"ran", liverun.ran}, {"passed", liverun.passed}};
+    j["mutation"] = report::json_mutation(mutation, spec, scan);
     j["traceability_problems"] = traceability.errors;
     j["notes"] = problems;
     std::ofstream(fs::path(out) / "conformance.json") << j.dump(2) << "\n";

@@ -7,6 +7,11 @@
 //                               write spec/pending.txt listing every shall /
 //                               shall-not with no evidence and no exception
 //                               (for bootstrapping a new spec only)
+//   trace --root DIR --list-citations
+//                               print every citation, one per line:
+//                               ID TAB type TAB file TAB line TAB target
+//                               (test case or proof property; used by
+//                               tools/mutation to find a requirement's tests)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,7 +30,7 @@ using namespace annexo::trace;
 namespace {
 
 int usage() {
-  std::cerr << "usage: trace --root DIR [--prune | --seed-pending]\n";
+  std::cerr << "usage: trace --root DIR [--prune | --seed-pending | --list-citations]\n";
   return 2;
 }
 
@@ -47,7 +52,7 @@ void rewrite_pending(const fs::path& file, const std::set<std::string>& remove) 
 
 int main(int argc, char** argv) {
   std::string root;
-  bool prune = false, seed = false;
+  bool prune = false, seed = false, list = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--root" && i + 1 < argc) {
@@ -56,6 +61,8 @@ int main(int argc, char** argv) {
       prune = true;
     } else if (a == "--seed-pending") {
       seed = true;
+    } else if (a == "--list-citations") {
+      list = true;
     } else {
       return usage();
     }
@@ -65,6 +72,14 @@ int main(int argc, char** argv) {
 
   const Spec spec = load_spec((fs::path(root) / "spec").string());
   const ScanResult scan = scan_tree(root, traced_dirs());
+
+  if (list) {
+    for (const auto& c : scan.citations) {
+      std::cout << c.id << "\t" << to_string(c.type) << "\t" << c.file << "\t" << c.line << "\t"
+                << c.target << "\n";
+    }
+    return 0;
+  }
 
   if (seed) {
     std::ofstream out(fs::path(root) / "spec" / "pending.txt");
