@@ -1,12 +1,14 @@
 """interop_test: one sh_test of tests/interop per line of data."""
 
-def interop_test(name, program = None, size = "medium"):
+def interop_test(name, program = None, size = "medium", extra_programs = []):
     """A driver NAME.sh run against third-party peers.
 
     With `program` (//adapters/pcscf or //adapters/ue) the script gets
     PROGRAM MAKE_PKI TESTLIB and reports annexo_case results (JUnit XML for
     the conformance report); without, it checks the peers and the harness
-    alone and gets MAKE_PKI only. Tagged exclusive: the peers listen on
+    alone and gets MAKE_PKI only. `extra_programs` (annexo programs the
+    driver also runs, e.g. //adapters/ue next to //adapters/pcscf) follow
+    TESTLIB in the arguments. Tagged exclusive: the peers listen on
     loopback ports and tshark captures on lo.
     """
     progs = [program] if program else []
@@ -15,8 +17,8 @@ def interop_test(name, program = None, size = "medium"):
         name = name,
         size = size,
         srcs = [name + ".sh"],
-        args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib],
-        data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib,
+        args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib + extra_programs],
+        data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib + extra_programs,
         # Peers nobody here wrote (tests/support/testlib.sh); a case with
         # annexo's programs alone says --level program.
         env = {"ANNEXO_EVIDENCE_LEVEL": "third-party"},
