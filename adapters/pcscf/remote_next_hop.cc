@@ -83,6 +83,7 @@ void Remote_Next_Hop::forward(std::uint64_t conn_id, const sip::Message& ue_requ
   p.ue_request = ue_request;
   if (reg != nullptr) p.reg = *reg;
   const std::string me = m_sent_by();
+  //= spec#3261-16.3-PC-MAXFWD-LOOP type=implementation
   // RFC 3261 16.3 item 3: Max-Forwards 0 is not forwarded (483); 16.6 item 3:
   // decremented, or 70 when absent.
   std::uint32_t max_forwards = 70;
@@ -321,6 +322,7 @@ void Remote_Next_Hop::on_tick(core::Seconds now) {
       ++it;
     }
   }
+  //= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=implementation
   // RFC 3261 16.7 / 16.8: no final response before the timer: 408 to the UE.
   for (const Pending& p : due) {
     answer_locally(p, 408, "Request Timeout", "3261-16.7-PC-NEXT-HOP-FAILURE",

@@ -186,6 +186,21 @@ wrong_password_closes() {
   annexo_req O.2-PC-INTEGRITY-PROTECTED-PARAM bash -c '! grep -q "tls-yes" <<<"$1"' _ "$authz"
 }
 
+# RFC 3261 16.3: a MESSAGE with Max-Forwards 0 gets 483, one that already
+# passed this P-CSCF (its own Via) 482, and neither reaches Kamailio.
+maxfwd_and_loop() {
+  python3 "$PROBE" "$PC_PORT" "$CA" "$IOP_IMPI" "$IOP_IMPU" "$IOP_PASSWORD" "" maxfwd0 \
+    >"$IOP_TMP/maxfwd.probe.out" 2>&1
+  python3 "$PROBE" "$PC_PORT" "$CA" "$IOP_IMPI" "$IOP_IMPU" "$IOP_PASSWORD" "" "loop:127.0.0.1:$CORE_PORT" \
+    >"$IOP_TMP/loop.probe.out" 2>&1
+  cat "$IOP_TMP/maxfwd.probe.out" "$IOP_TMP/loop.probe.out"
+  grep -c '^status 200' "$IOP_TMP/maxfwd.probe.out" "$IOP_TMP/loop.probe.out" | grep -q ':0' &&
+    { echo "a probe did not register"; return 1; }
+  annexo_req 3261-16.3-PC-MAXFWD-LOOP grep -q '^message-status 483' "$IOP_TMP/maxfwd.probe.out"
+  annexo_req 3261-16.3-PC-MAXFWD-LOOP grep -q '^message-status 482' "$IOP_TMP/loop.probe.out"
+  annexo_req 3261-16.3-PC-MAXFWD-LOOP bash -c '! grep -q "annexo-scscf: request MESSAGE" "$1"' _ "$KAM_LOG"
+}
+
 registers_sha256() {
   ue_fg alice "$IOP_IMPI" "$IOP_IMPU" || { echo "ue exit $?"; return 1; }
   grep -q 'annexo-scscf: auth 1 for alice' "$KAM_LOG" || { echo "Kamailio did not authenticate"; return 1; }
@@ -273,6 +288,9 @@ annexo_case "5626-5.3-PC-430-FLOW-GONE: the first ue has gone; Kamailio's next d
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
 annexo_case "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: a wrong password draws Kamailio's 403, pcscf relays it and closes the UE's connection; the UE's own integrity-protected is replaced" \
   with_core fwd-403 wrong_password_closes
+#= spec#3261-16.3-PC-MAXFWD-LOOP type=test
+annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop answers Max-Forwards 0 with 483 and its own Via with 482; Kamailio never sees them" \
+  with_core fwd-maxfwd maxfwd_and_loop
 #= spec#N.1-DIGEST-RFC7616 type=test
 annexo_case "N.1-DIGEST-RFC7616: ue registers through pcscf --next-hop with Kamailio challenging Digest SHA-256" \
   with_core fwd-sha256 registers_sha256 SHA-256

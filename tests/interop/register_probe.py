@@ -5,10 +5,14 @@ here (RFC 7616, MD5) with PASSWORD, optionally carrying its own
 integrity-protected parameter, then report the final status and whether the
 P-CSCF closed the connection while the probe kept its side open.
 
-  register_probe.py PORT CAFILE IMPI IMPU PASSWORD [INTEGRITY]
+  register_probe.py PORT CAFILE IMPI IMPU PASSWORD [INTEGRITY [THEN]]
 
-Prints: "status N" per final response, then "closed-by-peer SECONDS" or
-"still-open". Exit 0 when it ran to the end, 1 on a protocol surprise.
+THEN, once registered (200): "maxfwd0" sends a MESSAGE with Max-Forwards: 0;
+"loop:HOST:PORT" sends a MESSAGE that already carries a Via
+"SIP/2.0/TCP HOST:PORT" below its own (a request that has passed that proxy).
+Prints: "status N" per final REGISTER response, "message-status N" for that
+MESSAGE, then "closed-by-peer SECONDS" or "still-open". Exit 0 when it ran
+to the end, 1 on a protocol surprise.
 """
 import hashlib
 import re
@@ -39,6 +43,7 @@ def read_message(s, buf):
 def main():
     port, ca, impi, impu, password = sys.argv[1:6]
     integrity = sys.argv[6] if len(sys.argv) > 6 else ""
+    then = sys.argv[7] if len(sys.argv) > 7 else ""
     ctx = ssl.create_default_context(cafile=ca)
     ctx.check_hostname = True
     raw = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
@@ -98,6 +103,31 @@ def main():
         authz += f', integrity-protected="{integrity}"'
     register(2, authz)
     status, head = final()
+    if status == 200 and then:
+        lines = [
+            f"MESSAGE sip:bob@ims.test SIP/2.0",
+            f"Via: SIP/2.0/TLS 127.0.0.1:{lport};branch=z9hG4bK{secrets.token_hex(8)};rport",
+        ]
+        if then.startswith("loop:"):
+            lines.append(f"Via: SIP/2.0/TCP {then[5:]};branch=z9hG4bK{secrets.token_hex(8)}")
+        lines += [
+            "Max-Forwards: " + ("0" if then == "maxfwd0" else "70"),
+            f"From: <{impu}>;tag={tag}",
+            "To: <sip:bob@ims.test>",
+            f"Call-ID: {secrets.token_hex(8)}@probe-msg",
+            "CSeq: 1 MESSAGE",
+            "Content-Type: text/plain",
+            "Content-Length: 5",
+        ]
+        s.sendall(("\r\n".join(lines) + "\r\n\r\nhello").encode())
+        while True:
+            head, buf = read_message(s, buf)
+            if head is None:
+                break
+            code = int(head.split(" ", 2)[1])
+            if code >= 200:
+                print(f"message-status {code}", flush=True)
+                break
     t0 = time.monotonic()
     s.settimeout(5)
     try:
