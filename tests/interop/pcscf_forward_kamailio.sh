@@ -21,6 +21,10 @@ iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
 BOB_IMPI=bob@ims.test
 BOB_IMPU=sip:bob@ims.test
+# Kamailio's ctl socket path must stay under 104 bytes (Bazel's TMPDIR is longer).
+CTL_DIR=$(mktemp -d /tmp/annexo-kam.XXXXXX)
+PC_LOG=/dev/null
+KAM_LOG=/dev/null
 
 # --- peers --------------------------------------------------------------------
 # kam_start NAME PORT [ALGORITHM [PAU]]: Kamailio as the S-CSCF on
@@ -29,7 +33,7 @@ kam_start() {
   local name=$1 port=$2 alg=${3:-MD5} pau=${4:-1}
   local d=$IOP_TMP/$name
   mkdir -p "$d"
-  KAM_CTL=$d/ctl
+  KAM_CTL=$CTL_DIR/$name.ctl
   sed -e "s|@PORT@|$port|g; s|@CTL@|$KAM_CTL|; s|@REALM@|$IOP_REALM|g; s|@PASSWORD@|$IOP_PASSWORD|g" \
     -e "s|@ALGORITHM@|$alg|; s|@PAU@|$pau|" "$IOP_DIR/kamailio/scscf.cfg" >"$d/kamailio.cfg"
   iop_require_free "$port" || return 1
@@ -303,4 +307,5 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: Kamailio down, the ue gets 503 at on
 #= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
 annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: a next hop that never answers: 408 to the ue after the transaction timer" \
   silent_next_hop_408
+rm -rf "$CTL_DIR"
 annexo_finish
