@@ -205,6 +205,21 @@ maxfwd_and_loop() {
   annexo_req 3261-16.3-PC-MAXFWD-LOOP bash -c '! grep -q "annexo-scscf: request MESSAGE" "$1"' _ "$KAM_LOG"
 }
 
+# REGISTER with expires=0 through pcscf: Kamailio removes the contact, the
+# 2xx lists none, so pcscf deletes the binding: the next MESSAGE on that
+# connection is refused by pcscf (403) and never reaches Kamailio.
+deregisters() {
+  python3 "$PROBE" "$PC_PORT" "$CA" "$IOP_IMPI" "$IOP_IMPU" "$IOP_PASSWORD" "" dereg \
+    >"$IOP_TMP/dereg.probe.out" 2>&1
+  cat "$IOP_TMP/dereg.probe.out"
+  ul_dump >"$IOP_TMP/uldump-dereg.txt" 2>&1
+  grep -q '^status 200' "$IOP_TMP/dereg.probe.out" || { echo "the probe did not register"; return 1; }
+  grep -q '^dereg-status 200' "$IOP_TMP/dereg.probe.out" || { echo "no 200 to the deregistration"; return 1; }
+  grep -q 'AoR: alice' "$IOP_TMP/uldump-dereg.txt" && { echo "Kamailio still holds alice"; return 1; }
+  annexo_req O.2.2-PC-ASSOC-DELETE grep -q '^message-status 403' "$IOP_TMP/dereg.probe.out"
+  annexo_req O.2.2-PC-ASSOC-DELETE bash -c '! grep -q "annexo-scscf: request MESSAGE" "$1"' _ "$KAM_LOG"
+}
+
 registers_sha256() {
   ue_fg alice "$IOP_IMPI" "$IOP_IMPU" || { echo "ue exit $?"; return 1; }
   grep -q 'annexo-scscf: auth 1 for alice' "$KAM_LOG" || { echo "Kamailio did not authenticate"; return 1; }
@@ -295,6 +310,9 @@ annexo_case "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: a wrong password draws Kamailio's 40
 #= spec#3261-16.3-PC-MAXFWD-LOOP type=test
 annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop answers Max-Forwards 0 with 483 and its own Via with 482; Kamailio never sees them" \
   with_core fwd-maxfwd maxfwd_and_loop
+#= spec#O.2.2-PC-ASSOC-DELETE type=test
+annexo_case "O.2.2-PC-ASSOC-DELETE: a deregistration through pcscf --next-hop answered 200 by Kamailio deletes the binding; the next MESSAGE is refused by pcscf" \
+  with_core fwd-dereg deregisters
 #= spec#N.1-DIGEST-RFC7616 type=test
 annexo_case "N.1-DIGEST-RFC7616: ue registers through pcscf --next-hop with Kamailio challenging Digest SHA-256" \
   with_core fwd-sha256 registers_sha256 SHA-256

@@ -9,7 +9,9 @@ P-CSCF closed the connection while the probe kept its side open.
 
 THEN, once registered (200): "maxfwd0" sends a MESSAGE with Max-Forwards: 0;
 "loop:HOST:PORT" sends a MESSAGE that already carries a Via
-"SIP/2.0/TCP HOST:PORT" below its own (a request that has passed that proxy).
+"SIP/2.0/TCP HOST:PORT" below its own (a request that has passed that proxy);
+"dereg" sends REGISTER with expires=0 (credentials for the same nonce, nc 2;
+prints "dereg-status N"), then a MESSAGE.
 Prints: "status N" per final REGISTER response, "message-status N" for that
 MESSAGE, then "closed-by-peer SECONDS" or "still-open". Exit 0 when it ran
 to the end, 1 on a protocol surprise.
@@ -53,7 +55,7 @@ def main():
     tag = secrets.token_hex(4)
     buf = b""
 
-    def register(cseq, authz=None):
+    def register(cseq, authz=None, expires=600):
         lines = [
             "REGISTER sip:ims.test SIP/2.0",
             f"Via: SIP/2.0/TLS 127.0.0.1:{lport};branch=z9hG4bK{secrets.token_hex(8)};rport",
@@ -62,7 +64,7 @@ def main():
             f"To: <{impu}>",
             f"Call-ID: {call_id}",
             f"CSeq: {cseq} REGISTER",
-            f"Contact: <sip:probe@127.0.0.1:{lport};transport=tls>;expires=600",
+            f"Contact: <sip:probe@127.0.0.1:{lport};transport=tls>;expires={expires}",
             "Supported: path",
         ]
         if authz:
@@ -90,19 +92,32 @@ def main():
     params = dict((k.lower(), v.strip('"')) for k, v in re.findall(r'([\w-]+)=("[^"]*"|[^,\s]+)', ch))
     realm, nonce = params["realm"], params["nonce"]
     uri = "sip:ims.test"
-    cnonce, nc = secrets.token_hex(8), "00000001"
-    h = lambda x: hashlib.md5(x.encode()).hexdigest()
-    ha1 = h(f"{impi}:{realm}:{password}")
-    ha2 = h(f"REGISTER:{uri}")
-    resp = h(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
-    authz = (f'Digest username="{impi}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
-             f'response="{resp}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
-    if "opaque" in params:
-        authz += f', opaque="{params["opaque"]}"'
-    if integrity:
-        authz += f', integrity-protected="{integrity}"'
-    register(2, authz)
+    def credentials(nc):
+        cnonce = secrets.token_hex(8)
+        h = lambda x: hashlib.md5(x.encode()).hexdigest()
+        ha1 = h(f"{impi}:{realm}:{password}")
+        ha2 = h(f"REGISTER:{uri}")
+        resp = h(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
+        authz = (f'Digest username="{impi}", realm="{realm}", nonce="{nonce}", uri="{uri}", '
+                 f'response="{resp}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"')
+        if "opaque" in params:
+            authz += f', opaque="{params["opaque"]}"'
+        if integrity:
+            authz += f', integrity-protected="{integrity}"'
+        return authz
+
+    register(2, credentials("00000001"))
     status, head = final()
+    if status == 200 and then == "dereg":
+        register(3, credentials("00000002"), expires=0)
+        while True:
+            head, buf = read_message(s, buf)
+            if head is None:
+                break
+            code = int(head.split(" ", 2)[1])
+            if code >= 200:
+                print(f"dereg-status {code}", flush=True)
+                break
     if status == 200 and then:
         lines = [
             f"MESSAGE sip:bob@ims.test SIP/2.0",
