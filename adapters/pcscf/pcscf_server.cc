@@ -653,6 +653,22 @@ class Connection final : public tls::Tls_Events {
   }
 
  private:
+  // RFC 3261 16.4: a top Route naming this P-CSCF (a UE's outbound proxy
+  // setting: the TLS listener) is consumed before the request goes on.
+  void drop_own_route(sip::Message& fwd) const {
+    const std::string* top = fwd.first("Route");
+    if (top == nullptr) return;
+    auto routes = sip::parse_name_addr_list(*top, "Route");
+    if (!routes.ok() || routes->empty()) return;
+    const sip::SipUri& u = routes->front().uri;
+    const std::string& host = m_srv.options().listen.host;
+    const bool any = host == "0.0.0.0" || host == "::" || host == "[::]";
+    if (!u.port || *u.port != m_srv.port() || (!any && u.host != host)) return;
+    drop_first_entry(
+        fwd, "Route", [](const std::string& v) { return sip::parse_name_addr_list(v, "Route"); },
+        sip::format_name_addr);
+  }
+
   // An originating request on a bound connection, forwarded to the next hop
   // with the identity the binding asserts (O.2.2-PC-ASSERT-FROM-ASSOC).
   void forward_originating(const sip::Message& m, std::uint8_t pos) {
@@ -664,6 +680,7 @@ class Connection final : public tls::Tls_Events {
                          fields({{"method", m.method}, {"asserted", impu}}));
     // The request as the P-CSCF forwards it towards the core network.
     sip::Message fwd = m;
+    drop_own_route(fwd);
     fwd.remove("P-Preferred-Identity");
     fwd.add("P-Asserted-Identity", "<" + impu + ">");
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
@@ -709,6 +726,7 @@ class Connection final : public tls::Tls_Events {
     f.path = path;
     f.who = fields({});
     sip::Message fwd = m;
+    drop_own_route(fwd);
     if (!path.empty()) {
       const auto first_path =
           std::find_if(fwd.headers.begin(), fwd.headers.end(),

@@ -220,6 +220,31 @@ deregisters() {
   annexo_req O.2.2-PC-ASSOC-DELETE bash -c '! grep -q "annexo-scscf: request MESSAGE" "$1"' _ "$KAM_LOG"
 }
 
+# baresip (a real UA) registers through pcscf --next-hop with Kamailio as
+# S-CSCF and receives bob's MESSAGE over its TLS connection.
+baresip_receives() {
+  local d=$IOP_TMP/baresip
+  rm -rf "$d"
+  mkdir -p "$d"
+  sed -e "s/@LOCALPORT@/$(iop_free_port)/" "$IOP_DIR/baresip/config.in" >"$d/config"
+  sed -e "s|@IMPU@|$IOP_IMPU|; s|@IMPI@|$IOP_IMPI|; s|@PASSWORD@|$IOP_PASSWORD|; s|@PORT@|$PC_PORT|" \
+    "$IOP_DIR/baresip/accounts.in" >"$d/accounts"
+  printf '%s' 5a0b7a96-7b9e-4e54-9b53-1f2a3c4d5e6f >"$d/uuid"
+  timeout 30 baresip -f "$d" -t 12 >"$IOP_TMP/baresip.ue.out" 2>&1 &
+  UE_PIDS+=("$!")
+  wait_for "$IOP_TMP/baresip.ue.out" '200 OK .*\[[0-9]+ bindings?\]' 10 || return 1
+  ul_dump >"$IOP_TMP/uldump-baresip.txt" 2>&1
+  # baresip's outbound-proxy Route names pcscf: consumed there (RFC 3261 16.4).
+  grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | grep -q 'route=\[<null>\]' ||
+    { echo "pcscf's own Route reached Kamailio"; return 1; }
+  ue_fg bob "$BOB_IMPI" "$BOB_IMPU" --message "$IOP_IMPU"
+  cat "$IOP_TMP/bob.ue.out"
+  grep 'annexo-scscf: \(terminating\|reply\)' "$KAM_LOG"
+  annexo_req 24229-5.2.1-PATH-SUPPORT grep -Eq "$(path_re)" "$IOP_TMP/uldump-baresip.txt"
+  annexo_req 5626-5.3-PC-FORWARD-OVER-FLOW grep -q "annexo-scscf: reply 200 OK for MESSAGE .*from 127.0.0.1:$CORE_PORT" "$KAM_LOG"
+  annexo_req 5626-5.3-PC-FORWARD-OVER-FLOW grep -q '^ue: MESSAGE 200' "$IOP_TMP/bob.ue.out"
+}
+
 registers_sha256() {
   ue_fg alice "$IOP_IMPI" "$IOP_IMPU" || { echo "ue exit $?"; return 1; }
   grep -q 'annexo-scscf: auth 1 for alice' "$KAM_LOG" || { echo "Kamailio did not authenticate"; return 1; }
@@ -313,6 +338,10 @@ annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop answers Max-Forwards 0 w
 #= spec#O.2.2-PC-ASSOC-DELETE type=test
 annexo_case "O.2.2-PC-ASSOC-DELETE: a deregistration through pcscf --next-hop answered 200 by Kamailio deletes the binding; the next MESSAGE is refused by pcscf" \
   with_core fwd-dereg deregisters
+#= spec#24229-5.2.1-PATH-SUPPORT type=test
+#= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
+annexo_case "5626-5.3-PC-FORWARD-OVER-FLOW: baresip registers through pcscf --next-hop with Kamailio as S-CSCF and receives a MESSAGE over its TLS connection" \
+  with_core fwd-baresip baresip_receives
 #= spec#N.1-DIGEST-RFC7616 type=test
 annexo_case "N.1-DIGEST-RFC7616: ue registers through pcscf --next-hop with Kamailio challenging Digest SHA-256" \
   with_core fwd-sha256 registers_sha256 SHA-256
