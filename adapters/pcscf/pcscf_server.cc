@@ -738,14 +738,16 @@ class Connection final : public tls::Tls_Events {
         std::find(supported->begin(), supported->end(), "path") == supported->end()) {
       fwd.add("Supported", "path");
     }
-    for (sip::HeaderField& h : fwd.headers) {
-      if (h.name != "Authorization") continue;
-      auto c = sip::parse_credentials(h.value);
-      if (!c.ok()) continue;
-      c->integrity_protected.reset();
-      if (integrity == cp::Integrity::tls_yes) c->integrity_protected = "tls-yes";
-      if (integrity == cp::Integrity::tls_pending) c->integrity_protected = "tls-pending";
-      h.value = sip::format_credentials(*c);
+    // The Authorization handle_request parsed (the first one) is rewritten.
+    if (creds) {
+      sip::DigestCredentials c = *creds;
+      c.integrity_protected.reset();
+      if (integrity == cp::Integrity::tls_yes) c.integrity_protected = "tls-yes";
+      if (integrity == cp::Integrity::tls_pending) c.integrity_protected = "tls-pending";
+      const auto h =
+          std::find_if(fwd.headers.begin(), fwd.headers.end(),
+                       [](const sip::HeaderField& x) { return x.name == "Authorization"; });
+      if (h != fwd.headers.end()) h->value = sip::format_credentials(c);
     }
     m_srv.next_hop().forward_register(m_id, m, fwd, f);
   }
