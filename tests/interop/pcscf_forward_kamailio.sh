@@ -14,6 +14,7 @@ MAKE_PKI=$2
 UE=$(realpath "$4")
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
+# shellcheck source=/dev/null
 source "$3"
 PROBE=$IOP_DIR/register_probe.py
 
@@ -57,27 +58,25 @@ pc_start() {
   PC_PID=$!
   iop_wait_listen "$PC_PORT" && iop_wait_listen "$CORE_PORT"
 }
-# ue_cmd IMPI IMPU [ue options]: the ue command line towards the pcscf.
-ue_cmd() {
+# ue_run IMPI IMPU [ue options]: annexo's ue towards the pcscf.
+ue_run() {
   local impi=$1 impu=$2
   shift 2
-  echo timeout 60 "$UE" --pcscf "127.0.0.1:$PC_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
+  timeout 60 "$UE" --pcscf "127.0.0.1:$PC_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
     --impi "$impi" --impu "$impu" --password "$IOP_PASSWORD" --log-format json "$@"
 }
 # ue_bg NAME IMPI IMPU [options]: a ue in the background (UE_PID); output in NAME.ue.out.
 ue_bg() {
   local name=$1
   shift
-  # shellcheck disable=SC2046
-  $(ue_cmd "$@") >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log" &
+  ue_run "$@" >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log" &
   UE_PID=$!
 }
 # ue_fg NAME IMPI IMPU [options] -> the ue's exit code; output in NAME.ue.out.
 ue_fg() {
   local name=$1
   shift
-  # shellcheck disable=SC2046
-  $(ue_cmd "$@") >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log"
+  ue_run "$@" >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log"
 }
 # wait_for FILE REGEX SECONDS: polls until FILE has a line matching REGEX.
 wait_for() {
