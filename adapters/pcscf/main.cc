@@ -34,6 +34,9 @@ const char* kUsage =
     "                            --core-listen; --users, --realm, --digest, "
     "--registration-expires\n"
     "                            are then unused; connected on demand, 503 while unreachable)\n"
+    "  --next-hop-transport tcp|tls  transport towards --next-hop (default tcp)\n"
+    "  --next-hop-ca FILE        tls: trust anchors for the next hop's certificate (PEM)\n"
+    "  --next-hop-name NAME      tls: the name the next hop's certificate must carry\n"
     "  --access-type 3gpp|non-3gpp  access the listeners serve (default non-3gpp; on 3gpp every\n"
     "                            REGISTER is refused: no SIP Digest on 3GPP access, N.1)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
@@ -99,6 +102,18 @@ int main(int argc, char** argv) {
       auto ep = annexo::net::parse_endpoint(v, &err);
       if (!ep) return usage("--next-hop: " + err);
       o.next_hop = *ep;
+    } else if (a == "--next-hop-transport") {
+      if (!value(&v)) return usage("--next-hop-transport needs tcp or tls");
+      if (std::strcmp(v, "tls") == 0) {
+        o.next_hop_tls = true;
+      } else if (std::strcmp(v, "tcp") == 0) {
+        o.next_hop_tls = false;
+      } else {
+        return usage("--next-hop-transport needs tcp or tls");
+      }
+    } else if (a == "--next-hop-ca" || a == "--next-hop-name") {
+      if (!value(&v) || *v == '\0') return usage(a + " needs a value");
+      (a == "--next-hop-ca" ? o.next_hop_ca : o.next_hop_name) = v;
     } else if (a == "--secagree-listen" || a == "--core-listen") {
       if (!value(&v)) return usage(a + " needs ADDR:PORT");
       std::string err;

@@ -1012,6 +1012,9 @@ bool Server::start(std::string* err) {
     Remote_Next_Hop_Options ro;
     ro.next_hop = *m_options.next_hop;
     ro.transaction_timeout_s = m_options.transaction_timeout_s;
+    ro.tls = m_options.next_hop_tls;
+    ro.ca_file = m_options.next_hop_ca;
+    ro.server_name = m_options.next_hop_name;
     m_next_hop = std::make_unique<Remote_Next_Hop>(ro, m_log, m_loop, *this,
                                                    [this] { return path_host_port(); });
   } else {

@@ -52,6 +52,9 @@ struct Options {
   // The S-CSCF / I-CSCF registrations and originating requests go to (TCP);
   // none: the embedded home network answers them.
   std::optional<net::Endpoint> next_hop;
+  bool next_hop_tls = false;  // --next-hop-transport tls
+  std::string next_hop_ca;    // its trust anchors (tls)
+  std::string next_hop_name;  // the name its certificate must carry (tls)
   std::string cert_file;
   std::string key_file;
   std::string users_file;

@@ -5,8 +5,15 @@
 #include <cstring>
 #include <utility>
 
+#include <botan/auto_rng.h>
+#include <botan/tls_callbacks.h>
+#include <botan/tls_client.h>
+#include <botan/tls_policy.h>
+#include <botan/tls_session_manager.h>
+
 #include "adapters/net/clock.h"
 #include "adapters/sip/digest.h"
+#include "adapters/tls/credentials.h"
 
 namespace annexo::pcscf {
 
@@ -19,6 +26,51 @@ constexpr const char* kMagic = "z9hG4bK";
 
 }  // namespace
 
+// TLS 1.2 with Botan's default suites; no CRL or OCSP is configured towards
+// the next hop, so revocation information is not required (path and name are).
+class Next_Hop_Policy final : public Botan::TLS::Policy {
+ public:
+  bool require_cert_revocation_info() const override { return false; }
+};
+
+// Botan's TLS client towards the next hop: records out to the write queue,
+// plaintext in to the SIP framer. Botan's default chain validation (RFC 5280
+// path to --next-hop-ca, name = --next-hop-name) decides the certificate.
+class Remote_Next_Hop::Tls_Link final : public Botan::TLS::Callbacks {
+ public:
+  Tls_Link(Remote_Next_Hop& owner, Botan::Credentials_Manager& creds)
+      : m_owner(owner),
+        m_client(*this, m_sessions, creds, m_policy, m_rng,
+                 Botan::TLS::Server_Information(owner.m_o.server_name, owner.m_o.next_hop.port),
+                 Botan::TLS::Protocol_Version::TLS_V12) {}
+  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
+    m_owner.m_wq.append(data, size);
+  }
+  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
+    m_owner.m_framer.feed(data, size);
+  }
+  void tls_alert(Botan::TLS::Alert alert) override {
+    m_owner.m_log.decision(Verdict::info, "", "TLS alert from the next hop",
+                           {{"alert", alert.type_string()}});
+  }
+  bool tls_session_established(const Botan::TLS::Session& s) override {
+    m_owner.m_log.decision(Verdict::info, "3261-16.7-PC-NEXT-HOP-FAILURE",
+                           "TLS to the next hop established",
+                           {{"next_hop", m_owner.m_o.next_hop.str()},
+                            {"server_name", m_owner.m_o.server_name},
+                            {"suite", s.ciphersuite().to_string()}});
+    return false;
+  }
+  Botan::TLS::Client& client() { return m_client; }
+
+ private:
+  Remote_Next_Hop& m_owner;
+  Botan::AutoSeeded_RNG m_rng;
+  Botan::TLS::Session_Manager_Noop m_sessions;
+  Next_Hop_Policy m_policy;
+  Botan::TLS::Client m_client;
+};
+
 Remote_Next_Hop::Remote_Next_Hop(Remote_Next_Hop_Options o, log::Decision_Log& log,
                                  net::Event_Loop& loop, Next_Hop_Client& client,
                                  std::function<std::string()> sent_by)
@@ -29,17 +81,30 @@ Remote_Next_Hop::Remote_Next_Hop(Remote_Next_Hop_Options o, log::Decision_Log& l
       m_sent_by(std::move(sent_by)) {}
 
 Remote_Next_Hop::~Remote_Next_Hop() {
+  m_tls.reset();
   if (m_fd >= 0) {
     m_loop.remove(m_fd);
     net::close_fd(m_fd);
   }
 }
 
-bool Remote_Next_Hop::start(std::string*) {
+bool Remote_Next_Hop::start(std::string* err) {
+  if (m_o.tls) {
+    if (m_o.ca_file.empty() || m_o.server_name.empty()) {
+      *err = "TLS towards the next hop needs --next-hop-ca and --next-hop-name";
+      return false;
+    }
+    try {
+      m_creds = tls::Client_Credentials::from_file(m_o.ca_file);
+    } catch (const std::exception& e) {
+      *err = std::string("--next-hop-ca: ") + e.what();
+      return false;
+    }
+  }
   m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
                  "next hop towards the home network (registrations and originating requests)",
                  {{"next_hop", m_o.next_hop.str()},
-                  {"transport", "tcp"},
+                  {"transport", m_o.tls ? "tls" : "tcp"},
                   {"transaction_timeout_s", std::to_string(m_o.transaction_timeout_s)}});
   return true;  // connected on demand: the S-CSCF may start after the P-CSCF
 }
@@ -104,7 +169,7 @@ void Remote_Next_Hop::forward(std::uint64_t conn_id, const sip::Message& ue_requ
   // come back to it: loop (482).
   for (const sip::Via& v : fwd.via) {
     const std::string hp = v.host + (v.port ? ":" + std::to_string(*v.port) : "");
-    if (hp == me && v.transport == "TCP") {
+    if (hp == me && v.transport == (m_o.tls ? "TLS" : "TCP")) {
       answer_locally(p, 482, "Loop Detected", "3261-16.3-PC-MAXFWD-LOOP",
                      "request carries this P-CSCF's Via: loop");
       return;
@@ -119,7 +184,8 @@ void Remote_Next_Hop::forward(std::uint64_t conn_id, const sip::Message& ue_requ
   const auto first_via = std::find_if(fwd.headers.begin(), fwd.headers.end(),
                                       [](const sip::HeaderField& h) { return h.name == "Via"; });
   fwd.headers.insert(first_via,
-                     sip::HeaderField{"Via", "SIP/2.0/TCP " + me + ";branch=" + branch + ";rport"});
+                     sip::HeaderField{"Via", std::string("SIP/2.0/") + (m_o.tls ? "TLS " : "TCP ") +
+                                                 me + ";branch=" + branch + ";rport"});
   if (!ensure_connection()) {
     answer_locally(p, 503, "Next Hop Unreachable", "3261-16.7-PC-NEXT-HOP-FAILURE",
                    "next hop cannot be reached: 503 to the UE");
@@ -147,7 +213,7 @@ void Remote_Next_Hop::forward(std::uint64_t conn_id, const sip::Message& ue_requ
                     {"branch", branch},
                     {"route", fwd.joined("Route")}});
   }
-  m_wq.append(reinterpret_cast<const std::uint8_t*>(wire->data()), wire->size());
+  send_sip(*wire);
   if (fwd.method != "ACK") {
     p.deadline = core::time_add(net::monotonic_seconds(), m_o.transaction_timeout_s);
     m_pending.emplace(branch, std::move(p));
@@ -175,7 +241,25 @@ bool Remote_Next_Hop::ensure_connection() {
   return true;
 }
 
+void Remote_Next_Hop::send_sip(const std::string& wire) {
+  if (!m_o.tls) {
+    m_wq.append(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
+    return;
+  }
+  if (!m_tls || !m_tls->client().is_active()) {
+    m_before_handshake += wire;
+    return;
+  }
+  try {
+    m_tls->client().send(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
+  } catch (const std::exception& e) {
+    m_log.decision(Verdict::error, "", "TLS send to the next hop failed", {{"what", e.what()}});
+  }
+}
+
 void Remote_Next_Hop::connection_failed(const std::string& why, bool back_off) {
+  m_tls.reset();
+  m_before_handshake.clear();
   if (m_fd >= 0) {
     m_loop.remove(m_fd);
     net::close_fd(m_fd);
@@ -222,32 +306,38 @@ void Remote_Next_Hop::on_ready(net::Ready r) {
     m_backoff_s = 0;
     m_log.decision(Verdict::info, "3261-16.7-PC-NEXT-HOP-FAILURE", "connected to the next hop",
                    {{"next_hop", m_o.next_hop.str()}});
+    if (m_o.tls) {
+      try {
+        m_tls = std::make_unique<Tls_Link>(*this, *m_creds);  // ClientHello queued
+      } catch (const std::exception& ex) {
+        connection_failed(std::string("TLS: ") + ex.what(), true);
+        return;
+      }
+    }
   }
   if (r.readable) {
     std::string in;
     const long n = net::read_available(m_fd, in);
-    if (!in.empty()) {
-      m_framer.feed(in);
-      for (;;) {
-        auto ev = m_framer.next();
-        if (!ev.ok()) {
-          connection_failed("SIP framing error: " + ev.error().text(), false);
-          return;
-        }
-        if (!ev.value().has_value()) break;
-        const sip::FrameEvent fe = std::move(*ev.value());
-        if (fe.kind != sip::FrameKind::message) continue;
-        auto msg = sip::parse_message(fe.bytes);
-        if (!msg.ok()) {
-          m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400",
-                         "malformed SIP message from the next hop",
-                         {{"reason", msg.error().text()}});
-          continue;
-        }
-        on_message(*msg);
-        if (m_fd < 0) return;
+    if (!in.empty() && m_tls) {
+      try {
+        m_tls->client().received_data(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+      } catch (const std::exception& e) {
+        // Certificate or handshake refused: a transport error (503 to the UE).
+        (void)m_wq.flush(m_fd);  // the alert Botan queued
+        connection_failed(std::string("TLS: ") + e.what(), true);
+        return;
       }
+      if (m_tls->client().is_active() && !m_before_handshake.empty()) {
+        std::string queued;
+        queued.swap(m_before_handshake);
+        send_sip(queued);
+      }
+      in.clear();
+    } else if (!in.empty()) {
+      m_framer.feed(in);
     }
+    dispatch_framed();
+    if (m_fd < 0) return;
     if (n == 0 || n == -1) {
       connection_failed(n == 0 ? "next hop closed the connection" : "read error", false);
       return;
@@ -258,6 +348,27 @@ void Remote_Next_Hop::on_ready(net::Ready r) {
     return;
   }
   flush();
+}
+
+void Remote_Next_Hop::dispatch_framed() {
+  for (;;) {
+    auto ev = m_framer.next();
+    if (!ev.ok()) {
+      connection_failed("SIP framing error: " + ev.error().text(), false);
+      return;
+    }
+    if (!ev.value().has_value()) return;
+    const sip::FrameEvent fe = std::move(*ev.value());
+    if (fe.kind != sip::FrameKind::message) continue;
+    auto msg = sip::parse_message(fe.bytes);
+    if (!msg.ok()) {
+      m_log.decision(Verdict::deny, "ADP-SIP-MALFORMED-400",
+                     "malformed SIP message from the next hop", {{"reason", msg.error().text()}});
+      continue;
+    }
+    on_message(*msg);
+    if (m_fd < 0) return;
+  }
 }
 
 void Remote_Next_Hop::on_message(const sip::Message& m) {

@@ -1,6 +1,8 @@
 // A real S-CSCF (or I-CSCF) as the next hop (pcscf --next-hop HOST:PORT),
-// over one TCP connection opened on demand (TLS towards the core is not
-// implemented: in a real network that interface is NDS/IP, TS 33.210). The
+// over one TCP or TLS connection opened on demand (TLS: Botan's client, the
+// next hop's certificate verified against --next-hop-ca for --next-hop-name;
+// no client certificate). In a real network that interface is NDS/IP (TS
+// 33.210), outside Annex O; TLS here is the operator's choice. The
 // P-CSCF acts as a stateful proxy (RFC 3261 section 16): Max-Forwards
 // checked and decremented, loop detection on its own Via, its own Via with a
 // fresh branch, one transaction timer per forwarded request (408 to the UE),
@@ -11,6 +13,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,12 +22,19 @@
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/sip/framer.h"
 
+namespace annexo::tls {
+class Client_Credentials;
+}
+
 namespace annexo::pcscf {
 
 struct Remote_Next_Hop_Options {
   net::Endpoint next_hop;
   std::uint32_t transaction_timeout_s = 32;  // 64 x T1
   std::uint32_t max_backoff_s = 8;           // reconnect back-off: 1, 2, 4 ... this
+  bool tls = false;
+  std::string ca_file;      // trust anchors for the next hop's certificate (tls)
+  std::string server_name;  // the name its certificate must carry (tls)
 };
 
 class Remote_Next_Hop final : public Next_Hop {
@@ -42,6 +52,7 @@ class Remote_Next_Hop final : public Next_Hop {
                         const sip::Message& fwd, const Register_Facts& facts) override;
   void forward_request(std::uint64_t conn_id, const sip::Message& ue_request,
                        const sip::Message& fwd) override;
+  // Terminating requests always reach the plain TCP core-side listener.
   std::string uri_params() const override { return ";transport=tcp"; }
   std::optional<std::string> registered_path(const std::string&) const override {
     return std::nullopt;
@@ -67,6 +78,12 @@ class Remote_Next_Hop final : public Next_Hop {
   void on_message(const sip::Message& m);
   void connection_failed(const std::string& why, bool back_off);
   void flush();
+  // Bytes of SIP towards the next hop: straight to the socket (tcp) or
+  // through TLS once the handshake is done (queued until then).
+  void send_sip(const std::string& wire);
+  void dispatch_framed();
+  class Tls_Link;
+  friend class Tls_Link;
 
   Remote_Next_Hop_Options m_o;
   log::Decision_Log& m_log;
@@ -79,7 +96,10 @@ class Remote_Next_Hop final : public Next_Hop {
   sip::Framer m_framer{sip::FramerRole::client};
   std::uint32_t m_backoff_s = 0;  // 0: no failure since the last success
   core::Seconds m_retry_at = 0;
-  std::map<std::string, Pending> m_pending;  // by the branch of our Via
+  std::map<std::string, Pending> m_pending;          // by the branch of our Via
+  std::unique_ptr<tls::Client_Credentials> m_creds;  // tls: --next-hop-ca
+  std::unique_ptr<Tls_Link> m_tls;                   // tls: the client of this connection
+  std::string m_before_handshake;                    // tls: SIP queued until established
 };
 
 }  // namespace annexo::pcscf

@@ -35,14 +35,23 @@ kam_start() {
   local d=$IOP_TMP/$name
   mkdir -p "$d"
   KAM_CTL=$CTL_DIR/$name.ctl
+  local tls=()
+  if [ -n "${KAM_TLS_PORT:-}" ]; then
+    # A TLS listener too (Kamailio presents pcscf-ec: SAN pcscf.test, ca-ec).
+    sed -e "s|@KEY@|$IOP_PKI/pcscf-ec.key|; s|@CERT@|$IOP_PKI/pcscf-ec.pem|; s|@METHOD@|TLSv1.2|g" \
+      "$IOP_DIR/kamailio/tls.cfg.in" >"$d/tls.cfg"
+    tls=(-A WITH_TLS)
+  fi
   sed -e "s|@PORT@|$port|g; s|@CTL@|$KAM_CTL|; s|@REALM@|$IOP_REALM|g; s|@PASSWORD@|$IOP_PASSWORD|g" \
-    -e "s|@ALGORITHM@|$alg|; s|@PAU@|$pau|" "$IOP_DIR/kamailio/scscf.cfg" >"$d/kamailio.cfg"
+    -e "s|@ALGORITHM@|$alg|; s|@PAU@|$pau|; s|@TLSPORT@|${KAM_TLS_PORT:-0}|; s|@TLSCFG@|$d/tls.cfg|" \
+    "$IOP_DIR/kamailio/scscf.cfg" >"$d/kamailio.cfg"
   iop_require_free "$port" || return 1
-  kamailio -c -f "$d/kamailio.cfg" >"$d/check.log" 2>&1 || { cat "$d/check.log"; return 1; }
+  kamailio "${tls[@]}" -c -f "$d/kamailio.cfg" >"$d/check.log" 2>&1 || { cat "$d/check.log"; return 1; }
   KAM_LOG=$IOP_TMP/$name.kamailio.log
-  kamailio -DD -E -f "$d/kamailio.cfg" -w "$d" -Y "$d" -P "$d/kamailio.pid" >>"$KAM_LOG" 2>&1 &
+  kamailio "${tls[@]}" -DD -E -f "$d/kamailio.cfg" -w "$d" -Y "$d" -P "$d/kamailio.pid" >>"$KAM_LOG" 2>&1 &
   KAM_PID=$!
-  iop_wait_listen "$port"
+  iop_wait_listen "$port" || return 1
+  [ -z "${KAM_TLS_PORT:-}" ] || iop_wait_listen "$KAM_TLS_PORT"
 }
 # pc_start NAME [pcscf options]: pcscf with --next-hop 127.0.0.1:$KAM_PORT.
 # Sets PC_PID, PC_PORT, CORE_PORT, PC_LOG.
@@ -53,7 +62,7 @@ pc_start() {
   PC_PORT=$(iop_free_port) || return 1
   CORE_PORT=$(iop_free_port) || return 1
   "$PCSCF" --listen "127.0.0.1:$PC_PORT" --core-listen "127.0.0.1:$CORE_PORT" \
-    --next-hop "127.0.0.1:$KAM_PORT" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
+    --next-hop "127.0.0.1:${PC_NEXT_HOP_PORT:-$KAM_PORT}" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
     --log-format json "$@" 2>"$PC_LOG" &
   PC_PID=$!
   iop_wait_listen "$PC_PORT" && iop_wait_listen "$CORE_PORT"
@@ -244,6 +253,52 @@ baresip_receives() {
   annexo_req 5626-5.3-PC-FORWARD-OVER-FLOW grep -q '^ue: MESSAGE 200' "$IOP_TMP/bob.ue.out"
 }
 
+# pcscf --next-hop-transport tls towards Kamailio's TLS listener: the
+# REGISTER reaches Kamailio over TLS (its own log says proto=tls) and the ue
+# registers; with a CA that did not issue Kamailio's certificate, the
+# handshake fails and the ue gets 503 at once.
+tls_next_hop() {
+  local r=0
+  KAM_PORT=$(iop_free_port) || return 1
+  KAM_TLS_PORT=$(iop_free_port) || return 1
+  kam_start fwd-tls "$KAM_PORT" MD5 1 || { evidence; return 1; }
+  PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls --next-hop-transport tls \
+    --next-hop-ca "$CA" --next-hop-name pcscf.test || r=1
+  if ((r == 0)); then
+    ue_fg tls "$IOP_IMPI" "$IOP_IMPU" || r=1
+    cat "$IOP_TMP/tls.ue.out"
+    grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | cut -c1-160
+    grep -q "annexo-scscf: request REGISTER from 127.0.0.1:[0-9]* proto=tls" "$KAM_LOG" || r=1
+    grep -q 'annexo-scscf: registered sip:alice@ims.test' "$KAM_LOG" || r=1
+  fi
+  iop_stop "$PC_PID"
+  # The wrong trust anchor: Kamailio's certificate does not verify.
+  if ((r == 0)); then
+    PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls-badca --next-hop-transport tls \
+      --next-hop-ca "$IOP_PKI/ca-rsa.pem" --next-hop-name pcscf.test || r=1
+    ue_fg tls-badca "$IOP_IMPI" "$IOP_IMPU"
+    cat "$IOP_TMP/tls-badca.ue.out"
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badca.ue.out" || r=1
+    [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
+      { echo "a REGISTER reached Kamailio over the unverified TLS connection"; r=1; }
+    iop_stop "$PC_PID"
+  fi
+  # The right CA, another name: refused too.
+  if ((r == 0)); then
+    PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls-badname --next-hop-transport tls \
+      --next-hop-ca "$CA" --next-hop-name scscf.other.test || r=1
+    ue_fg tls-badname "$IOP_IMPI" "$IOP_IMPU"
+    cat "$IOP_TMP/tls-badname.ue.out"
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badname.ue.out" || r=1
+    [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
+      { echo "a REGISTER reached Kamailio over a TLS connection to the wrong name"; r=1; }
+    iop_stop "$PC_PID"
+  fi
+  iop_stop "$KAM_PID"
+  ((r == 0)) || evidence
+  return $r
+}
+
 registers_sha256() {
   ue_fg alice "$IOP_IMPI" "$IOP_IMPU" || { echo "ue exit $?"; return 1; }
   grep -q 'annexo-scscf: auth 1 for alice' "$KAM_LOG" || { echo "Kamailio did not authenticate"; return 1; }
@@ -353,5 +408,8 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: Kamailio down, the ue gets 503 at on
 #= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
 annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: a next hop that never answers: 408 to the ue after the transaction timer" \
   silent_next_hop_408
+#= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
+annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls registers the ue through Kamailio over TLS; with the wrong CA or name the handshake fails and the ue gets 503" \
+  tls_next_hop
 rm -rf "$CTL_DIR"
 annexo_finish
