@@ -36,6 +36,8 @@ Error path_error(PathResult p) {
       return Error::cert_path_name_chaining;
     case PathResult::invalid:
       return Error::cert_path_invalid;
+    case PathResult::revocation_unknown:
+      return Error::cert_revocation_unknown;
   }
   return Error::cert_path_not_checked;  // a value outside the enum: deny
 }
@@ -72,6 +74,34 @@ Error chain_cert_error(const ChainCertFacts& c) {
     default:
       return Error::cert_key_algorithm;
   }
+}
+
+// Exact name chaining along the validated path (O.5.2, RD-34): each issuer
+// name equals the next certificate's subject name byte for byte, and the
+// trust anchor, a self-signed root, names itself exactly as well.
+//= spec#O.5.2-UE-BINARY-NAME-MATCH type=implementation
+Error path_names_error(const CertFacts& f) {
+  if (f.path_length == 0) return Error::cert_path_names_missing;
+  if (f.path_length > kMaxPathFacts) return Error::cert_chain_too_long;
+  for (std::size_t i = 0; i < f.path_length; ++i) {
+    const PathCertFacts& c = f.path_certs[i];
+    const PathCertFacts& issuer = i + 1 < f.path_length ? f.path_certs[i + 1] : c;
+    if (c.subject.empty() || c.issuer.empty()) return Error::cert_path_names_missing;
+    if (!equal(c.issuer, issuer.subject)) return Error::cert_name_not_exact;
+  }
+  return Error::ok;
+}
+
+// Configured revocation checking (RD-83): every certificate but the trust
+// anchor was checked against a current CRL of its issuer; a missing CRL
+// is a refusal, never a pass.
+//= spec#O.5.2-UE-RFC5280-PATH type=implementation
+Error revocation_error(const CertFacts& f) {
+  if (!f.revocation_required) return Error::ok;
+  for (std::size_t i = 0; i + 1 < f.path_length; ++i) {
+    if (!f.path_certs[i].crl_checked) return Error::cert_revocation_unknown;
+  }
+  return Error::ok;
 }
 
 }  // namespace
@@ -114,6 +144,10 @@ Error cert_verdict(const CertFacts& f) {
   //= spec#O.5.1-OP-TRUSTED-ISSUER type=implementation
   const Error path = path_error(f.path);
   if (path != Error::ok) return path;
+  const Error names = path_names_error(f);
+  if (names != Error::ok) return names;
+  const Error revocation = revocation_error(f);
+  if (revocation != Error::ok) return revocation;
 
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=implementation
   if (f.chain_length == 0) return Error::cert_chain_empty;
@@ -160,6 +194,104 @@ Error cert_verdict(const CertFacts& f) {
   if (!reference_in_san)
     return wildcard_in_san ? Error::cert_wildcard_name : Error::cert_name_mismatch;
   return Error::ok;
+}
+
+//= spec#O.2.1-PC-CERT-PROFILE type=implementation
+ProfileFinding pcscf_own_cert_profile(const CertFacts& f) {
+  ProfileFinding r;
+  r.field = CertField::chain;
+  if (f.chain_length == 0) {
+    r.error = Error::cert_chain_empty;
+    return r;
+  }
+  if (f.chain_length > kMaxChainFacts) {
+    r.error = Error::cert_chain_too_long;
+    return r;
+  }
+  // 33310-6.1.1: version, signature hash, public key of every certificate
+  // the P-CSCF sends (the same rule the UE applies to the received chain).
+  for (std::size_t i = 0; i < f.chain_length; ++i) {
+    const Error e = chain_cert_error(f.chain[i]);
+    if (e == Error::ok) continue;
+    r.error = e;
+    r.cert_index = i;
+    switch (e) {
+      case Error::cert_not_x509v3:
+        r.field = CertField::version;
+        break;
+      case Error::cert_weak_signature_hash:
+      case Error::cert_unknown_signature_hash:
+        r.field = CertField::signature_algorithm;
+        break;
+      default:
+        r.field = CertField::public_key;
+        break;
+    }
+    return r;
+  }
+  // O.5.1: one CN, an FQDN, no wildcard (RD-17).
+  r.field = CertField::subject_cn;
+  if (f.common_name_count == 0) {
+    r.error = Error::cert_cn_missing;
+    return r;
+  }
+  if (f.common_name_count > 1) {
+    r.error = Error::cert_cn_not_single;
+    return r;
+  }
+  const ByteView cn = f.common_names[0];
+  if (has_wildcard(cn)) {
+    r.error = Error::cert_cn_wildcard;
+    return r;
+  }
+  if (!is_fqdn(cn)) {
+    r.error = Error::cert_cn_not_fqdn;
+    return r;
+  }
+  // O.5.1: the subjectAltName carries that FQDN; no wildcard dNSName.
+  r.field = CertField::subject_alt_name;
+  if (f.san_dns_count == 0) {
+    r.error = Error::cert_san_missing;
+    return r;
+  }
+  if (f.san_dns_count > kMaxSanDnsNames) {
+    r.error = Error::cert_san_too_many;
+    return r;
+  }
+  bool cn_in_san = false;
+  for (std::size_t i = 0; i < f.san_dns_count; ++i) {
+    if (has_wildcard(f.san_dns_names[i])) {
+      r.error = Error::cert_san_wildcard;
+      return r;
+    }
+    cn_in_san =
+        cn_in_san || (is_fqdn(f.san_dns_names[i]) && dns_name_equal(f.san_dns_names[i], cn));
+  }
+  if (!cn_in_san) {
+    r.error = Error::cert_cn_not_in_san;
+    return r;
+  }
+  return ProfileFinding{};
+}
+
+const char* cert_field_name(CertField field) {
+  switch (field) {
+    case CertField::none:
+      return "none";
+    case CertField::chain:
+      return "certificate chain";
+    case CertField::version:
+      return "version";
+    case CertField::signature_algorithm:
+      return "signatureAlgorithm";
+    case CertField::public_key:
+      return "subjectPublicKeyInfo";
+    case CertField::subject_cn:
+      return "subject commonName";
+    case CertField::subject_alt_name:
+      return "subjectAltName dNSName";
+  }
+  return "unknown";
 }
 
 }  // namespace annexo::core

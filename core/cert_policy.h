@@ -23,8 +23,12 @@ enum class PathResult : std::uint8_t {
   not_yet_valid,
   revoked,
   bad_signature,
-  name_chaining,  // issuer/subject do not chain under exact (binary) comparison
+  name_chaining,  // the library's own (lenient) name chaining failed
   invalid,        // any other RFC 5280 failure (basicConstraints, keyUsage, critical ext)
+  // The revocation data the library found is unusable: a CRL past its
+  // nextUpdate or before its thisUpdate, a CRL whose signature does not verify,
+  // or one issued by a CA not allowed to sign CRLs (decision RD-83).
+  revocation_unknown,
 };
 
 enum class SigHash : std::uint8_t { unknown, md2, md5, sha1, sha224, sha256, sha384, sha512 };
@@ -63,8 +67,34 @@ inline constexpr std::size_t kMaxChainFacts = 8;
 inline constexpr std::size_t kMaxSanDnsNames = 16;
 inline constexpr std::size_t kMaxCommonNames = 4;
 
+// One certificate of the path the library validated, leaf first, the trust
+// anchor (always a stored, self-signed root) last. The names are the DER
+// encodings exactly as they appear in the certificates: the core compares
+// them byte for byte (O.5.2-UE-BINARY-NAME-MATCH, decision RD-34), never
+// with RFC 5280's case folding or whitespace normalisation.
+struct PathCertFacts {
+  ByteView subject;  // DER of the subject Name
+  ByteView issuer;   // DER of the issuer Name
+  // A CRL from this certificate's issuer was found, is current at the
+  // validation time, its signature verifies under the issuer's key, and it
+  // was consulted (meaningless for the trust anchor).
+  bool crl_checked = false;
+};
+
+// A path is the sent chain plus the trust anchor.
+inline constexpr std::size_t kMaxPathFacts = 9;
+
 struct CertFacts {
   PathResult path = PathResult::not_checked;
+
+  // The validated path (empty when the library built none). With
+  // path == ok an empty or over-long path is refused: no names, no trust.
+  PathCertFacts path_certs[kMaxPathFacts] = {};
+  std::size_t path_length = 0;  // true length; > kMaxPathFacts is refused
+
+  // Configured revocation checking (the ue's --crl, decision RD-83): every
+  // certificate of the path but the trust anchor must then have crl_checked.
+  bool revocation_required = false;
 
   ChainCertFacts chain[kMaxChainFacts] = {};
   std::size_t chain_length = 0;  // true length sent; > kMaxChainFacts is refused
@@ -85,9 +115,39 @@ struct CertFacts {
 };
 
 // Accept (Error::ok) or the first violated rule, with its requirement and
-// TLS alert in kErrorTable. Order: path, chain shape, version, hashes, keys,
-// sent root, names.
+// TLS alert in kErrorTable. Order: path, exact name chaining along the path,
+// revocation, chain shape, version, hashes, keys, sent root, names.
 [[nodiscard]] Error cert_verdict(const CertFacts& facts);
+
+// The part of the P-CSCF's own certificate that a profile rule is about, for
+// the start-up refusal line (O.2.1-PC-CERT-PROFILE).
+enum class CertField : std::uint8_t {
+  none,
+  chain,                // the number of certificates
+  version,              // X.509 version
+  signature_algorithm,  // signatureAlgorithm (its hash)
+  public_key,           // subjectPublicKeyInfo (algorithm, size, curve)
+  subject_cn,           // subject commonName
+  subject_alt_name,     // subjectAltName dNSName
+};
+
+struct ProfileFinding {
+  Error error = Error::ok;
+  CertField field = CertField::none;
+  std::size_t cert_index = 0;  // 0 = the leaf, then the chain as configured
+};
+
+// The P-CSCF checks its own certificate chain (leaf first, as it will send
+// it) against the O.5.1 profile before it serves (O.2.1-PC-CERT-PROFILE,
+// decision RD-82): every certificate X.509 v3, signed with SHA-256/384/512 or
+// SHA-224, RSA >= 2048 or ECDSA P-256/P-384; the leaf's subject has exactly
+// one CN, an FQDN, no wildcard; a subjectAltName dNSName equals that CN; no
+// dNSName is a wildcard. Uses chain, chain_length, common_names and
+// san_dns_names of `facts`; path, path_certs and reference_fqdn are not
+// read (the P-CSCF trusts nothing and connects to nobody).
+[[nodiscard]] ProfileFinding pcscf_own_cert_profile(const CertFacts& facts);
+
+[[nodiscard]] const char* cert_field_name(CertField field);
 
 // An FQDN as the policy understands it: 2+ labels of LDH characters, each
 // 1..63 bytes, not starting or ending with '-', total <= 253, last label not

@@ -8,8 +8,8 @@
 //                [33210-6.2.2-RFC8446-9.1, 33210-6.2.3-TLS12-PROFILE]
 //   recommended  TLS 1.3 AES-256-GCM, ChaCha20-Poly1305; TLS 1.2
 //                ECDHE-*-AES256-GCM
-//   allowed      TLS 1.3 AES-128-CCM; TLS 1.2 ECDHE-*-CHACHA20-POLY1305,
-//                DHE-RSA-AES-GCM
+//   allowed      TLS 1.3 AES-128-CCM; TLS 1.2 ECDHE-*-CHACHA20-POLY1305
+//                (DHE-RSA-AES-GCM is refused: decision RD-29)
 //   null_encryption  integrity-only suites with certificate authentication of
 //                the P-CSCF: usable only behind offer_null_encryption (UE) /
 //                allow_null_encryption (P-CSCF), both default false
@@ -136,10 +136,11 @@ inline constexpr SuiteInfo kSuites[] = {
                  forbidden),
     ANNEXO_SUITE(0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384", rsa, rsa, aead, aead, kForTls12,
                  forbidden),
+    // DHE AEAD: refused by the TLS 1.2 profile (decision RD-29)
     ANNEXO_SUITE(0x009E, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", dhe, rsa, aead, aead, kForTls12,
-                 allowed),
+                 forbidden),
     ANNEXO_SUITE(0x009F, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", dhe, rsa, aead, aead, kForTls12,
-                 allowed),
+                 forbidden),
     ANNEXO_SUITE(0x00A6, "TLS_DH_anon_WITH_AES_128_GCM_SHA256", anon, none, aead, aead, kForTls12,
                  forbidden),
     ANNEXO_SUITE(0x00A7, "TLS_DH_anon_WITH_AES_256_GCM_SHA384", anon, none, aead, aead, kForTls12,

@@ -30,7 +30,6 @@ struct CodeList {
 inline constexpr std::uint16_t kDefaultSuiteOrder[] = {
     0x1301, 0x1302, 0x1303, 0x1304,                  // TLS 1.3
     0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,  // TLS 1.2 ECDHE AEAD
-    0x009E, 0x009F,                                  // TLS 1.2 DHE AEAD
     0xC006, 0xC010, 0x003B, 0xC0B4, 0xC0B5,          // NULL encryption
 };
 // secp256r1 SHALL, x25519 SHOULD, secp384r1 SHOULD (TS 33.210 6.2.2 via RFC
@@ -46,7 +45,7 @@ static_assert(sizeof(kDefaultGroupOrder) / sizeof(kDefaultGroupOrder[0]) == 3 &&
                    kDefaultGroupOrder[2] == tls::group::secp256r1),
               "secp256r1 (RFC 8446 9.1 MUST) must be in the default group list");
 
-// Capacity of an offer: every non-forbidden row of kSuites (17 today) fits;
+// Capacity of an offer: every non-forbidden row of kSuites (15 today) fits;
 // 32 leaves room for table growth without changing the ABI.
 inline constexpr std::size_t kMaxOfferSuites = 32;
 

@@ -161,6 +161,31 @@ inline constexpr std::uint32_t kUeMaxSpan = 0x7FFFFFFFu;
   return KeepaliveBounds{lo == 0 ? 1u : lo, flow_timer_s};
 }
 
+// RFC 5626 4.5 flow recovery: after a failed attempt to replace a failed flow
+// the UA waits a random time between 50 % and 100 % of
+//   wait-time = min(max-time, base-time * 2^consecutive-failures)
+// (defaults 30 s when every flow failed and 1800 s; decision RD-103). The
+// caller draws within [min_s, max_s]; min_s is 50 % rounded up. A base of 0
+// gives {0, 0}.
+struct FlowRecoveryWait {
+  std::uint32_t min_s;
+  std::uint32_t max_s;
+};
+
+inline constexpr std::uint32_t kFlowRecoveryBaseS = 30;   // every flow failed (RFC 5626 4.5)
+inline constexpr std::uint32_t kFlowRecoveryMaxS = 1800;  // max-time default (RFC 5626 4.5)
+
+//= spec#5626-4.5-UE-FLOW-RECOVERY type=implementation
+[[nodiscard]] constexpr FlowRecoveryWait ue_flow_recovery_wait(std::uint32_t base_s,
+                                                               std::uint32_t max_time_s,
+                                                               std::uint32_t failures) {
+  std::uint64_t w = base_s;
+  for (std::uint32_t i = 0; i < failures && w < max_time_s; ++i) w *= 2u;
+  if (w > max_time_s) w = max_time_s;
+  const auto hi = static_cast<std::uint32_t>(w);
+  return FlowRecoveryWait{hi - hi / 2u, hi};
+}
+
 class UeMachine {
  public:
   // `cfg` must pass check_ue_config (the constructor cannot fail: check first;

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <vector>
@@ -90,6 +91,10 @@ void Event_Loop::want_write(int fd, bool on) {
 void Event_Loop::remove(int fd) {
   ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
   m_handlers.erase(fd);
+  // Events of this round still queued for fd are about the descriptor that
+  // was removed, not about a new one the kernel may hand out under the same
+  // number before the round ends (an accept after a close).
+  m_removed_this_round.push_back(fd);
 }
 
 void Event_Loop::set_timer(Deadline_Source source, Tick tick) {
@@ -141,6 +146,7 @@ int Event_Loop::run() {
       m_error = errno_text("epoll_wait");
       return -1;
     }
+    m_removed_this_round.clear();
     for (int i = 0; i < n && m_running; ++i) {
       const int fd = events[static_cast<std::size_t>(i)].data.fd;
       const std::uint32_t bits = events[static_cast<std::size_t>(i)].events;
@@ -154,6 +160,10 @@ int Event_Loop::run() {
       }
       auto it = m_handlers.find(fd);
       if (it == m_handlers.end()) continue;  // removed by an earlier handler this round
+      if (std::find(m_removed_this_round.begin(), m_removed_this_round.end(), fd) !=
+          m_removed_this_round.end()) {
+        continue;  // removed and reused this round: the event was for the old one
+      }
       Ready r;
       r.readable = (bits & (EPOLLIN | EPOLLRDHUP)) != 0;
       r.writable = (bits & EPOLLOUT) != 0;
@@ -292,6 +302,23 @@ std::optional<Endpoint> local_endpoint(int fd) {
 
 void close_fd(int fd) {
   if (fd >= 0) ::close(fd);
+}
+
+Fd_Reserve::Fd_Reserve() : m_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
+
+Fd_Reserve::~Fd_Reserve() {
+  close_fd(m_fd);
+}
+
+bool Fd_Reserve::shed(int listen_fd) {
+  if (m_fd < 0) m_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (m_fd < 0) return false;
+  ::close(m_fd);
+  m_fd = -1;
+  const int fd = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) ::close(fd);
+  m_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  return fd >= 0;
 }
 
 bool Write_Queue::flush(int fd) {

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/domain.h"
 
@@ -66,6 +67,7 @@ class Event_Loop final {
   bool m_running = false;
   std::string m_error;
   std::unordered_map<int, Handler> m_handlers;
+  std::vector<int> m_removed_this_round;  // fds removed since the last epoll_wait
   std::unordered_map<int, std::function<void()>> m_signal_handlers;
   Deadline_Source m_deadline;
   Tick m_tick;
@@ -90,6 +92,26 @@ int connect_result(int fd);
 int accept_tcp(int listen_fd, Endpoint* peer);
 std::optional<Endpoint> local_endpoint(int fd);
 void close_fd(int fd);
+
+// One spare descriptor held open so that a listener at the descriptor limit
+// (accept fails with EMFILE/ENFILE and the listener stays readable) can still
+// drain its backlog instead of spinning: shed() gives the spare back, accepts
+// one pending connection, closes it at once and takes the spare again.
+class Fd_Reserve final {
+ public:
+  Fd_Reserve();
+  ~Fd_Reserve();
+  Fd_Reserve(const Fd_Reserve&) = delete;
+  Fd_Reserve& operator=(const Fd_Reserve&) = delete;
+  bool held() const { return m_fd >= 0; }
+  // true: one pending connection was accepted and closed (the spare is held
+  // again when the kernel gives it back). false: no spare to give, or nothing
+  // was pending.
+  bool shed(int listen_fd);
+
+ private:
+  int m_fd = -1;
+};
 
 // An outgoing byte queue for a non-blocking socket: write what the kernel
 // takes, keep the rest, and report whether EPOLLOUT is still needed.

@@ -46,6 +46,10 @@ const char* kUsage =
     "  --allow-null-encryption   let the core choose NULL-encryption suites (O.2.1; Botan 2.19 has "
     "none)\n"
     "  --max-bindings N          binding table capacity (default 1000)\n"
+    "  --max-connections N       connections held at once, TLS and plain (default 10000,\n"
+    "                            lowered to the descriptor limit minus 32); at the cap a new\n"
+    "                            connection replaces the oldest unbound one, or is closed\n"
+    "                            (RD-102)\n"
     "  --unbound-idle S          close a connection still unbound after S idle seconds, and a\n"
     "                            sec-agree connection idle that long (default 32)\n"
     "  --transaction-timeout S   408 to the core side for a terminating request the UE leaves\n"
@@ -150,6 +154,9 @@ int main(int argc, char** argv) {
     } else if (a == "--max-bindings") {
       if (!value(&v) || !parse_u32(v, &o.max_bindings))
         return usage("--max-bindings needs a number");
+    } else if (a == "--max-connections") {
+      if (!value(&v) || !parse_u32(v, &o.max_connections) || o.max_connections == 0)
+        return usage("--max-connections needs a number > 0");
     } else if (a == "--registration-expires") {
       if (!value(&v) || !parse_u32(v, &o.max_registration_expires_s) ||
           o.max_registration_expires_s == 0)

@@ -5,8 +5,10 @@
 #include <botan/hex.h>
 #include <botan/tls_server.h>
 #include <botan/tls_session_manager.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -19,6 +21,7 @@
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
 #include "adapters/tls/callbacks.h"
+#include "adapters/tls/cert_facts.h"
 #include "adapters/tls/client_hello_gate.h"
 #include "adapters/tls/credentials.h"
 #include "adapters/tls/policy.h"
@@ -158,6 +161,11 @@ class Connection final : public tls::Tls_Events {
     return false;
   }
   bool bound() const { return m_mc.s.has_binding; }
+  bool dead() const { return m_dead; }
+
+  // The connection cap is reached and a new connection takes this one's
+  // place (the oldest unbound one; RD-102).
+  void evict() { close_now(); }
 
   std::optional<core::Seconds> deadline() const {
     const auto d = cp::next_deadline<core::Concrete>(m_mc.s);
@@ -969,6 +977,47 @@ Server::~Server() {
   if (m_listen_fd >= 0) net::close_fd(m_listen_fd);
 }
 
+// O.2.1-PC-CERT-PROFILE (RD-82): the chain the P-CSCF will send is checked
+// against the O.5.1 profile by the core before anything listens; a violation
+// refuses the start with one line naming the rule and the field.
+//= spec#O.2.1-PC-CERT-PROFILE type=implementation
+bool Server::check_own_certificate(std::string* err) {
+  tls::Chain_Facts facts;
+  for (const auto& cert : m_creds->chain()) facts.chain.push_back(tls::describe_certificate(cert));
+  const core::CertFacts cf = tls::to_core_facts(facts, "");
+  const core::ProfileFinding finding = core::pcscf_own_cert_profile(cf);
+  if (finding.error != core::Error::ok) {
+    const std::string field = core::cert_field_name(finding.field);
+    const std::string which =
+        "certificate " + std::to_string(finding.cert_index) + " of " + m_options.cert_file;
+    m_log.decision(Verdict::deny, "O.2.1-PC-CERT-PROFILE",
+                   "own certificate outside the O.5.1 profile",
+                   {{"rule", core::error_requirement(finding.error)},
+                    {"error", core::error_info(finding.error).name},
+                    {"field", field},
+                    {"certificate", which},
+                    {"reason", core::error_message(finding.error)}});
+    *err = std::string("REFUSED O.2.1-PC-CERT-PROFILE ") + core::error_requirement(finding.error) +
+           " " + core::error_info(finding.error).name + ": " + which + ", field " + field + ": " +
+           core::error_message(finding.error);
+    return false;
+  }
+  // Validity is the receiver's RFC 5280 check, not a profile field (RD-82):
+  // an expired or not yet valid certificate is served, with a warning here.
+  const auto& leaf = m_creds->chain().front();
+  const Botan::X509_Time now(net::wall_clock_now());
+  if (now < leaf.not_before() || now > leaf.not_after()) {
+    m_log.decision(Verdict::info, "O.2.1-PC-CERT-PROFILE",
+                   "own certificate is outside its validity period: UEs will refuse it",
+                   {{"not_before", leaf.not_before().readable_string()},
+                    {"not_after", leaf.not_after().readable_string()}});
+  }
+  m_log.decision(Verdict::allow, "O.2.1-PC-CERT-PROFILE",
+                 "own certificate follows the O.5.1 profile",
+                 {{"certificates", std::to_string(m_creds->chain().size())}});
+  return true;
+}
+
 bool Server::start(std::string* err) {
   // TLS profile: TLS 1.2 only (Botan 2.19 has no TLS 1.3).
   m_tls_config.enable_tls13 = false;
@@ -979,6 +1028,7 @@ bool Server::start(std::string* err) {
     *err = e.what();
     return false;
   }
+  if (!check_own_certificate(err)) return false;
   const std::string algo = m_creds->chain().front().subject_public_key()->algo_name();
   m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
   if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {
@@ -1072,11 +1122,37 @@ bool Server::start(std::string* err) {
                   {"certificate", algo},
                   {"access_type", m_options.access_3gpp ? "3gpp" : "non-3gpp"}});
   m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
+  // RD-102: the cap, lowered so that the descriptors the process may open
+  // always cover it plus a headroom (listeners, logs, sec-agree and core-side
+  // peers, the reserve descriptor).
+  m_max_connections = m_options.max_connections;
+  rlimit rl{};
+  std::string cap_reason = "--max-connections";
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    const rlim_t room = rl.rlim_cur > kFdHeadroom ? rl.rlim_cur - kFdHeadroom : 1;
+    if (room < m_max_connections) {
+      m_max_connections = static_cast<std::uint32_t>(room);
+      cap_reason = "descriptor limit (RLIMIT_NOFILE " + std::to_string(rl.rlim_cur) + " minus " +
+                   std::to_string(kFdHeadroom) + " in reserve)";
+    }
+  }
+  m_log.decision(Verdict::info, "IMPL-PC-MAX-CONNECTIONS", "connection cap",
+                 {{"max_connections", std::to_string(m_max_connections)},
+                  {"configured", std::to_string(m_options.max_connections)},
+                  {"set_by", cap_reason},
+                  {"reserve_fd", m_reserve.held() ? "yes" : "no"}});
   if (m_options.secagree_listen) {
     m_secagree = std::make_unique<Plain_Sip_Listener>(
         "sec-agree", m_log, m_loop,
         [this](Plain_Sip_Peer& p, const sip::Message& m) { on_secagree_message(p, m); },
         m_options.unbound_idle_s);
+    m_secagree->set_admission([this] {
+      if (make_room()) return true;
+      note_refused(
+          "connection cap reached and every connection is bound: new plain-TCP "
+          "connection closed");
+      return false;
+    });
     if (!m_secagree->start(*m_options.secagree_listen, err)) return false;
     //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
     m_log.decision(
@@ -1090,6 +1166,13 @@ bool Server::start(std::string* err) {
         "core", m_log, m_loop,
         [this](Plain_Sip_Peer& p, const sip::Message& m) { on_core_message(p, m); },
         /*idle_s=*/0);
+    m_core_side->set_admission([this] {
+      if (make_room()) return true;
+      note_refused(
+          "connection cap reached and every connection is bound: new plain-TCP "
+          "connection closed");
+      return false;
+    });
     if (!m_core_side->start(*m_options.core_listen, err)) return false;
     m_log.decision(Verdict::info, "24229-5.2.1-PATH-SUPPORT",
                    "listening for terminating requests from the core network (plain TCP)",
@@ -1099,11 +1182,34 @@ bool Server::start(std::string* err) {
   return true;
 }
 
+//= spec#IMPL-PC-MAX-CONNECTIONS type=implementation
 void Server::on_accept() {
   for (;;) {
     net::Endpoint peer;
     const int fd = net::accept_tcp(m_listen_fd, &peer);
-    if (fd < 0) break;
+    if (fd < 0) {
+      const int e = errno;
+      if (e != EMFILE && e != ENFILE) break;  // EAGAIN: the backlog is empty
+      // At the descriptor limit the listener stays readable: drain it on the
+      // reserve descriptor, or stop listening for a second (never spin).
+      if (m_reserve.shed(m_listen_fd)) {
+        note_refused(
+            "descriptor limit reached: a pending connection was accepted on the reserve "
+            "descriptor and closed");
+        continue;
+      }
+      if (m_reserve.held()) break;  // nothing was pending after all
+      note_refused("descriptor limit reached and no reserve descriptor: listener paused for 1 s");
+      m_loop.remove(m_listen_fd);
+      m_listen_paused = true;
+      m_listen_resume = core::time_add(net::monotonic_seconds(), 1);
+      break;
+    }
+    if (!make_room()) {
+      net::close_fd(fd);
+      note_refused("connection cap reached and every connection is bound: new connection closed");
+      continue;
+    }
     const std::uint64_t id = ++m_conn_counter;
     auto conn = std::make_unique<Connection>(*this, fd, id, peer, net::monotonic_seconds());
     Connection* c = conn.get();
@@ -1114,6 +1220,54 @@ void Server::on_accept() {
       reap();
     });
   }
+  reap();
+}
+
+// RD-102: the cap counts TLS connections and the plain ones (sec-agree and
+// core side) alike.
+std::size_t Server::live_connections() const {
+  std::size_t n = m_conns.size() - m_retired.size();
+  if (m_secagree) n += m_secagree->live();
+  if (m_core_side) n += m_core_side->live();
+  return n;
+}
+
+bool Server::make_room() {
+  return live_connections() < m_max_connections || evict_oldest_unbound();
+}
+
+// RD-102: at the cap a new connection replaces the oldest TLS connection that
+// has not bound (the one most likely idle or hostile), else the oldest
+// sec-agree connection (never authenticated); bound connections and the core
+// side are never closed for it.
+bool Server::evict_oldest_unbound() {
+  for (auto& [id, c] : m_conns) {
+    if (c->dead() || c->bound()) continue;
+    c->evict();
+    note_refused("connection cap reached: the oldest unbound connection was closed for a new one");
+    return true;
+  }
+  if (m_secagree && m_secagree->evict_oldest()) {
+    note_refused(
+        "connection cap reached: the oldest sec-agree connection was closed for a new one");
+    return true;
+  }
+  return false;
+}
+
+// One log line per second at most for refused connections (a flood would
+// otherwise flood the log), with how many were refused since the last one.
+void Server::note_refused(const char* why) {
+  ++m_refused;
+  const core::Seconds now = net::monotonic_seconds();
+  if (m_refused_logged && !core::time_reached(now, core::time_add(m_refused_at, 1))) return;
+  m_log.decision(Verdict::deny, "IMPL-PC-MAX-CONNECTIONS", why,
+                 {{"refused", std::to_string(m_refused)},
+                  {"connections", std::to_string(live_connections())},
+                  {"max_connections", std::to_string(m_max_connections)}});
+  m_refused = 0;
+  m_refused_at = now;
+  m_refused_logged = true;
 }
 
 std::optional<core::Seconds> Server::next_deadline() const {
@@ -1124,11 +1278,16 @@ std::optional<core::Seconds> Server::next_deadline() const {
   for (const auto& [id, c] : m_conns) consider(c->deadline());
   for (const auto& [branch, t] : m_terminating) consider(t.deadline);
   if (m_next_hop) consider(m_next_hop->next_deadline());
+  if (m_listen_paused) consider(m_listen_resume);
   if (m_secagree) consider(m_secagree->next_deadline());
   return best;
 }
 
 void Server::on_tick(core::Seconds now) {
+  if (m_listen_paused && core::time_reached(now, m_listen_resume)) {
+    m_listen_paused = false;
+    m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
+  }
   std::vector<Connection*> due;
   for (const auto& [id, c] : m_conns) {
     const auto d = c->deadline();

@@ -68,6 +68,9 @@ struct Options {
   // SIP Digest with TLS is never accepted (O.1.1, N.1).
   bool access_3gpp = false;
   std::uint32_t max_bindings = 1000;
+  // Connections held at once, TLS and plain together (RD-102); lowered at
+  // start-up to what the descriptor limit allows.
+  std::uint32_t max_connections = 10000;
   log::Format log_format = log::Format::text;
   // Embedded home network.
   std::string realm = "annexo.test";
@@ -127,7 +130,13 @@ class Server final : public Next_Hop_Client {
                    const std::string& reason = {});
 
  private:
+  // O.2.1-PC-CERT-PROFILE: the core's profile check of the configured chain.
+  bool check_own_certificate(std::string* err);
   void on_accept();
+  bool evict_oldest_unbound();
+  std::size_t live_connections() const;
+  bool make_room();
+  void note_refused(const char* why);
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);
   void reap();
@@ -158,6 +167,16 @@ class Server final : public Next_Hop_Client {
   std::uint64_t m_conn_counter = 0;
   std::uint64_t m_session_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Connection>> m_conns;
+  // Connection cap (RD-102): descriptors kept for everything but TLS
+  // connections, the spare descriptor, refusals not yet logged.
+  static constexpr unsigned kFdHeadroom = 32;
+  std::uint32_t m_max_connections = 0;
+  net::Fd_Reserve m_reserve;
+  bool m_listen_paused = false;
+  core::Seconds m_listen_resume = 0;
+  std::uint64_t m_refused = 0;
+  bool m_refused_logged = false;
+  core::Seconds m_refused_at = 0;
   std::vector<std::uint64_t> m_retired;
   core::SipHashKey m_flow_key{};
   core::SecMechList m_security_server{};

@@ -1,5 +1,6 @@
 #include "adapters/pcscf/plain_sip.h"
 
+#include <cerrno>
 #include <utility>
 
 #include "adapters/net/clock.h"
@@ -158,7 +159,16 @@ void Plain_Sip_Listener::on_accept() {
   for (;;) {
     net::Endpoint peer;
     const int fd = net::accept_tcp(m_listen_fd, &peer);
-    if (fd < 0) break;
+    if (fd < 0) {
+      // At the descriptor limit: drain the backlog on the spare descriptor
+      // rather than spin on a listener that stays readable (RD-102).
+      if ((errno == EMFILE || errno == ENFILE) && m_reserve.shed(m_listen_fd)) continue;
+      break;
+    }
+    if (m_admit && !m_admit()) {
+      net::close_fd(fd);  // the connection cap (RD-102); the admission logged why
+      continue;
+    }
     const std::uint64_t id = ++m_counter;
     auto p = std::make_unique<Plain_Sip_Peer>(*this, fd, id, peer, net::monotonic_seconds());
     Plain_Sip_Peer* raw = p.get();
@@ -168,6 +178,15 @@ void Plain_Sip_Listener::on_accept() {
       reap();
     });
   }
+}
+
+bool Plain_Sip_Listener::evict_oldest() {
+  for (auto& [id, p] : m_peers) {
+    if (p->dead()) continue;
+    p->close_now();
+    return true;
+  }
+  return false;
 }
 
 void Plain_Sip_Listener::reap() {

@@ -40,8 +40,9 @@ class Plain_Sip_Peer final {
   void on_ready(net::Ready r);
   // When bytes last arrived (or the connection was accepted).
   core::Seconds last_activity() const { return m_last; }
-  // Closes at once (idle timeout).
+  // Closes at once (idle timeout, connection cap).
   void close_now() { finish(); }
+  bool dead() const { return m_dead; }
 
  private:
   void flush();
@@ -79,6 +80,12 @@ class Plain_Sip_Listener final {
   // The earliest idle deadline, and closing the peers past theirs.
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);
+  // Connection cap (RD-102): `admit` is asked for every accepted connection
+  // (false: it is closed at once); live() counts the peers still open;
+  // evict_oldest() closes the oldest one (false when there is none).
+  void set_admission(std::function<bool()> admit) { m_admit = std::move(admit); }
+  std::size_t live() const { return m_peers.size() - m_retired.size(); }
+  bool evict_oldest();
 
   // --- used by Plain_Sip_Peer ---
   log::Decision_Log& log() { return m_log; }
@@ -100,6 +107,8 @@ class Plain_Sip_Listener final {
   std::uint64_t m_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Plain_Sip_Peer>> m_peers;
   std::vector<std::uint64_t> m_retired;
+  net::Fd_Reserve m_reserve;  // drains the backlog at the descriptor limit (RD-102)
+  std::function<bool()> m_admit;
 };
 
 }  // namespace annexo::pcscf

@@ -87,8 +87,10 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
     return f;
   }
 
-  // Restrictions: no revocation information required (O.5.1: a CRL distribution
-  // point is not mandatory, and there is no OCSP in this deployment); a key
+  // Restrictions: Botan itself requires no revocation information (O.5.1: a
+  // CRL distribution point is not mandatory; there is no OCSP here). CRLs the
+  // UE was given (--crl) sit in the trusted store and are checked by Botan;
+  // whether every certificate needs one is the core's rule (RD-83). A key
   // strength floor of 80 and every hash Botan can verify are accepted here, so
   // that a SHA-1 signature or a 1024-bit RSA key reaches the core and is
   // refused there with its own requirement ID (33310-6.1.1-HASH, -PUBKEY)
@@ -101,6 +103,25 @@ Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chai
   f.path_valid = result.successful_validation();
   f.path_status = result.result();
   f.path_status_text = result.result_string();
+
+  // The path Botan built (with its lenient X509_DN comparison) and the
+  // encoded names along it; the core compares them exactly.
+  const auto& path = result.cert_path();
+  const auto& statuses = result.all_statuses();
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (!path[i]) continue;
+    Path_Cert p;
+    p.subject_der = path[i]->raw_subject_dn();
+    p.issuer_der = path[i]->raw_issuer_dn();
+    if (i < statuses.size()) {
+      using C = Botan::Certificate_Status_Code;
+      const auto& s = statuses[i];
+      p.crl_checked = s.count(C::VALID_CRL_CHECKED) != 0 && s.count(C::CRL_HAS_EXPIRED) == 0 &&
+                      s.count(C::CRL_NOT_YET_VALID) == 0 && s.count(C::CRL_BAD_SIGNATURE) == 0 &&
+                      s.count(C::CA_CERT_NOT_FOR_CRL_ISSUER) == 0;
+    }
+    f.path.push_back(std::move(p));
+  }
 
   const Botan::X509_Certificate& last = chain.back();
   f.root.sent = last.is_self_signed();
@@ -150,6 +171,12 @@ core::PathResult to_core_path(Botan::Certificate_Status_Code code) {
     case C::CHAIN_NAME_MISMATCH:
     case C::CERT_CHAIN_LOOP:
       return core::PathResult::name_chaining;
+    case C::NO_REVOCATION_DATA:
+    case C::CRL_HAS_EXPIRED:
+    case C::CRL_NOT_YET_VALID:
+    case C::CRL_BAD_SIGNATURE:
+    case C::CA_CERT_NOT_FOR_CRL_ISSUER:
+      return core::PathResult::revocation_unknown;
     default:
       return core::PathResult::invalid;
   }
@@ -231,6 +258,13 @@ core::CertFacts to_core_facts(const Chain_Facts& f, const std::string& reference
       c.san_dns_names[i] = view(leaf.dns_names[i]);
     }
     c.crl_distribution_point_present = leaf.has_crl_distribution_point;
+  }
+  c.path_length = f.path.size();
+  for (std::size_t i = 0; i < f.path.size() && i < core::kMaxPathFacts; ++i) {
+    const Path_Cert& in = f.path[i];
+    c.path_certs[i].subject = core::ByteView(in.subject_der.data(), in.subject_der.size());
+    c.path_certs[i].issuer = core::ByteView(in.issuer_der.data(), in.issuer_der.size());
+    c.path_certs[i].crl_checked = in.crl_checked;
   }
   c.root_sent = f.root.sent;
   c.root_matches_stored = f.root.known && f.root.same_subject && f.root.same_key;

@@ -54,8 +54,19 @@ struct Sent_Root {
   bool same_signature = false;
 };
 
+// One certificate of the path Botan validated (leaf first, trust anchor last):
+// its encoded names as they are in the certificate, for the core's exact
+// comparison (O.5.2-UE-BINARY-NAME-MATCH), and whether a usable CRL of its
+// issuer was consulted.
+struct Path_Cert {
+  std::vector<std::uint8_t> subject_der;  // X509_Certificate::raw_subject_dn()
+  std::vector<std::uint8_t> issuer_der;   // X509_Certificate::raw_issuer_dn()
+  bool crl_checked = false;               // VALID_CRL_CHECKED and no CRL error for this certificate
+};
+
 struct Chain_Facts {
   std::vector<Cert_Info> chain;  // [0] is the leaf, as sent
+  std::vector<Path_Cert> path;   // the validated path (empty if none was built)
   bool path_valid = false;       // RFC 5280 validation to the trust anchors
   Botan::Certificate_Status_Code path_status = Botan::Certificate_Status_Code::OK;
   std::string path_status_text;
@@ -65,7 +76,11 @@ struct Chain_Facts {
 Cert_Info describe_certificate(const Botan::X509_Certificate& cert);
 
 // Runs Botan's RFC 5280 path validation (no hostname: the reference identity is
-// matched by the core, without wildcards) and collects the facts.
+// matched by the core, without wildcards) and collects the facts. CRLs are the
+// ones in the `trusted` stores (Certificate_Store_In_Memory::add_crl); Botan
+// reports a revoked certificate and unusable CRLs, and whether a CRL was
+// consulted per certificate; whether one is required is the core's rule
+// (core::CertFacts::revocation_required).
 // validation_time comes from the caller (adapters/net reads clocks).
 Chain_Facts collect_chain_facts(const std::vector<Botan::X509_Certificate>& chain,
                                 const std::vector<Botan::Certificate_Store*>& trusted,

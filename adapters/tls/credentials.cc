@@ -43,6 +43,26 @@ std::vector<Botan::X509_Certificate> load_certificates(const std::string& path) 
   return certs;
 }
 
+std::vector<Botan::X509_CRL> load_crls(const std::string& path) {
+  const std::string data = read_file(path);
+  Botan::DataSource_Memory src(data);
+  std::vector<Botan::X509_CRL> crls;
+  try {
+    while (!src.end_of_data()) {
+      crls.emplace_back(src);
+      uint8_t b = 0;
+      while (src.peek(&b, 1, 0) == 1 && (b == '\n' || b == '\r' || b == ' ' || b == '\t')) {
+        src.discard_next(1);
+      }
+    }
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": CRL " + std::to_string(crls.size() + 1) +
+                             " is not a valid PEM or DER X.509 CRL (" + e.what() + ")");
+  }
+  if (crls.empty()) throw std::runtime_error(path + ": no CRL found");
+  return crls;
+}
+
 std::unique_ptr<Botan::Private_Key> load_private_key(const std::string& path) {
   const std::string pem = read_file(path);
   if (pem.find("BEGIN EC PRIVATE KEY") != std::string::npos ||
@@ -102,12 +122,19 @@ std::vector<Botan::Certificate_Store*> Server_Credentials::trusted_certificate_a
   return {};
 }
 
-Client_Credentials::Client_Credentials(const std::vector<Botan::X509_Certificate>& anchors) {
+Client_Credentials::Client_Credentials(const std::vector<Botan::X509_Certificate>& anchors,
+                                       const std::vector<Botan::X509_CRL>& crls) {
   for (const auto& c : anchors) m_store.add_certificate(c);
+  for (const auto& crl : crls) m_store.add_crl(crl);
 }
 
-std::unique_ptr<Client_Credentials> Client_Credentials::from_file(const std::string& ca_pem) {
-  return std::make_unique<Client_Credentials>(load_certificates(ca_pem));
+std::unique_ptr<Client_Credentials> Client_Credentials::from_file(
+    const std::string& ca_pem, const std::vector<std::string>& crl_files) {
+  std::vector<Botan::X509_CRL> crls;
+  for (const auto& file : crl_files) {
+    for (auto& crl : load_crls(file)) crls.push_back(std::move(crl));
+  }
+  return std::make_unique<Client_Credentials>(load_certificates(ca_pem), crls);
 }
 
 std::vector<Botan::Certificate_Store*> Client_Credentials::trusted_certificate_authorities(

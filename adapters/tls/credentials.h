@@ -11,6 +11,7 @@
 #include <botan/certstor.h>
 #include <botan/credentials_manager.h>
 #include <botan/pk_keys.h>
+#include <botan/x509_crl.h>
 #include <botan/x509cert.h>
 
 #include <memory>
@@ -22,6 +23,10 @@ namespace annexo::tls {
 // Reads every certificate in a PEM file, in file order. Throws std::runtime_error
 // naming the file and the reason.
 std::vector<Botan::X509_Certificate> load_certificates(const std::string& path);
+
+// Reads every CRL in a PEM file (one or more "BEGIN X509 CRL" blocks) or one
+// DER CRL. Throws std::runtime_error naming the file and the reason.
+std::vector<Botan::X509_CRL> load_crls(const std::string& path);
 
 // Reads a PKCS#8 private key ("BEGIN PRIVATE KEY"). Botan 2.19 reads no other
 // form; a SEC1 ("BEGIN EC PRIVATE KEY") or PKCS#1 ("BEGIN RSA PRIVATE KEY") file
@@ -52,8 +57,13 @@ class Server_Credentials final : public Botan::Credentials_Manager {
 
 class Client_Credentials final : public Botan::Credentials_Manager {
  public:
-  explicit Client_Credentials(const std::vector<Botan::X509_Certificate>& anchors);
-  static std::unique_ptr<Client_Credentials> from_file(const std::string& ca_pem);
+  // anchors: the operator's trust anchors; crls: the CRLs Botan's path
+  // validation consults (for the anchors and for intermediates the P-CSCF
+  // sends; the newest per issuer is kept).
+  explicit Client_Credentials(const std::vector<Botan::X509_Certificate>& anchors,
+                              const std::vector<Botan::X509_CRL>& crls = {});
+  static std::unique_ptr<Client_Credentials> from_file(
+      const std::string& ca_pem, const std::vector<std::string>& crl_files = {});
 
   std::vector<Botan::Certificate_Store*> trusted_certificate_authorities(
       const std::string& type, const std::string& context) override;

@@ -14,7 +14,8 @@
 //     --abort-on-certificate-request, offer without an encrypting suite, other
 //     final SIP failure; sec-agree: no tls in Security-Server, a 2xx to the
 //     unprotected REGISTER, a 494 to the REGISTER carrying Security-Verify)
-//   6 network error (TCP connect failed, connection lost for good)
+//   6 network error (TCP connect failed, connection lost for good, no answer to
+//     the TLS handshake, not registered when --stay ended; RD-103, RD-104)
 // On a refusal one line goes to stdout:  ue: REFUSED <REQUIREMENT-ID> <error>: <message>
 #include <botan/auto_rng.h>
 #include <botan/hex.h>
@@ -78,6 +79,10 @@ struct Options {
   net::Endpoint pcscf;
   std::string fqdn;
   std::string ca;
+  // --crl FILE (repeatable): CRLs for the trust anchors and the intermediates
+  // the P-CSCF sends. Given at least once, revocation checking is on and every
+  // certificate of the path but the anchor needs a current CRL (RD-83).
+  std::vector<std::string> crls;
   std::string impi;
   std::vector<std::string> impus;
   std::string password;
@@ -89,6 +94,12 @@ struct Options {
   // --keepalive-interval: configured upper bound of the CRLF ping interval
   // when the registrar sends no Flow-Timer (0: RFC 5626 default, 95-120 s). RD-78.
   std::uint32_t keepalive_bound_s = 0;
+  // RFC 5626 4.5 flow recovery while --stay lasts (RD-103): base-time and
+  // max-time of the wait between attempts to replace a failed flow.
+  std::uint32_t reconnect_base_s = core::kFlowRecoveryBaseS;
+  std::uint32_t reconnect_max_s = core::kFlowRecoveryMaxS;
+  // TLS set-up bound (the machine's handshake_timeout_s).
+  std::uint32_t handshake_timeout_s = core::kUeDefaultConfig.handshake_timeout_s;
   bool offer_null = false;
   bool abort_on_cert_req = false;
   bool access_3gpp = false;
@@ -107,6 +118,9 @@ const char* kUsage =
     "  --pcscf HOST:PORT                numeric address of the P-CSCF (port 5061 by default)\n"
     "  --pcscf-fqdn NAME                reference identity its certificate must carry (O.5.2)\n"
     "  --ca FILE                        trust anchors (PEM)\n"
+    "  --crl FILE (repeatable)          CRLs (PEM or DER): revocation checking on; every\n"
+    "                                   certificate but the anchor needs a current CRL of its\n"
+    "                                   issuer, else it is refused (RD-83; default: off)\n"
     "  --impi X  --impu Y (repeatable)  private and public identities (first IMPU registers)\n"
     "  --password P | --password-file F Digest password\n"
     "  --stay SECONDS                   stay registered this long (re-register, renegotiate,\n"
@@ -116,6 +130,10 @@ const char* kUsage =
     "  --keepalive-interval SECONDS     upper bound U of the CRLF keep-alive interval when the\n"
     "                                   2xx has no Flow-Timer: pings at a random [U - U/5, U] s\n"
     "                                   (1-120; default: 95-120 s, RFC 5626 4.4.1; RD-78)\n"
+    "  --reconnect-base SECONDS         RFC 5626 4.5 base-time of the wait before another attempt\n"
+    "                                   to replace a failed flow while --stay lasts (default 30)\n"
+    "  --reconnect-max SECONDS          RFC 5626 4.5 max-time of that wait (default 1800)\n"
+    "  --handshake-timeout SECONDS      bound of the TLS set-up with the P-CSCF (default 32)\n"
     "  --offer-null-encryption          also offer NULL-encryption suites (O.2.1 MAY)\n"
     "  --abort-on-certificate-request   abort when the P-CSCF sends CertificateRequest\n"
     "  --access 3gpp|non-3gpp           access type (default non-3gpp; O.1.1)\n"
@@ -202,6 +220,7 @@ class Ue final : public atls::Tls_Events {
     core::UeConfig<core::Concrete> cfg = core::kUeDefaultConfig;
     cfg.require_signalling_security = m_o.require_security;
     cfg.abort_on_certificate_request = m_o.abort_on_cert_req;
+    cfg.handshake_timeout_s = m_o.handshake_timeout_s;
     //= spec#O.2-UE-VARIANT-SECAGREE type=implementation
     cfg.use_sec_agree = m_o.secagree.has_value();
     m_machine = core::UeMachine(cfg);
@@ -223,12 +242,18 @@ class Ue final : public atls::Tls_Events {
       return false;
     }
     try {
-      m_creds = atls::Client_Credentials::from_file(m_o.ca);
+      m_creds = atls::Client_Credentials::from_file(m_o.ca, m_o.crls);
     } catch (const std::exception& e) {
       std::printf("ue: REFUSED - start-up: %s\n", e.what());
       m_exit = kUsageError;
       return false;
     }
+    //= spec#O.5.2-UE-RFC5280-PATH type=implementation
+    m_log.decision(Verdict::info, "O.5.2-UE-RFC5280-PATH",
+                   m_o.crls.empty() ? "revocation checking off (no --crl; RD-83)"
+                                    : "revocation checking on: every certificate of the path "
+                                      "but the trust anchor needs a current CRL (RD-83)",
+                   {{"crl_files", std::to_string(m_o.crls.size())}});
     if (m_o.keepalive_bound_s != 0) {
       const auto b = core::ue_keepalive_bounds(m_o.keepalive_bound_s);
       m_log.decision(Verdict::info, "5626-4.4.1-UE-KEEPALIVE",
@@ -257,7 +282,8 @@ class Ue final : public atls::Tls_Events {
   }
 
   Error tls_chain(const atls::Chain_Facts& facts) override {
-    const core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+    core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
+    cf.revocation_required = !m_o.crls.empty();
     const Error verdict = core::cert_verdict(cf);
     const std::string leaf = facts.chain.empty() || facts.chain.front().common_names.empty()
                                  ? ""
@@ -362,6 +388,7 @@ class Ue final : public atls::Tls_Events {
     const auto d = m_machine.next_deadline();
     if (d.armed) best = d.at;
     if (m_stay_armed && (!best || core::time_reached(*best, m_stay_end))) best = m_stay_end;
+    if (m_retry_armed && (!best || core::time_reached(*best, m_retry_at))) best = m_retry_at;
     return best;
   }
 
@@ -374,6 +401,22 @@ class Ue final : public atls::Tls_Events {
       end_stay();
       return;
     }
+    if (m_retry_armed && core::time_reached(t, m_retry_at)) {
+      retry_now();
+      flush();
+      return;
+    }
+    // A TLS set-up that got no answer in time is a failed attempt to replace
+    // the flow, not a refusal: recovery goes on (RD-103).
+    const auto d = m_machine.next_deadline();
+    if (d.armed && core::time_reached(t, d.at) &&
+        m_machine.state_id() == UeStateId::tls_connecting && recovery_applies()) {
+      retry_later("no answer to the TLS handshake within " +
+                  std::to_string(m_o.handshake_timeout_s) + " s");
+      return;
+    }
+    m_setup_timed_out =
+        d.armed && core::time_reached(t, d.at) && m_machine.state_id() == UeStateId::tls_connecting;
     const UeResult r = m_machine.tick(t);
     if (r.accepted || r.verdict != Error::ok || r.outputs.count > 0) {
       log_result(r, "timer");
@@ -387,10 +430,13 @@ class Ue final : public atls::Tls_Events {
     const bool registered = st == UeStateId::registered || st == UeStateId::reregistering ||
                             st == UeStateId::renegotiating;
     m_log.decision(Verdict::info, "", "stay over", {{"registered", registered ? "yes" : "no"}});
-    UeInput in;
-    in.event = UeEvent::stop;
-    const UeResult r = handle(in, "stop");
-    (void)r;
+    if (st != UeStateId::idle) {  // idle (waiting to retry a flow, RD-103): nothing to stop
+      UeInput in;
+      in.event = UeEvent::stop;
+      const UeResult r = handle(in, "stop");
+      (void)r;
+    }
+    m_retry_armed = false;
     if (registered) {
       finish(kRegistered);
     } else {
@@ -509,10 +555,20 @@ class Ue final : public atls::Tls_Events {
                  std::string(core::error_message(m_gate_error)) + " (" + m_gate->detail() + ")");
           return;
         }
-        code = !m_tcp_connected                 ? kNetwork
-               : m_cert_error != Error::ok      ? kCertRejected
-               : m_closed_by_peer_without_alert ? kNetwork
-                                                : kTlsRefused;
+        // A refusal (exit 3) is something the P-CSCF or the TLS library said:
+        // an alert or a TLS failure. No connection, a close without alert or
+        // no answer at all within the handshake timeout is a network error.
+        code = !m_tcp_connected                                ? kNetwork
+               : m_cert_error != Error::ok                     ? kCertRejected
+               : m_closed_by_peer_without_alert                ? kNetwork
+               : m_last_alert.empty() && m_tls_failure.empty() ? kNetwork
+                                                               : kTlsRefused;
+        if (code == kNetwork && m_setup_timed_out) {
+          refuse(kNetwork, e,
+                 std::string(core::error_message(e)) + " (network: no answer to the TLS " +
+                     "handshake within " + std::to_string(m_o.handshake_timeout_s) + " s)");
+          return;
+        }
         break;
       case Error::ue_auth_failed:
       case Error::ue_rspauth_failed:
@@ -560,6 +616,19 @@ class Ue final : public atls::Tls_Events {
   // ------------------------------------------------------------ connection
   void open(std::uint32_t conn) {
     close_conn();
+    // Inside a Botan callback close_conn only marks the close: the old
+    // connection goes now, without its alert, and nothing of it (its TLS
+    // channel, a pending close) may act on the new one. Its Botan objects are
+    // kept until the next open (Botan may still be running on them); they are
+    // never used again, so no session of theirs is ever trusted again.
+    if (m_fd >= 0) {
+      (void)m_wq.flush(m_fd);
+      drop_fd();
+    }
+    m_close_pending = false;
+    m_old_tls = std::move(m_tls);
+    m_old_cb = std::move(m_cb);
+    ++m_generation;
     if (++m_opens > 4) {
       refuse(kNetwork, Error::ue_connection_lost, "gave up after repeated connection failures");
       return;
@@ -575,6 +644,7 @@ class Ue final : public atls::Tls_Events {
     m_cert_requests = 0;
     m_framer = sip::Framer(sip::FramerRole::client);
     m_plain.clear();
+    m_pending_plain.clear();
     m_wq = net::Write_Queue();
     std::string err;
     m_fd = net::connect_tcp(m_o.pcscf, &err);
@@ -586,8 +656,14 @@ class Ue final : public atls::Tls_Events {
     m_loop.add(m_fd, true, [this](net::Ready r) { on_ready(r); });
   }
 
+  // Anything below may lose the connection and open a new one (the machine's
+  // immediate restart): from then on this call is about a connection that no
+  // longer exists and must not touch the new one (its fd, its TLS state).
+  bool superseded(std::uint64_t gen) const { return gen != m_generation || m_fd < 0; }
+
   void on_ready(net::Ready r) {
     if (m_fd < 0) return;
+    const std::uint64_t gen = m_generation;
     if (!m_tcp_connected) {
       if (!r.writable && !r.hangup) return;
       const int e = net::connect_result(m_fd);
@@ -643,15 +719,16 @@ class Ue final : public atls::Tls_Events {
           m_in_botan = false;
         } catch (...) {
           m_in_botan = false;
-          tls_failed();
+          if (!superseded(gen)) tls_failed();
           return;
         }
+        if (superseded(gen)) return;
         if (m_close_pending) {
           close_conn();
           return;
         }
         process_plaintext();
-        if (m_fd < 0) return;
+        if (superseded(gen)) return;
         if (m_tls && m_tls->is_closed()) {
           m_log.decision(Verdict::info, "", "TLS connection closed by the P-CSCF",
                          {{"alert", m_last_alert}});
@@ -660,6 +737,7 @@ class Ue final : public atls::Tls_Events {
           return;
         }
       }
+      if (superseded(gen)) return;
       if (n == 0 || n == -1) {
         m_closed_by_peer_without_alert = m_last_alert.empty();
         m_log.decision(Verdict::info, "", "TCP connection closed by the P-CSCF", {});
@@ -717,8 +795,14 @@ class Ue final : public atls::Tls_Events {
   // The connection is gone (or never came up): the machine decides what next.
   void lost_event() {
     if (m_exit >= 0) return;
-    UeInput in;
     const auto st = m_machine.state_id();
+    if (st == UeStateId::tls_connecting && recovery_applies()) {
+      retry_later(!m_tcp_connected ? "TCP connect failed"
+                                   : "connection closed by the P-CSCF during the TLS set-up");
+      return;
+    }
+    if (m_ever_registered && st != UeStateId::idle) m_recovering = true;
+    UeInput in;
     in.event =
         st == UeStateId::tls_connecting ? UeEvent::handshake_failed : UeEvent::connection_lost;
     in.conn = m_conn;
@@ -727,6 +811,54 @@ class Ue final : public atls::Tls_Events {
     if (!r.accepted && m_exit < 0) {
       refuse(kNetwork, Error::ue_connection_lost, "connection lost");
     }
+  }
+
+  // ------------------------------------------------------------ flow recovery
+  //= spec#5626-4.5-UE-FLOW-RECOVERY type=implementation
+  //= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=implementation
+  // RFC 5626 4.5 (RD-103): once registered and while --stay lasts, a failed
+  // attempt to replace the lost flow (no TCP connection, a close without
+  // alert, no answer within the handshake timeout) is followed by a wait of
+  // core::ue_flow_recovery_wait and a new registration on a new connection.
+  // Refusals (certificate, alert, TLS failure, SIP) still end the program with
+  // their own exit code.
+  bool recovery_applies() const {
+    return m_exit < 0 && m_ever_registered && m_stay_armed && m_gate_error == Error::ok &&
+           m_cert_error == Error::ok && m_last_alert.empty() && m_tls_failure.empty();
+  }
+
+  void retry_later(const std::string& why) {
+    UeInput in;
+    in.event = UeEvent::stop;  // the attempt is abandoned: the machine goes idle
+    (void)handle(in, "stop (flow recovery)");
+    drop_fd();
+    ++m_failures;
+    const auto w =
+        core::ue_flow_recovery_wait(m_o.reconnect_base_s, m_o.reconnect_max_s, m_failures);
+    std::uniform_int_distribution<std::uint32_t> d(w.min_s, w.max_s);
+    const std::uint32_t wait = d(m_random);
+    // The clock counts whole seconds: one more makes the wait at least `wait`
+    // seconds (and at most one more).
+    m_retry_at = core::time_add(now(), wait + 1);
+    m_retry_armed = true;
+    m_log.decision(Verdict::info, "5626-4.5-UE-FLOW-RECOVERY",
+                   "attempt to replace the failed flow failed: next attempt after the wait",
+                   {{"reason", why},
+                    {"consecutive_failures", std::to_string(m_failures)},
+                    {"wait_s", std::to_string(wait)},
+                    {"min_s", std::to_string(w.min_s)},
+                    {"max_s", std::to_string(w.max_s)}});
+  }
+
+  void retry_now() {
+    m_retry_armed = false;
+    m_opens = 0;
+    UeInput in;
+    in.event = UeEvent::start_registration;
+    in.access.access_3gpp = m_o.access_3gpp;
+    in.access.tls_available = true;
+    in.access.ipsec_available = false;
+    (void)handle(in, "start_registration (flow recovery)");
   }
 
   void drop_fd() {
@@ -946,6 +1078,14 @@ class Ue final : public atls::Tls_Events {
     const bool first = !m_ever_registered;
     m_ever_registered = true;
     m_opens = 0;
+    if (m_failures > 0 || m_recovering) {
+      m_log.decision(
+          Verdict::allow, "5626-4.5-UE-FLOW-RECOVERY",
+          "flow replaced: registered again over a new TLS connection",
+          {{"failed_attempts", std::to_string(m_failures)}, {"session_id", m_session_id}});
+    }
+    m_failures = 0;
+    m_recovering = false;
     std::printf("ue: %s %s via %s session_id=%s associated=%s\n",
                 first ? "REGISTERED" : "REREGISTERED", m_o.impus.front().c_str(),
                 m_o.pcscf.str().c_str(), m_session_id.c_str(), m_associated.c_str());
@@ -1350,6 +1490,16 @@ class Ue final : public atls::Tls_Events {
   int m_opens = 0;
   bool m_in_botan = false;
   bool m_close_pending = false;
+  std::uint64_t m_generation = 0;  // one per open(): who a handler's connection is
+  // The previous connection's Botan objects, never used again (open()).
+  std::unique_ptr<atls::Callbacks> m_old_cb;
+  std::unique_ptr<Botan::TLS::Client> m_old_tls;
+  // Flow recovery (RFC 5626 4.5, RD-103).
+  std::uint32_t m_failures = 0;
+  bool m_recovering = false;
+  bool m_setup_timed_out = false;  // the TLS set-up's deadline passed (network, exit 6)
+  bool m_retry_armed = false;
+  core::Seconds m_retry_at = 0;
   // SIP.
   std::string m_domain;
   std::string m_instance;
@@ -1425,6 +1575,9 @@ int main(int argc, char** argv) {
     } else if (a == "--ca") {
       if (!value()) return usage("--ca needs a file");
       o.ca = v;
+    } else if (a == "--crl") {
+      if (!value() || *v == '\0') return usage("--crl needs a file");
+      o.crls.push_back(v);
     } else if (a == "--impi") {
       if (!value() || *v == '\0') return usage("--impi needs a value");
       o.impi = v;
@@ -1455,6 +1608,15 @@ int main(int argc, char** argv) {
           o.keepalive_bound_s > 120)
         return usage(
             "--keepalive-interval needs seconds in 1-120 (5626-4.4.1-UE-KEEPALIVE, RD-78)");
+    } else if (a == "--reconnect-base") {
+      if (!value() || !parse_u32(v, &o.reconnect_base_s) || o.reconnect_base_s == 0)
+        return usage("--reconnect-base needs seconds > 0 (5626-4.5-UE-FLOW-RECOVERY, RD-103)");
+    } else if (a == "--reconnect-max") {
+      if (!value() || !parse_u32(v, &o.reconnect_max_s) || o.reconnect_max_s == 0)
+        return usage("--reconnect-max needs seconds > 0 (5626-4.5-UE-FLOW-RECOVERY, RD-103)");
+    } else if (a == "--handshake-timeout") {
+      if (!value() || !parse_u32(v, &o.handshake_timeout_s) || o.handshake_timeout_s == 0)
+        return usage("--handshake-timeout needs seconds > 0");
     } else if (a == "--offer-null-encryption") {
       o.offer_null = true;
     } else if (a == "--abort-on-certificate-request") {
@@ -1492,6 +1654,9 @@ int main(int argc, char** argv) {
   if (!have_pcscf || o.fqdn.empty() || o.ca.empty() || o.impi.empty() || o.impus.empty() ||
       !have_password) {
     return usage("--pcscf, --pcscf-fqdn, --ca, --impi, --impu and a password are required");
+  }
+  if (o.reconnect_max_s < o.reconnect_base_s) {
+    return usage("--reconnect-max must not be below --reconnect-base (RD-103)");
   }
   ::signal(SIGPIPE, SIG_IGN);
   annexo::log::Decision_Log log("ue", o.log_format, stderr);

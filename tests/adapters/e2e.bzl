@@ -1,28 +1,38 @@
+load("//tests/sanitize:defs.bzl", "SANITIZE_ENV")
+
 """End-to-end sh_tests of the pcscf and ue programs on loopback.
 
 Every such script is called as SCRIPT PCSCF UE MAKE_PKI TESTLIB [HELPER...]
 and sources e2e_lib.sh next to it; `helpers` are extra files of this package
 (scripted peers) passed, in order, after the four fixed arguments."""
 
-def e2e_test(name, helpers = []):
+def e2e_test(name, helpers = [], sanitize = False):
+    """NAME.sh with the programs; with sanitize, also NAME_asan: the same
+    script with pcscf and ue built with ASan and UBSan (:pcscf_asan, :ue_asan,
+    //tests/sanitize)."""
+    _e2e_test(name, helpers, "//adapters/pcscf", "//adapters/ue", {})
+    if sanitize:
+        _e2e_test(name + "_asan", helpers, ":pcscf_asan", ":ue_asan", SANITIZE_ENV, script = name)
+
+def _e2e_test(name, helpers, pcscf, ue, env, script = None):
     native.sh_test(
         name = name,
         size = "medium",
-        srcs = [name + ".sh"],
+        srcs = [(script or name) + ".sh"],
         # annexo's own programs on loopback (tests/support/testlib.sh).
-        env = {"ANNEXO_EVIDENCE_LEVEL": "program"},
+        env = dict(env, ANNEXO_EVIDENCE_LEVEL = "program"),
         # They use system tools Bazel does not see: never served from a cache.
         tags = ["external"],
         args = [
-            "$(location //adapters/pcscf)",
-            "$(location //adapters/ue)",
+            "$(location %s)" % pcscf,
+            "$(location %s)" % ue,
             "$(location //tests/pki:make_pki.sh)",
             "$(location //tests/support:testlib.sh)",
         ] + ["$(location %s)" % h for h in helpers],
         data = [
             "e2e_lib.sh",
-            "//adapters/pcscf",
-            "//adapters/ue",
+            pcscf,
+            ue,
             "//tests/pki:make_pki.sh",
             "//tests/support:testlib.sh",
         ] + helpers,

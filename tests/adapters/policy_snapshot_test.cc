@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/adapters/policy_snapshot.h"
+#include "tests/support/req.h"
 
 namespace {
 std::string golden(const std::string& name) {
@@ -18,22 +19,26 @@ std::string golden(const std::string& name) {
 }  // namespace
 
 //= spec#O.2.1-ALL-PROFILE type=test
-//= spec#O.2.1-PC-NONEMPTY-SESSION-ID type=test
+//= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
 TEST_CASE("O.2.1-ALL-PROFILE: the effective P-CSCF policy equals the reviewed snapshot") {
   const std::string now = annexo::testing::pcscf_policy_text();
-  CHECK(now == golden("policy_snapshot_pcscf.txt"));
+  // Versions, suites, groups, signature schemes, switches: as reviewed.
+  REQ("O.2.1-ALL-PROFILE", now == golden("policy_snapshot_pcscf.txt"));
   // Facts the snapshot must show whatever else changes.
-  CHECK(now.find("request_client_certificate_authentication = false") != std::string::npos);
+  REQ("O.2.1-PC-NO-CLIENT-CERT-REQ",
+      now.find("request_client_certificate_authentication = false") != std::string::npos);
   CHECK(now.find("session_ticket_lifetime = 0") != std::string::npos);
-  CHECK(now.find("allow_tls10 = false") != std::string::npos);
-  CHECK(now.find("allow_tls11 = false") != std::string::npos);
-  CHECK(now.find("0x16B7") == std::string::npos);  // Botan's CECPQ1 suites are not offered
+  REQ("O.2.1-ALL-PROFILE", now.find("allow_tls10 = false") != std::string::npos);
+  REQ("O.2.1-ALL-PROFILE", now.find("allow_tls11 = false") != std::string::npos);
+  REQ("O.2.1-ALL-PROFILE", now.find("0x16B7") == std::string::npos);  // no Botan CECPQ1 suite
 }
 
 //= spec#O.2.1-ALL-PROFILE type=test
+//= spec#RFC5746-SECURE-RENEG type=test
 TEST_CASE("O.2.1-ALL-PROFILE: the effective UE policy equals the reviewed snapshot") {
   const std::string now = annexo::testing::ue_policy_text();
-  CHECK(now == golden("policy_snapshot_ue.txt"));
+  REQ("O.2.1-ALL-PROFILE", now == golden("policy_snapshot_ue.txt"));
   CHECK(now.find("allow_server_initiated_renegotiation = true") != std::string::npos);
-  CHECK(now.find("allow_insecure_renegotiation = false") != std::string::npos);
+  REQ("RFC5746-SECURE-RENEG",
+      now.find("allow_insecure_renegotiation = false") != std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include "adapters/tls/server_hello_gate.h"
 #include "core/errors.h"
 #include "core/profile.h"
+#include "tests/support/req.h"
 
 namespace {
 
@@ -54,8 +55,10 @@ TEST_CASE("O.1.2-PC-DECIDES-SUITE: the UE's gate passes a profile ServerHello to
   const auto rec = server_hello(0x0303, 0xC02B, true);
   // Split in two to show reassembly.
   CHECK(gate.push(rec.data(), 10) == Server_Hello_Gate::State::reading);
-  CHECK(gate.push(rec.data() + 10, rec.size() - 10) == Server_Hello_Gate::State::accepted);
-  CHECK(gate.negotiated().suite == 0xC02B);
+  // The UE accepts a profile suite it offered (ECDHE_ECDSA_WITH_AES_128_GCM_SHA256).
+  REQ("O.1.2-PC-DECIDES-SUITE",
+      gate.push(rec.data() + 10, rec.size() - 10) == Server_Hello_Gate::State::accepted);
+  REQ("O.1.2-PC-DECIDES-SUITE", gate.negotiated().suite == 0xC02B);
   CHECK(gate.take() == rec);
 }
 
@@ -65,14 +68,16 @@ TEST_CASE(
   Ue ue;
   Server_Hello_Gate gate(ue.config, ue.offer);
   const auto rec = server_hello(0x0301, 0xC013, true);
-  CHECK(gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
-  CHECK(gate.error() != annexo::core::Error::ok);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS",
+      gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
   CHECK(std::string(annexo::core::error_requirement(gate.error())) ==
         "33210-6.2.1-NO-LEGACY-VERSIONS");
+  // The alert record on the wire: fatal protocol_version (RFC 5246 7.2).
   const auto alert = gate.alert_record();
   REQUIRE(alert.size() == 7);
-  CHECK(alert[0] == 0x15);
-  CHECK(alert[5] == 2);  // fatal
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS", alert[0] == 0x15);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS", alert[5] == 2);
+  REQ("33210-6.2.1-NO-LEGACY-VERSIONS", alert[6] == 70);
 }
 
 //= spec#O.1.2-PC-DECIDES-SUITE type=test
@@ -80,8 +85,12 @@ TEST_CASE("O.1.2-PC-DECIDES-SUITE: the UE's gate refuses a suite it never offere
   Ue ue;
   Server_Hello_Gate gate(ue.config, ue.offer);
   const auto rec = server_hello(0x0303, 0x0005, true);  // RSA_WITH_RC4_128_SHA
-  CHECK(gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
+  REQ("O.1.2-PC-DECIDES-SUITE",
+      gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
   CHECK(gate.error() != annexo::core::Error::ok);
+  const auto alert = gate.alert_record();
+  REQUIRE(alert.size() == 7);
+  REQ("O.1.2-PC-DECIDES-SUITE", alert[5] == 2);  // fatal: the UE aborts
 }
 
 //= spec#RFC5746-SECURE-RENEG type=test
@@ -89,7 +98,17 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE's gate refuses a ServerHello without ren
   Ue ue;
   Server_Hello_Gate gate(ue.config, ue.offer);
   const auto rec = server_hello(0x0303, 0xC02B, false);
-  CHECK(gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
+  REQ("RFC5746-SECURE-RENEG",
+      gate.push(rec.data(), rec.size()) == Server_Hello_Gate::State::refused);
+  const auto alert = gate.alert_record();
+  REQUIRE(alert.size() == 7);
+  REQ("RFC5746-SECURE-RENEG", alert[5] == 2);
+  REQ("RFC5746-SECURE-RENEG", alert[6] == 40);  // handshake_failure
+  // The same ServerHello with renegotiation_info is accepted.
+  Server_Hello_Gate with(ue.config, ue.offer);
+  const auto ok = server_hello(0x0303, 0xC02B, true);
+  REQ("RFC5746-SECURE-RENEG",
+      with.push(ok.data(), ok.size()) == Server_Hello_Gate::State::accepted);
 }
 
 // Not a requirement of its own: the P-CSCF's refusal must reach Botan so that the

@@ -98,6 +98,8 @@ void BM_CertVerdict(benchmark::State& state) {
   f.san_dns_names[0] = name;
   f.san_dns_count = 1;
   f.reference_fqdn = name;
+  f.path_certs[0] = PathCertFacts{name, name, false};
+  f.path_length = 1;
   for (auto _ : state) {
     const Error e = cert_verdict(f);
     benchmark::DoNotOptimize(e);

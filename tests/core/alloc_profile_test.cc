@@ -193,6 +193,8 @@ std::size_t exercise(const std::vector<std::vector<std::uint8_t>>& hellos,
   f.san_dns_names[0] = ByteView(name);
   f.san_dns_count = 1;
   f.reference_fqdn = ByteView(name);
+  f.path_certs[0] = PathCertFacts{ByteView(name), ByteView(name), false};
+  f.path_length = 1;
   expect(cert_verdict(f) == Error::ok, "cert_verdict ok");
   f.chain[0].signature_hash = SigHash::sha1;
   expect(cert_verdict(f) == Error::cert_weak_signature_hash, "cert_verdict refuses");

@@ -39,6 +39,11 @@ CertFacts good() {
   f.san_dns_names[0] = sv("pcscf.ims.example.net");
   f.san_dns_count = 1;
   f.reference_fqdn = sv("pcscf.ims.example.net");
+  // The validated path: leaf, intermediate, trust anchor, names chaining exactly.
+  f.path_certs[0] = PathCertFacts{sv("leaf"), sv("int"), false};
+  f.path_certs[1] = PathCertFacts{sv("int"), sv("root"), false};
+  f.path_certs[2] = PathCertFacts{sv("root"), sv("root"), false};
+  f.path_length = 3;
   return f;
 }
 

@@ -19,6 +19,13 @@ using namespace annexo::core::pcscf;
 inline ByteView bv(const std::string& s) {
   return ByteView(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
+// A view of a string literal (static storage): bv("sip:a@x") used to build a
+// temporary std::string and return a view of it that dangled at the end of the
+// full-expression (found by the ASan twins, tests/sanitize).
+template <std::size_t N>
+ByteView bv(const char (&s)[N]) {
+  return ByteView(reinterpret_cast<const std::uint8_t*>(s), N - 1);
+}
 
 // A binding table over vectors of the requested size.
 struct TableHolder {

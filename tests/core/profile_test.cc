@@ -173,7 +173,8 @@ Error pcscf(const ClientHello& ch, const PcscfTlsConfig& c, Choice& out,
 // The expected profile, written out independently of kSuites.
 const std::set<std::uint16_t> kMandatory = {0x1301, 0xC02B, 0xC02F};
 const std::set<std::uint16_t> kRecommended = {0x1302, 0x1303, 0xC02C, 0xC030};
-const std::set<std::uint16_t> kAllowed = {0x1304, 0xCCA8, 0xCCA9, 0x009E, 0x009F};
+// DHE-RSA-AES-GCM (0x009E/0x009F) is refused by decision RD-29.
+const std::set<std::uint16_t> kAllowed = {0x1304, 0xCCA8, 0xCCA9};
 const std::set<std::uint16_t> kNull12 = {0xC006, 0xC010, 0x003B};
 const std::set<std::uint16_t> kNull13 = {0xC0B4, 0xC0B5};
 const std::set<std::uint16_t> kTls13Codes = {0x1301, 0x1302, 0x1303, 0x1304, 0xC0B4, 0xC0B5};
@@ -395,18 +396,18 @@ TEST_CASE("O.2.1-ALL-NULL-MAY: NULL suites are offered and chosen only behind th
   const Offer plain = default_offer();
   for (std::size_t i = 0; i < plain.suite_count; ++i)
     REQ("O.2.1-ALL-NULL-MAY", suite_encrypts(plain.suites[i]));
-  CHECK(plain.suite_count == 12);
+  CHECK(plain.suite_count == 10);
   CHECK(plain.suites[0] == 0x1301);
 
   const Offer with_null = default_offer(true, true);
-  REQUIRE(with_null.suite_count == 17);
+  REQUIRE(with_null.suite_count == 15);
   // The five NULL suites come last, ECDHE ones first (decision A23).
-  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[12] == 0xC006);
-  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[13] == 0xC010);
-  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[14] == 0x003B);
-  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[15] == 0xC0B4);
-  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[16] == 0xC0B5);
-  for (std::size_t i = 0; i < 12; ++i) CHECK(suite_encrypts(with_null.suites[i]));
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[10] == 0xC006);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[11] == 0xC010);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[12] == 0x003B);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[13] == 0xC0B4);
+  REQ("O.2.1-ALL-NULL-MAY", with_null.suites[14] == 0xC0B5);
+  for (std::size_t i = 0; i < 10; ++i) CHECK(suite_encrypts(with_null.suites[i]));
 
   // A configured NULL suite without the flag is a configuration error.
   const std::uint16_t list[] = {0xC02B, 0xC006};
@@ -812,14 +813,13 @@ TEST_CASE("33210-6.2.2-RFC8446-9.1: groups are chosen from secp256r1, x25519, se
   Error e = pcscf(x448.build(), c, out);
   REQ("33210-6.2.2-RFC8446-9.1", e == Error::profile_ch_no_common_group);
   REQ("33210-6.2.2-RFC8446-9.1", static_cast<int>(error_alert(e)) == kHandshakeFailure);
-  // A DHE suite needs no named group.
+  // A DHE suite would need no named group, but DHE is refused (RD-29): an
+  // RSA-certificate P-CSCF finds nothing to choose in a DHE + foreign-group offer.
   ChBuilder dhe;
-  dhe.suites = {0xC02F, 0x009E};
+  dhe.suites = {0xC02F, 0x009E, 0x009F};
   dhe.groups({0x001e}).reneg();
   c.certificate_is_ecdsa = false;
-  REQUIRE(pcscf(dhe.build(), c, out) == Error::ok);
-  CHECK(out.suite == 0x009E);
-  CHECK(out.group == 0);
+  CHECK(pcscf(dhe.build(), c, out) != Error::ok);
   // secp384r1 only.
   ChBuilder p384;
   p384.groups({0x0018}).reneg();

@@ -3,15 +3,15 @@
 def interop_test(name, program = None, size = "medium", extra_programs = []):
     """A driver NAME.sh run against third-party peers.
 
-    With `program` (//adapters/pcscf or //adapters/ue) the script gets
-    PROGRAM MAKE_PKI TESTLIB and reports annexo_case results (JUnit XML for
+    With `program` (//adapters/pcscf or //adapters/ue, or a list of both) the
+    script gets PROGRAM... MAKE_PKI TESTLIB and reports annexo_case results (JUnit XML for
     the conformance report); without, it checks the peers and the harness
     alone and gets MAKE_PKI only. `extra_programs` (annexo programs the
     driver also runs, e.g. //adapters/ue next to //adapters/pcscf) follow
     TESTLIB in the arguments. Tagged exclusive: the peers listen on
     loopback ports and tshark captures on lo.
     """
-    progs = [program] if program else []
+    progs = program if type(program) == "list" else ([program] if program else [])
     testlib = ["//tests/support:testlib.sh"] if program else []
     native.sh_test(
         name = name,

@@ -21,11 +21,11 @@ rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$
 
 # A minimal `openssl ca` setup per CA, so validity dates, digest and DN order
 # are under our control (openssl x509 -req cannot back-date).
-ca_setup() {  # name
+ca_setup() {  # name [first serial, hex]
   local d=$WORK/$1
   mkdir -p "$d/new"
   : >"$d/index.txt"
-  echo 1000 >"$d/serial"
+  echo "${2:-1000}" >"$d/serial"
   cat >"$d/ca.cnf" <<CNF
 [ ca ]
 default_ca = this
@@ -41,6 +41,9 @@ policy = anything
 unique_subject = no
 email_in_dn = no
 copy_extensions = none
+crl_extensions = crl_ext
+[ crl_ext ]
+authorityKeyIdentifier = keyid:always
 [ anything ]
 commonName = optional
 organizationName = optional
@@ -130,6 +133,63 @@ openssl req -new -x509 -key "$OUT/ca-ec.key" -sha256 -days 3650 \
   -addext "subjectKeyIdentifier=hash" -out "$OUT/sentroot-root.pem"
 cp "$OUT/pcscf-ec.key" "$OUT/sentroot.key"
 cat "$OUT/pcscf-ec.pem" "$OUT/sentroot-root.pem" >"$OUT/sentroot.pem"
+
+# --- O.5.2-UE-BINARY-NAME-MATCH (RD-34) ------------------------------------------
+# ca-case: ca-ec's key under a subject that equals ca-ec's only after case
+# folding and whitespace normalisation (O=ANNEXO   TEST vs O=annexo test); it
+# issues a good pcscf.test leaf, pcscf-case, whose issuer name is therefore
+# not byte for byte ca-ec's subject, although every lenient (RFC 5280 / Botan
+# / OpenSSL) comparison finds ca-ec and the signature verifies under its key.
+cp "$OUT/ca-ec.key" "$OUT/ca-case.key"
+openssl req -new -x509 -key "$OUT/ca-case.key" -sha256 -days 3650 \
+  -subj "/O=ANNEXO   TEST/CN=annexo test CA ECDSA P-256" \
+  -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -addext "subjectKeyIdentifier=hash" -out "$OUT/ca-case.pem"
+ca_setup ca-case 7000
+issue pcscf-case ca-case ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+
+# --- Revocation (O.5.2-UE-RFC5280-PATH, RD-83) -------------------------------------
+# issue_ca NAME PARENT SUBJECT FIRST-SERIAL: an intermediate ECDSA CA (pathlen 0, may sign
+# certificates and CRLs) issued by PARENT, with its own `openssl ca` setup.
+issue_ca() {
+  local name=$1 parent=$2 subj=$3
+  ec_key "$OUT/$name.key"
+  local ext=$WORK/$name.ext
+  printf '%s\n' "basicConstraints=critical,CA:TRUE,pathlen:0" \
+    "keyUsage=critical,keyCertSign,cRLSign" "subjectKeyIdentifier=hash" \
+    "authorityKeyIdentifier=keyid" >"$ext"
+  openssl req -new -key "$OUT/$name.key" -subj "$subj" -out "$WORK/$name.csr"
+  openssl ca -batch -config "$WORK/$parent/ca.cnf" -preserveDN -notext -extfile "$ext" \
+    -in "$WORK/$name.csr" -out "$OUT/$name.pem" -days 1825 2>"$WORK/$name.log" ||
+    { cat "$WORK/$name.log" >&2; exit 1; }
+  ca_setup "$name" "$4"
+}
+# A good intermediate and one that ca-ec revokes, each issuing a good leaf.
+issue_ca int-ec ca-ec "/O=annexo test/CN=annexo test intermediate CA" 2000
+issue_ca int-revoked ca-ec "/O=annexo test/CN=annexo test revoked intermediate CA" 3000
+issue pcscf-int int-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+issue pcscf-intrev int-revoked ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+cat "$OUT/pcscf-int.pem" "$OUT/int-ec.pem" >"$OUT/pcscf-int-chain.pem"
+cat "$OUT/pcscf-intrev.pem" "$OUT/int-revoked.pem" >"$OUT/pcscf-intrev-chain.pem"
+# A good pcscf.test leaf of ca-ec that ca-ec revokes.
+issue revoked ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+crl() {  # CA OUTFILE [openssl ca -gencrl args]
+  local ca=$1 out=$2
+  shift 2
+  openssl ca -batch -config "$WORK/$ca/ca.cnf" -gencrl -out "$OUT/$out" "$@" 2>"$WORK/$out.log" ||
+    { cat "$WORK/$out.log" >&2; exit 1; }
+}
+for c in revoked int-revoked; do
+  openssl ca -batch -config "$WORK/ca-ec/ca.cnf" -revoke "$OUT/$c.pem" -crl_reason keyCompromise \
+    2>"$WORK/revoke-$c.log" || { cat "$WORK/revoke-$c.log" >&2; exit 1; }
+done
+# Current CRLs (30 days), made now: ca-ec's lists `revoked` and `int-revoked`;
+# the intermediates' list nothing.
+crl ca-ec ca-ec.crl -crldays 30
+crl int-ec int-ec.crl -crldays 30
+crl int-revoked int-revoked.crl -crldays 30
+# ca-ec's CRL as it stood in 2020: same list, nextUpdate long past (stale).
+crl ca-ec ca-ec-stale.crl -crl_lastupdate 20200101000000Z -crl_nextupdate 20200201000000Z
 
 # Chains (leaf + issuing CA) for servers that send the root too.
 cat "$OUT/pcscf-ec.pem" "$OUT/ca-ec.pem" >"$OUT/pcscf-ec-chain.pem"

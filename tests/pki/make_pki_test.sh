@@ -124,6 +124,60 @@ if [ "$(openssl x509 -in "$OUT/sentroot-root.pem" -noout -subject)" != "$(openss
 verifies sentroot ca-ec -verify_hostname pcscf.test
 refused sentroot sentroot-root "unable to get local issuer"
 
+# Case-and-spacing CA (O.5.2-UE-BINARY-NAME-MATCH): same key as ca-ec, a subject
+# equal to ca-ec's only under lenient comparison; its leaf's encoded issuer name
+# is not ca-ec's encoded subject, yet OpenSSL's (lenient) path building accepts it.
+der_name() { # cert issuer|subject: the DER of that Name, hex (TBSCertificate: signature, issuer, validity, subject)
+  local off
+  off=$(openssl asn1parse -in "$OUT/$1.pem" | awk -v want="$2" '
+    /SEQUENCE/ && $0 ~ /d=2/ { n++; if ((want == "issuer" && n == 2) || (want == "subject" && n == 4)) { split($1, a, ":"); print a[1]; exit } }')
+  openssl asn1parse -in "$OUT/$1.pem" -strparse "$off" -noout -out - 2>/dev/null | od -An -tx1 | tr -d ' \n'
+}
+if [ "$(openssl x509 -in "$OUT/ca-case.pem" -noout -pubkey)" = "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -pubkey)" ]; then
+  pass "ca-case: same key as ca-ec"; else fail "ca-case: key differs from ca-ec"; fi
+has ca-case "subject O=ANNEXO   TEST (upper case, three spaces)" "Subject: O ?= ?ANNEXO   TEST, CN ?= ?annexo test CA ECDSA P-256$"
+has ca-ec "subject O=annexo test" "Subject: O ?= ?annexo test, CN ?= ?annexo test CA ECDSA P-256$"
+has pcscf-case "issuer O=ANNEXO   TEST" "Issuer: O ?= ?ANNEXO   TEST, CN ?= ?annexo test CA ECDSA P-256$"
+has pcscf-case "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+has pcscf-case "SAN DNS:pcscf.test" "DNS:pcscf.test$"
+ci=$(der_name pcscf-case issuer) cs=$(der_name ca-ec subject) ks=$(der_name ca-case subject)
+if [ -n "$ci" ] && [ "$ci" = "$ks" ]; then pass "pcscf-case: DER issuer = ca-case's DER subject"
+else fail "pcscf-case: DER issuer ($ci) is not ca-case's DER subject ($ks)"; fi
+if [ -n "$cs" ] && [ "$ci" != "$cs" ]; then pass "pcscf-case: DER issuer differs from ca-ec's DER subject"
+else fail "pcscf-case: DER issuer equals ca-ec's DER subject ($cs)"; fi
+verifies pcscf-case ca-ec -verify_hostname pcscf.test
+
+# Revocation (RD-83): CRLs made now; the revoked leaf and intermediate are listed,
+# the stale CRL's nextUpdate is past.
+crl_text() { openssl crl -in "$OUT/$1" -noout -text; }
+serial() { openssl x509 -in "$OUT/$1.pem" -noout -serial | sed 's/serial=//'; }
+lists() { # crl cert
+  if crl_text "$1" | grep -q "Serial Number: $(serial "$2")$"; then pass "$1 lists $2"; else fail "$1 does not list $2"; fi
+}
+for c in ca-ec.crl int-ec.crl int-revoked.crl ca-ec-stale.crl; do
+  if openssl crl -in "$OUT/$c" -noout 2>/dev/null; then pass "$c: a CRL"; else fail "$c: not a CRL"; fi
+done
+lists ca-ec.crl revoked
+lists ca-ec.crl int-revoked
+lists ca-ec-stale.crl revoked
+if crl_text int-ec.crl | grep -q "No Revoked Certificates"; then pass "int-ec.crl: lists nothing"; else fail "int-ec.crl lists something"; fi
+if crl_text int-revoked.crl | grep -q "No Revoked Certificates"; then pass "int-revoked.crl: lists nothing"; else fail "int-revoked.crl lists something"; fi
+nu=$(openssl crl -in "$OUT/ca-ec.crl" -noout -nextupdate | sed 's/nextUpdate=//')
+if [ "$(date -d "$nu" +%s)" -gt "$(date +%s)" ]; then pass "ca-ec.crl: current (nextUpdate $nu)"; else fail "ca-ec.crl: nextUpdate $nu is past"; fi
+has int-ec "intermediate CA:TRUE" "CA:TRUE, pathlen:0"
+has int-ec "may sign CRLs" "Certificate Sign, CRL Sign"
+has revoked "CN=pcscf.test" "Subject: CN ?= ?pcscf.test$"
+verifies revoked ca-ec -verify_hostname pcscf.test
+refused revoked ca-ec "certificate revoked" -crl_check -CRLfile "$OUT/ca-ec.crl"
+verifies pcscf-int ca-ec -untrusted "$OUT/int-ec.pem" -crl_check_all -CRLfile "$OUT/ca-ec.crl" -CRLfile "$OUT/int-ec.crl"
+refused pcscf-int ca-ec "unable to get certificate CRL" -untrusted "$OUT/int-ec.pem" -crl_check_all -CRLfile "$OUT/ca-ec.crl"
+verifies pcscf-intrev ca-ec -untrusted "$OUT/int-revoked.pem"
+refused pcscf-intrev ca-ec "certificate revoked" -untrusted "$OUT/int-revoked.pem" -crl_check_all -CRLfile "$OUT/ca-ec.crl" -CRLfile "$OUT/int-revoked.crl"
+refused pcscf-ec ca-ec "CRL has expired" -crl_check -CRLfile "$OUT/ca-ec-stale.crl"
+verifies pcscf-ec ca-ec -crl_check -CRLfile "$OUT/ca-ec.crl"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/pcscf-int-chain.pem")" = 2 ] && pass "pcscf-int-chain: chain of two" || fail "pcscf-int-chain: not a chain of two"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/pcscf-intrev-chain.pem")" = 2 ] && pass "pcscf-intrev-chain: chain of two" || fail "pcscf-intrev-chain: not a chain of two"
+
 # The requirement assertion: every check above held.
 if ! annexo_req ADP-PKI-TEST-CERTS test "$fails" -eq 0; then
   echo "$fails check(s) failed"

@@ -59,8 +59,8 @@ struct OfferModel {
 OfferModel model_offer(bool t12, bool t13, bool offer_null, const std::vector<std::uint16_t>& cfg) {
   if (!t12 && !t13) return {false, {}};
   const std::vector<std::uint16_t> list =
-      cfg.empty() ? std::vector<std::uint16_t>{0x1301, 0x1302, 0x1303, 0x1304, 0xC02B, 0xC02F,
-                                               0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0x009E, 0x009F,
+      cfg.empty() ? std::vector<std::uint16_t>{0x1301, 0x1302, 0x1303, 0x1304, 0xC02B,
+                                               0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
                                                0xC006, 0xC010, 0x003B, 0xC0B4, 0xC0B5}
                   : cfg;
   if (!cfg.empty()) {
@@ -307,8 +307,8 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
     if (ch.has_groups ? tm::in(ch.groups, g) : (use12 && g == 0x0017)) group = g;
   }
   const auto pref = cfg.pref.empty()
-                        ? std::vector<std::uint16_t>{0x1301, 0x1302, 0x1303, 0x1304, 0xC02B, 0xC02F,
-                                                     0xC02C, 0xC030, 0xCCA9, 0xCCA8, 0x009E, 0x009F,
+                        ? std::vector<std::uint16_t>{0x1301, 0x1302, 0x1303, 0x1304, 0xC02B,
+                                                     0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8,
                                                      0xC006, 0xC010, 0x003B, 0xC0B4, 0xC0B5}
                         : cfg.pref;
   for (auto s : pref) {

@@ -14,8 +14,9 @@ namespace annexo::prop::tls_model {
 
 // Encrypting profile suites (catalogue 3.1, 3.2). 0x1305 (CCM_8) is not offered (3.1).
 inline const std::vector<std::uint16_t> kProfile13 = {0x1301, 0x1302, 0x1303, 0x1304};
-inline const std::vector<std::uint16_t> kProfile12 = {0xC02B, 0xC02F, 0xC02C, 0xC030,
-                                                      0xCCA9, 0xCCA8, 0x009E, 0x009F};
+// DHE-RSA-AES-GCM (0x009E/0x009F) is refused (decision RD-29).
+inline const std::vector<std::uint16_t> kProfile12 = {0xC02B, 0xC02F, 0xC02C,
+                                                      0xC030, 0xCCA9, 0xCCA8};
 // NULL-encryption suites usable behind the opt-in (3.4, A23).
 inline const std::vector<std::uint16_t> kNull12 = {0xC006, 0xC010, 0x003B};
 inline const std::vector<std::uint16_t> kNull13 = {0xC0B4, 0xC0B5};
@@ -24,11 +25,11 @@ inline const std::vector<std::uint16_t> kNull13 = {0xC0B4, 0xC0B5};
 inline const std::vector<std::uint16_t> kEcdsa12 = {0xC02B, 0xC02C, 0xCCA9, 0xC006};
 // A sample of the always-forbidden families (3.3, 3.4 excluded rows): NULL_WITH_NULL_NULL,
 // NULL_MD5, RSA_NULL_SHA, export, RC4, DES, 3DES, anon, ECDH_anon_NULL, PSK (incl. PSK NULL),
-// static ECDH NULL, CBC RSA, CCM_8.
+// static ECDH NULL, CBC RSA, CCM_8, DHE AEAD (RD-29).
 inline const std::vector<std::uint16_t> kForbiddenSample = {
-    0x0000, 0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0009, 0x000A, 0x0018, 0x001B, 0x0034,
-    0x006C, 0xC015, 0xC016, 0xC017, 0xC018, 0xC019, 0xC007, 0xC011, 0x002C, 0x002D, 0x002E,
-    0x00B0, 0x00B1, 0xC039, 0xC03A, 0xC001, 0xC00B, 0x002F, 0x0035, 0x1305, 0x00A8, 0xC0A4};
+    0x0000, 0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0009, 0x000A, 0x0018, 0x001B, 0x0034, 0x006C,
+    0xC015, 0xC016, 0xC017, 0xC018, 0xC019, 0xC007, 0xC011, 0x002C, 0x002D, 0x002E, 0x00B0, 0x00B1,
+    0xC039, 0xC03A, 0xC001, 0xC00B, 0x002F, 0x0035, 0x1305, 0x00A8, 0xC0A4, 0x009E, 0x009F};
 // The profile's groups (the set the generators draw from).
 inline const std::vector<std::uint16_t> kProfileGroups = {0x0017, 0x001D, 0x0018};
 // The P-CSCF's default group preference (RD-77): x25519, secp256r1 (the MTI

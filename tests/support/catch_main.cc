@@ -73,6 +73,13 @@ std::string level() {
   return l && *l ? l : "core";
 }
 
+// The build variant of this binary ("" for the plain build, "asan" for the
+// ASan + UBSan twins of tests/sanitize): same case names, other evidence.
+std::string variant() {
+  const char* v = std::getenv("ANNEXO_TEST_VARIANT");
+  return v && *v ? v : "";
+}
+
 void write_junit(bool complete, int rc) {
   const char* path = std::getenv("XML_OUTPUT_FILE");
   if (!path) return;
@@ -81,7 +88,8 @@ void write_junit(bool complete, int rc) {
   for (const auto& r : results()) failures += r.passed ? 0 : 1;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites><testsuite name=\"annexo\" tests=\"" << results().size() << "\" failures=\""
-      << failures << "\" level=\"" << xml_escape(level()) << "\" complete=\""
+      << failures << "\" level=\"" << xml_escape(level()) << "\" variant=\""
+      << xml_escape(variant()) << "\" complete=\""
       << (complete ? "true" : "false") << "\" exit_code=\"" << rc << "\">\n";
   for (const auto& r : results()) {
     out << "  <testcase name=\"" << xml_escape(r.name) << "\" file=\"" << xml_escape(r.file)

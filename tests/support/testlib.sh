@@ -67,7 +67,7 @@ _annexo_write_xml() {
   local n=${#_annexo_cases[@]} i
   {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
+    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" variant=\"$(_annexo_xml_escape "${ANNEXO_TEST_VARIANT:-}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
     for ((i = 0; i < n; i++)); do
       printf '  <testcase name="%s" file="%s" level="%s">' "$(_annexo_xml_escape "${_annexo_cases[i]}")" \
         "$(_annexo_xml_escape "${_annexo_script}")" "$(_annexo_xml_escape "${_annexo_levels[i]}")"
