@@ -15,6 +15,7 @@
 #include "adapters/net/clock.h"
 #include "adapters/pcscf/home_network.h"
 #include "adapters/pcscf/raw_refusal.h"
+#include "adapters/pcscf/register_forwarding.h"
 #include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
 #include "adapters/sip/framer.h"
@@ -733,70 +734,9 @@ class Connection final : public tls::Tls_Events {
     f.integrity = integrity;
     f.path = path;
     f.who = fields({});
-    sip::Message fwd = m;
+    sip::Message fwd = register_to_forward(m, path, creds, integrity);
     drop_own_route(fwd);
-    if (!path.empty()) {
-      const auto first_path =
-          std::find_if(fwd.headers.begin(), fwd.headers.end(),
-                       [](const sip::HeaderField& h) { return h.name == "Path"; });
-      fwd.headers.insert(first_path, sip::HeaderField{"Path", path});
-    }
-    auto supported = sip::parse_option_tags(m.joined("Supported"), "Supported");
-    if (!supported.ok() ||
-        std::find(supported->begin(), supported->end(), "path") == supported->end()) {
-      fwd.add("Supported", "path");
-    }
-    // The Authorization handle_request parsed (the first one) is rewritten.
-    if (creds) {
-      sip::DigestCredentials c = *creds;
-      c.integrity_protected.reset();
-      if (integrity == cp::Integrity::tls_yes) c.integrity_protected = "tls-yes";
-      if (integrity == cp::Integrity::tls_pending) c.integrity_protected = "tls-pending";
-      const auto h =
-          std::find_if(fwd.headers.begin(), fwd.headers.end(),
-                       [](const sip::HeaderField& x) { return x.name == "Authorization"; });
-      if (h != fwd.headers.end()) h->value = sip::format_credentials(c);
-    }
     m_srv.next_hop().forward_register(m_id, m, fwd, f);
-  }
-
-  // The registration a 2xx grants to the REGISTER's Contact: its expires
-  // parameter in the 2xx, else the 2xx's Expires; 0 when the 2xx no longer
-  // lists that Contact (deregistered) or the REGISTER removed all ('*').
-  static std::uint32_t granted_expires(const sip::Message& req, const sip::Message& r) {
-    const std::string* c = req.first("Contact");
-    if (c == nullptr) return 0;
-    auto mine = sip::parse_contacts(*c);
-    if (!mine.ok() || mine->star || mine->list.empty()) return 0;
-    const std::string& uri = mine->list.front().uri_text;
-    std::uint32_t fallback = 3600;
-    if (const std::string* ex = r.first("Expires")) {
-      auto v = sip::parse_uint32(*ex, "Expires");
-      if (v.ok()) fallback = *v;
-    }
-    for (const std::string* rc : r.all("Contact")) {
-      auto cs = sip::parse_contacts(*rc);
-      if (!cs.ok() || cs->star) continue;
-      for (const sip::NameAddr& na : cs->list) {
-        if (na.uri_text != uri) continue;
-        const auto e = sip::contact_expires(na);
-        return e ? *e : fallback;
-      }
-    }
-    return 0;
-  }
-
-  // The IMPUs a 2xx registered: P-Associated-URI in order; without it, the
-  // To URI (RD-109).
-  static std::vector<std::string> registered_impus(const sip::Message& r) {
-    std::vector<std::string> out;
-    for (const std::string* pau : r.all("P-Associated-URI")) {
-      auto list = sip::parse_name_addr_list(*pau, "P-Associated-URI");
-      if (!list.ok()) continue;
-      for (const auto& na : *list) out.push_back(na.uri_text);
-    }
-    if (out.empty() && !r.to.uri_text.empty()) out.push_back(r.to.uri_text);
-    return out;
   }
 
   // The final answer of the next hop to a REGISTER from this connection:
@@ -804,13 +744,8 @@ class Connection final : public tls::Tls_Events {
   void register_answered(const sip::Message& m, const Register_Facts& f, const sip::Message& r) {
     auto e = cp::make_event(cp::EventKind::register_response, now());
     e.txn_here = true;
-    const bool two_xx = r.status >= 200 && r.status < 300;
-    // A 2xx to a REGISTER without Contact only lists the bindings: nothing changes.
-    const bool success = two_xx && m.first("Contact") != nullptr;
-    const cp::Response kind = success                                ? cp::Response::success
-                              : (r.status == 401 || r.status == 407) ? cp::Response::challenge
-                              : r.status == 403                      ? cp::Response::auth_failure
-                                                                     : cp::Response::other;
+    const cp::Response kind = register_response_kind(m, r);
+    const bool success = kind == cp::Response::success;
     e.response = static_cast<std::uint8_t>(kind);
     std::vector<std::string> impus;
     std::uint32_t expires = 0;
