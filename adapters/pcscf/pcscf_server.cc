@@ -964,7 +964,8 @@ bool Server::start(std::string* err) {
     return false;
   }
   if (!check_own_certificate(err)) return false;
-  const std::string algo = m_creds->chain().front().subject_public_key()->algo_name();
+  // Botan 2: load_subject_public_key() hands over ownership (subject_public_key() leaks).
+  const std::string algo = m_creds->chain().front().load_subject_public_key()->algo_name();
   m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
   if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {
     *err = std::string(core::error_requirement(e)) + ": " + core::error_message(e);
