@@ -67,6 +67,16 @@ pc_start() {
   PC_PID=$!
   iop_wait_listen "$PC_PORT" && iop_wait_listen "$CORE_PORT"
 }
+# pc_stop: stops the pcscf by its PID; fails when a sanitizer reported
+# anything in its log (the _asan twin runs pcscf built with ASan + UBSan).
+pc_stop() {
+  iop_stop "$PC_PID"
+  if grep -q 'Sanitizer\|runtime error:' "$PC_LOG" 2>/dev/null; then
+    echo "sanitizer report in $(basename "$PC_LOG"):"
+    grep -A8 'Sanitizer\|runtime error:' "$PC_LOG" | head -20
+    return 1
+  fi
+}
 # ue_run IMPI IMPU [ue options]: annexo's ue towards the pcscf.
 ue_run() {
   local impi=$1 impu=$2
@@ -123,7 +133,7 @@ with_core() {
   local rc=$?
   local p
   for p in "${UE_PIDS[@]:-}"; do [ -n "$p" ] && iop_stop "$p"; done
-  iop_stop "$PC_PID"
+  pc_stop || rc=1
   iop_stop "$KAM_PID"
   ((rc == 0)) || evidence
   return $rc
@@ -271,7 +281,7 @@ tls_next_hop() {
     grep -q "annexo-scscf: request REGISTER from 127.0.0.1:[0-9]* proto=tls" "$KAM_LOG" || r=1
     grep -q 'annexo-scscf: registered sip:alice@ims.test' "$KAM_LOG" || r=1
   fi
-  iop_stop "$PC_PID"
+  pc_stop || r=1
   # The wrong trust anchor: Kamailio's certificate does not verify.
   if ((r == 0)); then
     PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls-badca --next-hop-transport tls \
@@ -281,7 +291,7 @@ tls_next_hop() {
     annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badca.ue.out" || r=1
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
       { echo "a REGISTER reached Kamailio over the unverified TLS connection"; r=1; }
-    iop_stop "$PC_PID"
+    pc_stop || r=1
   fi
   # The right CA, another name: refused too.
   if ((r == 0)); then
@@ -292,7 +302,7 @@ tls_next_hop() {
     annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badname.ue.out" || r=1
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
       { echo "a REGISTER reached Kamailio over a TLS connection to the wrong name"; r=1; }
-    iop_stop "$PC_PID"
+    pc_stop || r=1
   fi
   iop_stop "$KAM_PID"
   ((r == 0)) || evidence
@@ -361,7 +371,7 @@ time.sleep(30)' "$KAM_PORT" >"$KAM_LOG" 2>&1 &
   ue_fg silent "$IOP_IMPI" "$IOP_IMPU"
   rc=$?
   t1=$(date +%s%N)
-  iop_stop "$PC_PID"
+  pc_stop || { iop_stop "$KAM_PID"; return 1; }
   iop_stop "$KAM_PID"
   echo "ue exit $rc after $(((t1 - t0) / 1000000)) ms: $(cat "$IOP_TMP/silent.ue.out")"
   grep -q 'silent next hop accepted' "$KAM_LOG" || { echo "the REGISTER never reached the next hop"; evidence; return 1; }
