@@ -256,11 +256,13 @@ else
 fi
 
 # ---------------------------------------------------------------- D: forward mode
+# Below the ephemeral range (32768-): a busy machine's outgoing connections
+# take those; used by no socket at all.
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    ss -Htln "sport = :${p}" | grep -q . || { echo "${p}"; return 0; }
+    p=$((20000 + RANDOM % 12000))
+    ss -Htan "sport = :${p}" | grep -q . || { echo "${p}"; return 0; }
   done
   return 1
 }

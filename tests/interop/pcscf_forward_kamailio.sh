@@ -42,6 +42,7 @@ kam_start() {
       "$IOP_DIR/kamailio/tls.cfg.in" >"$d/tls.cfg"
     tls=(-A WITH_TLS)
   fi
+  [ -z "${KAM_SHORT_EXPIRES:-}" ] || tls+=(-A SHORT_EXPIRES)
   sed -e "s|@PORT@|$port|g; s|@CTL@|$KAM_CTL|; s|@REALM@|$IOP_REALM|g; s|@PASSWORD@|$IOP_PASSWORD|g" \
     -e "s|@ALGORITHM@|$alg|; s|@PAU@|$pau|; s|@TLSPORT@|${KAM_TLS_PORT:-0}|; s|@TLSCFG@|$d/tls.cfg|" \
     "$IOP_DIR/kamailio/scscf.cfg" >"$d/kamailio.cfg"
@@ -53,18 +54,40 @@ kam_start() {
   iop_wait_listen "$port" || return 1
   [ -z "${KAM_TLS_PORT:-}" ] || iop_wait_listen "$KAM_TLS_PORT"
 }
-# pc_start NAME [pcscf options]: pcscf with --next-hop 127.0.0.1:$KAM_PORT.
-# Sets PC_PID, PC_PORT, CORE_PORT, PC_LOG.
+# A port for a server that must be given one (Kamailio, the silent next
+# hop): below the kernel's ephemeral range (the machine is busy with other
+# tests' connections, which take ephemeral ports), used by no socket at all.
+server_port() {
+  local p lo
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % (lo - 20000)))
+    ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  echo "no free server port" >&2
+  return 1
+}
+# pc_start NAME [pcscf options]: pcscf with --next-hop 127.0.0.1:$KAM_PORT,
+# listening on ports the kernel picks (read from its log). Sets PC_PID,
+# PC_PORT, CORE_PORT, PC_LOG.
 pc_start() {
-  local name=$1
+  local name=$1 i
   shift
   PC_LOG=$IOP_TMP/$name.pcscf.log
-  PC_PORT=$(iop_free_port) || return 1
-  CORE_PORT=$(iop_free_port) || return 1
-  "$PCSCF" --listen "127.0.0.1:$PC_PORT" --core-listen "127.0.0.1:$CORE_PORT" \
+  PC_PORT=""
+  CORE_PORT=""
+  "$PCSCF" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 \
     --next-hop "127.0.0.1:${PC_NEXT_HOP_PORT:-$KAM_PORT}" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
     --log-format json "$@" 2>"$PC_LOG" &
   PC_PID=$!
+  for ((i = 0; i < 200; i++)); do
+    PC_PORT=$(grep -m1 '"req":"O.2.1-PC-PORT"' "$PC_LOG" 2>/dev/null | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"')
+    CORE_PORT=$(grep -m1 'terminating requests from the core network' "$PC_LOG" 2>/dev/null | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"')
+    [ -n "$PC_PORT" ] && [ -n "$CORE_PORT" ] && break
+    kill -0 "$PC_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$PC_PORT" ] && [ -n "$CORE_PORT" ] || { echo "pcscf did not start"; tail -3 "$PC_LOG"; return 1; }
   iop_wait_listen "$PC_PORT" && iop_wait_listen "$CORE_PORT"
 }
 # pc_stop: stops the pcscf by its PID; fails when a sanitizer reported
@@ -125,7 +148,7 @@ evidence() {
 with_core() {
   local name=$1 fn=$2 alg=${3:-MD5} pau=${4:-1}
   rm -f "$IOP_TMP"/*.ue.out "$IOP_TMP"/*.probe.out
-  KAM_PORT=$(iop_free_port) || return 1
+  KAM_PORT=$(server_port) || return 1
   UE_PIDS=()
   kam_start "$name" "$KAM_PORT" "$alg" "$pau" || { evidence; return 1; }
   pc_start "$name" || { iop_stop "$KAM_PID"; evidence; return 1; }
@@ -208,6 +231,26 @@ wrong_password_closes() {
   annexo_req O.2-PC-INTEGRITY-PROTECTED-PARAM bash -c '! grep -q "tls-yes" <<<"$1"' _ "$authz"
 }
 
+# short_expires cmd...: Kamailio grants registrations of a few seconds.
+short_expires() { KAM_SHORT_EXPIRES=1 "$@"; }
+
+# Re-registration over the bound TLS session: every REGISTER Kamailio gets
+# after the first 2xx says integrity-protected="tls-yes", the first one
+# "tls-pending"; the ue keeps its one TLS session.
+reregisters_tls_yes() {
+  ue_fg rereg "$IOP_IMPI" "$IOP_IMPU" --expires 4 --stay 7 || { echo "ue exit $?"; return 1; }
+  cat "$IOP_TMP/rereg.ue.out"
+  local seen
+  seen=$(grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | grep -o 'integrity-protected="[a-z-]*"')
+  echo "$seen" | uniq -c
+  grep -q '^ue: REREGISTERED' "$IOP_TMP/rereg.ue.out" || { echo "no re-registration"; return 1; }
+  [ "$(grep -o 'session_id=[0-9a-f]*' "$IOP_TMP/rereg.ue.out" | sort -u | wc -l)" -eq 1 ] ||
+    { echo "more than one TLS session"; return 1; }
+  annexo_req O.2-PC-INTEGRITY-PROTECTED-PARAM test "$(head -1 <<<"$seen")" = 'integrity-protected="tls-pending"'
+  annexo_req O.4.3-PC-REREG-ON-BOUND-SESSION test "$(tail -n +2 <<<"$seen" | grep -c 'tls-yes')" -ge 1
+  annexo_req O.4.3-PC-REREG-ON-BOUND-SESSION bash -c '! tail -n +2 <<<"$1" | grep -q tls-pending' _ "$seen"
+}
+
 # RFC 3261 16.3: a MESSAGE with Max-Forwards 0 gets 483, one that already
 # passed this P-CSCF (its own Via) 482, and neither reaches Kamailio.
 maxfwd_and_loop() {
@@ -244,7 +287,7 @@ baresip_receives() {
   local d=$IOP_TMP/baresip
   rm -rf "$d"
   mkdir -p "$d"
-  sed -e "s/@LOCALPORT@/$(iop_free_port)/" "$IOP_DIR/baresip/config.in" >"$d/config"
+  sed -e "s/@LOCALPORT@/$(server_port)/" "$IOP_DIR/baresip/config.in" >"$d/config"
   sed -e "s|@IMPU@|$IOP_IMPU|; s|@IMPI@|$IOP_IMPI|; s|@PASSWORD@|$IOP_PASSWORD|; s|@PORT@|$PC_PORT|" \
     "$IOP_DIR/baresip/accounts.in" >"$d/accounts"
   printf '%s' 5a0b7a96-7b9e-4e54-9b53-1f2a3c4d5e6f >"$d/uuid"
@@ -269,8 +312,8 @@ baresip_receives() {
 # handshake fails and the ue gets 503 at once.
 tls_next_hop() {
   local r=0
-  KAM_PORT=$(iop_free_port) || return 1
-  KAM_TLS_PORT=$(iop_free_port) || return 1
+  KAM_PORT=$(server_port) || return 1
+  KAM_TLS_PORT=$(server_port) || return 1
   kam_start fwd-tls "$KAM_PORT" MD5 1 || { evidence; return 1; }
   PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls --next-hop-transport tls \
     --next-hop-ca "$CA" --next-hop-name pcscf.test || r=1
@@ -355,7 +398,7 @@ next_hop_down_and_back() {
 # A next hop that accepts TCP and never answers: 408 to the UE after the
 # transaction timer (--transaction-timeout 2), nothing held.
 silent_next_hop_408() {
-  KAM_PORT=$(iop_free_port) || return 1
+  KAM_PORT=$(server_port) || return 1
   KAM_LOG=$IOP_TMP/silent.log
   python3 -c 'import socket,sys,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -396,6 +439,10 @@ annexo_case "5626-5.3-PC-430-FLOW-GONE: the first ue has gone; Kamailio's next d
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
 annexo_case "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: a wrong password draws Kamailio's 403, pcscf relays it and closes the UE's connection; the UE's own integrity-protected is replaced" \
   with_core fwd-403 wrong_password_closes
+#= spec#O.4.3-PC-REREG-ON-BOUND-SESSION type=test
+#= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
+annexo_case "O.4.3-PC-REREG-ON-BOUND-SESSION: re-REGISTERs over the bound TLS session reach Kamailio with integrity-protected tls-yes, the first REGISTER with tls-pending" \
+  short_expires with_core fwd-rereg reregisters_tls_yes
 #= spec#3261-16.3-PC-MAXFWD-LOOP type=test
 annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop answers Max-Forwards 0 with 483 and its own Via with 482; Kamailio never sees them" \
   with_core fwd-maxfwd maxfwd_and_loop
