@@ -1,16 +1,15 @@
 """interop_test: one sh_test of tests/interop per line of data."""
 
-def interop_test(name, program = None, size = "medium", extra_programs = [], script = None, env = {}):
+def interop_test(name, program = None, size = "medium", script = None, env = {}):
     """A driver NAME.sh run against third-party peers.
 
     With `program` (//adapters/pcscf or //adapters/ue, or a list of both) the
     script gets PROGRAM... MAKE_PKI TESTLIB and reports annexo_case results (JUnit XML for
     the conformance report); without, it checks the peers and the harness
-    alone and gets MAKE_PKI only. `extra_programs` (annexo programs the
-    driver also runs, e.g. //adapters/ue next to //adapters/pcscf) follow
-    TESTLIB in the arguments. `script` runs another driver than NAME.sh
-    (a sanitized twin of a test), `env` adds to the test's environment. Tagged exclusive: the peers listen on
-    loopback ports and tshark captures on lo.
+    alone and gets MAKE_PKI only. `script` runs another driver than NAME.sh
+    (a sanitized twin of a test), `env` adds to the test's environment.
+    Tagged exclusive: the peers listen on loopback ports and tshark captures
+    on lo.
     """
     progs = program if type(program) == "list" else ([program] if program else [])
     testlib = ["//tests/support:testlib.sh"] if program else []
@@ -18,8 +17,8 @@ def interop_test(name, program = None, size = "medium", extra_programs = [], scr
         name = name,
         size = size,
         srcs = [(script or name) + ".sh"],
-        args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib + extra_programs],
-        data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib + extra_programs,
+        args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib],
+        data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib,
         # Peers nobody here wrote (tests/support/testlib.sh); a case with
         # annexo's programs alone says --level program.
         env = dict(env, ANNEXO_EVIDENCE_LEVEL = "third-party"),

@@ -7,15 +7,15 @@
 # What Kamailio received (its "annexo-scscf:" log lines, its location table
 # through kamcmd ul.dump) and what the UEs saw is the evidence, never pcscf's
 # own log. Loopback only; every process is stopped by its PID inside its case.
-#   pcscf_forward_kamailio.sh PCSCF MAKE_PKI TESTLIB UE
+#   pcscf_forward_kamailio.sh PCSCF UE MAKE_PKI TESTLIB
 set -uo pipefail
 PCSCF=$(realpath "$1")
-MAKE_PKI=$2
-UE=$(realpath "$4")
+UE=$(realpath "$2")
+MAKE_PKI=$3
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # shellcheck source=/dev/null
-source "$3"
+source "$4"
 PROBE=$IOP_DIR/register_probe.py
 
 iop_pki "$MAKE_PKI"
