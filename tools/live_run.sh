@@ -24,6 +24,12 @@
 #      --session-lifetime 2, ue --stay 4); kept apart from A so that the
 #      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
 #   C  a wrong password: the P-CSCF closes the connection (O.3.1.1)
+#   D  forward mode (issue 12), when Kamailio is installed: pcscf --next-hop
+#      in front of Kamailio as the S-CSCF (tests/interop/kamailio/scscf.cfg);
+#      the ue registers through it; Kamailio's location table (kamcmd
+#      ul.dump) must hold the Path with the flow token, and the REGISTER
+#      Kamailio logged must carry integrity-protected="tls-pending". Without
+#      kamailio on PATH the run is skipped and the description says so.
 # Exit status: 0 when every check passed, 1 otherwise.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -247,6 +253,58 @@ if start_pcscf C; then
   fi
 else
   check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
+fi
+
+# ---------------------------------------------------------------- D: forward mode
+# Below the ephemeral range (32768-): a busy machine's outgoing connections
+# take those; used by no socket at all.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    ss -Htan "sport = :${p}" | grep -q . || { echo "${p}"; return 0; }
+  done
+  return 1
+}
+if command -v kamailio >/dev/null && command -v kamcmd >/dev/null; then
+  kam_port=$(free_port)
+  kam_ctl="${work}/kam.ctl"
+  kam_log="${work}/D.kamailio.log"
+  sed -e "s|@PORT@|${kam_port}|g; s|@CTL@|${kam_ctl}|; s|@REALM@|annexo.test|g; s|@PASSWORD@|secret|g" \
+    -e "s|@ALGORITHM@|MD5|; s|@PAU@|1|" "${root}/tests/interop/kamailio/scscf.cfg" >"${work}/kam.cfg"
+  kamailio -DD -E -f "${work}/kam.cfg" -w "${work}" -Y "${work}" -P "${work}/kam.pid" >"${kam_log}" 2>&1 &
+  kam_pid=$!
+  pids+=("${kam_pid}")
+  for i in $(seq 1 100); do
+    ss -Htln "sport = :${kam_port}" | grep -q . && break
+    sleep 0.05
+  done
+  if start_pcscf D --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:${kam_port}"; then
+    run_ue D --password secret
+    kamcmd -s "unix:${kam_ctl}" ul.dump >"${work}/D.uldump" 2>&1
+    stop_pcscf
+    path_line=$(grep -E -m1 'Path: <sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr;transport=tcp;ob>' "${work}/D.uldump")
+    if [[ "${UE_RC}" -eq 0 && -n "${path_line}" ]]; then
+      check "24229-PC-OUTBOUND-PATH" true \
+        "forward mode: ue registered through pcscf --next-hop; Kamailio's location table: $(sed "s/^[[:space:]]*//" <<<"${path_line}")"
+    else
+      check "24229-PC-OUTBOUND-PATH" false \
+        "forward mode: ue exit ${UE_RC} ($(head -1 "${UE_OUT}")); Kamailio ul.dump: $(grep -m1 'Path:' "${work}/D.uldump")"
+    fi
+    authz=$(grep 'annexo-scscf: request REGISTER' "${kam_log}" | grep -m1 'integrity-protected=')
+    if grep -q 'integrity-protected="tls-pending"' <<<"${authz}"; then
+      check "O.2-PC-INTEGRITY-PROTECTED-PARAM" true "forward mode, as Kamailio received it: ${authz#*authz=}"
+    else
+      check "O.2-PC-INTEGRITY-PROTECTED-PARAM" false "forward mode: no tls-pending in the REGISTER Kamailio logged: '${authz}'"
+    fi
+  else
+    check "24229-PC-OUTBOUND-PATH" false "forward mode: pcscf did not start: $(tail -3 "${PC_LOG}")"
+  fi
+  kill "${kam_pid}" 2>/dev/null
+  wait "${kam_pid}" 2>/dev/null
+  description+="; forward mode: pcscf --next-hop in front of Kamailio as the S-CSCF"
+else
+  description+="; forward mode not run (kamailio/kamcmd not installed)"
 fi
 
 write_out "${description}"
