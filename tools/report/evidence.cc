@@ -128,8 +128,8 @@ void read_targets(const std::string& path, TestRun& run, std::vector<std::string
     while (std::getline(fields, src, '\t')) {
       if (src.empty()) continue;
       t.srcs.push_back(src);
-      auto [it, fresh] = run.target_of_file.emplace(src, label);
-      if (!fresh && it->second != label) it->second += ", " + label;
+      auto& labels = run.targets_of_file[src];
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
     }
   }
 }

@@ -56,14 +56,15 @@ struct TargetRun {
 
 struct TestRun {
   bool have_bep = false;
-  std::map<std::string, TargetRun> targets;           // by label
-  std::map<std::string, CaseResult> cases;            // by case name (unique, trace enforces)
-  std::map<std::string, std::string> target_of_file;  // source file -> label
-  int passed = 0, failed = 0;                         // test targets, as Bazel's summary counts
+  std::map<std::string, TargetRun> targets;  // by label
+  std::map<std::string, CaseResult> cases;   // by case name (unique, trace enforces)
+  std::map<std::string, std::vector<std::string>> targets_of_file;  // source file -> labels
+  int passed = 0, failed = 0;  // test targets, as Bazel's summary counts
 };
 
-// Reads the target list written by tools/annexo: one line per test target,
-// "LABEL<TAB>SRC<TAB>SRC..." with workspace-relative source paths.
+// Reads the target list written by tools/annexo (tools/report/test_targets.py):
+// one line per test target, "LABEL<TAB>FILE<TAB>FILE..." with the
+// workspace-relative sources it compiles or runs (its own and its deps').
 void read_targets(const std::string& path, TestRun& run, std::vector<std::string>& problems);
 
 // Reads the build event protocol JSON file (one event per line) and every

@@ -24,6 +24,12 @@ std::string quoted(const std::string& s) {
   return "\"" + s + "\"";
 }
 
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? sep : "") + v[i];
+  return s;
+}
+
 }  // namespace
 
 std::vector<Row> compute_rows(const trace::Spec& spec, const trace::ScanResult& scan,
@@ -87,26 +93,34 @@ std::vector<Row> compute_rows(const trace::Spec& spec, const trace::ScanResult& 
           }
           continue;
         }
-        // The case is absent from this run's results: find out why from its target.
-        const auto tf = tests.target_of_file.find(c.file);
-        if (tf == tests.target_of_file.end()) {
+        // The case is absent from this run's results: find out why from the
+        // targets that build its file.
+        const auto tf = tests.targets_of_file.find(c.file);
+        if (tf == tests.targets_of_file.end()) {
           row.did_not_run.push_back(quoted(c.target) + " (" + at +
                                     "): no test target of this run builds " + c.file);
           continue;
         }
-        const auto tt = tests.targets.find(tf->second);
-        const std::string why =
-            tt == tests.targets.end() ? "did not run in this invocation" : tt->second.why_not();
-        const bool broke =
-            tt != tests.targets.end() && (!tt->second.built || tt->second.crashed() ||
-                                          (tt->second.ran && tt->second.status != "PASSED"));
-        if (broke) {
-          row.failing.push_back("cited by " + quoted(c.target) + " (" + at + "): " + tf->second +
-                                " " + why);
+        std::vector<std::string> broke, absent;
+        for (const auto& label : tf->second) {
+          const auto tt = tests.targets.find(label);
+          if (tt == tests.targets.end()) {
+            absent.push_back(label + " did not run in this invocation");
+            continue;
+          }
+          const TargetRun& tr = tt->second;
+          const std::string why = tr.why_not();
+          if (!tr.built || tr.crashed() || (tr.ran && tr.status != "PASSED")) {
+            broke.push_back(label + " " + why);
+          } else {
+            absent.push_back(why.empty() ? "not among the results of " + label : label + " " + why);
+          }
+        }
+        if (!broke.empty()) {
+          row.failing.push_back("cited by " + quoted(c.target) + " (" + at +
+                                "): " + join(broke, "; "));
         } else {
-          row.did_not_run.push_back(
-              quoted(c.target) + " (" + at + "): " +
-              (why.empty() ? "not among the results of " + tf->second : tf->second + " " + why));
+          row.did_not_run.push_back(quoted(c.target) + " (" + at + "): " + join(absent, "; "));
         }
       } else {
         const auto it = proof_by_name.find(c.target);
