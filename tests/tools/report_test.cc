@@ -184,6 +184,19 @@ TEST_CASE("report: only held assertions of this invocation's fresh results credi
   CHECK(any_has(ev, "X.9-NOT-IN-SPEC", "does not exist"));
 }
 
+TEST_CASE("report: a result whose attempt started before this run is not read") {
+  std::vector<std::string> problems;
+  report::TestRun before, after;
+  report::read_bep(bep_fixture("bep_ok.json"), before, problems, 4000);
+  CHECK(before.targets.at("//tests:thing_test").ran);
+  CHECK(before.cases.size() == 6);
+  report::read_bep(bep_fixture("bep_ok.json"), after, problems, 6000);
+  CHECK_FALSE(after.targets.at("//tests:thing_test").ran);
+  CHECK(after.targets.at("//tests:thing_test").cached);
+  CHECK(after.cases.empty());
+  CHECK(after.passed == 0);
+}
+
 TEST_CASE("report: a wire requirement with core evidence only is core-tested") {
   const Tree t;
   std::vector<std::string> problems;

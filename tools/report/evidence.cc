@@ -217,7 +217,8 @@ void read_junit_text(const std::string& xml, const std::string& target, TestRun&
   }
 }
 
-void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& problems) {
+void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& problems,
+              long long not_before_ms) {
   std::ifstream in(path);
   if (!in) {
     problems.push_back("build event file " + path + " not found: nothing counts as tested");
@@ -268,9 +269,17 @@ void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& p
     } else if (id.contains("testResult") && e.contains("testResult")) {
       s.test = true;
       const auto& r = e["testResult"];
-      const bool cached =
-          r.value("cachedLocally", false) ||
-          (r.contains("executionInfo") && r["executionInfo"].value("remoteCacheHit", false));
+      const nlohmann::json info =
+          r.contains("executionInfo") ? r["executionInfo"] : nlohmann::json::object();
+      long long started_ms = 0;
+      try {
+        started_ms = std::stoll(r.value("testAttemptStartMillisEpoch", std::string("0")));
+      } catch (const std::exception&) {
+      }
+      // Served from a cache, or a result older than this run: not executed here.
+      const bool cached = r.value("cachedLocally", false) || info.value("remoteCacheHit", false) ||
+                          info.value("strategy", "") == "remote-cache" ||
+                          (not_before_ms > 0 && started_ms > 0 && started_ms < not_before_ms);
       if (cached) {
         s.cached = true;
       } else {

@@ -68,8 +68,11 @@ struct TestRun {
 void read_targets(const std::string& path, TestRun& run, std::vector<std::string>& problems);
 
 // Reads the build event protocol JSON file (one event per line) and every
-// test.xml it names for a result executed in this invocation.
-void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& problems);
+// test.xml it names for a result executed in this invocation. A result served
+// from a cache, or (with not_before_ms > 0) one whose attempt started before
+// that time, counts as not run here.
+void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& problems,
+              long long not_before_ms = 0);
 
 // Parses one JUnit file (annexo's format) of `target`; exposed for the tests.
 void read_junit_text(const std::string& xml, const std::string& target, TestRun& run,

@@ -4,7 +4,8 @@
 //
 //   report --root DIR --bep FILE --targets FILE [--prove BIN]
 //          [--live FILE --run-id ID --run-started EPOCH] [--out DIR]
-//   report --count --bep FILE --targets FILE      prints "N passed, N failed"
+//   report --count --bep FILE --targets FILE [--run-started EPOCH]
+//                                                 prints "N passed, N failed"
 //
 // Evidence comes from this run only: the test results of the Bazel
 // invocation named by --bep (its build event protocol file; only the test.xml
@@ -43,7 +44,7 @@ namespace {
 int usage() {
   std::cerr << "usage: report --root DIR --bep FILE --targets FILE [--prove BIN]\n"
                "              [--live FILE --run-id ID --run-started EPOCH] [--out DIR]\n"
-               "       report --count --bep FILE --targets FILE\n";
+               "       report --count --bep FILE --targets FILE [--run-started EPOCH]\n";
   return 2;
 }
 
@@ -447,18 +448,18 @@ int main(int argc, char** argv) {
   }
   if (bep.empty() || targets.empty() || (!count && root.empty())) return usage();
 
-  Report r;
-  report::read_targets(targets, r.tests, r.problems);
-  report::read_bep(bep, r.tests, r.problems);
-  if (count) {
-    std::cout << r.tests.passed << " passed, " << r.tests.failed << " failed\n";
-    return r.tests.failed == 0 && r.tests.passed > 0 ? 0 : 1;
-  }
   long long not_before = 0;
   try {
     not_before = run_started.empty() ? 0 : std::stoll(run_started);
   } catch (const std::exception&) {
     return usage();
+  }
+  Report r;
+  report::read_targets(targets, r.tests, r.problems);
+  report::read_bep(bep, r.tests, r.problems, not_before * 1000);
+  if (count) {
+    std::cout << r.tests.passed << " passed, " << r.tests.failed << " failed\n";
+    return r.tests.failed == 0 && r.tests.passed > 0 ? 0 : 1;
   }
   r.spec = trace::load_spec((fs::path(root) / "spec").string());
   r.scan = trace::scan_tree(root, trace::traced_dirs());
