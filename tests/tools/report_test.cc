@@ -124,6 +124,12 @@ TEST_CASE("report: JUnit cases give held and failed requirements, level, file an
   CHECK_FALSE(run.cases.at("X.1-UE-DO: a name with a comment inside").passed);
   CHECK(run.cases.count("the P-CSCF does not & <never>") == 1);
   CHECK(run.targets.at("//tests:thing_test").xml_complete);
+  // Its only failure is the may-fail case's: that does not explain a failed
+  // status, so a FAILED status would make the target crashed.
+  CHECK_FALSE(run.targets.at("//tests:thing_test").xml_has_failure);
+  run.targets.at("//tests:thing_test").ran = true;
+  run.targets.at("//tests:thing_test").status = "FAILED";
+  CHECK(run.targets.at("//tests:thing_test").crashed());
 
   std::ifstream in2(std::string(kRun) + "/thing_sh_failed.xml");
   std::stringstream ss2;
