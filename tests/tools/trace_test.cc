@@ -39,7 +39,7 @@ TEST_CASE("trace: a good tree passes") {
   INFO(dump(r.errors));
   CHECK(r.errors.empty());
   const auto scan = scan_tree("tests/tools/testdata/good", traced_dirs());
-  REQUIRE(scan.citations.size() == 6);  // core/, proofs/, tests/ in path order
+  REQUIRE(scan.citations.size() == 7);  // core/, proofs/, tests/ in path order
   CHECK(scan.citations[1].type == CitationType::proof);
   CHECK(scan.citations[1].target == "x1-prop");
   CHECK(scan.citations[2].type == CitationType::test);
@@ -49,6 +49,7 @@ TEST_CASE("trace: a good tree passes") {
   CHECK(scan.citations[4].target == "X.1-UE-DO: a name with a comment inside");
   CHECK(scan.citations[5].target == "X.1-UE-DO: a shell case");
   CHECK(scan.citations[5].file == "tests/thing_test.sh");
+  CHECK(scan.citations[6].target == "X.1-UE-DO: a case with its own level");
   // Requirement assertions with literal IDs: REQ, REQ_REQUIRE across a line
   // break, RC_REQ, and annexo_req in shell (not the one given by a variable).
   REQUIRE(scan.assertions.size() == 4);

@@ -86,10 +86,21 @@ bool string_literals_at(const std::string& text, std::size_t pos, std::string& o
 // A Catch2 test declaration starting at line i: TEST_CASE("name"...),
 // TEST_CASE_METHOD(Fixture, "name"...), SCENARIO("name"...), with the name
 // possibly on the following lines and split into adjacent literals (as
-// clang-format leaves long names). A shell test: annexo_case "name" ...
+// clang-format leaves long names). A shell test: annexo_case "name" ... or
+// annexo_case --level LEVEL "name" ...
 bool test_declaration(const std::vector<std::string>& lines, std::size_t i, std::string& name) {
   const std::string first = ltrim(lines[i]);
   if (first.rfind("annexo_case \"", 0) == 0) return first_string_literal(first, name);
+  // annexo_case --level LEVEL "name" ... (tests/support/testlib.sh)
+  if (first.rfind("annexo_case --level ", 0) == 0) {
+    std::istringstream words(first);
+    std::string cmd, flag, level;
+    words >> cmd >> flag >> level;
+    std::string rest;
+    std::getline(words, rest);
+    rest = ltrim(rest);
+    return !level.empty() && rest.rfind('"', 0) == 0 && first_string_literal(rest, name);
+  }
   for (const char* macro : {"TEST_CASE(", "TEST_CASE_METHOD(", "SCENARIO("}) {
     if (first.rfind(macro, 0) != 0) continue;
     std::string text;

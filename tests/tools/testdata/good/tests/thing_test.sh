@@ -6,4 +6,6 @@ check_it() {
 }
 #= spec#X.1-UE-DO type=test
 annexo_case "X.1-UE-DO: a shell case" check_it
+#= spec#X.1-UE-DO type=test
+annexo_case --level third-party "X.1-UE-DO: a case with its own level" check_it
 annexo_finish
