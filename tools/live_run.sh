@@ -32,7 +32,8 @@
 #   B  renegotiation after a short TLS session lifetime (pcscf
 #      --session-lifetime 2, ue --stay 4); kept apart from A so that the
 #      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
-#   C  a wrong password: the P-CSCF closes the connection (O.3.1.1)
+#   C  a wrong password: the P-CSCF closes the connection (O.3.1.1), seen by
+#      a scripted TLS peer (EOF after its 403) as well as in the logs
 # Exit status: 0 when every check passed, 1 otherwise.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -301,6 +302,46 @@ fi
 # ---------------------------------------------------------------- C: wrong password
 if start_pcscf C; then
   run_ue C --password wrong-password
+  # At a scripted peer (tests/adapters/sip_peer.py's helpers): a TLS-first
+  # registration with a wrong password; the P-CSCF must close the connection
+  # (EOF or close_notify seen by the peer within 10 s).
+  python3 - "${root}/tests/adapters" "${PC_PORT}" "${work}/pki/ca-ec.pem" \
+    >"${work}/C.peer.out" 2>&1 <<'PYEOF'
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import sip_peer as sp
+port, ca = int(sys.argv[2]), sys.argv[3]
+impi, impu, domain = "alice@annexo.test", "sip:alice@annexo.test", "sip:annexo.test"
+tls = sp.connect(port, ca, "pcscf.test")
+reader = sp.Reader(tls)
+tp = tls.getsockname()[1]
+common = [f"From: <{impu}>;tag={sp.rand(4)}", f"To: <{impu}>", f"Call-ID: {sp.rand()}", "Supported: path, outbound"]
+contact = f"Contact: <sip:user@{sp.HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000bb>\";reg-id=1;expires=600"
+tls.sendall(sp.build("REGISTER", domain, common + ["CSeq: 1 REGISTER", contact], "TLS", tp))
+code, head = reader.final(10)
+if code != 401:
+    print(f"OPEN: first REGISTER got {code}, not 401"); sys.exit(1)
+tls.sendall(sp.build("REGISTER", domain, common + ["CSeq: 2 REGISTER", contact,
+    "Authorization: " + sp.digest_answer(sp.header(head, "WWW-Authenticate"), impi, "wrong-password", "REGISTER", domain)], "TLS", tp))
+t0 = time.time()
+try:
+    code, _ = reader.final(10)
+    print(f"response {code}")
+    reader.message(time.time() + 10)
+    print("OPEN: a further message arrived instead of a close"); sys.exit(1)
+except (ConnectionError, OSError) as e:
+    if isinstance(e, TimeoutError):
+        print("OPEN: connection still open 10 s after the failed authentication"); sys.exit(1)
+    print(f"CLOSED by the P-CSCF {time.time() - t0:.2f} s after the wrong credentials ({e})")
+PYEOF
+  peer_rc=$?
+  if ((peer_rc == 0)) && grep -q '^CLOSED' "${work}/C.peer.out"; then
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" true "$(grep -E '^(response|CLOSED)' "${work}/C.peer.out" | tr '\n' ' ')" \
+      "a scripted TLS peer (sip_peer.py helpers): the connection closed after its wrong credentials"
+  else
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "peer exit ${peer_rc}: $(tail -3 "${work}/C.peer.out" | tr '\n' ' ')" \
+      "a scripted TLS peer (sip_peer.py helpers): the connection closed after its wrong credentials"
+  fi
   stop_pcscf
   close_line=$(grep -m1 '"req":"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL".*"to":"closed"' "${PC_LOG}")
   if [[ -n "${close_line}" ]] && ! grep -q 'O.2.2-PC-ASSOC-CREATE' "${PC_LOG}"; then
