@@ -40,7 +40,7 @@ TEST_CASE("trace: a good tree passes") {
   INFO(dump(r.errors));
   CHECK(r.errors.empty());
   const auto scan = scan_tree("tests/tools/testdata/good", traced_dirs());
-  REQUIRE(scan.citations.size() == 5);  // core/, proofs/, tests/ in path order
+  REQUIRE(scan.citations.size() == 7);  // core/, proofs/, tests/ in path order
   CHECK(scan.citations[1].type == CitationType::proof);
   CHECK(scan.citations[1].target == "x1-prop");
   CHECK(scan.citations[2].type == CitationType::test);
@@ -48,6 +48,39 @@ TEST_CASE("trace: a good tree passes") {
   // A name clang-format split into adjacent literals on the next lines.
   CHECK(scan.citations[3].target == "X.1-UE-DO: a long name split by clang-format");
   CHECK(scan.citations[4].target == "X.1-UE-DO: a name with a comment inside");
+  CHECK(scan.citations[5].target == "X.1-UE-DO: a shell case");
+  CHECK(scan.citations[5].file == "tests/thing_test.sh");
+  CHECK(scan.citations[6].target == "X.1-UE-DO: a case with its own level");
+  // Requirement assertions with literal IDs: REQ, REQ_REQUIRE across a line
+  // break, RC_REQ, and annexo_req in shell (not the one given by a variable).
+  REQUIRE(scan.assertions.size() == 4);
+  CHECK(scan.assertions[0].id == "X.1-UE-DO");
+  CHECK(scan.assertions[0].line == 2);
+  CHECK(scan.assertions[1].id == "X.1-UE-DO");
+  CHECK(scan.assertions[1].line == 7);
+  CHECK(scan.assertions[2].id == "X.2-PC-LATER");
+  CHECK(scan.assertions[3].id == "X.2-PC-LATER");
+  CHECK(scan.assertions[3].file == "tests/thing_test.sh");
+  CHECK(scan.assertions[3].line == 4);
+  // The wire field: from the observable's class prefix, or explicit.
+  const auto spec = load_spec("tests/tools/testdata/good/spec");
+  CHECK(spec.find("X.1-UE-DO")->wire);
+  CHECK_FALSE(spec.find("X.1-UE-DO")->wire_explicit);
+  CHECK_FALSE(spec.find("X.2-PC-LATER")->wire);
+  CHECK_FALSE(spec.find("X.4-INFO")->wire);
+  CHECK(spec.find("X.4-INFO")->wire_explicit);
+}
+
+TEST_CASE("trace: the observable's class prefix decides whether a requirement is on the wire") {
+  CHECK(wire_by_default("SIP: the REGISTER carries it") == true);
+  CHECK(wire_by_default("HS/AL: alert 40") == true);
+  CHECK(wire_by_default("CFG/ST: a setting") == false);
+  CHECK(wire_by_default("NET/BT: both") == true);
+  CHECK(wire_by_default("CFG.") == false);
+  CHECK(wire_by_default("BT negative test: ...") == false);
+  CHECK_FALSE(wire_by_default("Framer tests: every split").has_value());
+  CHECK_FALSE(wire_by_default("None.").has_value());
+  CHECK_FALSE(wire_by_default("").has_value());
 }
 
 TEST_CASE("trace: a bad tree fails, naming each problem") {
@@ -62,6 +95,12 @@ TEST_CASE("trace: a bad tree fails, naming each problem") {
   CHECK(mentions(r.errors, "X.8-GUESS", "confidence R"));
   CHECK(mentions(r.errors, "X.8-GUESS", "decision RD-99 does not exist"));
   CHECK(mentions(r.errors, "RD-01", "requirement X.404-NOPE does not exist"));
+  // the wire field: a boolean, and required on a free-text observable
+  CHECK(mentions(r.errors, "X.7-BAD-FIELDS", "'wire' must be true or false"));
+  CHECK(mentions(r.errors, "X.1-UE-DO", "observable has no class prefix"));
+  // requirement assertions naming IDs that are not in spec/
+  CHECK(mentions(r.errors, "tests/other_test.cc:1", "asserts X.404-ASSERTED"));
+  CHECK(mentions(r.errors, "tests/thing_test.sh:1", "asserts X.405-SHELL"));
   // an exception without a reason
   CHECK(mentions(r.errors, "X.6-SHORT-EXCEPTION", "exception has no reason"));
   // a shall with no evidence, no exception, not pending

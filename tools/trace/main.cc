@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
   for (const auto& r : spec.requirements) normative += r.normative() ? 1 : 0;
   std::cout << "trace: " << spec.requirements.size() << " requirements (" << normative
             << " shall/shall-not), " << spec.decisions.size() << " decisions, "
-            << scan.citations.size() << " citations, " << spec.pending.size() << " pending, "
+            << scan.citations.size() << " citations, " << scan.assertions.size()
+            << " requirement assertions, " << spec.pending.size() << " pending, "
             << result.errors.size() << " problems\n";
   return result.errors.empty() && tps.errors.empty() ? 0 : 1;
 }

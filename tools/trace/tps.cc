@@ -17,20 +17,10 @@ const std::set<std::string>& tp_scope_files() {
   return files;
 }
 
+// The requirement's own `wire` field (spec/README.md): set explicitly, or
+// derived from the observable's class prefix by the spec loader.
 bool observable_on_wire(const Requirement& r) {
-  static const std::set<std::string> kWire = {"SIP", "HS", "CERT", "NET", "AL", "CS"};
-  const std::string& o = r.observable;
-  std::size_t i = 0;
-  while (true) {
-    const std::size_t b = i;
-    while (i < o.size() && std::isupper(static_cast<unsigned char>(o[i]))) ++i;
-    if (kWire.count(o.substr(b, i - b)) != 0) return true;
-    if (i < o.size() && o[i] == '/') {
-      ++i;
-      continue;
-    }
-    return false;
-  }
+  return r.wire;
 }
 
 namespace {
