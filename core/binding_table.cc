@@ -158,7 +158,6 @@ Error BindingTable::insert(std::uint64_t conn_id, const ConnTuple& t, ByteView i
   b.ip_lo = t.ip_lo;
   b.port = t.port;
   b.next_free = kIndexEmpty;
-  ++b.generation;  // a token of an earlier use of this row never names this one
   b.impu_count = 0;
   e = arena_.store(impi, Error::binding_impi_invalid, &b.impi);
   if (e != Error::ok) return e;  // unreachable: space checked above
@@ -238,29 +237,6 @@ std::size_t BindingTable::copy_impu(std::uint64_t conn_id, std::uint8_t pos, std
   const Binding* b = find(conn_id);
   if (b == nullptr || pos >= kMaxImpus || b->impu[pos] == kNoIdentity) return 0;
   return arena_.copy(b->impu[pos], out, cap);
-}
-
-Error BindingTable::flow_token(std::uint64_t conn_id, const SipHashKey& key, FlowToken* out) const {
-  const std::uint32_t pos = find_index_pos(conn_id);
-  if (pos == kIndexEmpty) return Error::binding_not_found;
-  const std::uint32_t r = index_[pos];
-  //= spec#5626-5.2-PC-TOKEN-UNIQUE type=implementation
-  *out = flow_token_make(key, r, rows_[r].generation);
-  return Error::ok;
-}
-
-Error BindingTable::resolve_flow(const SipHashKey& key, ByteView text,
-                                 std::uint64_t* conn_id) const {
-  FlowToken t;
-  const Error e = flow_token_decode(key, text, &t);
-  if (e != Error::ok) return e;  // 403
-  //= spec#5626-5.3-PC-430-FLOW-GONE type=implementation
-  if (t.slot >= capacity_) return Error::flow_gone;  // MAC valid: issued by a larger table
-  const Binding& b = rows_[t.slot];
-  if (b.conn_id == 0 || b.generation != t.generation) return Error::flow_gone;
-  //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=implementation
-  *conn_id = b.conn_id;
-  return Error::ok;
 }
 
 }  // namespace annexo::core

@@ -7,14 +7,15 @@
 //
 // Lookups are O(1): by connection id through an open-addressing hash index
 // (linear probing, load factor <= 1/2, deletion by backward shift, no
-// tombstones), by flow token directly through its slot number.
+// tombstones).
 //
 // Routing toward the UE (catalogue A14, A15): terminating requests for an
-// Annex-O contact always go over the bound connection (find by connection),
-// and by flow token when the UE registered with RFC 5626 outbound; the
-// P-CSCF never opens a connection toward the UE. When the connection is lost
-// the binding is deleted, so its flow token resolves to flow_gone (430); the
-// adapter answers 480 for requests it routed by other means.
+// Annex-O contact always go over the bound connection (find by connection);
+// the P-CSCF never opens a connection toward the UE. Flow tokens name the
+// connection, not a row of this table (core/flow_token.h,
+// flow_token_for_conn; decision RD-85): the adapter resolves a token to its
+// connection id and the connection's machine decides (430 when it holds no
+// binding, the row reject_430).
 //
 // Bytes per binding (asserted in tests/core/binding_table_test.cc):
 //   row  sizeof(Binding)                                   =  80
@@ -32,7 +33,6 @@
 
 #include "core/bytes.h"
 #include "core/errors.h"
-#include "core/flow_token.h"
 #include "core/identity_arena.h"
 #include "core/pcscf_limits.h"
 
@@ -45,7 +45,6 @@ struct Binding {
   std::uint64_t ip_lo;
   std::uint32_t impi;             // arena handle
   std::uint32_t impu[kMaxImpus];  // arena handles; kNoIdentity = empty position
-  std::uint32_t generation;       // incremented at every insert into this row
   std::uint32_t next_free;        // free-row list while conn_id == 0
   std::uint16_t port;
   std::uint8_t impu_count;
@@ -116,14 +115,6 @@ class BindingTable {
   // Copies the IMPU at position pos (for P-Asserted-Identity); 0 if none/too small.
   [[nodiscard]] std::size_t copy_impu(std::uint64_t conn_id, std::uint8_t pos, std::uint8_t* out,
                                       std::size_t cap) const;
-
-  // RFC 5626 flow token of conn_id's binding.
-  [[nodiscard]] Error flow_token(std::uint64_t conn_id, const SipHashKey& key,
-                                 FlowToken* out) const;
-  // Token text -> connection id. flow_token_malformed / flow_token_tampered
-  // (403), flow_gone (430: binding deleted or row reused), or ok.
-  [[nodiscard]] Error resolve_flow(const SipHashKey& key, ByteView text,
-                                   std::uint64_t* conn_id) const;
 
   [[nodiscard]] std::uint32_t size() const { return size_; }
   [[nodiscard]] std::uint32_t capacity() const { return capacity_; }

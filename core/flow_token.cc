@@ -24,12 +24,12 @@ int hex_value(std::uint8_t c) {
   return -1;  // uppercase refused: one canonical text per token
 }
 
-}  // namespace
-
 FlowToken flow_token_make(const SipHashKey& key, std::uint32_t slot, std::uint32_t generation) {
   //= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=implementation
   return FlowToken{slot, generation, mac_of(key, slot, generation)};
 }
+
+}  // namespace
 
 FlowToken flow_token_for_conn(const SipHashKey& key, std::uint64_t conn_id) {
   //= spec#5626-5.2-PC-TOKEN-UNIQUE type=implementation

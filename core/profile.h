@@ -45,6 +45,18 @@ static_assert(sizeof(kDefaultGroupOrder) / sizeof(kDefaultGroupOrder[0]) == 3 &&
                    kDefaultGroupOrder[2] == tls::group::secp256r1),
               "secp256r1 (RFC 8446 9.1 MUST) must be in the default group list");
 
+// Signature schemes (RFC 8446 4.2.3) both sides offer and accept, in order,
+// for the adapters that set them (decision RD-120): the RFC 8446 9.1 MUSTs
+// (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, rsa_pkcs1_sha256 for
+// certificates) plus what the O.5.1 / TS 33.310 6.1.1 certificate profile
+// admits (ECDSA P-256/P-384, RSA, SHA-2). No SHA-1, no P-521, no EdDSA.
+inline constexpr std::uint16_t kDefaultSignatureSchemes[] = {
+    tls::sig::ecdsa_secp256r1_sha256, tls::sig::ecdsa_secp384r1_sha384,
+    tls::sig::rsa_pss_rsae_sha256,    tls::sig::rsa_pss_rsae_sha384,
+    tls::sig::rsa_pss_rsae_sha512,    tls::sig::rsa_pkcs1_sha256,
+    tls::sig::rsa_pkcs1_sha384,       tls::sig::rsa_pkcs1_sha512,
+};
+
 // Capacity of an offer: every non-forbidden row of kSuites (15 today) fits;
 // 32 leaves room for table growth without changing the ABI.
 inline constexpr std::size_t kMaxOfferSuites = 32;

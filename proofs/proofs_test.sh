@@ -36,6 +36,11 @@ if bad or esc:
 for p in j["properties"]:
     if not p["requirements"]:
         print("property without requirement IDs:", p["name"]); sys.exit(1)
+    if p.get("basis") not in ("induction", "exhaustive", "by-construction"):
+        print("property without a basis:", p["name"], p.get("basis")); sys.exit(1)
+# Over constant data (a constexpr table, already pinned by a static_assert).
+if [p["basis"] for p in j["properties"] if p["name"] == "pcscf-never-requests-client-certificate"] != ["by-construction"]:
+    print("pcscf-never-requests-client-certificate is not marked by-construction"); sys.exit(1)
 PY
 }
 

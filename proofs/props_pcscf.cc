@@ -212,6 +212,33 @@ Outcome no_binding_after_auth_failure() {
   return ob.finish();
 }
 
+// A registration refresh moves the binding's end: a 2xx here with expires > 0
+// to the REGISTER that created the binding, or to a re-REGISTER for the bound
+// IMPI, leaves reg_expiry = now + expires (wrap-around +, compared with
+// D::reached); no other step moves the expiry of a binding that stays. So the
+// binding is deleted when the registration ends (O.2.2-PC-ASSOC-DELETE), and
+// while it lives it keeps the IMPUs registered (O.2.2-PC-ASSOC-IMPU-SET).
+Outcome registration_refresh_moves_expiry() {
+  Obligations ob(kInduction);
+  MP::prove_rows(
+      ob, all_rows,
+      [](const S& pre, const F& e, const C&, const S& post, const Row&) {
+        const z3::expr granted = is(e.kind, EventKind::register_response) &&
+                                 is(e.response, Response::success) && e.txn_here.e &&
+                                 !(e.expires_s == Z3D::u32(0)).e;
+        const z3::expr created = !pre.has_binding.e && post.has_binding.e;
+        const z3::expr refreshed =
+            pre.has_binding.e && pre.pending_same_impi.e && post.has_binding.e;
+        const z3::expr refresh = granted && (created || refreshed);
+        const z3::expr target = (post.reg_expiry == Z3D::add(e.now, e.expires_s)).e;
+        return z3::implies(refresh, target) &&
+               z3::implies(pre.has_binding.e && post.has_binding.e && !refresh,
+                           (post.reg_expiry == pre.reg_expiry).e);
+      },
+      "a registration refresh moves reg_expiry to now + expires");
+  return ob.finish();
+}
+
 Outcome flow_only_over_bound_connection() {
   Obligations ob(kInduction);
   MP::prove_rows(
@@ -258,33 +285,39 @@ void register_pcscf_properties(Registry& r) {
   //= spec#O.2.2-PC-ASSOC-DELETE type=proof
   r.add("pcscf-check-invariants-inductive",
         {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.4.2-PC-REPLACE-SESSION-ID", "O.2.2-PC-ASSOC-DELETE"},
-        invariant_inductive);
+        invariant_inductive, Basis::induction);
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=proof
   r.add("pcscf-never-requests-client-certificate", {"O.2.1-PC-NO-CLIENT-CERT-REQ"},
-        never_client_cert);
+        never_client_cert, Basis::by_construction);
   //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=proof
   //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=proof
   //= spec#O.4.2-PC-HANDSHAKE-GATE type=proof
   r.add("pcscf-asserted-identity-only-from-binding",
         {"O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC", "O.4.2-PC-HANDSHAKE-GATE"},
-        asserted_identity);
+        asserted_identity, Basis::induction);
   //= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=proof
   //= spec#O.4.2-PC-HANDSHAKE-GATE type=proof
   r.add("pcscf-binding-only-after-2xx-on-this-connection",
         {"O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-HANDSHAKE-GATE"},
-        binding_only_after_2xx_here);
+        binding_only_after_2xx_here, Basis::induction);
   //= spec#O.4.2-PC-REPLACE-SESSION-ID type=proof
   //= spec#O.2.1-ALL-LIFETIME-LOCAL-POLICY type=proof
   r.add("pcscf-old-session-authorises-nothing",
         {"O.4.2-PC-REPLACE-SESSION-ID", "O.2.1-ALL-LIFETIME-LOCAL-POLICY"},
-        old_session_authorises_nothing);
+        old_session_authorises_nothing, Basis::induction);
   //= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=proof
   //= spec#O.2.2-PC-ASSOC-DELETE type=proof
   r.add("pcscf-no-binding-after-auth-failure-or-close",
-        {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.2.2-PC-ASSOC-DELETE"}, no_binding_after_auth_failure);
+        {"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "O.2.2-PC-ASSOC-DELETE"}, no_binding_after_auth_failure,
+        Basis::induction);
+  //= spec#O.2.2-PC-ASSOC-DELETE type=proof
+  //= spec#O.2.2-PC-ASSOC-IMPU-SET type=proof
+  r.add("pcscf-registration-refresh-moves-expiry",
+        {"O.2.2-PC-ASSOC-DELETE", "O.2.2-PC-ASSOC-IMPU-SET"}, registration_refresh_moves_expiry,
+        Basis::induction);
   //= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=proof
   r.add("pcscf-flow-delivers-only-over-its-bound-connection", {"5626-5.3-PC-FORWARD-OVER-FLOW"},
-        flow_only_over_bound_connection);
+        flow_only_over_bound_connection, Basis::induction);
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=proof
   //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=proof
   //= spec#O.2.2-PC-ASSERT-FROM-ASSOC type=proof
@@ -296,7 +329,7 @@ void register_pcscf_properties(Registry& r) {
         {"O.2.1-PC-NO-CLIENT-CERT-REQ", "O.2.2-PC-MATCH-FULL-TUPLE", "O.2.2-PC-ASSERT-FROM-ASSOC",
          "O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN", "O.4.2-PC-REPLACE-SESSION-ID",
          "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL", "5626-5.3-PC-FORWARD-OVER-FLOW"},
-        refines_spec);
+        refines_spec, Basis::induction);
 }
 
 }  // namespace annexo::proofs

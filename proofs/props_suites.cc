@@ -371,17 +371,18 @@ void register_suite_properties(Registry& r) {
   //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=proof
   r.add("pcscf-suite-choice-within-profile",
         {"O.1.2-PC-DECIDES-SUITE", "O.2.1-ALL-NULL-MAY", "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS"},
-        pcscf_choice_within_profile);
+        pcscf_choice_within_profile, Basis::exhaustive);
   //= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=proof
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
   r.add("ue-accepts-only-offered-profile-suites",
-        {"O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", "O.2.1-UE-AUTH-PC-BY-CERT"},
-        ue_accepts_only_offered);
+        {"O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", "O.2.1-UE-AUTH-PC-BY-CERT"}, ue_accepts_only_offered,
+        Basis::exhaustive);
   //= spec#O.2.1-UE-NONNULL-OFFER type=proof
   r.add("offer-check-requires-encrypting-suite", {"O.2.1-UE-NONNULL-OFFER"},
-        offer_check_requires_encrypting_suite);
+        offer_check_requires_encrypting_suite, Basis::exhaustive);
   //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=proof
-  r.add("tls-versions-at-least-1-2", {"33210-6.2.1-NO-LEGACY-VERSIONS"}, versions_at_least_tls12);
+  r.add("tls-versions-at-least-1-2", {"33210-6.2.1-NO-LEGACY-VERSIONS"}, versions_at_least_tls12,
+        Basis::exhaustive);
 }
 
 }  // namespace annexo::proofs

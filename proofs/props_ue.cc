@@ -47,21 +47,38 @@ Outcome invariant_inductive() {
   return ob.finish();
 }
 
-// The first SIP byte on a connection needs the certificate verdict "accept"
-// for that connection; SIP only flows on the connection it was accepted for.
+// Per handshake: the first SIP byte after a TLS handshake needs the
+// certificate verdict "accept" of THAT handshake, and SIP only flows on the
+// connection it was accepted for. Three obligations per row, which together
+// give the trace property by induction:
+//  1. a row that starts a handshake (a new connection, or a renegotiation
+//     inside the connection) leaves no verdict and no SIP permission, so the
+//     verdict of an earlier handshake never carries over;
+//  2. the verdict appears only through a cert_verdict event with a good
+//     certificate for the current connection;
+//  3. a row that sends SIP over TLS, or leaves SIP allowed, has the verdict,
+//     on the same connection.
 Outcome no_sip_before_certificate() {
   Obligations ob(kInduction);
   MP::prove_rows(
       ob, all_rows,
-      [](const S& pre, const F&, const C&, const S& post, const UeRow& row) {
+      [](const S& pre, const F& f, const C&, const S& post, const UeRow& row) {
         const z3::expr sends = z3ctx().bool_val(core::ue_action_sends_sip_over_tls(row.action));
         const z3::expr no_conn = (pre.conn == Z3D::u32(0)).e;
-        return z3::implies(sends, pre.cert_accepted.e && !no_conn && (post.conn == pre.conn).e &&
+        const z3::expr new_conn = !(post.conn == pre.conn).e;
+        const z3::expr reneg_starts =
+            is(post.state, UeStateId::renegotiating) && !is(pre.state, UeStateId::renegotiating);
+        const z3::expr handshake_starts = new_conn || reneg_starts;
+        const z3::expr verdict_appears = !pre.cert_accepted.e && post.cert_accepted.e;
+        return z3::implies(handshake_starts, !post.cert_accepted.e && !post.sip_allowed.e) &&
+               z3::implies(verdict_appears, is(f.event, UeEvent::cert_verdict) && f.cert_ok.e &&
+                                                (f.conn == pre.conn).e && !no_conn) &&
+               z3::implies(sends, pre.cert_accepted.e && !no_conn && (post.conn == pre.conn).e &&
                                       post.cert_accepted.e) &&
                z3::implies(post.sip_allowed.e,
                            post.cert_accepted.e && !(post.conn == Z3D::u32(0)).e);
       },
-      "SIP before the certificate verdict");
+      "SIP before the certificate verdict of this handshake");
   return ob.finish();
 }
 
@@ -207,17 +224,19 @@ void register_ue_properties(Registry& r) {
   r.add("ue-check-invariants-inductive",
         {"O.4.1-UE-ONE-REGISTRATION", "O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN",
          "O.1.1-ALL-NOT-ON-3GPP-ACCESS"},
-        invariant_inductive);
+        invariant_inductive, Basis::induction);
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
   r.add("ue-no-sip-before-certificate-accepted", {"O.2.1-UE-AUTH-PC-BY-CERT"},
-        no_sip_before_certificate);
+        no_sip_before_certificate, Basis::induction);
   //= spec#O.1.1-OP-NO-BIDDOWN type=proof
   r.add("ue-no-unprotected-signalling-under-policy", {"O.1.1-OP-NO-BIDDOWN"},
-        no_unprotected_under_policy);
+        no_unprotected_under_policy, Basis::induction);
   //= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=proof
-  r.add("ue-annex-o-never-on-3gpp-access", {"O.1.1-ALL-NOT-ON-3GPP-ACCESS"}, never_on_3gpp);
+  r.add("ue-annex-o-never-on-3gpp-access", {"O.1.1-ALL-NOT-ON-3GPP-ACCESS"}, never_on_3gpp,
+        Basis::induction);
   //= spec#O.4.1-UE-ONE-REGISTRATION type=proof
-  r.add("ue-one-registration-procedure", {"O.4.1-UE-ONE-REGISTRATION"}, one_registration);
+  r.add("ue-one-registration-procedure", {"O.4.1-UE-ONE-REGISTRATION"}, one_registration,
+        Basis::induction);
   //= spec#O.2.1-UE-AUTH-PC-BY-CERT type=proof
   //= spec#O.1.1-OP-NO-BIDDOWN type=proof
   //= spec#O.1.1-ALL-NOT-ON-3GPP-ACCESS type=proof
@@ -226,7 +245,7 @@ void register_ue_properties(Registry& r) {
   r.add("ue-refines-spec-model",
         {"O.2.1-UE-AUTH-PC-BY-CERT", "O.1.1-OP-NO-BIDDOWN", "O.1.1-ALL-NOT-ON-3GPP-ACCESS",
          "O.4.1-UE-ONE-REGISTRATION", "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL"},
-        refines_spec);
+        refines_spec, Basis::induction);
 }
 
 }  // namespace annexo::proofs

@@ -68,14 +68,27 @@ const char* status_name(Status s) {
   return "error";
 }
 
-void Registry::add(const std::string& name, std::vector<std::string> requirements, PropertyFn fn) {
+const char* basis_name(Basis b) {
+  switch (b) {
+    case Basis::induction:
+      return "induction";
+    case Basis::exhaustive:
+      return "exhaustive";
+    case Basis::by_construction:
+      return "by-construction";
+  }
+  return "induction";
+}
+
+void Registry::add(const std::string& name, std::vector<std::string> requirements, PropertyFn fn,
+                   Basis basis) {
   for (const auto& p : props_) {
     if (p.name == name) {
       std::cerr << "prove: property name registered twice: " << name << "\n";
       std::abort();
     }
   }
-  props_.push_back({name, std::move(requirements), std::move(fn)});
+  props_.push_back({name, std::move(requirements), std::move(fn), basis});
 }
 
 Check prove_valid(const z3::expr& hypotheses, const z3::expr& claim, unsigned timeout_ms) {
@@ -106,6 +119,7 @@ bool Obligations::require(const z3::expr& hypotheses, const z3::expr& claim,
                           const std::function<std::string(const z3::model&)>& explain) {
   if (out_.status != Status::proved) return false;
   ++out_.obligations;
+  if (z3::implies(hypotheses, claim).simplify().is_true()) ++out_.constant;
   const Check c = prove_valid(hypotheses, claim);
   if (c.status == Status::proved) return true;
   out_.status = c.status;
@@ -328,14 +342,23 @@ int prove_main(int argc, char** argv, const Registry& registry) {
       o.counterexample = std::string("exception: ") + e.what();
     }
     const double secs = since(t0);
+    // The basis must be the true one (see Basis in prover.h).
+    const bool all_constant = o.obligations > 0 && o.constant == o.obligations;
+    if (o.status == Status::proved && all_constant != (p.basis == Basis::by_construction)) {
+      o.status = Status::error;
+      o.counterexample = std::string("registered with basis ") + basis_name(p.basis) + ", but " +
+                         std::to_string(o.constant) + " of " + std::to_string(o.obligations) +
+                         " obligations are constant (Z3 simplifies them to true): the basis is " +
+                         (all_constant ? "by-construction" : "not by-construction");
+    }
     all_proved = all_proved && o.status == Status::proved;
     if (!quiet) {
       char line[64];
       std::snprintf(line, sizeof line, "%-8s %7.2f s  ", status_name(o.status), secs);
       std::cout << line << p.name << "\n"
                 << "                   requirements: " << join(p.requirements, ", ") << "\n"
-                << "                   method: " << o.method << " (" << o.obligations
-                << " obligations)\n";
+                << "                   basis: " << basis_name(p.basis) << ", method: " << o.method
+                << " (" << o.obligations << " obligations)\n";
       if (o.status != Status::proved) {
         std::cout << "                   counterexample:\n"
                   << indent(o.counterexample, "                     ");
@@ -345,6 +368,7 @@ int prove_main(int argc, char** argv, const Registry& registry) {
     j["properties"].push_back({{"name", p.name},
                                {"requirements", p.requirements},
                                {"status", status_name(o.status)},
+                               {"basis", basis_name(p.basis)},
                                {"seconds", secs},
                                {"method", o.method},
                                {"obligations", o.obligations},

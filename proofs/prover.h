@@ -18,11 +18,28 @@ namespace annexo::proofs {
 enum class Status { proved, refuted, unknown, error };
 const char* status_name(Status s);
 
+// What a proved property rests on (the JSON field "basis", read by the
+// conformance report):
+//   induction        an inductive argument over every row of a machine's
+//                    table (unbounded: every reachable state);
+//   exhaustive       every input of a function, symbolically (Z3) or by
+//                    enumerating a finite domain; no induction involved;
+//   by_construction  the property holds of constant data alone (a constexpr
+//                    table): the solver only confirms what the data says, no
+//                    input can change it. The report shows "by construction",
+//                    not "proved". The prover checks the label: a property
+//                    whose every obligation Z3 simplifies to true without
+//                    search must say by_construction, and one that says so
+//                    must have only such obligations.
+enum class Basis { induction, exhaustive, by_construction };
+const char* basis_name(Basis b);
+
 struct Outcome {
   Status status = Status::error;
   std::string counterexample;  // refuted: what Z3 found, as events; unknown/error: why
   std::string method;          // how it was established (induction, exhaustive, ...)
   int obligations = 0;         // solver queries (or concrete cases) discharged
+  int constant = 0;            // of those, claims Z3 simplifies to true (no input matters)
 };
 
 using PropertyFn = std::function<Outcome()>;
@@ -31,6 +48,7 @@ struct Property {
   std::string name;
   std::vector<std::string> requirements;
   PropertyFn run;
+  Basis basis;
 };
 
 class Registry {
@@ -38,7 +56,8 @@ class Registry {
   // The line calling add() names the property first; its `//= spec#ID
   // type=proof` citations sit directly above it and list the same IDs
   // (checked by //proofs:proofs_test).
-  void add(const std::string& name, std::vector<std::string> requirements, PropertyFn fn);
+  void add(const std::string& name, std::vector<std::string> requirements, PropertyFn fn,
+           Basis basis);
   const std::vector<Property>& all() const { return props_; }
 
  private:
@@ -70,7 +89,7 @@ class Obligations {
   Outcome& outcome() { return out_; }
 
  private:
-  Outcome out_{Status::proved, "", "", 0};
+  Outcome out_{Status::proved, "", "", 0, 0};
 };
 
 struct MainOptions {

@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
 # One live loopback registration for the conformance report (tools/annexo report).
 #
-#   tools/live_run.sh OUTFILE
+#   tools/live_run.sh OUTFILE RUN_ID
 #
 # Builds nothing: expects bazel-bin/adapters/pcscf/pcscf and
 # bazel-bin/adapters/ue/ue (tools/annexo builds them first). Generates a test
 # PKI in a temporary directory (tests/pki/make_pki.sh), starts `pcscf` on a
 # free loopback port (127.0.0.1, port chosen by the kernel), lets `ue`
 # register and stay, stops every pcscf by its PID, and writes OUTFILE as
-#   {"description": "...", "passed": bool,
-#    "checks": [{"id": "<requirement ID>", "passed": bool, "observed": "..."}]}
-# (read by tools/report/evidence.cc read_live). Every check is read from the
-# programs' JSON decision logs (one line per decision, with its requirement
-# ID) or their exit codes; "observed" quotes the line or says what was missing.
+#   {"run_id": RUN_ID, "started": <epoch s>, "description": "...", "passed": bool,
+#    "checks": [{"id": "<requirement ID>", "passed": bool, "observed": "...",
+#                "counted": bool, "observed_at": "..."}]}
+# (read by tools/report/evidence.cc read_live, which refuses a file whose
+# run_id is not the one tools/annexo generated for its run). "observed"
+# quotes the line or says what was missing.
+#
+# Evidence rule: a check counts ("counted": true) only when it is observed at
+# a peer -- what the other program or a scripted peer actually received
+# (a header value, a Session ID, a message, a status), or an exit code for the
+# exit-code requirement. A line in which the program under test (or the core
+# it shares with its peer) reports its own decision is NOT evidence: such
+# checks are still run and a failure still fails the run, but they are
+# written with "counted": false and the report lists them as not counted.
 #
 # Three runs, each against its own pcscf:
 #   A  registration (RFC 5626 outbound Contact; Path with the flow token;
@@ -23,11 +32,21 @@
 #   B  renegotiation after a short TLS session lifetime (pcscf
 #      --session-lifetime 2, ue --stay 4); kept apart from A so that the
 #      P-CSCF's HelloRequest and the UE's re-REGISTER cannot cross
-#   C  a wrong password: the P-CSCF closes the connection (O.3.1.1)
+#   C  a wrong password: the P-CSCF closes the connection (O.3.1.1), seen by
+#      a scripted TLS peer (EOF after its 403) as well as in the logs
+#   D  forward mode (issue 12), when Kamailio is installed: pcscf --next-hop
+#      in front of Kamailio as the S-CSCF (tests/interop/kamailio/scscf.cfg);
+#      the ue registers through it; Kamailio's location table (kamcmd
+#      ul.dump) must hold the Path with the flow token, and the REGISTER
+#      Kamailio logged must carry integrity-protected="tls-pending". Without
+#      kamailio on PATH the run is skipped and the description says so.
 # Exit status: 0 when every check passed, 1 otherwise.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="${1:?usage: tools/live_run.sh OUTFILE}"
+out="${1:?usage: tools/live_run.sh OUTFILE RUN_ID}"
+run_id="${2:?usage: tools/live_run.sh OUTFILE RUN_ID}"
+started="$(date +%s)"
+rm -f "${out}"
 mkdir -p "$(dirname "${out}")"
 PCSCF="${root}/bazel-bin/adapters/pcscf/pcscf"
 UE="${root}/bazel-bin/adapters/ue/ue"
@@ -46,17 +65,24 @@ json_escape() {
 
 checks=()
 all_passed=true
-# check ID PASSED(true|false) OBSERVED
+# check ID PASSED(true|false) OBSERVED [PEER]: with PEER (where it was
+# observed: the other program, a scripted peer, an exit code) the check counts
+# as evidence; without, it is the program's own report and does not.
 check() {
+  local counted=false at="a decision log line of annexo's own code (not evidence)"
+  if [[ -n "${4:-}" ]]; then
+    counted=true
+    at="$4"
+  fi
   [[ "$2" == true ]] || all_passed=false
-  checks+=("{\"id\": \"$(json_escape "$1")\", \"passed\": $2, \"observed\": \"$(json_escape "$3")\"}")
+  checks+=("{\"id\": \"$(json_escape "$1")\", \"passed\": $2, \"observed\": \"$(json_escape "$3")\", \"counted\": ${counted}, \"observed_at\": \"$(json_escape "${at}")\"}")
 }
 
 write_out() {
   local description=$1 i sep=""
   {
-    printf '{\n  "description": "%s",\n  "passed": %s,\n  "checks": [' \
-      "$(json_escape "${description}")" "${all_passed}"
+    printf '{\n  "run_id": "%s",\n  "started": %s,\n  "description": "%s",\n  "passed": %s,\n  "checks": [' \
+      "$(json_escape "${run_id}")" "${started}" "$(json_escape "${description}")" "${all_passed}"
     for i in "${checks[@]}"; do
       printf '%s\n    %s' "${sep}" "${i}"
       sep=","
@@ -124,14 +150,16 @@ run_ue() {
     >"${UE_OUT}" 2>"${UE_LOG}"
   UE_RC=$?
 }
-# expect_line ID FILE REGEX [WHAT]: a check passing iff a log line matches.
+# expect_line ID FILE REGEX [WHAT] [PEER]: a check passing iff a log line
+# matches; counted only with PEER (the file is the peer's record of what it
+# received).
 expect_line() {
   local line
   line=$(grep -E -m1 -- "$3" "$2" 2>/dev/null)
   if [[ -n "${line}" ]]; then
-    check "$1" true "${line}"
+    check "$1" true "${line}" "${5:-}"
   else
-    check "$1" false "no line matching /$3/ in $(basename "$2")${4:+ ($4)}"
+    check "$1" false "no line matching /$3/ in $(basename "$2")${4:+ ($4)}" "${5:-}"
   fi
 }
 field() {  # LINE KEY -> value of "KEY":"value"
@@ -159,48 +187,75 @@ if start_pcscf A --core-listen 127.0.0.1:0; then
   expect_line "24229-PC-OUTBOUND-PATH" "${PC_LOG}" \
     '"verdict":"ALLOW","req":"24229-PC-OUTBOUND-PATH".*"path":"<sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr;ob>"'
   expect_line "5626-4.2-UE-INSTANCE-REGID" "${PC_LOG}" \
-    '"msg":"REGISTER from the UE".*"contact":"<sip:[^>]*;ob>;\+sip.instance=.*;reg-id=1.*"supported":"[^"]*outbound'
+    '"msg":"REGISTER from the UE".*"contact":"<sip:[^>]*;ob>;\+sip.instance=.*;reg-id=1.*"supported":"[^"]*outbound' \
+    "" "the pcscf: Contact and Supported of the REGISTER it received from the ue"
   expect_line "24229-5.2.1-PATH-SUPPORT" "${PC_LOG}" \
     '"verdict":"ALLOW","req":"24229-5.2.1-PATH-SUPPORT","msg":"originating request routed by the stored Service-Route"'
   relay=$(grep -m1 'response to a terminating request relayed to the core side' "${PC_LOG}")
   if [[ -n "${relay}" ]] && grep -q '^STATUS 200' "${work}/A.core.out" &&
     grep -q '^ue: received MESSAGE' "${UE_OUT}"; then
-    check "5626-5.3-PC-FORWARD-OVER-FLOW" true "${relay}"
+    check "5626-5.3-PC-FORWARD-OVER-FLOW" true \
+      "$(grep -m1 '^ue: received MESSAGE' "${UE_OUT}"); core side: $(head -1 "${work}/A.core.out")" \
+      "the ue (received the MESSAGE) and the scripted core-side peer sip_peer.py (received 200)"
   else
     check "5626-5.3-PC-FORWARD-OVER-FLOW" false \
-      "terminating MESSAGE: '$(head -1 "${work}/A.core.out")', relay line '${relay}'"
+      "terminating MESSAGE: '$(head -1 "${work}/A.core.out")', relay line '${relay}'" \
+      "the ue and the scripted core-side peer sip_peer.py"
   fi
   expect_line "O.2.1-PC-PORT" "${PC_LOG}" '"req":"O.2.1-PC-PORT","msg":"listening for TLS"'
   expect_line "O.2.1-UE-NONNULL-OFFER" "${PC_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-NONNULL-OFFER"'
-  expect_line "O.2.1-PC-NONEMPTY-SESSION-ID" "${PC_LOG}" '"req":"O.2.1-PC-NONEMPTY-SESSION-ID".*"length":"32"'
+  # The Session ID the ue negotiated (its REGISTERED line), not the pcscf's log.
+  ue_sid=$(grep -o 'session_id=[0-9a-f]*' "${UE_OUT}" | head -1 | cut -d= -f2)
+  if [[ -n "${ue_sid}" ]]; then
+    check "O.2.1-PC-NONEMPTY-SESSION-ID" true "ue: session_id=${ue_sid} (${#ue_sid} hex digits)" \
+      "the ue: the Session ID of the session it established"
+  else
+    check "O.2.1-PC-NONEMPTY-SESSION-ID" false "no session_id in the ue's output: $(head -2 "${UE_OUT}")" \
+      "the ue: the Session ID of the session it established"
+  fi
   expect_line "O.2.1-UE-AUTH-PC-BY-CERT" "${UE_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT"'
   expect_line "O.2.1-PC-NO-CLIENT-CERT-REQ" "${UE_LOG}" '"verdict":"ALLOW","req":"O.2.1-PC-NO-CLIENT-CERT-REQ"' \
     "the UE reports no CertificateRequest"
   expect_line "O.2.1-HN-AUTH-UE-DIGEST" "${PC_LOG}" '"req":"O.2.1-HN-AUTH-UE-DIGEST".*"status":"200","digest":"ok"'
   expect_line "N.2-UE-VERIFY-RSPAUTH" "${UE_LOG}" '"verdict":"ALLOW","req":"N.2-UE-VERIFY-RSPAUTH"'
   # The binding is created with the Session ID the UE negotiated.
-  ue_sid=$(grep -o 'session_id=[0-9a-f]*' "${UE_OUT}" | head -1 | cut -d= -f2)
   bind_line=$(grep -m1 '"verdict":"ALLOW","req":"O.2.2-PC-ASSOC-CREATE"' "${PC_LOG}")
   if [[ -n "${bind_line}" && -n "${ue_sid}" && "$(field "${bind_line}" session_id)" == "${ue_sid}" ]]; then
     check "O.2.2-PC-ASSOC-CREATE" true "${bind_line}"
   else
     check "O.2.2-PC-ASSOC-CREATE" false "binding line '${bind_line}' vs UE Session ID '${ue_sid}'"
   fi
-  expect_line "O.2.2-PC-ASSERT-FROM-ASSOC" "${PC_LOG}" \
-    '"verdict":"ALLOW","req":"O.2.2-PC-ASSERT-FROM-ASSOC".*"asserted":"tel:\+15551234"' \
-    "MESSAGE with P-Preferred-Identity tel:+15551234, an IMPU of the binding"
-  expect_line "O.4.3-UE-REREG-OVER-ACTIVE-SESSION" "${UE_LOG}" '"req":"O.4.3-UE-REREG-OVER-ACTIVE-SESSION"'
+  # What the ue received: the P-CSCF's embedded core network answers 200 with
+  # the P-Asserted-Identity of the request the P-CSCF forwarded.
+  expect_line "O.2.2-PC-ASSERT-FROM-ASSOC" "${UE_OUT}" '^ue: MESSAGE 200 asserted=<?tel:\+15551234>?$' \
+    "MESSAGE with P-Preferred-Identity tel:+15551234, an IMPU of the binding" \
+    "the ue: P-Asserted-Identity of the forwarded MESSAGE, echoed in the 200 it received"
+  # Re-registration over the active session: the ue re-registered, and the
+  # pcscf (its peer) saw one TLS handshake in the whole run.
   handshakes=$(grep -c '"msg":"handshake finished"' "${PC_LOG}")
-  rereg_line=$(grep -m1 '"verdict":"ALLOW","req":"O.4.3-PC-REREG-ON-BOUND-SESSION"' "${PC_LOG}")
-  if [[ -n "${rereg_line}" && "${handshakes}" -eq 1 ]]; then
-    check "O.4.3-PC-REREG-ON-BOUND-SESSION" true "${rereg_line} (1 TLS handshake in the run)"
+  rereg_out=$(grep -m1 '^ue: REREGISTERED' "${UE_OUT}")
+  if [[ -n "${rereg_out}" && "${handshakes}" -eq 1 ]]; then
+    check "O.4.3-UE-REREG-OVER-ACTIVE-SESSION" true "${rereg_out}; the pcscf saw 1 TLS handshake" \
+      "the pcscf: TLS handshakes on its socket"
   else
-    check "O.4.3-PC-REREG-ON-BOUND-SESSION" false "re-REGISTER line '${rereg_line}', ${handshakes} handshakes"
+    check "O.4.3-UE-REREG-OVER-ACTIVE-SESSION" false "'${rereg_out}', ${handshakes} handshakes at the pcscf" \
+      "the pcscf: TLS handshakes on its socket"
+  fi
+  # The P-CSCF accepted the re-REGISTER on the bound session: the ue got its
+  # 200 over the same Session ID it registered with.
+  reg_sid=$(grep -m1 '^ue: REGISTERED' "${UE_OUT}" | grep -o 'session_id=[0-9a-f]*')
+  rereg_sid=$(grep -o 'session_id=[0-9a-f]*' <<<"${rereg_out}")
+  if [[ -n "${reg_sid}" && "${reg_sid}" == "${rereg_sid}" ]]; then
+    check "O.4.3-PC-REREG-ON-BOUND-SESSION" true "${rereg_out}" \
+      "the ue: 200 to its re-REGISTER over the Session ID it registered with"
+  else
+    check "O.4.3-PC-REREG-ON-BOUND-SESSION" false "REGISTERED ${reg_sid}, REREGISTERED '${rereg_out}'" \
+      "the ue: 200 to its re-REGISTER over the Session ID it registered with"
   fi
   if [[ "${UE_RC}" -eq 0 ]] && grep -q '^ue: REGISTERED' "${UE_OUT}"; then
-    check "ADP-UE-EXIT-CODES" true "ue exit 0: $(head -1 "${UE_OUT}")"
+    check "ADP-UE-EXIT-CODES" true "ue exit 0: $(head -1 "${UE_OUT}")" "the shell: the ue's exit code"
   else
-    check "ADP-UE-EXIT-CODES" false "ue exit ${UE_RC}: $(head -2 "${UE_OUT}")"
+    check "ADP-UE-EXIT-CODES" false "ue exit ${UE_RC}: $(head -2 "${UE_OUT}")" "the shell: the ue's exit code"
   fi
 else
   check "O.2.1-PC-PORT" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
@@ -211,7 +266,6 @@ if start_pcscf B --session-lifetime 2; then
   run_ue B --password secret --expires 60 --stay 4
   stop_pcscf
   expect_line "O.4.2-PC-MAY-RENEGOTIATE" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-MAY-RENEGOTIATE"'
-  expect_line "O.4.2-PC-RENEG-INSIDE-CONN" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-RENEG-INSIDE-CONN"'
   repl=$(grep -m1 '"verdict":"ALLOW","req":"O.4.2-PC-REPLACE-SESSION-ID"' "${PC_LOG}")
   new_sid=$(field "${repl}" session_id)
   old_sid=$(field "${repl}" old_session_id)
@@ -220,7 +274,28 @@ if start_pcscf B --session-lifetime 2; then
   else
     check "O.4.2-PC-REPLACE-SESSION-ID" false "no renegotiation with a new Session ID: '${repl}'"
   fi
-  expect_line "O.4.1-UE-RENEG-INSIDE-CONN" "${UE_LOG}" '"req":"O.4.1-UE-RENEG-INSIDE-CONN"'
+  # At the ue, the peer of the P-CSCF: a renegotiation inside the connection
+  # it opened, with a new Session ID (the Session IDs are the values Botan
+  # reported for the handshakes it saw).
+  ue_reneg=$(grep -m1 '"msg":"renegotiation finished inside the same connection"' "${UE_LOG}")
+  ue_new=$(field "${ue_reneg}" session_id)
+  ue_old=$(field "${ue_reneg}" old_session_id)
+  if [[ -n "${ue_new}" && -n "${ue_old}" && "${ue_new}" != "${ue_old}" ]]; then
+    check "O.4.2-PC-RENEG-INSIDE-CONN" true "${ue_reneg}" \
+      "the ue: a second handshake inside its connection, new Session ID"
+  else
+    check "O.4.2-PC-RENEG-INSIDE-CONN" false "no renegotiation seen by the ue: '${ue_reneg}'" \
+      "the ue: a second handshake inside its connection, new Session ID"
+  fi
+  # At the pcscf, the peer of the UE: the UE renegotiated inside the same
+  # connection (the pcscf's record of the new and old Session IDs).
+  if [[ -n "${new_sid}" && -n "${old_sid}" && "${new_sid}" != "${old_sid}" ]]; then
+    check "O.4.1-UE-RENEG-INSIDE-CONN" true "${repl}" \
+      "the pcscf: a second handshake from the ue on the same connection"
+  else
+    check "O.4.1-UE-RENEG-INSIDE-CONN" false "no renegotiation seen by the pcscf: '${repl}'" \
+      "the pcscf: a second handshake from the ue on the same connection"
+  fi
   if [[ "${UE_RC}" -ne 0 ]]; then
     check "O.4.1-UE-RENEG-ON-HELLOREQUEST" false "ue exit ${UE_RC} in the renegotiation run"
   else
@@ -233,6 +308,46 @@ fi
 # ---------------------------------------------------------------- C: wrong password
 if start_pcscf C; then
   run_ue C --password wrong-password
+  # At a scripted peer (tests/adapters/sip_peer.py's helpers): a TLS-first
+  # registration with a wrong password; the P-CSCF must close the connection
+  # (EOF or close_notify seen by the peer within 10 s).
+  python3 - "${root}/tests/adapters" "${PC_PORT}" "${work}/pki/ca-ec.pem" \
+    >"${work}/C.peer.out" 2>&1 <<'PYEOF'
+import sys, time
+sys.path.insert(0, sys.argv[1])
+import sip_peer as sp
+port, ca = int(sys.argv[2]), sys.argv[3]
+impi, impu, domain = "alice@annexo.test", "sip:alice@annexo.test", "sip:annexo.test"
+tls = sp.connect(port, ca, "pcscf.test")
+reader = sp.Reader(tls)
+tp = tls.getsockname()[1]
+common = [f"From: <{impu}>;tag={sp.rand(4)}", f"To: <{impu}>", f"Call-ID: {sp.rand()}", "Supported: path, outbound"]
+contact = f"Contact: <sip:user@{sp.HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000bb>\";reg-id=1;expires=600"
+tls.sendall(sp.build("REGISTER", domain, common + ["CSeq: 1 REGISTER", contact], "TLS", tp))
+code, head = reader.final(10)
+if code != 401:
+    print(f"OPEN: first REGISTER got {code}, not 401"); sys.exit(1)
+tls.sendall(sp.build("REGISTER", domain, common + ["CSeq: 2 REGISTER", contact,
+    "Authorization: " + sp.digest_answer(sp.header(head, "WWW-Authenticate"), impi, "wrong-password", "REGISTER", domain)], "TLS", tp))
+t0 = time.time()
+try:
+    code, _ = reader.final(10)
+    print(f"response {code}")
+    reader.message(time.time() + 10)
+    print("OPEN: a further message arrived instead of a close"); sys.exit(1)
+except (ConnectionError, OSError) as e:
+    if isinstance(e, TimeoutError):
+        print("OPEN: connection still open 10 s after the failed authentication"); sys.exit(1)
+    print(f"CLOSED by the P-CSCF {time.time() - t0:.2f} s after the wrong credentials ({e})")
+PYEOF
+  peer_rc=$?
+  if ((peer_rc == 0)) && grep -q '^CLOSED' "${work}/C.peer.out"; then
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" true "$(grep -E '^(response|CLOSED)' "${work}/C.peer.out" | tr '\n' ' ')" \
+      "a scripted TLS peer (sip_peer.py helpers): the connection closed after its wrong credentials"
+  else
+    check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "peer exit ${peer_rc}: $(tail -3 "${work}/C.peer.out" | tr '\n' ' ')" \
+      "a scripted TLS peer (sip_peer.py helpers): the connection closed after its wrong credentials"
+  fi
   stop_pcscf
   close_line=$(grep -m1 '"req":"O.3.1.1-PC-CLOSE-ON-AUTH-FAIL".*"to":"closed"' "${PC_LOG}")
   if [[ -n "${close_line}" ]] && ! grep -q 'O.2.2-PC-ASSOC-CREATE' "${PC_LOG}"; then
@@ -247,6 +362,63 @@ if start_pcscf C; then
   fi
 else
   check "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL" false "pcscf did not start: $(tail -3 "${PC_LOG}")"
+fi
+
+# ---------------------------------------------------------------- D: forward mode
+# Below the ephemeral range (32768-): a busy machine's outgoing connections
+# take those; used by no socket at all.
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 12000))
+    ss -Htan "sport = :${p}" | grep -q . || { echo "${p}"; return 0; }
+  done
+  return 1
+}
+if command -v kamailio >/dev/null && command -v kamcmd >/dev/null; then
+  kam_port=$(free_port)
+  kam_ctl="${work}/kam.ctl"
+  kam_log="${work}/D.kamailio.log"
+  sed -e "s|@PORT@|${kam_port}|g; s|@CTL@|${kam_ctl}|; s|@REALM@|annexo.test|g; s|@PASSWORD@|secret|g" \
+    -e "s|@ALGORITHM@|MD5|; s|@PAU@|1|" "${root}/tests/interop/kamailio/scscf.cfg" >"${work}/kam.cfg"
+  kamailio -DD -E -f "${work}/kam.cfg" -w "${work}" -Y "${work}" -P "${work}/kam.pid" >"${kam_log}" 2>&1 &
+  kam_pid=$!
+  pids+=("${kam_pid}")
+  for i in $(seq 1 100); do
+    ss -Htln "sport = :${kam_port}" | grep -q . && break
+    sleep 0.05
+  done
+  if start_pcscf D --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:${kam_port}"; then
+    run_ue D --password secret
+    kamcmd -s "unix:${kam_ctl}" ul.dump >"${work}/D.uldump" 2>&1
+    stop_pcscf
+    path_line=$(grep -E -m1 'Path: <sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr;transport=tcp;ob>' "${work}/D.uldump")
+    if [[ "${UE_RC}" -eq 0 && -n "${path_line}" ]]; then
+      check "24229-PC-OUTBOUND-PATH" true \
+        "forward mode: ue registered through pcscf --next-hop; Kamailio's location table: $(sed "s/^[[:space:]]*//" <<<"${path_line}")" \
+        "Kamailio, the S-CSCF (kamcmd ul.dump), and the ue's exit code"
+    else
+      check "24229-PC-OUTBOUND-PATH" false \
+        "forward mode: ue exit ${UE_RC} ($(head -1 "${UE_OUT}")); Kamailio ul.dump: $(grep -m1 'Path:' "${work}/D.uldump")" \
+        "Kamailio, the S-CSCF (kamcmd ul.dump), and the ue's exit code"
+    fi
+    authz=$(grep 'annexo-scscf: request REGISTER' "${kam_log}" | grep -m1 'integrity-protected=')
+    if grep -q 'integrity-protected="tls-pending"' <<<"${authz}"; then
+      check "O.2-PC-INTEGRITY-PROTECTED-PARAM" true "forward mode, as Kamailio received it: ${authz#*authz=}" \
+        "Kamailio, the S-CSCF (the REGISTER it received, xlog)"
+    else
+      check "O.2-PC-INTEGRITY-PROTECTED-PARAM" false "forward mode: no tls-pending in the REGISTER Kamailio logged: '${authz}'" \
+        "Kamailio, the S-CSCF (the REGISTER it received, xlog)"
+    fi
+  else
+    check "24229-PC-OUTBOUND-PATH" false "forward mode: pcscf did not start: $(tail -3 "${PC_LOG}")" \
+      "the shell: pcscf's exit"
+  fi
+  kill "${kam_pid}" 2>/dev/null
+  wait "${kam_pid}" 2>/dev/null
+  description+="; forward mode: pcscf --next-hop in front of Kamailio as the S-CSCF"
+else
+  description+="; forward mode not run (kamailio/kamcmd not installed)"
 fi
 
 write_out "${description}"

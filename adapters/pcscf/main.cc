@@ -18,7 +18,9 @@
 namespace {
 
 const char* kUsage =
-    "usage: pcscf --cert FILE --key FILE --users FILE [options]\n"
+    "usage: pcscf --cert FILE --key FILE (--users FILE | --next-hop ADDR:PORT --core-listen "
+    "ADDR:PORT)\n"
+    "             [options]\n"
     "  --listen ADDR:PORT        TLS listen address (default 127.0.0.1:5061; O.2.1 port 5061;\n"
     "                            port 0: the kernel picks one, logged in the O.2.1-PC-PORT line)\n"
     "  --secagree-listen ADDR:PORT  plain TCP for the unprotected first REGISTER of the RFC 3329\n"
@@ -27,6 +29,14 @@ const char* kUsage =
     "  --core-listen ADDR:PORT   plain TCP towards the core network: terminating requests routed\n"
     "                            by the Path flow token (top Route, else the embedded registrar);\n"
     "                            also the host:port of the Path URI (off by default)\n"
+    "  --next-hop ADDR:PORT      forward REGISTER and originating requests to this S-CSCF/I-CSCF\n"
+    "                            over TCP instead of the embedded home network (needs\n"
+    "                            --core-listen; --users, --realm, --digest, "
+    "--registration-expires\n"
+    "                            are then unused; connected on demand, 503 while unreachable)\n"
+    "  --next-hop-transport tcp|tls  transport towards --next-hop (default tcp)\n"
+    "  --next-hop-ca FILE        tls: trust anchors for the next hop's certificate (PEM)\n"
+    "  --next-hop-name NAME      tls: the name the next hop's certificate must carry\n"
     "  --access-type 3gpp|non-3gpp  access the listeners serve (default non-3gpp; on 3gpp every\n"
     "                            REGISTER is refused: no SIP Digest on 3GPP access, N.1)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
@@ -43,7 +53,8 @@ const char* kUsage =
     "  --unbound-idle S          close a connection still unbound after S idle seconds, and a\n"
     "                            sec-agree connection idle that long (default 32)\n"
     "  --transaction-timeout S   408 to the core side for a terminating request the UE leaves\n"
-    "                            unanswered this long (default 32 = 64 x T1)\n"
+    "                            unanswered this long, and to the UE for a request the next hop\n"
+    "                            leaves unanswered (default 32 = 64 x T1)\n"
     "  --registration-expires S  longest registration granted (default 600)\n"
     "  --realm NAME              Digest realm (default annexo.test)\n"
     "  --digest md5|sha256       Digest algorithm of the challenge (default md5)\n"
@@ -89,6 +100,24 @@ int main(int argc, char** argv) {
       auto ep = annexo::net::parse_endpoint(v, &err, /*allow_port_zero=*/true);
       if (!ep) return usage("--listen: " + err);
       o.listen = *ep;
+    } else if (a == "--next-hop") {
+      if (!value(&v)) return usage("--next-hop needs ADDR:PORT");
+      std::string err;
+      auto ep = annexo::net::parse_endpoint(v, &err);
+      if (!ep) return usage("--next-hop: " + err);
+      o.next_hop = *ep;
+    } else if (a == "--next-hop-transport") {
+      if (!value(&v)) return usage("--next-hop-transport needs tcp or tls");
+      if (std::strcmp(v, "tls") == 0) {
+        o.next_hop_tls = true;
+      } else if (std::strcmp(v, "tcp") == 0) {
+        o.next_hop_tls = false;
+      } else {
+        return usage("--next-hop-transport needs tcp or tls");
+      }
+    } else if (a == "--next-hop-ca" || a == "--next-hop-name") {
+      if (!value(&v) || *v == '\0') return usage(a + " needs a value");
+      (a == "--next-hop-ca" ? o.next_hop_ca : o.next_hop_name) = v;
     } else if (a == "--secagree-listen" || a == "--core-listen") {
       if (!value(&v)) return usage(a + " needs ADDR:PORT");
       std::string err;
@@ -151,8 +180,8 @@ int main(int argc, char** argv) {
       return usage("unknown option " + a);
     }
   }
-  if (o.cert_file.empty() || o.key_file.empty() || o.users_file.empty()) {
-    return usage("--cert, --key and --users are required");
+  if (o.cert_file.empty() || o.key_file.empty() || (o.users_file.empty() && !o.next_hop)) {
+    return usage("--cert, --key and --users (or --next-hop) are required");
   }
   ::signal(SIGPIPE, SIG_IGN);
   annexo::log::Decision_Log log("pcscf", o.log_format, stderr);

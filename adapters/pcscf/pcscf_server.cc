@@ -13,7 +13,10 @@
 #include <optional>
 
 #include "adapters/net/clock.h"
+#include "adapters/pcscf/home_network.h"
 #include "adapters/pcscf/raw_refusal.h"
+#include "adapters/pcscf/register_forwarding.h"
+#include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
@@ -489,24 +492,6 @@ class Connection final : public tls::Tls_Events {
     return e;
   }
 
-  const sip::UserRecord* user_for(const sip::Message& m,
-                                  const std::optional<sip::DigestCredentials>& c,
-                                  std::string* impi) const {
-    if (c) {
-      *impi = c->username;
-      return m_srv.users().find(c->username);
-    }
-    // No credentials: the IMPI of the subscriber owning the To IMPU.
-    for (const auto& u : m_srv.users().records) {
-      if (std::find(u.impus.begin(), u.impus.end(), m.to.uri_text) != u.impus.end()) {
-        *impi = u.impi;
-        return &u;
-      }
-    }
-    impi->clear();
-    return nullptr;
-  }
-
   void handle_request(const sip::Message& m) {
     const bool is_register = m.method == "REGISTER";
     std::optional<sip::DigestCredentials> creds;
@@ -541,8 +526,7 @@ class Connection final : public tls::Tls_Events {
         creds = *c;
       }
     }
-    std::string impi;
-    const sip::UserRecord* user = is_register ? user_for(m, creds, &impi) : nullptr;
+    const std::string impi = is_register ? m_srv.next_hop().impi_of(m, creds) : std::string();
     const cp::Method method = is_register       ? cp::Method::register_
                               : is_emergency(m) ? cp::Method::emergency
                                                 : cp::Method::other;
@@ -592,9 +576,9 @@ class Connection final : public tls::Tls_Events {
       const cp::Action& a = o.actions.items[i];
       if (a.kind != cp::Out::forward_request) continue;
       if (is_register) {
-        home_register(m, creds, user, impi, a.integrity, path_for(m));
+        forward_register(m, creds, impi, a.integrity, path_for(m));
       } else if (a.impu != core::kNoImpu) {
-        answer_asserted(m, a.impu);
+        forward_originating(m, a.impu);
       } else {
         // Emergency without a binding: no emergency network behind this
         // P-CSCF; forwarded nowhere, answered without any asserted identity.
@@ -610,7 +594,7 @@ class Connection final : public tls::Tls_Events {
     const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
     if (core::flow_token_encode(t, token, sizeof token) != core::Error::ok) return {};
     return "<sip:" + std::string(token, sizeof token) + "@" + m_srv.path_host_port() + ";lr" +
-           (ob ? ";ob" : "") + ">";
+           m_srv.next_hop().uri_params() + (ob ? ";ob" : "") + ">";
   }
 
   // The Path header field value this P-CSCF adds to a REGISTER it forwards
@@ -678,18 +662,34 @@ class Connection final : public tls::Tls_Events {
   }
 
  private:
-  // The embedded core network answers a request on a bound connection and
-  // shows the identity the P-CSCF asserted (O.2.2-PC-ASSERT-FROM-ASSOC).
-  void answer_asserted(const sip::Message& m, std::uint8_t pos) {
+  // RFC 3261 16.4: a top Route naming this P-CSCF (a UE's outbound proxy
+  // setting: the TLS listener) is consumed before the request goes on.
+  void drop_own_route(sip::Message& fwd) const {
+    const std::string* top = fwd.first("Route");
+    if (top == nullptr) return;
+    auto routes = sip::parse_name_addr_list(*top, "Route");
+    if (!routes.ok() || routes->empty()) return;
+    const sip::SipUri& u = routes->front().uri;
+    const std::string& host = m_srv.options().listen.host;
+    const bool any = host == "0.0.0.0" || host == "::" || host == "[::]";
+    if (!u.port || *u.port != m_srv.port() || (!any && u.host != host)) return;
+    drop_first_entry(
+        fwd, "Route", [](const std::string& v) { return sip::parse_name_addr_list(v, "Route"); },
+        sip::format_name_addr);
+  }
+
+  // An originating request on a bound connection, forwarded to the next hop
+  // with the identity the binding asserts (O.2.2-PC-ASSERT-FROM-ASSOC).
+  void forward_originating(const sip::Message& m, std::uint8_t pos) {
     std::uint8_t buf[512];
     const std::size_t n = m_srv.table().copy_impu(m_id, pos, buf, sizeof(buf));
     const std::string impu(reinterpret_cast<const char*>(buf), n);
     m_srv.log().decision(Verdict::allow, "O.2.2-PC-ASSERT-FROM-ASSOC",
                          "request forwarded with P-Asserted-Identity from the binding",
                          fields({{"method", m.method}, {"asserted", impu}}));
-    if (m.method == "ACK") return;
     // The request as the P-CSCF forwards it towards the core network.
     sip::Message fwd = m;
+    drop_own_route(fwd);
     fwd.remove("P-Preferred-Identity");
     fwd.add("P-Asserted-Identity", "<" + impu + ">");
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
@@ -718,155 +718,78 @@ class Connection final : public tls::Tls_Events {
                            "originating request routed by the stored Service-Route",
                            fields({{"method", m.method}, {"route", m_service_route}}));
     }
-    send_message(m_srv.core_network_answer(fwd));
+    m_srv.next_hop().forward_request(m_id, m, fwd);
   }
 
-  std::uint32_t requested_expires(const sip::Message& m) const {
-    std::uint32_t req = 3600;
-    if (const std::string* ex = m.first("Expires")) {
-      auto v = sip::parse_uint32(*ex, "Expires");
-      if (v.ok()) req = *v;
-    }
-    if (const std::string* c = m.first("Contact")) {
-      auto cs = sip::parse_contacts(*c);
-      if (cs.ok() && cs->star) return 0;
-      if (cs.ok() && !cs->list.empty()) {
-        if (auto ce = sip::contact_expires(cs->list.front())) req = *ce;
-      }
-    }
-    return std::min(req, m_srv.options().max_registration_expires_s);
+  // A REGISTER the machine let through, as the P-CSCF forwards it (TS 24.229
+  // 5.2.2): Path with this connection's flow token on top, Supported: path,
+  // and the Authorization's integrity-protected parameter as the machine
+  // says (O.2-PC-INTEGRITY-PROTECTED-PARAM, RD-33: any value the UE sent is
+  // replaced). The next hop answers through next_hop_answered.
+  void forward_register(const sip::Message& m, const std::optional<sip::DigestCredentials>& creds,
+                        const std::string& impi, cp::Integrity integrity, const std::string& path) {
+    Register_Facts f;
+    f.creds = creds;
+    f.impi = impi;
+    f.integrity = integrity;
+    f.path = path;
+    f.who = fields({});
+    sip::Message fwd = register_to_forward(m, path, creds, integrity);
+    drop_own_route(fwd);
+    m_srv.next_hop().forward_register(m_id, m, fwd, f);
   }
 
-  // The embedded home network (S-CSCF role) for a REGISTER the P-CSCF
-  // forwarded: Digest challenge, verification, 2xx with P-Associated-URI.
-  void home_register(const sip::Message& m, const std::optional<sip::DigestCredentials>& creds,
-                     const sip::UserRecord* user, const std::string& impi, cp::Integrity integrity,
-                     const std::string& path) {
-    const Server& srv = m_srv;
-    const std::uint32_t expires = requested_expires(m);
+  // The final answer of the next hop to a REGISTER from this connection:
+  // the machine decides (bind, deregister, relay, relay and close on 403).
+  void register_answered(const sip::Message& m, const Register_Facts& f, const sip::Message& r) {
     auto e = cp::make_event(cp::EventKind::register_response, now());
     e.txn_here = true;
+    const cp::Response kind = register_response_kind(m, r);
+    const bool success = kind == cp::Response::success;
+    e.response = static_cast<std::uint8_t>(kind);
+    std::vector<std::string> impus;
+    std::uint32_t expires = 0;
+    if (success) {
+      expires = granted_expires(m, r);
+      impus = registered_impus(r);
+    }
     e.expires_s = expires;
-    std::string integrity_text = integrity == cp::Integrity::tls_yes       ? "tls-yes"
-                                 : integrity == cp::Integrity::tls_pending ? "tls-pending"
-                                                                           : "none";
-    sip::Message r;
-    bool challenge = false, stale = false, success = false;
-    std::string why;
-    if (!creds || creds->response.empty()) {
-      // TS 24.229: a re-REGISTER the P-CSCF marked integrity-protected
-      // "tls-yes" (O.4.3) may be accepted without a new challenge.
-      if (integrity == cp::Integrity::tls_yes && user != nullptr) {
-        success = true;
-        why = "re-registration over the bound TLS session (integrity-protected=tls-yes)";
-      } else {
-        challenge = true;
-        why = "no credentials";
-      }
-    } else if (user == nullptr) {
-      why = "unknown IMPI";
-    } else {
-      sip::DigestServerCheck chk;
-      chk.realm = srv.options().realm;
-      chk.algorithm = srv.options().digest;
-      chk.method = m.method;
-      chk.request_uri = m.request_uri;
-      chk.password = user->password;
-      chk.now = now();
-      const sip::DigestVerdict v = sip::verify_credentials(*creds, chk, m_srv.nonces());
-      why = sip::digest_verdict_name(v);
-      switch (v) {
-        case sip::DigestVerdict::ok:
-          success = true;
-          break;
-        case sip::DigestVerdict::stale_nonce:
-          challenge = true;
-          stale = true;
-          break;
-        case sip::DigestVerdict::unknown_nonce:
-        case sip::DigestVerdict::replayed_nc:
-          challenge = true;
-          break;
-        default:
-          break;  // wrong response, realm, uri, algorithm, qop: authentication failed
-      }
-    }
     std::vector<core::ByteView> impu_views;
-    if (user != nullptr) {
-      for (const auto& u : user->impus) impu_views.push_back(view(u));
-    }
+    for (const auto& u : impus) impu_views.push_back(view(u));
     core::EventIds ids;
-    ids.impi = view(impi);
+    ids.impi = view(f.impi);
     ids.impus = impu_views.data();
     ids.impu_count = static_cast<std::uint8_t>(std::min<std::size_t>(impu_views.size(), 255));
-    if (success) {
-      e.response = static_cast<std::uint8_t>(cp::Response::success);
-      r = sip::make_response(m, 200, "OK", sip::random_hex(4));
-      if (const std::string* c = m.first("Contact")) {
-        auto cs = sip::parse_contacts(*c);
-        if (cs.ok() && !cs->star && !cs->list.empty()) {
-          sip::NameAddr contact = cs->list.front();
-          contact.params.erase(
-              std::remove_if(contact.params.begin(), contact.params.end(),
-                             [](const sip::Param& p) { return p.name == "expires"; }),
-              contact.params.end());
-          contact.params.push_back({"expires", std::to_string(expires)});
-          r.add("Contact", sip::format_name_addr(contact));
-        }
-      }
-      r.add("Expires", std::to_string(expires));
-      // RFC 3327 5.3: the registrar returns the Path it stored in the 2xx;
-      // RFC 3608: and the Service-Route for originating requests.
-      if (!path.empty()) r.add("Path", path);
-      r.add("Service-Route", m_srv.service_route());
-      std::string pau;
-      for (const auto& u : user->impus) pau += (pau.empty() ? "<" : ", <") + u + ">";
-      r.add("P-Associated-URI", pau);
-      if (creds && !creds->response.empty()) {
-        r.add("Authentication-Info", sip::format_authentication_info(
-                                         sip::make_authentication_info(*creds, user->password)));
-      }
-    } else if (challenge) {
-      e.response = static_cast<std::uint8_t>(cp::Response::challenge);
-      r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
-      r.add("WWW-Authenticate", sip::format_challenge(m_srv.make_challenge(stale)));
-      // A UE running sec-agree over its TLS connection gets the P-CSCF's list.
-      auto client = security_fields(m, "Security-Client");
-      core::SecMechList offered, answer;
-      if (client.ok() && !client->empty() && to_core_list(*client, &offered) == core::Error::ok &&
-          core::secagree_answer(offered, /*sip_digest=*/true, &answer) == core::Error::ok) {
-        r.add("Security-Server", format_core_list(answer));
-      }
-    } else {
-      // O.3.1.1 / N.2: the home network refuses with 403; the P-CSCF relays it
-      // and then closes the connection (its machine decides).
-      e.response = static_cast<std::uint8_t>(cp::Response::auth_failure);
-      r = sip::make_response(m, 403, "Forbidden", sip::random_hex(4));
-    }
-    m_srv.log().decision(Verdict::info, "O.2.1-HN-AUTH-UE-DIGEST", "home network answered REGISTER",
-                         fields({{"impi", impi},
-                                 {"status", std::to_string(r.status)},
-                                 {"digest", why},
-                                 {"integrity_protected", integrity_text},
-                                 {"expires", std::to_string(expires)}}));
     const auto o = drive(e, ids);
-    if (o.accepted && pcscf_binds(o)) m_impi = impi;
+    if (o.accepted && pcscf_binds(o)) m_impi = f.impi;
     // The P-CSCF keeps the Service-Route of the registration it relays (TS
     // 24.229 5.2.2); a deregistration or a refusal leaves nothing to route by.
     if (o.accepted && success && expires > 0) {
-      const std::string* sr = r.first("Service-Route");
-      m_service_route = sr != nullptr ? *sr : std::string();
+      m_service_route = r.joined("Service-Route");
     } else if (o.accepted && success) {
       m_service_route.clear();
     }
-    if (o.accepted && success && user != nullptr && !path.empty()) {
-      m_srv.registrar_store(user->impus, path, expires);
-    }
     log_outcome(o, "REGISTER " + std::to_string(r.status) + " from the home network",
-                {{"impi", impi}, {"session_id", m_session_sid}});
+                {{"impi", f.impi}, {"session_id", m_session_sid}});
     perform(o, &m, &r);
   }
 
+ public:
+  // The next hop's answer to a request forwarded from this connection (the
+  // UE's own Vias on top): a REGISTER's final answer drives the machine; any
+  // other answer is relayed over this connection.
+  void next_hop_answered(const sip::Message& req, const Register_Facts* reg,
+                         const sip::Message& r) {
+    if (m_dead || m_closing) return;
+    if (reg != nullptr && r.status >= 200) {
+      register_answered(req, *reg, r);
+    } else {
+      send_message(r);
+    }
+    flush();
+  }
+
+ private:
   static bool pcscf_binds(const cp::Outcome& o) {
     for (std::uint8_t i = 0; i < o.actions.count; ++i) {
       if (o.actions.items[i].kind == cp::Out::create_binding) return true;
@@ -1041,7 +964,8 @@ bool Server::start(std::string* err) {
     return false;
   }
   if (!check_own_certificate(err)) return false;
-  const std::string algo = m_creds->chain().front().subject_public_key()->algo_name();
+  // Botan 2: load_subject_public_key() hands over ownership (subject_public_key() leaks).
+  const std::string algo = m_creds->chain().front().load_subject_public_key()->algo_name();
   m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
   if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {
     *err = std::string(core::error_requirement(e)) + ": " + core::error_message(e);
@@ -1062,12 +986,34 @@ bool Server::start(std::string* err) {
   }
   m_policy = cp::policy_of<core::Concrete>(cfg);
 
-  auto users = sip::load_users(m_options.users_file);
-  if (!users.ok()) {
-    *err = users.error().text();
-    return false;
+  if (m_options.next_hop) {
+    if (!m_options.core_listen) {
+      *err = "--next-hop needs --core-listen (the Path address the next hop routes to)";
+      return false;
+    }
+    if (m_options.secagree_listen) {
+      *err = "--secagree-listen is not available with --next-hop";
+      return false;
+    }
+    Remote_Next_Hop_Options ro;
+    ro.next_hop = *m_options.next_hop;
+    ro.transaction_timeout_s = m_options.transaction_timeout_s;
+    ro.tls = m_options.next_hop_tls;
+    ro.ca_file = m_options.next_hop_ca;
+    ro.server_name = m_options.next_hop_name;
+    m_next_hop = std::make_unique<Remote_Next_Hop>(ro, m_log, m_loop, *this,
+                                                   [this] { return path_host_port(); });
+  } else {
+    Home_Network_Options ho;
+    ho.users_file = m_options.users_file;
+    ho.realm = m_options.realm;
+    ho.max_registration_expires_s = m_options.max_registration_expires_s;
+    ho.digest = m_options.digest;
+    auto home = std::make_unique<Home_Network>(ho, m_log, *this);
+    m_home = home.get();
+    m_next_hop = std::move(home);
   }
-  m_users = std::move(*users);
+  if (!m_next_hop->start(err)) return false;
 
   if (m_options.max_bindings == 0 || m_options.max_bindings > (1u << 24)) {
     *err = "--max-bindings must be 1..16777216";
@@ -1267,6 +1213,7 @@ std::optional<core::Seconds> Server::next_deadline() const {
   };
   for (const auto& [id, c] : m_conns) consider(c->deadline());
   for (const auto& [branch, t] : m_terminating) consider(t.deadline);
+  if (m_next_hop) consider(m_next_hop->next_deadline());
   if (m_listen_paused) consider(m_listen_resume);
   if (m_secagree) consider(m_secagree->next_deadline());
   return best;
@@ -1296,11 +1243,13 @@ void Server::on_tick(core::Seconds now) {
     it = m_terminating.erase(it);
   }
   if (m_secagree) m_secagree->on_tick(now);
+  if (m_next_hop) m_next_hop->on_tick(now);
   reap();
 }
 
 void Server::retire(std::uint64_t conn_id) {
   m_retired.push_back(conn_id);
+  m_next_hop->connection_closed(conn_id);
   // Terminating requests still waiting on that connection will get no answer
   // from the UE: the flow failed (5626-5.3-PC-430-FLOW-GONE).
   for (auto it = m_terminating.begin(); it != m_terminating.end();) {
@@ -1313,55 +1262,10 @@ void Server::retire(std::uint64_t conn_id) {
   }
 }
 
-std::string Server::service_route() const {
-  return "<sip:orig@scscf." + m_options.realm + ";lr>";
-}
-
-// The embedded core network (S-CSCF and the far end) answers an originating
-// request the P-CSCF forwarded: only when it arrives by the Service-Route the
-// registrar handed out (else 403), with 200, the P-Asserted-Identity it
-// received and every Record-Route (RFC 3261 12.1.1).
-sip::Message Server::core_network_answer(const sip::Message& fwd) {
-  const std::string* route = fwd.first("Route");
-  if (route == nullptr || *route != service_route()) {
-    m_log.decision(Verdict::deny, "24229-5.2.1-PATH-SUPPORT",
-                   "core network: originating request not routed by the Service-Route",
-                   {{"route", route != nullptr ? *route : ""}});
-    return sip::make_response(fwd, 403, "Not Routed By The Service-Route", sip::random_hex(4));
-  }
-  sip::Message r = sip::make_response(fwd, 200, "OK", sip::random_hex(4));
-  for (const std::string* pai : fwd.all("P-Asserted-Identity")) r.add("P-Asserted-Identity", *pai);
-  for (const std::string* rr : fwd.all("Record-Route")) r.add("Record-Route", *rr);
-  return r;
-}
-
 std::string Server::path_host_port() const {
   net::Endpoint e = m_options.core_listen ? *m_options.core_listen : m_options.listen;
   e.port = m_options.core_listen ? (m_core_side ? m_core_side->port() : e.port) : m_port;
   return e.str();
-}
-
-sip::DigestChallenge Server::make_challenge(bool stale) {
-  sip::DigestChallenge ch;
-  ch.realm = m_options.realm;
-  ch.nonce = m_nonces.issue(net::monotonic_seconds());
-  ch.algorithm = m_options.digest;
-  ch.algorithm_present = true;
-  ch.qop = {"auth"};
-  ch.stale = stale;
-  return ch;
-}
-
-void Server::registrar_store(const std::vector<std::string>& impus, const std::string& path,
-                             std::uint32_t expires_s) {
-  const core::Seconds now = net::monotonic_seconds();
-  for (const std::string& impu : impus) {
-    if (expires_s == 0) {
-      m_registrar.erase(impu);
-    } else {
-      m_registrar[impu] = Registration{path, core::time_add(now, expires_s)};
-    }
-  }
 }
 
 void Server::add_terminating(const std::string& branch, std::uint64_t conn_id,
@@ -1447,7 +1351,7 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
     return;
   }
   sip::Message r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
-  r.add("WWW-Authenticate", sip::format_challenge(make_challenge(false)));
+  r.add("WWW-Authenticate", sip::format_challenge(m_home->make_challenge(false)));
   //= spec#N.1-NO-IPSEC-WITH-DIGEST type=implementation
   r.add("Security-Server", format_core_list(answer));
   m_log.decision(Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
@@ -1476,15 +1380,14 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
   if (const std::string* r = m.first("Route")) {
     route_text = *r;
   } else {
-    const auto it = m_registrar.find(m.request_uri);
-    if (it == m_registrar.end() ||
-        core::time_reached(net::monotonic_seconds(), it->second.expires_at)) {
+    const auto path = m_next_hop->registered_path(m.request_uri);
+    if (!path) {
       m_log.decision(Verdict::deny, "", "no registration for the Request-URI",
                      with({{"request_uri", m.request_uri}}));
       answer_core(peer.id(), m, 404);
       return;
     }
-    route_text = it->second.path;
+    route_text = *path;
     req.add("Route", route_text);  // the S-CSCF routes by the stored Path
   }
   auto routes = sip::parse_name_addr_list(route_text, "Route");
@@ -1524,6 +1427,18 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
     req.add("Max-Forwards", std::to_string(*n - 1));
   }
   c->second->deliver_terminating(req, peer.id());
+}
+
+void Server::next_hop_answer(std::uint64_t conn_id, const sip::Message& ue_request,
+                             const Register_Facts* reg, const sip::Message& response) {
+  const auto c = m_conns.find(conn_id);
+  if (c == m_conns.end()) {
+    m_log.decision(
+        Verdict::info, "", "next hop answered for a connection that is gone",
+        {{"conn", std::to_string(conn_id)}, {"status", std::to_string(response.status)}});
+    return;
+  }
+  c->second->next_hop_answered(ue_request, reg, response);
 }
 
 void Server::reap() {

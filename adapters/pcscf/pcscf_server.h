@@ -1,8 +1,9 @@
 // The pcscf program's server: a TLS listener on the epoll loop, one
 // Connection per accepted TCP connection (Tls_Events on top of Botan's server,
 // the Client_Hello_Gate and the core's P-CSCF driver), the binding table, and
-// an embedded home network (users file, SIP Digest challenge and 2xx) so the
-// program runs alone. The core decides; this file carries bytes and facts and
+// the next hop (next_hop.h): the embedded home network (users file, SIP
+// Digest challenge and 2xx) so the program runs alone, or a real S-CSCF
+// (--next-hop). The core decides; this file carries bytes and facts and
 // logs every decision with the requirement ID the core names.
 #pragma once
 
@@ -16,10 +17,10 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/pcscf/next_hop.h"
 #include "adapters/pcscf/plain_sip.h"
 #include "adapters/sip/digest.h"
 #include "adapters/sip/message.h"
-#include "adapters/sip/users.h"
 #include "core/binding_table.h"
 #include "core/pcscf_machine.h"
 #include "core/profile.h"
@@ -48,6 +49,12 @@ struct Options {
   // requests routed by the Path flow token; off unless given. In a real
   // network this interface is protected by NDS/IP (TS 33.210), not Annex O.
   std::optional<net::Endpoint> core_listen;
+  // The S-CSCF / I-CSCF registrations and originating requests go to (TCP);
+  // none: the embedded home network answers them.
+  std::optional<net::Endpoint> next_hop;
+  bool next_hop_tls = false;  // --next-hop-transport tls
+  std::string next_hop_ca;    // its trust anchors (tls)
+  std::string next_hop_name;  // the name its certificate must carry (tls)
   std::string cert_file;
   std::string key_file;
   std::string users_file;
@@ -72,11 +79,12 @@ struct Options {
 };
 
 class Connection;
+class Home_Network;
 
-class Server final {
+class Server final : public Next_Hop_Client {
  public:
   Server(Options options, log::Decision_Log& log, net::Event_Loop& loop);
-  ~Server();
+  ~Server() override;
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
@@ -96,8 +104,7 @@ class Server final {
   const core::pcscf::RtPolicy& machine_policy() const { return m_policy; }
   const core::PcscfTlsConfig& tls_config() const { return m_tls_config; }
   core::BindingTable& table() { return m_table; }
-  const sip::Users& users() const { return m_users; }
-  sip::NonceStore& nonces() { return m_nonces; }
+  Next_Hop& next_hop() { return *m_next_hop; }
   Botan::RandomNumberGenerator& rng() { return *m_rng; }
   Botan::TLS::Session_Manager& sessions() { return *m_sessions; }
   tls::Server_Credentials& credentials() { return *m_creds; }
@@ -108,16 +115,9 @@ class Server final {
   const core::SecMechList& security_server() const { return m_security_server; }
   // host:port put into the Path URI: the core-side listener, else the TLS one.
   std::string path_host_port() const;
-  // The Service-Route the embedded registrar returns in a 2xx to REGISTER.
-  std::string service_route() const;
-  // The embedded core network's answer to an originating request the P-CSCF
-  // forwarded (200 when it came by the Service-Route, else 403).
-  sip::Message core_network_answer(const sip::Message& forwarded);
-  // A fresh Digest challenge of the embedded home network.
-  sip::DigestChallenge make_challenge(bool stale);
-  // Embedded registrar (S-CSCF role): the Path each IMPU registered with.
-  void registrar_store(const std::vector<std::string>& impus, const std::string& path,
-                       std::uint32_t expires_s);
+  // Next_Hop_Client: hands the next hop's answer to the connection by id.
+  void next_hop_answer(std::uint64_t conn_id, const sip::Message& ue_request,
+                       const Register_Facts* reg, const sip::Message& response) override;
   // A terminating request the P-CSCF sent to a UE over TLS (top Via branch ->
   // the connection it went on and the core-side peer to answer).
   void add_terminating(const std::string& branch, std::uint64_t conn_id, std::uint64_t core_peer,
@@ -143,10 +143,6 @@ class Server final {
   void on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m);
   void on_core_message(Plain_Sip_Peer& peer, const sip::Message& m);
 
-  struct Registration {
-    std::string path;
-    core::Seconds expires_at = 0;
-  };
   struct Terminating {
     std::uint64_t conn_id = 0;
     std::uint64_t core_peer = 0;
@@ -163,8 +159,6 @@ class Server final {
   std::vector<std::uint32_t> m_index;
   std::vector<core::IdentityChunk> m_chunks;
   core::BindingTable m_table;
-  sip::Users m_users;
-  sip::NonceStore m_nonces;
   std::unique_ptr<Botan::RandomNumberGenerator> m_rng;
   std::unique_ptr<Botan::TLS::Session_Manager> m_sessions;
   std::unique_ptr<tls::Server_Credentials> m_creds;
@@ -188,7 +182,8 @@ class Server final {
   core::SecMechList m_security_server{};
   std::unique_ptr<Plain_Sip_Listener> m_secagree;
   std::unique_ptr<Plain_Sip_Listener> m_core_side;
-  std::map<std::string, Registration> m_registrar;
+  std::unique_ptr<Next_Hop> m_next_hop;
+  Home_Network* m_home = nullptr;  // the embedded one, when m_next_hop is it
   std::map<std::string, Terminating> m_terminating;
 };
 

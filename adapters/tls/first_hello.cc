@@ -1,8 +1,6 @@
 #include "adapters/tls/first_hello.h"
 
-#include <botan/tls_alert.h>
-
-#include "adapters/tls/alerts.h"
+#include "core/tls_alert.h"
 
 namespace annexo::tls {
 namespace {
@@ -64,10 +62,13 @@ Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
 }
 
 std::vector<std::uint8_t> fatal_alert_record(core::Error e) {
-  Botan::TLS::Alert::Type t = Botan::TLS::Alert::HANDSHAKE_FAILURE;
-  if (!to_botan_alert(core::error_alert(e), &t)) return {};
-  // Content type 21 (alert), TLS 1.2, length 2, level fatal (2), description.
-  return {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, static_cast<std::uint8_t>(t)};
+  // Stack-neutral: core::TlsAlert values are the IANA AlertDescription numbers
+  // (core/tls_alert.h), so no TLS library is needed to write the record.
+  const core::TlsAlert a = core::error_alert(e);
+  if (a == core::TlsAlert::none) return {};
+  // Content type 21 (alert), record version 0x0303 (also TLS 1.3's, RFC 8446
+  // 5.1), length 2, level fatal (2), description.
+  return {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, static_cast<std::uint8_t>(a)};
 }
 
 }  // namespace annexo::tls

@@ -13,7 +13,10 @@ one has at least one property refuted.
 load("//tools:copts.bzl", "CORE_COPTS", "TEST_COPTS")
 
 # name, what the change breaks, the file, [(old, new), ...], the property
-# expected to catch it (documentation; the run reports what actually did).
+# expected to catch it (documentation; the run reports what actually did),
+# and `breaks`: the requirement IDs (spec/) the change violates. tools/mutate
+# runs the tests citing those requirements against each mutant, with the
+# adapter mutants of tools/mutation/adapter_mutants.toml (tools/mutation/README.md).
 MUTANTS = [
     struct(
         name = "pcscf_client_cert_request",
@@ -21,6 +24,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("D::lit(kStateInfo[i].client_cert_request)", "D::lit(kStateInfo[i].client_cert_request || i == 3)")],
         expect = "pcscf-never-requests-client-certificate",
+        breaks = ["O.2.1-PC-NO-CLIENT-CERT-REQ"],
     ),
     struct(
         name = "pcscf_skip_port_check",
@@ -28,6 +32,10 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("e.port == s.b_port;", "(e.port == s.b_port || D::t());")],
         expect = "pcscf-asserted-identity-only-from-binding",
+        breaks = ["O.2.2-PC-MATCH-FULL-TUPLE", "N.2-PC-IP-ASSOC-CHECK"],
+        survives = "N.2-PC-IP-ASSOC-CHECK is cited only by the loopback program test, and no program can show the P-CSCF " +
+                   "the bound TLS session from another port: pcscf resumes no session (Session_Manager_Noop), so a new " +
+                   "port is always a new session. The port check itself is killed at core level (O.2.2-PC-MATCH-FULL-TUPLE).",
     ),
     struct(
         name = "pcscf_expiry_off_by_one",
@@ -35,6 +43,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("return D::reached(now, s.session_expiry);", "return D::reached(now, D::add(s.session_expiry, D::u32(1)));")],
         expect = "pcscf-asserted-identity-only-from-binding",
+        breaks = ["O.2.1-ALL-LIFETIME-LOCAL-POLICY", "IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING"],
     ),
     struct(
         name = "pcscf_expiry_not_wrap_safe",
@@ -42,6 +51,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("return D::reached(now, s.session_expiry);", "return D::ule(s.session_expiry, now);")],
         expect = "pcscf-asserted-identity-only-from-binding",
+        breaks = ["O.2.1-ALL-LIFETIME-LOCAL-POLICY", "IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING"],
     ),
     struct(
         name = "pcscf_keep_old_session_id",
@@ -49,6 +59,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("      n.b_session = e.session;\n", "")],
         expect = "pcscf-old-session-authorises-nothing",
+        breaks = ["O.4.2-PC-REPLACE-SESSION-ID"],
     ),
     struct(
         name = "pcscf_bind_other_connection",
@@ -56,6 +67,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("success && here && s.pending_digest && any_impu<D>(e.impu)", "success && s.pending_digest && any_impu<D>(e.impu)")],
         expect = "pcscf-binding-only-after-2xx-on-this-connection",
+        breaks = ["O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN"],
     ),
     struct(
         name = "pcscf_no_close_on_auth_failure",
@@ -63,6 +75,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("{S::bound,        E::register_response,   G::auth_failure_here,      S::closed,        A::auth_fail_close_bound}", "{S::bound,        E::register_response,   G::auth_failure_here,      S::bound,         A::forward_response}")],
         expect = "pcscf-no-binding-after-auth-failure-or-close",
+        breaks = ["O.3.1.1-PC-CLOSE-ON-AUTH-FAIL"],
     ),
     struct(
         name = "pcscf_deliver_unbound",
@@ -70,6 +83,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("E::terminating_request, G::always,                 S::unbound,       A::reject_430}", "E::terminating_request, G::always,                 S::unbound,       A::forward_to_ue}")],
         expect = "pcscf-flow-delivers-only-over-its-bound-connection",
+        breaks = ["5626-5.3-PC-FORWARD-OVER-FLOW", "5626-5.3-PC-430-FLOW-GONE"],
     ),
     struct(
         name = "pcscf_gate_open",
@@ -77,6 +91,7 @@ MUTANTS = [
         file = "core/pcscf_machine.h",
         subs = [("{S::unbound,      E::sip_request,         G::always,                 S::unbound,       A::reject_403_unbound}", "{S::unbound,      E::sip_request,         G::always,                 S::unbound,       A::forward_emergency_unbound}")],
         expect = "pcscf-asserted-identity-only-from-binding",
+        breaks = ["O.2.2-PC-UNBOUND-NO-ASSERT"],
     ),
     struct(
         name = "ue_sip_before_cert_verdict",
@@ -84,6 +99,7 @@ MUTANTS = [
         file = "core/ue_logic.h",
         subs = [("return ue_conn_match<D>(s, f) && s.cert_accepted && !s.have_challenge;", "return ue_conn_match<D>(s, f) && !s.have_challenge;")],
         expect = "ue-no-sip-before-certificate-accepted",
+        breaks = ["O.2.1-UE-AUTH-PC-BY-CERT"],
     ),
     struct(
         name = "ue_bid_down",
@@ -91,6 +107,7 @@ MUTANTS = [
         file = "core/access_selection.h",
         subs = [("D::select(require_signalling_security, none, unprot)", "D::select(require_signalling_security && D::f(), none, unprot)")],
         expect = "ue-no-unprotected-signalling-under-policy",
+        breaks = ["UE-IMPL-ACCESS-PREFERENCE", "O.1.1-OP-NO-BIDDOWN"],
     ),
     struct(
         name = "ue_annex_o_on_3gpp",
@@ -98,6 +115,7 @@ MUTANTS = [
         file = "core/access_selection.h",
         subs = [("D::select(ipsec_available, ipsec, none);", "D::select(ipsec_available, ipsec, D::select(tls_available, tls, none));")],
         expect = "ue-annex-o-never-on-3gpp-access",
+        breaks = ["O.1.1-ALL-NOT-ON-3GPP-ACCESS"],
     ),
     struct(
         name = "null_only_offer",
@@ -105,6 +123,7 @@ MUTANTS = [
         file = "core/cipher_suites.h",
         subs = [("  return s.in_profile;\n", "  return s.in_profile || s.null_encryption;\n")],
         expect = "offer-check-requires-encrypting-suite",
+        breaks = ["O.2.1-UE-NONNULL-OFFER"],
     ),
     struct(
         name = "pcscf_null_without_opt_in",
@@ -112,6 +131,23 @@ MUTANTS = [
         file = "core/cipher_suites.h",
         subs = [("(s.null_encryption && allow_null)", "(s.null_encryption && (allow_null || D::t()))")],
         expect = "pcscf-suite-choice-within-profile",
+        breaks = ["O.2.1-ALL-PROFILE", "O.2.1-ALL-NULL-MAY"],
+    ),
+    struct(
+        name = "pcscf_rereg_keeps_expiry",
+        description = "a re-REGISTER's 2xx adds IMPUs but leaves the registration expiry where it was",
+        file = "core/pcscf_machine.h",
+        subs = [("n.impu[i] = s.impu[i] || e.impu[i];\n      n.reg_expiry = D::add(e.now, e.expires_s);\n", "n.impu[i] = s.impu[i] || e.impu[i];\n")],
+        expect = "pcscf-registration-refresh-moves-expiry",
+        breaks = ["O.2.2-PC-ASSOC-DELETE", "O.2.2-PC-ASSOC-IMPU-SET"],
+    ),
+    struct(
+        name = "ue_keep_verdict_across_reneg",
+        description = "a renegotiation keeps the previous handshake's certificate verdict (no fresh verdict needed)",
+        file = "core/ue_logic.h",
+        subs = [("// before SIP flows again.\n      s.cert_accepted = D::f();\n", "// before SIP flows again.\n")],
+        expect = "ue-no-sip-before-certificate-accepted",
+        breaks = ["O.2.1-UE-AUTH-PC-BY-CERT"],
     ),
     struct(
         name = "accept_tls11",
@@ -123,6 +159,7 @@ MUTANTS = [
             ("(version == tls::kTls12 && offered.tls12)", "((version == tls::kTls12 || version == 0x0302) && offered.tls12)"),
         ],
         expect = "tls-versions-at-least-1-2",
+        breaks = ["33210-6.2.1-NO-LEGACY-VERSIONS"],
     ),
 ]
 
@@ -185,6 +222,8 @@ def core_mutants():
     """Declares every mutant's targets and :all (manifest + binaries)."""
     binaries = []
     for m in MUTANTS:
+        if not getattr(m, "breaks", None):
+            fail("proofs/mutants/mutants.bzl: mutant %s names no requirement in `breaks`" % m.name)
         mutant_sources(
             name = m.name + "_sources",
             mutant = m.name,

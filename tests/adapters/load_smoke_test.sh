@@ -24,6 +24,9 @@ field() {
   grep "^$1 " "$3" | head -1 | tr ' ' '\n' | grep "^$2=" | head -1 | cut -d= -f2
 }
 
+# has_lines FILE N: FILE has at least N lines.
+has_lines() { (($(wc -l <"$1") >= $2)); }
+
 # run_load NAME USERS [load options...]: the load tool in the background
 # against the running pcscf; LOAD_PID, NAME.load.out (summary), NAME.load.err
 # (progress).
@@ -34,6 +37,7 @@ run_load() {
     --users "$users" --log "$WORK/$name.load.log" --log-format json "$@" \
     >"$WORK/$name.load.out" 2>"$WORK/$name.load.err" &
   LOAD_PID=$!
+  LOGS+=("$WORK/$name.load.err")
 }
 
 # 20 UEs register (each IMPI bound once at the pcscf, seen in its dump while
@@ -45,19 +49,17 @@ smoke() {
   run_load smoke "$WORK/users" --ues 20 --rate 50 --duration 7 --expires 4 \
     --message-rate 5 --churn-rate 1
   wait_for "$WORK/smoke.load.err" 'registered=20 ' || ok=1
-  local out=$WORK/smoke.pcscf.out before i
+  local out=$WORK/smoke.pcscf.out before
   before=$(wc -l <"$out")
   kill -USR1 "$PC_PID"
-  for i in $(seq 1 100); do
-    (($(wc -l <"$out") >= before + 20)) && break
-    sleep 0.05
-  done
+  wait_until "$E2E_BUDGET" has_lines "$out" $((before + 20)) || ok=1
   local bound
   bound=$(tail -n +$((before + 1)) "$out" | grep -o '"impi":"user[0-9]*@annexo.test"' | sort -u | wc -l)
   expect "the pcscf's binding dump has the 20 IMPIs while the run lasts: $bound" \
     test "$bound" -eq 20 || ok=1
   wait "$LOAD_PID"
   rc=$?
+  ran "load (smoke)" "$rc"
   local s=$WORK/smoke.load.out
   expect "load exits 0: $rc" test "$rc" -eq 0 || ok=1
   local ues reg ff pend ns regs rereg sent mok mfail mcut unans fails drop recov
@@ -101,6 +103,7 @@ wrong_password() {
   run_load wrongpw "$WORK/users.bad" --ues 20 --rate 50 --duration 3
   wait "$LOAD_PID"
   rc=$?
+  ran "load (wrong password)" "$rc"
   local s=$WORK/wrongpw.load.out
   expect "load exits 2: $rc" test "$rc" -eq 2 || ok=1
   expect "19 registered" grep -q '^load: summary ues=20 registered=19 failed_unregistered=1 pending=0 not_started=0 ' "$s" || ok=1

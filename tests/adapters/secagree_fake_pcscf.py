@@ -19,6 +19,11 @@ send), then records whatever else the UE does:
   --security-server T  one Security-Server header field each (repeatable)
   --trap-port-file T   a second listener (the UE's --pcscf): counts connections
                        (a UE that must not open TLS connects nowhere)
+  --established-port P on every later plain connection, records
+                       "LATER-CONNECTION ESTABLISHED-TO-P <n>": the TCP
+                       connections then ESTABLISHED towards 127.0.0.1:P (ss), i.e.
+                       whether the UE still held its TLS connection to P when it
+                       started over
 
 It exits once the UE closed the plain connection and --linger seconds passed,
 or after --timeout seconds.
@@ -27,6 +32,7 @@ import argparse
 import os
 import select
 import socket
+import subprocess
 import sys
 import time
 
@@ -43,6 +49,12 @@ def listener(port_file):
         f.write(str(s.getsockname()[1]))
     os.rename(tmp, port_file)
     return s
+
+
+def established_to(port):
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"( dport = :{port} )"],
+                         capture_output=True, text=True, check=False).stdout
+    return len([l for l in out.splitlines() if l.strip()])
 
 
 def split_request(buf):
@@ -91,6 +103,7 @@ def main():
     p.add_argument("--security-server", action="append", default=[])
     p.add_argument("--no-challenge", action="store_true")
     p.add_argument("--trap-port-file")
+    p.add_argument("--established-port", type=int)
     p.add_argument("--timeout", type=float, default=20.0)
     p.add_argument("--linger", type=float, default=1.0)
     a = p.parse_args()
@@ -113,7 +126,11 @@ def main():
                 if conn is None and not answered:
                     conn = c
                 else:
-                    rec.write("LATER-CONNECTION\n")
+                    if a.established_port:
+                        rec.write(f"LATER-CONNECTION ESTABLISHED-TO-{a.established_port} "
+                                  f"{established_to(a.established_port)}\n")
+                    else:
+                        rec.write("LATER-CONNECTION\n")
                     c.close()
             elif s is trap:
                 c, _ = trap.accept()

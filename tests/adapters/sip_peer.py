@@ -10,17 +10,36 @@ exchange completed (whatever the codes: the test script judges them), 2 on a
 network or protocol failure.
 
   sip_peer.py send --port P [--tls-ca CA --sni NAME] [--header 'Name: value' ...]
-                   METHOD REQUEST_URI
+                   [--watch SECONDS] METHOD REQUEST_URI
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
-                       [--then 'METHOD URI' [--contact-ob]]
+                       [--then 'METHOD URI' [--contact-ob]] [--watch SECONDS]
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
+  sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
+      Connects (TLS when --tls-ca is given), sends nothing and watches.
   sip_peer.py serve --cert PEM --key PEM --port-file F --www-authenticate TEXT
-                    [--requests N]
+                    [--requests N] [--statuses 401,403,...] [--watch SECONDS]
       A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
       REGISTER with 401 and the given WWW-Authenticate (e.g. an AKA challenge),
-      printing "REQUEST <first line>" and the header lines it received.
+      or with the i-th code of --statuses (the last one repeats; 0: no answer,
+      go on watching), "CONNECTION <client port>" for each connection, printing "REQUEST <first line>" and
+      the header lines it received. It reads the client's TLS records off the
+      wire itself: a failed handshake prints "HANDSHAKE-FAILED <reason>", one
+      "ALERT <level> <description>" per alert record the client sent in the
+      clear (RFC 5246 7.2: numbers as on the wire) and "APPDATA <n>", the
+      number of application-data records the client sent.
+
+--watch SECONDS: once the exchange is over the peer keeps the connection and
+reads until the other side closes it, for at most SECONDS, then prints
+  "CLOSE close_notify <s>"   a TLS close_notify arrived (then TCP FIN or not: see below)
+  "CLOSE eof <s>"            TCP FIN without close_notify (plain TCP: the FIN)
+  "CLOSE reset <s>"          TCP RST
+  "CLOSE alert:<text> <s>"   a fatal TLS alert
+  "OPEN <s>"                 nothing closed within SECONDS
+and, after a CLOSE, "ESTABLISHED <n>": the TCP connections in state
+ESTABLISHED on the connection's port (ss), once the FIN had up to 3 s to
+arrive; 0 means the other side really closed the TCP connection.
 """
 import argparse
 import hashlib
@@ -28,6 +47,7 @@ import os
 import re
 import socket
 import ssl
+import subprocess
 import sys
 import time
 
@@ -47,7 +67,150 @@ def connect(port, ca=None, sni=None):
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_verify_locations(ca)
     ctx.check_hostname = True
-    return ctx.wrap_socket(sock, server_hostname=sni)
+    strict_eof(ctx)
+    # A FIN without close_notify raises SSLEOFError instead of reading as b"".
+    return ctx.wrap_socket(sock, server_hostname=sni, suppress_ragged_eofs=False)
+
+
+def strict_eof(ctx):
+    """Some Python builds (Debian's 3.11) set OP_IGNORE_UNEXPECTED_EOF by
+    default, which reads a FIN without close_notify as a clean close: clear it."""
+    ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
+
+
+def established(port):
+    """TCP connections in state ESTABLISHED with `port` at either end."""
+    out = subprocess.run(["ss", "-Htn", "state", "established",
+                          f"( sport = :{port} or dport = :{port} )"],
+                         capture_output=True, text=True, check=False).stdout
+    return len([l for l in out.splitlines() if l.strip()])
+
+
+def watch(conn, budget, port):
+    """Reads from conn until the other side closes it or `budget` seconds
+    passed; prints CLOSE/OPEN and ESTABLISHED as described in the module
+    docstring. Bytes received meanwhile (pongs, requests) are ignored."""
+    start = time.time()
+    deadline = start + budget
+    how = None
+    while how is None:
+        left = deadline - time.time()
+        if left <= 0:
+            break
+        conn.settimeout(left)
+        try:
+            chunk = conn.recv(65536)
+        except (TimeoutError, socket.timeout):
+            break
+        except ssl.SSLEOFError:
+            how = "eof"
+        except ssl.SSLZeroReturnError:
+            how = "close_notify"
+            if isinstance(conn, BioConn) and not conn.alert_after_handshake():
+                how = "eof"
+        except ssl.SSLError as e:
+            how = "eof" if e.reason == "UNEXPECTED_EOF_WHILE_READING" else \
+                "alert:" + (e.reason or str(e))
+        except ConnectionResetError:
+            how = "reset"
+        else:
+            if not chunk:
+                # A TLS read returns b"" only on close_notify (SSLEOFError otherwise).
+                how = "close_notify" if isinstance(conn, (ssl.SSLSocket, BioConn)) else "eof"
+                if isinstance(conn, BioConn) and not conn.alert_after_handshake():
+                    how = "eof"  # the bytes on the wire say otherwise: no alert record came
+    took = time.time() - start
+    if how is None:
+        print(f"OPEN {took:.1f}", flush=True)
+        return
+    print(f"CLOSE {how} {took:.1f}", flush=True)
+    n = established(port)
+    end = time.time() + 3
+    while n and time.time() < end:
+        time.sleep(0.05)
+        n = established(port)
+    print(f"ESTABLISHED {n}", flush=True)
+
+
+class BioConn:
+    """A server-side TLS connection run over memory BIOs, so that every byte
+    the client sent stays readable: its records, and its alerts in the clear."""
+
+    def __init__(self, ctx, raw):
+        self.raw = raw
+        self.inc, self.out = ssl.MemoryBIO(), ssl.MemoryBIO()
+        self.obj = ctx.wrap_bio(self.inc, self.out, server_side=True)
+        self.wire = b""
+        self.hs_end = None  # len(self.wire) when the handshake completed
+        self.timeout = None
+        self.eof = False
+
+    def settimeout(self, t):
+        self.timeout = t
+
+    def getsockname(self):
+        return self.raw.getsockname()
+
+    def _flush(self):
+        data = self.out.read()
+        if data:
+            self.raw.sendall(data)
+
+    def _run(self, op, deadline):
+        while True:
+            try:
+                r = op()
+                self._flush()
+                return r
+            except ssl.SSLWantReadError:
+                self._flush()
+                if self.eof:
+                    raise ssl.SSLEOFError("EOF without close_notify")
+                left = None if deadline is None else deadline - time.time()
+                if left is not None and left <= 0:
+                    raise TimeoutError("timed out")
+                self.raw.settimeout(left)
+                chunk = self.raw.recv(65536)
+                if chunk:
+                    self.wire += chunk
+                    self.inc.write(chunk)
+                else:
+                    self.eof = True
+                    self.inc.write_eof()
+
+    def handshake(self, timeout):
+        self._run(self.obj.do_handshake, time.time() + timeout)
+        self.hs_end = len(self.wire)
+
+    def alert_after_handshake(self):
+        """Whether the client sent an alert record (encrypted: close_notify
+        or another alert) after the handshake."""
+        i = self.hs_end or 0
+        while i + 5 <= len(self.wire):
+            if self.wire[i] == 21:
+                return True
+            i += 5 + int.from_bytes(self.wire[i + 3:i + 5], "big")
+        return False
+
+    def recv(self, n):
+        return self._run(lambda: self.obj.read(n),
+                         None if self.timeout is None else time.time() + self.timeout)
+
+    def sendall(self, data):
+        self.obj.write(data)
+        self._flush()
+
+    def records(self):
+        """(content type, payload) of every whole record the client sent."""
+        out, i = [], 0
+        while i + 5 <= len(self.wire):
+            n = int.from_bytes(self.wire[i + 3:i + 5], "big")
+            out.append((self.wire[i], self.wire[i + 5:i + 5 + n]))
+            i += 5 + n
+        return out
+
+    def close(self):
+        self.raw.close()
 
 
 def build(method, uri, headers, transport, local_port):
@@ -65,7 +228,7 @@ def build(method, uri, headers, transport, local_port):
         lines.append(f"CSeq: 1 {method}")
     if "max-forwards" not in names:
         lines.append("Max-Forwards: 70")
-    lines += headers
+    lines += [h.replace("{branch}", "z9hG4bK" + rand()) for h in headers]
     lines.append("Content-Length: 0")
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
@@ -140,9 +303,25 @@ def cmd_send(a):
     transport = "TLS" if a.tls_ca else "TCP"
     sock.sendall(build(a.method, a.uri, a.header, transport, sock.getsockname()[1]))
     Reader(sock).final(a.timeout)
+    if a.watch:
+        watch(sock, a.watch, sock.getsockname()[1])
     if a.hold:
         time.sleep(a.hold)
     sock.close()
+
+
+def cmd_connect(a):
+    sock = connect(a.port, a.tls_ca, a.sni)
+    print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
+    watch(sock, a.watch, sock.getsockname()[1])
+    sock.close()
+
+
+def contact(a, port):
+    if a.contact:
+        return "Contact: " + a.contact
+    return (f"Contact: <sip:user@{HOST}:{port};transport=tls;ob>;+sip.instance="
+            "\"<urn:uuid:00000000-0000-4000-8000-0000000000aa>\";reg-id=1;expires=600")
 
 
 def cmd_secagree(a):
@@ -150,8 +329,9 @@ def cmd_secagree(a):
     TLS-first registration; then optionally one dialog-forming request."""
     domain = "sip:" + a.impi.split("@", 1)[1]
     call_id = rand()
-    common = [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>", f"Call-ID: {call_id}",
-              "Supported: path, outbound" + (", sec-agree" if a.plain_port else "")]
+    common = a.header + [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>",
+                         f"Call-ID: {call_id}",
+                         "Supported: path, outbound" + (", sec-agree" if a.plain_port else "")]
     if a.plain_port:
         common += ["Require: sec-agree", "Proxy-Require: sec-agree"]
     tls = None
@@ -175,9 +355,7 @@ def cmd_secagree(a):
         reader = Reader(tls)
         tp = tls.getsockname()[1]
         tls.sendall(build("REGISTER", domain, common + [
-            "CSeq: 1 REGISTER",
-            f"Contact: <sip:user@{HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000aa>\";reg-id=1;expires=600"],
-            "TLS", tp))
+            "CSeq: 1 REGISTER", contact(a, tp)], "TLS", tp))
         code, head = reader.final(a.timeout)
         if code != 401:
             return
@@ -186,8 +364,7 @@ def cmd_secagree(a):
     # 2. The REGISTER with credentials over TLS.
     tp = tls.getsockname()[1]
     tls.sendall(build("REGISTER", domain, common + extra + [
-        "CSeq: 2 REGISTER",
-        f"Contact: <sip:user@{HOST}:{tp};transport=tls;ob>;+sip.instance=\"<urn:uuid:00000000-0000-4000-8000-0000000000aa>\";reg-id=1;expires=600",
+        "CSeq: 2 REGISTER", contact(a, tp),
         "Authorization: " + digest_answer(challenge, a.impi, a.password, "REGISTER", domain)],
         "TLS", tp))
     code, _ = reader.final(a.timeout)
@@ -199,9 +376,26 @@ def cmd_secagree(a):
             f"From: <{a.impu}>;tag={rand(4)}", f"To: <{uri}>",
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
         reader.final(a.timeout)
+    if a.watch:
+        watch(tls, a.watch, tls.getsockname()[1])
     if a.hold:
         time.sleep(a.hold)
     tls.close()
+
+
+def authentication_info(head, password):
+    """RFC 7616 3.5 Authentication-Info for the request's Authorization (a
+    registrar that knows the password), so that a UE can verify rspauth."""
+    auth = header(head, "Authorization")
+    if not auth:
+        return "Authentication-Info: nextnonce=\"none\""
+    p = dict(re.findall(r'(\w+)\s*=\s*"?([^",]*)"?', auth.split(" ", 1)[1]))
+    h = hashlib.sha256 if p.get("algorithm", "MD5").upper() == "SHA-256" else hashlib.md5
+    H = lambda x: h(x.encode()).hexdigest()
+    ha1 = H(f"{p['username']}:{p['realm']}:{password}")
+    rsp = H(f"{ha1}:{p['nonce']}:{p['nc']}:{p['cnonce']}:{p['qop']}:{H(':' + p['uri'])}")
+    return (f'Authentication-Info: rspauth="{rsp}", qop={p["qop"]}, nc={p["nc"]}, '
+            f'cnonce="{p["cnonce"]}"')
 
 
 def cmd_serve(a):
@@ -209,6 +403,8 @@ def cmd_serve(a):
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.maximum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(a.cert, a.key)
+    strict_eof(ctx)
+    statuses = [int(x) for x in a.statuses.split(",")] if a.statuses else []
     lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     lsock.bind((HOST, 0))
@@ -219,12 +415,26 @@ def cmd_serve(a):
     answered = 0
     lsock.settimeout(a.timeout)
     while answered < a.requests:
-        raw, _ = lsock.accept()
+        raw, peer = lsock.accept()
+        print(f"CONNECTION {peer[1]}", flush=True)
+        conn = BioConn(ctx, raw)
         try:
-            conn = ctx.wrap_socket(raw, server_side=True)
+            conn.handshake(a.timeout)
         except (ssl.SSLError, OSError) as e:
-            print(f"HANDSHAKE-FAILED {e}")
+            print(f"HANDSHAKE-FAILED {getattr(e, 'reason', None) or e}")
+            for ctype, payload in conn.records():
+                if ctype == 21 and len(payload) == 2:
+                    print(f"ALERT {payload[0]} {payload[1]}")
+            print(f"APPDATA {sum(1 for t, _ in conn.records() if t == 23)}", flush=True)
+            if a.watch:
+                if conn.eof:
+                    print("CLOSE eof 0.0", flush=True)
+                    print(f"ESTABLISHED {established(peer[1])}", flush=True)
+                else:
+                    watch(raw, a.watch, peer[1])
             raw.close()
+            if a.once:
+                return
             continue
         reader = Reader(conn)
         try:
@@ -237,13 +447,41 @@ def cmd_serve(a):
                 keep = [l for l in head.split("\r\n")[1:]
                         if l.split(":", 1)[0].strip().lower() in
                         ("via", "from", "to", "call-id", "cseq")]
-                resp = ["SIP/2.0 401 Unauthorized"] + keep + [
-                    f"WWW-Authenticate: {a.www_authenticate}", "Content-Length: 0"]
+                code = statuses[min(answered, len(statuses) - 1)] if statuses else 401
+                if code == 0:  # no answer: watch what the client does instead
+                    answered = a.requests
+                    break
+                resp = [f"SIP/2.0 {code} " + {200: "OK", 401: "Unauthorized", 403: "Forbidden"}.get(code, "Whatever")]
+                resp += keep + ([f"WWW-Authenticate: {a.www_authenticate}"] if code == 401 else [])
+                if 200 <= code < 300:
+                    resp += [f"Expires: {a.expires}"]
+                    if a.auth_info:
+                        resp.append(f"Authentication-Info: {a.auth_info}")
+                    elif a.registrar_password:
+                        resp.append(authentication_info(head, a.registrar_password))
+                resp.append("Content-Length: 0")
                 conn.sendall(("\r\n".join(resp) + "\r\n\r\n").encode())
                 answered += 1
-        except (TimeoutError, ConnectionError, ssl.SSLError, OSError) as e:
-            print(f"CONNECTION-ENDED {type(e).__name__}")
+            if a.watch:
+                watch(conn, a.watch, peer[1])
+        except (ConnectionError, ssl.SSLError) as e:
+            # The client went away while a further request was awaited.
+            print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
+            if isinstance(e, ConnectionResetError):
+                how = "reset"
+            elif isinstance(e, ConnectionError):  # read b"": close_notify
+                how = "close_notify" if conn.alert_after_handshake() else "eof"
+            elif isinstance(e, ssl.SSLEOFError) or e.reason == "UNEXPECTED_EOF_WHILE_READING":
+                how = "eof"
+            else:
+                how = "alert:" + (e.reason or str(e))
+            print(f"CLOSE {how} 0.0", flush=True)
+            print(f"ESTABLISHED {established(peer[1])}", flush=True)
+        except (TimeoutError, OSError) as e:
+            print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
         conn.close()
+        if a.once:
+            return
 
 
 def main():
@@ -256,6 +494,7 @@ def main():
     s.add_argument("--header", action="append", default=[])
     s.add_argument("--timeout", type=float, default=10.0)
     s.add_argument("--hold", type=float, default=0.0)
+    s.add_argument("--watch", type=float, default=0.0)
     s.add_argument("method")
     s.add_argument("uri")
     g = sub.add_parser("secagree")
@@ -272,16 +511,33 @@ def main():
     g.add_argument("--verify")
     g.add_argument("--timeout", type=float, default=10.0)
     g.add_argument("--hold", type=float, default=0.0)
+    g.add_argument("--watch", type=float, default=0.0)
+    g.add_argument("--header", action="append", default=[],
+                   help="extra header on each REGISTER ({branch}: a fresh branch)")
+    g.add_argument("--contact", help="Contact value of the REGISTERs over TLS")
+    c = sub.add_parser("connect")
+    c.add_argument("--port", type=int, required=True)
+    c.add_argument("--tls-ca")
+    c.add_argument("--sni", default="pcscf.test")
+    c.add_argument("--watch", type=float, required=True)
     v = sub.add_parser("serve")
     v.add_argument("--cert", required=True)
     v.add_argument("--key", required=True)
     v.add_argument("--port-file", required=True)
     v.add_argument("--www-authenticate", required=True)
     v.add_argument("--requests", type=int, default=1)
+    v.add_argument("--statuses", help="comma-separated status of each answer (default 401)")
+    v.add_argument("--watch", type=float, default=0.0)
+    v.add_argument("--auth-info", help="Authentication-Info of a 2xx answer")
+    v.add_argument("--registrar-password",
+                   help="answer 2xx with the rspauth this password gives (RFC 7616)")
+    v.add_argument("--expires", type=int, default=600, help="Expires of a 2xx answer")
+    v.add_argument("--once", action="store_true", help="serve one connection only")
     v.add_argument("--timeout", type=float, default=20.0)
     a = p.parse_args()
     try:
-        {"send": cmd_send, "secagree": cmd_secagree, "serve": cmd_serve}[a.cmd](a)
+        {"send": cmd_send, "secagree": cmd_secagree, "connect": cmd_connect,
+         "serve": cmd_serve}[a.cmd](a)
     except (OSError, TimeoutError, ConnectionError, ssl.SSLError) as e:
         print(f"ERROR {type(e).__name__}: {e}")
         return 2

@@ -61,7 +61,12 @@ def main():
         for s in ready:
             if s is lst:
                 c, _ = lst.accept()
-                up = socket.create_connection((HOST, a.to))
+                try:
+                    up = socket.create_connection((HOST, a.to))
+                except OSError:
+                    c.close()
+                    print("UPSTREAM-REFUSED", flush=True)
+                    continue
                 pairs[c], pairs[up] = up, c
                 conns += 1
                 if conns == 1:
@@ -70,10 +75,13 @@ def main():
             if s not in pairs:
                 continue  # closed earlier in this round
             other = pairs[s]
-            data = s.recv(65536)
-            if data:
-                other.sendall(data)
-                continue
+            try:
+                data = s.recv(65536)
+                if data:
+                    other.sendall(data)
+                    continue
+            except OSError:  # a reset from either side ends the pair like a close
+                pass
             for x in (s, other):
                 pairs.pop(x, None)
                 x.close()

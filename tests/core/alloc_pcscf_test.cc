@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <new>
 
+#include "core/flow_token.h"
 #include "core/keepalive.h"
 #include "core/pcscf_config.h"
 #include "core/sec_agree.h"
@@ -107,12 +108,12 @@ TEST_CASE(
       accepted += pc.drive(c, ev_request(Method::other, t, 103), ids).accepted;
       accepted += pc.drive(c, make_event(EventKind::crlf_ping, 103)).accepted;
       accepted += pc.drive(c, make_event(EventKind::terminating_request, 103)).accepted;
-      FlowToken ft;
-      last = pc.th.table.flow_token(id, key, &ft);
+      const FlowToken ft = flow_token_for_conn(key, id);
       last = flow_token_encode(ft, text, sizeof text);
-      std::uint64_t conn = 0;
-      last = pc.th.table.resolve_flow(
-          key, ByteView(reinterpret_cast<const std::uint8_t*>(text), sizeof text), &conn);
+      FlowToken back;
+      last = flow_token_decode(
+          key, ByteView(reinterpret_cast<const std::uint8_t*>(text), sizeof text), &back);
+      accepted += pc.th.table.find(flow_token_conn_id(back)) != nullptr;
       (void)pc.th.table.copy_impu(id, 0, out, sizeof out);
       accepted += pc.drive(c, make_event(EventKind::timer, 100 + 3600)).accepted;
       RtEvent rd = make_event(EventKind::reneg_done, 3701);

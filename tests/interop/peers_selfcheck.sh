@@ -62,35 +62,44 @@ iop_pki "$MAKE_PKI"
 P=$IOP_PKI
 
 # ---- OpenSSL pair (both bind 127.0.0.1 only).
-port=$(iop_free_port)
-iop_s_server ss1 "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" -tls1_2
-iop_s_client "$port" "$P/ca-ec.pem" 'hello\n'
+iop_s_server ss1 - "$P/pcscf-ec.pem" "$P/pcscf-ec.key" -tls1_2
+IOP_EXPECT= iop_s_client "$IOP_PORT" "$P/ca-ec.pem" 'hello\n'
 iop_check "s_client -> s_server: TLS 1.2, certificate verified for pcscf.test" \
   test "$(iop_s_client_protocol)" = TLSv1.2
-iop_check "s_server received the application data" grep -q hello "$IOP_TMP/ss1.log"
+iop_check "s_server received the application data" iop_await "$IOP_BUDGET" grep -q hello "$IOP_TMP/ss1.log"
 iop_check "s_server (-no_ticket) sent a non-empty Session ID" test -n "$(iop_s_client_session_id)"
 iop_stop "$IOP_LAST_PID"
 
-iop_s_server ss2 "$port" "$P/wronghost.pem" "$P/wronghost.key"
-iop_s_client "$port" "$P/ca-ec.pem" ''
+iop_s_server ss2 - "$P/wronghost.pem" "$P/wronghost.key"
+iop_s_client "$IOP_PORT" "$P/ca-ec.pem" ''
 iop_check "s_client refuses a certificate for other.test" grep -q 'hostname mismatch' "$IOP_TMP/s_client.out"
 iop_stop "$IOP_LAST_PID"
 
-iop_s_server ss3 "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" -verify 1
+# The alert reader (iop_trace_alert_received) against OpenSSL on both sides:
+# an s_client that finds the certificate expired sends certificate_expired (45).
+iop_s_server ssx - "$P/expired.pem" "$P/expired.key" -naccept 1 -tls1_2
+SSX=$IOP_LAST_PID
+iop_s_client "$IOP_PORT" "$P/ca-ec.pem" '' -tls1_2
+iop_s_server_wait_exit "$SSX"
+iop_check "s_server -trace shows the certificate_expired (45) alert of an s_client that refuses an expired certificate" \
+  iop_trace_alert_received "$IOP_TMP/ssx.log" 45
+
+iop_s_server ss3 - "$P/pcscf-ec.pem" "$P/pcscf-ec.key" -verify 1
 SS3=$IOP_LAST_PID
-iop_tshark_start ts3 "$port"
-iop_s_client "$port" "$P/ca-ec.pem" '' -tls1_2
+iop_tshark_start ts3 "$IOP_PORT"
+iop_s_client "$IOP_PORT" "$P/ca-ec.pem" '' -tls1_2
 iop_tshark_stop ts3
 iop_check "s_server -verify sends a CertificateRequest" iop_s_client_saw_certreq
 iop_check "tshark sees the CertificateRequest (handshake type 13)" iop_tshark_saw_type ts3 13
 iop_check "tshark sees a 32-byte Session ID in the ServerHello" test "$(iop_tshark_server_session_id_len ts3)" = 32
 iop_stop "$SS3"
-iop_s_server ss3b "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key"
+iop_s_server ss3b - "$P/pcscf-ec.pem" "$P/pcscf-ec.key"
 SS3B=$IOP_LAST_PID
-iop_s_client "$port" "$P/ca-ec.pem" ''
-iop_check "s_server without -verify sends no CertificateRequest" bash -c '! grep -Eq "<<< .*CertificateRequest" "$0"' "$IOP_TMP/s_client.out"
-iop_tshark_start ts3b "$port"
-iop_s_client "$port" "$P/ca-ec.pem" '' -tls1_2
+iop_s_client "$IOP_PORT" "$P/ca-ec.pem" ''
+iop_check "s_client (-trace) sees the handshake and no CertificateRequest from s_server without -verify" \
+  bash -c 'source "$0"; IOP_TMP=$1; iop_trace_events "$IOP_TMP/s_client.out" | grep -qx "recv ServerHello" && ! iop_s_client_saw_certreq' "$IOP_DIR/lib.sh" "$IOP_TMP"
+iop_tshark_start ts3b "$IOP_PORT"
+iop_s_client "$IOP_PORT" "$P/ca-ec.pem" '' -tls1_2
 iop_tshark_stop ts3b
 iop_check "tshark sees a handshake without CertificateRequest" bash -c 'iop_t() { cut -f1 "$0" | tr "," "\n" | grep -qx "$1"; }; iop_t 1 && iop_t 2 && ! iop_t 13' "$IOP_TMP/ts3b.txt"
 iop_stop "$SS3B"
@@ -101,12 +110,12 @@ for suite in ECDHE-ECDSA-NULL-SHA NULL-SHA256; do
   [ "$suite" = NULL-SHA256 ] && cert=pcscf-rsa
   ca=ca-ec
   [ "$cert" = pcscf-rsa ] && ca=ca-rsa
-  iop_s_server ssn "$port" "$P/$cert.pem" "$P/$cert.key" -cipher "$suite:@SECLEVEL=0" -tls1_2
-  iop_s_client "$port" "$P/$ca.pem" '' -cipher "$suite:@SECLEVEL=0" -tls1_2
+  iop_s_server ssn - "$P/$cert.pem" "$P/$cert.key" -cipher "$suite:@SECLEVEL=0" -tls1_2
+  iop_s_client "$IOP_PORT" "$P/$ca.pem" '' -cipher "$suite:@SECLEVEL=0" -tls1_2
   iop_check "s_client NULL-only offer ($suite) negotiates with a permissive s_server" test "$(iop_s_client_cipher)" = "$suite"
   iop_stop "$IOP_LAST_PID"
-  iop_s_server ssd "$port" "$P/$cert.pem" "$P/$cert.key"
-  iop_s_client "$port" "$P/$ca.pem" '' -cipher "$suite:@SECLEVEL=0" -tls1_2
+  iop_s_server ssd - "$P/$cert.pem" "$P/$cert.key"
+  iop_s_client "$IOP_PORT" "$P/$ca.pem" '' -cipher "$suite:@SECLEVEL=0" -tls1_2
   iop_check "s_client NULL-only offer ($suite) is refused by a default s_server" \
     grep -q 'handshake failure\|no shared cipher\|alert' "$IOP_TMP/s_client.out"
   iop_stop "$IOP_LAST_PID"
@@ -114,14 +123,14 @@ done
 
 # TLS 1.0 / 1.1-only offers.
 for v in tls1 tls1_1; do
-  iop_s_server ssv "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
-  iop_s_client "$port" "$P/ca-ec.pem" '' "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_s_server ssv - "$P/pcscf-ec.pem" "$P/pcscf-ec.key" "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_s_client "$IOP_PORT" "$P/ca-ec.pem" '' "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
   want=TLSv1
   [ "$v" = tls1_1 ] && want=TLSv1.1
   iop_check "s_client -$v negotiates $want with a permissive s_server" test "$(iop_s_client_protocol)" = "$want"
   iop_stop "$IOP_LAST_PID"
-  iop_s_server ssv2 "$port" "$P/pcscf-ec.pem" "$P/pcscf-ec.key"
-  iop_s_client "$port" "$P/ca-ec.pem" '' "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
+  iop_s_server ssv2 - "$P/pcscf-ec.pem" "$P/pcscf-ec.key"
+  iop_s_client "$IOP_PORT" "$P/ca-ec.pem" '' "-$v" -cipher 'DEFAULT:@SECLEVEL=0'
   iop_check "s_client -$v is refused by a default s_server" test -z "$(iop_s_client_protocol)"
   iop_stop "$IOP_LAST_PID"
 done
@@ -140,9 +149,18 @@ iop_sipsak "$kport" "$P/ca-ec.pem" wrong-password
 iop_check "sipsak with a wrong password fails authentication (exit 2)" test $? -eq 2
 iop_sipsak "$kport" "$P/ca-rsa.pem" "$IOP_PASSWORD"
 iop_check "sipsak with the wrong CA refuses the certificate (exit 3)" test $? -eq 3
-iop_check "baresip registers with Kamailio over TLS with Digest" iop_baresip "$kport" "$IOP_PASSWORD" 3
-if iop_baresip "$kport" wrong-password 3; then iop_fail "baresip registered with a wrong password"
+iop_check "baresip registers with Kamailio over TLS with Digest" iop_baresip "$kport" "$IOP_PASSWORD"
+if iop_baresip "$kport" wrong-password; then iop_fail "baresip registered with a wrong password"
 else iop_check "baresip with a wrong password is refused" grep -q '401 Unauthorized\|403' "$IOP_TMP/baresip.out"; fi
+iop_stop "$IOP_KAM_PID"
+# The BOGUS_RSPAUTH mode of the registrar (ue_kamailio.sh's N.2 case) accepts
+# the credentials and sends a 200 whose rspauth cannot verify.
+kport=$(iop_free_port)
+IOP_KAM_DEFINES=BOGUS_RSPAUTH iop_kamailio kambogus "$kport" "$P/pcscf-ec.pem" "$P/pcscf-ec.key" MD5 TLSv1.2
+iop_sipsak "$kport" "$P/ca-ec.pem" "$IOP_PASSWORD"
+iop_check "Kamailio (BOGUS_RSPAUTH) registers sipsak (exit 0)" test $? -eq 0
+iop_check "Kamailio (BOGUS_RSPAUTH) sends one Authentication-Info, with the wrong rspauth" \
+  bash -c 'grep "^Authentication-Info:" "$0" | tr -d "\r" | sort -u | grep -qx "Authentication-Info: qop=auth, rspauth=.0123456789abcdef0123456789abcdef."' "$IOP_TMP/sipsak.out"
 iop_stop "$IOP_KAM_PID"
 
 iop_finish

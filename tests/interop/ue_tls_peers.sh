@@ -1,8 +1,13 @@
 #!/bin/bash
 # annexo's ue against TLS servers nobody here wrote, playing a misbehaving or
 # well-behaved P-CSCF: OpenSSL s_server (loopback) and GnuTLS gnutls-serv
-# (binds all interfaces: run in a private network namespace). Each server is
-# stopped by its PID inside its case.
+# (binds all interfaces: run in a private network namespace). Every verdict
+# is read where the peer saw it: the alert number s_server received
+# (-trace: the AlertDescription byte on the wire, compared with a literal
+# from RFC 5246 7.2 and the alert mapping of decisions RD-31/RD-107), the
+# ClientHello it received, whether a REGISTER reached it. The ue's exit
+# code and REFUSED line are its documented contract, checked as well; its
+# own log is only printed as a diagnostic.
 #   ue_tls_peers.sh UE MAKE_PKI TESTLIB
 set -uo pipefail
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
@@ -12,6 +17,8 @@ source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # ns_gnutls UE PKI_DIR MODE: MODE "good" (gnutls-serv -a, echo),
 # "certreq" (gnutls-serv requests a client certificate; ue aborts on it),
 # "wronghost" (certificate for other.test) or "tls11" (TLS 1.1 only).
+# Runs gnutls-serv and the ue; leaves gnutls.log, ue.out, ue.log and ue.rc
+# in $IOP_TMP for the caller's assertions.
 ns_gnutls() {
   local ue=$1 pki=$2 mode=$3 port=5061 extra=(-a) cert=pcscf-ec
   case $mode in
@@ -20,36 +27,31 @@ ns_gnutls() {
     tls11) extra=(-a --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.1') ;;
   esac
   iop_gnutls_serv gnutls "$port" "$pki/$cert.pem" "$pki/$cert.key" --echo "${extra[@]}" || return 1
-  local serv=$IOP_LAST_PID opts=() rc r=0
+  local serv=$IOP_LAST_PID opts=() rc=0
   [ "$mode" = certreq ] && opts=(--abort-on-certificate-request)
-  timeout 4 "$ue" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$pki/ca-ec.pem" \
-    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json "${opts[@]}" \
-    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log"
-  rc=$?
-  iop_stop "$serv"
   if [ "$mode" = good ]; then
-    # No SIP server behind gnutls-serv: the ue is still waiting when timeout stops it.
-    [ "$rc" -eq 124 ] || r=1
-    grep -q '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT"' "$IOP_TMP/ue.log" || r=1
-    grep -q '"verdict":"ALLOW","req":"O.2.1-PC-NO-CLIENT-CERT-REQ"' "$IOP_TMP/ue.log" || r=1
-    grep -q '"msg":"send_register_initial"' "$IOP_TMP/ue.log" || r=1
-  elif [ "$mode" = certreq ]; then
-    [ "$rc" -eq 5 ] || r=1
-    grep -q '^ue: REFUSED O.2.1-PC-NO-CLIENT-CERT-REQ' "$IOP_TMP/ue.out" || r=1
-  elif [ "$mode" = wronghost ]; then
-    [ "$rc" -eq 2 ] || r=1
-    grep -q '^ue: REFUSED O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' "$IOP_TMP/ue.out" || r=1
+    # No SIP server behind gnutls-serv: the ue waits for an answer; it is
+    # stopped once gnutls-serv has echoed its REGISTER.
+    "$ue" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$pki/ca-ec.pem" \
+      --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+      >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
+    local uep=$!
+    iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/gnutls.log"
+    kill -0 "$uep" 2>/dev/null || { wait "$uep"; echo "ue exited early (exit $?)" >&2; }
+    iop_stop "$uep"
+    rc=alive
   else
-    [ "$rc" -eq 3 ] || r=1
-    grep -q '^ue: REFUSED O.1.1-OP-NO-BIDDOWN' "$IOP_TMP/ue.out" || r=1
+    iop_run ue timeout "$IOP_BUDGET" "$ue" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "$pki/ca-ec.pem" \
+      --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json "${opts[@]}" \
+      >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" || rc=$?
+    # gnutls-serv reports the failed handshake once it has read the ue's
+    # alert or close: wait for that before stopping it.
+    iop_await "$IOP_BUDGET" grep -q 'Error in handshake' "$IOP_TMP/gnutls.log" ||
+      echo "gnutls-serv reported no failed handshake within ${IOP_BUDGET}s" >&2
   fi
-  if ((r != 0)); then
-    echo "ue exit $rc"
-    cat "$IOP_TMP/ue.out"
-    tail -8 "$IOP_TMP/ue.log"
-    tail -8 "$IOP_TMP/gnutls.log"
-  fi
-  return $r
+  echo "$rc" >"$IOP_TMP/ue.rc"
+  iop_stop "$serv"
+  cp "$IOP_TMP/gnutls.log" "$IOP_TMP/gnutls-serv.out"
 }
 iop_netns_dispatch "$@"
 
@@ -59,42 +61,97 @@ source "$3"
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
 
+# Alert numbers, RFC 5246 7.2 (the same in RFC 8446 6): literals, not the
+# core's table. Which cause gets which alert is decision RD-31, cause by cause
+# RD-107 (a SHA-1 signature hash: unsupported_certificate, 43).
+BAD_CERTIFICATE=42
+UNSUPPORTED_CERTIFICATE=43
+CERTIFICATE_EXPIRED=45
+UNKNOWN_CA=48
+
 # run_ue PORT [ue options]: UE_RC; output in $IOP_TMP/ue.out, log ue.log.
 run_ue() {
   local port=$1
   shift
-  timeout "${UE_TIMEOUT:-20}" "$UE" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "${UE_CA:-$CA}" \
+  UE_RC=0
+  iop_run ue timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$port" --pcscf-fqdn pcscf.test --ca "${UE_CA:-$CA}" \
     --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json "$@" \
-    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log"
-  UE_RC=$?
-}
-evidence() {
-  echo "ue exit $UE_RC"
-  cat "$IOP_TMP/ue.out"
-  tail -8 "$IOP_TMP/ue.log"
-  echo "--- server"
-  tail -12 "$IOP_TMP/$1.log"
+    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" || UE_RC=$?
 }
 
-# s_server_case NAME CERT-NAME EXPECTED-EXIT VERDICT-REGEX [s_server args] -- [ue args]
+# The ue's documented exit code and its one REFUSED line (its contract with
+# the caller, not wire evidence).
+ue_contract() { # exit-code verdict-regex
+  local r=0
+  [ "$UE_RC" -eq "$1" ] || { echo "ue exit $UE_RC, want $1" >&2; r=1; }
+  [ "$(grep -c '^ue: REFUSED' "$IOP_TMP/ue.out")" -eq 1 ] || { echo "want exactly one REFUSED line" >&2; r=1; }
+  grep -Eq "^ue: REFUSED $2" "$IOP_TMP/ue.out" || { echo "REFUSED line does not name $2" >&2; r=1; }
+  return $r
+}
+
+# Wire facts as s_server saw them (its -trace output, complete once it ended).
+peer_got_no_sip() { ! grep -q 'REGISTER sip:' "$IOP_TMP/$1.log"; }
+peer_handshake_done() { iop_trace_events "$IOP_TMP/$1.log" | grep -qx 'recv Finished'; }
+peer_got_register() { peer_handshake_done "$1" && grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/$1.log"; }
+# The ue's ClientHello(s) as the server received them.
+peer_one_clienthello() { [ "$(iop_trace_events "$IOP_TMP/$1.log" | grep -cx 'recv ClientHello')" -eq 1 ]; }
+# client_version TLS 1.2 and no TLS 1.1 or older among supported_versions.
+peer_hello_no_legacy() {
+  grep -q 'client_version=0x303 (TLS 1.2)' "$IOP_TMP/$1.log" &&
+    ! grep -Eq '^ +(SSL 3\.0|TLS 1\.0|TLS 1\.1) \((768|769|770)\)$' "$IOP_TMP/$1.log"
+}
+# At least one suite in the ClientHello that encrypts (OpenSSL's own names).
+peer_hello_has_encrypting_suite() {
+  awk '/cipher_suites \(len=/ { on = 1; next } on && /^ +\{0x/ { print; next } on { exit }' "$IOP_TMP/$1.log" |
+    grep -v '_WITH_NULL_' | grep -q 'TLS_'
+}
+
+# s_server_case NAME CERT-NAME EXPECTED-EXIT VERDICT-REGEX ALERT REQ... -- [s_server args] -- [ue args]
+# The ue meets an s_server presenting CERT-NAME. ALERT (a number) is the
+# alert s_server must receive, asserted for every REQ and for
+# O.3.1.2-UE-ALERT-ON-CERT-FAIL; "-" for a handshake the server refuses
+# (version, suites), where the ClientHello is asserted instead.
 s_server_case() {
-  local name=$1 cert=$2 want=$3 verdict=$4
-  shift 4
-  local sargs=() uargs=()
+  local name=$1 cert=$2 want=$3 verdict=$4 alert=$5
+  shift 5
+  local reqs=() sargs=() uargs=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do reqs+=("$1"); shift; done
+  shift
   while [ $# -gt 0 ] && [ "$1" != -- ]; do sargs+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
   uargs=("$@")
-  local port
-  port=$(iop_free_port) || return 1
-  iop_s_server "$name" "$port" "$IOP_PKI/$cert.pem" "$IOP_PKI/$cert.key" "${sargs[@]}" || return 1
+  iop_s_server "$name" - "$IOP_PKI/$cert.pem" "$IOP_PKI/$cert.key" -naccept 1 "${sargs[@]}" || return 1
   local serv=$IOP_LAST_PID
-  run_ue "$port" "${uargs[@]}"
-  iop_stop "$serv"
-  local r=0
-  [ "$UE_RC" -eq "$want" ] || r=1
-  [ "$(grep -c '^ue: REFUSED' "$IOP_TMP/ue.out")" -eq 1 ] || r=1
-  grep -Eq "^ue: REFUSED $verdict" "$IOP_TMP/ue.out" || r=1
-  ((r == 0)) || evidence "$name"
+  run_ue "$IOP_PORT" "${uargs[@]}"
+  iop_s_server_wait_exit "$serv"
+  local r=0 req
+  ue_contract "$want" "$verdict" || r=1
+  for req in "${reqs[@]}"; do
+    annexo_req "$req" peer_got_no_sip "$name"
+    if [ "$alert" != - ]; then
+      annexo_req "$req" iop_trace_alert_received "$IOP_TMP/$name.log" "$alert"
+    fi
+  done
+  [ "$alert" != - ] && annexo_req O.3.1.2-UE-ALERT-ON-CERT-FAIL iop_trace_alert_received "$IOP_TMP/$name.log" "$alert"
+  return $r
+}
+
+not() { ! "$@"; }
+
+# --abort-on-certificate-request: s_server sent its CertificateRequest and
+# received a fatal alert (RD-02), no Certificate and no SIP.
+certreq_abort() {
+  iop_s_server certreq - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -verify 1 || return 1
+  local serv=$IOP_LAST_PID
+  run_ue "$IOP_PORT" --abort-on-certificate-request
+  iop_s_server_wait_exit "$serv"
+  local r=0 ev
+  ue_contract 5 O.2.1-PC-NO-CLIENT-CERT-REQ || r=1
+  ev=$(iop_trace_events "$IOP_TMP/certreq.log")
+  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -qx 'sent CertificateRequest' <<<"$ev"
+  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -Eqx 'recv alert [0-9]+' <<<"$ev"
+  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ not grep -qx 'recv Certificate' <<<"$ev"
+  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ peer_got_no_sip certreq
   return $r
 }
 
@@ -105,98 +162,166 @@ with_ca() {
   "$@"
 }
 
-# A well-behaved TLS server that speaks no SIP: the ue accepts its
-# certificate and sends REGISTER over the session, but claims no registration.
-openssl_good_no_sip() {
-  local port
-  port=$(iop_free_port) || return 1
-  iop_s_server good-nosip "$port" "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -tls1_2 || return 1
+# legacy_or_null_case NAME REQ CHECK -- s_server args: a server the ue must
+# not agree with (TLS 1.0/1.1 only, NULL only). Asserted on the ClientHello
+# the server received (CHECK) and that the ue never tried again (one
+# ClientHello) nor completed a handshake.
+refused_server_case() {
+  local name=$1 req=$2 check=$3
+  shift 4
+  iop_s_server "$name" - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 "$@" || return 1
   local serv=$IOP_LAST_PID
-  UE_TIMEOUT=4 run_ue "$port"
-  sleep 0.2
-  iop_stop "$serv"
+  run_ue "$IOP_PORT"
+  iop_s_server_wait_exit "$serv"
   local r=0
-  [ "$UE_RC" -eq 124 ] || r=1  # still waiting for an answer when timeout stopped it
-  grep -q '"verdict":"ALLOW","req":"O.2.1-UE-AUTH-PC-BY-CERT"' "$IOP_TMP/ue.log" || r=1
-  grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/good-nosip.log" || r=1
-  grep -q '^ue: REGISTERED' "$IOP_TMP/ue.out" && r=1
-  ((r == 0)) || evidence good-nosip
+  ue_contract 3 'O.1.1-OP-NO-BIDDOWN' || r=1
+  annexo_req "$req" "$check" "$name"
+  annexo_req "$req" peer_one_clienthello "$name"
+  annexo_req "$req" not peer_handshake_done "$name"
+  annexo_req "$req" peer_got_no_sip "$name"
   return $r
+}
+
+# A well-behaved TLS server that speaks no SIP: the ue accepts its
+# certificate and sends REGISTER over the session (seen by s_server), but
+# claims no registration without a 2xx. The ue waits for an answer: it is
+# stopped once s_server shows the REGISTER.
+# EXTRA s_server args, e.g. -verify 1 (a CertificateRequest, RD-02).
+good_server_case() {
+  local name=$1
+  shift
+  iop_s_server "$name" - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_2 "$@" || return 1
+  local serv=$IOP_LAST_PID
+  timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
+    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
+  local uep=$!
+  iop_note "ue (pid $uep) against $name"
+  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/$name.log"
+  local alive=0
+  kill -0 "$uep" 2>/dev/null && alive=1
+  iop_stop "$uep"
+  iop_s_server_wait_exit "$serv"
+  ((alive)) || echo "the ue had exited before its REGISTER reached s_server" >&2
+  ! grep -q '^ue: REGISTERED' "$IOP_TMP/ue.out" || { echo "ue claims a registration" >&2; return 1; }
+  ((alive))
+}
+
+openssl_good_no_sip() {
+  good_server_case good-nosip || return 1
+  annexo_req O.2.1-UE-AUTH-PC-BY-CERT peer_got_register good-nosip
 }
 
 certreq_answered_empty() {
-  local port
-  port=$(iop_free_port) || return 1
-  iop_s_server certreq-empty "$port" "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -verify 1 || return 1
-  local serv=$IOP_LAST_PID
-  UE_TIMEOUT=4 run_ue "$port"
-  sleep 0.2
-  iop_stop "$serv"
-  local r=0
-  # RD-02 (A2): the UE answers with an empty Certificate, records the
-  # violation and goes on; the REGISTER reaches the (non-SIP) server.
-  [ "$UE_RC" -eq 124 ] || r=1
-  grep -q '"verdict":"DENY","req":"O.2.1-PC-NO-CLIENT-CERT-REQ"' "$IOP_TMP/ue.log" || r=1
-  grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/certreq-empty.log" || r=1
-  ((r == 0)) || evidence certreq-empty
+  good_server_case certreq-empty -verify 1 || return 1
+  # RD-02 (A2): the UE answers with an empty Certificate (certificate_list of
+  # length 0, as s_server decoded it) and goes on; the REGISTER reaches s_server.
+  annexo_req RFC5246-EMPTY-CLIENT-CERT bash -c \
+    'iop_t=$(awk "/^Received Record/{r=1} /^Sent Record/{r=0} r && /^    Certificate, Length=/{c=1; next} c && /certificate_list, length=/{print; exit}" "$0"); [[ "$iop_t" =~ length=0$ ]]' \
+    "$IOP_TMP/certreq-empty.log"
+  annexo_req RFC5246-EMPTY-CLIENT-CERT peer_got_register certreq-empty
+}
+
+# The gnutls-serv cases: gnutls-serv and the ue run in a private network
+# namespace (ns_gnutls); the assertions read what gnutls-serv printed.
+gnutls_case() { # mode
+  iop_in_netns ns_gnutls "$UE" "$IOP_PKI" "$1" || return 1
+  local rc r=0 g=$IOP_TMP/gnutls-serv.out
+  rc=$(cat "$IOP_TMP/ue.rc")
+  case $1 in
+    good)
+      [ "$rc" = alive ] || { echo "ue exited ($rc) before gnutls-serv echoed its REGISTER" >&2; r=1; }
+      ! grep -q '^ue: REGISTERED' "$IOP_TMP/ue.out" || r=1
+      annexo_req O.2.1-UE-AUTH-PC-BY-CERT grep -q 'REGISTER sip:ims.test SIP/2.0' "$g"
+      annexo_req O.2.1-UE-AUTH-PC-BY-CERT bash -c '! grep -q "Error in handshake" "$0"' "$g"
+      ;;
+    certreq)
+      [ "$rc" -eq 5 ] || { echo "ue exit $rc, want 5" >&2; r=1; }
+      grep -q '^ue: REFUSED O.2.1-PC-NO-CLIENT-CERT-REQ' "$IOP_TMP/ue.out" || r=1
+      # RD-02: --abort-on-certificate-request ends the handshake with a fatal alert.
+      annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -q 'Error in handshake: A TLS fatal alert has been received' "$g"
+      annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ bash -c '! grep -q "REGISTER sip:" "$0"' "$g"
+      ;;
+    wronghost)
+      [ "$rc" -eq 2 ] || { echo "ue exit $rc, want 2" >&2; r=1; }
+      grep -q '^ue: REFUSED O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' "$IOP_TMP/ue.out" || r=1
+      annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT grep -q 'Error in handshake: A TLS fatal alert has been received' "$g"
+      annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT bash -c '! grep -q "REGISTER sip:" "$0"' "$g"
+      ;;
+    tls11)
+      [ "$rc" -eq 3 ] || { echo "ue exit $rc, want 3" >&2; r=1; }
+      grep -q '^ue: REFUSED O.1.1-OP-NO-BIDDOWN' "$IOP_TMP/ue.out" || r=1
+      annexo_req 33210-6.2.1-NO-LEGACY-VERSIONS grep -q 'Error in handshake' "$g"
+      annexo_req 33210-6.2.1-NO-LEGACY-VERSIONS bash -c '! grep -q "REGISTER sip:\|Handshake was completed" "$0"' "$g"
+      ;;
+  esac
   return $r
 }
 
 #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
-annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses an openssl s_server whose certificate names another host (exit 2)" \
-  s_server_case wronghost wronghost 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses an openssl s_server whose certificate names another host: s_server receives bad_certificate (42), no SIP" \
+  iop_case s_server_case wronghost wronghost 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' $BAD_CERTIFICATE O.2.1-UE-TRUST-ENDPOINT-VIA-CERT -- -tls1_2
 #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
-annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue never matches a wildcard certificate of an openssl s_server (exit 2)" \
-  s_server_case wildcard wildcard 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT cert_wildcard_name' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue never matches a wildcard certificate of an openssl s_server: s_server receives bad_certificate (42), no SIP" \
+  iop_case s_server_case wildcard wildcard 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT cert_wildcard_name' $BAD_CERTIFICATE O.2.1-UE-TRUST-ENDPOINT-VIA-CERT -- -tls1_2
 #= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves an openssl s_server that asks for a client certificate (exit 5)" \
-  s_server_case certreq pcscf-ec 5 'O.2.1-PC-NO-CLIENT-CERT-REQ' -verify 1 -- --abort-on-certificate-request
+annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves an openssl s_server that asks for a client certificate: s_server receives a fatal alert, no Certificate, no SIP" \
+  iop_case certreq_abort
 #= spec#O.5.2-UE-RFC5280-PATH type=test
-annexo_case "O.5.2-UE-RFC5280-PATH: ue refuses an openssl s_server presenting an expired certificate (exit 2)" \
-  s_server_case expired expired 2 'O.5.2-UE-RFC5280-PATH cert_path_expired' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.5.2-UE-RFC5280-PATH: ue refuses an openssl s_server presenting an expired certificate: s_server receives certificate_expired (45)" \
+  iop_case s_server_case expired expired 2 'O.5.2-UE-RFC5280-PATH cert_path_expired' $CERTIFICATE_EXPIRED O.5.2-UE-RFC5280-PATH -- -tls1_2
 #= spec#O.5.2-UE-CHAIN-TO-TRUSTED-ROOT type=test
-annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses an openssl s_server presenting a self-signed certificate (exit 2)" \
-  s_server_case selfsigned selfsigned 2 'O.5.2-UE-CHAIN-TO-TRUSTED-ROOT cert_path_unknown_ca' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses an openssl s_server presenting a self-signed certificate: s_server receives unknown_ca (48)" \
+  iop_case s_server_case selfsigned selfsigned 2 'O.5.2-UE-CHAIN-TO-TRUSTED-ROOT cert_path_unknown_ca' $UNKNOWN_CA O.5.2-UE-CHAIN-TO-TRUSTED-ROOT -- -tls1_2
 #= spec#O.5.2-UE-CHAIN-TO-TRUSTED-ROOT type=test
-annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses an openssl s_server whose certificate comes from a CA it does not trust (exit 2)" \
-  with_ca ca-rsa s_server_case unknownca pcscf-ec 2 'O.5.2-UE-CHAIN-TO-TRUSTED-ROOT cert_path_unknown_ca' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses an openssl s_server whose certificate comes from a CA it does not trust: s_server receives unknown_ca (48)" \
+  iop_case with_ca ca-rsa s_server_case unknownca pcscf-ec 2 'O.5.2-UE-CHAIN-TO-TRUSTED-ROOT cert_path_unknown_ca' $UNKNOWN_CA O.5.2-UE-CHAIN-TO-TRUSTED-ROOT -- -tls1_2
 #= spec#33310-6.1.1-HASH type=test
-annexo_case "33310-6.1.1-HASH: ue refuses an openssl s_server presenting a SHA-1-signed certificate (exit 2)" \
-  with_ca ca-rsa s_server_case sha1 sha1 2 '33310-6.1.1-HASH cert_weak_signature_hash' -tls1_2 -cipher 'DEFAULT:@SECLEVEL=0'
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "33310-6.1.1-HASH: ue refuses an openssl s_server presenting a SHA-1-signed certificate: s_server receives unsupported_certificate (43, RD-107)" \
+  iop_case with_ca ca-rsa s_server_case sha1 sha1 2 '33310-6.1.1-HASH cert_weak_signature_hash' $UNSUPPORTED_CERTIFICATE 33310-6.1.1-HASH -- -tls1_2 -cipher 'DEFAULT:@SECLEVEL=0'
 #= spec#IMPL-CERT-KEY-STRENGTH type=test
-annexo_case "IMPL-CERT-KEY-STRENGTH: ue refuses an openssl s_server presenting an RSA-1024 certificate (exit 2)" \
-  with_ca ca-rsa s_server_case rsa1024 rsa1024 2 'IMPL-CERT-KEY-STRENGTH cert_rsa_key_too_small' -tls1_2 -cipher 'DEFAULT:@SECLEVEL=0'
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "IMPL-CERT-KEY-STRENGTH: ue refuses an openssl s_server presenting an RSA-1024 certificate: s_server receives unsupported_certificate (43)" \
+  iop_case with_ca ca-rsa s_server_case rsa1024 rsa1024 2 'IMPL-CERT-KEY-STRENGTH cert_rsa_key_too_small' $UNSUPPORTED_CERTIFICATE IMPL-CERT-KEY-STRENGTH -- -tls1_2 -cipher 'DEFAULT:@SECLEVEL=0'
 #= spec#O.5.1-CERT-CN-SINGLE type=test
-annexo_case "O.5.1-CERT-CN-SINGLE: ue refuses an openssl s_server whose certificate has two common names (exit 2)" \
-  s_server_case twocn twocn 2 'O.5.1-CERT-CN-SINGLE cert_cn_not_single' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.5.1-CERT-CN-SINGLE: ue refuses an openssl s_server whose certificate has two common names: s_server receives bad_certificate (42)" \
+  iop_case s_server_case twocn twocn 2 'O.5.1-CERT-CN-SINGLE cert_cn_not_single' $BAD_CERTIFICATE O.5.1-CERT-CN-SINGLE -- -tls1_2
 #= spec#O.5.1-CERT-SAN-HAS-FQDN type=test
-annexo_case "O.5.1-CERT-SAN-HAS-FQDN: ue refuses an openssl s_server whose certificate has no subjectAltName (exit 2)" \
-  s_server_case nosan nosan 2 'O.5.1-CERT-SAN-HAS-FQDN' -tls1_2
+#= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+annexo_case "O.5.1-CERT-SAN-HAS-FQDN: ue refuses an openssl s_server whose certificate has no subjectAltName: s_server receives bad_certificate (42)" \
+  iop_case s_server_case nosan nosan 2 'O.5.1-CERT-SAN-HAS-FQDN' $BAD_CERTIFICATE O.5.1-CERT-SAN-HAS-FQDN -- -tls1_2
 #= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses an openssl s_server that speaks TLS 1.0 only (exit 3)" \
-  s_server_case tls10 pcscf-ec 3 'O.1.1-OP-NO-BIDDOWN' -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses an openssl s_server that speaks TLS 1.0 only: s_server receives one TLS 1.2-only ClientHello and no retry" \
+  iop_case refused_server_case tls10 33210-6.2.1-NO-LEGACY-VERSIONS peer_hello_no_legacy -- -tls1 -cipher 'DEFAULT:@SECLEVEL=0'
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
-annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts openssl s_server's pcscf.test certificate, sends REGISTER and claims no registration without a 2xx" \
-  openssl_good_no_sip
+annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts openssl s_server's pcscf.test certificate, sends REGISTER over the session (seen by s_server) and claims no registration without a 2xx" \
+  iop_case openssl_good_no_sip
 #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
-annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses a gnutls-serv whose certificate names another host (exit 2)" \
-  iop_in_netns ns_gnutls "$UE" "$IOP_PKI" wronghost
+annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses a gnutls-serv whose certificate names another host: gnutls-serv receives a fatal alert, no SIP" \
+  iop_case gnutls_case wronghost
 #= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses a gnutls-serv that speaks TLS 1.1 only (exit 3)" \
-  iop_in_netns ns_gnutls "$UE" "$IOP_PKI" tls11
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses a gnutls-serv that speaks TLS 1.1 only: no handshake completes" \
+  iop_case gnutls_case tls11
 #= spec#RFC5246-EMPTY-CLIENT-CERT type=test
-annexo_case "RFC5246-EMPTY-CLIENT-CERT: ue answers an openssl CertificateRequest with an empty Certificate and records the violation" \
-  certreq_answered_empty
+annexo_case "RFC5246-EMPTY-CLIENT-CERT: ue answers an openssl CertificateRequest with an empty Certificate (seen by s_server) and goes on to its REGISTER" \
+  iop_case certreq_answered_empty
 #= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=test
-annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses an openssl s_server that speaks TLS 1.1 only (exit 3)" \
-  s_server_case tls11 pcscf-ec 3 'O.1.1-OP-NO-BIDDOWN' -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
+annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses an openssl s_server that speaks TLS 1.1 only: s_server receives one TLS 1.2-only ClientHello and no retry" \
+  iop_case refused_server_case tls11 33210-6.2.1-NO-LEGACY-VERSIONS peer_hello_no_legacy -- -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'
 #= spec#O.2.1-UE-NONNULL-OFFER type=test
-annexo_case "O.2.1-UE-NONNULL-OFFER: ue finds no common suite with an openssl s_server offering NULL encryption only (exit 3)" \
-  s_server_case nullonly pcscf-ec 3 'O.1.1-OP-NO-BIDDOWN' -tls1_2 -cipher 'ECDHE-ECDSA-NULL-SHA:NULL-SHA256:@SECLEVEL=0'
+annexo_case "O.2.1-UE-NONNULL-OFFER: ue finds no common suite with an openssl s_server offering NULL encryption only: its ClientHello lists an encrypting suite and it does not retry" \
+  iop_case refused_server_case nullonly O.2.1-UE-NONNULL-OFFER peer_hello_has_encrypting_suite -- -tls1_2 -cipher 'ECDHE-ECDSA-NULL-SHA:NULL-SHA256:@SECLEVEL=0'
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
-annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts gnutls-serv's pcscf.test certificate and sends its REGISTER over the session" \
-  iop_in_netns ns_gnutls "$UE" "$IOP_PKI" good
+annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts gnutls-serv's pcscf.test certificate and sends its REGISTER over the session (echoed by gnutls-serv)" \
+  iop_case gnutls_case good
 #= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves a gnutls-serv that asks for a client certificate (exit 5)" \
-  iop_in_netns ns_gnutls "$UE" "$IOP_PKI" certreq
+annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves a gnutls-serv that asks for a client certificate: gnutls-serv receives a fatal alert, no SIP" \
+  iop_case gnutls_case certreq
 annexo_finish

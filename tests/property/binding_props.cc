@@ -1,12 +1,14 @@
-// Stateful property of the binding table (O.2.2 association store) and its
-// RFC 5626 flow tokens: a plain std::map model against core/binding_table.h,
+// Stateful property of the binding table (O.2.2 association store) and the
+// RFC 5626 flow tokens the product issues (connection-scoped, RD-38/RD-85): a
+// plain std::map model against core/binding_table.h and core/flow_token.h,
 // with a small table and a small identity arena so "full" happens often.
 //
 // The model knows only what the spec and the header's contract promise:
 // capacity in rows, identities stored exactly in 56-byte-payload chunks
 // (ceil(len/56) each, IMPUs of one binding deduplicated), all-or-nothing
 // updates, never an eviction, IMPU positions 0..7 filled lowest-free-first,
-// and tokens that name one binding and die with it.
+// and a token that names exactly its connection (whose binding the table
+// holds or not) and is refused when any bit of it changes.
 #include <rapidcheck.h>
 #include <rapidcheck/state.h>
 
@@ -21,6 +23,7 @@
 #include "core/errors.h"
 #include "core/flow_token.h"
 #include "tests/property/harness.h"
+#include "tests/support/req.h"
 
 namespace annexo::prop {
 namespace {
@@ -62,7 +65,7 @@ struct MBinding {
 
 struct Model {
   std::map<std::uint64_t, MBinding> b;
-  std::set<std::uint64_t> ever_bound;  // conn ids whose token was captured
+  std::set<std::uint64_t> ever_bound;  // conn ids whose token was captured at insert
 
   std::uint32_t used_chunks() const {
     std::uint32_t n = 0;
@@ -118,9 +121,9 @@ struct Sut {
                      arena.data(), kChunks};
     if (table.init(s) != Error::ok) std::abort();
   }
+  // The token the pcscf program puts into Path for connection c.
   std::string token_of(std::uint64_t c) {
-    FlowToken t;
-    if (table.flow_token(c, key, &t) != Error::ok) return "";
+    const FlowToken t = flow_token_for_conn(key, c);
     char text[kFlowTokenTextSize];
     if (flow_token_encode(t, text, sizeof text) != Error::ok) return "";
     return std::string(text, sizeof text);
@@ -141,32 +144,33 @@ ByteView view(const std::string& s) {
 
 // After every command: the table and the model hold the same bindings.
 void agree(const Model& m, Sut& s) {
-  RC_ASSERT(s.table.size() == static_cast<std::uint32_t>(m.b.size()));
-  RC_ASSERT(s.table.size() <= kRows);
-  RC_ASSERT(s.table.arena().free_chunks() == kChunks - m.used_chunks());
+  RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.size() == static_cast<std::uint32_t>(m.b.size()));
+  RC_REQ("IMPL-PC-BINDING-TABLE-CAPACITY", s.table.size() <= kRows);
+  RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.arena().free_chunks() == kChunks - m.used_chunks());
   for (std::uint64_t c = 1; c <= kConnIds; ++c) {
     const Binding* b = s.table.find(c);
     const auto it = m.b.find(c);
-    RC_ASSERT((b != nullptr) == (it != m.b.end()));
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", (b != nullptr) == (it != m.b.end()));
     if (b == nullptr) continue;
     const MBinding& mb = it->second;
-    RC_ASSERT(b->conn_id == c);
-    RC_ASSERT(b->session == mb.t.session);
-    RC_ASSERT(b->port == mb.t.port);
-    RC_ASSERT(b->ip_hi == mb.t.ip_hi);
-    RC_ASSERT(b->ip_lo == mb.t.ip_lo);
-    RC_ASSERT(s.table.impi_equals(c, view(mb.impi)));
+    // The association: session, IP and port of the connection, the IMPI and
+    // every registered IMPU, stored exactly.
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->conn_id == c);
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->session == mb.t.session);
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->port == mb.t.port);
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->ip_hi == mb.t.ip_hi);
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->ip_lo == mb.t.ip_lo);
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.impi_equals(c, view(mb.impi)));
     int count = 0;
     for (int p = 0; p < kMaxImpus; ++p) {
       if (mb.slot[p].empty()) continue;
       ++count;
-      RC_ASSERT(s.table.impu_position(c, view(mb.slot[p])) == p);
+      RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.impu_position(c, view(mb.slot[p])) == p);
       std::uint8_t buf[300];
       const std::size_t n = s.table.copy_impu(c, static_cast<std::uint8_t>(p), buf, sizeof buf);
-      RC_ASSERT(std::string(reinterpret_cast<char*>(buf), n) == mb.slot[p]);
+      RC_REQ("O.2.2-PC-ASSOC-CREATE", std::string(reinterpret_cast<char*>(buf), n) == mb.slot[p]);
     }
-    RC_ASSERT(b->impu_count == count);
-    RC_ASSERT(s.token_of(c) == s.token_text.at(c));  // token stable for the binding's life
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", b->impu_count == count);
   }
 }
 
@@ -211,9 +215,14 @@ struct Insert : Cmd {
     const Error e =
         s.table.insert(conn, t, view(impi), v.data(), static_cast<std::uint8_t>(v.size()), &pos);
     RC_LOG() << "insert -> " << error_info(e).name << "\n";
-    RC_ASSERT(allowed.count(e) == 1u);
+    if (m0.b.size() >= kRows && !m0.b.count(conn)) {
+      // A full table refuses (no eviction); agree() below shows every
+      // earlier binding still there.
+      RC_REQ("IMPL-PC-BINDING-TABLE-CAPACITY", e != Error::ok);
+    }
+    RC_REQ("O.2.2-PC-ASSOC-CREATE", allowed.count(e) == 1u);
     if (e == Error::ok) {
-      for (const auto& x : impus) RC_ASSERT(pos.has[m.position(conn, x)]);
+      for (const auto& x : impus) RC_REQ("O.2.2-PC-ASSOC-CREATE", pos.has[m.position(conn, x)]);
       s.token_text[conn] = s.token_of(conn);
       RC_ASSERT(s.token_text[conn].size() == kFlowTokenTextSize);
     }
@@ -254,7 +263,7 @@ struct AddImpus : Cmd {
     ImpuSet pos;
     const Error e = s.table.add_impus(conn, v.data(), static_cast<std::uint8_t>(v.size()), &pos);
     RC_LOG() << "add_impus -> " << error_info(e).name << "\n";
-    RC_ASSERT(allowed.count(e) == 1u);
+    RC_REQ("O.2.2-PC-ASSOC-ADD-IMPU", allowed.count(e) == 1u);
     agree(m, s);
   }
   void show(std::ostream& os) const override {
@@ -277,7 +286,8 @@ struct RemoveImpus : Cmd {
     ImpuSet set;
     for (int p = 0; p < kMaxImpus; ++p) set.has[p] = (mask & (1u << p)) != 0;
     const Error e = s.table.remove_impus(conn, set);
-    RC_ASSERT(e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
+    RC_REQ("O.2.2-PC-ASSOC-IMPU-SET",
+           e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
     agree(m, s);
   }
   void show(std::ostream& os) const override {
@@ -292,7 +302,7 @@ struct Remove : Cmd {
     Model m = m0;
     apply(m);
     const Error e = s.table.remove(conn);
-    RC_ASSERT(e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
+    RC_REQ("O.2.2-PC-ASSOC-DELETE", e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
     agree(m, s);
   }
   void show(std::ostream& os) const override { os << "remove(conn " << conn << ")"; }
@@ -309,7 +319,8 @@ struct ReplaceSession : Cmd {
     Model m = m0;
     apply(m);
     const Error e = s.table.replace_session(conn, session);
-    RC_ASSERT(e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
+    RC_REQ("O.4.2-PC-REPLACE-SESSION-ID",
+           e == (m0.b.count(conn) ? Error::ok : Error::binding_not_found));
     agree(m, s);
   }
   void show(std::ostream& os) const override {
@@ -317,8 +328,11 @@ struct ReplaceSession : Cmd {
   }
 };
 
-// The attacker's moves on flow tokens: a token of a live binding, of a gone
-// one (its row possibly reused), and with one bit flipped.
+// The attacker's moves on flow tokens (the connection-scoped tokens the
+// pcscf program issues, RD-85): the token of a connection whose binding is
+// live or gone, and with one bit flipped. A token verifies to exactly its
+// connection (the table then holds that connection's binding or none); a
+// changed bit is refused (403), never read as another connection.
 struct ResolveFlow : Cmd {
   std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(1, kConnIds + 1);
   int flip_bit = *rc::gen::weightedOneOf<int>(
@@ -331,17 +345,18 @@ struct ResolveFlow : Cmd {
       text[static_cast<std::size_t>(flip_bit / 8)] =
           static_cast<char>(text[static_cast<std::size_t>(flip_bit / 8)] ^ (1 << (flip_bit % 8)));
     }
-    std::uint64_t got = 0;
-    const Error e = s.table.resolve_flow(s.key, view(text), &got);
-    RC_LOG() << "resolve_flow -> " << error_info(e).name << "\n";
+    FlowToken t;
+    const Error e = flow_token_decode(s.key, view(text), &t);
+    RC_LOG() << "flow_token_decode -> " << error_info(e).name << "\n";
     if (flip_bit >= 0) {
-      // 403 (5626-5.3-PC-403-BAD-TOKEN): never a flow, never "gone".
-      RC_ASSERT(e == Error::flow_token_malformed || e == Error::flow_token_tampered);
-    } else if (m.b.count(conn)) {
-      RC_ASSERT(e == Error::ok);
-      RC_ASSERT(got == conn);  // exactly this flow (5626-5.2-PC-TOKEN-UNIQUE)
+      // Refused (the adapter answers 403), never read as a flow.
+      RC_REQ("5626-5.2-PC-TOKEN-TAMPERPROOF",
+             e == Error::flow_token_malformed || e == Error::flow_token_tampered);
     } else {
-      RC_ASSERT(e == Error::flow_gone);  // 430
+      RC_REQ("5626-5.2-PC-TOKEN-TAMPERPROOF", e == Error::ok);
+      RC_REQ("5626-5.2-PC-TOKEN-UNIQUE", flow_token_conn_id(t) == conn);  // exactly this flow
+      const Binding* b = s.table.find(flow_token_conn_id(t));
+      RC_REQ("5626-5.2-PC-TOKEN-UNIQUE", (b != nullptr) == (m.b.count(conn) == 1u));
     }
   }
   void show(std::ostream& os) const override {

@@ -12,7 +12,8 @@ PROPERTY_SRCS = [
 ]
 
 # Which property must catch each mutant of //proofs/mutants (the mutant test
-# asserts it; README.md has the full table of every property that catches it).
+# asserts it at ten seeds, each at the property's CI size; README.md has the
+# full table of every property that catches it).
 CAUGHT_BY = {
     "pcscf_client_cert_request": "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine",
     "pcscf_skip_port_check": "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine",
@@ -29,6 +30,8 @@ CAUGHT_BY = {
     "null_only_offer": "O.2.1-UE-NONNULL-OFFER.offer",
     "pcscf_null_without_opt_in": "O.1.2-PC-DECIDES-SUITE.no-null-fallback",
     "accept_tls11": "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello",
+    "pcscf_rereg_keeps_expiry": "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine",
+    "ue_keep_verdict_across_reneg": "O.4.1-UE-ONE-REGISTRATION.ue-steered",
 }
 
 # Mutants of //proofs/mutants whose text substitution no longer applies to the
@@ -41,6 +44,7 @@ SOURCE_OF = {
     "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine": "pcscf_props.cc",
     "O.2.2-PC-ASSOC-CREATE.binding-table": "binding_props.cc",
     "O.4.1-UE-ONE-REGISTRATION.ue-machine": "ue_props.cc",
+    "O.4.1-UE-ONE-REGISTRATION.ue-steered": "ue_props.cc",
     "O.2.1-UE-NONNULL-OFFER.offer": "profile_props.cc",
     "O.1.2-PC-DECIDES-SUITE.choice": "profile_props.cc",
     "O.1.2-PC-DECIDES-SUITE.no-null-fallback": "profile_props.cc",
@@ -56,6 +60,7 @@ def property_suite(name, core, srcs = PROPERTY_SRCS):
         deps = [
             ":harness",
             core,
+            "//tests/support:req",
             "@system//:rapidcheck",
         ],
         alwayslink = True,

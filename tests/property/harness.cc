@@ -8,12 +8,14 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <random>
 #include <sstream>
 
 #include "rapidcheck/detail/Configuration.h"
 #include "rapidcheck/detail/TestListener.h"
 #include "rapidcheck/shrinkable/Operations.h"
+#include "tests/support/req.h"
 
 namespace annexo::prop {
 
@@ -71,11 +73,36 @@ Registrar::Registrar(const char* key, int ci_cases, int ci_max_size,
 
 namespace {
 
+// RC_REQ notes one outcome per assertion; a run of hundreds of cases (a soak
+// run of millions) would keep millions of notes. They are folded after every
+// case into one verdict per requirement ID (held = every note held), and the
+// run leaves exactly one note per ID behind for the Catch2 listener.
+class NoteFolder {
+ public:
+  NoteFolder() { saved_ = annexo::req::take(); }
+  void fold() {
+    for (auto& [id, held] : annexo::req::take()) {
+      auto [it, fresh] = ids_.emplace(std::move(id), held);
+      if (!fresh) it->second = it->second && held;
+    }
+  }
+  ~NoteFolder() {
+    fold();
+    for (const auto& n : saved_) annexo::req::note(n.first.c_str(), n.second);
+    for (const auto& [id, held] : ids_) annexo::req::note(id.c_str(), held);
+  }
+
+ private:
+  std::vector<std::pair<std::string, bool>> saved_;
+  std::map<std::string, bool> ids_;
+};
+
 class CountingListener : public rc::detail::TestListener {
  public:
-  explicit CountingListener(const std::function<void(long, long)>& progress)
-      : progress_(progress) {}
+  CountingListener(const std::function<void(long, long)>& progress, NoteFolder& notes)
+      : progress_(progress), notes_(notes) {}
   void onTestCaseFinished(const rc::detail::CaseDescription& d) override {
+    notes_.fold();
     if (d.result.type == rc::detail::CaseResult::Type::Discard) {
       ++discards;
     } else {
@@ -83,13 +110,14 @@ class CountingListener : public rc::detail::TestListener {
     }
     if (progress_) progress_(cases, discards);
   }
-  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override { notes_.fold(); }
   void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
   long cases = 0;
   long discards = 0;
 
  private:
   const std::function<void(long, long)>& progress_;
+  NoteFolder& notes_;
 };
 
 std::string reproduce_string(const std::string& id, const rc::detail::Reproduce& r) {
@@ -118,7 +146,8 @@ Outcome run_property(const PropertyDef& def, const RunParams& p,
   tp.seed = p.seed;
   tp.maxSuccess = p.max_success;
   tp.maxSize = p.max_size;
-  CountingListener listener(progress);
+  NoteFolder notes;
+  CountingListener listener(progress, notes);
   std::unordered_map<std::string, rc::detail::Reproduce> repro;
   if (!p.reproduce.empty()) {
     try {

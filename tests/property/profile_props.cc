@@ -16,6 +16,7 @@
 #include "tests/property/guarded.h"
 #include "tests/property/harness.h"
 #include "tests/property/tls_model.h"
+#include "tests/support/req.h"
 
 namespace annexo::prop {
 namespace {
@@ -110,7 +111,7 @@ rc::Gen<std::vector<std::uint16_t>> gen_config_list() {
   });
 }
 
-ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
+ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 1000, 40, [] {
   const bool t12 = *rc::gen::arbitrary<bool>();
   const bool t13 = *rc::gen::arbitrary<bool>();
   const bool offer_null = *rc::gen::arbitrary<bool>();
@@ -125,7 +126,7 @@ ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
   const OfferModel m = model_offer(t12, t13, offer_null, list);
   RC_TAG(m.ok ? "accepted" : "refused");
   RC_LOG() << "config list: " << show(list) << "\n";
-  RC_ASSERT((e == Error::ok) == m.ok);
+  RC_REQ("O.2.1-UE-NONNULL-OFFER", (e == Error::ok) == m.ok);
   if (e != Error::ok) {
     const auto n = static_cast<unsigned>(e);
     RC_ASSERT(n >= 1000u && n < 2000u);  // a profile (configuration) error, with its requirement
@@ -134,18 +135,23 @@ ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
   }
   const std::vector<std::uint16_t> got(offer.suites, offer.suites + offer.suite_count);
   RC_LOG() << "core offer: " << show(got) << "\nmodel offer: " << show(m.suites) << "\n";
-  RC_ASSERT(got == m.suites);
+  RC_REQ("O.1.2-UE-ALWAYS-OFFER-SUITES", got == m.suites);
   RC_ASSERT(offer.tls12 == t12);
   RC_ASSERT(offer.tls13 == t13);
   // Profile obeyed, independently of the model's ordering: nothing forbidden,
   // NULL only opted in, NULL after every encrypting suite, never empty.
   bool seen_null = false;
+  bool enc12 = false, enc13 = false;
   for (auto c : got) {
-    RC_ASSERT(tm::encrypting(c) || (offer_null && tm::null_suite(c)));
+    RC_REQ("O.2.1-ALL-NULL-MAY", tm::encrypting(c) || (offer_null && tm::null_suite(c)));
     if (tm::null_suite(c)) seen_null = true;
     if (tm::encrypting(c)) RC_ASSERT(!seen_null);
+    enc12 = enc12 || (tm::encrypting(c) && tm::for12(c));
+    enc13 = enc13 || (tm::encrypting(c) && tm::for13(c));
   }
-  RC_ASSERT(!got.empty());
+  RC_REQ("O.1.2-UE-ALWAYS-OFFER-SUITES", !got.empty());
+  // An encrypting suite for every enabled version, stated directly.
+  RC_REQ("O.2.1-UE-NONNULL-OFFER", (!t12 || enc12) && (!t13 || enc13));
 });
 
 // ---- P-CSCF: ClientHello check and choice ----
@@ -153,7 +159,8 @@ ANNEXO_PROPERTY("O.2.1-UE-NONNULL-OFFER.offer", 300, 40, [] {
 struct ChChoice {
   bool ok;
   std::uint16_t version = 0, suite = 0;
-  std::uint16_t group = 0;  // 0 when the suite needs no named group
+  std::uint16_t group = 0;           // 0 when the suite needs no named group
+  const char* refused_by = nullptr;  // the requirement a refusal enforces, if one names it
 };
 
 struct ChInput {
@@ -287,7 +294,7 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
     o12 = ch.legacy_version >= 0x0303;
     o13 = false;
   }
-  if (!o12 && !o13) return {false};  // 33210-6.2.1-NO-LEGACY-VERSIONS
+  if (!o12 && !o13) return {false, 0, 0, 0, "33210-6.2.1-NO-LEGACY-VERSIONS"};
   const bool use13 = o13 && cfg.t13;
   const bool use12 = !use13 && o12 && cfg.t12;
   if (!use13 && !use12) return {false};
@@ -297,8 +304,8 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
   if (use13 && (!ch.has_groups || !ch.has_sig || !ch.has_ks)) return {false};
   if (use12 && cfg.reneg) {
     const bool scsv = tm::in(ch.suites, 0x00FF);
-    if (!ch.has_reninfo && !scsv) return {false};  // RFC5746-SECURE-RENEG
-    if (ch.has_reninfo && !ch.reninfo.empty()) return {false};
+    if (!ch.has_reninfo && !scsv) return {false, 0, 0, 0, "RFC5746-SECURE-RENEG"};
+    if (ch.has_reninfo && !ch.reninfo.empty()) return {false, 0, 0, 0, "RFC5746-SECURE-RENEG"};
   }
   const auto groups = cfg.groups.empty() ? tm::kDefaultGroupPreference : cfg.groups;
   std::uint16_t group = 0;
@@ -341,19 +348,23 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.choice", 400, 30, [] {
   RC_LOG() << "core: " << error_info(e).name << " suite 0x" << std::hex << choice.suite
            << " version 0x" << choice.version << " group 0x" << choice.group << "; model: " << m.ok
            << " 0x" << m.suite << " group 0x" << m.group << "\n";
-  RC_ASSERT((e == Error::ok) == m.ok);
+  RC_REQ("O.1.2-PC-DECIDES-SUITE", (e == Error::ok) == m.ok);
+  if (m.refused_by != nullptr) RC_REQ(m.refused_by, e != Error::ok);
   if (e != Error::ok) {
     RC_ASSERT(static_cast<unsigned>(e) >= 1000u && static_cast<unsigned>(e) < 2000u);
     RC_ASSERT(error_alert(e) != TlsAlert::none);  // a refusal is an alert to the UE
     return;
   }
-  RC_ASSERT(choice.suite == m.suite);
-  RC_ASSERT(choice.version == m.version);
+  RC_REQ("O.1.2-PC-DECIDES-SUITE", choice.suite == m.suite);
+  RC_REQ("33210-6.2.1-NO-LEGACY-VERSIONS", choice.version == m.version);
+  RC_REQ("33210-6.2.1-NO-LEGACY-VERSIONS", choice.version == 0x0303 || choice.version == 0x0304);
   RC_ASSERT(choice.group == m.group);
   // The profile, stated directly: chosen from the offer, never forbidden,
   // NULL only with the policy, and the offer held an encrypting suite.
-  RC_ASSERT(tm::in(ch.suites, choice.suite));
-  RC_ASSERT(tm::encrypting(choice.suite) || (c.allow_null && tm::null_suite(choice.suite)));
+  RC_REQ("O.1.2-PC-DECIDES-SUITE", tm::in(ch.suites, choice.suite));
+  RC_REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS",
+         (choice.version == 0x0304 ? tm::for13(choice.suite) : tm::for12(choice.suite)) &&
+             (tm::encrypting(choice.suite) || (c.allow_null && tm::null_suite(choice.suite))));
   RC_ASSERT(choice.null_encryption == tm::null_suite(choice.suite));
   bool any_enc = false;
   for (auto s : ch.suites) any_enc = any_enc || tm::encrypting(s);
@@ -400,12 +411,14 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.no-null-fallback", 200, 10, [] {
            << " suite 0x" << std::hex << choice.suite << "\n";
   RC_TAG(usable_enc ? "usable encrypting suite offered" : "only NULL usable");
   if (usable_enc) {
-    RC_ASSERT(e == Error::ok);
-    RC_ASSERT(tm::in(usable, choice.suite));
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", e == Error::ok);
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", tm::in(usable, choice.suite));
   } else {
-    RC_ASSERT(e != Error::ok);
+    RC_REQ("O.1.2-PC-DECIDES-SUITE", e != Error::ok);
   }
-  RC_ASSERT(!(e == Error::ok && tm::null_suite(choice.suite)));
+  // NULL encryption is permitted only by opt-in (O.2.1-ALL-NULL-MAY, A1):
+  // without allow_null_encryption it is never the fallback.
+  RC_REQ("O.2.1-ALL-NULL-MAY", !(e == Error::ok && tm::null_suite(choice.suite)));
 });
 
 // ---- UE: ServerHello check ----
@@ -478,10 +491,12 @@ ANNEXO_PROPERTY("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS.server-hello", 400, 30, [] {
   if (version == 0x0303 && reneg) ok = ok && ri && !ri_nonempty;
   RC_TAG(ok ? "accepted" : "refused");
   RC_LOG() << "core: " << error_info(e).name << "\n";
-  RC_ASSERT((e == Error::ok) == ok);
+  // The UE's check applies the profile's suite rules at TLS 1.2 and 1.3 alike.
+  RC_REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", (e == Error::ok) == ok);
+  RC_REQ("O.2.1-ALL-PROFILE", (e == Error::ok) == ok);
   if (ok) {
-    RC_ASSERT(n.suite == suite);
-    RC_ASSERT(n.version == version);
+    RC_REQ("O.2.1-ALL-SUITE-RULES-ALL-VERSIONS", n.suite == suite);
+    RC_REQ("O.2.1-ALL-PROFILE", n.version == version);
     RC_ASSERT(n.null_encryption == tm::null_suite(suite));
   } else {
     RC_ASSERT(error_alert(e) != TlsAlert::none);
@@ -539,14 +554,14 @@ ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
   const ChChoice m = model_choice(ch, c);
   RC_TAG(m.ok ? (tm::null_suite(m.suite) ? "NULL negotiated" : "encrypting suite negotiated")
               : "no common suite");
-  RC_ASSERT((e == Error::ok) == m.ok);
+  RC_REQ("O.1.2-PC-DECIDES-SUITE", (e == Error::ok) == m.ok);
   if (e != Error::ok) {
     // A conforming UE is never refused for its own duties (versions, NULL-only, RFC 5746).
     RC_ASSERT(e == Error::profile_ch_no_enabled_version || e == Error::profile_ch_no_common_suite ||
               e == Error::profile_ch_no_common_group);
     return;
   }
-  RC_ASSERT(choice.suite == m.suite);
+  RC_REQ("O.1.2-PC-DECIDES-SUITE", choice.suite == m.suite);
   RC_ASSERT(choice.group == m.group);
   // The P-CSCF's ServerHello for that choice, checked by the UE.
   const bool v13 = choice.version == 0x0304;
@@ -559,8 +574,12 @@ ANNEXO_PROPERTY("O.2.1-ALL-NULL-MAY.negotiation", 300, 30, [] {
   RC_ASSERT(n.suite == choice.suite);
   RC_ASSERT(n.version == choice.version);
   // NULL encryption only when both sides opted in (O.2.1-ALL-NULL-MAY, A1); never forbidden.
-  RC_ASSERT(!n.null_encryption || (offer_null && c.allow_null));
-  RC_ASSERT(tm::encrypting(n.suite) || tm::null_suite(n.suite));
+  RC_REQ("O.2.1-ALL-NULL-MAY", !n.null_encryption || (offer_null && c.allow_null));
+  RC_REQ("O.2.1-ALL-NULL-MAY", tm::encrypting(n.suite) || tm::null_suite(n.suite));
+  // Integrity always: never TLS_NULL_WITH_NULL_NULL, NULL only as an
+  // authenticating (MAC or AEAD) suite of the profile.
+  RC_REQ("O.1.3-ALL-INTEG-ALWAYS", n.suite != 0x0000);
+  RC_REQ("O.1.3-ALL-INTEG-ALWAYS", tm::encrypting(n.suite) || tm::null_suite(n.suite));
 });
 
 // ---- handshake reader ----
@@ -592,11 +611,11 @@ Parsed parse_guarded(const std::vector<std::uint8_t>& body) {
          {ch.random, ch.session_id, ch.cipher_suites.raw, ch.compression_methods, ch.extensions,
           ch.server_name, ch.supported_versions.raw, ch.supported_groups.raw,
           ch.signature_algorithms.raw, ch.renegotiation_info, ch.key_share}) {
-      RC_ASSERT(g.contains(v.data, v.size));
+      RC_REQ("IMPL-READER-BOUNDS", g.contains(v.data, v.size));
     }
     for (std::size_t i = 0; i < ch.extension_count; ++i) {
       const ExtensionView e = extension_at(ch.extensions, i);
-      RC_ASSERT(g.contains(e.body.data, e.body.size));
+      RC_REQ("IMPL-READER-BOUNDS", g.contains(e.body.data, e.body.size));
     }
     p.suites = copy(ch.cipher_suites.raw);
     p.ext = copy(ch.extensions);
@@ -606,8 +625,8 @@ Parsed parse_guarded(const std::vector<std::uint8_t>& body) {
     p.groups = ch.has_supported_groups;
     p.ri = ch.has_renegotiation_info;
   } else {
-    RC_ASSERT(p.r.failed());               // a complete body never asks for more
-    RC_ASSERT(p.r.offset <= body.size());  // the reported offset is inside the input
+    RC_ASSERT(p.r.failed());                                  // a complete body never asks for more
+    RC_REQ("IMPL-READER-BOUNDS", p.r.offset <= body.size());  // the offset is inside the input
   }
   return p;
 }
@@ -657,8 +676,8 @@ ANNEXO_PROPERTY("IMPL-READER-BOUNDS.client-hello", 500, 40, [] {
   Guarded gp(prefix);
   HandshakeMessage hm;
   const ReadResult rp = read_handshake(ByteView(gp.data(), gp.size()), hm);
-  RC_ASSERT(rp.need_more || rp.failed());
-  RC_ASSERT(!rp.ok());
+  RC_REQ("IMPL-READER-BOUNDS", rp.need_more || rp.failed());
+  RC_REQ("IMPL-READER-BOUNDS", !rp.ok());
 });
 
 // Feeds a record stream through read_record + HandshakeAssembler, with each
@@ -681,7 +700,7 @@ StreamResult assemble(const std::vector<std::uint8_t>& hs, const std::vector<std
     Record rec;
     const ReadResult rr = read_record(ByteView(g.data(), g.size()), rec);
     RC_ASSERT(rr.ok());  // records we built ourselves are well-formed
-    RC_ASSERT(g.contains(rec.fragment.data, rec.fragment.size));
+    RC_REQ("IMPL-READER-BOUNDS", g.contains(rec.fragment.data, rec.fragment.size));
     pos += rec.wire_size;
     const ReadResult pr = asmb.push(rec);
     if (pr.failed()) {
@@ -719,8 +738,8 @@ ANNEXO_PROPERTY("IMPL-READER-BOUNDS.record-split", 300, 40, [] {
   RC_TAG(cuts.empty() ? "one record" : "split");
   const StreamResult one = assemble(hs, {});
   const StreamResult split = assemble(hs, cuts);
-  RC_ASSERT(one.got == split.got);
-  RC_ASSERT(same_verdict(one.r, split.r));
+  RC_REQ("IMPL-READER-BOUNDS", one.got == split.got);
+  RC_REQ("IMPL-READER-BOUNDS", same_verdict(one.r, split.r));
   if (!one.got) return;
   RC_ASSERT(one.whole == hs);
   RC_ASSERT(split.whole == hs);

@@ -23,10 +23,12 @@
 namespace {
 
 void usage() {
-  std::cerr << "usage: soak [--cases N | --minutes M | --each N] [--seed S] [--max-size Z]\n"
+  std::cerr << "usage: soak [--cases N | --minutes M | --each N | --ci] [--seed S] [--max-size Z]\n"
                "            [--batch B] [--property SUBSTRING]... [--keep-going] [--list]\n"
                "            [--regressions]\n"
                "  --each N       run every selected property once, N cases, seed S\n"
+               "  --ci           run every selected property once at its CI size (the\n"
+               "                 max_success and max_size property_test uses), seed S\n"
                "  --keep-going   do not stop at the first failing property\n";
 }
 
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
   bool regressions = false;
   bool keep_going = false;
   long long each = 0;
+  bool ci = false;
   std::vector<std::string> filters;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -70,6 +73,8 @@ int main(int argc, char** argv) {
       filters.push_back(next());
     } else if (a == "--each") {
       each = std::atoll(next());
+    } else if (a == "--ci") {
+      ci = true;
     } else if (a == "--keep-going") {
       keep_going = true;
     } else if (a == "--list") {
@@ -95,14 +100,14 @@ int main(int argc, char** argv) {
     std::cerr << "soak: no property matches\n";
     return 2;
   }
-  if (each > 0) {
+  if (each > 0 || ci) {
     // One run per property: used by the mutant checks (which property catches what).
     int failed = 0;
     for (const auto* d : props) {
       RunParams p;
       p.seed = seed;
-      p.max_success = static_cast<int>(each);
-      p.max_size = max_size;
+      p.max_success = ci ? d->ci_cases : static_cast<int>(each);
+      p.max_size = ci ? d->ci_max_size : max_size;
       const Outcome o = run_property(*d, p);
       std::printf("%s %s %ld cases %.2f s\n", o.passed ? "passed:" : "FAILED:", d->key.c_str(),
                   o.cases, o.seconds);

@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/ue_machine.h"
 #include "tests/property/harness.h"
+#include "tests/support/req.h"
 
 namespace annexo::prop {
 namespace {
@@ -149,11 +150,13 @@ void check_and_learn(World& m, const World& m0, const UeResult& r, const UeMachi
     if (o.kind == K::send_alert) RC_ASSERT(o.alert != TlsAlert::none);
     if (sends_sip(o.kind)) {
       // O.2.1-UE-AUTH-PC-BY-CERT / O.3.1.2: no SIP byte before the server
-      // certificate of this connection was accepted, never on a closed one.
-      RC_ASSERT(m.cert_ok.count(o.conn) == 1u || (cert_accept_event && o.conn == event_conn));
+      // certificate of this connection (this handshake) was accepted, never
+      // on a closed one.
+      RC_REQ("O.2.1-UE-AUTH-PC-BY-CERT",
+             m.cert_ok.count(o.conn) == 1u || (cert_accept_event && o.conn == event_conn));
       RC_ASSERT(m.closed.count(o.conn) == 0u);
     }
-    if (o.kind == K::use_unprotected) RC_ASSERT(!m.require);  // O.1.1-OP-NO-BIDDOWN
+    if (o.kind == K::use_unprotected) RC_REQ("O.1.1-OP-NO-BIDDOWN", !m.require);
   }
   if (has(r.outputs, K::report_registered)) {
     m.reg_conn = m.cur;
@@ -163,7 +166,7 @@ void check_and_learn(World& m, const World& m0, const UeResult& r, const UeMachi
   m.phase = phase_of(ue.state_id());
   // SIP may flow only on a live connection whose certificate was accepted.
   if (ue.state().sip_allowed) {
-    RC_ASSERT(m.cert_ok.count(ue.state().conn) == 1u);
+    RC_REQ("O.2.1-UE-AUTH-PC-BY-CERT", m.cert_ok.count(ue.state().conn) == 1u);
     RC_ASSERT(m.closed.count(ue.state().conn) == 0u);
   }
   if (m.phase == Phase::registered) {
@@ -209,8 +212,9 @@ struct Start : Cmd {
     const auto& o = r.outputs;
     // O.1.1-ALL-NOT-ON-3GPP-ACCESS: never Annex O or SIP Digest on 3GPP access.
     if (g3pp) {
-      RC_ASSERT(!has(o, K::open_tls) && !has(o, K::send_register_secagree));
-      RC_ASSERT(!has(o, K::use_unprotected));
+      RC_REQ("O.1.1-ALL-NOT-ON-3GPP-ACCESS",
+             !has(o, K::open_tls) && !has(o, K::send_register_secagree));
+      RC_REQ("O.1.1-ALL-NOT-ON-3GPP-ACCESS", !has(o, K::use_unprotected));
     }
     if (m0.phase == Phase::idle) {
       // Access selection (O.1.1 NOTE 2): TLS, else IPsec, else unprotected only without the policy.
@@ -220,16 +224,19 @@ struct Start : Cmd {
         RC_ASSERT(has(o, m0.secagree ? K::send_register_secagree : K::open_tls));
       } else if (ipsec) {
         RC_ASSERT(has(o, K::use_ipsec));
+      } else if (m0.require) {
+        RC_REQ("O.1.1-OP-NO-BIDDOWN", has(o, K::abort) && !has(o, K::use_unprotected));
       } else {
-        RC_ASSERT(has(o, m0.require ? K::abort : K::use_unprotected));
+        RC_ASSERT(has(o, K::use_unprotected));
       }
     }
     if (r.accepted && m0.phase != Phase::idle) {
       // O.4.1: one procedure; the unfinished one's own connection is purged,
       // the connection of an earlier successful registration is kept (A24).
       if (m0.proc_conn != 0 && m0.proc_conn != m0.reg_conn)
-        RC_ASSERT(has(o, K::close_and_discard, m0.proc_conn));
-      if (m0.reg_conn != 0) RC_ASSERT(!has(o, K::close_and_discard, m0.reg_conn));
+        RC_REQ("O.4.1-UE-PURGE-INCOMPLETE", has(o, K::close_and_discard, m0.proc_conn));
+      if (m0.reg_conn != 0)
+        RC_REQ("O.4.1-UE-ONE-REGISTRATION", !has(o, K::close_and_discard, m0.reg_conn));
     }
     check_and_learn(m, m0, r, s.ue, false, 0);
     s.w = m;
@@ -245,6 +252,7 @@ struct Input : Cmd {
   Role role = *gen_role();
   double keepalive_frac = *rc::gen::inRange(0, 101) / 100.0;
   mutable std::uint32_t resolved = 0;
+  mutable UeEvent shown = UeEvent::stop;  // the event run (Steer chooses it at run time)
   explicit Input(const Model&) {
     in.event = *rc::gen::weightedElement<UeEvent>({{1, UeEvent::stop},
                                                    {6, UeEvent::cert_verdict},
@@ -270,10 +278,13 @@ struct Input : Cmd {
     in.flow_timer_s = *rc::gen::element<std::uint32_t>(0, 0, 30, 120);
   }
   void apply(Model&) const override {}
-  void run(const Model&, Sut& s) const override {
+  void run(const Model&, Sut& s) const override { run_event(this->in, s); }
+  // The event `in0` (its event kind possibly chosen at run time, see Steer).
+  void run_event(const UeInput& in0, Sut& s) const {
+    shown = in0.event;
     const World m0 = s.w;
     World m = m0;
-    UeInput in = this->in;
+    UeInput in = in0;
     in.conn = resolved = resolve(m0, role);
     // The caller's random keep-alive draw, inside the RFC 5626 4.4.1 bounds.
     const KeepaliveBounds kb =
@@ -291,49 +302,57 @@ struct Input : Cmd {
     // closed connection, or one about a connection the UE never opened, acts
     // on nothing (one connection at a time is the machine's).
     if (!mine && in.event != UeEvent::stop) {
-      RC_ASSERT(!r.accepted);
+      RC_REQ("O.4.1-UE-PURGE-INCOMPLETE", !r.accepted);
     }
     // O.3.1.2: a certificate failure sends the alert that names it and aborts, no SIP.
     if (in.event == UeEvent::cert_verdict && in.cert_error != Error::ok && r.accepted) {
-      RC_ASSERT(o.count >= 1);
-      RC_ASSERT(o.items[0].kind == K::send_alert);
-      RC_ASSERT(o.items[0].alert == error_alert(in.cert_error));
-      RC_ASSERT(has(o, K::close_and_discard, in.conn));
-      RC_ASSERT(has(o, K::abort));
+      // The alert numbers of RFC 5246 7.2.2, written here, not read from the
+      // core's own mapping: expired 45 certificate_expired, unknown CA 48.
+      const int want_alert = in.cert_error == Error::cert_path_expired ? 45 : 48;
+      RC_REQ("O.3.1.2-UE-ALERT-ON-CERT-FAIL", o.count >= 1);
+      RC_REQ("O.3.1.2-UE-ALERT-ON-CERT-FAIL", o.items[0].kind == K::send_alert);
+      RC_REQ("O.3.1.2-UE-ALERT-ON-CERT-FAIL", static_cast<int>(o.items[0].alert) == want_alert);
+      RC_REQ("O.3.1.2-UE-ALERT-ON-CERT-FAIL", has(o, K::close_and_discard, in.conn));
+      RC_REQ("O.3.1.2-UE-ALERT-ON-CERT-FAIL", has(o, K::abort));
     }
     // A2 / RFC5246-EMPTY-CLIENT-CERT: a CertificateRequest is answered empty and
     // reported, or aborts by policy; never a certificate.
     if (in.event == UeEvent::certificate_request && r.accepted) {
       if (m0.abort_certreq) {
-        RC_ASSERT(has(o, K::abort));
+        RC_REQ("RFC5246-EMPTY-CLIENT-CERT", has(o, K::abort));
       } else {
-        RC_ASSERT(has(o, K::answer_empty_certificate, in.conn));
+        RC_REQ("RFC5246-EMPTY-CLIENT-CERT", has(o, K::answer_empty_certificate, in.conn));
         RC_ASSERT(has(o, K::report_pcscf_violation));
       }
     }
     // O.3.1.1: after the 4xx the connection is closed and the session discarded.
     if (in.event == UeEvent::response_auth_failure && r.accepted && in.conn != 0 && mine)
-      RC_ASSERT(has(o, K::close_and_discard, in.conn));
+      RC_REQ("O.3.1.1-UE-CLOSE-ON-AUTH-FAIL", has(o, K::close_and_discard, in.conn));
     // O.3.1.3: stale=true is answered with fresh credentials over the same session.
     if (in.event == UeEvent::response_401 && in.stale && before == UeStateId::credentials_sent &&
         mine && r.accepted) {
-      RC_ASSERT(has(o, K::send_register_credentials, in.conn));
-      RC_ASSERT(!has(o, K::open_tls));
-      RC_ASSERT(!has(o, K::close_and_discard));
+      RC_REQ("O.3.1.3-UE-STALE-RETRY-SAME-SESSION", has(o, K::send_register_credentials, in.conn));
+      RC_REQ("O.3.1.3-UE-STALE-RETRY-SAME-SESSION", !has(o, K::open_tls));
+      RC_REQ("O.3.1.3-UE-STALE-RETRY-SAME-SESSION", !has(o, K::close_and_discard));
     }
     // O.4.1: HelloRequest on a registered TLS 1.2 connection: renegotiate inside it.
     if (in.event == UeEvent::hello_request && before == UeStateId::registered && r.accepted) {
-      RC_ASSERT(has(o, K::renegotiate, in.conn));
-      RC_ASSERT(!has(o, K::open_tls));
+      RC_REQ("O.4.1-UE-RENEG-INSIDE-CONN", has(o, K::renegotiate, in.conn));
+      RC_REQ("O.4.1-UE-RENEG-INSIDE-CONN", !has(o, K::open_tls));
     }
     // O.4.1-UE-REREG-ON-CONN-LOSS: losing the registered connection starts a new registration.
     if (in.event == UeEvent::connection_lost && before == UeStateId::registered && mine &&
         r.accepted)
-      RC_ASSERT(has(o, K::open_tls) || has(o, K::send_register_secagree));
+      RC_REQ("O.4.1-UE-REREG-ON-CONN-LOSS",
+             has(o, K::open_tls) || has(o, K::send_register_secagree));
     // O.4.3 / 24.229 5.1.1.4.1: after a 2xx, re-registration is armed at the TS 24.229 point.
     if (in.event == UeEvent::response_2xx && r.accepted && has(o, K::report_registered)) {
-      RC_ASSERT(s.ue.state().rereg_armed);
-      RC_ASSERT(s.ue.state().rereg_deadline == m0.now + ue_rereg_delay_s(in.expires_s));
+      // TS 24.229 5.1.1.4.1, written here (not the core's ue_rereg_delay_s):
+      // 600 s before expiry when it lasted more than 1200 s, else at half time.
+      const std::uint32_t want_delay =
+          in.expires_s > 1200u ? in.expires_s - 600u : in.expires_s / 2u;
+      RC_REQ("24229-5.1.1.4.1-REREG-TIMING", s.ue.state().rereg_armed);
+      RC_REQ("24229-5.1.1.4.1-REREG-TIMING", s.ue.state().rereg_deadline == m0.now + want_delay);
       RC_ASSERT(s.ue.state().keepalive_armed);
       RC_ASSERT(s.ue.state().keepalive_deadline == m0.now + in.keepalive_s);
       m.flow_timer = in.flow_timer_s;
@@ -358,7 +377,7 @@ struct Input : Cmd {
                                    "pong_received",
                                    "send_request"};
     static const char* kRoles[] = {"current", "registered", "stale", "foreign"};
-    os << kNames[static_cast<int>(in.event)] << "(" << kRoles[static_cast<int>(role)] << " conn "
+    os << kNames[static_cast<int>(shown)] << "(" << kRoles[static_cast<int>(role)] << " conn "
        << resolved;
     if (in.event == UeEvent::cert_verdict) os << ", " << error_info(in.cert_error).name;
     if (in.event == UeEvent::response_401)
@@ -368,6 +387,62 @@ struct Input : Cmd {
          << in.flow_timer_s << ", keepalive at " << keepalive_frac << " of the interval";
     if (in.event == UeEvent::handshake_done) os << ", tls13 " << in.tls13;
     os << ")";
+  }
+};
+
+// An adapter event chosen at run time from the machine's state: the events
+// that move a registration on (certificate verdict, handshake done, 401, 2xx,
+// HelloRequest, connection loss, ...), so registered and renegotiating states
+// and the duties that live there are reached in most runs. The choice is a
+// pure function of the state and the drawn `pick`, so shrinking stays exact.
+struct Steer : Input {
+  int pick = *rc::gen::inRange(0, 1000);
+  explicit Steer(const Model& m) : Input(m) { role = Role::current; }
+  static UeEvent choose(const UeMachine& ue, int pick, UeEvent otherwise) {
+    const UeState<Concrete>& st = ue.state();
+    const int p = pick % 20;
+    switch (ue.state_id()) {
+      case UeStateId::tls_connecting:
+        if (p == 0) return UeEvent::certificate_request;
+        if (p == 1) return UeEvent::handshake_failed;
+        return st.cert_accepted ? UeEvent::handshake_done : UeEvent::cert_verdict;
+      case UeStateId::secagree_sent:
+        return p < 17 ? UeEvent::response_401 : UeEvent::response_other_failure;
+      case UeStateId::register_sent:
+        return p < 14   ? UeEvent::response_401
+               : p < 17 ? UeEvent::response_2xx
+               : p < 19 ? UeEvent::response_auth_failure
+                        : UeEvent::response_other_failure;
+      case UeStateId::credentials_sent:
+      case UeStateId::reregistering:
+        return p < 11   ? UeEvent::response_2xx
+               : p < 16 ? UeEvent::response_401
+               : p < 18 ? UeEvent::response_auth_failure
+                        : UeEvent::response_other_failure;
+      case UeStateId::registered:
+        return p < 6    ? UeEvent::hello_request
+               : p < 9  ? UeEvent::connection_lost
+               : p < 12 ? UeEvent::send_request
+               : p < 14 ? UeEvent::pong_received
+                        : otherwise;
+      case UeStateId::renegotiating:
+        if (p == 0) return UeEvent::handshake_failed;
+        return st.cert_accepted ? UeEvent::reneg_done : UeEvent::cert_verdict;
+      default:
+        return otherwise;
+    }
+  }
+  void run(const Model&, Sut& s) const override {
+    UeInput in2 = in;
+    in2.event = choose(s.ue, pick, in.event);
+    // Mostly a stale nonce for a 401 to the Digest response (O.3.1.3).
+    if (s.ue.state_id() == UeStateId::credentials_sent && in2.event == UeEvent::response_401)
+      in2.stale = in.stale || pick % 20 < 14;
+    run_event(in2, s);
+  }
+  void show(std::ostream& os) const override {
+    os << "steered ";
+    Input::show(os);
   }
 };
 
@@ -390,11 +465,16 @@ struct Tick : Cmd {
     // O.3.1.4: Timer F expiry with the Digest response outstanding starts a new registration.
     if (before == UeStateId::credentials_sent && st.step_armed &&
         time_reached(m.now, st.step_deadline))
-      RC_ASSERT(r.accepted && new_registration(r.outputs));
+      RC_REQ("O.3.1.4-UE-NEW-REG-ON-TIMEOUT", r.accepted && new_registration(r.outputs));
     // 5626-4.4.1-UE-PONG-TIMEOUT: no pong within 10 s is a flow failure: new registration.
     if (before == UeStateId::registered && st.pong_armed && time_reached(m.now, st.pong_deadline) &&
         !(st.step_armed && time_reached(m.now, st.step_deadline))) {
-      RC_ASSERT(r.accepted && new_registration(r.outputs));
+      RC_REQ("5626-4.4.1-UE-PONG-TIMEOUT", r.accepted && new_registration(r.outputs));
+    }
+    // A ping arms the pong timer at exactly 10 s (RFC 5626 4.4.1), written here.
+    if (has(r.outputs, K::send_keepalive)) {
+      RC_REQ("5626-4.4.1-UE-PONG-TIMEOUT",
+             s.ue.state().pong_armed && s.ue.state().pong_deadline == m.now + 10u);
     }
     check_and_learn(m, m0, r, s.ue, false, 0);
     s.w = m;
@@ -404,7 +484,9 @@ struct Tick : Cmd {
   }
 };
 
-ANNEXO_PROPERTY("O.4.1-UE-ONE-REGISTRATION.ue-machine", 200, 80, [] {
+// The whole UE property's set-up, for both command mixes below.
+template <class... Cmds>
+void ue_property() {
   World m;
   m.now = *rc::gen::weightedOneOf<std::uint32_t>(
       {{3, rc::gen::map(rc::gen::inRange<std::uint32_t>(0, 4000),
@@ -420,10 +502,17 @@ ANNEXO_PROPERTY("O.4.1-UE-ONE-REGISTRATION.ue-machine", 200, 80, [] {
   RC_ASSERT(check_ue_config(cfg) == Error::ok);
   Sut sut(cfg);
   sut.w = m;
-  rc::state::check(
-      Model{m.secagree}, sut,
-      rc::state::gen::execOneOfWithArgs<Start, Input, Input, Input, Input, Input, Tick, Tick>());
-});
+  rc::state::check(Model{m.secagree}, sut, rc::state::gen::execOneOfWithArgs<Cmds...>());
+}
+
+// Random events (the stored regression cases are tied to this mix).
+ANNEXO_PROPERTY("O.4.1-UE-ONE-REGISTRATION.ue-machine", 600, 80,
+                [] { ue_property<Start, Input, Input, Input, Input, Input, Tick, Tick>(); });
+
+// Mostly steered events: registrations complete, then renegotiate, lose the
+// connection, re-register, miss a pong.
+ANNEXO_PROPERTY("O.4.1-UE-ONE-REGISTRATION.ue-steered", 1000, 80,
+                [] { ue_property<Start, Input, Steer, Steer, Steer, Steer, Tick, Tick>(); });
 
 }  // namespace
 }  // namespace annexo::prop

@@ -89,8 +89,8 @@ void write_junit(bool complete, int rc) {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites><testsuite name=\"annexo\" tests=\"" << results().size() << "\" failures=\""
       << failures << "\" level=\"" << xml_escape(level()) << "\" variant=\""
-      << xml_escape(variant()) << "\" complete=\""
-      << (complete ? "true" : "false") << "\" exit_code=\"" << rc << "\">\n";
+      << xml_escape(variant()) << "\" complete=\"" << (complete ? "true" : "false")
+      << "\" exit_code=\"" << rc << "\">\n";
   for (const auto& r : results()) {
     out << "  <testcase name=\"" << xml_escape(r.name) << "\" file=\"" << xml_escape(r.file)
         << "\"";

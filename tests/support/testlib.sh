@@ -22,6 +22,11 @@
 # A case name must be unique across the repository (the traceability checker
 # enforces it).
 
+# Bash 5.2 expands an unquoted & in the replacement of ${var//pattern/string}
+# to the match (patsub_replacement, on by default), which turned " into "quot;
+# and < into <lt; in _annexo_xml_escape and left the JUnit XML unreadable.
+shopt -u patsub_replacement 2>/dev/null || true
+
 _annexo_cases=()
 _annexo_results=()
 _annexo_levels=()

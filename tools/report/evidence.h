@@ -1,24 +1,82 @@
-// What happened in this build: which test cases ran green (from the JUnit
-// files Bazel keeps in bazel-testlogs), which proof properties the report's
-// own proof run proved, and what the live loopback registration exercised.
+// What happened in THIS run, and nothing older:
+//  - test results from the Bazel invocation that tools/annexo ran, read from
+//    its build event protocol file (--build_event_json_file): each test
+//    target's status in that invocation, and only the test.xml files the
+//    protocol names for it (never a walk of bazel-testlogs, which keeps the
+//    files of earlier runs);
+//  - the proof properties the report's own run of the prover decided;
+//  - the live loopback registration of this run (its run id must match).
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace annexo::report {
 
-struct TestOutcome {
+// One test case from a JUnit file written by tests/support/catch_main.cc or
+// tests/support/testlib.sh.
+struct CaseResult {
+  std::string name;
+  std::string file;    // source file of the case (workspace-relative)
+  std::string level;   // core | program | third-party
+  std::string target;  // the Bazel test target that ran it
   bool passed = false;
-  std::string target;   // the Bazel test target, from the testlogs path
-  std::string failure;  // first failure message, when it failed
+  bool mayfail = false;             // [!mayfail] / [!shouldfail]: earns nothing
+  std::string failure;              // first failure message, when it failed
+  std::vector<std::string> held;    // requirements whose every assertion held
+  std::vector<std::string> failed;  // requirements with an assertion that did not hold
 };
 
-// Walks <testlogs>/**/test.xml. Test case names are unique across the repo
-// (the traceability checker enforces it).
-std::map<std::string, TestOutcome> read_test_results(const std::string& testlogs,
-                                                     std::vector<std::string>& problems);
+// One test target's outcome in this Bazel invocation.
+struct TargetRun {
+  std::string label;
+  std::vector<std::string> srcs;  // workspace-relative source files (from the target list)
+  bool in_bep = false;            // the invocation said anything about it
+  bool built = true;              // false: failed to build (targetCompleted without success)
+  bool aborted = false;           // an aborted event names it
+  std::string abort_reason;
+  bool cached = false;  // a result served from a cache: not executed in this invocation
+  bool ran = false;     // executed in this invocation (a fresh testResult)
+  std::string status;   // PASSED, FAILED, TIMEOUT, FLAKY, NO_STATUS, ... (empty: none)
+  std::vector<std::string> xml_files;  // test.xml files the invocation named (fresh results only)
+  bool xml_annexo = false;             // at least one file written by annexo's writers
+  bool xml_complete = true;            // every annexo file says complete="true"
+  bool xml_has_failure = false;
+  std::string exit_code;  // the testsuite's exit_code attribute, when given
+  // Ran, but its binary or script died: status not PASSED while its results
+  // record no failure, or a results file says complete="false".
+  bool crashed() const {
+    return ran && ((status != "PASSED" && !xml_has_failure) || !xml_complete);
+  }
+  // One phrase for the report: why this target gives no (or no good) evidence.
+  std::string why_not() const;
+};
+
+struct TestRun {
+  bool have_bep = false;
+  std::map<std::string, TargetRun> targets;  // by label
+  std::map<std::string, CaseResult> cases;   // by case name (unique, trace enforces)
+  std::map<std::string, std::vector<std::string>> targets_of_file;  // source file -> labels
+  int passed = 0, failed = 0;  // test targets, as Bazel's summary counts
+};
+
+// Reads the target list written by tools/annexo (tools/report/test_targets.py):
+// one line per test target, "LABEL<TAB>FILE<TAB>FILE..." with the
+// workspace-relative sources it compiles or runs (its own and its deps').
+void read_targets(const std::string& path, TestRun& run, std::vector<std::string>& problems);
+
+// Reads the build event protocol JSON file (one event per line) and every
+// test.xml it names for a result executed in this invocation. A result served
+// from a cache, or (with not_before_ms > 0) one whose attempt started before
+// that time, counts as not run here.
+void read_bep(const std::string& path, TestRun& run, std::vector<std::string>& problems,
+              long long not_before_ms = 0);
+
+// Parses one JUnit file (annexo's format) of `target`; exposed for the tests.
+void read_junit_text(const std::string& xml, const std::string& target, TestRun& run,
+                     std::vector<std::string>& problems);
 
 struct ProofOutcome {
   std::string name;
@@ -26,6 +84,9 @@ struct ProofOutcome {
   std::string status;  // proved | refuted | unknown | error
   double seconds = 0;
   std::string counterexample;
+  // induction: proved over the machine's reachable behaviour;
+  // by-construction: a fact about constant data (a table), not behaviour.
+  std::string basis = "induction";
 };
 
 struct MutantOutcome {
@@ -44,21 +105,34 @@ struct ProofRun {
 
 // Runs `<prove_binary> --json <tmpfile>` and reads the file.
 ProofRun run_proofs(const std::string& prove_binary, std::vector<std::string>& problems);
+// Reads the prover's JSON (exposed for the tests).
+bool parse_proofs(const std::string& json_text, ProofRun& run, std::vector<std::string>& problems);
 
 struct LiveCheck {
   std::string id;
   bool passed = false;
   std::string observed;
+  // Counted only when observed at a peer (what the other program, a scripted
+  // peer or a socket received, or an exit code): a program's own log line
+  // about its own decision is not evidence.
+  bool counted = false;
+  std::string observed_at;
 };
 
 struct LiveRun {
   bool ran = false;
   bool passed = false;
   std::string description;
+  std::string run_id;
+  long long started = 0;  // seconds since the epoch
   std::vector<LiveCheck> checks;
 };
 
 // Reads the JSON the live loopback registration writes (tools/live_run.sh).
-LiveRun read_live(const std::string& path, std::vector<std::string>& problems);
+// The file must carry `run_id` (the nonce tools/annexo generated for this
+// run) and a `started` time no earlier than `not_before`; anything else is a
+// stale file and is not read.
+LiveRun read_live(const std::string& path, const std::string& run_id, long long not_before,
+                  std::vector<std::string>& problems);
 
 }  // namespace annexo::report

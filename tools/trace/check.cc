@@ -29,6 +29,13 @@ CheckResult check(const Spec& spec, const ScanResult& scan) {
     }
   }
 
+  for (const auto& a : scan.assertions) {
+    if (spec.find(a.id) == nullptr) {
+      r.errors.push_back(a.file + ":" + std::to_string(a.line) + ": asserts " + a.id +
+                         ", which does not exist in spec/");
+    }
+  }
+
   std::map<std::string, const TestCaseDecl*> names;
   for (const auto& t : scan.test_cases) {
     auto [it, fresh] = names.emplace(t.name, &t);

@@ -1,6 +1,8 @@
 // The traceability rules (issue #2, section 3). A tree passes when:
 //  - the spec is schema-valid (spec.h);
 //  - every citation is well formed and cites an ID that exists in spec/;
+//  - every requirement assertion with a literal ID (REQ, REQ_REQUIRE, RC_REQ,
+//    annexo_req) names an ID that exists in spec/;
 //  - test case names are unique across the repository (the report matches
 //    test results by name);
 //  - every shall / shall-not requirement has evidence (a test or proof

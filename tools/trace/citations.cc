@@ -86,10 +86,21 @@ bool string_literals_at(const std::string& text, std::size_t pos, std::string& o
 // A Catch2 test declaration starting at line i: TEST_CASE("name"...),
 // TEST_CASE_METHOD(Fixture, "name"...), SCENARIO("name"...), with the name
 // possibly on the following lines and split into adjacent literals (as
-// clang-format leaves long names). A shell test: annexo_case "name" ...
+// clang-format leaves long names). A shell test: annexo_case "name" ... or
+// annexo_case --level LEVEL "name" ...
 bool test_declaration(const std::vector<std::string>& lines, std::size_t i, std::string& name) {
   const std::string first = ltrim(lines[i]);
   if (first.rfind("annexo_case \"", 0) == 0) return first_string_literal(first, name);
+  // annexo_case --level LEVEL "name" ... (tests/support/testlib.sh)
+  if (first.rfind("annexo_case --level ", 0) == 0) {
+    std::istringstream words(first);
+    std::string cmd, flag, level;
+    words >> cmd >> flag >> level;
+    std::string rest;
+    std::getline(words, rest);
+    rest = ltrim(rest);
+    return !level.empty() && rest.rfind('"', 0) == 0 && first_string_literal(rest, name);
+  }
   for (const char* macro : {"TEST_CASE(", "TEST_CASE_METHOD(", "SCENARIO("}) {
     if (first.rfind(macro, 0) != 0) continue;
     std::string text;
@@ -105,6 +116,61 @@ bool test_declaration(const std::vector<std::string>& lines, std::size_t i, std:
   return false;
 }
 
+bool ident_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
+
+// REQ("ID" / REQ_REQUIRE("ID" / RC_REQ("ID" anywhere in C++ text (whitespace
+// allowed between the parenthesis and the literal).
+void scan_cpp_assertions(const std::string& path, const std::string& text, ScanResult& out) {
+  int line = 1;
+  std::size_t line_at = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != 'R' || (i > 0 && ident_char(text[i - 1]))) continue;
+    std::size_t p = i;
+    for (const char* macro : {"REQ_REQUIRE", "RC_REQ", "REQ"}) {
+      const std::size_t n = std::char_traits<char>::length(macro);
+      if (text.compare(i, n, macro) == 0 && i + n < text.size() && !ident_char(text[i + n])) {
+        p = i + n;
+        break;
+      }
+    }
+    if (p == i) continue;
+    while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+    if (p >= text.size() || text[p] != '(') continue;
+    ++p;
+    while (p < text.size() && std::isspace(static_cast<unsigned char>(text[p]))) ++p;
+    if (p >= text.size() || text[p] != '"') continue;
+    const std::size_t close = text.find('"', p + 1);
+    if (close == std::string::npos) continue;
+    for (; line_at < i; ++line_at) line += text[line_at] == '\n' ? 1 : 0;
+    out.assertions.push_back({text.substr(p + 1, close - p - 1), path, line});
+    i = close;
+  }
+}
+
+// `annexo_req ID command...` outside comments; an ID given by a variable
+// ($id) cannot be checked here and is skipped, as is the usage text "ID".
+void scan_shell_assertions(const std::string& path, const std::vector<std::string>& lines,
+                           ScanResult& out) {
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const std::string t = ltrim(lines[k]);
+    if (t.empty() || t[0] == '#') continue;
+    std::size_t pos = 0;
+    while ((pos = t.find("annexo_req ", pos)) != std::string::npos) {
+      const bool word_start = pos == 0 || !(ident_char(t[pos - 1]) || t[pos - 1] == '-');
+      pos += std::string("annexo_req ").size();
+      if (!word_start) continue;
+      while (pos < t.size() && t[pos] == ' ') ++pos;
+      std::size_t e = pos;
+      while (e < t.size() && id_char(t[e])) ++e;
+      const std::string id = t.substr(pos, e - pos);
+      const bool literal = (e == t.size() || t[e] == ' ') && id.find('-') != std::string::npos;
+      if (literal) out.assertions.push_back({id, path, static_cast<int>(k + 1)});
+    }
+  }
+}
+
 }  // namespace
 
 void scan_text(const std::string& path, const std::string& text, ScanResult& out) {
@@ -115,6 +181,11 @@ void scan_text(const std::string& path, const std::string& text, ScanResult& out
     std::istringstream in(text);
     std::string l;
     while (std::getline(in, l)) lines.push_back(rtrim(l));
+  }
+  if (marker == "//=") {
+    scan_cpp_assertions(path, text, out);
+  } else if (ext == ".sh" || ext == ".bash") {
+    scan_shell_assertions(path, lines, out);
   }
   std::vector<std::size_t> open;  // indices into out.citations waiting for a target
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -206,7 +277,10 @@ ScanResult scan_tree(const std::string& root, const std::vector<std::string>& di
     std::ifstream in(f);
     std::stringstream ss;
     ss << in.rdbuf();
-    scan_text(fs::relative(f, root).string(), ss.str(), out);
+    // Lexically: runfiles are symlinks, and the path shown must stay
+    // workspace-relative (the report maps files to test targets by it).
+    scan_text(f.lexically_normal().lexically_relative(fs::path(root).lexically_normal()).string(),
+              ss.str(), out);
   }
   return out;
 }

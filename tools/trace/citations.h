@@ -33,8 +33,18 @@ struct TestCaseDecl {
   int line = 0;
 };
 
+// A requirement assertion with a literal ID: REQ("ID", ...), REQ_REQUIRE("ID",
+// ...), RC_REQ("ID", ...) in C++ (tests/support/req.h), `annexo_req ID ...` in
+// shell (tests/support/testlib.sh). The report credits only these.
+struct Assertion {
+  std::string id;
+  std::string file;
+  int line = 0;
+};
+
 struct ScanResult {
   std::vector<Citation> citations;
+  std::vector<Assertion> assertions;
   std::vector<TestCaseDecl> test_cases;  // every test case declared (cited or not)
   std::vector<std::string> errors;
 };

@@ -7,6 +7,11 @@
 //                               write spec/pending.txt listing every shall /
 //                               shall-not with no evidence and no exception
 //                               (for bootstrapping a new spec only)
+//   trace --root DIR --list-citations
+//                               print every citation, one per line:
+//                               ID TAB type TAB file TAB line TAB target
+//                               (test case or proof property; used by
+//                               tools/mutation to find a requirement's tests)
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,6 +22,7 @@
 #include "tools/trace/check.h"
 #include "tools/trace/citations.h"
 #include "tools/trace/spec.h"
+#include "tools/trace/tps.h"
 
 namespace fs = std::filesystem;
 using namespace annexo::trace;
@@ -24,7 +30,7 @@ using namespace annexo::trace;
 namespace {
 
 int usage() {
-  std::cerr << "usage: trace --root DIR [--prune | --seed-pending]\n";
+  std::cerr << "usage: trace --root DIR [--prune | --seed-pending | --list-citations]\n";
   return 2;
 }
 
@@ -46,7 +52,7 @@ void rewrite_pending(const fs::path& file, const std::set<std::string>& remove) 
 
 int main(int argc, char** argv) {
   std::string root;
-  bool prune = false, seed = false;
+  bool prune = false, seed = false, list = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--root" && i + 1 < argc) {
@@ -55,6 +61,8 @@ int main(int argc, char** argv) {
       prune = true;
     } else if (a == "--seed-pending") {
       seed = true;
+    } else if (a == "--list-citations") {
+      list = true;
     } else {
       return usage();
     }
@@ -64,6 +72,14 @@ int main(int argc, char** argv) {
 
   const Spec spec = load_spec((fs::path(root) / "spec").string());
   const ScanResult scan = scan_tree(root, traced_dirs());
+
+  if (list) {
+    for (const auto& c : scan.citations) {
+      std::cout << c.id << "\t" << to_string(c.type) << "\t" << c.file << "\t" << c.line << "\t"
+                << c.target << "\n";
+    }
+    return 0;
+  }
 
   if (seed) {
     std::ofstream out(fs::path(root) / "spec" / "pending.txt");
@@ -93,11 +109,18 @@ int main(int argc, char** argv) {
     return second.errors.empty() ? 0 : 1;
   }
   for (const auto& e : result.errors) std::cerr << e << "\n";
+  // The probe's test purposes, PICS and PIXIT (tools/trace/tps.h).
+  const TpCheckResult tps = check_test_purposes(spec, (fs::path(root) / "spec").string());
+  for (const auto& e : tps.errors) std::cerr << e << "\n";
+  std::cout << "trace: " << tps.tps << " test purposes, " << tps.unobservable << " unobservable, "
+            << tps.in_scope << " wire shall/shall-not in scope, " << tps.errors.size()
+            << " problems\n";
   std::size_t normative = 0;
   for (const auto& r : spec.requirements) normative += r.normative() ? 1 : 0;
   std::cout << "trace: " << spec.requirements.size() << " requirements (" << normative
             << " shall/shall-not), " << spec.decisions.size() << " decisions, "
-            << scan.citations.size() << " citations, " << spec.pending.size() << " pending, "
+            << scan.citations.size() << " citations, " << scan.assertions.size()
+            << " requirement assertions, " << spec.pending.size() << " pending, "
             << result.errors.size() << " problems\n";
-  return result.errors.empty() ? 0 : 1;
+  return result.errors.empty() && tps.errors.empty() ? 0 : 1;
 }

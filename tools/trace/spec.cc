@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,8 +19,8 @@ const std::set<std::string> kModalities = {"shall",      "shall-not", "should",
 const std::set<std::string> kProvenance = {"spec-text", "derived", "decision"};
 const std::set<std::string> kConfidence = {"V", "S", "P", "R", "D", "I", "X"};
 const std::set<std::string> kRequirementKeys = {
-    "id",         "source",     "clause",   "release",   "actor",      "modality",  "text",
-    "observable", "provenance", "decision", "exception", "confidence", "derivation"};
+    "id",         "source",     "clause",   "release",   "actor",      "modality",   "text",
+    "observable", "provenance", "decision", "exception", "confidence", "derivation", "wire"};
 const std::set<std::string> kDecisionKeys = {
     "id", "title", "ambiguity", "resolution", "reasoning", "requirements", "catalogue_ref"};
 
@@ -118,6 +119,20 @@ void load_requirements(const fs::path& file, const std::string& shown, Spec& spe
     r.exception = get_string(*t, "exception", false, where, spec.errors);
     r.confidence = get_string(*t, "confidence", false, where, spec.errors);
     r.derivation = get_string(*t, "derivation", false, where, spec.errors);
+
+    if (const toml::node* w = t->get("wire")) {
+      if (!w->is_boolean()) {
+        spec.errors.push_back(where + ": field 'wire' must be true or false");
+      } else {
+        r.wire = *w->value<bool>();
+        r.wire_explicit = true;
+      }
+    } else if (const auto def = wire_by_default(r.observable)) {
+      r.wire = *def;
+    } else if (!r.observable.empty()) {
+      spec.errors.push_back(where + ": observable has no class prefix (SIP, HS, CERT, NET, AL, " +
+                            "CS, BT, ST, T, CFG): set 'wire = true|false'");
+    }
 
     if (!r.id.empty() && !valid_id(r.id)) spec.errors.push_back(where + ": malformed id");
     if (!r.actor.empty() && kActors.count(r.actor) == 0) {
@@ -250,6 +265,33 @@ void load_pending(const fs::path& file, const std::string& shown, Spec& spec) {
 }
 
 }  // namespace
+
+std::optional<bool> wire_by_default(const std::string& observable) {
+  static const std::set<std::string> kWire = {"SIP", "HS", "CERT", "NET", "AL", "CS"};
+  static const std::set<std::string> kLocal = {"BT", "ST", "T", "CFG"};
+  std::size_t i = 0;
+  bool wire = false;
+  while (true) {
+    const std::size_t b = i;
+    while (i < observable.size() && std::isupper(static_cast<unsigned char>(observable[i]))) ++i;
+    const std::string token = observable.substr(b, i - b);
+    if (kWire.count(token) != 0) {
+      wire = true;
+    } else if (kLocal.count(token) == 0) {
+      return std::nullopt;
+    }
+    if (i < observable.size() && observable[i] == '/') {
+      ++i;
+      continue;
+    }
+    // The class prefix ends the observable or is followed by ':', '.' or a space.
+    if (i == observable.size() || observable[i] == ':' || observable[i] == '.' ||
+        observable[i] == ' ') {
+      return wire;
+    }
+    return std::nullopt;
+  }
+}
 
 Spec load_spec(const std::string& spec_dir, const std::string& display_prefix) {
   Spec spec;

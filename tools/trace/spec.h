@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,13 @@ struct Requirement {
   std::string exception;   // optional: why a shall has no evidence
   std::string confidence;  // optional: catalogue tag
   std::string derivation;  // optional
+  // Whether the requirement's observable is on the wire (handshake, alert,
+  // SIP message, connection): such a requirement is "tested" only with
+  // evidence from a program or a third-party peer (tools/report). Optional
+  // field `wire`; by default from the observable's class prefix
+  // (wire_by_default), and required when the observable has none.
+  bool wire = false;
+  bool wire_explicit = false;
 
   bool normative() const { return modality == "shall" || modality == "shall-not"; }
 };
@@ -44,6 +52,11 @@ struct Spec {
     return it == by_id.end() ? nullptr : &requirements[it->second];
   }
 };
+
+// The observable's leading class tokens ("SIP:", "HS/AL:", "CFG."): true/false
+// when every token is a known class and some/none is a wire class (SIP, HS,
+// CERT, NET, AL, CS), nullopt when the observable is free text.
+std::optional<bool> wire_by_default(const std::string& observable);
 
 // Loads <spec_dir>/requirements/*.toml, <spec_dir>/decisions.toml and
 // <spec_dir>/pending.txt. Paths in messages are relative to `display_root`.

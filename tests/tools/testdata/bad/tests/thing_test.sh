@@ -1,0 +1,1 @@
+check_it() { annexo_req X.405-SHELL true; }
