@@ -52,6 +52,8 @@ const char* kUsage =
     "                            (RD-102)\n"
     "  --unbound-idle S          close a connection still unbound after S idle seconds, and a\n"
     "                            sec-agree connection idle that long (default 32)\n"
+    "  --unbound-lifetime S      close a TLS connection still unbound S seconds after accept,\n"
+    "                            whatever it sends (default 64; 0: no budget; RD-129)\n"
     "  --transaction-timeout S   408 to the core side for a terminating request the UE leaves\n"
     "                            unanswered this long, and to the UE for a request the next hop\n"
     "                            leaves unanswered (default 32 = 64 x T1)\n"
@@ -148,6 +150,9 @@ int main(int argc, char** argv) {
     } else if (a == "--unbound-idle") {
       if (!value(&v) || !parse_u32(v, &o.unbound_idle_s))
         return usage("--unbound-idle needs seconds");
+    } else if (a == "--unbound-lifetime") {
+      if (!value(&v) || !parse_u32(v, &o.unbound_lifetime_s))
+        return usage("--unbound-lifetime needs seconds");
     } else if (a == "--transaction-timeout") {
       if (!value(&v) || !parse_u32(v, &o.transaction_timeout_s) || o.transaction_timeout_s == 0)
         return usage("--transaction-timeout needs seconds > 0");

@@ -129,6 +129,9 @@ class Connection final : public tls::Tls_Events {
         m_gate(srv.tls_config()),
         m_framer(sip::FramerRole::server) {
     m_mc = core::pcscf_accept(srv.machine_policy(), id, now);
+    if (srv.options().unbound_lifetime_s > 0) {
+      m_unbound_budget = core::time_add(now, srv.options().unbound_lifetime_s);
+    }
     m_policy = std::make_unique<tls::Pcscf_Policy>(
         srv.tls_config(), tls::Pcscf_Policy::Machine_Questions{
                               [this] { return cp::request_client_certificate_rt(state()); },
@@ -169,9 +172,34 @@ class Connection final : public tls::Tls_Events {
   void evict() { close_now(); }
 
   std::optional<core::Seconds> deadline() const {
+    if (state() == cp::State::closed) return std::nullopt;
+    std::optional<core::Seconds> best = unbound_budget();
     const auto d = cp::next_deadline<core::Concrete>(m_mc.s);
-    if (!d.armed || state() == cp::State::closed) return std::nullopt;
-    return d.at;
+    if (d.armed && (!best || core::time_reached(*best, d.at))) best = d.at;
+    return best;
+  }
+
+  // RD-129: the total budget of a connection that has not bound, from accept
+  // (none once it has bound or is closing).
+  std::optional<core::Seconds> unbound_budget() const {
+    if (!m_unbound_budget || bound() || m_closing || m_dead) return std::nullopt;
+    return m_unbound_budget;
+  }
+
+  // RD-129: the budget ran out before the connection bound, whatever it sent:
+  // close_notify, then FIN once it is written.
+  //= spec#IMPL-PC-UNBOUND-LIFETIME type=implementation
+  bool close_if_unbound_budget_spent(core::Seconds now) {
+    const auto b = unbound_budget();
+    if (!b || !core::time_reached(now, *b)) return false;
+    m_srv.log().decision(
+        Verdict::deny, "IMPL-PC-UNBOUND-LIFETIME",
+        "connection still unbound at its lifetime budget: closed (close_notify + FIN)",
+        fields({{"unbound_lifetime_s", std::to_string(m_srv.options().unbound_lifetime_s)}}));
+    m_unbound_budget.reset();
+    close_after_flush();
+    flush();
+    return true;
   }
 
   void on_ready(net::Ready r) {
@@ -193,6 +221,7 @@ class Connection final : public tls::Tls_Events {
   }
 
   void on_timer(core::Seconds now) {
+    if (close_if_unbound_budget_spent(now)) return;
     const auto d = deadline();
     if (!d || !core::time_reached(now, *d)) return;
     const auto o = drive(cp::make_event(cp::EventKind::timer, now), core::EventIds{});
@@ -900,6 +929,7 @@ class Connection final : public tls::Tls_Events {
   std::string m_session_sid;
   std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
   bool m_closing = false;
+  std::optional<core::Seconds> m_unbound_budget;  // RD-129
   bool m_dead = false;
 };
 

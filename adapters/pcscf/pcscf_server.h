@@ -60,6 +60,9 @@ struct Options {
   std::string users_file;
   std::uint32_t session_lifetime_s = 3600;
   std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7); also the sec-agree side
+  // Total lifetime of a TLS connection that has not bound, from accept,
+  // whatever it sends (RD-129); 0: no budget.
+  std::uint32_t unbound_lifetime_s = 64;
   // A terminating request the UE does not answer within this gets 408 towards
   // the core side (RFC 3261 Timer B/F: 64 x T1).
   std::uint32_t transaction_timeout_s = 32;
