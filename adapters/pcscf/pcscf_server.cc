@@ -763,14 +763,65 @@ class Connection final : public tls::Tls_Events {
     f.integrity = integrity;
     f.path = path;
     f.who = fields({});
+    if (refused_by_auth_limits(m, f)) return;
     sip::Message fwd = register_to_forward(m, path, creds, integrity);
     drop_own_route(fwd);
     m_srv.next_hop().forward_register(m_id, m, fwd, f);
   }
 
+  static bool has_digest_response(const Register_Facts& f) {
+    return f.creds && !f.creds->response.empty();
+  }
+
+  // RD-130: a REGISTER with credentials whose (IMPI, source) pair or source
+  // address is blocked after failed authentications is answered 503 with
+  // Retry-After, its password never checked; the machine sees that answer
+  // as the next hop's (no binding).
+  //= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=implementation
+  bool refused_by_auth_limits(const sip::Message& m, const Register_Facts& f) {
+    if (!has_digest_response(f)) return false;
+    const auto v = m_srv.auth_limits().blocked(f.impi, m_peer.host, now());
+    if (v.scope == Auth_Limits::Scope::none) return false;
+    const bool pair = v.scope == Auth_Limits::Scope::pair;
+    m_srv.log().decision(Verdict::deny, "IMPL-PC-AUTH-FAILURE-LIMIT",
+                         pair ? "too many failed authentications for this IMPI from this address: "
+                                "REGISTER refused 503 unchecked"
+                              : "too many failed authentications from this address: REGISTER "
+                                "refused 503 unchecked",
+                         fields({{"impi", f.impi},
+                                 {"scope", pair ? "impi+source" : "source"},
+                                 {"retry_after_s", std::to_string(v.retry_after_s)}}));
+    sip::Message r =
+        sip::make_response(m, 503, "Too Many Failed Authentications", sip::random_hex(4));
+    r.add("Retry-After", std::to_string(v.retry_after_s));
+    register_answered(m, f, r);
+    return true;
+  }
+
+  // RD-130: counts the final answer to a REGISTER with credentials (a 403
+  // from the home network or relayed from the S-CSCF is a failure).
+  void count_auth_answer(const Register_Facts& f, const sip::Message& r) {
+    if (!has_digest_response(f) || r.status == 503) return;
+    const auto scope = m_srv.auth_limits().answered(f.impi, m_peer.host, r.status, now());
+    if (scope == Auth_Limits::Scope::none) return;
+    const auto& o = m_srv.auth_limits().options();
+    const bool pair = scope == Auth_Limits::Scope::pair;
+    m_srv.log().decision(
+        Verdict::deny, "IMPL-PC-AUTH-FAILURE-LIMIT",
+        pair ? "failed authentications for this IMPI from this address reached the limit: "
+               "its REGISTERs are refused 503 for the block time"
+             : "failed authentications from this address reached the limit: its REGISTERs are "
+               "refused 503 for the block time",
+        fields({{"impi", f.impi},
+                {"scope", pair ? "impi+source" : "source"},
+                {"max", std::to_string(pair ? o.max_per_pair : o.max_per_source)},
+                {"block_s", std::to_string(o.block_s)}}));
+  }
+
   // The final answer of the next hop to a REGISTER from this connection:
   // the machine decides (bind, deregister, relay, relay and close on 403).
   void register_answered(const sip::Message& m, const Register_Facts& f, const sip::Message& r) {
+    count_auth_answer(f, r);
     auto e = cp::make_event(cp::EventKind::register_response, now());
     e.txn_here = true;
     const cp::Response kind = register_response_kind(m, r);
@@ -935,7 +986,10 @@ class Connection final : public tls::Tls_Events {
 
 // ============================================================ Server
 Server::Server(Options options, log::Decision_Log& log, net::Event_Loop& loop)
-    : m_options(std::move(options)), m_log(log), m_loop(loop) {}
+    : m_options(std::move(options)),
+      m_log(log),
+      m_loop(loop),
+      m_auth_limits(m_options.auth_limits) {}
 
 Server::~Server() {
   m_conns.clear();
@@ -1107,6 +1161,7 @@ bool Server::start(std::string* err) {
                   {"configured", std::to_string(m_options.max_connections)},
                   {"set_by", cap_reason},
                   {"reserve_fd", m_reserve.held() ? "yes" : "no"}});
+  log_limits();
   if (m_options.secagree_listen) {
     m_secagree = std::make_unique<Plain_Sip_Listener>(
         "sec-agree", m_log, m_loop,
@@ -1187,6 +1242,20 @@ void Server::on_accept() {
     });
   }
   reap();
+}
+
+// RD-129 / RD-130: the limits in force, once at start-up.
+void Server::log_limits() {
+  m_log.decision(Verdict::info, "IMPL-PC-UNBOUND-LIFETIME",
+                 "total lifetime of a connection that has not bound (0: none)",
+                 {{"unbound_lifetime_s", std::to_string(m_options.unbound_lifetime_s)}});
+  const auto& a = m_options.auth_limits;
+  m_log.decision(Verdict::info, "IMPL-PC-AUTH-FAILURE-LIMIT",
+                 "failed authentications before REGISTERs with credentials are refused 503, per "
+                 "(IMPI, source address) and per source address, never per IMPI alone (0: off)",
+                 {{"max_per_impi_and_source", std::to_string(a.max_per_pair)},
+                  {"max_per_source", std::to_string(a.max_per_source)},
+                  {"block_s", std::to_string(a.block_s)}});
 }
 
 // RD-102: the cap counts TLS connections and the plain ones (sec-agree and

@@ -17,6 +17,7 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/pcscf/auth_limits.h"
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/pcscf/plain_sip.h"
 #include "adapters/sip/digest.h"
@@ -74,6 +75,8 @@ struct Options {
   // Connections held at once, TLS and plain together (RD-102); lowered at
   // start-up to what the descriptor limit allows.
   std::uint32_t max_connections = 10000;
+  // Failed-authentication limits per (IMPI, source) and per source (RD-130).
+  Auth_Limit_Options auth_limits;
   log::Format log_format = log::Format::text;
   // Embedded home network.
   std::string realm = "annexo.test";
@@ -107,6 +110,7 @@ class Server final : public Next_Hop_Client {
   const core::pcscf::RtPolicy& machine_policy() const { return m_policy; }
   const core::PcscfTlsConfig& tls_config() const { return m_tls_config; }
   core::BindingTable& table() { return m_table; }
+  Auth_Limits& auth_limits() { return m_auth_limits; }
   Next_Hop& next_hop() { return *m_next_hop; }
   Botan::RandomNumberGenerator& rng() { return *m_rng; }
   Botan::TLS::Session_Manager& sessions() { return *m_sessions; }
@@ -140,6 +144,7 @@ class Server final : public Next_Hop_Client {
   std::size_t live_connections() const;
   bool make_room();
   void note_refused(const char* why);
+  void log_limits();
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);
   void reap();
@@ -188,6 +193,7 @@ class Server final : public Next_Hop_Client {
   std::unique_ptr<Next_Hop> m_next_hop;
   Home_Network* m_home = nullptr;  // the embedded one, when m_next_hop is it
   std::map<std::string, Terminating> m_terminating;
+  Auth_Limits m_auth_limits;
 };
 
 }  // namespace annexo::pcscf
