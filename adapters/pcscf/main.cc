@@ -68,6 +68,9 @@ const char* kUsage =
     "  --realm NAME              Digest realm (default annexo.test)\n"
     "  --digest md5|sha256       Digest algorithm of the challenge (default md5)\n"
     "  --log-format text|json    decision log format on stderr (default text)\n"
+    "  --log-deny-limit N        identical DENY lines (requirement, reason, peer) written per\n"
+    "                            second; the rest are counted in one summary line (default\n"
+    "                            10; 0: no limit; RD-131)\n"
     "SIGUSR1 dumps the binding table to stdout.\n";
 
 bool parse_u32(const char* s, std::uint32_t* out) {
@@ -194,6 +197,9 @@ int main(int argc, char** argv) {
       } else {
         return usage("--digest needs md5 or sha256");
       }
+    } else if (a == "--log-deny-limit") {
+      if (!value(&v) || !parse_u32(v, &o.log_deny_limit))
+        return usage("--log-deny-limit needs a count");
     } else if (a == "--log-format") {
       if (!value(&v) || !annexo::log::parse_format(v, &o.log_format))
         return usage("--log-format needs text or json");

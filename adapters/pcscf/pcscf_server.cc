@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -1244,8 +1245,17 @@ void Server::on_accept() {
   reap();
 }
 
-// RD-129 / RD-130: the limits in force, once at start-up.
+// RD-129 / RD-130 / RD-131: the limits in force, once at start-up.
 void Server::log_limits() {
+  m_log.limit_identical_denials(m_options.log_deny_limit, [] {
+    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now().time_since_epoch())
+                                         .count());
+  });
+  m_log.decision(Verdict::info, "IMPL-LOG-DENY-RATE-LIMIT",
+                 "identical DENY lines (requirement, reason, peer) written per second; the rest "
+                 "are summarised (0: no limit)",
+                 {{"log_deny_limit", std::to_string(m_options.log_deny_limit)}});
   m_log.decision(Verdict::info, "IMPL-PC-UNBOUND-LIFETIME",
                  "total lifetime of a connection that has not bound (0: none)",
                  {{"unbound_lifetime_s", std::to_string(m_options.unbound_lifetime_s)}});
@@ -1315,6 +1325,8 @@ std::optional<core::Seconds> Server::next_deadline() const {
   if (m_next_hop) consider(m_next_hop->next_deadline());
   if (m_listen_paused) consider(m_listen_resume);
   if (m_secagree) consider(m_secagree->next_deadline());
+  // RD-131: suppressed denials are summarised within about a second.
+  if (m_log.has_suppressed()) consider(core::time_add(net::monotonic_seconds(), 1));
   return best;
 }
 
@@ -1343,6 +1355,7 @@ void Server::on_tick(core::Seconds now) {
   }
   if (m_secagree) m_secagree->on_tick(now);
   if (m_next_hop) m_next_hop->on_tick(now);
+  m_log.flush_suppressed();
   reap();
 }
 

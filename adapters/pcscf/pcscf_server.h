@@ -78,6 +78,8 @@ struct Options {
   // Failed-authentication limits per (IMPI, source) and per source (RD-130).
   Auth_Limit_Options auth_limits;
   log::Format log_format = log::Format::text;
+  // Identical DENY lines written per second and peer (RD-131); 0: no limit.
+  std::uint32_t log_deny_limit = 10;
   // Embedded home network.
   std::string realm = "annexo.test";
   std::uint32_t max_registration_expires_s = 600;
