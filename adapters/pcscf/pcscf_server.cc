@@ -842,7 +842,10 @@ class Connection final : public tls::Tls_Events {
     ids.impus = impu_views.data();
     ids.impu_count = static_cast<std::uint8_t>(std::min<std::size_t>(impu_views.size(), 255));
     const auto o = drive(e, ids);
-    if (o.accepted && pcscf_binds(o)) m_impi = f.impi;
+    if (o.accepted && pcscf_binds(o)) {
+      m_impi = f.impi;
+      m_unbound_budget.reset();  // RD-129: a connection that bound is never closed for it
+    }
     // The P-CSCF keeps the Service-Route of the registration it relays (TS
     // 24.229 5.2.2); a deregistration or a refusal leaves nothing to route by.
     if (o.accepted && success && expires > 0) {

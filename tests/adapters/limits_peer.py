@@ -8,7 +8,8 @@ standard library plus sip_peer.py (same directory).
       closes the connection or W seconds passed. Prints "CHALLENGED <n>" (the
       401s received), then "CLOSE <how> <seconds since connect>" (how:
       close_notify, eof, reset, alert:...) or "OPEN <seconds>", then
-      "ESTABLISHED <n>" (TCP connections still established on its port).
+      "ESTABLISHED <n>" (TCP connections still established between its port
+      and the P-CSCF's, up to 3 s after the close).
 
   limits_peer.py register --port P --ca CA --sni NAME --impi I --impu U
                           --source ADDR --password PW [--password PW ...]
@@ -16,12 +17,16 @@ standard library plus sip_peer.py (same directory).
       REGISTER without credentials, then the Digest answer with that
       password. Prints per attempt "ATTEMPT <i> <final code> retry-after=<v|->
       ms=<elapsed>" (code 0: no final answer, the connection closed).
+      --hold S: after a last attempt answered 200, keeps that connection S
+      seconds and prints "OPEN <s>" or "CLOSE <how> <s>" (sip_peer.watch)
+      before the ATTEMPT line.
 Exit 0 when the exchanges ran (the test judges the codes), 2 otherwise.
 """
 import argparse
 import os
 import socket
 import ssl
+import subprocess
 import sys
 import time
 
@@ -68,6 +73,16 @@ def close_kind(exc):
     return None
 
 
+def established(local, remote):
+    """TCP connections in state ESTABLISHED between these two loopback ports,
+    either direction (the 4-tuple: other tests on a busy machine reuse ports)."""
+    out = subprocess.run(["ss", "-Htn", "state", "established",
+                          f"( ( sport = :{local} and dport = :{remote} ) or "
+                          f"( sport = :{remote} and dport = :{local} ) )"],
+                         capture_output=True, text=True, check=False).stdout
+    return len([line for line in out.splitlines() if line.strip()])
+
+
 def cmd_linger(a):
     sock = tls_connect(a)
     start = time.time()
@@ -96,11 +111,11 @@ def cmd_linger(a):
         print(f"OPEN {took:.1f}", flush=True)
         return 0
     print(f"CLOSE {how} {took:.1f}", flush=True)
-    n = sip_peer.established(port)
+    n = established(port, a.port)
     end = time.time() + 3
     while n and time.time() < end:
         time.sleep(0.05)
-        n = sip_peer.established(port)
+        n = established(port, a.port)
     print(f"ESTABLISHED {n}", flush=True)
     return 0
 
@@ -121,6 +136,8 @@ def cmd_register(a):
                 sock.sendall(register(a.impu, port, [f"Authorization: {auth}"]))
                 code, head = rd.final(10)
             retry = sip_peer.header(head, "Retry-After") or "-"
+            if a.hold and code == 200 and i == len(a.password):
+                sip_peer.watch(sock, a.hold, port)  # OPEN <s> or CLOSE <how> <s>
         except (OSError, ssl.SSLError, ConnectionError, TimeoutError):
             pass
         finally:
@@ -145,6 +162,7 @@ def main():
     r.add_argument("--impi", required=True)
     r.add_argument("--source", default="127.0.0.1")
     r.add_argument("--password", action="append", required=True)
+    r.add_argument("--hold", type=float, default=0)
     a = p.parse_args()
     try:
         return cmd_linger(a) if a.cmd == "linger" else cmd_register(a)

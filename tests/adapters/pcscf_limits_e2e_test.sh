@@ -43,6 +43,24 @@ unbound_lifetime() {
   return $ok
 }
 
+# RD-129: the budget is for connections that have not bound: a client that
+# registers (200) on a pcscf with a 2 s budget keeps its connection 5 s
+# (the pcscf closes nothing: the client sees it still open).
+bound_not_limited() {
+  start_pcscf lifetime-bound --unbound-lifetime 2 || return 1
+  peer "$WORK/bound.out" python3 "$LIMITS_PEER" register --port "$PC_PORT" --ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --password secret --hold 5
+  stop_pcscf
+  local ok=0
+  expect "the client registered (200: $(attempt "$WORK/bound.out" 1))" \
+    code_is "$WORK/bound.out" 1 200 || ok=1
+  annexo_req IMPL-PC-UNBOUND-LIFETIME \
+    expect "the bound connection stayed open 5 s, past the 2 s budget ($(grep -E '^(OPEN|CLOSE)' "$WORK/bound.out"))" \
+    grep -q '^OPEN ' "$WORK/bound.out" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # attempt OUT I: "CODE RETRY-AFTER MS" of the I-th attempt of a register run.
 attempt() { awk -v i="$2" '$1 == "ATTEMPT" && $2 == i { sub("retry-after=", "", $4); sub("ms=", "", $5); print $3, $4, $5 }' "$1"; }
 # code_is OUT I CODE
@@ -112,6 +130,8 @@ auth_failure_limit() {
 
 #= spec#IMPL-PC-UNBOUND-LIFETIME type=test
 annexo_case "IMPL-PC-UNBOUND-LIFETIME: a client sending REGISTERs without credentials faster than the idle timeout is closed (close_notify + FIN) at its lifetime budget" unbound_lifetime
+#= spec#IMPL-PC-UNBOUND-LIFETIME type=test
+annexo_case "IMPL-PC-UNBOUND-LIFETIME: a connection that bound is not closed at the budget (a ue stays 5 s past a 2 s budget)" bound_not_limited
 #= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=test
 annexo_case "IMPL-PC-AUTH-FAILURE-LIMIT: password guesses are refused 503 + Retry-After after the limit per (IMPI, source) and per source, while the right password from another address registers at once" auth_failure_limit
 annexo_finish
