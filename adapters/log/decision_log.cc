@@ -2,6 +2,7 @@
 
 #include <ctime>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace annexo::log {
 
@@ -64,6 +65,72 @@ bool parse_format(const std::string& s, Format* out) {
 
 void Decision_Log::decision(Verdict v, const std::string& requirement, const std::string& message,
                             const Fields& fields) {
+  if (m_deny_per_second > 0) {
+    flush_suppressed();
+    if (v == Verdict::deny && !admit_deny(requirement, message, fields)) return;
+  }
+  write_line(v, requirement, message, fields);
+}
+
+void Decision_Log::limit_identical_denials(std::uint32_t per_second, Clock_Ms clock_ms) {
+  flush_suppressed();
+  m_deny_per_second = clock_ms ? per_second : 0;
+  m_clock_ms = std::move(clock_ms);
+}
+
+// RD-131: true when this DENY line is to be written (at most m_deny_per_second
+// identical ones per window of one second); else it is counted.
+bool Decision_Log::admit_deny(const std::string& requirement, const std::string& message,
+                              const Fields& fields) {
+  std::string peer;
+  for (const auto& [k, val] : fields) {
+    if (k == "peer") peer = val;
+  }
+  const std::string key = requirement + '\x1f' + message + '\x1f' + peer;
+  auto it = m_deny_windows.find(key);
+  if (it == m_deny_windows.end()) {
+    if (m_deny_windows.size() >= kMaxDenyWindows) return true;  // too many to track: write
+    Deny_Window w;
+    w.start_ms = m_clock_ms();
+    w.requirement = requirement;
+    w.message = message;
+    w.peer = peer;
+    it = m_deny_windows.emplace(key, std::move(w)).first;
+  }
+  if (it->second.written < m_deny_per_second) {
+    ++it->second.written;
+    return true;
+  }
+  ++it->second.suppressed;
+  ++m_suppressed_total;
+  return false;
+}
+
+void Decision_Log::flush_suppressed() {
+  if (m_deny_per_second == 0 || m_deny_windows.empty()) return;
+  const std::int64_t now = m_clock_ms();
+  for (auto it = m_deny_windows.begin(); it != m_deny_windows.end();) {
+    const Deny_Window& w = it->second;
+    if (now - w.start_ms < 1000) {
+      ++it;
+      continue;
+    }
+    if (w.suppressed > 0) {
+      Fields f;
+      if (!w.peer.empty()) f.emplace_back("peer", w.peer);
+      f.emplace_back("suppressed", std::to_string(w.suppressed));
+      f.emplace_back("written", std::to_string(w.written));
+      f.emplace_back("window_ms", "1000");
+      write_line(Verdict::deny, w.requirement,
+                 "identical denials suppressed (log rate limit): " + w.message, f);
+      m_suppressed_total -= w.suppressed;
+    }
+    it = m_deny_windows.erase(it);
+  }
+}
+
+void Decision_Log::write_line(Verdict v, const std::string& requirement, const std::string& message,
+                              const Fields& fields) {
   std::string line;
   if (m_format == Format::json) {
     nlohmann::ordered_json j;

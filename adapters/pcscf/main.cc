@@ -52,6 +52,15 @@ const char* kUsage =
     "                            (RD-102)\n"
     "  --unbound-idle S          close a connection still unbound after S idle seconds, and a\n"
     "                            sec-agree connection idle that long (default 32)\n"
+    "  --unbound-lifetime S      close a TLS connection still unbound S seconds after accept,\n"
+    "                            whatever it sends (default 64; 0: no budget; RD-129)\n"
+    "  --auth-fail-max N         failed authentications (403 to a REGISTER with credentials)\n"
+    "                            per IMPI and source address before that pair's REGISTERs\n"
+    "                            are refused 503 + Retry-After, unchecked (default 5; 0: off;\n"
+    "                            never per IMPI alone; RD-130)\n"
+    "  --auth-fail-max-source N  the same per source address, any IMPI (default 20; 0: off)\n"
+    "  --auth-fail-block S       how long a key stays refused after its last failure, and\n"
+    "                            the longest gap between counted failures (default 60)\n"
     "  --transaction-timeout S   408 to the core side for a terminating request the UE leaves\n"
     "                            unanswered this long, and to the UE for a request the next hop\n"
     "                            leaves unanswered (default 32 = 64 x T1)\n"
@@ -59,6 +68,9 @@ const char* kUsage =
     "  --realm NAME              Digest realm (default annexo.test)\n"
     "  --digest md5|sha256       Digest algorithm of the challenge (default md5)\n"
     "  --log-format text|json    decision log format on stderr (default text)\n"
+    "  --log-deny-limit N        identical DENY lines (requirement, reason, peer) written per\n"
+    "                            second; the rest are counted in one summary line (default\n"
+    "                            10; 0: no limit; RD-131)\n"
     "SIGUSR1 dumps the binding table to stdout.\n";
 
 bool parse_u32(const char* s, std::uint32_t* out) {
@@ -148,6 +160,18 @@ int main(int argc, char** argv) {
     } else if (a == "--unbound-idle") {
       if (!value(&v) || !parse_u32(v, &o.unbound_idle_s))
         return usage("--unbound-idle needs seconds");
+    } else if (a == "--auth-fail-max") {
+      if (!value(&v) || !parse_u32(v, &o.auth_limits.max_per_pair))
+        return usage("--auth-fail-max needs a count");
+    } else if (a == "--auth-fail-max-source") {
+      if (!value(&v) || !parse_u32(v, &o.auth_limits.max_per_source))
+        return usage("--auth-fail-max-source needs a count");
+    } else if (a == "--auth-fail-block") {
+      if (!value(&v) || !parse_u32(v, &o.auth_limits.block_s) || o.auth_limits.block_s == 0)
+        return usage("--auth-fail-block needs seconds > 0");
+    } else if (a == "--unbound-lifetime") {
+      if (!value(&v) || !parse_u32(v, &o.unbound_lifetime_s))
+        return usage("--unbound-lifetime needs seconds");
     } else if (a == "--transaction-timeout") {
       if (!value(&v) || !parse_u32(v, &o.transaction_timeout_s) || o.transaction_timeout_s == 0)
         return usage("--transaction-timeout needs seconds > 0");
@@ -173,6 +197,9 @@ int main(int argc, char** argv) {
       } else {
         return usage("--digest needs md5 or sha256");
       }
+    } else if (a == "--log-deny-limit") {
+      if (!value(&v) || !parse_u32(v, &o.log_deny_limit))
+        return usage("--log-deny-limit needs a count");
     } else if (a == "--log-format") {
       if (!value(&v) || !annexo::log::parse_format(v, &o.log_format))
         return usage("--log-format needs text or json");

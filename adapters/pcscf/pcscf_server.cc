@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 
@@ -129,6 +130,9 @@ class Connection final : public tls::Tls_Events {
         m_gate(srv.tls_config()),
         m_framer(sip::FramerRole::server) {
     m_mc = core::pcscf_accept(srv.machine_policy(), id, now);
+    if (srv.options().unbound_lifetime_s > 0) {
+      m_unbound_budget = core::time_add(now, srv.options().unbound_lifetime_s);
+    }
     m_policy = std::make_unique<tls::Pcscf_Policy>(
         srv.tls_config(), tls::Pcscf_Policy::Machine_Questions{
                               [this] { return cp::request_client_certificate_rt(state()); },
@@ -169,9 +173,34 @@ class Connection final : public tls::Tls_Events {
   void evict() { close_now(); }
 
   std::optional<core::Seconds> deadline() const {
+    if (state() == cp::State::closed) return std::nullopt;
+    std::optional<core::Seconds> best = unbound_budget();
     const auto d = cp::next_deadline<core::Concrete>(m_mc.s);
-    if (!d.armed || state() == cp::State::closed) return std::nullopt;
-    return d.at;
+    if (d.armed && (!best || core::time_reached(*best, d.at))) best = d.at;
+    return best;
+  }
+
+  // RD-129: the total budget of a connection that has not bound, from accept
+  // (none once it has bound or is closing).
+  std::optional<core::Seconds> unbound_budget() const {
+    if (!m_unbound_budget || bound() || m_closing || m_dead) return std::nullopt;
+    return m_unbound_budget;
+  }
+
+  // RD-129: the budget ran out before the connection bound, whatever it sent:
+  // close_notify, then FIN once it is written.
+  //= spec#IMPL-PC-UNBOUND-LIFETIME type=implementation
+  bool close_if_unbound_budget_spent(core::Seconds now) {
+    const auto b = unbound_budget();
+    if (!b || !core::time_reached(now, *b)) return false;
+    m_srv.log().decision(
+        Verdict::deny, "IMPL-PC-UNBOUND-LIFETIME",
+        "connection still unbound at its lifetime budget: closed (close_notify + FIN)",
+        fields({{"unbound_lifetime_s", std::to_string(m_srv.options().unbound_lifetime_s)}}));
+    m_unbound_budget.reset();
+    close_after_flush();
+    flush();
+    return true;
   }
 
   void on_ready(net::Ready r) {
@@ -193,6 +222,7 @@ class Connection final : public tls::Tls_Events {
   }
 
   void on_timer(core::Seconds now) {
+    if (close_if_unbound_budget_spent(now)) return;
     const auto d = deadline();
     if (!d || !core::time_reached(now, *d)) return;
     const auto o = drive(cp::make_event(cp::EventKind::timer, now), core::EventIds{});
@@ -734,14 +764,65 @@ class Connection final : public tls::Tls_Events {
     f.integrity = integrity;
     f.path = path;
     f.who = fields({});
+    if (refused_by_auth_limits(m, f)) return;
     sip::Message fwd = register_to_forward(m, path, creds, integrity);
     drop_own_route(fwd);
     m_srv.next_hop().forward_register(m_id, m, fwd, f);
   }
 
+  static bool has_digest_response(const Register_Facts& f) {
+    return f.creds && !f.creds->response.empty();
+  }
+
+  // RD-130: a REGISTER with credentials whose (IMPI, source) pair or source
+  // address is blocked after failed authentications is answered 503 with
+  // Retry-After, its password never checked; the machine sees that answer
+  // as the next hop's (no binding).
+  //= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=implementation
+  bool refused_by_auth_limits(const sip::Message& m, const Register_Facts& f) {
+    if (!has_digest_response(f)) return false;
+    const auto v = m_srv.auth_limits().blocked(f.impi, m_peer.host, now());
+    if (v.scope == Auth_Limits::Scope::none) return false;
+    const bool pair = v.scope == Auth_Limits::Scope::pair;
+    m_srv.log().decision(Verdict::deny, "IMPL-PC-AUTH-FAILURE-LIMIT",
+                         pair ? "too many failed authentications for this IMPI from this address: "
+                                "REGISTER refused 503 unchecked"
+                              : "too many failed authentications from this address: REGISTER "
+                                "refused 503 unchecked",
+                         fields({{"impi", f.impi},
+                                 {"scope", pair ? "impi+source" : "source"},
+                                 {"retry_after_s", std::to_string(v.retry_after_s)}}));
+    sip::Message r =
+        sip::make_response(m, 503, "Too Many Failed Authentications", sip::random_hex(4));
+    r.add("Retry-After", std::to_string(v.retry_after_s));
+    register_answered(m, f, r);
+    return true;
+  }
+
+  // RD-130: counts the final answer to a REGISTER with credentials (a 403
+  // from the home network or relayed from the S-CSCF is a failure).
+  void count_auth_answer(const Register_Facts& f, const sip::Message& r) {
+    if (!has_digest_response(f) || r.status == 503) return;
+    const auto scope = m_srv.auth_limits().answered(f.impi, m_peer.host, r.status, now());
+    if (scope == Auth_Limits::Scope::none) return;
+    const auto& o = m_srv.auth_limits().options();
+    const bool pair = scope == Auth_Limits::Scope::pair;
+    m_srv.log().decision(
+        Verdict::deny, "IMPL-PC-AUTH-FAILURE-LIMIT",
+        pair ? "failed authentications for this IMPI from this address reached the limit: "
+               "its REGISTERs are refused 503 for the block time"
+             : "failed authentications from this address reached the limit: its REGISTERs are "
+               "refused 503 for the block time",
+        fields({{"impi", f.impi},
+                {"scope", pair ? "impi+source" : "source"},
+                {"max", std::to_string(pair ? o.max_per_pair : o.max_per_source)},
+                {"block_s", std::to_string(o.block_s)}}));
+  }
+
   // The final answer of the next hop to a REGISTER from this connection:
   // the machine decides (bind, deregister, relay, relay and close on 403).
   void register_answered(const sip::Message& m, const Register_Facts& f, const sip::Message& r) {
+    count_auth_answer(f, r);
     auto e = cp::make_event(cp::EventKind::register_response, now());
     e.txn_here = true;
     const cp::Response kind = register_response_kind(m, r);
@@ -761,7 +842,10 @@ class Connection final : public tls::Tls_Events {
     ids.impus = impu_views.data();
     ids.impu_count = static_cast<std::uint8_t>(std::min<std::size_t>(impu_views.size(), 255));
     const auto o = drive(e, ids);
-    if (o.accepted && pcscf_binds(o)) m_impi = f.impi;
+    if (o.accepted && pcscf_binds(o)) {
+      m_impi = f.impi;
+      m_unbound_budget.reset();  // RD-129: a connection that bound is never closed for it
+    }
     // The P-CSCF keeps the Service-Route of the registration it relays (TS
     // 24.229 5.2.2); a deregistration or a refusal leaves nothing to route by.
     if (o.accepted && success && expires > 0) {
@@ -900,12 +984,16 @@ class Connection final : public tls::Tls_Events {
   std::string m_session_sid;
   std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
   bool m_closing = false;
+  std::optional<core::Seconds> m_unbound_budget;  // RD-129
   bool m_dead = false;
 };
 
 // ============================================================ Server
 Server::Server(Options options, log::Decision_Log& log, net::Event_Loop& loop)
-    : m_options(std::move(options)), m_log(log), m_loop(loop) {}
+    : m_options(std::move(options)),
+      m_log(log),
+      m_loop(loop),
+      m_auth_limits(m_options.auth_limits) {}
 
 Server::~Server() {
   m_conns.clear();
@@ -1077,6 +1165,7 @@ bool Server::start(std::string* err) {
                   {"configured", std::to_string(m_options.max_connections)},
                   {"set_by", cap_reason},
                   {"reserve_fd", m_reserve.held() ? "yes" : "no"}});
+  log_limits();
   if (m_options.secagree_listen) {
     m_secagree = std::make_unique<Plain_Sip_Listener>(
         "sec-agree", m_log, m_loop,
@@ -1159,6 +1248,29 @@ void Server::on_accept() {
   reap();
 }
 
+// RD-129 / RD-130 / RD-131: the limits in force, once at start-up.
+void Server::log_limits() {
+  m_log.limit_identical_denials(m_options.log_deny_limit, [] {
+    return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::steady_clock::now().time_since_epoch())
+                                         .count());
+  });
+  m_log.decision(Verdict::info, "IMPL-LOG-DENY-RATE-LIMIT",
+                 "identical DENY lines (requirement, reason, peer) written per second; the rest "
+                 "are summarised (0: no limit)",
+                 {{"log_deny_limit", std::to_string(m_options.log_deny_limit)}});
+  m_log.decision(Verdict::info, "IMPL-PC-UNBOUND-LIFETIME",
+                 "total lifetime of a connection that has not bound (0: none)",
+                 {{"unbound_lifetime_s", std::to_string(m_options.unbound_lifetime_s)}});
+  const auto& a = m_options.auth_limits;
+  m_log.decision(Verdict::info, "IMPL-PC-AUTH-FAILURE-LIMIT",
+                 "failed authentications before REGISTERs with credentials are refused 503, per "
+                 "(IMPI, source address) and per source address, never per IMPI alone (0: off)",
+                 {{"max_per_impi_and_source", std::to_string(a.max_per_pair)},
+                  {"max_per_source", std::to_string(a.max_per_source)},
+                  {"block_s", std::to_string(a.block_s)}});
+}
+
 // RD-102: the cap counts TLS connections and the plain ones (sec-agree and
 // core side) alike.
 std::size_t Server::live_connections() const {
@@ -1216,6 +1328,8 @@ std::optional<core::Seconds> Server::next_deadline() const {
   if (m_next_hop) consider(m_next_hop->next_deadline());
   if (m_listen_paused) consider(m_listen_resume);
   if (m_secagree) consider(m_secagree->next_deadline());
+  // RD-131: suppressed denials are summarised within about a second.
+  if (m_log.has_suppressed()) consider(core::time_add(net::monotonic_seconds(), 1));
   return best;
 }
 
@@ -1244,6 +1358,7 @@ void Server::on_tick(core::Seconds now) {
   }
   if (m_secagree) m_secagree->on_tick(now);
   if (m_next_hop) m_next_hop->on_tick(now);
+  m_log.flush_suppressed();
   reap();
 }
 

@@ -17,6 +17,7 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/pcscf/auth_limits.h"
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/pcscf/plain_sip.h"
 #include "adapters/sip/digest.h"
@@ -60,6 +61,9 @@ struct Options {
   std::string users_file;
   std::uint32_t session_lifetime_s = 3600;
   std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7); also the sec-agree side
+  // Total lifetime of a TLS connection that has not bound, from accept,
+  // whatever it sends (RD-129); 0: no budget.
+  std::uint32_t unbound_lifetime_s = 64;
   // A terminating request the UE does not answer within this gets 408 towards
   // the core side (RFC 3261 Timer B/F: 64 x T1).
   std::uint32_t transaction_timeout_s = 32;
@@ -71,7 +75,11 @@ struct Options {
   // Connections held at once, TLS and plain together (RD-102); lowered at
   // start-up to what the descriptor limit allows.
   std::uint32_t max_connections = 10000;
+  // Failed-authentication limits per (IMPI, source) and per source (RD-130).
+  Auth_Limit_Options auth_limits;
   log::Format log_format = log::Format::text;
+  // Identical DENY lines written per second and peer (RD-131); 0: no limit.
+  std::uint32_t log_deny_limit = 10;
   // Embedded home network.
   std::string realm = "annexo.test";
   std::uint32_t max_registration_expires_s = 600;
@@ -104,6 +112,7 @@ class Server final : public Next_Hop_Client {
   const core::pcscf::RtPolicy& machine_policy() const { return m_policy; }
   const core::PcscfTlsConfig& tls_config() const { return m_tls_config; }
   core::BindingTable& table() { return m_table; }
+  Auth_Limits& auth_limits() { return m_auth_limits; }
   Next_Hop& next_hop() { return *m_next_hop; }
   Botan::RandomNumberGenerator& rng() { return *m_rng; }
   Botan::TLS::Session_Manager& sessions() { return *m_sessions; }
@@ -137,6 +146,7 @@ class Server final : public Next_Hop_Client {
   std::size_t live_connections() const;
   bool make_room();
   void note_refused(const char* why);
+  void log_limits();
   std::optional<core::Seconds> next_deadline() const;
   void on_tick(core::Seconds now);
   void reap();
@@ -185,6 +195,7 @@ class Server final : public Next_Hop_Client {
   std::unique_ptr<Next_Hop> m_next_hop;
   Home_Network* m_home = nullptr;  // the embedded one, when m_next_hop is it
   std::map<std::string, Terminating> m_terminating;
+  Auth_Limits m_auth_limits;
 };
 
 }  // namespace annexo::pcscf
