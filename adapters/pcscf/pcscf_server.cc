@@ -366,7 +366,9 @@ class Connection final : public tls::Tls_Events {
   }
 
   cp::Outcome drive(cp::RtEvent e, const core::EventIds& ids) {
-    return core::pcscf_drive(m_srv.machine_policy(), m_srv.table(), m_mc, e, ids);
+    const cp::Outcome o = core::pcscf_drive(m_srv.machine_policy(), m_srv.table(), m_mc, e, ids);
+    m_srv.deadline_changed(m_id, deadline());  // m_mc changes only here and when accepted
+    return o;
   }
 
   //= spec#ADP-PCSCF-DECISION-LOG type=implementation
@@ -1239,6 +1241,7 @@ void Server::on_accept() {
     auto conn = std::make_unique<Connection>(*this, fd, id, peer, net::monotonic_seconds());
     Connection* c = conn.get();
     m_conns.emplace(id, std::move(conn));
+    m_timers.set(id, c->deadline());
     m_loop.add(fd, false, [this, c, id](net::Ready r) {
       c->on_ready(r);
       (void)id;
@@ -1323,7 +1326,7 @@ std::optional<core::Seconds> Server::next_deadline() const {
   auto consider = [&best](std::optional<core::Seconds> d) {
     if (d && (!best || core::time_reached(*best, *d))) best = *d;  // d at or before best
   };
-  for (const auto& [id, c] : m_conns) consider(c->deadline());
+  consider(m_timers.next());
   for (const auto& [branch, t] : m_terminating) consider(t.deadline);
   if (m_next_hop) consider(m_next_hop->next_deadline());
   if (m_listen_paused) consider(m_listen_resume);
@@ -1338,12 +1341,13 @@ void Server::on_tick(core::Seconds now) {
     m_listen_paused = false;
     m_loop.add(m_listen_fd, false, [this](net::Ready) { on_accept(); });
   }
-  std::vector<Connection*> due;
-  for (const auto& [id, c] : m_conns) {
-    const auto d = c->deadline();
-    if (d && core::time_reached(now, *d)) due.push_back(c.get());
+  for (const std::uint64_t id : m_timers.pop_due(now)) {
+    const auto it = m_conns.find(id);
+    if (it == m_conns.end()) continue;  // already destroyed
+    Connection* c = it->second.get();
+    c->on_timer(now);
+    if (!c->dead()) m_timers.set(id, c->deadline());  // popped: set again (a later one)
   }
-  for (Connection* c : due) c->on_timer(now);
   for (auto it = m_terminating.begin(); it != m_terminating.end();) {
     if (!core::time_reached(now, it->second.deadline)) {
       ++it;
@@ -1364,6 +1368,7 @@ void Server::on_tick(core::Seconds now) {
 
 void Server::retire(std::uint64_t conn_id) {
   m_retired.push_back(conn_id);
+  m_timers.remove(conn_id);
   m_next_hop->connection_closed(conn_id);
   // Terminating requests still waiting on that connection will get no answer
   // from the UE: the flow failed (5626-5.3-PC-430-FLOW-GONE).

@@ -17,6 +17,7 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/net/timer_heap.h"
 #include "adapters/pcscf/auth_limits.h"
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/pcscf/plain_sip.h"
@@ -119,6 +120,10 @@ class Server final : public Next_Hop_Client {
   tls::Server_Credentials& credentials() { return *m_creds; }
   std::uint64_t next_session_handle() { return ++m_session_counter; }
   void retire(std::uint64_t conn_id);  // the connection closed: destroy it after this loop turn
+  // The connection's machine moved: its deadline (none when closed) for the timer heap.
+  void deadline_changed(std::uint64_t conn_id, std::optional<core::Seconds> at) {
+    m_timers.set(conn_id, at);
+  }
   const core::SipHashKey& flow_key() const { return m_flow_key; }
   // The Security-Server list this P-CSCF sends: the core's answer (exactly tls).
   const core::SecMechList& security_server() const { return m_security_server; }
@@ -177,6 +182,8 @@ class Server final : public Next_Hop_Client {
   std::uint64_t m_conn_counter = 0;
   std::uint64_t m_session_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Connection>> m_conns;
+  // The connections' deadlines (issue 15: no scan of m_conns per loop pass).
+  mutable net::Timer_Heap m_timers;
   // Connection cap (RD-102): descriptors kept for everything but TLS
   // connections, the spare descriptor, refusals not yet logged.
   static constexpr unsigned kFdHeadroom = 32;

@@ -110,21 +110,23 @@ Plain_Sip_Listener::Plain_Sip_Listener(std::string name, log::Decision_Log& log,
       m_idle_s(idle_s) {}
 
 std::optional<core::Seconds> Plain_Sip_Listener::next_deadline() const {
-  std::optional<core::Seconds> best;
-  if (m_idle_s == 0) return best;
-  for (const auto& [id, p] : m_peers) {
-    const core::Seconds d = core::time_add(p->last_activity(), m_idle_s);
-    if (!best || core::time_reached(*best, d)) best = d;
-  }
-  return best;
+  if (m_idle_s == 0) return std::nullopt;
+  return m_timers.next();  // issue 15: no scan of every peer
 }
 
 void Plain_Sip_Listener::on_tick(core::Seconds now) {
   if (m_idle_s == 0) return;
+  // Heap entries are never later than a peer's idle deadline (activity only
+  // moves it later): each popped peer is checked and, if active since, set again.
   std::vector<Plain_Sip_Peer*> idle;
-  for (const auto& [id, p] : m_peers) {
-    if (core::time_reached(now, core::time_add(p->last_activity(), m_idle_s))) {
-      idle.push_back(p.get());
+  for (const std::uint64_t id : m_timers.pop_due(now)) {
+    const auto it = m_peers.find(id);
+    if (it == m_peers.end() || it->second->dead()) continue;
+    const core::Seconds d = core::time_add(it->second->last_activity(), m_idle_s);
+    if (core::time_reached(now, d)) {
+      idle.push_back(it->second.get());
+    } else {
+      m_timers.set(id, d);
     }
   }
   for (Plain_Sip_Peer* p : idle) {
@@ -173,8 +175,12 @@ void Plain_Sip_Listener::on_accept() {
     auto p = std::make_unique<Plain_Sip_Peer>(*this, fd, id, peer, net::monotonic_seconds());
     Plain_Sip_Peer* raw = p.get();
     m_peers.emplace(id, std::move(p));
-    m_loop.add(fd, false, [this, raw](net::Ready r) {
+    if (m_idle_s != 0) m_timers.set(id, core::time_add(raw->last_activity(), m_idle_s));
+    m_loop.add(fd, false, [this, raw, id](net::Ready r) {
       raw->on_ready(r);
+      if (m_idle_s != 0 && !raw->dead()) {
+        m_timers.set(id, core::time_add(raw->last_activity(), m_idle_s));
+      }
       reap();
     });
   }
@@ -190,7 +196,10 @@ bool Plain_Sip_Listener::evict_oldest() {
 }
 
 void Plain_Sip_Listener::reap() {
-  for (std::uint64_t id : m_retired) m_peers.erase(id);
+  for (std::uint64_t id : m_retired) {
+    m_peers.erase(id);
+    m_timers.remove(id);
+  }
   m_retired.clear();
 }
 

@@ -18,6 +18,7 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/net/timer_heap.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
 #include "core/domain.h"
@@ -106,6 +107,7 @@ class Plain_Sip_Listener final {
   std::uint16_t m_port = 0;
   std::uint64_t m_counter = 0;
   std::map<std::uint64_t, std::unique_ptr<Plain_Sip_Peer>> m_peers;
+  mutable net::Timer_Heap m_timers;  // idle deadlines (issue 15)
   std::vector<std::uint64_t> m_retired;
   net::Fd_Reserve m_reserve;  // drains the backlog at the descriptor limit (RD-102)
   std::function<bool()> m_admit;

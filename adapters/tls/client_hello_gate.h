@@ -35,10 +35,15 @@ class Client_Hello_Gate final {
   // error(), to send before closing (empty if the error has no alert).
   std::vector<std::uint8_t> alert_record() const;
 
+  // How many times the held bytes were read (a figure for tests and benches).
+  std::size_t reads() const { return m_reads; }
+
  private:
   core::PcscfTlsConfig m_config;
   State m_state = State::reading;
   std::vector<std::uint8_t> m_held;
+  std::size_t m_resume_at = 0;  // no read before this many bytes are held
+  std::size_t m_reads = 0;
   core::Error m_error = core::Error::ok;
   core::Choice m_choice;
   std::string m_detail;

@@ -61,6 +61,17 @@ Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
               "first handshake message from the P-CSCF is not a ServerHello");
 }
 
+std::size_t first_hello_resume_at(const std::vector<std::uint8_t>& held) {
+  std::size_t at = 0;  // start of the first record not wholly held
+  while (held.size() - at >= core::kRecordHeaderSize) {
+    const std::size_t len = static_cast<std::size_t>((held[at + 3] << 8) | held[at + 4]);
+    const std::size_t end = at + core::kRecordHeaderSize + len;
+    if (held.size() < end) return end;
+    at = end;
+  }
+  return held.size() + 1;
+}
+
 std::vector<std::uint8_t> fatal_alert_record(core::Error e) {
   // Stack-neutral: core::TlsAlert values are the IANA AlertDescription numbers
   // (core/tls_alert.h), so no TLS library is needed to write the record.

@@ -29,6 +29,14 @@ Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
 Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
                             std::vector<std::uint8_t>& storage, core::ServerHello& out);
 
+// After read_first_hello said need_more for `held`: the held size below which
+// reading again must say need_more again, so a gate may skip the read until
+// then (issue 15). The reader checks each record header as its bytes arrive but
+// looks at a record's body only once the whole record is held; so while the
+// last record's header is complete and its body is not, nothing can change
+// before its last byte. Without a complete header it is held.size() + 1.
+std::size_t first_hello_resume_at(const std::vector<std::uint8_t>& held);
+
 // A TLS 1.2 plaintext fatal alert record (RFC 5246 6.2.1, 7.2) carrying the
 // core's alert for `e`; empty when `e` maps to no alert.
 std::vector<std::uint8_t> fatal_alert_record(core::Error e);

@@ -33,11 +33,16 @@ class Server_Hello_Gate final {
   // TLS 1.2 fatal alert record for error() (empty if it has no alert).
   std::vector<std::uint8_t> alert_record() const;
 
+  // How many times the held bytes were read (a figure for tests and benches).
+  std::size_t reads() const { return m_reads; }
+
  private:
   core::UeTlsConfig m_config;
   core::Offer m_offer;
   State m_state = State::reading;
   std::vector<std::uint8_t> m_held;
+  std::size_t m_resume_at = 0;  // no read before this many bytes are held
+  std::size_t m_reads = 0;
   core::Error m_error = core::Error::ok;
   core::Negotiated m_negotiated;
   std::string m_detail;
