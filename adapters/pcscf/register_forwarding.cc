@@ -23,9 +23,13 @@ sip::Message register_to_forward(const sip::Message& m, const std::string& path,
   }
   if (creds) {
     sip::DigestCredentials c = *creds;
-    c.integrity_protected.reset();
-    if (integrity == cp::Integrity::tls_yes) c.integrity_protected = "tls-yes";
-    if (integrity == cp::Integrity::tls_pending) c.integrity_protected = "tls-pending";
+    // One assignment: the UE's own value never survives (gcc 12 -O2 also
+    // misreads a reset() followed by a conditional assignment as a read of an
+    // uninitialised string, -Wmaybe-uninitialized).
+    c.integrity_protected =
+        integrity == cp::Integrity::tls_yes       ? std::optional<std::string>("tls-yes")
+        : integrity == cp::Integrity::tls_pending ? std::optional<std::string>("tls-pending")
+                                                  : std::nullopt;
     const auto h =
         std::find_if(fwd.headers.begin(), fwd.headers.end(),
                      [](const sip::HeaderField& x) { return x.name == "Authorization"; });
