@@ -126,11 +126,13 @@ reneg_replaces_session() {
   sids=$(grep '"msg":"\(TLS session established\|renegotiation finished inside the same connection\)"' "$UE_LOG" |
     grep -o '"session_id":"[0-9a-f]*"' | sort -u | wc -l)
   expect "ue exit 0" test "$UE_RC" -eq 0 || ok=1
-  req O.4.2-PC-MAY-RENEGOTIATE "the ue saw a second handshake with a new Session ID on its connection (distinct Session IDs: $sids)" \
+  # The Session IDs come from the ue's own log: checked, not credited (the
+  # relay's single connection is the only peer-side fact here).
+  expect "own log, not evidence: the ue saw a second handshake with a new Session ID on its connection (distinct Session IDs: $sids)" \
     test "$sids" -ge 2 || ok=1
-  req O.4.1-UE-RENEG-INSIDE-CONN "the renegotiation used the existing TCP connection (relay: one connection, $sids Session IDs)" \
+  expect "own log, not evidence: the renegotiation used the existing TCP connection (relay: one connection, $sids Session IDs)" \
     bash -c "grep -qx 'CONNECTIONS 1' '$WORK/reneg.relay' && test $sids -ge 2" || ok=1
-  req O.2.1-ALL-RENEG-PER-O4 "renegotiation per O.4: HelloRequest answered inside the connection ($sids Session IDs, one connection)" \
+  expect "own log, not evidence: renegotiation per O.4: HelloRequest answered inside the connection ($sids Session IDs, one connection)" \
     bash -c "grep -qx 'CONNECTIONS 1' '$WORK/reneg.relay' && test $sids -ge 2" || ok=1
   ((ok == 0)) || show
   return $ok
@@ -394,9 +396,11 @@ ue_keepalive() {
   gaps=$(grep '"msg":"CRLF keep-alive"' "$PC_LOG" | sed -n 's/.*"ts":"[^"]*T\([0-9:]*\)Z".*/\1/p' |
     awk -F: '{ t = $1 * 3600 + $2 * 60 + $3; if (NR > 1) printf "%d ", t - p; p = t }')
   expect "ue stayed registered and exited 0 ($UE_RC)" test "$UE_RC" -eq 0 || ok=1
-  req 5626-4.4.1-UE-KEEPALIVE "the pcscf received at least 3 pings in 12 s ($pings), 2-4 s apart (gaps: $gaps)" \
+  # Both counts come from the programs' own decision logs: checked, not credited
+  # (evidence rules; a peer-side capture of the CRLF pings is still to be added).
+  expect "own logs, not evidence: the pcscf logged at least 3 pings in 12 s ($pings), 2-4 s apart (gaps: $gaps)" \
     bash -c "test $pings -ge 3 && for g in $gaps; do test \$g -ge 2 -a \$g -le 4 || exit 1; done" || ok=1
-  req 5626-5.4-PC-CRLF-PONG "the ue received a pong for its pings ($ue_pongs pongs for $pings pings)" \
+  expect "own logs, not evidence: the ue logged a pong for its pings ($ue_pongs pongs for $pings pings)" \
     test "$ue_pongs" -ge $((pings - 1)) -a "$ue_pongs" -ge 2 || ok=1
   ((ok == 0)) || show
   return $ok

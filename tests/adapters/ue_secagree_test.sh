@@ -188,9 +188,11 @@ conn_loss_restarts_secagree() {
   expect "the relay cut the first TLS connection" grep -qx 'CUT' "$WORK/loss.relay.out" || ok=1
   expect "ue registered, lost the connection, registered again and stayed (exit 0, got $UE_RC)" \
     test "$UE_RC" -eq 0 || ok=1
-  req O.4.1-UE-REREG-ON-CONN-LOSS "after the cut: a second TCP connection through the relay, a second unprotected REGISTER and a second REGISTER with Security-Verify over TLS reached the pcscf" \
+  # The REGISTER counts come from the pcscf's own decision log: checked, not
+  # credited (only the relay's CONNECTIONS 2 is seen at a peer).
+  expect "own log, not evidence: after the cut: a second TCP connection through the relay, a second unprotected REGISTER and a second REGISTER with Security-Verify over TLS reached the pcscf" \
     bash -c "grep -qx 'CONNECTIONS 2' '$WORK/loss.relay.out' && test \$(grep -c 'unprotected REGISTER challenged' '$PC_LOG') -eq 2 && test \$(grep -c '\"msg\":\"REGISTER from the UE\".*\"security_verify\":\"tls\"' '$PC_LOG') -ge 2" || ok=1
-  req O.2-UE-VARIANT-SECAGREE "the new registration went the sec-agree way again (unprotected REGISTER first)" \
+  expect "own log, not evidence: the new registration went the sec-agree way again (unprotected REGISTER first)" \
     test "$(grep -c 'unprotected REGISTER challenged' "$PC_LOG")" -eq 2 || ok=1
   ((ok == 0)) || show
   return $ok

@@ -331,7 +331,7 @@ tls_next_hop() {
       --next-hop-ca "$IOP_PKI/ca-rsa.pem" --next-hop-name pcscf.test || r=1
     ue_fg tls-badca "$IOP_IMPI" "$IOP_IMPU"
     cat "$IOP_TMP/tls-badca.ue.out"
-    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badca.ue.out" || r=1
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badca.ue.out" || r=1
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
       { echo "a REGISTER reached Kamailio over the unverified TLS connection"; r=1; }
     pc_stop || r=1
@@ -342,7 +342,7 @@ tls_next_hop() {
       --next-hop-ca "$CA" --next-hop-name scscf.other.test || r=1
     ue_fg tls-badname "$IOP_IMPI" "$IOP_IMPU"
     cat "$IOP_TMP/tls-badname.ue.out"
-    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/tls-badname.ue.out" || r=1
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badname.ue.out" || r=1
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
       { echo "a REGISTER reached Kamailio over a TLS connection to the wrong name"; r=1; }
     pc_stop || r=1
@@ -376,7 +376,7 @@ next_hop_down_and_back() {
   t1=$(date +%s%N)
   echo "ue exit $rc after $(((t1 - t0) / 1000000)) ms: $(cat "$IOP_TMP/down.ue.out")"
   [ "$rc" -ne 0 ] || { echo "registered with the next hop down"; return 1; }
-  annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '503' "$IOP_TMP/down.ue.out"
+  annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/down.ue.out"
   annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE test $(((t1 - t0) / 1000000)) -lt 3000
   # The S-CSCF comes back on the same port; the same pcscf process registers
   # again (reconnect after the back-off), within a budget.
@@ -418,7 +418,7 @@ time.sleep(30)' "$KAM_PORT" >"$KAM_LOG" 2>&1 &
   iop_stop "$KAM_PID"
   echo "ue exit $rc after $(((t1 - t0) / 1000000)) ms: $(cat "$IOP_TMP/silent.ue.out")"
   grep -q 'silent next hop accepted' "$KAM_LOG" || { echo "the REGISTER never reached the next hop"; evidence; return 1; }
-  annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -q '408' "$IOP_TMP/silent.ue.out" || { evidence; return 1; }
+  annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '408' "$IOP_TMP/silent.ue.out" || { evidence; return 1; }
   annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE test $(((t1 - t0) / 1000000)) -lt 6000
 }
 

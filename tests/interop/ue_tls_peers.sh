@@ -148,10 +148,10 @@ certreq_abort() {
   local r=0 ev
   ue_contract 5 O.2.1-PC-NO-CLIENT-CERT-REQ || r=1
   ev=$(iop_trace_events "$IOP_TMP/certreq.log")
-  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -qx 'sent CertificateRequest' <<<"$ev"
-  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -Eqx 'recv alert [0-9]+' <<<"$ev"
-  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ not grep -qx 'recv Certificate' <<<"$ev"
-  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ peer_got_no_sip certreq
+  annexo_req RFC5246-EMPTY-CLIENT-CERT grep -qx 'sent CertificateRequest' <<<"$ev"
+  annexo_req RFC5246-EMPTY-CLIENT-CERT grep -Eqx 'recv alert [0-9]+' <<<"$ev"
+  annexo_req RFC5246-EMPTY-CLIENT-CERT not grep -qx 'recv Certificate' <<<"$ev"
+  annexo_req RFC5246-EMPTY-CLIENT-CERT peer_got_no_sip certreq
   return $r
 }
 
@@ -239,8 +239,8 @@ gnutls_case() { # mode
       [ "$rc" -eq 5 ] || { echo "ue exit $rc, want 5" >&2; r=1; }
       grep -q '^ue: REFUSED O.2.1-PC-NO-CLIENT-CERT-REQ' "$IOP_TMP/ue.out" || r=1
       # RD-02: --abort-on-certificate-request ends the handshake with a fatal alert.
-      annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ grep -q 'Error in handshake: A TLS fatal alert has been received' "$g"
-      annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ bash -c '! grep -q "REGISTER sip:" "$0"' "$g"
+      annexo_req RFC5246-EMPTY-CLIENT-CERT grep -q 'Error in handshake: A TLS fatal alert has been received' "$g"
+      annexo_req RFC5246-EMPTY-CLIENT-CERT bash -c '! grep -q "REGISTER sip:" "$0"' "$g"
       ;;
     wronghost)
       [ "$rc" -eq 2 ] || { echo "ue exit $rc, want 2" >&2; r=1; }
@@ -266,8 +266,8 @@ annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue refuses an openssl s_server wh
 #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
 annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue never matches a wildcard certificate of an openssl s_server: s_server receives bad_certificate (42), no SIP" \
   iop_case s_server_case wildcard wildcard 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT cert_wildcard_name' $BAD_CERTIFICATE O.2.1-UE-TRUST-ENDPOINT-VIA-CERT -- -tls1_2
-#= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves an openssl s_server that asks for a client certificate: s_server receives a fatal alert, no Certificate, no SIP" \
+#= spec#RFC5246-EMPTY-CLIENT-CERT type=test
+annexo_case "RFC5246-EMPTY-CLIENT-CERT: ue --abort-on-certificate-request leaves an openssl s_server that asks for a client certificate: s_server receives a fatal alert, no Certificate, no SIP" \
   iop_case certreq_abort
 #= spec#O.5.2-UE-RFC5280-PATH type=test
 #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
@@ -321,7 +321,7 @@ annexo_case "O.2.1-UE-NONNULL-OFFER: ue finds no common suite with an openssl s_
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts gnutls-serv's pcscf.test certificate and sends its REGISTER over the session (echoed by gnutls-serv)" \
   iop_case gnutls_case good
-#= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-annexo_case "O.2.1-PC-NO-CLIENT-CERT-REQ: ue --abort-on-certificate-request leaves a gnutls-serv that asks for a client certificate: gnutls-serv receives a fatal alert, no SIP" \
+#= spec#RFC5246-EMPTY-CLIENT-CERT type=test
+annexo_case "RFC5246-EMPTY-CLIENT-CERT: ue --abort-on-certificate-request leaves a gnutls-serv that asks for a client certificate: gnutls-serv receives a fatal alert, no SIP" \
   iop_case gnutls_case certreq
 annexo_finish
