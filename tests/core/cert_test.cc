@@ -8,6 +8,7 @@
 
 #include "core/cert_policy.h"
 #include "tests/support/req.h"
+#include "tests/support/rfc_alerts.h"
 
 using namespace annexo::core;
 
@@ -47,16 +48,8 @@ CertFacts good() {
   return f;
 }
 
-// TLS alert numbers (RFC 5246 7.2, RFC 8446 6), written out here rather than
-// taken from core/tls_alert.h so that the core's own table cannot vouch for
-// itself; which cause gets which alert is RD-31 as refined by RD-107.
-constexpr int kBadCertificate = 42;
-constexpr int kUnsupportedCertificate = 43;
-constexpr int kCertificateRevoked = 44;
-constexpr int kCertificateExpired = 45;
-constexpr int kCertificateUnknown = 46;
-constexpr int kUnknownCa = 48;
-constexpr int kInternalError = 80;
+// RFC 5246 / RFC 8446 alert numbers, not the core's own table (tests/support/rfc_alerts.h).
+using namespace annexo::rfc_alert;
 
 // The verdict for `f` is refusal `e` with alert number `alert`, and the row
 // names requirement `req`: the assertions are credited to `req`.

@@ -7,6 +7,7 @@ load("//tools:copts.bzl", "TEST_COPTS")
 CATCH = [
     "//tests/support:catch_main",
     "//tests/support:req",
+    "//tests/support:rfc_alerts",
     "@system//:catch2",
 ]
 

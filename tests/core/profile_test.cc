@@ -15,6 +15,7 @@
 #include "core/profile.h"
 #include "tests/core/vector_file.h"
 #include "tests/support/req.h"
+#include "tests/support/rfc_alerts.h"
 
 using namespace annexo::core;
 using annexo::test::load_vector;
@@ -23,12 +24,8 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-// TLS alert numbers (RFC 5246 7.2, RFC 8446 6) written out, so that the
-// expected alert does not come from the core's own table (core/tls_alert.h).
-constexpr int kHandshakeFailure = 40;
-constexpr int kIllegalParameter = 47;
-constexpr int kProtocolVersion = 70;
-constexpr int kMissingExtension = 109;
+// RFC 5246 / RFC 8446 alert numbers, not the core's own table (tests/support/rfc_alerts.h).
+using namespace annexo::rfc_alert;
 
 void put16(Bytes& b, std::size_t v) {
   b.push_back(static_cast<std::uint8_t>(v >> 8));

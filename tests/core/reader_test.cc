@@ -9,6 +9,7 @@
 #include "core/handshake_reader.h"
 #include "tests/core/vector_file.h"
 #include "tests/support/req.h"
+#include "tests/support/rfc_alerts.h"
 
 using namespace annexo::core;
 using annexo::test::load_vector;
@@ -103,14 +104,10 @@ struct ChExpect {
   const char* sni;  // nullptr: no server_name
 };
 
-// Values read off with an independent Python parser (tests/vectors/README.md).
-// TLS alert numbers (RFC 5246 7.2, RFC 8446 6) written out, not taken from
-// the core's own core/tls_alert.h.
-constexpr int kUnexpectedMessage = 10;
-constexpr int kRecordOverflow = 22;
-constexpr int kIllegalParameter = 47;
-constexpr int kDecodeError = 50;
+// RFC 5246 / RFC 8446 alert numbers, not the core's own table (tests/support/rfc_alerts.h).
+using namespace annexo::rfc_alert;
 
+// Values read off with an independent Python parser (tests/vectors/README.md).
 const ChExpect kClientHellos[] = {
     {"ch_openssl_default.bin", 0x0303, 31, 10, 0x1302, true, false, "pcscf.test"},
     {"ch_openssl_tls10_only.bin", 0x0301, 9, 6, 0xC00A, false, false, "pcscf.test"},

@@ -6,23 +6,15 @@
 #include "core/ue_machine.h"
 #include "tests/core/ue_test_util.h"
 #include "tests/support/req.h"
+#include "tests/support/rfc_alerts.h"
 
 using namespace annexo::core;
 using namespace annexo::core::uetest;
 
 namespace {
 
-// TLS alert numbers (RFC 5246 7.2, RFC 8446 6), written out rather than taken
-// from the core's own core/tls_alert.h; per cause as RD-31/RD-107 decide.
-constexpr int kUnexpectedMessage = 10;
-constexpr int kHandshakeFailure = 40;
-constexpr int kBadCertificate = 42;
-constexpr int kUnsupportedCertificate = 43;
-constexpr int kCertificateRevoked = 44;
-constexpr int kCertificateExpired = 45;
-constexpr int kCertificateUnknown = 46;
-constexpr int kUnknownCa = 48;
-constexpr int kNoRenegotiation = 100;
+// RFC 5246 / RFC 8446 alert numbers, not the core's own table (tests/support/rfc_alerts.h).
+using namespace annexo::rfc_alert;
 
 }  // namespace
 
