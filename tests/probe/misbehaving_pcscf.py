@@ -12,6 +12,12 @@ show that exactly that TP fails.
       127.0.0.1:REAL_PORT (the real pcscf).
   misbehaving_pcscf.py cert PORTFILE CERT KEY
       a TLS 1.2 server (Python's ssl, security level 0) presenting CERT.
+  misbehaving_pcscf.py tls13 PORTFILE CERT KEY
+      the same with TLS 1.2 and TLS 1.3 (a well-behaved TLS 1.3 server, for
+      the TLS 1.3 TPs, which annexo's pcscf cannot run yet).
+  misbehaving_pcscf.py certreq PORTFILE CERT KEY CA
+      the tls13 server that also sends a CertificateRequest (client
+      certificate optional, CA as the acceptable issuer).
   misbehaving_pcscf.py silent PORTFILE
       accepts every connection and never answers nor closes (a hung IUT).
 
@@ -131,9 +137,13 @@ def main():
     if mode == "legacy":
         real_port = int(sys.argv[3])
         handler, arg = legacy, real_port
-    elif mode == "cert":
+    elif mode in ("cert", "tls13", "certreq"):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2 if mode == "cert" else ssl.TLSVersion.TLSv1_3
+        if mode == "certreq":
+            ctx.verify_mode = ssl.CERT_OPTIONAL
+            ctx.load_verify_locations(sys.argv[5])
         ctx.set_ciphers("ECDHE+AESGCM:@SECLEVEL=0")
         ctx.load_cert_chain(sys.argv[3], sys.argv[4])
         handler, arg = cert, ctx

@@ -22,11 +22,12 @@ source "$E2E_LIB"
 TPS=$(grep -o '^id = "TP_PC_\(TLS\|CERT\)_[0-9]*"' "$SPEC/test_purposes/pcscf.toml" | cut -d'"' -f2 | paste -sd,)
 
 # write_iut NAME PORT CA: $WORK/NAME.pics.toml (annexo's shipped PICS with the
-# port) and $WORK/NAME.pixit.toml for an IUT on 127.0.0.1:PORT.
+# port, and the sed expression $PICS_EDIT if set) and $WORK/NAME.pixit.toml
+# for an IUT on 127.0.0.1:PORT.
 write_iut() {
   local name=$1 port=$2 ca=$3
-  sed "s/^PICS_LISTEN_PORT = .*/PICS_LISTEN_PORT = $port/" "$SPEC/probe/annexo-pcscf.pics.toml" \
-    >"$WORK/$name.pics.toml"
+  sed "s/^PICS_LISTEN_PORT = .*/PICS_LISTEN_PORT = $port/; ${PICS_EDIT:-}" \
+    "$SPEC/probe/annexo-pcscf.pics.toml" >"$WORK/$name.pics.toml"
   cat >"$WORK/$name.pixit.toml" <<PIXIT
 [iut]
 role = "pcscf"
@@ -245,6 +246,41 @@ bad_certificates_fail() {
   return $ok
 }
 
+# TLS 1.3 (annexo's pcscf speaks TLS 1.2 only): a well-behaved TLS 1.3 server
+# passes TP_PC_TLS_015; a TLS 1.2-only server claiming TLS 1.3 fails it.
+tls13_tps() {
+  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_CERT_001
+  start_misbehaving t13 tls13 "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
+  PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t13 "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe t13 --tp "$tps"
+  expect "a TLS 1.3 server passes TP_PC_TLS_015" verdict_is t13 TP_PC_TLS_015 pass || ok=1
+  expect "and nothing fails" only_failing t13 || ok=1
+  start_misbehaving t12 cert "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
+  PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t12 "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe t12 --tp "$tps"
+  expect "a TLS 1.2-only server claiming TLS 1.3 fails exactly TP_PC_TLS_015" only_failing t12 TP_PC_TLS_015 || ok=1
+  expect "the reason names the version chosen" grep -q 'TP_PC_TLS_015  fail .*chose 0x0303' "$PROBE_OUT" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
+# A server sending a CertificateRequest fails exactly TP_PC_TLS_017: seen in
+# the cleartext TLS 1.2 flight, and in the encrypted TLS 1.3 flight.
+certificate_request_fails() {
+  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_CERT_001
+  start_misbehaving cr certreq "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" "$PKI/ca-ec.pem" || return 1
+  write_iut cr12 "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe cr12 --tp "$tps"
+  expect "TLS 1.2: exactly TP_PC_TLS_017 fails" only_failing cr12 TP_PC_TLS_017 || ok=1
+  PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/; s/^PICS_TLS12 = .*/PICS_TLS12 = false/' \
+    write_iut cr13 "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe cr13 --tp "$tps"
+  expect "TLS 1.3: exactly TP_PC_TLS_017 fails" only_failing cr13 TP_PC_TLS_017 || ok=1
+  expect "seen in the TLS 1.3 handshake" grep -q 'tls c2 (TLS 1.3 offer).*CertificateRequest' "$WORK/cr13.out/probe-report.md" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 annexo_case "probe: annexo's pcscf passes every selected, implemented P-CSCF TLS/CERT TP" annexo_passes
 annexo_case "probe: a selected TP without implementation is an error unless --implemented-only" unimplemented_is_error
 annexo_case "probe: an unreachable P-CSCF gives error quickly, naming the refused connection" unreachable_is_error
@@ -252,4 +288,6 @@ annexo_case "probe: a silent P-CSCF ends inconc at the handshake budget; the run
 annexo_case "probe: a malformed or incomplete PIXIT is named by file, line and key (exit 2)" malformed_pixit
 annexo_case "probe: a P-CSCF accepting SSL 3.0/TLS 1.0/TLS 1.1 fails exactly TP_PC_TLS_001-003" legacy_acceptor_fails
 annexo_case "probe: expired, wildcard, SHA-1 and RSA-1024 P-CSCF certificates fail exactly their CERT TPs" bad_certificates_fail
+annexo_case "probe: a TLS 1.3 server passes TP_PC_TLS_015, a TLS 1.2-only one claiming TLS 1.3 fails exactly it" tls13_tps
+annexo_case "probe: a P-CSCF sending a CertificateRequest (TLS 1.2 or 1.3) fails exactly TP_PC_TLS_017" certificate_request_fails
 annexo_finish

@@ -1,5 +1,9 @@
 #include "adapters/probe/pcscf_tls/handshake.h"
 
+#include <openssl/evp.h>
+#include <openssl/obj_mac.h>
+#include <openssl/ssl.h>
+
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -81,6 +85,23 @@ void tap(Handshake_Run& run) {
   }
 }
 
+// The server's SignatureScheme from OpenSSL's signature type and digest.
+std::uint16_t peer_scheme(SSL* ssl) {
+  int type = 0, digest = 0;
+  if (SSL_get_peer_signature_type_nid(ssl, &type) != 1 ||
+      SSL_get_peer_signature_nid(ssl, &digest) != 1)
+    return 0;
+  const int hash = digest == NID_sha256   ? 1
+                   : digest == NID_sha384 ? 2
+                   : digest == NID_sha512 ? 3
+                                          : 0;
+  if (hash == 0) return 0;
+  if (type == EVP_PKEY_EC) return hash == 1 ? 0x0403 : hash == 2 ? 0x0503 : 0x0603;
+  if (type == EVP_PKEY_RSA_PSS) return static_cast<std::uint16_t>(0x0803 + hash);  // rsae
+  if (type == EVP_PKEY_RSA) return static_cast<std::uint16_t>(0x0301 + 0x100 * hash);
+  return 0;
+}
+
 }  // namespace
 
 std::string summary(const Handshake_Run& h) {
@@ -153,6 +174,7 @@ Handshake_Run profile_handshake(const Tp_Context& ctx, const std::string& host, 
     break;
   }
   run.established = ep->established();
+  if (run.established) run.peer_signature_scheme = peer_scheme(ep->native());
   run.failure = ep->failure();
   if (run.established) ep->close();
   tap(run);

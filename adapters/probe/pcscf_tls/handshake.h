@@ -42,6 +42,10 @@ struct Handshake_Run {
   std::vector<tls::Alert_Fact> alerts;
   std::vector<std::uint8_t> from_iut;  // the whole iut->probe stream
   int local_port = 0;
+  // After the handshake: the SignatureScheme of the server's signature
+  // (TLS 1.3 CertificateVerify, TLS 1.2 ServerKeyExchange) as OpenSSL saw
+  // it, 0 when unknown.
+  std::uint16_t peer_signature_scheme = 0;
 };
 
 // Runs the handshake against host:port (the PIXIT's by default) within

@@ -29,6 +29,7 @@ Tp_Outcome tp_tls_014(const Tp_Context& ctx);
 Tp_Outcome tp_tls_013(const Tp_Context& ctx);
 Tp_Outcome tp_tls_017(const Tp_Context& ctx);
 Tp_Outcome tp_tls_019(const Tp_Context& ctx);
+Tp_Outcome tp_tls_015(const Tp_Context& ctx);  // TLS 1.3
 
 // cert_tps.cc: the IUT's certificate chain under the core's policy.
 Tp_Outcome tp_cert_001(const Tp_Context& ctx);
