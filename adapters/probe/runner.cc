@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -192,6 +193,8 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
   std::map<std::string, const Tp_Impl*> by_id;
   for (const auto& impl : impls) by_id[impl.id] = &impl;
   run.role = pics.role;
+  run.run_id = opt.run_id;
+  run.started = static_cast<long long>(std::time(nullptr));
   run.pics_file = opt.pics_file;
   run.pixit_file = opt.pixit_file;
   for (const auto& tp : cat.tps) {
