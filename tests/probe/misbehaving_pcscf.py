@@ -18,6 +18,10 @@ show that exactly that TP fails.
   misbehaving_pcscf.py certreq PORTFILE CERT KEY CA
       the tls13 server that also sends a CertificateRequest (client
       certificate optional, CA as the acceptable issuer).
+  misbehaving_pcscf.py renegotiating PORTFILE CERT KEY
+      a TLS 1.2 server that lets the client renegotiate (OpenSSL's
+      SSL_OP_ALLOW_CLIENT_RENEGOTIATION) and registers anyone: the first
+      REGISTER gets a Digest challenge, the next one 200 OK, unchecked.
   misbehaving_pcscf.py silent PORTFILE
       accepts every connection and never answers nor closes (a hung IUT).
 
@@ -128,6 +132,39 @@ def cert(conn, ctx):
     conn.close()
 
 
+def sip_answer(request, status):
+    lines = request.split("\r\n")
+    keep = [l for l in lines[1:] if l.split(":")[0].strip().lower() in
+            ("via", "from", "to", "call-id", "cseq")]
+    extra = []
+    if status == 401:
+        extra = ['WWW-Authenticate: Digest realm="annexo.test", nonce="%s", qop="auth", '
+                 'algorithm=MD5' % os.urandom(8).hex()]
+    reason = "Unauthorized" if status == 401 else "OK"
+    return ("\r\n".join(["SIP/2.0 %d %s" % (status, reason)] + keep + extra +
+                         ["Content-Length: 0", "", ""])).encode()
+
+
+def renegotiating(conn, ctx):
+    try:
+        with ctx.wrap_socket(conn, server_side=True) as t:
+            buf, registers = b"", 0
+            while True:
+                d = t.recv(65536)  # also runs the client's renegotiation
+                if not d:
+                    break
+                buf += d
+                while b"\r\n\r\n" in buf:
+                    head, buf = buf.split(b"\r\n\r\n", 1)
+                    text = head.decode(errors="replace")
+                    if text.startswith("REGISTER "):
+                        registers += 1
+                        t.sendall(sip_answer(text, 401 if registers == 1 else 200))
+    except (OSError, ssl.SSLError):
+        pass
+    conn.close()
+
+
 def silent(conn, held):
     held.append(conn)  # never read, never closed
 
@@ -147,6 +184,13 @@ def main():
         ctx.set_ciphers("ECDHE+AESGCM:@SECLEVEL=0")
         ctx.load_cert_chain(sys.argv[3], sys.argv[4])
         handler, arg = cert, ctx
+    elif mode == "renegotiating":
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.set_ciphers("ECDHE+AESGCM:@SECLEVEL=0")
+        ctx.options |= 0x00000100  # SSL_OP_ALLOW_CLIENT_RENEGOTIATION (OpenSSL 3)
+        ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+        handler, arg = renegotiating, ctx
     elif mode == "silent":
         handler, arg = silent, []
     else:
