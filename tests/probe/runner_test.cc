@@ -1,0 +1,136 @@
+// The probe runner's parts that need no IUT (adapters/probe): the outcome a
+// forked TP hands back over its pipe, the roll-up per requirement, the exit
+// status, the implementation table check, and the outputs (JSON parses,
+// JUnit marks fail/error/skipped). Checks the probe itself: no requirement.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "adapters/probe/outcome_codec.h"
+#include "adapters/probe/outputs.h"
+#include "adapters/probe/results.h"
+#include "adapters/probe/runner.h"
+
+using namespace annexo::probe;
+using annexo::probe_data::TestPurpose;
+
+namespace {
+
+TestPurpose tp(const std::string& id, std::vector<std::string> reqs) {
+  TestPurpose t;
+  t.id = id;
+  t.title = "title of " + id + " <&\"|>";
+  t.role = "pcscf";
+  t.requirements = std::move(reqs);
+  return t;
+}
+
+Tp_Result result(const TestPurpose& t, bool selected, Verdict v, std::string not_run = "") {
+  Tp_Result r;
+  r.tp = &t;
+  r.selected = selected;
+  r.not_run = std::move(not_run);
+  r.outcome.verdict = v;
+  r.outcome.reason = "why \"quoted\"\n";
+  r.outcome.evidence.push_back({"iut->probe tls c1", 7, "fatal alert 70"});
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("probe: an outcome survives the pipe encoding; truncation is refused") {
+  Tp_Outcome o{
+      Verdict::inconc, "no answer", {{"s1", 5, "a"}, {"s2", 1u << 20, std::string(3, '\0')}}};
+  const std::string bytes = encode_outcome(o);
+  Tp_Outcome back;
+  REQUIRE(decode_outcome(bytes, back));
+  CHECK(back.verdict == Verdict::inconc);
+  CHECK(back.reason == "no answer");
+  REQUIRE(back.evidence.size() == 2);
+  CHECK(back.evidence[1].offset == (1u << 20));
+  CHECK(back.evidence[1].observed.size() == 3);
+  for (std::size_t cut = 0; cut < bytes.size(); ++cut) {
+    CHECK_FALSE(decode_outcome(bytes.substr(0, cut), back));
+  }
+  CHECK_FALSE(decode_outcome(bytes + "x", back));
+}
+
+TEST_CASE("probe: roll-up is the worst verdict of the TPs that ran; exit status") {
+  const TestPurpose a = tp("TP_PC_TLS_001", {"R-1", "R-2"});
+  const TestPurpose b = tp("TP_PC_TLS_002", {"R-2"});
+  const TestPurpose c = tp("TP_PC_TLS_003", {"R-2", "R-3"});
+  const TestPurpose d = tp("TP_PC_TLS_004", {"R-3"});
+  Run_Result run;
+  run.role = "pcscf";
+  run.tps = {result(a, true, Verdict::pass), result(b, true, Verdict::inconc),
+             result(c, true, Verdict::none, "not run (not implemented)"),
+             result(d, false, Verdict::none)};
+  roll_up(run);
+  CHECK(run.requirements.at("R-1").verdict == Verdict::pass);
+  CHECK(run.requirements.at("R-2").verdict == Verdict::inconc);
+  CHECK(run.requirements.at("R-2").tps.size() == 3);
+  CHECK(run.requirements.at("R-3").verdict == Verdict::none);
+  CHECK(exit_status(run) == 0);  // inconc and not run do not fail a run
+  CHECK(shown_verdict(run.tps[2]) == "not run");
+  run.tps[1].outcome.verdict = Verdict::error;
+  CHECK(exit_status(run) == 1);
+  run.tps[1].outcome.verdict = Verdict::fail;
+  roll_up(run);
+  CHECK(run.requirements.at("R-2").verdict == Verdict::fail);
+  CHECK(exit_status(run) == 1);
+  // A fail on a TP that was not run counts for nothing.
+  run.tps[1].outcome.verdict = Verdict::pass;
+  run.tps[2].outcome.verdict = Verdict::fail;
+  CHECK(exit_status(run) == 0);
+}
+
+TEST_CASE("probe: JSON and JUnit outputs are well formed and mark each verdict") {
+  const TestPurpose a = tp("TP_PC_TLS_001", {"R-1"});
+  const TestPurpose b = tp("TP_PC_TLS_002", {"R-1"});
+  const TestPurpose c = tp("TP_PC_TLS_003", {"R-2"});
+  const TestPurpose d = tp("TP_PC_TLS_004", {"R-2"});
+  Run_Result run;
+  run.role = "pcscf";
+  run.run_id = "RUN\"1";
+  run.tps = {result(a, true, Verdict::fail), result(b, true, Verdict::error),
+             result(c, true, Verdict::none, "not run (--skip-long)"),
+             result(d, false, Verdict::none)};
+  roll_up(run);
+  std::ostringstream js, ju, md;
+  write_json(run, js);
+  const auto j = nlohmann::json::parse(js.str());
+  CHECK(j.at("run_id") == "RUN\"1");
+  CHECK(j.at("exit_status") == 1);
+  CHECK(j.at("tps").at(0).at("verdict") == "fail");
+  CHECK(j.at("tps").at(0).at("reason") == "why \"quoted\"\n");
+  CHECK(j.at("tps").at(0).at("evidence").at(0).at("offset") == 7);
+  CHECK(j.at("tps").at(2).at("verdict") == "not run");
+  CHECK(j.at("requirements").at("R-1").at("verdict") == "error");
+  write_junit(run, ju);
+  const std::string x = ju.str();
+  CHECK(x.find("failures=\"1\" errors=\"1\" skipped=\"2\"") != std::string::npos);
+  CHECK(x.find("<failure message=\"why &quot;quoted&quot;") != std::string::npos);
+  CHECK(x.find("title of TP_PC_TLS_001 &lt;&amp;&quot;|&gt;") != std::string::npos);
+  write_markdown(run, md);
+  CHECK(md.str().find("| TP_PC_TLS_003 | not run |") != std::string::npos);
+  CHECK(md.str().find("title of TP_PC_TLS_001 <&\"\\|>") != std::string::npos);
+}
+
+TEST_CASE(
+    "probe: an implementation table naming an unknown TP, a TP twice or the wrong role is "
+    "refused") {
+  annexo::probe_data::Catalogue cat;
+  cat.tps.push_back(tp("TP_PC_TLS_001", {"R-1"}));
+  TestPurpose ue = tp("TP_UE_TLS_001", {"R-1"});
+  ue.role = "ue";
+  cat.tps.push_back(ue);
+  const Tp_Fn fn = [](const Tp_Context&) { return Tp_Outcome{}; };
+  CHECK(check_implementations({{"TP_PC_TLS_001", fn}, {"TP_UE_TLS_001", fn}}, cat).empty());
+  CHECK(check_implementations({{"TP_PC_TLS_009", fn}}, cat).size() == 1);
+  CHECK(check_implementations({{"TP_PC_TLS_001", fn}, {"TP_PC_TLS_001", fn}}, cat).size() == 1);
+  CHECK(check_implementations({{"TP_PC_TLS_001", nullptr}}, cat).size() == 1);
+  // The probe's own tables agree with the shipped catalogue (checked at
+  // start-up too; here so a bad table fails in CI, not in a lab).
+  CHECK_FALSE(all_implementations().empty());
+}
