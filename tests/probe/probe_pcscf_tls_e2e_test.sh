@@ -149,20 +149,21 @@ annexo_passes() {
 }
 
 # Without --implemented-only a selected TP without implementation is an
-# error; with it, "not run". TP_PC_TLS_022 (TLS 1.3, selected by claiming
-# TLS 1.3) has no implementation yet: whoever adds one picks another TP here.
+# error; with it, "not run". TP_PC_TLS_016 (TLS 1.3 0-RTT, selected by
+# claiming TLS 1.3) has no implementation yet: whoever adds one picks another
+# TP here.
 unimplemented_is_error() {
   start_pcscf unimpl || return 1
   PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut unimpl "$PC_PORT" "$PKI/ca-ec.pem"
-  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_022
+  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_016
   local ok=0
   expect "probe exits 1" test "$PROBE_RC" -eq 1 || ok=1
-  expect "TP_PC_TLS_022 is error" verdict_is unimpl TP_PC_TLS_022 error || ok=1
-  expect "the reason says so" grep -q 'TP_PC_TLS_022  error .*not implemented by this probe' "$PROBE_OUT" || ok=1
-  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_022 --implemented-only
+  expect "TP_PC_TLS_016 is error" verdict_is unimpl TP_PC_TLS_016 error || ok=1
+  expect "the reason says so" grep -q 'TP_PC_TLS_016  error .*not implemented by this probe' "$PROBE_OUT" || ok=1
+  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_016 --implemented-only
   stop_pcscf
   expect "with --implemented-only: exit 0" test "$PROBE_RC" -eq 0 || ok=1
-  expect "and TP_PC_TLS_022 listed as not run" verdict_is unimpl TP_PC_TLS_022 "not run" || ok=1
+  expect "and TP_PC_TLS_016 listed as not run" verdict_is unimpl TP_PC_TLS_016 "not run" || ok=1
   expect "also in JUnit, as skipped" grep -q 'not run (not implemented)' "$WORK/unimpl.out/probe-junit.xml" || ok=1
   ((ok == 0)) || show
   return $ok
@@ -253,19 +254,22 @@ bad_certificates_fail() {
 }
 
 # TLS 1.3 (annexo's pcscf speaks TLS 1.2 only): a well-behaved TLS 1.3 server
-# passes TP_PC_TLS_015; a TLS 1.2-only server claiming TLS 1.3 fails it.
+# passes TP_PC_TLS_015 and _022; a TLS 1.2-only server claiming TLS 1.3 fails
+# TP_PC_TLS_015 (and TP_PC_TLS_022 is inconc: no TLS 1.3 connection to test).
 tls13_tps() {
-  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_CERT_001
+  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_TLS_022,TP_PC_CERT_001
   start_misbehaving t13 tls13 "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
   PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t13 "$MB_PORT" "$PKI/ca-ec.pem"
   run_probe t13 --tp "$tps"
   expect "a TLS 1.3 server passes TP_PC_TLS_015" verdict_is t13 TP_PC_TLS_015 pass || ok=1
+  expect "and TP_PC_TLS_022 (its unexpected_message to a protected ClientHello)" verdict_is t13 TP_PC_TLS_022 pass || ok=1
   expect "and nothing fails" only_failing t13 || ok=1
   start_misbehaving t12 cert "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
   PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t12 "$MB_PORT" "$PKI/ca-ec.pem"
   run_probe t12 --tp "$tps"
   expect "a TLS 1.2-only server claiming TLS 1.3 fails exactly TP_PC_TLS_015" only_failing t12 TP_PC_TLS_015 || ok=1
   expect "the reason names the version chosen" grep -q 'TP_PC_TLS_015  fail .*chose 0x0303' "$PROBE_OUT" || ok=1
+  expect "TP_PC_TLS_022 inconc there" verdict_is t12 TP_PC_TLS_022 inconc || ok=1
   ((ok == 0)) || show
   return $ok
 }

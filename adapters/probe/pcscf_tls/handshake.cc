@@ -55,6 +55,15 @@ class Recorder final : public tls::Endpoint_Events {
 
 namespace {
 
+// Key log lines of this process (one TP per forked child; TP_PC_TLS_022 only).
+std::vector<std::string>& key_log_lines() {
+  static std::vector<std::string> lines;
+  return lines;
+}
+void key_log_cb(const SSL*, const char* line) {
+  key_log_lines().emplace_back(line);
+}
+
 std::string read_file(const std::string& path, bool& ok) {
   std::ifstream in(path);
   std::stringstream s;
@@ -160,6 +169,7 @@ bool Tls_Session::handshake(const std::string& host, int port, bool tls13) {
     run.error = "probe: OpenSSL client context: " + m_built->error;
     return false;
   }
+  if (m_key_log) SSL_CTX_set_keylog_callback(m_built->ctx.get(), key_log_cb);
   if (!m_conn.connect(host, port, m_ctx.budget_ms("connect_s", 3), run.error)) return false;
   run.connected = true;
   run.local_port = m_conn.local_port();
@@ -209,6 +219,14 @@ std::string& Tls_Session::plaintext() {
 
 tls::openssl::Openssl_Endpoint& Tls_Session::endpoint() {
   return *m_ep;
+}
+
+std::string Tls_Session::key_log(const std::string& label) const {
+  std::string value;
+  for (const auto& line : key_log_lines()) {
+    if (line.rfind(label + " ", 0) == 0) value = line.substr(line.rfind(' ') + 1);
+  }
+  return value;
 }
 
 void Tls_Session::close() {

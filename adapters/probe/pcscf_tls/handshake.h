@@ -82,6 +82,11 @@ class Tls_Session {
   Tcp_Conn& conn() { return m_conn; }
   Handshake_Run& run() { return m_run; }
   void close();
+  // Call before handshake(): keep the connection's key log (SSLKEYLOGFILE
+  // lines) so the probe can protect a record itself (TP_PC_TLS_022).
+  void keep_key_log() { m_key_log = true; }
+  // The hex value of a key log label (CLIENT_TRAFFIC_SECRET_0), "" if none.
+  std::string key_log(const std::string& label) const;
 
  private:
   const Tp_Context& m_ctx;
@@ -90,6 +95,7 @@ class Tls_Session {
   std::unique_ptr<tls::openssl::Built_Context> m_built;
   std::unique_ptr<Recorder> m_events;
   std::unique_ptr<tls::openssl::Openssl_Endpoint> m_ep;
+  bool m_key_log = false;
 };
 
 // One line about how the handshake ended.

@@ -33,6 +33,7 @@ Tp_Outcome tp_tls_015(const Tp_Context& ctx);  // TLS 1.3
 
 // reneg_tps.cc: client renegotiation of a registered UE.
 Tp_Outcome tp_tls_018(const Tp_Context& ctx);
+Tp_Outcome tp_tls_022(const Tp_Context& ctx);  // TLS 1.3
 
 // cert_tps.cc: the IUT's certificate chain under the core's policy.
 Tp_Outcome tp_cert_001(const Tp_Context& ctx);
