@@ -138,33 +138,12 @@ annexo_passes() {
   expect "probe exits 0 against annexo's pcscf" test "$PROBE_RC" -eq 0 || ok=1
   expect "every TP that ran passed (TP_PC_TLS_014 inconc)" all_pass_but_014 good || ok=1
   expect "TP_PC_TLS_014 is inconc" verdict_is good TP_PC_TLS_014 inconc || ok=1
-  expect "20 TPs passed (23 implemented, TP_PC_TLS_005 and _015 none, _014 inconc)" test "$(verdicts good | grep -c ' pass$')" -eq 20 || ok=1
+  expect "20 TPs passed (25 implemented; TP_PC_TLS_005, _015, _016, _022 none; _014 inconc)" test "$(verdicts good | grep -c ' pass$')" -eq 20 || ok=1
   expect "TP_PC_TLS_018 registered alice, then saw the refusal" grep -q 'TP_PC_TLS_018  pass .*client renegotiation refused' "$PROBE_OUT" || ok=1
   expect "the TLS 1.3 TPs are none (PICS_TLS13 false)" verdict_is good TP_PC_TLS_015 none || ok=1
   expect "JUnit has one testcase per TP" test "$(grep -c '<testcase ' "$WORK/good.out/probe-junit.xml")" -eq 25 || ok=1
   expect "Markdown has the per-requirement roll-up" grep -q '^| 33210-6.2.1-NO-LEGACY-VERSIONS | pass |' "$WORK/good.out/probe-report.md" || ok=1
   stop_pcscf
-  ((ok == 0)) || show
-  return $ok
-}
-
-# Without --implemented-only a selected TP without implementation is an
-# error; with it, "not run". TP_PC_TLS_016 (TLS 1.3 0-RTT, selected by
-# claiming TLS 1.3) has no implementation yet: whoever adds one picks another
-# TP here.
-unimplemented_is_error() {
-  start_pcscf unimpl || return 1
-  PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut unimpl "$PC_PORT" "$PKI/ca-ec.pem"
-  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_016
-  local ok=0
-  expect "probe exits 1" test "$PROBE_RC" -eq 1 || ok=1
-  expect "TP_PC_TLS_016 is error" verdict_is unimpl TP_PC_TLS_016 error || ok=1
-  expect "the reason says so" grep -q 'TP_PC_TLS_016  error .*not implemented by this probe' "$PROBE_OUT" || ok=1
-  run_probe unimpl --tp TP_PC_TLS_001,TP_PC_TLS_016 --implemented-only
-  stop_pcscf
-  expect "with --implemented-only: exit 0" test "$PROBE_RC" -eq 0 || ok=1
-  expect "and TP_PC_TLS_016 listed as not run" verdict_is unimpl TP_PC_TLS_016 "not run" || ok=1
-  expect "also in JUnit, as skipped" grep -q 'not run (not implemented)' "$WORK/unimpl.out/probe-junit.xml" || ok=1
   ((ok == 0)) || show
   return $ok
 }
@@ -257,12 +236,13 @@ bad_certificates_fail() {
 # passes TP_PC_TLS_015 and _022; a TLS 1.2-only server claiming TLS 1.3 fails
 # TP_PC_TLS_015 (and TP_PC_TLS_022 is inconc: no TLS 1.3 connection to test).
 tls13_tps() {
-  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_TLS_022,TP_PC_CERT_001
+  local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_016,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_TLS_022,TP_PC_CERT_001
   start_misbehaving t13 tls13 "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
   PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t13 "$MB_PORT" "$PKI/ca-ec.pem"
   run_probe t13 --tp "$tps"
   expect "a TLS 1.3 server passes TP_PC_TLS_015" verdict_is t13 TP_PC_TLS_015 pass || ok=1
   expect "and TP_PC_TLS_022 (its unexpected_message to a protected ClientHello)" verdict_is t13 TP_PC_TLS_022 pass || ok=1
+  expect "and TP_PC_TLS_016 (its tickets allow no early data; the probe sends some anyway)" verdict_is t13 TP_PC_TLS_016 pass || ok=1
   expect "and nothing fails" only_failing t13 || ok=1
   start_misbehaving t12 cert "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
   PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut t12 "$MB_PORT" "$PKI/ca-ec.pem"
@@ -270,6 +250,7 @@ tls13_tps() {
   expect "a TLS 1.2-only server claiming TLS 1.3 fails exactly TP_PC_TLS_015" only_failing t12 TP_PC_TLS_015 || ok=1
   expect "the reason names the version chosen" grep -q 'TP_PC_TLS_015  fail .*chose 0x0303' "$PROBE_OUT" || ok=1
   expect "TP_PC_TLS_022 inconc there" verdict_is t12 TP_PC_TLS_022 inconc || ok=1
+  expect "TP_PC_TLS_016 inconc there" verdict_is t12 TP_PC_TLS_016 inconc || ok=1
   ((ok == 0)) || show
   return $ok
 }
@@ -303,8 +284,28 @@ renegotiation_accepted_fails() {
   return $ok
 }
 
+# OpenSSL's s_server accepting 0-RTT (a third-party server configured to
+# misbehave) fails exactly TP_PC_TLS_016.
+early_data_accepted_fails() {
+  local port
+  port=$(free_port)
+  trap cleanup EXIT
+  openssl s_server -accept "127.0.0.1:$port" -tls1_3 -early_data -quiet \
+    -cert "$PKI/pcscf-ec.pem" -key "$PKI/pcscf-ec.key" </dev/null >"$WORK/0rtt.s_server.log" 2>&1 &
+  PIDS+=("$!")
+  LOGS+=("$WORK/0rtt.s_server.log")
+  wait_until "$E2E_BUDGET" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || return 1
+  PICS_EDIT='s/^PICS_TLS13 = .*/PICS_TLS13 = true/' write_iut 0rtt "$port" "$PKI/ca-ec.pem"
+  run_probe 0rtt --tp TP_PC_TLS_016
+  local ok=0
+  expect "exactly TP_PC_TLS_016 fails" only_failing 0rtt TP_PC_TLS_016 || ok=1
+  expect "the reason names the accepted early data" grep -q 'TP_PC_TLS_016  fail .*accepted 0-RTT' "$PROBE_OUT" || ok=1
+  expect "s_server received the OPTIONS as early data" grep -q '^OPTIONS sip:' "$WORK/0rtt.s_server.log" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 annexo_case "probe: annexo's pcscf passes every selected, implemented P-CSCF TLS/CERT TP" annexo_passes
-annexo_case "probe: a selected TP without implementation is an error unless --implemented-only" unimplemented_is_error
 annexo_case "probe: an unreachable P-CSCF gives error quickly, naming the refused connection" unreachable_is_error
 annexo_case "probe: a silent P-CSCF ends inconc at the handshake budget; the runner kills a TP at its wall budget" hung_iut_bounded
 annexo_case "probe: a malformed or incomplete PIXIT is named by file, line and key (exit 2)" malformed_pixit
@@ -313,4 +314,5 @@ annexo_case "probe: expired, wildcard, SHA-1 and RSA-1024 P-CSCF certificates fa
 annexo_case "probe: a TLS 1.3 server passes TP_PC_TLS_015, a TLS 1.2-only one claiming TLS 1.3 fails exactly it" tls13_tps
 annexo_case "probe: a P-CSCF sending a CertificateRequest (TLS 1.2 or 1.3) fails exactly TP_PC_TLS_017" certificate_request_fails
 annexo_case "probe: a P-CSCF accepting a client renegotiation fails exactly TP_PC_TLS_018" renegotiation_accepted_fails
+annexo_case "probe: openssl s_server accepting 0-RTT fails exactly TP_PC_TLS_016" early_data_accepted_fails
 annexo_finish

@@ -4,8 +4,13 @@
 // JUnit marks fail/error/skipped). Checks the probe itself: no requirement.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 #include "adapters/probe/outcome_codec.h"
 #include "adapters/probe/outputs.h"
@@ -133,4 +138,106 @@ TEST_CASE(
   // The probe's own tables agree with the shipped catalogue (checked at
   // start-up too; here so a bad table fails in CI, not in a lab).
   CHECK_FALSE(all_implementations().empty());
+}
+
+namespace {
+
+// annexo's shipped PICS and PIXIT (runfiles), the PIXIT with a 1 s TP budget.
+struct Files {
+  std::string pics = "spec/probe/annexo-pcscf.pics.toml";
+  std::string pixit;
+  std::string out;
+  Files() {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    const std::string dir = tmp ? tmp : "/tmp";
+    pixit = dir + "/runner_test.pixit.toml";
+    out = dir + "/runner_test.out";
+    std::ifstream in("spec/probe/annexo-pcscf.pixit.toml");
+    std::stringstream s;
+    s << in.rdbuf() << "tp_budget_s = 1\n";  // [timers] is the file's last table
+    std::ofstream(pixit) << s.str();
+  }
+};
+
+Options options(const Files& f, std::vector<std::string> only, bool implemented_only) {
+  Options o;
+  o.spec_dir = "spec";
+  o.pics_file = f.pics;
+  o.pixit_file = f.pixit;
+  o.out_dir = f.out;
+  o.only = std::move(only);
+  o.implemented_only = implemented_only;
+  return o;
+}
+
+std::string verdict_of(const Run_Result& run, const std::string& id) {
+  for (const auto& r : run.tps) {
+    if (r.tp->id == id) return shown_verdict(r) + ": " + (r.ran() ? r.outcome.reason : r.not_run);
+  }
+  return "absent";
+}
+
+}  // namespace
+
+TEST_CASE(
+    "probe: the runner runs each TP in a child with a budget; unimplemented TPs are visible") {
+  const Files f;
+  const std::vector<Tp_Impl> impls = {
+      {"TP_PC_TLS_001",
+       [](const Tp_Context&) {
+         return Tp_Outcome{Verdict::pass, "ok", {}};
+       }},
+      {"TP_PC_TLS_002",
+       [](const Tp_Context&) {
+         for (;;) pause();  // hangs: the runner kills it at timers.tp_budget_s
+         return Tp_Outcome{};
+       }},
+      {"TP_PC_TLS_003", [](const Tp_Context&) -> Tp_Outcome { abort(); }},
+      {"TP_PC_TLS_004", [](const Tp_Context&) -> Tp_Outcome { throw std::runtime_error("boom"); }},
+      {"TP_PC_TLS_015",
+       [](const Tp_Context&) {
+         return Tp_Outcome{Verdict::fail, "x", {}};
+       }},
+  };
+  const std::vector<std::string> only = {"TP_PC_TLS_001", "TP_PC_TLS_002", "TP_PC_TLS_003",
+                                         "TP_PC_TLS_004", "TP_PC_TLS_006", "TP_PC_TLS_015"};
+  Run_Result run;
+  std::vector<std::string> errors;
+  REQUIRE(run_probe(options(f, only, false), impls, run, errors) == 0);
+  CHECK(errors.empty());
+  CHECK(verdict_of(run, "TP_PC_TLS_001") == "pass: ok");
+  CHECK(verdict_of(run, "TP_PC_TLS_002")
+            .find("error: probe: the TP did not end within its wall "
+                  "budget of 1 s") == 0);
+  CHECK(verdict_of(run, "TP_PC_TLS_003").find("error: probe: the TP implementation crashed") == 0);
+  CHECK(verdict_of(run, "TP_PC_TLS_004") == "error: the TP implementation threw: boom");
+  CHECK(verdict_of(run, "TP_PC_TLS_006") == "error: not implemented by this probe");
+  // PICS_TLS13 is false for annexo's pcscf: none, never run (its fail is not seen).
+  CHECK(verdict_of(run, "TP_PC_TLS_015") == "none: ");
+  CHECK(run.tps.size() == only.size());
+  CHECK(exit_status(run) == 1);
+
+  Run_Result quiet;
+  REQUIRE(run_probe(options(f, {"TP_PC_TLS_001", "TP_PC_TLS_006"}, true), impls, quiet, errors) ==
+          0);
+  CHECK(verdict_of(quiet, "TP_PC_TLS_006") == "not run: not run (not implemented)");
+  CHECK(exit_status(quiet) == 0);
+}
+
+TEST_CASE("probe: bad input stops the runner before any TP runs (exit 2)") {
+  const Files f;
+  Run_Result run;
+  std::vector<std::string> errors;
+  CHECK(run_probe(options(f, {"TP_PC_NOPE_001"}, false), {}, run, errors) == 2);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find("--tp TP_PC_NOPE_001") != std::string::npos);
+  errors.clear();
+  const Tp_Fn fn = [](const Tp_Context&) { return Tp_Outcome{}; };
+  CHECK(run_probe(options(f, {}, false), {{"TP_PC_TLS_999", fn}}, run, errors) == 2);
+  CHECK(run.tps.empty());
+  errors.clear();
+  Options o = options(f, {}, false);
+  o.pixit_file = "spec/probe/annexo-ue.pixit.toml";  // a UE's PIXIT with a P-CSCF's PICS
+  CHECK(run_probe(o, {}, run, errors) == 2);
+  CHECK_FALSE(errors.empty());
 }

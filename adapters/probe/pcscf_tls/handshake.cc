@@ -170,6 +170,7 @@ bool Tls_Session::handshake(const std::string& host, int port, bool tls13) {
     return false;
   }
   if (m_key_log) SSL_CTX_set_keylog_callback(m_built->ctx.get(), key_log_cb);
+  if (m_configure) m_configure(m_built->ctx.get());
   if (!m_conn.connect(host, port, m_ctx.budget_ms("connect_s", 3), run.error)) return false;
   run.connected = true;
   run.local_port = m_conn.local_port();

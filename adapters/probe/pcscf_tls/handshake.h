@@ -85,6 +85,10 @@ class Tls_Session {
   // Call before handshake(): keep the connection's key log (SSLKEYLOGFILE
   // lines) so the probe can protect a record itself (TP_PC_TLS_022).
   void keep_key_log() { m_key_log = true; }
+  // Call before handshake(): a change to the client's SSL_CTX after the
+  // core's settings (TP_PC_TLS_016 keeps tickets to attempt 0-RTT).
+  void configure(std::function<void(SSL_CTX*)> f) { m_configure = std::move(f); }
+  SSL_CTX* ssl_ctx() { return m_built ? m_built->ctx.get() : nullptr; }
   // The hex value of a key log label (CLIENT_TRAFFIC_SECRET_0), "" if none.
   std::string key_log(const std::string& label) const;
 
@@ -96,6 +100,7 @@ class Tls_Session {
   std::unique_ptr<Recorder> m_events;
   std::unique_ptr<tls::openssl::Openssl_Endpoint> m_ep;
   bool m_key_log = false;
+  std::function<void(SSL_CTX*)> m_configure;
 };
 
 // One line about how the handshake ended.
