@@ -147,7 +147,8 @@ void Probe_Ue::tls_plaintext(const std::uint8_t d[], std::size_t n) {
 void Probe_Ue::answer(const Sip_Seen& s) {
   if (s.msg.method == "ACK") return;
   const int code = s.msg.method == "INVITE" ? 486 : 200;
-  auto wire = sip::serialize(sip::make_response(s.msg, code, sip::default_reason(code), "probeue"));
+  auto wire =
+      sip::serialize(sip::make_response(s.msg, code, code == 486 ? "Busy Here" : "OK", "probeue"));
   // Sent once Botan has returned (not from inside its callback).
   if (wire.ok()) m_answers += *wire;
 }

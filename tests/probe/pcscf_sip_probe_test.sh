@@ -1,0 +1,175 @@
+#!/bin/bash
+# The probe's P-CSCF SIP group checked against known IUTs (issue 13). These
+# cases test the probe itself, not annexo's requirements: they earn no
+# requirement credit.
+#  1. annexo's pcscf --next-hop pointing at the probe's S-CSCF side: every
+#     implemented, selected TP of the group passes.
+#  2. A stand-in P-CSCF that relays without a binding gate
+#     (open_gate_proxy.py): TP_PC_SIP_001 fails, TP_PC_SIP_006 (which such a
+#     proxy cannot break: it asserts nothing) still passes.
+#   pcscf_sip_probe_test.sh PCSCF DRIVER MAKE_PKI TESTLIB PROXY SPEC_FILE
+set -uo pipefail
+PCSCF=$(realpath "$1")
+DRIVER=$(realpath "$2")
+MAKE_PKI=$3
+# shellcheck source=/dev/null
+source "$4"
+PROXY=$(realpath "$5")
+SPEC=$(dirname "$(dirname "$(realpath "$6")")")
+WORK=${TEST_TMPDIR:-$(mktemp -d)}/pcscf_sip_probe
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$MAKE_PKI" "$WORK/pki" >/dev/null 2>&1 || { echo "make_pki.sh failed"; exit 1; }
+PKI=$WORK/pki
+BUDGET=30
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+# A port nobody uses, below the ephemeral range (the probe's S-CSCF side
+# must be given one before the IUT starts).
+free_port() {
+  local p lo
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % (lo - 20000)))
+    ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# wait_file FILE PATTERN PID: until FILE has PATTERN (budget), or PID died.
+wait_file() {
+  local end=$(($(date +%s) + BUDGET))
+  while (($(date +%s) < end)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "pid $3 exited"; return 1; }
+    sleep 0.05
+  done
+  echo "not seen within ${BUDGET}s in $1: $2"
+  return 1
+}
+
+# write_pixit FILE IUT_PORT NEXT_HOP_PORT
+write_pixit() {
+  cat >"$1" <<PIXIT
+[iut]
+role = "pcscf"
+host = "127.0.0.1"
+port = $2
+fqdn = "pcscf.test"
+ca_file = "$PKI/ca-ec.pem"
+
+[probe]
+host = "127.0.0.1"
+next_hop_port = $3
+
+[users]
+domain = "annexo.test"
+
+[[user]]
+impi = "alice@annexo.test"
+password = "alice-password"
+impus = ["sip:alice@annexo.test"]
+
+[[user]]
+impi = "bob@annexo.test"
+password = "bob-password"
+impus = ["sip:bob@annexo.test"]
+
+[unregistered]
+impu = "sip:mallory@annexo.test"
+
+[timers]
+connect_s = 3
+handshake_s = 5
+sip_response_s = 3
+close_budget_s = 5
+lifetime_budget_s = 40
+unbound_idle_budget_s = 8
+PIXIT
+}
+
+# The TPs of the group implemented today, in the catalogue's order.
+TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC_SIP_006
+  TP_PC_SIP_007 TP_PC_SIP_009 TP_PC_SIP_011 TP_PC_SIP_012 TP_PC_SIP_013 TP_PC_SIP_014
+  TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024)
+
+# verdict_is OUT TP VERDICT: the driver printed "TP VERDICT ...".
+verdict_is() {
+  grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1")"; return 1; }
+}
+
+against_annexo_pcscf() {
+  local nh log out rc tp expect
+  nh=$(free_port) || return 1
+  log=$WORK/pcscf.log
+  out=$WORK/annexo.out
+  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s).
+  "$PCSCF" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
+    --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" --unbound-idle 3 \
+    --log-format json 2>"$log" &
+  local pid=$!
+  PIDS+=("$pid")
+  wait_file "$log" '"req":"O.2.1-PC-PORT"' "$pid" || { tail -5 "$log"; return 1; }
+  local port
+  port=$(grep -m1 '"req":"O.2.1-PC-PORT"' "$log" | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"')
+  write_pixit "$WORK/annexo.pixit.toml" "$port" "$nh"
+  timeout 300 "$DRIVER" "$SPEC" "$SPEC/probe/annexo-pcscf.pics.toml" "$WORK/annexo.pixit.toml" \
+    "${TPS[@]}" >"$out" 2>&1
+  rc=$?
+  cat "$out"
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  local bad=0
+  for tp in "${TPS[@]}"; do
+    expect=pass
+    # PICS_EMERGENCY = false for annexo's pcscf; PIXIT user 1 has one IMPU.
+    [ "$tp" = TP_PC_SIP_024 ] && expect=none
+    [ "$tp" = TP_PC_SIP_022 ] && expect=inconc
+    verdict_is "$out" "$tp" "$expect" || bad=1
+  done
+  ((rc == 0)) || { echo "driver exit $rc"; bad=1; }
+  ((bad == 0)) || { echo "--- pcscf log"; tail -15 "$log"; }
+  return $bad
+}
+
+against_open_gate_proxy() {
+  local nh out rc pid
+  nh=$(free_port) || return 1
+  out=$WORK/proxy.out
+  python3 "$PROXY" "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" "$nh" "$WORK/proxy.port" \
+    2>"$WORK/proxy.log" &
+  pid=$!
+  PIDS+=("$pid")
+  local end=$(($(date +%s) + BUDGET))
+  while [ ! -s "$WORK/proxy.port" ] && (($(date +%s) < end)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -s "$WORK/proxy.port" ] || { echo "proxy did not start"; cat "$WORK/proxy.log"; return 1; }
+  write_pixit "$WORK/proxy.pixit.toml" "$(cat "$WORK/proxy.port")" "$nh"
+  timeout 120 "$DRIVER" "$SPEC" "$SPEC/probe/annexo-pcscf.pics.toml" "$WORK/proxy.pixit.toml" \
+    TP_PC_SIP_001 TP_PC_SIP_006 >"$out" 2>&1
+  rc=$?
+  cat "$out"
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  local bad=0
+  verdict_is "$out" TP_PC_SIP_001 fail || bad=1
+  # The evidence is the request the S-CSCF side received.
+  grep -A3 '^TP_PC_SIP_001 fail' "$out" | grep -q 'evidence: iut->scscf .* INVITE' ||
+    { echo "no INVITE evidence at the S-CSCF side"; bad=1; }
+  verdict_is "$out" TP_PC_SIP_006 pass || bad=1
+  ((rc == 1)) || { echo "driver exit $rc, expected 1 (a fail)"; bad=1; }
+  return $bad
+}
+
+annexo_case "probe pcscf_sip: every implemented SIP-level TP passes against annexo's pcscf --next-hop" \
+  against_annexo_pcscf
+annexo_case "probe pcscf_sip: a relay without the binding gate fails TP_PC_SIP_001 and only it" \
+  against_open_gate_proxy
+annexo_finish
