@@ -7,10 +7,12 @@
 #  2. A stand-in P-CSCF that relays without a binding gate
 #     (open_gate_proxy.py): TP_PC_SIP_001 fails, TP_PC_SIP_006 (which such a
 #     proxy cannot break: it asserts nothing) still passes.
-#   pcscf_sip_probe_test.sh PCSCF DRIVER MAKE_PKI TESTLIB PROXY SPEC_FILE
+# The probe program (//adapters/probe:probe) runs the TPs; its JSON report
+# (probe-report.json) is what the cases read.
+#   pcscf_sip_probe_test.sh PCSCF PROBE MAKE_PKI TESTLIB PROXY SPEC_FILE
 set -uo pipefail
 PCSCF=$(realpath "$1")
-DRIVER=$(realpath "$2")
+PROBE=$(realpath "$2")
 MAKE_PKI=$3
 # shellcheck source=/dev/null
 source "$4"
@@ -98,7 +100,34 @@ TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC
   TP_PC_SIP_007 TP_PC_SIP_009 TP_PC_SIP_011 TP_PC_SIP_012 TP_PC_SIP_013 TP_PC_SIP_014
   TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024)
 
-# verdict_is OUT TP VERDICT: the driver printed "TP VERDICT ...".
+# verdicts REPORT_DIR: "TP VERDICT" lines from the probe's JSON report,
+# each with its evidence lines ("  evidence: STREAM @OFFSET OBSERVED").
+verdicts() {
+  python3 - "$1/probe-report.json" <<'PY'
+import json, sys
+for tp in json.load(open(sys.argv[1]))["tps"]:
+    print(tp["id"], tp["verdict"], tp["reason"])
+    for e in tp["evidence"]:
+        print("  evidence: %s @%d %s" % (e["stream"], e["offset"], e["observed"]))
+PY
+}
+
+# run_probe NAME PIXIT TP...: the probe on these TPs; NAME.out has the
+# verdicts; returns the probe's exit status.
+run_probe() {
+  local name=$1 pixit=$2 rc
+  shift 2
+  local IFS=,
+  timeout 300 "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-pcscf.pics.toml" \
+    --pixit "$pixit" --out "$WORK/$name" --tp "$*" >"$WORK/$name.log" 2>&1
+  rc=$?
+  unset IFS
+  verdicts "$WORK/$name" >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.log"; return 3; }
+  cat "$WORK/$name.out"
+  return $rc
+}
+
+# verdict_is OUT TP VERDICT: the report gives TP that verdict.
 verdict_is() {
   grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1")"; return 1; }
 }
@@ -118,10 +147,8 @@ against_annexo_pcscf() {
   local port
   port=$(grep -m1 '"req":"O.2.1-PC-PORT"' "$log" | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"')
   write_pixit "$WORK/annexo.pixit.toml" "$port" "$nh"
-  timeout 300 "$DRIVER" "$SPEC" "$SPEC/probe/annexo-pcscf.pics.toml" "$WORK/annexo.pixit.toml" \
-    "${TPS[@]}" >"$out" 2>&1
+  run_probe annexo "$WORK/annexo.pixit.toml" "${TPS[@]}"
   rc=$?
-  cat "$out"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   local bad=0
@@ -132,7 +159,7 @@ against_annexo_pcscf() {
     [ "$tp" = TP_PC_SIP_022 ] && expect=inconc
     verdict_is "$out" "$tp" "$expect" || bad=1
   done
-  ((rc == 0)) || { echo "driver exit $rc"; bad=1; }
+  ((rc == 0)) || { echo "probe exit $rc"; bad=1; }
   ((bad == 0)) || { echo "--- pcscf log"; tail -15 "$log"; }
   return $bad
 }
@@ -152,10 +179,8 @@ against_open_gate_proxy() {
   done
   [ -s "$WORK/proxy.port" ] || { echo "proxy did not start"; cat "$WORK/proxy.log"; return 1; }
   write_pixit "$WORK/proxy.pixit.toml" "$(cat "$WORK/proxy.port")" "$nh"
-  timeout 120 "$DRIVER" "$SPEC" "$SPEC/probe/annexo-pcscf.pics.toml" "$WORK/proxy.pixit.toml" \
-    TP_PC_SIP_001 TP_PC_SIP_006 >"$out" 2>&1
+  run_probe proxy "$WORK/proxy.pixit.toml" TP_PC_SIP_001 TP_PC_SIP_006
   rc=$?
-  cat "$out"
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
   local bad=0
@@ -164,7 +189,7 @@ against_open_gate_proxy() {
   grep -A3 '^TP_PC_SIP_001 fail' "$out" | grep -q 'evidence: iut->scscf .* INVITE' ||
     { echo "no INVITE evidence at the S-CSCF side"; bad=1; }
   verdict_is "$out" TP_PC_SIP_006 pass || bad=1
-  ((rc == 1)) || { echo "driver exit $rc, expected 1 (a fail)"; bad=1; }
+  ((rc == 1)) || { echo "probe exit $rc, expected 1 (a fail)"; bad=1; }
   return $bad
 }
 

@@ -16,7 +16,7 @@ constexpr int kListenTag = -1;
 }
 
 Scscf* Scscf::shared(const probe_data::Pixit& pixit, std::string& err) {
-  // One per next-hop address for the whole run (the IUT keeps its connection).
+  // One per next-hop address in this process (the runner's child of one TP).
   static std::map<std::string, std::unique_ptr<Scscf>> instances;
   const std::string key = pixit.probe_host + ":" + std::to_string(pixit.probe_next_hop_port);
   auto& slot = instances[key];

@@ -4,9 +4,10 @@
 // answers REGISTER through its Registrar (401, then 2xx or 403) and every
 // other request 200, and sends terminating requests back towards the UE
 // along a registered Path over a connection of its own (recording the IUT's
-// answers). One instance lives for the whole probe run (shared()), so the
-// IUT's connection to its next hop stays up between TPs; a TP reads only
-// what arrived after its start (mark()).
+// answers). One instance per process and next-hop address (shared()): the
+// runner forks a child per TP, so each TP has its own, and the IUT opens a
+// new connection to its next hop on the TP's first forwarded request; a TP
+// reads only what arrived after its start (mark()).
 #pragma once
 
 #include <memory>
