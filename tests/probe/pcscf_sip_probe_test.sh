@@ -129,7 +129,7 @@ run_probe() {
 
 # verdict_is OUT TP VERDICT: the report gives TP that verdict.
 verdict_is() {
-  grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1")"; return 1; }
+  grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1" | cut -c1-160)"; return 1; }
 }
 
 against_annexo_pcscf() {
@@ -151,16 +151,18 @@ against_annexo_pcscf() {
   rc=$?
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  local bad=0
+  local bad=0 why=""
   for tp in "${TPS[@]}"; do
     expect=pass
     # PICS_EMERGENCY = false for annexo's pcscf; PIXIT user 1 has one IMPU.
     [ "$tp" = TP_PC_SIP_024 ] && expect=none
     [ "$tp" = TP_PC_SIP_022 ] && expect=inconc
-    verdict_is "$out" "$tp" "$expect" || bad=1
+    why+=$(verdict_is "$out" "$tp" "$expect") || bad=1
   done
-  ((rc == 0)) || { echo "probe exit $rc"; bad=1; }
-  ((bad == 0)) || { echo "--- pcscf log"; tail -15 "$log"; }
+  ((rc == 0)) || { why+=$'\n'"probe exit $rc"; bad=1; }
+  # On failure: the pcscf's last lines, then what did not hold (kept last:
+  # the case output is cut to its end).
+  ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$log" | cut -c1-160; echo "$why"; }
   return $bad
 }
 
