@@ -55,13 +55,14 @@ wait_file() {
   return 1
 }
 
-# write_pixit FILE IUT_PORT NEXT_HOP_PORT
+# write_pixit FILE IUT_PORT NEXT_HOP_PORT [SECAGREE_PORT]
 write_pixit() {
   cat >"$1" <<PIXIT
 [iut]
 role = "pcscf"
 host = "127.0.0.1"
 port = $2
+$([ -n "${4:-}" ] && echo "secagree_port = $4")
 fqdn = "pcscf.test"
 ca_file = "$PKI/ca-ec.pem"
 
@@ -127,6 +128,11 @@ run_probe() {
   return $rc
 }
 
+# listen_port LOG PATTERN: the port of the "listen" field of the first line with PATTERN.
+listen_port() {
+  grep -m1 "$2" "$1" | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"'
+}
+
 # verdict_is OUT TP VERDICT: the report gives TP that verdict.
 verdict_is() {
   grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1" | cut -c1-160)"; return 1; }
@@ -139,13 +145,13 @@ against_annexo_pcscf() {
   out=$WORK/annexo.out
   # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s).
   "$PCSCF" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
-    --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" --unbound-idle 3 \
-    --log-format json 2>"$log" &
+    --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
+    --unbound-idle 3 --log-format json 2>"$log" &
   local pid=$!
   PIDS+=("$pid")
   wait_file "$log" '"req":"O.2.1-PC-PORT"' "$pid" || { tail -5 "$log"; return 1; }
   local port
-  port=$(grep -m1 '"req":"O.2.1-PC-PORT"' "$log" | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"')
+  port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
   write_pixit "$WORK/annexo.pixit.toml" "$port" "$nh"
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS[@]}"
   rc=$?
@@ -162,6 +168,39 @@ against_annexo_pcscf() {
   ((rc == 0)) || { why+=$'\n'"probe exit $rc"; bad=1; }
   # On failure: the pcscf's last lines, then what did not hold (kept last:
   # the case output is cut to its end).
+  ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$log" | cut -c1-160; echo "$why"; }
+  return $bad
+}
+
+# pcscf accepts --secagree-listen only with its embedded home network (its
+# own registrar, --users): the sec-agree TPs run against that mode. Nothing
+# is forwarded to the probe's S-CSCF side there, so TP_PC_SIP_015's marking
+# is not observable: inconc, never pass (RD-160).
+secagree_against_embedded_pcscf() {
+  local nh log rc pid port sa
+  nh=$(free_port) || return 1
+  log=$WORK/pcscf-embedded.log
+  printf '%s\n' 'alice@annexo.test alice-password sip:alice@annexo.test' \
+    'bob@annexo.test bob-password sip:bob@annexo.test' >"$WORK/users"
+  "$PCSCF" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 --users "$WORK/users" \
+    --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" --log-format json 2>"$log" &
+  pid=$!
+  PIDS+=("$pid")
+  wait_file "$log" 'unprotected sec-agree REGISTER' "$pid" || { tail -5 "$log"; return 1; }
+  port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
+  sa=$(listen_port "$log" 'unprotected sec-agree REGISTER')
+  write_pixit "$WORK/embedded.pixit.toml" "$port" "$nh" "$sa"
+  run_probe embedded "$WORK/embedded.pixit.toml" TP_PC_SIP_015 TP_PC_SIP_016 TP_PC_SIP_017 \
+    TP_PC_SIP_018
+  rc=$?
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  local bad=0 why=""
+  why+=$(verdict_is "$WORK/embedded.out" TP_PC_SIP_015 inconc) || bad=1
+  for tp in TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_018; do
+    why+=$(verdict_is "$WORK/embedded.out" "$tp" pass) || bad=1
+  done
+  ((rc == 0)) || { why+=$'\n'"probe exit $rc"; bad=1; }
   ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$log" | cut -c1-160; echo "$why"; }
   return $bad
 }
@@ -197,6 +236,8 @@ against_open_gate_proxy() {
 
 annexo_case "probe pcscf_sip: every implemented SIP-level TP passes against annexo's pcscf --next-hop" \
   against_annexo_pcscf
+annexo_case "probe pcscf_sip: the sec-agree TPs against annexo's pcscf with its own registrar" \
+  secagree_against_embedded_pcscf
 annexo_case "probe pcscf_sip: a relay without the binding gate fails TP_PC_SIP_001 and only it" \
   against_open_gate_proxy
 annexo_finish

@@ -17,6 +17,12 @@ Probe_Ue& Rig::add_ue() {
   return *m_ues.back();
 }
 
+Plain_Sip& Rig::add_plain() {
+  m_plains.push_back(std::make_unique<Plain_Sip>("p" + std::to_string(m_plains.size() + 1)));
+  m_plains.back()->start(m_ctx.pixit.iut_host, m_ctx.pixit.iut_secagree_port);
+  return *m_plains.back();
+}
+
 bool Rig::pump_until(const std::function<bool()>& done, int budget_ms) {
   using clock = std::chrono::steady_clock;
   const auto end = clock::now() + std::chrono::milliseconds(budget_ms);
@@ -30,6 +36,7 @@ bool Rig::pump_until(const std::function<bool()>& done, int budget_ms) {
     slots.clear();
     if (m_scscf != nullptr) m_scscf->slots(slots);
     for (auto& ue : m_ues) ue->slots(slots);
+    for (auto& p : m_plains) p->slots(slots);
     fds.clear();
     for (const auto& s : slots) fds.push_back(pollfd{s.fd, s.events, 0});
     const int n = ::poll(fds.data(), fds.size(), static_cast<int>(left < 50 ? left : 50));

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/probe/pcscf_sip/plain_sip.h"
 #include "adapters/probe/pcscf_sip/probe_ue.h"
 #include "adapters/probe/pcscf_sip/scscf.h"
 #include "adapters/probe/tp.h"
@@ -24,6 +25,9 @@ class Rig {
   const std::string& error() const { return m_error; }
   // A probe UE (c1, c2, ...) whose TCP connect and handshake have started.
   Probe_Ue& add_ue();
+  // A plain TCP SIP connection (p1, p2, ...) to the IUT's sec-agree port
+  // (PIXIT iut.secagree_port), connect started; check error() for failure.
+  Plain_Sip& add_plain();
   // Polls every socket until done() holds (true) or budget_ms passed (false).
   bool pump_until(const std::function<bool()>& done, int budget_ms);
   // The handshake of `ue` completed within timers.handshake_s (else the
@@ -39,6 +43,7 @@ class Rig {
   const Tp_Context& m_ctx;
   Scscf* m_scscf = nullptr;
   std::vector<std::unique_ptr<Probe_Ue>> m_ues;
+  std::vector<std::unique_ptr<Plain_Sip>> m_plains;
   std::string m_error;
 };
 

@@ -45,6 +45,8 @@ Tp_Outcome judge_unasserted(const Probe_Ue& ue, const Observed& o, const char* w
   if (o.answer && o.answer->msg.status >= 300)
     return verdict(Verdict::pass, "rejected, nothing forwarded", ev);
   if (ue.peer_closed()) return verdict(Verdict::pass, "connection closed, nothing forwarded", ev);
+  if (o.answer)  // a 2xx to a request the S-CSCF side never saw: nothing observable
+    return verdict(Verdict::inconc, "answered 2xx but not forwarded to the S-CSCF side", ev);
   return verdict(Verdict::inconc, "no answer and nothing forwarded within the budget", ev);
 }
 

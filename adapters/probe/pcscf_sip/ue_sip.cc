@@ -42,6 +42,7 @@ Reg_Result Ue_Sip::register_user(const Reg_Options& o) {
     m.add("Contact", contact(o.expires));
     m.add("Expires", std::to_string(o.expires));
     m.add("Supported", "path, outbound");
+    for (const auto& [name, value] : o.headers) m.add(name, value);
     if (challenge) {
       auto c = sip::answer_challenge(*challenge, m_user.impi,
                                      o.password.empty() ? m_user.password : o.password, "REGISTER",

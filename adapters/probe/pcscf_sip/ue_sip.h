@@ -17,6 +17,8 @@ struct Reg_Options {
   std::string password;         // "" : the user's PIXIT password
   std::uint32_t expires = 600;  // 0: de-registration (TP_PC_SIP_023)
   bool extra_via = false;       // a second Via, as if relayed (TP_PC_SIP_004)
+  // Added to both REGISTERs (sec-agree: Security-Verify, Require, Proxy-Require).
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 // What a REGISTER exchange (challenge, then credentials) looked like.
