@@ -11,6 +11,7 @@
 #include "adapters/tls/botan_endpoint.h"
 #include "adapters/tls/chain_report.h"
 #include "adapters/tls/credentials.h"
+#include "adapters/tls/openssl/endpoint.h"
 #include "core/cert_policy.h"
 
 namespace annexo::probe::pcscf_sip {
@@ -23,6 +24,18 @@ Probe_Ue::Probe_Ue(const probe_data::Pixit& pixit, std::string name)
 
 Probe_Ue::~Probe_Ue() {
   close_fd(m_fd);
+  if (m_offered != nullptr) SSL_SESSION_free(m_offered);
+}
+
+void Probe_Ue::offer_session(SSL_SESSION* session) {
+  if (session == nullptr || SSL_SESSION_up_ref(session) != 1) return;
+  if (m_offered != nullptr) SSL_SESSION_free(m_offered);
+  m_offered = session;
+}
+
+SSL_SESSION* Probe_Ue::session() const {
+  auto* o = dynamic_cast<tls::openssl::Openssl_Endpoint*>(m_tls.get());
+  return o == nullptr ? nullptr : SSL_get1_session(o->native());
 }
 
 bool Probe_Ue::start() {
@@ -35,6 +48,15 @@ bool Probe_Ue::start() {
   } catch (const std::exception& e) {
     m_error = std::string("PIXIT iut.ca_file: ") + e.what();
     return false;
+  }
+  if (m_openssl) {
+    std::string pem;
+    for (const auto& c : tls::load_certificates(m_pixit.iut_ca_file)) pem += c.PEM_encode();
+    m_ossl = tls::openssl::make_ue_context(m_config, m_offer, pem);
+    if (!m_ossl.ok()) {
+      m_error = "OpenSSL UE context: " + m_ossl.error;
+      return false;
+    }
   }
   m_fd = tcp_connect(m_pixit.iut_host, m_pixit.iut_port, m_error);
   if (m_fd < 0) return false;
@@ -50,9 +72,16 @@ void Probe_Ue::connected() {
     return;
   }
   m_local_port = pcscf_sip::local_port(m_fd);
-  m_tls = tls::Botan_Endpoint::client(m_config, m_offer, *m_creds, m_rng, *this,
-                                      m_pixit.iut_host + ":" + std::to_string(m_pixit.iut_port),
-                                      m_pixit.iut_fqdn);
+  const std::string peer = m_pixit.iut_host + ":" + std::to_string(m_pixit.iut_port);
+  if (m_openssl) {
+    auto o = tls::openssl::Openssl_Endpoint::client(m_ossl.ctx.get(), m_config, m_offer, *this,
+                                                    peer, m_pixit.iut_fqdn);
+    if (m_offered != nullptr) SSL_set_session(o->native(), m_offered);
+    m_tls = std::move(o);
+  } else {
+    m_tls = tls::Botan_Endpoint::client(m_config, m_offer, *m_creds, m_rng, *this, peer,
+                                        m_pixit.iut_fqdn);
+  }
   m_tls->start();
   flush();
 }

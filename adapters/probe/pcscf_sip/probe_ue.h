@@ -3,13 +3,16 @@
 // offer, Botan_Endpoint, the core's certificate verdict on the IUT's chain
 // for PIXIT iut.fqdn), and SIP text the TP writes itself, so a TP can send
 // what annexo's UE never would (a request before registration, a foreign
-// P-Preferred-Identity, a REGISTER for another IMPI). It records what the IUT
+// P-Preferred-Identity, a REGISTER for another IMPI). TLS runs on Botan
+// (default; it follows a HelloRequest) or on OpenSSL (use_openssl(): it can
+// offer an earlier connection's session, TP_PC_SIP_008, 009). It records what the IUT
 // sent: SIP messages with their offsets in the plaintext stream, alerts,
 // close_notify, FIN or reset. Terminating requests are answered (INVITE 486,
 // others 200) so the IUT's transactions end.
 #pragma once
 
 #include <botan/auto_rng.h>
+#include <openssl/ssl.h>
 
 #include <memory>
 #include <string>
@@ -18,6 +21,7 @@
 #include "adapters/probe/pcscf_sip/poll_part.h"
 #include "adapters/probe/pcscf_sip/sip_stream.h"
 #include "adapters/tls/endpoint.h"
+#include "adapters/tls/openssl/context.h"
 #include "core/profile.h"
 #include "tools/probe_data/probe_data.h"
 
@@ -33,6 +37,13 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   Probe_Ue(const probe_data::Pixit& pixit, std::string name);
   ~Probe_Ue() override;
 
+  // Before start(): TLS on OpenSSL instead of Botan.
+  void use_openssl() { m_openssl = true; }
+  // Before start(), OpenSSL only: offer this session (another connection's)
+  // for resumption. The UE keeps its own reference.
+  void offer_session(SSL_SESSION* session);
+  // OpenSSL only, once established: the session (a new reference, or nullptr).
+  SSL_SESSION* session() const;
   // Starts the TCP connect and, once connected, the handshake. false: at once
   // impossible (`error()`).
   bool start();
@@ -94,6 +105,9 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   Botan::AutoSeeded_RNG m_rng;
   std::unique_ptr<tls::Client_Credentials> m_creds;
   std::unique_ptr<tls::Endpoint> m_tls;
+  bool m_openssl = false;
+  tls::openssl::Built_Context m_ossl;
+  SSL_SESSION* m_offered = nullptr;
   std::string m_out;
   std::string m_answers;  // responses to terminating requests, not yet sent
   bool m_established = false;

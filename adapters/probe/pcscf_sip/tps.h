@@ -13,6 +13,7 @@ Tp_Outcome tp_sip_004(const Tp_Context& ctx);
 Tp_Outcome tp_sip_005(const Tp_Context& ctx);
 Tp_Outcome tp_sip_006(const Tp_Context& ctx);
 Tp_Outcome tp_sip_007(const Tp_Context& ctx);
+Tp_Outcome tp_sip_008(const Tp_Context& ctx);
 Tp_Outcome tp_sip_009(const Tp_Context& ctx);
 Tp_Outcome tp_sip_011(const Tp_Context& ctx);
 Tp_Outcome tp_sip_012(const Tp_Context& ctx);

@@ -12,24 +12,42 @@ Tp_Outcome verdict(Verdict v, std::string reason, std::vector<Evidence> evidence
   return o;
 }
 
-bool fresh_connection(Setup& s, Tp_Outcome& out) {
+bool fresh_connection(Setup& s, Tp_Outcome& out, bool openssl) {
   if (!s.rig.open()) {
     out = verdict(Verdict::error, "S-CSCF side: " + s.rig.error());
     return false;
   }
-  s.ue = &s.rig.add_ue();
+  s.ue = &s.rig.add_ue(openssl);
   if (!s.rig.handshake(*s.ue, out)) return false;
   return true;
 }
 
-bool registered_ue(Setup& s, std::size_t user, Tp_Outcome& out) {
+Probe_Ue* resuming_connection(Setup& s, SSL_SESSION* session, Tp_Outcome& out, Evidence& ev) {
+  // Only a session with a Session ID is put into the ClientHello: without
+  // one nothing would be offered and "full handshake" would prove nothing.
+  unsigned int id_len = 0;
+  SSL_SESSION_get_id(session, &id_len);
+  if (SSL_SESSION_is_resumable(session) != 1 || id_len == 0) {
+    out = verdict(Verdict::inconc, "the earlier connection's session cannot be offered");
+    return nullptr;
+  }
+  Probe_Ue& b = s.rig.add_ue(true, session);
+  if (!s.rig.handshake(b, out)) return nullptr;
+  ev = Evidence{
+      "iut->ue " + b.name() + " tls", 0,
+      "handshake on a new connection offering the old session (" + std::to_string(id_len) +
+          "-byte Session ID): " + (b.handshake().resumed ? "abbreviated (resumed)" : "full")};
+  return &b;
+}
+
+bool registered_ue(Setup& s, std::size_t user, Tp_Outcome& out, bool openssl) {
   const auto& users = s.rig.ctx().pixit.users;
   if (user >= users.size() || users[user].impus.empty()) {
     out =
         verdict(Verdict::error, "PIXIT has no user " + std::to_string(user + 1) + " with an IMPU");
     return false;
   }
-  if (!fresh_connection(s, out)) return false;
+  if (!fresh_connection(s, out, openssl)) return false;
   s.sip = std::make_unique<Ue_Sip>(s.rig, *s.ue, users[user]);
   s.reg = s.sip->register_user();
   if (!s.reg.registered()) {

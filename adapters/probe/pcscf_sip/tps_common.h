@@ -25,10 +25,15 @@ struct Setup {
 };
 
 // "Fresh TLS connection": S-CSCF side listening, probe UE c1 handshaken.
-bool fresh_connection(Setup& s, Tp_Outcome& out);
+// `openssl`: TLS on OpenSSL (its session can be offered again later).
+bool fresh_connection(Setup& s, Tp_Outcome& out, bool openssl = false);
 // "Registered UE (user N)" (N = 0 for PIXIT user 1): a fresh connection,
 // then the Digest registration of that user completed with a 2xx at the UE.
-bool registered_ue(Setup& s, std::size_t user, Tp_Outcome& out);
+bool registered_ue(Setup& s, std::size_t user, Tp_Outcome& out, bool openssl = false);
+// A new connection from another source port offering `session` (an earlier
+// connection's): handshake within the budget, else `out` set. Evidence:
+// whether the IUT granted the abbreviated handshake.
+Probe_Ue* resuming_connection(Setup& s, SSL_SESSION* session, Tp_Outcome& out, Evidence& ev);
 // The IMPUs of PIXIT user N.
 bool in_set(const std::vector<std::string>& impus, const std::string& uri);
 // The P-Asserted-Identity URIs of a forwarded request (every field).

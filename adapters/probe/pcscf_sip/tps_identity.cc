@@ -113,6 +113,26 @@ Tp_Outcome tp_sip_007(const Tp_Context& ctx) {
   return judge_unasserted(b, o, "from connection B (another source port)");
 }
 
+// TP_PC_SIP_008 (O.2.2-PC-MATCH-FULL-TUPLE, O.2.2-PC-UNBOUND-NO-ASSERT):
+// connection B from another port offering A's session (TLS 1.2, OpenSSL).
+Tp_Outcome tp_sip_008(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  if (!registered_ue(s, 0, out, /*openssl=*/true)) return out;
+  SSL_SESSION* old = s.ue->session();
+  if (old == nullptr) return verdict(Verdict::inconc, "connection A has no session to offer");
+  Evidence resumed;
+  Probe_Ue* b = resuming_connection(s, old, out, resumed);
+  SSL_SESSION_free(old);
+  if (b == nullptr) return out;
+  const auto& u = ctx.pixit.users.front();
+  Ue_Sip sip_b(s.rig, *b, u);
+  const Observed o = observe(s.rig, sip_b, "INVITE", u.impus.front(), u.impus.front());
+  Tp_Outcome v = judge_unasserted(*b, o, "from connection B (A's session offered)");
+  v.evidence.insert(v.evidence.begin(), resumed);
+  return v;
+}
+
 // TP_PC_SIP_022 (O.2.2-PC-ASSOC-ADD-IMPU): a second IMPU of user 1
 // registered on the same connection is asserted.
 Tp_Outcome tp_sip_022(const Tp_Context& ctx) {

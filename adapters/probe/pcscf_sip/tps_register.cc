@@ -128,7 +128,7 @@ Tp_Outcome tp_sip_004(const Tp_Context& ctx) {
 Tp_Outcome tp_sip_009(const Tp_Context& ctx) {
   Setup s(ctx);
   Tp_Outcome out;
-  if (!fresh_connection(s, out)) return out;
+  if (!fresh_connection(s, out, /*openssl=*/true)) return out;
   Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
   Reg_Options o;
   o.password = ctx.pixit.users.front().password + "-wrong";
@@ -143,9 +143,20 @@ Tp_Outcome tp_sip_009(const Tp_Context& ctx) {
     return verdict(Verdict::fail, "connection still open timers.close_budget_s after the 403", ev);
   ev.push_back(Evidence{s.ue->in_stream(), s.ue->close_offset(),
                         s.ue->close_notify() ? "close_notify" : "FIN"});
-  // The abbreviated-handshake half needs a client that offers the old
-  // session: TP_PC_SIP_008's resumption, not run here.
-  return verdict(Verdict::pass, "403 then close (resumption of the old session not tried)", ev);
+  // The old session offered again on a new connection: a full handshake.
+  SSL_SESSION* old = s.ue->session();
+  if (old == nullptr) return verdict(Verdict::inconc, "the closed connection left no session", ev);
+  Evidence resumed;
+  Probe_Ue* c = resuming_connection(s, old, out, resumed);
+  SSL_SESSION_free(old);
+  if (c == nullptr) {
+    out.evidence = ev;
+    return out;
+  }
+  ev.push_back(resumed);
+  if (c->handshake().resumed)
+    return verdict(Verdict::fail, "the session of the failed authentication resumed", ev);
+  return verdict(Verdict::pass, "403 then close; the old session is not resumed", ev);
 }
 
 // TP_PC_SIP_019 (O.4.3-PC-REREG-ON-BOUND-SESSION): re-REGISTER on the bound
