@@ -39,6 +39,11 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
 
   // Before start(): TLS on OpenSSL instead of Botan.
   void use_openssl() { m_openssl = true; }
+  // Before start(), with use_openssl(): offer TLS 1.3 too (TP_PC_SIP_025).
+  void use_tls13() { m_config.enable_tls13 = true; }
+  // TLS 1.3 KeyUpdates the IUT sent, and those with update_requested.
+  int key_updates() const { return m_key_updates; }
+  int key_updates_requested() const { return m_key_updates_requested; }
   // Before start(), OpenSSL only: offer this session (another connection's)
   // for resumption. The UE keeps its own reference.
   void offer_session(SSL_SESSION* session);
@@ -94,6 +99,11 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   }
   core::Error tls_handshake_complete(const tls::Handshake_Facts& f) override;
   void tls_peer_closed() override;
+  void tls_key_update(bool received, bool update_requested) override {
+    if (!received) return;
+    ++m_key_updates;
+    if (update_requested) ++m_key_updates_requested;
+  }
 
   const probe_data::Pixit& m_pixit;
   std::string m_name;
@@ -116,6 +126,8 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   bool m_reset = false;
   std::size_t m_close_offset = 0;
   int m_handshakes = 0;
+  int m_key_updates = 0;
+  int m_key_updates_requested = 0;
   tls::Handshake_Facts m_facts;
   std::vector<tls::Alert_Fact> m_alerts;
   Sip_Stream m_stream{sip::FramerRole::client};

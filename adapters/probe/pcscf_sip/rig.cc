@@ -11,9 +11,10 @@ bool Rig::open() {
   return m_scscf != nullptr;
 }
 
-Probe_Ue& Rig::add_ue(bool openssl, SSL_SESSION* resume) {
+Probe_Ue& Rig::add_ue(bool openssl, SSL_SESSION* resume, bool tls13) {
   m_ues.push_back(std::make_unique<Probe_Ue>(m_ctx.pixit, "c" + std::to_string(m_ues.size() + 1)));
   if (openssl) m_ues.back()->use_openssl();
+  if (openssl && tls13) m_ues.back()->use_tls13();
   if (resume != nullptr) m_ues.back()->offer_session(resume);
   m_ues.back()->start();
   return *m_ues.back();

@@ -24,8 +24,9 @@ class Rig {
   const Tp_Context& ctx() const { return m_ctx; }
   const std::string& error() const { return m_error; }
   // A probe UE (c1, c2, ...) whose TCP connect and handshake have started;
-  // on OpenSSL when `openssl`, offering `resume` when not null.
-  Probe_Ue& add_ue(bool openssl = false, SSL_SESSION* resume = nullptr);
+  // on OpenSSL when `openssl`, offering `resume` when not null, TLS 1.3 too
+  // when `tls13` (OpenSSL only).
+  Probe_Ue& add_ue(bool openssl = false, SSL_SESSION* resume = nullptr, bool tls13 = false);
   // A plain TCP SIP connection (p1, p2, ...) to the IUT's sec-agree port
   // (PIXIT iut.secagree_port), connect started; check error() for failure.
   Plain_Sip& add_plain();

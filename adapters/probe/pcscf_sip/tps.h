@@ -15,6 +15,7 @@ Tp_Outcome tp_sip_006(const Tp_Context& ctx);
 Tp_Outcome tp_sip_007(const Tp_Context& ctx);
 Tp_Outcome tp_sip_008(const Tp_Context& ctx);
 Tp_Outcome tp_sip_009(const Tp_Context& ctx);
+Tp_Outcome tp_sip_010(const Tp_Context& ctx);
 Tp_Outcome tp_sip_011(const Tp_Context& ctx);
 Tp_Outcome tp_sip_012(const Tp_Context& ctx);
 Tp_Outcome tp_sip_013(const Tp_Context& ctx);
@@ -29,5 +30,6 @@ Tp_Outcome tp_sip_021(const Tp_Context& ctx);
 Tp_Outcome tp_sip_022(const Tp_Context& ctx);
 Tp_Outcome tp_sip_023(const Tp_Context& ctx);
 Tp_Outcome tp_sip_024(const Tp_Context& ctx);
+Tp_Outcome tp_sip_025(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip
