@@ -122,7 +122,10 @@ void Probe_Ue::read_some() {
     if (m_fd < 0) return;
     const ssize_t n = ::recv(m_fd, buf, sizeof(buf), 0);
     if (n > 0) {
-      if (m_tls && !m_tls->failed() && !m_tls->received(buf, static_cast<std::size_t>(n))) {
+      const bool ok =
+          !m_tls || m_tls->failed() || m_tls->received(buf, static_cast<std::size_t>(n));
+      m_raw_in += static_cast<std::size_t>(n);
+      if (!ok) {
         fail(std::string("TLS failed: ") + m_tls->failure().what);
         return;
       }
@@ -197,6 +200,7 @@ core::Error Probe_Ue::tls_peer_chain(const tls::Peer_Chain& chain) {
 
 core::Error Probe_Ue::tls_handshake_complete(const tls::Handshake_Facts& f) {
   m_facts = f;
+  m_handshake_offset = m_raw_in;
   ++m_handshakes;
   m_established = true;
   return core::Error::ok;

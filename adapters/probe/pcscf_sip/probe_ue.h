@@ -71,6 +71,10 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   // Facts of the last handshake (first or renegotiation) and their count.
   const tls::Handshake_Facts& handshake() const { return m_facts; }
   int handshakes() const { return m_handshakes; }
+  // Where the last handshake completed in the IUT's TLS byte stream: the
+  // start of the read that carried its last message.
+  std::size_t handshake_offset() const { return m_handshake_offset; }
+  std::string tls_stream() const { return "iut->ue " + m_name + " tls"; }
   const std::vector<tls::Alert_Fact>& alerts() const { return m_alerts; }
   // Everything the IUT sent as SIP on this connection, in order.
   const std::vector<Sip_Seen>& received() const { return m_in; }
@@ -126,6 +130,8 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   bool m_reset = false;
   std::size_t m_close_offset = 0;
   int m_handshakes = 0;
+  std::size_t m_raw_in = 0;  // TLS bytes received from the IUT before the current read
+  std::size_t m_handshake_offset = 0;
   int m_key_updates = 0;
   int m_key_updates_requested = 0;
   tls::Handshake_Facts m_facts;

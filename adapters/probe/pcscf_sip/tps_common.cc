@@ -34,7 +34,7 @@ Probe_Ue* resuming_connection(Setup& s, SSL_SESSION* session, Tp_Outcome& out, E
   Probe_Ue& b = s.rig.add_ue(true, session);
   if (!s.rig.handshake(b, out)) return nullptr;
   ev = Evidence{
-      "iut->ue " + b.name() + " tls", 0,
+      b.tls_stream(), b.handshake_offset(),
       "handshake on a new connection offering the old session (" + std::to_string(id_len) +
           "-byte Session ID): " + (b.handshake().resumed ? "abbreviated (resumed)" : "full")};
   return &b;

@@ -58,7 +58,8 @@ Tp_Outcome tp_sip_010(const Tp_Context& ctx) {
   if (!registered_ue(s, 0, out, /*openssl=*/true)) return out;
   SSL_SESSION* old = s.ue->session();
   const std::vector<std::uint8_t> first = s.ue->handshake().session_handle;
-  std::vector<Evidence> ev{Evidence{"iut->ue c1 tls", 0, "first Session ID " + hex(first)}};
+  std::vector<Evidence> ev{
+      Evidence{s.ue->tls_stream(), s.ue->handshake_offset(), "first Session ID " + hex(first)}};
   s.rig.pump_until([&] { return s.ue->handshakes() >= 2 || s.ue->peer_closed() || s.ue->failed(); },
                    ctx.budget_ms("lifetime_budget_s", 40));
   if (s.ue->handshakes() < 2) {
@@ -69,7 +70,7 @@ Tp_Outcome tp_sip_010(const Tp_Context& ctx) {
   }
   const tls::Handshake_Facts& f = s.ue->handshake();
   ev.push_back(Evidence{
-      "iut->ue c1 tls", 0,
+      s.ue->tls_stream(), s.ue->handshake_offset(),
       std::string("renegotiation on the connection, Session ID ") + hex(f.session_handle)});
   if (!f.renegotiation || f.session_handle.empty() || f.session_handle == first) {
     if (old != nullptr) SSL_SESSION_free(old);
@@ -120,7 +121,7 @@ Tp_Outcome tp_sip_025(const Tp_Context& ctx) {
       return verdict(Verdict::fail, "the IUT closed the connection without KeyUpdate");
     return verdict(Verdict::inconc, "no KeyUpdate within timers.lifetime_budget_s");
   }
-  ev.push_back(Evidence{"iut->ue c1 tls", 0, "KeyUpdate(update_requested)"});
+  ev.push_back(Evidence{s.ue->tls_stream(), 0, "KeyUpdate(update_requested) received"});
   if (!keeps_pai(s, ev, out)) return out;
   return verdict(Verdict::pass, "KeyUpdate on the connection; the request keeps its PAI", ev);
 }
