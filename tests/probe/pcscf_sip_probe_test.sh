@@ -4,9 +4,10 @@
 # requirement credit.
 #  1. annexo's pcscf --next-hop pointing at the probe's S-CSCF side: every
 #     implemented, selected TP of the group passes.
-#  2. A stand-in P-CSCF that relays without a binding gate
-#     (open_gate_proxy.py): TP_PC_SIP_001 fails, TP_PC_SIP_006 (which such a
-#     proxy cannot break: it asserts nothing) still passes.
+#  2. The sec-agree TPs against pcscf with its own registrar (RD-160).
+#  3. A stand-in P-CSCF that relays without a binding gate, Path or PAI
+#     (open_gate_proxy.py): TP_PC_SIP_001, 002 and 005 fail; 006 and 007
+#     (which such a proxy cannot break: it asserts nothing) pass.
 # The probe program (//adapters/probe:probe) runs the TPs; its JSON report
 # (probe-report.json) is what the cases read.
 #   pcscf_sip_probe_test.sh PCSCF PROBE MAKE_PKI TESTLIB PROXY SPEC_FILE
@@ -209,9 +210,8 @@ secagree_against_embedded_pcscf() {
 }
 
 against_open_gate_proxy() {
-  local nh out rc pid
+  local nh rc pid
   nh=$(free_port) || return 1
-  out=$WORK/proxy.out
   python3 "$PROXY" "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" "$nh" "$WORK/proxy.port" \
     2>"$WORK/proxy.log" &
   pid=$!
@@ -223,17 +223,25 @@ against_open_gate_proxy() {
   done
   [ -s "$WORK/proxy.port" ] || { echo "proxy did not start"; cat "$WORK/proxy.log"; return 1; }
   write_pixit "$WORK/proxy.pixit.toml" "$(cat "$WORK/proxy.port")" "$nh"
-  run_probe proxy "$WORK/proxy.pixit.toml" TP_PC_SIP_001 TP_PC_SIP_006
+  run_probe proxy "$WORK/proxy.pixit.toml" TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_005 \
+    TP_PC_SIP_006 TP_PC_SIP_007
   rc=$?
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null
-  local bad=0
-  verdict_is "$out" TP_PC_SIP_001 fail || bad=1
-  # The evidence is the request the S-CSCF side received.
-  grep -A3 '^TP_PC_SIP_001 fail' "$out" | grep -q 'evidence: iut->scscf .* INVITE' ||
-    { echo "no INVITE evidence at the S-CSCF side"; bad=1; }
-  verdict_is "$out" TP_PC_SIP_006 pass || bad=1
-  ((rc == 1)) || { echo "probe exit $rc, expected 1 (a fail)"; bad=1; }
+  local bad=0 why=""
+  # Broken by a relay: the gate (001), Path and marking (002), PAI (005).
+  for tp in TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_005; do
+    why+=$(verdict_is "$WORK/proxy.out" "$tp" fail) || bad=1
+  done
+  # Not broken by it (it asserts nothing, so asserts nothing wrong).
+  for tp in TP_PC_SIP_006 TP_PC_SIP_007; do
+    why+=$(verdict_is "$WORK/proxy.out" "$tp" pass) || bad=1
+  done
+  # The evidence of 001 is the request the S-CSCF side received.
+  grep -A4 '^TP_PC_SIP_001 fail' "$WORK/proxy.out" | grep -q 'evidence: iut->scscf .* INVITE' ||
+    { why+=$'\n'"no INVITE evidence at the S-CSCF side"; bad=1; }
+  ((rc == 1)) || { why+=$'\n'"probe exit $rc, expected 1 (a fail)"; bad=1; }
+  ((bad == 0)) || echo "$why"
   return $bad
 }
 
@@ -241,6 +249,6 @@ annexo_case "probe pcscf_sip: every implemented SIP-level TP passes against anne
   against_annexo_pcscf
 annexo_case "probe pcscf_sip: the sec-agree TPs against annexo's pcscf with its own registrar" \
   secagree_against_embedded_pcscf
-annexo_case "probe pcscf_sip: a relay without the binding gate fails TP_PC_SIP_001 and only it" \
+annexo_case "probe pcscf_sip: a relay without binding, Path or PAI fails exactly TP_PC_SIP_001, 002 and 005" \
   against_open_gate_proxy
 annexo_finish
