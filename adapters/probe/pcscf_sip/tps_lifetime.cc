@@ -9,17 +9,23 @@ namespace annexo::probe::pcscf_sip {
 
 namespace {
 
-// An INVITE from user 1 on `ue`; the forwarded request, if any.
-std::optional<Scscf_Seen> invite_forwarded(Setup& s, Probe_Ue& ue) {
+// An INVITE from user 1 on `ue`: what the IUT forwarded and answered.
+struct Sent {
+  std::optional<Scscf_Seen> forwarded;
+  std::optional<Sip_Seen> answer;
+};
+
+Sent invite(Setup& s, Probe_Ue& ue) {
+  Sent out;
   const auto& u = s.rig.ctx().pixit.users.front();
   Ue_Sip sip(s.rig, ue, u);
   const std::size_t mark = s.rig.scscf().mark();
   const std::string id = sip.send_request("INVITE", u.impus.front(), u.impus.front());
-  if (id.empty()) return std::nullopt;
-  (void)sip.wait_final(id, s.rig.sip_budget());  // forwarded before it is answered
+  if (id.empty()) return out;
+  out.answer = sip.wait_final(id, s.rig.sip_budget());
   const auto fwd = sip.forwarded(id, mark);
-  if (fwd.empty()) return std::nullopt;
-  return fwd.front();
+  if (!fwd.empty()) out.forwarded = fwd.front();
+  return out;
 }
 
 std::string hex(const std::vector<std::uint8_t>& b) {
@@ -32,15 +38,22 @@ std::string hex(const std::vector<std::uint8_t>& b) {
   return o;
 }
 
-// "Requests on the connection keep their PAI" after the refresh.
+// "Requests on the connection keep their PAI" after the refresh: a refusal
+// or a close is the expected not observed (fail); silence is inconc.
 bool keeps_pai(Setup& s, std::vector<Evidence>& ev, Tp_Outcome& out) {
-  const auto fwd = invite_forwarded(s, *s.ue);
-  if (!fwd) {
-    out = verdict(Verdict::inconc, "the INVITE after the refresh was not forwarded", ev);
+  const Sent r = invite(s, *s.ue);
+  if (r.answer) ev.push_back(evidence_of(*s.ue, *r.answer));
+  if (!r.forwarded) {
+    if (s.ue->peer_closed() || (r.answer && r.answer->msg.status >= 300)) {
+      out =
+          verdict(Verdict::fail, "after the refresh the request on the connection was refused", ev);
+    } else {
+      out = verdict(Verdict::inconc, "the INVITE after the refresh was not forwarded", ev);
+    }
     return false;
   }
-  ev.push_back(evidence_of(*fwd, "P-Asserted-Identity"));
-  const auto pai = asserted(fwd->s.msg);
+  ev.push_back(evidence_of(*r.forwarded, "P-Asserted-Identity"));
+  const auto pai = asserted(r.forwarded->s.msg);
   if (pai.empty() || !in_set(s.rig.ctx().pixit.users.front().impus, pai.front())) {
     out = verdict(Verdict::fail, "after the refresh the connection's request lost its PAI", ev);
     return false;
@@ -87,12 +100,15 @@ Tp_Outcome tp_sip_010(const Tp_Context& ctx) {
   SSL_SESSION_free(old);
   if (b == nullptr) return out;
   ev.push_back(resumed);
-  const auto fwd = invite_forwarded(s, *b);
-  if (fwd) {
-    ev.push_back(evidence_of(*fwd, "P-Asserted-Identity"));
-    if (!asserted(fwd->s.msg).empty())
+  const Sent r = invite(s, *b);
+  if (r.forwarded) {
+    ev.push_back(evidence_of(*r.forwarded, "P-Asserted-Identity"));
+    if (!asserted(r.forwarded->s.msg).empty())
       return verdict(Verdict::fail, "the old Session ID authorised a PAI on another connection",
                      ev);
+  } else if (!b->peer_closed() && (!r.answer || r.answer->msg.status < 300)) {
+    return verdict(Verdict::inconc, "no refusal and nothing forwarded from the other connection",
+                   ev);
   }
   return verdict(Verdict::pass,
                  "renegotiated on the connection with a new Session ID; the old one authorises "
