@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -181,7 +182,8 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
   if (errors.empty()) probe_data::check_pair(pics, opt.pics_file, pixit, opt.pixit_file, errors);
   const auto impl_errors = check_implementations(impls, cat);
   errors.insert(errors.end(), impl_errors.begin(), impl_errors.end());
-  for (const auto& id : opt.only) {
+  // --tp is checked against the role only once the PICS has one.
+  for (const auto& id : pics.role.empty() ? std::vector<std::string>{} : opt.only) {
     const bool known = std::any_of(cat.tps.begin(), cat.tps.end(), [&](const TestPurpose& tp) {
       return tp.id == id && tp.role == pics.role;
     });
@@ -192,6 +194,8 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
   std::map<std::string, const Tp_Impl*> by_id;
   for (const auto& impl : impls) by_id[impl.id] = &impl;
   run.role = pics.role;
+  run.run_id = opt.run_id;
+  run.started = static_cast<long long>(std::time(nullptr));
   run.pics_file = opt.pics_file;
   run.pixit_file = opt.pixit_file;
   for (const auto& tp : cat.tps) {

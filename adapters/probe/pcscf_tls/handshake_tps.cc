@@ -57,7 +57,8 @@ bool read_ske(const std::vector<std::uint8_t>& b, std::uint16_t& group, std::uin
 // RFC 5746 / RFC 7627 extensions and the Session ID, the key exchange's
 // group and signature scheme against the core's lists, Finished verified.
 Tp_Outcome tp_tls_013(const Tp_Context& ctx) {
-  const Handshake_Run h = profile_handshake(ctx);
+  // The TP's stimulus: the UE profile's TLS 1.2 offer (TLS 1.3 is TP_PC_TLS_015's).
+  const Handshake_Run h = profile_handshake(ctx, ctx.pixit.iut_host, ctx.pixit.iut_port, false);
   if (!h.connected) return {Verdict::error, "IUT unreachable: " + h.error, {}};
   Tp_Outcome o{Verdict::fail, "", {}};
   const Server_Message* sh_msg = find(h, core::tls::HandshakeType::server_hello);
@@ -200,6 +201,71 @@ Tp_Outcome tp_tls_019(const Tp_Context& ctx) {
   o.evidence.push_back({kStream, sh->offset, "ServerHello"});
   o.verdict = Verdict::pass;
   o.reason = "ServerHello on the declared port " + std::to_string(port);
+  return o;
+}
+
+}  // namespace annexo::probe::pcscf_tls
+
+namespace annexo::probe::pcscf_tls {
+
+// TP_PC_TLS_015 (33210-6.2.1-TLS13-MANDATORY, 33210-6.2.2-RFC8446-9.1,
+// 33210-6.2.2-RFC8446-9.2): a TLS 1.3 offer (with TLS 1.2 too, as a UE
+// sends it): supported_versions 0x0304, a profile suite
+// (core::ue_check_server_hello), a profile group in key_share, a profile
+// CertificateVerify scheme, and the handshake completes.
+Tp_Outcome tp_tls_015(const Tp_Context& ctx) {
+  const Handshake_Run h = profile_handshake(ctx, ctx.pixit.iut_host, ctx.pixit.iut_port, true);
+  if (!h.connected) return {Verdict::error, "IUT unreachable: " + h.error, {}};
+  Tp_Outcome o{Verdict::fail, "", {}};
+  const Server_Message* sh_msg = find(h, core::tls::HandshakeType::server_hello);
+  if (sh_msg == nullptr) {
+    o.verdict = h.timed_out ? Verdict::inconc : Verdict::fail;
+    o.reason = "no ServerHello to a TLS 1.3 offer: " + summary(h);
+    o.evidence.push_back({kStream, h.from_iut.size(), summary(h)});
+    return o;
+  }
+  core::ServerHello sh;
+  if (const core::ReadResult rr =
+          core::parse_server_hello(core::ByteView(sh_msg->body.data(), sh_msg->body.size()), sh);
+      rr.failed()) {
+    o.reason = std::string("ServerHello unreadable at field ") + core::field_name(rr.field);
+    return o;
+  }
+  const std::uint16_t version = sh.has_supported_versions ? sh.selected_version : sh.legacy_version;
+  o.evidence.push_back({kStream, sh_msg->offset,
+                        "ServerHello version=" + hex16(version) + " suite=" +
+                            hex16(sh.cipher_suite) + " key_share=" + hex16(sh.key_share_group)});
+  if (version != core::tls::kTls13) {
+    o.reason = "the IUT chose " + hex16(version) + " to a TLS 1.3 offer";
+    return o;
+  }
+  core::Negotiated negotiated;
+  if (const core::Error e =
+          core::ue_check_server_hello(sh, h.offer, h.config, core::HandshakeContext{}, negotiated);
+      e != core::Error::ok) {
+    o.reason = "ServerHello outside the profile: " + error_text(e);
+    return o;
+  }
+  if (!sh.has_key_share || !in(core::kDefaultGroupOrder, sh.key_share_group)) {
+    o.reason = "key_share group " + hex16(sh.key_share_group) + " outside the profile";
+    return o;
+  }
+  if (!h.established) {
+    o.verdict = h.timed_out ? Verdict::inconc : Verdict::fail;
+    o.reason = "handshake did not complete: " + summary(h);
+    return o;
+  }
+  o.evidence.push_back(
+      {kStream, h.from_iut.size(),
+       summary(h) + ", CertificateVerify scheme " + hex16(h.peer_signature_scheme)});
+  if (!in(core::kDefaultSignatureSchemes, h.peer_signature_scheme)) {
+    o.reason =
+        "CertificateVerify scheme " + hex16(h.peer_signature_scheme) + " outside the profile";
+    return o;
+  }
+  o.verdict = Verdict::pass;
+  o.reason = "TLS 1.3 handshake within the profile (" + hex16(sh.cipher_suite) + ", group " +
+             hex16(sh.key_share_group) + ", scheme " + hex16(h.peer_signature_scheme) + ")";
   return o;
 }
 

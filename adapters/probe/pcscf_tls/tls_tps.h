@@ -29,6 +29,14 @@ Tp_Outcome tp_tls_014(const Tp_Context& ctx);
 Tp_Outcome tp_tls_013(const Tp_Context& ctx);
 Tp_Outcome tp_tls_017(const Tp_Context& ctx);
 Tp_Outcome tp_tls_019(const Tp_Context& ctx);
+Tp_Outcome tp_tls_015(const Tp_Context& ctx);  // TLS 1.3
+
+// early_data_tps.cc: 0-RTT (TLS 1.3).
+Tp_Outcome tp_tls_016(const Tp_Context& ctx);
+
+// reneg_tps.cc: client renegotiation of a registered UE.
+Tp_Outcome tp_tls_018(const Tp_Context& ctx);
+Tp_Outcome tp_tls_022(const Tp_Context& ctx);  // TLS 1.3
 
 // cert_tps.cc: the IUT's certificate chain under the core's policy.
 Tp_Outcome tp_cert_001(const Tp_Context& ctx);

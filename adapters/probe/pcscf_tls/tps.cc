@@ -1,7 +1,6 @@
 // The P-CSCF TLS and certificate test purposes this probe implements
-// (spec/test_purposes/pcscf.toml). Not here yet: TP_PC_TLS_015, _016, _022
-// (TLS 1.3, selected only with PICS_TLS13) and TP_PC_TLS_018 (client
-// renegotiation of a registered UE).
+// (spec/test_purposes/pcscf.toml): all of TP_PC_TLS_001..022 and
+// TP_PC_CERT_001..003.
 #include "adapters/probe/pcscf_tls/tls_tps.h"
 #include "adapters/probe/tp.h"
 
@@ -17,8 +16,10 @@ std::vector<Tp_Impl> pcscf_tls_tps() {
       {"TP_PC_TLS_009", tp_tls_009},   {"TP_PC_TLS_010", tp_tls_010},
       {"TP_PC_TLS_011", tp_tls_011},   {"TP_PC_TLS_012", tp_tls_012},
       {"TP_PC_TLS_013", tp_tls_013},   {"TP_PC_TLS_014", tp_tls_014},
-      {"TP_PC_TLS_017", tp_tls_017},   {"TP_PC_TLS_019", tp_tls_019},
-      {"TP_PC_TLS_020", tp_tls_020},   {"TP_PC_TLS_021", tp_tls_021},
+      {"TP_PC_TLS_015", tp_tls_015},   {"TP_PC_TLS_016", tp_tls_016},
+      {"TP_PC_TLS_017", tp_tls_017},   {"TP_PC_TLS_018", tp_tls_018},
+      {"TP_PC_TLS_019", tp_tls_019},   {"TP_PC_TLS_020", tp_tls_020},
+      {"TP_PC_TLS_021", tp_tls_021},   {"TP_PC_TLS_022", tp_tls_022},
       {"TP_PC_CERT_001", tp_cert_001}, {"TP_PC_CERT_002", tp_cert_002},
       {"TP_PC_CERT_003", tp_cert_003},
   };
