@@ -12,7 +12,8 @@ namespace {
 // answer at the S-CSCF side.
 struct Leg {
   std::string call_id;
-  std::string error;
+  std::string error;          // the S-CSCF side could not send it (test system)
+  bool unregistered = false;  // no Path known at the S-CSCF side: inconc
   const Sip_Seen* at_ue = nullptr;
   std::optional<Scscf_Seen> answer;
 };
@@ -37,7 +38,7 @@ Leg terminate(Setup& s, const std::string& route) {
   Scscf& sc = s.rig.scscf();
   const Reg_Binding* b = sc.registrar().binding(s.sip->user().impi);
   if (b == nullptr) {
-    leg.error = "no registration of user 1 at the S-CSCF side";
+    leg.unregistered = true;  // the IUT did not forward the registration
     return leg;
   }
   const std::size_t mark = sc.mark_responses();
@@ -57,6 +58,12 @@ Leg terminate(Setup& s, const std::string& route) {
   return leg;
 }
 
+Tp_Outcome not_at_scscf() {
+  return verdict(Verdict::inconc,
+                 "registered, but the IUT forwarded no registration to the S-CSCF side: no "
+                 "Path to route along");
+}
+
 std::string registered_path(Setup& s) {
   const Reg_Binding* b = s.rig.scscf().registrar().binding(s.sip->user().impi);
   return b == nullptr ? "" : b->path;
@@ -70,6 +77,7 @@ Tp_Outcome tp_sip_011(const Tp_Context& ctx) {
   Tp_Outcome out;
   if (!registered_ue(s, 0, out)) return out;
   const Leg leg = terminate(s, registered_path(s));
+  if (leg.unregistered) return not_at_scscf();
   if (!leg.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + leg.error);
   std::vector<Evidence> ev;
   if (leg.at_ue) ev.push_back(evidence_of(*s.ue, *leg.at_ue));
@@ -89,6 +97,7 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   const std::string path = registered_path(s);
   s.ue->close();
   const Leg leg = terminate(s, path);
+  if (leg.unregistered) return not_at_scscf();
   if (!leg.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + leg.error);
   if (!leg.answer) return verdict(Verdict::inconc, "no response within timers.sip_response_s");
   const Evidence e = evidence_of(*leg.answer);
@@ -105,6 +114,7 @@ Tp_Outcome tp_sip_013(const Tp_Context& ctx) {
   Tp_Outcome out;
   if (!registered_ue(s, 0, out)) return out;
   const std::string path = registered_path(s);
+  if (path.empty()) return not_at_scscf();
   auto list = sip::parse_name_addr_list(path, "Path");
   if (!list.ok() || list->empty() || list->front().uri.user.empty())
     return verdict(Verdict::inconc, "no flow token in the registered Path: " + path);
@@ -118,6 +128,7 @@ Tp_Outcome tp_sip_013(const Tp_Context& ctx) {
     std::string route = path;
     route.replace(at, token.size(), t);
     const Leg leg = terminate(s, route);
+    if (leg.unregistered) return not_at_scscf();
     if (!leg.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + leg.error);
     if (leg.answer) ev.push_back(evidence_of(*leg.answer));
     if (leg.at_ue) {

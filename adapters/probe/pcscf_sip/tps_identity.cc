@@ -92,10 +92,13 @@ Tp_Outcome tp_sip_006(const Tp_Context& ctx) {
       for (const auto& p : asserted(f.s.msg))
         if (!in_set(u.impus, p))
           return verdict(Verdict::fail, "PAI " + p + " asserted for PPI " + ppi, ev);
-    if (o.forwarded.empty() && !o.answer && !s.ue->peer_closed()) all_decided = false;
+    // Rejected, closed, or forwarded: decided. Silence, or a 2xx for a
+    // request the S-CSCF side never saw, shows nothing (RD-160).
+    const bool rejected = (o.answer && o.answer->msg.status >= 300) || s.ue->peer_closed();
+    if (o.forwarded.empty() && !rejected) all_decided = false;
   }
   if (!all_decided)
-    return verdict(Verdict::inconc, "no response and nothing forwarded within the budget", ev);
+    return verdict(Verdict::inconc, "neither rejected nor forwarded within the budget", ev);
   return verdict(Verdict::pass, "no identity outside user 1's set asserted", ev);
 }
 

@@ -49,9 +49,11 @@ Tp_Outcome tp_sip_002(const Tp_Context& ctx) {
   if (!r.registered())
     return verdict(Verdict::fail,
                    "the registration failed (" + std::to_string(r.final_status) + ")", ev);
+  // Registered without forwarding (an IUT with its own registrar): the
+  // marking and the Path are not observable (RD-160).
   if (cred == nullptr)
-    return verdict(Verdict::fail, "no REGISTER with Digest credentials reached the S-CSCF side",
-                   ev);
+    return verdict(Verdict::inconc,
+                   "registered, but no REGISTER with credentials reached the S-CSCF side", ev);
   for (const auto& f : r.forwarded) {
     if (f.s.msg.first("Path") == nullptr)
       return verdict(Verdict::fail, "a forwarded REGISTER has no Path", ev);
@@ -120,7 +122,10 @@ Tp_Outcome tp_sip_004(const Tp_Context& ctx) {
     ev.push_back(evidence_of(*s.ue, r.answers.front()));
     return verdict(Verdict::pass, "refused with an error response", ev);
   }
-  return verdict(Verdict::inconc, "nothing within timers.sip_response_s", ev);
+  return verdict(Verdict::inconc,
+                 r.first_status ? "answered, but nothing reached the S-CSCF side"
+                                : "nothing within timers.sip_response_s",
+                 ev);
 }
 
 // TP_PC_SIP_009 (O.3.1.1-PC-CLOSE-ON-AUTH-FAIL): a wrong password; the 403
