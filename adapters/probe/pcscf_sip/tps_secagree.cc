@@ -40,13 +40,14 @@ std::optional<Sip_Seen> plain_request(Rig& rig, Plain_Sip& p, const probe_data::
   const std::string call_id = "probe-plain-" + sip::random_hex(8);
   sip::Message m =
       sip::make_request(method, method == "REGISTER" ? "sip:" + rig.ctx().pixit.domain : impu);
-  m.add("Via", "SIP/2.0/TCP 127.0.0.1:" + std::to_string(p.local_port()) + ";branch=z9hG4bK" +
-                   sip::random_hex(8) + ";rport");
+  m.add("Via", "SIP/2.0/TCP " + probe_host(rig.ctx().pixit) + ":" + std::to_string(p.local_port()) +
+                   ";branch=z9hG4bK" + sip::random_hex(8) + ";rport");
   m.add("From", "<" + impu + ">;tag=" + sip::random_hex(4));
   m.add("To", "<" + impu + ">");
   m.add("Call-ID", call_id);
   m.add("CSeq", "1 " + method);
-  m.add("Contact", "<sip:probe@127.0.0.1:" + std::to_string(p.local_port()) + ";transport=tcp>");
+  m.add("Contact", "<sip:probe@" + probe_host(rig.ctx().pixit) + ":" +
+                       std::to_string(p.local_port()) + ";transport=tcp>");
   if (!sec_client.empty()) {
     m.add("Security-Client", sec_client);
     m.add("Require", "sec-agree");

@@ -12,16 +12,22 @@ Ue_Sip::Ue_Sip(Rig& rig, Probe_Ue& ue, const probe_data::TestUser& user)
       m_from_tag(sip::random_hex(4)),
       m_instance("urn:uuid:" + sip::random_hex(4) + "-0000-4000-8000-" + sip::random_hex(6)) {}
 
+// The probe's own address in Via and Contact: PIXIT probe.host (the IUT
+// adds received/rport for what it actually saw).
+std::string probe_host(const probe_data::Pixit& p) {
+  return p.probe_host.empty() ? "127.0.0.1" : p.probe_host;
+}
+
 std::string Ue_Sip::via() const {
-  return "SIP/2.0/TLS 127.0.0.1:" + std::to_string(m_ue.local_port()) + ";branch=z9hG4bK" +
-         sip::random_hex(8) + ";rport";
+  return "SIP/2.0/TLS " + probe_host(m_rig.ctx().pixit) + ":" + std::to_string(m_ue.local_port()) +
+         ";branch=z9hG4bK" + sip::random_hex(8) + ";rport";
 }
 
 std::string Ue_Sip::contact(std::uint32_t expires) const {
   const auto at = m_user.impi.find('@');
   const std::string user = m_user.impi.substr(0, at);
-  return "<sip:" + user + "@127.0.0.1:" + std::to_string(m_ue.local_port()) +
-         ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
+  return "<sip:" + user + "@" + probe_host(m_rig.ctx().pixit) + ":" +
+         std::to_string(m_ue.local_port()) + ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
          ">\";reg-id=1;expires=" + std::to_string(expires);
 }
 
@@ -95,8 +101,8 @@ std::string Ue_Sip::send_request(const std::string& method, const std::string& f
   m.add("To", "<" + to + ">");
   m.add("Call-ID", call_id);
   m.add("CSeq", "1 " + method);
-  m.add("Contact",
-        "<sip:probe@127.0.0.1:" + std::to_string(m_ue.local_port()) + ";transport=tls;ob>");
+  m.add("Contact", "<sip:probe@" + probe_host(m_rig.ctx().pixit) + ":" +
+                       std::to_string(m_ue.local_port()) + ";transport=tls;ob>");
   if (!ppi.empty()) m.add("P-Preferred-Identity", "<" + ppi + ">");
   if (method == "MESSAGE") {
     m.add("Content-Type", "text/plain");

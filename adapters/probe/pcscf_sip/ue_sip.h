@@ -62,6 +62,9 @@ class Ue_Sip {
   std::uint32_t m_reg_cseq = 0;
 };
 
+// PIXIT probe.host, 127.0.0.1 when absent: the host of the probe UEs' Via
+// and Contact.
+std::string probe_host(const probe_data::Pixit& p);
 // The first URI of a name-addr header value ("<sip:a@b>;x" -> "sip:a@b").
 std::string first_uri(const std::string& value);
 // The integrity-protected parameter of a forwarded REGISTER's Authorization
