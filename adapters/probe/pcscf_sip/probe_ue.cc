@@ -93,6 +93,11 @@ bool Probe_Ue::send(const std::string& text) {
   return true;
 }
 
+void Probe_Ue::send_close_notify() {
+  if (m_tls && m_fd >= 0 && !m_tls->failed()) m_tls->close();
+  flush();
+}
+
 void Probe_Ue::close() {
   if (m_tls && m_fd >= 0 && !m_tls->failed()) m_tls->close();
   flush();

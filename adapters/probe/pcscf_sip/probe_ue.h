@@ -56,6 +56,8 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   bool send(const std::string& text);
   // close_notify then the socket closed (the probe UE leaves).
   void close();
+  // close_notify only; the socket stays open to see the IUT's own close.
+  void send_close_notify();
 
   bool established() const { return m_established; }
   bool failed() const { return !m_error.empty(); }

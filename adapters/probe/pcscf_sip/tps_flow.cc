@@ -95,6 +95,10 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   Tp_Outcome out;
   if (!registered_ue(s, 0, out)) return out;
   const std::string path = registered_path(s);
+  // The UE leaves: close_notify, and the IUT's own close awaited (so the
+  // flow is gone on its side before the INVITE arrives), then the socket.
+  s.ue->send_close_notify();
+  s.rig.pump_until([&] { return s.ue->peer_closed(); }, s.rig.close_budget());
   s.ue->close();
   const Leg leg = terminate(s, path);
   if (leg.unregistered) return not_at_scscf();
