@@ -37,8 +37,8 @@ Leg terminate(Setup& s, const std::string& route) {
   Leg leg;
   Scscf& sc = s.rig.scscf();
   const Reg_Binding* b = sc.registrar().binding(s.sip->user().impi);
-  if (b == nullptr) {
-    leg.unregistered = true;  // the IUT did not forward the registration
+  if (b == nullptr || route.empty()) {
+    leg.unregistered = true;  // the IUT forwarded no registration, or no Path
     return leg;
   }
   const std::size_t mark = sc.mark_responses();
@@ -60,8 +60,8 @@ Leg terminate(Setup& s, const std::string& route) {
 
 Tp_Outcome not_at_scscf() {
   return verdict(Verdict::inconc,
-                 "registered, but the IUT forwarded no registration to the S-CSCF side: no "
-                 "Path to route along");
+                 "registered, but no Path reached the S-CSCF side (registration not forwarded, "
+                 "or forwarded without Path): nothing to route along");
 }
 
 std::string registered_path(Setup& s) {
