@@ -156,7 +156,16 @@ std::string fresh_dir(const std::string& out_dir, const std::string& id) {
   return dir.string();
 }
 
+// On a terminal, a "running" line while a TP runs (some wait for IUT timers),
+// replaced by its verdict line.
+void print_running(std::size_t index, std::size_t total, const Tp_Result& r, bool verbose) {
+  if (isatty(STDOUT_FILENO) == 0) return;
+  std::cout << "[" << index << "/" << total << "] " << r.tp->id << "  running..."
+            << (verbose ? "\n" : "\r") << std::flush;
+}
+
 void print_progress(std::size_t index, std::size_t total, const Tp_Result& r) {
+  if (isatty(STDOUT_FILENO) != 0) std::cout << "\033[K";
   std::cout << "[" << index << "/" << total << "] " << r.tp->id << "  " << shown_verdict(r);
   if (r.ran()) std::cout << "  (" << static_cast<int>(r.seconds * 1000) << " ms)";
   const std::string why = r.ran() ? r.outcome.reason : r.not_run;
@@ -230,6 +239,7 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
         std::ofstream(log_path, std::ios::app) << line << "\n";
         if (verbose) std::cout << "  " << id << ": " << line << std::endl;
       };
+      print_running(index, run.tps.size(), r, opt.verbose);
       const long long t0 = now_ms();
       r.outcome = run_forked(*it->second, ctx, tp_wall_budget_ms(*r.tp, pixit));
       r.seconds = static_cast<double>(now_ms() - t0) / 1000.0;

@@ -130,9 +130,12 @@ start_misbehaving() {
 # TP_PC_TLS_014 stays inconc against annexo's pcscf: the core refuses a
 # ClientHello offering {DEFLATE, null} (alert 47) where the TP expects a
 # ServerHello with null compression (decision RD-140, reported as a finding).
+# A 3 s session lifetime: TP_PC_TLS_017 sees the pcscf's renegotiation of a
+# registered UE's connection too.
 annexo_passes() {
-  start_pcscf good || return 1
-  write_iut good "$PC_PORT" "$PKI/ca-ec.pem"
+  start_pcscf good --session-lifetime 3 || return 1
+  PICS_EDIT='s/^PICS_SESSION_LIFETIME_S = .*/PICS_SESSION_LIFETIME_S = 3/' \
+    write_iut good "$PC_PORT" "$PKI/ca-ec.pem"
   run_probe good --implemented-only --tp "$TPS"
   local ok=0
   expect "probe exits 0 against annexo's pcscf" test "$PROBE_RC" -eq 0 || ok=1
@@ -140,6 +143,7 @@ annexo_passes() {
   expect "TP_PC_TLS_014 is inconc" verdict_is good TP_PC_TLS_014 inconc || ok=1
   expect "20 TPs passed (25 implemented; TP_PC_TLS_005, _015, _016, _022 none; _014 inconc)" test "$(verdicts good | grep -c ' pass$')" -eq 20 || ok=1
   expect "TP_PC_TLS_018 registered alice, then saw the refusal" grep -q 'TP_PC_TLS_018  pass .*client renegotiation refused' "$PROBE_OUT" || ok=1
+  expect "TP_PC_TLS_017 saw the pcscf's renegotiation" grep -q 'TP_PC_TLS_017  pass .*and in the IUT.s renegotiation' "$PROBE_OUT" || ok=1
   expect "the TLS 1.3 TPs are none (PICS_TLS13 false)" verdict_is good TP_PC_TLS_015 none || ok=1
   expect "JUnit has one testcase per TP" test "$(grep -c '<testcase ' "$WORK/good.out/probe-junit.xml")" -eq 25 || ok=1
   expect "Markdown has the per-requirement roll-up" grep -q '^| 33210-6.2.1-NO-LEGACY-VERSIONS | pass |' "$WORK/good.out/probe-report.md" || ok=1
@@ -199,7 +203,7 @@ malformed_pixit() {
 # A P-CSCF that answers SSL 3.0 / TLS 1.0 / TLS 1.1 hellos with a ServerHello
 # (the rest relayed to the real pcscf): exactly TP_PC_TLS_001..003 fail.
 legacy_acceptor_fails() {
-  start_pcscf legacyreal || return 1
+  start_pcscf legacyreal --session-lifetime 3 || return 1
   start_misbehaving legacy legacy "$PC_PORT" || return 1
   write_iut legacy "$MB_PORT" "$PKI/ca-ec.pem"
   run_probe legacy --implemented-only --tp "$TPS"
@@ -276,7 +280,7 @@ certificate_request_fails() {
 renegotiation_accepted_fails() {
   start_misbehaving reneg renegotiating "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
   write_iut reneg "$MB_PORT" "$PKI/ca-ec.pem"
-  run_probe reneg --tp TP_PC_TLS_013,TP_PC_TLS_017,TP_PC_TLS_018,TP_PC_TLS_019,TP_PC_CERT_001
+  run_probe reneg --tp TP_PC_TLS_013,TP_PC_TLS_018,TP_PC_TLS_019,TP_PC_CERT_001
   local ok=0
   expect "exactly TP_PC_TLS_018 fails" only_failing reneg TP_PC_TLS_018 || ok=1
   expect "the reason names the completed renegotiation" grep -q 'TP_PC_TLS_018  fail .*renegotiation completed' "$PROBE_OUT" || ok=1

@@ -115,6 +115,11 @@ TEST_CASE("probe: JSON and JUnit outputs are well formed and mark each verdict")
   write_junit(run, ju);
   const std::string x = ju.str();
   CHECK(x.find("failures=\"1\" errors=\"1\" skipped=\"2\"") != std::string::npos);
+  run.tps[1].outcome.verdict = Verdict::inconc;
+  std::ostringstream ju2;
+  write_junit(run, ju2);
+  CHECK(ju2.str().find("errors=\"0\" skipped=\"3\"") != std::string::npos);
+  CHECK(ju2.str().find("<skipped message=\"inconc: why") != std::string::npos);
   CHECK(x.find("<failure message=\"why &quot;quoted&quot;") != std::string::npos);
   CHECK(x.find("title of TP_PC_TLS_001 &lt;&amp;&quot;|&gt;") != std::string::npos);
   write_markdown(run, md);

@@ -135,7 +135,8 @@ Tp_Outcome tp_tls_013(const Tp_Context& ctx) {
 // TP_PC_TLS_017 (O.2.1-PC-NO-CLIENT-CERT-REQ): full handshakes at every
 // version the PICS claims; no CertificateRequest, cleartext (TLS 1.2, by the
 // core's reader) or in the encrypted flight (TLS 1.3, seen by the client
-// endpoint). The renegotiation part belongs to TP_PC_SIP_010's run.
+// endpoint). With PICS_RENEGOTIATES, also the IUT's renegotiation of a
+// registered UE's TLS 1.2 connection (renegotiation_certificate_requests).
 Tp_Outcome tp_tls_017(const Tp_Context& ctx) {
   const auto claims = [&](const char* item) {
     const auto it = ctx.pics.answers.find(item);
@@ -167,6 +168,15 @@ Tp_Outcome tp_tls_017(const Tp_Context& ctx) {
     return o;
   }
   o.reason = "no CertificateRequest in " + std::to_string(completed) + " full handshake(s)";
+  // With PICS_RENEGOTIATES and TLS 1.2, the IUT's renegotiation of a
+  // registered UE's connection too (a P-CSCF may ask only once bound).
+  if (claims("PICS_RENEGOTIATES") && claims("PICS_TLS12")) {
+    const Tp_Outcome r = renegotiation_certificate_requests(ctx);
+    o.evidence.insert(o.evidence.end(), r.evidence.begin(), r.evidence.end());
+    if (r.verdict == Verdict::fail || r.verdict == Verdict::error)
+      return {r.verdict, r.reason, o.evidence};
+    o.reason += r.verdict == Verdict::pass ? " and in the IUT's renegotiation" : "; " + r.reason;
+  }
   return o;
 }
 

@@ -176,4 +176,40 @@ Tp_Outcome tp_tls_022(const Tp_Context& ctx) {
   return o;
 }
 
+Tp_Outcome renegotiation_certificate_requests(const Tp_Context& ctx) {
+  const char* stream = "iut->probe tls c3 (registered, renegotiation)";
+  Tls_Session s(ctx);
+  Tp_Outcome o{Verdict::inconc, "", {}};
+  if (!s.handshake(ctx.pixit.iut_host, ctx.pixit.iut_port, false) ||
+      s.run().facts.version != 0x0303) {
+    if (!s.run().connected) return {Verdict::error, "IUT unreachable: " + s.run().error, {}};
+    o.reason = "renegotiation not observed: no TLS 1.2 connection";
+    return o;
+  }
+  std::string why;
+  if (!register_user(s, ctx, o.evidence, why)) {
+    o.reason = "renegotiation not observed: not registered (" + why + ")";
+    return o;
+  }
+  ctx.note("registered; waiting for the IUT's renegotiation");
+  s.pump(ctx.budget_ms("lifetime_budget_s", 120), [&] {
+    return s.run().handshakes > 1 || s.run().certificate_requests > 0 || s.endpoint().failed();
+  });
+  if (s.run().certificate_requests > 0) {
+    o.verdict = Verdict::fail;
+    o.reason = "the IUT sent a CertificateRequest in the renegotiation of a registered UE";
+    o.evidence.push_back({stream, s.run().from_iut.size(), "CertificateRequest (protected)"});
+    return o;
+  }
+  if (s.run().handshakes > 1) {
+    o.verdict = Verdict::pass;
+    o.reason = "no CertificateRequest in the IUT's renegotiation";
+    o.evidence.push_back(
+        {stream, s.run().from_iut.size(), "renegotiation completed, no CertificateRequest"});
+    return o;
+  }
+  o.reason = "renegotiation not observed within timers.lifetime_budget_s";
+  return o;
+}
+
 }  // namespace annexo::probe::pcscf_tls

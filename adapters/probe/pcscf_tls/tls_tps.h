@@ -37,6 +37,10 @@ Tp_Outcome tp_tls_016(const Tp_Context& ctx);
 // reneg_tps.cc: client renegotiation of a registered UE.
 Tp_Outcome tp_tls_018(const Tp_Context& ctx);
 Tp_Outcome tp_tls_022(const Tp_Context& ctx);  // TLS 1.3
+// The renegotiation part of TP_PC_TLS_017: a registered UE's TLS 1.2
+// connection held until the IUT renegotiates (timers.lifetime_budget_s);
+// fail on a CertificateRequest in that handshake, inconc when none happened.
+Tp_Outcome renegotiation_certificate_requests(const Tp_Context& ctx);
 
 // cert_tps.cc: the IUT's certificate chain under the core's policy.
 Tp_Outcome tp_cert_001(const Tp_Context& ctx);
