@@ -302,7 +302,44 @@ tls13_good() {
   annexo_req 33210-6.2.2-NO-0RTT iop_client_hello_no_early_data ts
   ((alive))
 }
+# KeyUpdate (RD-117): s_server -tls1_3 sends KeyUpdate(update_requested)
+# ("K" on its stdin) once the ue's REGISTER has arrived; the ue, with nothing
+# to send (it waits for an answer), answers with KeyUpdate(update_not_requested)
+# at once and keeps the connection: s_server receives the answer and no alert.
+# "sent|recv update_requested|update_not_requested", one a KeyUpdate, in order.
+peer_key_updates() {
+  awk '/^Received Record/ { d = "recv" } /^Sent Record/ { d = "sent" }
+    /^ +KeyUpdate, Length=/ { k = d; next } k != "" { print k, $1; k = "" }' "$IOP_TMP/$1.log"
+}
+peer_key_update_answered() {
+  peer_key_updates "$1" | awk '$0 == "sent update_requested" { s = 1 }
+    s && $0 == "recv update_not_requested" { ok = 1 } END { exit !ok }'
+}
+peer_got_no_alert() { ! iop_trace_events "$IOP_TMP/$1.log" | grep -q '^recv alert'; }
+tls13_key_update() {
+  iop_s_server ku13 - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_3 || return 1
+  local serv=$IOP_LAST_PID
+  timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
+    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
+  local uep=$!
+  iop_note "ue (pid $uep) against ku13"
+  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/ku13.log" || echo "no REGISTER at s_server" >&2
+  iop_s_server_say ku13 K
+  iop_await "$IOP_BUDGET" peer_key_update_answered ku13
+  local alive=0
+  kill -0 "$uep" 2>/dev/null && alive=1
+  iop_stop "$uep"  # SIGTERM: the ue leaves without sending anything
+  iop_s_server_wait_exit "$serv"
+  ((alive)) || echo "the ue had exited before the end of the KeyUpdate exchange" >&2
+  annexo_req RFC8446-NO-RENEG peer_key_update_answered ku13
+  annexo_req RFC8446-NO-RENEG peer_got_no_alert ku13
+  annexo_req RFC8446-NO-RENEG test "$alive" -eq 1
+}
 if [ "$IOP_UE_STACK" = openssl ]; then
+  #= spec#RFC8446-NO-RENEG type=test
+  annexo_case "RFC8446-NO-RENEG: ue (OpenSSL stack) answers openssl s_server's TLS 1.3 KeyUpdate(update_requested) at once with KeyUpdate(update_not_requested) though it has nothing to send, and keeps the connection (RD-117)" \
+    iop_case tls13_key_update
   #= spec#33210-6.2.1-TLS13-MANDATORY type=test
   #= spec#O.2.1-ALL-PROFILE type=test
   #= spec#33210-6.2.2-NO-0RTT type=test
