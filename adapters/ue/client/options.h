@@ -20,7 +20,7 @@ namespace net = ::annexo::net;
 //   0 registered (and, with --stay, still registered when the stay ended)
 //   1 usage error
 //   2 P-CSCF certificate rejected (O.2.1-UE-AUTH-PC-BY-CERT, O.3.1.2, O.5.x)
-//   3 TLS handshake refused (version or cipher suite; the P-CSCF's or Botan's alert)
+//   3 TLS handshake refused (version or cipher suite; the P-CSCF's or the TLS stack's alert)
 //   4 authentication failed (O.3.1.1: 403 / wrong password; N.2 rspauth)
 //   5 refused by policy (access selection O.1.1, CertificateRequest with
 //     --abort-on-certificate-request, offer without an encrypting suite, other
