@@ -279,28 +279,68 @@ gnutls_case() { # mode
 # key_share group, lib.sh iop_hello_*); the certificate refusals are read
 # where s_server received the alert (its -trace decrypts the TLS 1.3
 # handshake records).
-tls13_good() {
-  iop_s_server tls13 - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_3 || return 1
+# tls13_register NAME [s_server args]: s_server -tls1_3 (and the args) with a
+# tshark capture "ts"; the ue runs until its REGISTER reached s_server. Sets
+# UE_ALIVE (1: the ue was still running then).
+tls13_register() {
+  local name=$1
+  shift
+  iop_s_server "$name" - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_3 "$@" || return 1
   local serv=$IOP_LAST_PID
   iop_tshark_start ts "$IOP_PORT" || return 1
   timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
     --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
     >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
   local uep=$!
-  iop_note "ue (pid $uep) against tls13"
-  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/tls13.log"
-  local alive=0
-  kill -0 "$uep" 2>/dev/null && alive=1
+  iop_note "ue (pid $uep) against $name"
+  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/$name.log"
+  UE_ALIVE=0
+  kill -0 "$uep" 2>/dev/null && UE_ALIVE=1
   iop_stop "$uep"
   iop_s_server_wait_exit "$serv"
   iop_tshark_stop ts
-  ((alive)) || echo "the ue had exited before its REGISTER reached s_server" >&2
+  ((UE_ALIVE)) || echo "the ue had exited before its REGISTER reached s_server" >&2
+}
+# TS 33.210 6.2.2: key exchange on secp384r1 (0x0018 = 24). s_server -groups
+# P-384 takes no other group: the ue's first key share is for another one, so
+# s_server asks for P-384 with a HelloRetryRequest (the last ServerHello
+# carries the group used).
+P384=24
+client_hello_offers_group() { # capture group
+  local g
+  g=$(tshark -r "$IOP_TMP/$1.pcap" -Y 'tls.handshake.type == 1' -T fields -E occurrence=a \
+    -E aggregator=, -e tls.handshake.extensions_supported_group 2>/dev/null | head -1)
+  local x
+  for x in ${g//,/ }; do
+    [[ "$x" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] && (( x == $2 )) && return 0
+  done
+  echo "the ue's supported_groups '$g' lack $2" >&2
+  return 1
+}
+last_server_hello_group_is() { # capture group
+  local g
+  g=$(tshark -r "$IOP_TMP/$1.pcap" -Y 'tls.handshake.type == 2' -T fields \
+    -e tls.handshake.extensions_key_share_group 2>/dev/null | tail -1)
+  [[ "$g" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] && (( g == $2 )) && return 0
+  echo "the last ServerHello's key_share group '$g' is not $2" >&2
+  return 1
+}
+tls13_p384() {
+  tls13_register p384 -groups P-384 || return 1
+  annexo_req 33210-6.2.2-SECP384R1-KX client_hello_offers_group ts "$P384"
+  annexo_req 33210-6.2.2-SECP384R1-KX last_server_hello_group_is ts "$P384"
+  annexo_req 33210-6.2.2-SECP384R1-KX iop_server_hello_version_is ts "$IOP_TLS13"
+  annexo_req 33210-6.2.2-SECP384R1-KX peer_got_register p384
+  ((UE_ALIVE))
+}
+tls13_good() {
+  tls13_register tls13 || return 1
   annexo_req 33210-6.2.1-TLS13-MANDATORY peer_got_register tls13
   annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is ts "$IOP_TLS13"
   annexo_req O.2.1-ALL-PROFILE iop_server_hello_suite_in_profile ts
   annexo_req O.2.1-ALL-PROFILE iop_server_hello_group_in_profile ts
   annexo_req 33210-6.2.2-NO-0RTT iop_client_hello_no_early_data ts
-  ((alive))
+  ((UE_ALIVE))
 }
 # KeyUpdate (RD-117): s_server -tls1_3 sends KeyUpdate(update_requested)
 # ("K" on its stdin) once the ue's REGISTER has arrived; the ue, with nothing
@@ -337,6 +377,9 @@ tls13_key_update() {
   annexo_req RFC8446-NO-RENEG test "$alive" -eq 1
 }
 if [ "$IOP_UE_STACK" = openssl ]; then
+  #= spec#33210-6.2.2-SECP384R1-KX type=test
+  annexo_case "33210-6.2.2-SECP384R1-KX: ue (OpenSSL stack) offers secp384r1 and completes a TLS 1.3 handshake on it with openssl s_server -tls1_3 -groups P-384 (after a HelloRetryRequest): the last ServerHello on the wire carries group 24 and the REGISTER reaches s_server" \
+    iop_case tls13_p384
   #= spec#RFC8446-NO-RENEG type=test
   annexo_case "RFC8446-NO-RENEG: ue (OpenSSL stack) answers openssl s_server's TLS 1.3 KeyUpdate(update_requested) at once with KeyUpdate(update_not_requested) though it has nothing to send, and keeps the connection (RD-117)" \
     iop_case tls13_key_update
