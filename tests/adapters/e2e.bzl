@@ -6,13 +6,18 @@ Every such script is called as SCRIPT PCSCF UE MAKE_PKI TESTLIB [HELPER...]
 and sources e2e_lib.sh next to it; `helpers` are extra files of this package
 (scripted peers) passed, in order, after the four fixed arguments."""
 
-def e2e_test(name, helpers = [], sanitize = False):
+def e2e_test(name, helpers = [], sanitize = False, tls_stacks = ["botan"]):
     """NAME.sh with the programs; with sanitize, also NAME_asan: the same
     script with pcscf and ue built with ASan and UBSan (:pcscf_asan, :ue_asan,
-    //tests/sanitize)."""
-    _e2e_test(name, helpers, "//adapters/pcscf", "//adapters/ue", {})
-    if sanitize:
-        _e2e_test(name + "_asan", helpers, ":pcscf_asan", ":ue_asan", SANITIZE_ENV, script = name)
+    //tests/sanitize). One twin per TLS stack in tls_stacks (issue 14): NAME
+    for botan, NAME_<stack> for another, the same script with env
+    ANNEXO_TLS_STACK=<stack> (the scripts start ue with --tls-stack <stack>)."""
+    for stack in tls_stacks:
+        n = name if stack == "botan" else name + "_" + stack
+        env = {"ANNEXO_TLS_STACK": stack}
+        _e2e_test(n, helpers, "//adapters/pcscf", "//adapters/ue", env, script = name)
+        if sanitize:
+            _e2e_test(n + "_asan", helpers, ":pcscf_asan", ":ue_asan", dict(SANITIZE_ENV, **env), script = name)
 
 def _e2e_test(name, helpers, pcscf, ue, env, script = None):
     native.sh_test(

@@ -16,6 +16,16 @@ cat >"$WORK/users" <<'EOF'
 alice@annexo.test secret sip:alice@annexo.test,tel:+15551234
 EOF
 
+# The e2e_test macro's tls_stacks twins (e2e.bzl) set ANNEXO_TLS_STACK: every
+# ue this script starts ($UE) runs that TLS stack (ue --tls-stack, RD-180),
+# the options a case gives coming after it. UE_STACK names it.
+UE_STACK=${ANNEXO_TLS_STACK:-botan}
+if [[ -n "${ANNEXO_TLS_STACK:-}" && -n "${UE:-}" ]]; then
+  printf '#!/bin/bash\nexec %q --tls-stack %q "$@"\n' "$(realpath "$UE")" "$ANNEXO_TLS_STACK" >"$WORK/ue-$UE_STACK"
+  chmod +x "$WORK/ue-$UE_STACK"
+  UE=$WORK/ue-$UE_STACK
+fi
+
 # Budget of every readiness wait, in seconds (generous: the machine may be loaded).
 E2E_BUDGET=${E2E_BUDGET:-30}
 

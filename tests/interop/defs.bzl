@@ -1,6 +1,14 @@
 """interop_test: one sh_test of tests/interop per line of data."""
 
-def interop_test(name, program = None, size = "medium", script = None, env = {}):
+def interop_test(name, program = None, size = "medium", script = None, env = {}, tls_stacks = ["botan"]):
+    """One twin per TLS stack in tls_stacks (issue 14): NAME for botan,
+    NAME_<stack> for another, the same script with env ANNEXO_TLS_STACK=<stack>
+    (the scripts start ue with --tls-stack <stack>). See _interop_test."""
+    for stack in tls_stacks:
+        n = name if stack == "botan" else name + "_" + stack
+        _interop_test(n, program, size, script or name, dict(env, ANNEXO_TLS_STACK = stack))
+
+def _interop_test(name, program, size, script, env):
     """A driver NAME.sh run against third-party peers.
 
     With `program` (//adapters/pcscf or //adapters/ue, or a list of both) the

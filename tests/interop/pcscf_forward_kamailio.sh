@@ -16,6 +16,7 @@ IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # shellcheck source=/dev/null
 source "$4"
+UE=$(iop_ue_stack "$UE")
 PROBE=$IOP_DIR/register_probe.py
 
 iop_pki "$MAKE_PKI"
