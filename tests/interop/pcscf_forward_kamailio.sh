@@ -17,6 +17,7 @@ source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # shellcheck source=/dev/null
 source "$4"
 PROBE=$IOP_DIR/register_probe.py
+DIALOG_UE=$IOP_DIR/dialog_ue.py
 
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
@@ -422,6 +423,52 @@ time.sleep(30)' "$KAM_PORT" >"$KAM_LOG" 2>&1 &
   annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE test $(((t1 - t0) / 1000000)) -lt 6000
 }
 
+# An INVITE dialog between two UEs through pcscf, Kamailio as the S-CSCF
+# (record_route on INVITE), the UEs a Python peer (dialog_ue.py: A calls B,
+# re-INVITE, B hangs up). Judged at the UEs and at Kamailio.
+# tok_entry PORT TRANSPORT: this pcscf's Record-Route entry with a flow token.
+tok_entry() { echo "<sip:[0-9a-f]{32}@127\.0\.0\.1:$1;lr;transport=$2>"; }
+dialog_through_pcscf() {
+  python3 "$DIALOG_UE" "$PC_PORT" "$CA" "$IOP_PASSWORD" "$IOP_IMPI" "$IOP_IMPU" "$BOB_IMPI" "$BOB_IMPU" \
+    >"$IOP_TMP/dialog.ue.out" 2>&1
+  local rc=$? out=$IOP_TMP/dialog.ue.out
+  cat "$out"
+  grep 'annexo-scscf: \(request \(INVITE\|ACK\|BYE\)\|reply\)' "$KAM_LOG" | cut -c1-400
+  ((rc == 0)) || { echo "dialog_ue.py exited $rc"; return 1; }
+  local core tls inv rr1 rr2
+  core=$(tok_entry "$CORE_PORT" tcp)
+  tls="<sip:[0-9a-f]{32}@127\.0\.0\.1:$PC_PORT;lr;transport=tls>"
+  # Originating (RFC 5626 5.3): the INVITE Kamailio received from pcscf has
+  # pcscf's Record-Route with alice's flow token and the core-side address.
+  inv=$(grep 'annexo-scscf: request INVITE' "$KAM_LOG" | grep -v 'ruri=sip:bob@127' | head -1)
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -Eq "rr=\[$core\]" <<<"$inv"
+  local alice_rr
+  alice_rr=$(grep -Eo "rr=\[$core\]" <<<"$inv" | cut -c4- | tr -d '[]')
+  # ... so bob's BYE (the far end's in-dialog request) came back through
+  # pcscf's core side with that entry and reached alice over her own TLS
+  # connection.
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -Fq "route=[<sip:127.0.0.1:$KAM_PORT;transport=tcp;lr;ftag=" \
+    <(grep 'annexo-scscf: request BYE' "$KAM_LOG" | grep -F ", $alice_rr]")
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -q '^A-got BYE ' "$out"
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -q '^B-200-BYE 200' "$out"
+  # Terminating (RD-201): the INVITE bob received carries pcscf's entry with
+  # his flow token, the TLS face, on top; Kamailio got bob's 200 with the
+  # entry turned to the core face, and alice's re-INVITE and ACKs reached bob.
+  annexo_req IMPL-PC-RR-TERMINATING grep -Eq "^B-got INVITE sip:bob@[^ ]* SIP/2.0 rr=\[$tls, <sip:127.0.0.1:$KAM_PORT;transport=tcp;lr;ftag=[^>]*>, $core\]$" "$out"
+  annexo_req IMPL-PC-RR-TERMINATING grep -Eq "annexo-scscf: reply 200 OK for INVITE .*from 127.0.0.1:$CORE_PORT rr=\[$core\]" "$KAM_LOG"
+  annexo_req IMPL-PC-RR-TERMINATING grep -q '^B-got-reINVITE INVITE ' "$out"
+  annexo_req IMPL-PC-RR-TERMINATING test "$(grep -c '^B-got ACK ' "$out")" -eq 2
+  # TS 24.229 5.2.6.3.6: alice sees pcscf's entry with the TLS face in the 200
+  # to her INVITE, and the same entry in the 200 to her re-INVITE.
+  local tok
+  tok=$(grep -Eo '[0-9a-f]{32}' <<<"$alice_rr")
+  rr1=$(grep '^A-200-INVITE ' "$out" | grep -Eo "<sip:$tok@[^>]*>")
+  rr2=$(grep '^A-200-reINVITE ' "$out" | grep -Eo "<sip:$tok@[^>]*>")
+  echo "alice's entry: initial $rr1, target refresh $rr2"
+  annexo_req 24229-5.2.6.3.6-RR-REWRITE grep -Eqx "$tls" <<<"$rr1"
+  annexo_req 24229-5.2.6.3.6-RR-REWRITE test "$rr2" = "$rr1"
+}
+
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
@@ -468,5 +515,10 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: a next hop that never answers: 408 t
 #= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
 annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls registers the ue through Kamailio over TLS; with the wrong CA or name the handshake fails and the ue gets 503" \
   tls_next_hop
+#= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
+#= spec#IMPL-PC-RR-TERMINATING type=test
+#= spec#24229-5.2.6.3.6-RR-REWRITE type=test
+annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: an INVITE dialog between two UEs through pcscf --next-hop and Kamailio: pcscf Record-Routes with the flow tokens, in-dialog requests from either end reach the other UE over its own TLS connection, and the 200 to a re-INVITE shows the UE the same pcscf entry as the 200 to the INVITE" \
+  with_core fwd-dialog dialog_through_pcscf
 rm -rf "$CTL_DIR"
 annexo_finish
