@@ -18,6 +18,7 @@ source "$(dirname "$IOP_SCRIPT")/lib.sh"
 source "$4"
 PROBE=$IOP_DIR/register_probe.py
 DIALOG_UE=$IOP_DIR/dialog_ue.py
+LIMITS_PEER=$IOP_DIR/../adapters/limits_peer.py  # with sip_peer.py beside it
 
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
@@ -469,6 +470,46 @@ dialog_through_pcscf() {
   annexo_req 24229-5.2.6.3.6-RR-REWRITE test "$rr2" = "$rr1"
 }
 
+# RD-130 in forward mode: pcscf cannot check passwords, Kamailio does; the
+# 403s it relays count. Limits 3 per (IMPI, source) and 5 per source. The
+# guesser (limits_peer.py, one TLS connection per attempt) from 127.0.0.1
+# gets Kamailio's 403 three times, then pcscf's 503 with Retry-After, even
+# for the right password; Kamailio never sees a fourth REGISTER with
+# credentials from it. alice's right password from 127.0.0.2 registers.
+# kam_authz_count: REGISTERs with a Digest response Kamailio received.
+kam_authz_count() { grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | grep -c 'response='; }
+# attempt OUT I: "CODE RETRY-AFTER" of limits_peer.py's I-th attempt.
+attempt() { awk -v i="$2" '$1 == "ATTEMPT" && $2 == i { sub("retry-after=", "", $4); print $3, $4 }' "$1"; }
+auth_limit_forward() {
+  pc_stop || return 1
+  pc_start fwd-authlimit-pc --auth-fail-max 3 --auth-fail-max-source 5 --auth-fail-block 30 || return 1
+  local g=$IOP_TMP/guess.probe.out l=$IOP_TMP/legit.probe.out
+  python3 "$LIMITS_PEER" register --port "$PC_PORT" --ca "$CA" --source 127.0.0.1 \
+    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password w1 --password w2 --password w3 \
+    --password w4 --password "$IOP_PASSWORD" >"$g" 2>&1
+  cat "$g"
+  local after_guesses
+  after_guesses=$(kam_authz_count)
+  python3 "$LIMITS_PEER" register --port "$PC_PORT" --ca "$CA" --source 127.0.0.2 \
+    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password "$IOP_PASSWORD" >"$l" 2>&1
+  cat "$l"
+  echo "Kamailio: $after_guesses REGISTERs with credentials after the guesses, $(kam_authz_count) after alice"
+  grep 'annexo-scscf: \(wrong password\|registered\)' "$KAM_LOG"
+  local i
+  for i in 1 2 3; do
+    annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(attempt "$g" $i | cut -d' ' -f1)" = 403
+  done
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(grep -c 'annexo-scscf: wrong password for alice' "$KAM_LOG")" -eq 3
+  for i in 4 5; do
+    annexo_req IMPL-PC-AUTH-FAILURE-LIMIT bash -c '[[ "$1" =~ ^503\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= 30))' _ "$(attempt "$g" $i)"
+  done
+  # Once limited, nothing with credentials reached Kamailio: the 4th guess
+  # and the right password from 127.0.0.1 were refused unchecked.
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$after_guesses" -eq 3
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(attempt "$l" 1 | cut -d' ' -f1)" = 200
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(kam_authz_count)" -eq 4
+}
+
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
@@ -520,5 +561,8 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls regis
 #= spec#24229-5.2.6.3.6-RR-REWRITE type=test
 annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: an INVITE dialog between two UEs through pcscf --next-hop and Kamailio: pcscf Record-Routes with the flow tokens, in-dialog requests from either end reach the other UE over its own TLS connection, and the 200 to a re-INVITE shows the UE the same pcscf entry as the 200 to the INVITE" \
   with_core fwd-dialog dialog_through_pcscf
+#= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=test
+annexo_case "IMPL-PC-AUTH-FAILURE-LIMIT: in forward mode Kamailio's 403s count: after 3 wrong passwords from one address pcscf answers 503 with Retry-After unchecked and Kamailio gets no further REGISTER with credentials from it, while the right password from another address registers" \
+  with_core fwd-authlimit auth_limit_forward
 rm -rf "$CTL_DIR"
 annexo_finish
