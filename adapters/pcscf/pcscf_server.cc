@@ -642,9 +642,12 @@ class Connection final : public tls::Tls_Events {
   // The faces of this P-CSCF's Record-Route entry for this flow (record_route.h):
   // towards the core side (the Path URI without ob) and towards the UE (its TLS listener).
   std::string rr_core_face() const { return flow_uri(/*ob=*/false); }
+  // The UE face names the address the UE reached (this connection's local
+  // end), so a wildcard --listen still gives the UE an address it can use.
   std::string rr_ue_face() const {
     net::Endpoint tls_side = m_srv.options().listen;
     tls_side.port = m_srv.port();
+    if (const auto local = net::local_endpoint(m_fd)) tls_side = *local;
     return record_route_entry(flow_token_text(), tls_side.str(), ";transport=tls");
   }
 
