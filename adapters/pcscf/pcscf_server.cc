@@ -1449,7 +1449,12 @@ bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Messag
   sip::Message r = response;
   drop_first_entry(r, "Via", sip::parse_via, sip::format_via);  // ours, added in forward_to_ue
   const std::uint64_t peer_id = it->second.core_peer;
-  if (response.status >= 200) m_terminating.erase(it);
+  if (response.status >= 200) {
+    m_terminating.erase(it);
+  } else if (restarts_timer_c(it->second.request, response)) {
+    // RD-203: the UE is alerting: Timer C, not 408 after Timer B.
+    it->second.deadline = core::time_add(net::monotonic_seconds(), kTimerCSeconds);
+  }
   m_log.decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
                  "UE's response to a terminating request relayed to the core side",
                  {{"conn", std::to_string(conn_id)}, {"status", std::to_string(response.status)}});

@@ -54,6 +54,11 @@ int rewrite_record_route(sip::Message& m, const std::string& token, const std::s
   return n;
 }
 
+//= spec#3261-16.7-PC-TIMER-C type=implementation
+bool restarts_timer_c(const sip::Message& request, const sip::Message& response) {
+  return request.method == "INVITE" && response.status > 100 && response.status < 200;
+}
+
 std::string own_record_route(const sip::Message& m, const std::string& token) {
   for (const std::string* v : m.all("Record-Route")) {
     auto list = sip::parse_name_addr_list(*v, "Record-Route");

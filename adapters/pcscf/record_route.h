@@ -46,4 +46,11 @@ int rewrite_record_route(sip::Message& message, const std::string& token, const 
 // The first Record-Route entry whose user part is `token` ("" when none).
 std::string own_record_route(const sip::Message& message, const std::string& token);
 
+// RFC 3261 16.6 item 11 / 16.7 item 2 (RD-203): a proxied INVITE's timer is
+// Timer C, more than 3 minutes, restarted by every provisional response other
+// than 100; the transaction timer (Timer B, 64 x T1) applies until then.
+inline constexpr unsigned kTimerCSeconds = 185;
+// Does `response` to `request` restart Timer C?
+bool restarts_timer_c(const sip::Message& request, const sip::Message& response);
+
 }  // namespace annexo::pcscf

@@ -13,7 +13,11 @@ to the remote target (Contact) with that route set as Route, on the UE's one
 TLS connection to the pcscf (its outbound proxy). Each UE reads only its own
 connection, so whatever it receives came over that connection.
 
-  dialog_ue.py PORT CAFILE PASSWORD A_IMPI A_IMPU B_IMPI B_IMPU
+  dialog_ue.py PORT CAFILE PASSWORD A_IMPI A_IMPU B_IMPI B_IMPU [RING_SECONDS]
+
+RING_SECONDS: B answers the initial INVITE 180 Ringing at once and 200 only
+that many seconds later ("B-ringing <s>"); A prints every final response to
+it ("A-final-INVITE <code>") and the call goes on only after a 200.
 
 Prints one line per observation:
   "registered A|B <code>"
@@ -190,6 +194,7 @@ def show(label, first, hdrs):
 
 def main():
     port, ca, password, a_impi, a_impu, b_impi, b_impu = sys.argv[1:8]
+    ring = float(sys.argv[8]) if len(sys.argv) > 8 else 0.0
     port = int(port)
     a = Ue("A", port, ca, a_impi, a_impu, password)
     b = Ue("B", port, ca, b_impi, b_impu, password)
@@ -225,10 +230,17 @@ def main():
     show("B-got", first, inv)
     b_routes = rr_entries(inv)  # B's route set: the Record-Route in order
     a_target = uri_of(header(inv, "Contact"))
+    if ring:
+        b.send(response(inv, 180, "Ringing", b_tag, [f"Contact: {b.contact}"]))
+        print(f"B-ringing {ring}", flush=True)
+        time.sleep(ring)
     b.send(response(inv, 200, "OK", b_tag, [f"Contact: {b.contact}"]))
     code, ok = a.final("INVITE")
     if code is None:
         return fail("A: 200 to INVITE")
+    print(f"A-final-INVITE {code}", flush=True)
+    if code != 200:
+        return 1
     show("A-200-INVITE", code, ok)
     a_routes = list(reversed(rr_entries(ok)))  # A's route set: reversed
     b_target = uri_of(header(ok, "Contact"))

@@ -510,6 +510,25 @@ auth_limit_forward() {
   annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(kam_authz_count)" -eq 4
 }
 
+# RD-203: bob rings for 4 s, twice pcscf's transaction timer (2 s); Timer C
+# keeps both of pcscf's transactions (alice's INVITE towards Kamailio, the
+# INVITE delivered to bob) open: alice gets the 200, nobody gets a 408.
+ringing_past_timer() {
+  pc_stop || return 1
+  pc_start fwd-ring-pc --transaction-timeout 2 || return 1
+  python3 "$DIALOG_UE" "$PC_PORT" "$CA" "$IOP_PASSWORD" "$IOP_IMPI" "$IOP_IMPU" "$BOB_IMPI" "$BOB_IMPU" 4 \
+    >"$IOP_TMP/ring.ue.out" 2>&1
+  local rc=$? out=$IOP_TMP/ring.ue.out
+  cat "$out"
+  grep 'annexo-scscf: reply' "$KAM_LOG" | cut -c1-200
+  grep -q '^B-ringing 4' "$out" || { echo "bob did not ring"; return 1; }
+  annexo_req 3261-16.7-PC-TIMER-C grep -q '^A-final-INVITE 200' "$out"
+  annexo_req 3261-16.7-PC-TIMER-C test "$rc" -eq 0
+  annexo_req 3261-16.7-PC-TIMER-C grep -q "annexo-scscf: reply 180 Ringing for INVITE .*from 127.0.0.1:$CORE_PORT" "$KAM_LOG"
+  annexo_req 3261-16.7-PC-TIMER-C grep -q "annexo-scscf: reply 200 OK for INVITE .*from 127.0.0.1:$CORE_PORT" "$KAM_LOG"
+  annexo_req 3261-16.7-PC-TIMER-C bash -c '! grep -q "annexo-scscf: reply 408" "$1"' _ "$KAM_LOG"
+}
+
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
@@ -564,5 +583,8 @@ annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: an INVITE dialog between two UEs through
 #= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=test
 annexo_case "IMPL-PC-AUTH-FAILURE-LIMIT: in forward mode Kamailio's 403s count: after 3 wrong passwords from one address pcscf answers 503 with Retry-After unchecked and Kamailio gets no further REGISTER with credentials from it, while the right password from another address registers" \
   with_core fwd-authlimit auth_limit_forward
+#= spec#3261-16.7-PC-TIMER-C type=test
+annexo_case "3261-16.7-PC-TIMER-C: the callee rings (180) for twice pcscf's transaction timer before its 200: Timer C keeps the INVITE open both ways, the caller gets the 200 and no 408" \
+  with_core fwd-ring ringing_past_timer
 rm -rf "$CTL_DIR"
 annexo_finish
