@@ -16,6 +16,7 @@
 #include "adapters/net/clock.h"
 #include "adapters/pcscf/home_network.h"
 #include "adapters/pcscf/raw_refusal.h"
+#include "adapters/pcscf/record_route.h"
 #include "adapters/pcscf/register_forwarding.h"
 #include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
@@ -477,7 +478,10 @@ class Connection final : public tls::Tls_Events {
       if (!msg->is_request) {
         // A response to a terminating request this P-CSCF delivered over this
         // very connection goes back to the core side; anything else is dropped.
-        if (m_srv.relay_terminating_response(m_id, *msg)) continue;
+        // Our Record-Route entry shows the core face to the core side (RD-200).
+        sip::Message resp = *msg;
+        rewrite_record_route(resp, flow_token_text(), rr_core_face());
+        if (m_srv.relay_terminating_response(m_id, resp)) continue;
         m_srv.log().decision(Verdict::info, "O.2-ALL-SM7-OVER-TLS", "response from the UE ignored",
                              fields({{"status", std::to_string(msg->status)}}));
         continue;
@@ -622,11 +626,29 @@ class Connection final : public tls::Tls_Events {
   // The URI naming this connection's flow, as Path and Record-Route carry it:
   // the flow token (RD-38) as user part, the core-side address, lr [, ob].
   std::string flow_uri(bool ob) const {
+    const std::string token = flow_token_text();
+    if (token.empty()) return {};
+    return "<sip:" + token + "@" + m_srv.path_host_port() + ";lr" + m_srv.next_hop().uri_params() +
+           (ob ? ";ob" : "") + ">";
+  }
+
+  std::string flow_token_text() const {
     char token[core::kFlowTokenTextSize];
     const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
     if (core::flow_token_encode(t, token, sizeof token) != core::Error::ok) return {};
-    return "<sip:" + std::string(token, sizeof token) + "@" + m_srv.path_host_port() + ";lr" +
-           m_srv.next_hop().uri_params() + (ob ? ";ob" : "") + ">";
+    return std::string(token, sizeof token);
+  }
+
+  // The faces of this P-CSCF's Record-Route entry for this flow (record_route.h):
+  // towards the core side (the Path URI without ob) and towards the UE (its TLS listener).
+  std::string rr_core_face() const { return flow_uri(/*ob=*/false); }
+  // The UE face names the address the UE reached (this connection's local
+  // end), so a wildcard --listen still gives the UE an address it can use.
+  std::string rr_ue_face() const {
+    net::Endpoint tls_side = m_srv.options().listen;
+    tls_side.port = m_srv.port();
+    if (const auto local = net::local_endpoint(m_fd)) tls_side = *local;
+    return record_route_entry(flow_token_text(), tls_side.str(), ";transport=tls");
   }
 
   // The Path header field value this P-CSCF adds to a REGISTER it forwards
@@ -686,7 +708,17 @@ class Connection final : public tls::Tls_Events {
     auto first_via = std::find_if(f.headers.begin(), f.headers.end(),
                                   [](const sip::HeaderField& h) { return h.name == "Via"; });
     f.headers.insert(first_via, via);
-    m_srv.add_terminating(branch, m_id, core_peer, req);
+    //= spec#IMPL-PC-RR-TERMINATING type=implementation
+    // RD-201: a terminating dialog-forming or target-refresh request is
+    // Record-Routed with the flow token, the UE face on the way to the UE.
+    if (dialog_role(req) != Dialog_Role::none) {
+      add_record_route(f, rr_ue_face());
+      m_srv.log().decision(Verdict::allow, "IMPL-PC-RR-TERMINATING",
+                           "terminating dialog request Record-Routed with the flow token",
+                           fields({{"method", req.method}, {"record_route", rr_ue_face()}}));
+    }
+    // An ACK has no answer to wait for (RFC 3261 17.1.1.3 / 13.2.2.4).
+    if (req.method != "ACK") m_srv.add_terminating(branch, m_id, core_peer, req);
     m_srv.log().decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
                          "terminating request sent over the UE's TLS connection",
                          fields({{"method", req.method}, {"branch", branch}}));
@@ -727,7 +759,9 @@ class Connection final : public tls::Tls_Events {
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
     // whose Contact has 'ob' with its flow token.
     core::RecordRouteFacts rf;
-    rf.dialog_forming = m.method == "INVITE" || m.method == "SUBSCRIBE" || m.method == "REFER";
+    // RD-200: target refreshes too (24229-5.2.6.3.6-RR-REWRITE rewrites the
+    // entry in their answers).
+    rf.dialog_forming = dialog_role(m) != Dialog_Role::none;
     rf.via_count = static_cast<std::uint32_t>(m.via.size());
     if (const std::string* c = m.first("Contact")) {
       auto cs = sip::parse_contacts(*c);
@@ -735,15 +769,16 @@ class Connection final : public tls::Tls_Events {
                       sip::find_param(cs->list.front().uri.params, "ob") != nullptr;
     }
     if (core::record_route_with_token(rf)) {
-      const std::string rr = flow_uri(/*ob=*/false);
-      fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Record-Route", rr});
+      const std::string rr = rr_core_face();
+      add_record_route(fwd, rr);
       m_srv.log().decision(Verdict::allow, "5626-5.3-PC-RR-FLOW-TOKEN",
                            "dialog-forming request Record-Routed with the flow token",
                            fields({{"method", m.method}, {"record_route", rr}}));
     }
     // TS 24.229 5.2.6.3.2: originating requests are routed by the Service-Route
     // the registrar returned for this registration (24229-5.2.1-PATH-SUPPORT).
-    if (!m_service_route.empty()) {
+    // In-dialog requests follow the dialog's route set instead (RFC 3261 12.2.1.1).
+    if (!m_service_route.empty() && !m.to.tag()) {
       fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Route", m_service_route});
       //= spec#24229-5.2.1-PATH-SUPPORT type=implementation
       m_srv.log().decision(Verdict::allow, "24229-5.2.1-PATH-SUPPORT",
@@ -870,7 +905,18 @@ class Connection final : public tls::Tls_Events {
     if (reg != nullptr && r.status >= 200) {
       register_answered(req, *reg, r);
     } else {
-      send_message(r);
+      //= spec#24229-5.2.6.3.6-RR-REWRITE type=implementation
+      // Our Record-Route entry shows the UE face to the UE, in the answer to
+      // the initial request and to every target refresh alike (RD-200).
+      sip::Message to_ue = r;
+      if (rewrite_record_route(to_ue, flow_token_text(), rr_ue_face()) > 0) {
+        m_srv.log().decision(Verdict::allow, "24229-5.2.6.3.6-RR-REWRITE",
+                             "own Record-Route entry rewritten to the UE face in the answer",
+                             fields({{"status", std::to_string(r.status)},
+                                     {"method", r.cseq.method},
+                                     {"record_route", rr_ue_face()}}));
+      }
+      send_message(to_ue);
     }
     flush();
   }
@@ -1403,7 +1449,12 @@ bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Messag
   sip::Message r = response;
   drop_first_entry(r, "Via", sip::parse_via, sip::format_via);  // ours, added in forward_to_ue
   const std::uint64_t peer_id = it->second.core_peer;
-  if (response.status >= 200) m_terminating.erase(it);
+  if (response.status >= 200) {
+    m_terminating.erase(it);
+  } else if (restarts_timer_c(it->second.request, response)) {
+    // RD-203: the UE is alerting: Timer C, not 408 after Timer B.
+    it->second.deadline = core::time_add(net::monotonic_seconds(), kTimerCSeconds);
+  }
   m_log.decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
                  "UE's response to a terminating request relayed to the core side",
                  {{"conn", std::to_string(conn_id)}, {"status", std::to_string(response.status)}});
@@ -1492,7 +1543,9 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
                    {{"status", std::to_string(m.status)}});
     return;
   }
-  if (m.method == "ACK") return;
+  // An ACK is routed like any request when it names a flow (a 2xx's ACK along
+  // the Record-Route); without a Route there is nobody to give it to.
+  if (m.method == "ACK" && m.first("Route") == nullptr) return;
   const log::Fields who{{"side", "core"}, {"peer", peer.peer().str()}, {"method", m.method}};
   auto with = [&who](log::Fields extra) { return with_fields(who, std::move(extra)); };
   sip::Message req = m;
