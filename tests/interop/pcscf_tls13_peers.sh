@@ -20,14 +20,15 @@ iop_pki "$MAKE_PKI"
 USERS=$(iop_users_file)
 CA=$IOP_PKI/ca-ec.pem
 
-# start_pcscf NAME [KEY-TYPE]: PC_PID, PC_PORT, PC_LOG (as in pcscf_tls_peers.sh).
+# start_pcscf NAME [KEY-TYPE [pcscf args...]]: PC_PID, PC_PORT, PC_LOG (as in
+# pcscf_tls_peers.sh).
 start_pcscf() {
   local kt=${2:-ec} try
   PC_LOG=$IOP_TMP/$1.pcscf.log
   for try in 1 2 3 4 5; do
     PC_PORT=$(iop_free_port) || return 1
     "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$kt.pem" --key "$IOP_PKI/pcscf-$kt.key" \
-      --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
+      --users "$USERS" --realm "$IOP_REALM" --log-format json "${@:3}" 2>"$PC_LOG" &
     PC_PID=$!
     IOP_PIDS+=("$PC_PID")
     iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
@@ -201,6 +202,37 @@ early_data() {
   annexo_req 33210-6.2.2-NO-0RTT not received "$o" NewSessionTicket
 }
 
+# The session lifetime at TLS 1.3 (RD-04, RD-117): a Python ssl UE
+# (register_probe.py, OpenSSL's message callback shows the decrypted
+# handshake messages) registers with a pcscf whose session lifetime is 2 s
+# and answers every KeyUpdate for 36 s, longer than the P-CSCF's 30 s
+# renegotiation wait: each refresh is a KeyUpdate(update_requested) on the
+# wire, and the answered refreshes keep the registration (a MESSAGE after the
+# 36 s is answered 200 and pcscf does not close). A pcscf that did not take
+# the answer as the end of the refresh would close at the end of its wait.
+key_update_refresh() {
+  start_pcscf keyupdate ec --session-lifetime 2 || return 1
+  local out=$IOP_TMP/probe.out rc n req
+  timeout 90 python3 "$(dirname "$IOP_SCRIPT")/register_probe.py" "$PC_PORT" "$CA" "$IOP_IMPI" \
+    "$IOP_IMPU" "$IOP_PASSWORD" "" keyupdate:36 >"$out" 2>&1
+  rc=$?
+  iop_note "register_probe.py keyupdate:36 -> exit $rc"
+  iop_stop "$PC_PID"
+  cat "$out"
+  n=$(sed -n 's/^keyupdates-received \([0-9]*\) .*/\1/p' "$out")
+  req=$(sed -n 's/^keyupdates-received [0-9]* requested=//p' "$out")
+  grep -qx 'status 200' "$out" || { echo "the probe did not register"; return 1; }
+  annexo_req O.4.2-PC-MAY-RENEGOTIATE test "${n:-0}" -ge 1
+  annexo_req O.4.2-PC-MAY-RENEGOTIATE grep -Eqx '1(,1)*' <<<"$req"
+  # Lifetime 2 s over 36 s: a refresh at each expiry (at least 9 even if
+  # each took a second).
+  annexo_req O.4.2-PC-LIFETIME-POLICY test "${n:-0}" -ge 9
+  grep -qx 'message-status 200' "$out" && grep -qx still-open "$out" || {
+    echo "the registration did not survive answered KeyUpdates"
+    return 1
+  }
+}
+
 #= spec#33210-6.2.1-TLS13-MANDATORY type=test
 #= spec#O.2.1-ALL-PROFILE type=test
 #= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
@@ -212,4 +244,7 @@ annexo_case "33210-6.2.2-RFC8446-9.1: pcscf at TLS 1.3 runs TLS_AES_128_GCM_SHA2
 annexo_case "33210-6.2.1-TLS13-MANDATORY: gnutls-cli with a TLS 1.3-only priority completes TLS 1.3 with pcscf on a profile group and cipher and gets a 401" iop_case gnutls_tls13
 #= spec#33210-6.2.2-NO-0RTT type=test
 annexo_case "33210-6.2.2-NO-0RTT: pcscf rejects openssl s_client's early data on a pool neighbour's ticket (full handshake, the early REGISTER never answered) and sends no ticket" iop_case early_data
+#= spec#O.4.2-PC-MAY-RENEGOTIATE type=test
+#= spec#O.4.2-PC-LIFETIME-POLICY type=test
+annexo_case "O.4.2-PC-MAY-RENEGOTIATE: at TLS 1.3 pcscf refreshes the session at each lifetime expiry with KeyUpdate(update_requested), seen decrypted by a Python ssl UE that answers and stays registered past the renegotiation wait" iop_case key_update_refresh
 annexo_finish
