@@ -287,6 +287,9 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
     return b;
   SSL_CTX* ctx = b.ctx.get();
   SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // RD-172: an idle connection keeps no record buffers (a registered UE is
+  // idle most of the time; 1 000s of connections per P-CSCF).
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   // O.2.1-PC-NO-CLIENT-CERT-REQ: never a CertificateRequest (RD-06).
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=implementation
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
