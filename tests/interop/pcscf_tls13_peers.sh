@@ -1,7 +1,8 @@
 #!/bin/bash
 # TLS 1.3 at pcscf, seen by TLS clients nobody here wrote (issue 14, phase B):
 # OpenSSL s_client -tls1_3 and gnutls-cli with a TLS 1.3-only priority
-# against pcscf --tls-stack openssl (ANNEXO_TLS_STACK, set by the target).
+# against pcscf --tls-stack openssl (ANNEXO_TLS_STACK, set by the target; the
+# case names say the stack: the default stack, Botan, has no TLS 1.3, RD-170).
 # What is checked is what the client reports from the wire (s_client -trace
 # decodes the ServerHello and the encrypted handshake messages; gnutls-cli
 # prints the negotiated description); pcscf's own log is never evidence.
@@ -236,15 +237,15 @@ key_update_refresh() {
 #= spec#33210-6.2.1-TLS13-MANDATORY type=test
 #= spec#O.2.1-ALL-PROFILE type=test
 #= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
-annexo_case "33210-6.2.1-TLS13-MANDATORY: openssl s_client -tls1_3 completes TLS 1.3 with pcscf on a profile suite and group, no CertificateRequest, and gets a 401" iop_case openssl_tls13
+annexo_case "33210-6.2.1-TLS13-MANDATORY: openssl s_client -tls1_3 completes TLS 1.3 with pcscf --tls-stack openssl on a profile suite and group, no CertificateRequest, and gets a 401" iop_case openssl_tls13
 #= spec#33210-6.2.2-RFC8446-9.1 type=test
-annexo_case "33210-6.2.2-RFC8446-9.1: pcscf at TLS 1.3 runs TLS_AES_128_GCM_SHA256 on secp256r1 with ecdsa_secp256r1_sha256, and rsa_pss_rsae_sha256 with an RSA certificate" iop_case openssl_tls13_mti
+annexo_case "33210-6.2.2-RFC8446-9.1: pcscf --tls-stack openssl at TLS 1.3 runs TLS_AES_128_GCM_SHA256 on secp256r1 with ecdsa_secp256r1_sha256, and rsa_pss_rsae_sha256 with an RSA certificate" iop_case openssl_tls13_mti
 #= spec#33210-6.2.1-TLS13-MANDATORY type=test
 #= spec#O.2.1-ALL-PROFILE type=test
-annexo_case "33210-6.2.1-TLS13-MANDATORY: gnutls-cli with a TLS 1.3-only priority completes TLS 1.3 with pcscf on a profile group and cipher and gets a 401" iop_case gnutls_tls13
+annexo_case "33210-6.2.1-TLS13-MANDATORY: gnutls-cli with a TLS 1.3-only priority completes TLS 1.3 with pcscf --tls-stack openssl on a profile group and cipher and gets a 401" iop_case gnutls_tls13
 #= spec#33210-6.2.2-NO-0RTT type=test
-annexo_case "33210-6.2.2-NO-0RTT: pcscf rejects openssl s_client's early data on a pool neighbour's ticket (full handshake, the early REGISTER never answered) and sends no ticket" iop_case early_data
+annexo_case "33210-6.2.2-NO-0RTT: pcscf --tls-stack openssl rejects openssl s_client's early data on a pool neighbour's ticket (full handshake, the early REGISTER never answered) and sends no ticket" iop_case early_data
 #= spec#O.4.2-PC-MAY-RENEGOTIATE type=test
 #= spec#O.4.2-PC-LIFETIME-POLICY type=test
-annexo_case "O.4.2-PC-MAY-RENEGOTIATE: at TLS 1.3 pcscf refreshes the session at each lifetime expiry with KeyUpdate(update_requested), seen decrypted by a Python ssl UE that answers and stays registered past the renegotiation wait" iop_case key_update_refresh
+annexo_case "O.4.2-PC-MAY-RENEGOTIATE: at TLS 1.3 pcscf --tls-stack openssl refreshes the session at each lifetime expiry with KeyUpdate(update_requested), seen decrypted by a Python ssl UE that answers and stays registered past the renegotiation wait" iop_case key_update_refresh
 annexo_finish
