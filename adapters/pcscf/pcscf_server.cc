@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <botan/auto_rng.h>
 #include <botan/hex.h>
-#include <botan/tls_server.h>
 #include <botan/tls_session_manager.h>
 #include <sys/resource.h>
 
@@ -20,6 +19,7 @@
 #include "adapters/pcscf/register_forwarding.h"
 #include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
+#include "adapters/pcscf/tls_stack.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
@@ -121,30 +121,21 @@ bool is_emergency(const sip::Message& m) {
 }  // namespace
 
 // ============================================================ Connection
-class Connection final : public tls::Tls_Events {
+class Connection final : public tls::Endpoint_Events {
  public:
   Connection(Server& srv, int fd, std::uint64_t id, net::Endpoint peer, core::Seconds now)
-      : m_srv(srv),
-        m_fd(fd),
-        m_id(id),
-        m_peer(std::move(peer)),
-        m_gate(srv.tls_config()),
-        m_framer(sip::FramerRole::server) {
+      : m_srv(srv), m_fd(fd), m_id(id), m_peer(std::move(peer)), m_framer(sip::FramerRole::server) {
     m_mc = core::pcscf_accept(srv.machine_policy(), id, now);
     if (srv.options().unbound_lifetime_s > 0) {
       m_unbound_budget = core::time_add(now, srv.options().unbound_lifetime_s);
     }
-    m_policy = std::make_unique<tls::Pcscf_Policy>(
-        srv.tls_config(), tls::Pcscf_Policy::Machine_Questions{
-                              [this] { return cp::request_client_certificate_rt(state()); },
-                              // O.4.2: a renegotiation ClientHello is accepted exactly while the
-                              // machine waits for the one it asked for (or when the operator
-                              // allows client-initiated renegotiation).
-                              [this] { return answer_renegotiation_question(); }});
-    m_cb =
-        std::make_unique<tls::Callbacks>(*this, m_peer.str(), [] { return net::wall_clock_now(); });
-    m_tls = std::make_unique<Botan::TLS::Server>(*m_cb, srv.sessions(), srv.credentials(),
-                                                 *m_policy, srv.rng());
+    // The TLS stack the server runs (tls_stack.h); the Client_Hello_Gate
+    // reads the raw first ClientHello inside the endpoint, for both stacks.
+    // O.4.2: a renegotiation ClientHello is accepted exactly while the
+    // machine waits for the one it asked for (or when the operator allows
+    // client-initiated renegotiation).
+    m_tls = srv.tls_stack().make_endpoint(*this, m_peer.str(),
+                                          [this] { return answer_renegotiation_question(); });
     std::uint64_t hi = 0, lo = 0;
     (void)ip_halves(m_peer.host, &hi, &lo);
     m_ip_hi = hi;
@@ -261,27 +252,47 @@ class Connection final : public tls::Tls_Events {
     }
   }
 
-  // ------------------------------------------------------------ Tls_Events
+  // ------------------------------------------------------------ Endpoint_Events
   void tls_out(const std::uint8_t data[], std::size_t size) override { m_wq.append(data, size); }
-  void tls_in(const std::uint8_t data[], std::size_t size) override {
+  void tls_plaintext(const std::uint8_t data[], std::size_t size) override {
     m_plain.append(reinterpret_cast<const char*>(data), size);
   }
-  void tls_alert_received(Botan::TLS::Alert alert) override {
+  void tls_alert_received(const tls::Alert_Fact& alert) override {
     m_srv.log().decision(Verdict::info, "", "TLS alert received",
-                         fields({{"alert", alert.type_string()}}));
-    if (alert.type() == Botan::TLS::Alert::NO_RENEGOTIATION &&
-        state() == cp::State::renegotiating) {
+                         fields({{"alert", std::to_string(alert.description)},
+                                 {"level", alert.fatal ? "fatal" : "warning"}}));
+    if (alert.description == 100 /* no_renegotiation */ && state() == cp::State::renegotiating) {
       const auto o = drive(cp::make_event(cp::EventKind::reneg_refused, now()), core::EventIds{});
       log_outcome(o, "reneg_refused");
       perform(o, nullptr);
     }
   }
-  core::Error tls_chain(const tls::Chain_Facts&) override {
-    // The P-CSCF never asks for a client certificate (O.2.1), so Botan never
-    // hands it a client chain; if it did, nothing here may accept it.
+  core::Error tls_peer_chain(const tls::Peer_Chain&) override {
+    // The P-CSCF never asks for a client certificate (O.2.1), so no stack
+    // hands it a client chain; if one did, nothing here may accept it.
     return core::Error::pcscf_event_not_allowed;
   }
   core::Error tls_certificate_request() override { return core::Error::pcscf_event_not_allowed; }
+
+  // RD-117: at TLS 1.3 the machine's hello_request went out as
+  // KeyUpdate(update_requested); the UE's KeyUpdate is the answer, fed to
+  // the machine as reneg_done with a new 64-bit handle for the same
+  // exporter value (a TLS 1.3 connection has one handshake).
+  void tls_key_update(bool received, bool /*update_requested*/) override {
+    if (!received || m_version != 0x0304 || state() != cp::State::renegotiating) return;
+    const std::uint64_t handle = m_srv.next_session_handle();
+    m_session_ids[handle] = m_session_sid;
+    auto e = cp::make_event(cp::EventKind::reneg_done, now());
+    e.session = handle;
+    e.ip_hi = m_ip_hi;
+    e.ip_lo = m_ip_lo;
+    e.port = m_peer.port;
+    const auto o = drive(e, core::EventIds{});
+    log_outcome(o, "session refreshed by KeyUpdate (TLS 1.3)",
+                {{"session_handle", m_session_sid}, {"handle_kind", "exporter"}});
+    forget_other_handles(handle);
+    perform(o, nullptr);
+  }
 
   core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>& suites) override {
     // O.2.1-UE-NONNULL-OFFER holds for every ClientHello, renegotiation ones
@@ -299,23 +310,32 @@ class Connection final : public tls::Tls_Events {
     }
     const auto o = drive(cp::make_event(cp::EventKind::client_hello, now()), core::EventIds{});
     log_outcome(o, "renegotiation ClientHello");
-    // A refusal (refuse_reneg) is carried out by Botan itself: the policy
-    // answers allow_client_initiated_renegotiation() from the same machine
-    // state, so Botan sends the warning alert no_renegotiation.
+    // A refusal (refuse_reneg) is carried out by the TLS library: Botan's
+    // policy answers allow_client_initiated_renegotiation() from the same
+    // machine state; OpenSSL refuses a client's renegotiation itself
+    // (RD-121). Either sends the warning alert no_renegotiation.
     return core::Error::ok;
   }
 
-  core::Error tls_established(const tls::Session_Facts& f) override {
-    const std::string sid = hex(f.session_id);
-    if (f.session_id.empty()) {
-      // Botan runs without session tickets here, so this does not happen; if it
-      // did, there would be nothing to bind (O.2.1/O.2.2): refuse.
-      m_srv.log().decision(Verdict::deny, "O.2.1-PC-NONEMPTY-SESSION-ID",
-                           "handshake produced an empty Session ID: refused", fields({}));
+  core::Error tls_handshake_complete(const tls::Handshake_Facts& f) override {
+    // The session handle the binding keys on (RD-116): the P-CSCF's Session
+    // ID at TLS 1.2, the exporter value at TLS 1.3.
+    const bool tls13 = f.version == 0x0304;
+    const std::string sid = hex(f.session_handle);
+    if (f.session_handle.empty()) {
+      // Neither stack issues tickets or resumes here (RD-119), so this does
+      // not happen; if it did, there would be nothing to bind (O.2.1/O.2.2):
+      // refuse.
+      m_srv.log().decision(Verdict::deny,
+                           tls13 ? "RFC8446-SESSION-ID-LEGACY" : "O.2.1-PC-NONEMPTY-SESSION-ID",
+                           tls13 ? "handshake produced no exporter session handle: refused"
+                                 : "handshake produced an empty Session ID: refused",
+                           fields({}));
       return core::Error::pcscf_handshake_failed;
     }
     const std::uint64_t handle = m_srv.next_session_handle();
     m_session_ids[handle] = sid;
+    m_version = f.version;
     auto e = cp::make_event(
         f.renegotiation ? cp::EventKind::reneg_done : cp::EventKind::handshake_ok, now());
     e.session = handle;
@@ -326,31 +346,49 @@ class Connection final : public tls::Tls_Events {
     const auto o = drive(e, core::EventIds{});
     char suite[8];
     std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
-    log::Fields extra{{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+    char group[8];
+    std::snprintf(group, sizeof(group), "0x%04X", f.group);
+    log::Fields extra{{"version", f.version == 0x0303   ? "TLS1.2"
+                                  : f.version == 0x0304 ? "TLS1.3"
+                                                        : std::to_string(f.version)},
                       {"suite", suite},
+                      {"group", group},
+                      {"stack", m_tls->stack_name()},
                       {"session_id", sid}};
+    if (tls13) extra.emplace_back("handle_kind", "exporter");
     if (f.renegotiation) extra.emplace_back("old_session_id", old_sid);
     log_outcome(o, f.renegotiation ? "renegotiation finished" : "handshake finished", extra);
     if (!f.renegotiation) {
-      // The policy answered request_client_certificate_authentication() from
-      // the machine (false in every state), so no CertificateRequest was sent.
+      // Neither stack sends a CertificateRequest at the P-CSCF (Botan's policy,
+      // OpenSSL's SSL_VERIFY_NONE; RD-121).
       m_srv.log().decision(Verdict::info, "O.2.1-PC-NO-CLIENT-CERT-REQ",
                            "handshake completed without a CertificateRequest",
                            fields({{"session_id", sid}}));
-      m_srv.log().decision(
-          Verdict::info, "O.2.1-PC-NONEMPTY-SESSION-ID", "P-CSCF issued a non-empty Session ID",
-          fields({{"session_id", sid}, {"length", std::to_string(f.session_id.size())}}));
+      if (tls13) {
+        m_srv.log().decision(
+            Verdict::info, "RFC8446-SESSION-ID-LEGACY",
+            "TLS 1.3: the session handle is the TLS exporter value (RD-116), not a Session ID",
+            fields({{"session_id", sid}, {"length", std::to_string(f.session_handle.size())}}));
+      } else {
+        m_srv.log().decision(
+            Verdict::info, "O.2.1-PC-NONEMPTY-SESSION-ID", "P-CSCF issued a non-empty Session ID",
+            fields({{"session_id", sid}, {"length", std::to_string(f.session_handle.size())}}));
+      }
     }
     if (!o.accepted)
       return o.error == core::Error::ok ? core::Error::pcscf_event_not_allowed : o.error;
     m_session_sid = sid;
-    // Only the current session's handle can be in the binding (the driver
-    // replaced it): forget older ones so a long-lived connection stays small.
+    forget_other_handles(handle);
+    perform(o, nullptr);
+    return core::Error::ok;
+  }
+
+  // Only the current session's handle can be in the binding (the driver
+  // replaced it): forget older ones so a long-lived connection stays small.
+  void forget_other_handles(std::uint64_t handle) {
     for (auto it = m_session_ids.begin(); it != m_session_ids.end();) {
       it = it->first == handle ? std::next(it) : m_session_ids.erase(it);
     }
-    perform(o, nullptr);
-    return core::Error::ok;
   }
 
  private:
@@ -389,53 +427,50 @@ class Connection final : public tls::Tls_Events {
                          fields(std::move(extra)));
   }
 
-  // Feeds TCP bytes: the gate sees the first ClientHello before Botan.
+  // Feeds TCP bytes to the endpoint: its Client_Hello_Gate reads the first
+  // ClientHello with the core's reader before the TLS library sees a byte.
   void feed(const std::uint8_t* data, std::size_t size) {
     if (m_closing) return;
-    std::vector<std::uint8_t> bytes;
-    if (m_gate.state() == tls::Client_Hello_Gate::State::reading) {
-      const auto st = m_gate.push(data, size);
-      if (st == tls::Client_Hello_Gate::State::reading) return;
-      if (st == tls::Client_Hello_Gate::State::refused) {
-        deny(m_gate.error(), "ClientHello refused before the TLS library saw it",
-             {{"detail", m_gate.detail()}});
-        const auto rec = m_gate.alert_record();
-        m_wq.append(rec.data(), rec.size());
+    const bool was_active = m_tls->established();
+    const bool ok = m_tls->received(data, size);
+    const tls::Endpoint_Failure& f = m_tls->failure();
+    if (!m_gate_logged && (f.source == tls::Failure_Source::gate ||
+                           Tls_Stack_Context::gate_choice(*m_tls).version != 0)) {
+      m_gate_logged = true;
+      if (f.source == tls::Failure_Source::gate) {
+        // The endpoint wrote the gate's alert record (tls_out).
+        deny(f.error, "ClientHello refused before the TLS library saw it", {{"detail", f.what}});
         const auto o =
             drive(cp::make_event(cp::EventKind::handshake_failed, now()), core::EventIds{});
         log_outcome(o, "handshake failed");
         close_after_flush();
         return;
       }
-      const auto& ch = m_gate.choice();
+      const auto& ch = Tls_Stack_Context::gate_choice(*m_tls);
       char suite[8];
       std::snprintf(suite, sizeof(suite), "0x%04X", ch.suite);
       m_srv.log().decision(Verdict::allow, "O.2.1-UE-NONNULL-OFFER",
                            "ClientHello accepted by the core's handshake reader",
-                           fields({{"chosen_suite", suite}}));
-      bytes = m_gate.take();
-    } else {
-      bytes.assign(data, data + size);
+                           fields({{"chosen_suite", suite}, {"stack", m_tls->stack_name()}}));
     }
-    const bool was_active = m_tls->is_active();
-    try {
-      m_tls->received_data(bytes.data(), bytes.size());
-    } catch (...) {
-      const tls::Tls_Failure f = tls::classify_current_exception();
-      log::Fields extra{{"kind", tls::failure_kind_name(f.kind)},
-                        {"alert", std::to_string(f.alert)},
+    if (!ok) {
+      log::Fields extra{{"source", tls::failure_source_name(f.source)},
+                        {"alert_sent", std::to_string(f.alert_sent)},
+                        {"alert_received", std::to_string(f.alert_received)},
                         {"what", f.what}};
-      if (f.kind == tls::Failure_Kind::core_rejection) {
+      if (f.source == tls::Failure_Source::core_rejection) {
         deny(f.error, "TLS refused on the core's verdict", extra);
       } else {
         m_srv.log().decision(Verdict::deny, "O.4.2-PC-HANDSHAKE-GATE", "TLS failure",
                              fields(extra));
       }
-      const auto kind = (was_active || state() != cp::State::handshaking)
-                            ? cp::EventKind::connection_lost
-                            : cp::EventKind::handshake_failed;
-      const auto o = drive(cp::make_event(kind, now()), core::EventIds{});
-      log_outcome(o, "TLS failure");
+      if (!m_dead && state() != cp::State::closed) {
+        const auto kind = (was_active || state() != cp::State::handshaking)
+                              ? cp::EventKind::connection_lost
+                              : cp::EventKind::handshake_failed;
+        const auto o = drive(cp::make_event(kind, now()), core::EventIds{});
+        log_outcome(o, "TLS failure");
+      }
       close_after_flush();
       return;
     }
@@ -491,12 +526,10 @@ class Connection final : public tls::Tls_Events {
   }
 
   void send_plain(const std::string& text) {
-    if (m_dead || !m_tls->is_active()) return;
-    try {
-      m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-    } catch (...) {
-      const auto f = tls::classify_current_exception();
-      m_srv.log().decision(Verdict::error, "", "TLS send failed", fields({{"what", f.what}}));
+    if (m_dead || !m_tls->established()) return;
+    if (!m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) {
+      m_srv.log().decision(Verdict::error, "", "TLS send failed",
+                           fields({{"what", m_tls->failure().what}}));
     }
   }
 
@@ -943,13 +976,13 @@ class Connection final : public tls::Tls_Events {
           if (response != nullptr) send_message(*response);
           break;
         case cp::Out::hello_request:
-          try {
-            //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
-            m_tls->renegotiate(true);  // full handshake: a fresh Session ID
-          } catch (...) {
-            const auto f = tls::classify_current_exception();
-            m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE", "HelloRequest failed",
-                                 fields({{"what", f.what}}));
+          // TLS 1.2: HelloRequest, a full handshake with a fresh Session ID;
+          // TLS 1.3: KeyUpdate(update_requested) (RD-04, RD-117).
+          //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
+          if (!m_tls->refresh_session()) {
+            m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE",
+                                 "session refresh (HelloRequest / KeyUpdate) failed",
+                                 fields({{"what", m_tls->failure().what}}));
           }
           break;
         case cp::Out::send_crlf:
@@ -980,11 +1013,7 @@ class Connection final : public tls::Tls_Events {
   void close_after_flush() {
     if (m_closing) return;
     m_closing = true;
-    try {
-      if (m_tls->is_active()) m_tls->close();
-    } catch (...) {
-      (void)tls::classify_current_exception();
-    }
+    if (m_tls->established()) m_tls->close();
   }
 
   void close_now() {
@@ -1020,11 +1049,10 @@ class Connection final : public tls::Tls_Events {
   net::Endpoint m_peer;
   std::uint64_t m_ip_hi = 0, m_ip_lo = 0;
   core::PcscfConn m_mc;
-  tls::Client_Hello_Gate m_gate;
   sip::Framer m_framer;
-  std::unique_ptr<tls::Pcscf_Policy> m_policy;
-  std::unique_ptr<tls::Callbacks> m_cb;
-  std::unique_ptr<Botan::TLS::Server> m_tls;
+  std::unique_ptr<tls::Endpoint> m_tls;  // Botan or OpenSSL (tls_stack.h)
+  bool m_gate_logged = false;
+  std::uint16_t m_version = 0;  // of the last handshake (0x0304: TLS 1.3)
   net::Write_Queue m_wq;
   std::string m_plain;
   std::string m_impi;
@@ -1090,8 +1118,9 @@ bool Server::check_own_certificate(std::string* err) {
 }
 
 bool Server::start(std::string* err) {
-  // TLS profile: TLS 1.2 only (Botan 2.19 has no TLS 1.3).
-  m_tls_config.enable_tls13 = false;
+  // TLS profile: TLS 1.2 and 1.3 with OpenSSL; TLS 1.2 only with Botan 2.19
+  // (no TLS 1.3), the default stack (RD-170).
+  m_tls_config.enable_tls13 = tls_stack_speaks_tls13(m_options.tls_stack);
   m_tls_config.allow_null_encryption = m_options.allow_null_encryption;
   try {
     m_creds = tls::Server_Credentials::from_files(m_options.cert_file, m_options.key_file);
@@ -1171,6 +1200,15 @@ bool Server::start(std::string* err) {
 
   m_rng = std::make_unique<Botan::AutoSeeded_RNG>();
   m_sessions = std::make_unique<Botan::TLS::Session_Manager_Noop>();
+  m_tls_stack = std::make_unique<Tls_Stack_Context>();
+  if (!m_tls_stack->start(m_options.tls_stack, m_tls_config, *m_creds, *m_rng, m_options.cert_file,
+                          m_options.key_file, err)) {
+    return false;
+  }
+  m_log.decision(Verdict::info, "33210-6.2.1-TLS13-MANDATORY", "TLS stack",
+                 {{"stack", tls_stack_name(m_options.tls_stack)},
+                  {"tls13", m_tls_config.enable_tls13 ? "yes" : "no"},
+                  {"runs", m_tls_stack->describe()}});
   // Flow-token MAC key: drawn per start, so tokens of an earlier run (or of
   // another P-CSCF) never verify (5626-5.2-PC-TOKEN-TAMPERPROOF).
   m_rng->randomize(m_flow_key.bytes, sizeof m_flow_key.bytes);

@@ -11,6 +11,14 @@ WORK=${TEST_TMPDIR:-$(mktemp -d)}/${E2E_NAME:-e2e}
 rm -rf "$WORK" && mkdir -p "$WORK"
 "$MAKE_PKI" "$WORK/pki" >/dev/null 2>&1 || { echo "make_pki.sh failed"; exit 1; }
 PKI=$WORK/pki
+# Issue 14: the TLS stack pcscf runs is ANNEXO_TLS_STACK (set per target by
+# e2e_test's tls_stacks): PCSCF becomes a launcher that execs the same
+# program with --tls-stack first (same PID, same exit code, same output).
+if [ -n "${ANNEXO_TLS_STACK:-}" ] && [ -n "${PCSCF:-}" ]; then
+  printf '#!/bin/sh\nexec "%s" --tls-stack "%s" "$@"\n' "$PCSCF" "$ANNEXO_TLS_STACK" >"$WORK/pcscf"
+  chmod +x "$WORK/pcscf"
+  PCSCF=$WORK/pcscf
+fi
 cat >"$WORK/users" <<'EOF'
 # IMPI PASSWORD IMPU[,IMPU...]
 alice@annexo.test secret sip:alice@annexo.test,tel:+15551234

@@ -25,6 +25,21 @@ iop_cleanup() {
 }
 trap iop_cleanup EXIT
 
+# Issue 14: the TLS stack pcscf runs is ANNEXO_TLS_STACK (set per target by
+# interop_test's tls_stacks). A script that set PCSCF before sourcing this
+# file gets a launcher in its place that execs the same program with
+# --tls-stack first (same PID, same exit code, same output).
+iop_tls_stack_launcher() { # program dir -> prints the launcher's path
+  if [ -z "${ANNEXO_TLS_STACK:-}" ]; then
+    printf '%s' "$1"
+    return
+  fi
+  printf '#!/bin/sh\nexec "%s" --tls-stack "%s" "$@"\n' "$1" "$ANNEXO_TLS_STACK" >"$2/pcscf"
+  chmod +x "$2/pcscf"
+  printf '%s' "$2/pcscf"
+}
+[ -n "${PCSCF:-}" ] && PCSCF=$(iop_tls_stack_launcher "$PCSCF" "$IOP_TMP")
+
 iop_log() { echo "[interop] $*"; }
 iop_pass() { IOP_CASES=$((IOP_CASES + 1)); echo "PASS $*"; }
 iop_fail() { IOP_CASES=$((IOP_CASES + 1)); IOP_FAILS=$((IOP_FAILS + 1)); echo "FAIL $*"; }
