@@ -16,7 +16,8 @@ prints "dereg-status N"), then a MESSAGE.
 KeyUpdate the P-CSCF sends (a CRLF keep-alive makes OpenSSL send its pending
 KeyUpdate first), then prints "keyupdates-received N requested=R,..." and
 "keyupdates-sent N requested=R,..." (the decrypted handshake messages, from
-OpenSSL's message callback), then sends the MESSAGE.
+OpenSSL's message callback), then sends the MESSAGE right after answering
+the next KeyUpdate (up to 10 s more), so it is not racing the next expiry.
 Prints: "status N" per final REGISTER response, "message-status N" for that
 MESSAGE, then "closed-by-peer SECONDS" or "still-open". Exit 0 when it ran
 to the end, 1 on a protocol surprise.
@@ -148,6 +149,20 @@ def main():
                 if got > answered:
                     s.sendall(b"\r\n\r\n")
                     answered = got
+            # The MESSAGE goes right after a KeyUpdate was answered: the
+            # session was just refreshed, so it is sent as far as possible
+            # from the next lifetime expiry (after which the P-CSCF rightly
+            # refuses requests until the refresh is answered). Up to 10 s
+            # for the next KeyUpdate.
+            end = time.monotonic() + 10
+            while time.monotonic() < end and sum(1 for d, _ in key_updates if d == "read") <= answered:
+                try:
+                    if not s.recv(65536):
+                        break
+                except (socket.timeout, TimeoutError):
+                    pass
+            if sum(1 for d, _ in key_updates if d == "read") > answered:
+                s.sendall(b"\r\n\r\n")
         except (ssl.SSLError, ConnectionResetError):
             pass
         received = [r for d, r in key_updates if d == "read"]
