@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,9 @@ bool Ue_Process::start(const std::string& command, const std::string& log_path,
   }
   if (pid == 0) {
     ::setpgid(0, 0);
+    // The probe's runner kills a TP that overruns its wall budget; the UE
+    // must not outlive it.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
     const int devnull = ::open("/dev/null", O_RDONLY);
