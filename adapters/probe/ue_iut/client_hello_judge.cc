@@ -38,6 +38,7 @@ Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool
     j.violations.push_back("core reader: " + core_error(r.error) + " " + r.detail);
     return j;
   }
+  j.session_id.assign(ch.session_id.data, ch.session_id.data + ch.session_id.size);
   for (std::size_t i = 0; i < ch.cipher_suites.count(); ++i) {
     j.suites.push_back(ch.cipher_suites.at(i));
   }

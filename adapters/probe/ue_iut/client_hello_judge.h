@@ -15,10 +15,11 @@
 namespace annexo::probe::ue_iut {
 
 struct Hello_Judgement {
-  bool read = false;                    // a whole ClientHello was read
-  std::vector<std::string> violations;  // one line each: the rule and what was seen
-  std::string summary;                  // "version=0x0303 suites=[...] ..."
-  std::vector<std::uint16_t> suites;    // offered codes, in order
+  bool read = false;                     // a whole ClientHello was read
+  std::vector<std::string> violations;   // one line each: the rule and what was seen
+  std::string summary;                   // "version=0x0303 suites=[...] ..."
+  std::vector<std::uint16_t> suites;     // offered codes, in order
+  std::vector<std::uint8_t> session_id;  // legacy_session_id (a resumption attempt if known)
 };
 
 // `stream` starts at the ClientHello's record (a connection's first byte).

@@ -5,6 +5,7 @@
 // decrypted SIP stream.
 #include <algorithm>
 
+#include "adapters/probe/ue_iut/client_hello_judge.h"
 #include "adapters/probe/ue_iut/tps_tls.h"
 #include "adapters/probe/ue_iut/ue_run.h"
 #include "adapters/sip/headers.h"
@@ -356,13 +357,77 @@ Tp_Outcome sip_007(const Tp_Context& ctx) {
   return o;
 }
 
+// TP_UE_SIP_013: the registrar never answers; past Timer F the UE must
+// close that connection and register again on a new one with a full
+// handshake (no resumption of the unfinished session).
+Tp_Outcome sip_013(const Tp_Context& ctx) {
+  Ue_Run run;
+  Tp_Outcome o;
+  Registrar_Profile rp;
+  rp.answer = Answer::silent;
+  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
+  const auto& reqs = run.pcscf->requests();
+  run.pcscf->run_until([&] { return !reqs.empty(); }, registration_budget(ctx));
+  if (reqs.empty()) return not_registered(run, "no REGISTER");
+  const std::size_t conn0 = reqs.front().conn;
+  o.evidence.push_back(seen_evidence(reqs.front(), " -> no answer"));
+  Ue_Conn& c0 = *run.conn(conn0);
+  const auto new_hello = [&]() -> Ue_Conn* {
+    for (auto& c : run.pcscf->conns()) {
+      if (c->index() > conn0 && read_ue_wire(c->from_ue()).client_hello) return c.get();
+    }
+    return nullptr;
+  };
+  run.pcscf->run_until(
+      [&] { return (c0.peer_closed() && new_hello() != nullptr) || !run.ue.running(); },
+      ctx.budget_ms("rereg_budget_s", 60));
+  std::size_t reused = 0;
+  for (const auto& s : reqs) reused += s.conn == conn0 ? 1 : 0;
+  Ue_Conn* next = new_hello();
+  if (reused > 1) {
+    o.verdict = Verdict::fail;
+    o.reason = "O.4.1-UE-PURGE-INCOMPLETE: the unfinished connection was used again";
+    return o;
+  }
+  if (!c0.peer_closed()) {
+    o.verdict = run.ue.running() ? Verdict::fail : Verdict::inconc;
+    o.reason =
+        "O.4.1-UE-PURGE-INCOMPLETE: the unanswered connection is still open after "
+        "timers.rereg_budget_s; " +
+        run.ue_state();
+    return o;
+  }
+  o.evidence.push_back({"ue->probe tls c" + std::to_string(conn0), c0.from_ue().size(),
+                        std::string(c0.close_notify() ? "close_notify, " : "") + "FIN"});
+  if (next == nullptr) {
+    o.verdict = run.ue.running() ? Verdict::fail : Verdict::inconc;
+    o.reason =
+        "O.3.1.4-UE-NEW-REG-ON-TIMEOUT: closed, but no new connection within "
+        "timers.rereg_budget_s; " +
+        run.ue_state();
+    return o;
+  }
+  const Hello_Judgement j = judge_client_hello(next->from_ue(), true, true);
+  const auto& old = c0.last_handshake().session_handle;
+  const bool resumes = !j.session_id.empty() && j.session_id == old;
+  o.evidence.push_back({"ue->probe tls c" + std::to_string(next->index()), 0,
+                        "ClientHello session_id of " + std::to_string(j.session_id.size()) +
+                            " bytes" + (resumes ? " = the unfinished session's" : "")});
+  o.verdict = resumes ? Verdict::fail : Verdict::pass;
+  o.reason = resumes ? "O.4.1-UE-PURGE-INCOMPLETE: the new connection offers to resume the "
+                       "unfinished session"
+                     : "O.4.1-UE-PURGE-INCOMPLETE, O.3.1.4-UE-NEW-REG-ON-TIMEOUT: closed the "
+                       "unanswered connection, new connection with a full handshake";
+  return o;
+}
+
 }  // namespace
 
 std::vector<Tp_Impl> ue_sip_tps() {
   return {
       {"TP_UE_SIP_001", sip_001}, {"TP_UE_SIP_002", sip_002}, {"TP_UE_SIP_003", sip_003},
       {"TP_UE_SIP_004", sip_004}, {"TP_UE_SIP_005", sip_005}, {"TP_UE_SIP_006", sip_006},
-      {"TP_UE_SIP_007", sip_007},
+      {"TP_UE_SIP_007", sip_007}, {"TP_UE_SIP_013", sip_013},
   };
 }
 

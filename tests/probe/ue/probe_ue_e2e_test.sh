@@ -1,0 +1,119 @@
+#!/bin/bash
+# The probe's UE group (adapters/probe/ue_iut) run by the `probe` program
+# against annexo's own `ue` (mode "ue": every selected implemented TP passes)
+# or against `ue` mutants visible from outside (mode "mutants": each is caught
+# by exactly the TPs named below). These cases check the probe itself and
+# credit no Annex O requirement (no annexo_req, no citations).
+#   probe_ue_e2e_test.sh MODE PROBE UE UE_SKIPS_CERT_VERDICT MAKE_PKI TESTLIB
+set -uo pipefail
+MODE=$1
+PROBE=$(realpath "$2")
+UE=$(realpath "$3")
+MUT_CERT=$(realpath "$4")
+MAKE_PKI=$(realpath "$5")
+# shellcheck source=/dev/null
+source "$6"
+SPEC=$(dirname "$(realpath spec/decisions.toml)")
+WORK=${TEST_TMPDIR:-$(mktemp -d)}/probe-ue
+mkdir -p "$WORK"
+bash "$MAKE_PKI" "$WORK/pki" >/dev/null || { echo "make_pki failed"; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# pixit UE_BINARY OUT: annexo's PIXIT for a UE (spec/probe/annexo-ue.pixit.toml)
+# with this run's PKI, a free port, the binary, and a quick flow recovery.
+pixit() {
+  sed -e "s#^pki_dir = .*#pki_dir = \"$WORK/pki\"#" \
+    -e "s#^listen_port = .*#listen_port = $(free_port)#" \
+    -e "s#^command = \"ue #command = \"$1 #" \
+    -e 's#--stay 30"#--stay 120 --reconnect-base 1 --reconnect-max 4"#' \
+    "$SPEC/probe/annexo-ue.pixit.toml" >"$2"
+  grep -q "command = \"$1 " "$2" || { echo "PIXIT template not rewritten: $2"; return 1; }
+}
+
+# run_probe NAME UE_BINARY [probe args...]: runs the probe; prints its exit
+# status and terminal output on failure of the caller's checks.
+run_probe() {
+  local name=$1 ue=$2
+  shift 2
+  pixit "$ue" "$WORK/$name.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+    --pixit "$WORK/$name.pixit.toml" --out "$WORK/$name" --implemented-only "$@" \
+    >"$WORK/$name.out" 2>&1
+  echo $? >"$WORK/$name.status"
+}
+
+# verdicts NAME: "ID verdict" per TP run (not `none`, not `not run`).
+verdicts() {
+  python3 - "$WORK/$1/probe-report.json" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["tps"]:
+    if t["verdict"] not in ("none", "not run"):
+        print(t["id"], t["verdict"])
+PY
+}
+
+show() {
+  echo "probe exit status $(cat "$WORK/$1.status"); output:"
+  tail -n 60 "$WORK/$1.out"
+}
+
+# annexo's ue: every TP that runs passes, except TP_UE_TLS_007 which is
+# inconclusive by its definition (the ue offers every TLS 1.2 profile suite,
+# so no profile suite is left for the crafted ServerHello).
+case_annexo_ue() {
+  run_probe annexo "$UE"
+  verdicts annexo >"$WORK/annexo.verdicts"
+  local bad
+  bad=$(grep -v " pass$" "$WORK/annexo.verdicts" | grep -v "^TP_UE_TLS_007 inconc$")
+  local n
+  n=$(grep -c " pass$" "$WORK/annexo.verdicts")
+  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 30 ]; then
+    echo "expected every TP to pass (30 or more), got $n passes; not passing: $bad"
+    show annexo
+    return 1
+  fi
+  grep -q "^TP_UE_TLS_007 inconc$" "$WORK/annexo.verdicts" || { show annexo; return 1; }
+  echo "$n TPs pass; TP_UE_TLS_007 inconc"
+}
+
+# expect_fails NAME "ID ID ...": the TPs that fail are exactly these; the
+# probe exits 1.
+expect_fails() {
+  local got
+  got=$(verdicts "$1" | awk '$2 == "fail" {print $1}' | sort | tr '\n' ' ')
+  local want
+  want=$(echo "$2" | tr ' ' '\n' | sort | tr '\n' ' ')
+  if [ "$got" != "$want" ] || [ "$(cat "$WORK/$1.status")" != 1 ]; then
+    echo "failing TPs: got [$got] want [$want]"
+    show "$1"
+    return 1
+  fi
+  # Every other TP that ran passed (or is TP_UE_TLS_007's inconc).
+  if verdicts "$1" | grep -v -e " pass$" -e " fail$" -e "^TP_UE_TLS_007 inconc$" | grep .; then
+    show "$1"
+    return 1
+  fi
+  echo "failing TPs as expected: $got"
+}
+
+# ue_skips_cert_verdict (tools/mutation/adapter_mutants.toml): the core's
+# certificate verdict is ignored, so every chain only the core refuses is
+# accepted and SIP flows. RSA-1024 (TP_UE_CERT_008) and the v1 certificate
+# (TP_UE_CERT_012) are still refused by Botan's own checks, so those pass.
+case_mutant_cert() {
+  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..16} TP_UE_TLS_002 | tr ' ' ',')"
+  expect_fails skips_cert "TP_UE_CERT_002 TP_UE_CERT_003 TP_UE_CERT_004 TP_UE_CERT_005 \
+TP_UE_CERT_006 TP_UE_CERT_007 TP_UE_CERT_009 TP_UE_CERT_010 TP_UE_CERT_011 TP_UE_CERT_013 \
+TP_UE_CERT_014"
+}
+
+if [ "$MODE" = ue ]; then
+  annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
+else
+  annexo_case "probe UE TPs: ue_skips_cert_verdict fails exactly the certificate refusals" \
+    case_mutant_cert
+fi
+annexo_finish
