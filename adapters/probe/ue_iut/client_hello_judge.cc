@@ -26,6 +26,36 @@ std::string core_error(core::Error e) {
 
 }  // namespace
 
+std::vector<std::string> judge_offer(const std::vector<std::uint16_t>& suites, bool null_enabled) {
+  std::vector<std::string> out;
+  // O.2.1-ALL-PROFILE, O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every code offered
+  // is a profile suite or a signal.
+  for (const std::uint16_t code : suites) {
+    const core::CodeKind kind = core::classify(code);
+    if (kind != core::CodeKind::suite) {
+      if (kind == core::CodeKind::unknown) {
+        out.push_back("suite " + hex4(code) + " is not a TLS suite annexo's table knows");
+      }
+      continue;
+    }
+    const auto facts = core::suite_facts(code);
+    if (facts.in_profile || (facts.null_encryption && null_enabled)) continue;
+    out.push_back("suite " + hex4(code) + " (" + core::suite_info(code).name +
+                  ") is outside the profile");
+  }
+  std::vector<std::uint8_t> raw;
+  for (const std::uint16_t c : suites) {
+    raw.push_back(static_cast<std::uint8_t>(c >> 8));
+    raw.push_back(static_cast<std::uint8_t>(c & 0xff));
+  }
+  core::U16List list;
+  list.raw = core::ByteView(raw.data(), raw.size());
+  if (!core::offer_has_encrypting_suite(list)) {
+    out.push_back("no profile suite that encrypts (O.2.1-UE-NONNULL-OFFER)");
+  }
+  return out;
+}
+
 Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool tls13_claimed,
                                    bool null_enabled) {
   Hello_Judgement j;
@@ -60,21 +90,7 @@ Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool
   if (ec != core::Error::ok && er != core::Error::ok) {
     j.violations.push_back("core check: " + core_error(ec));
   }
-  // O.2.1-ALL-PROFILE, O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every code offered
-  // is a profile suite or a signal.
-  for (const std::uint16_t code : j.suites) {
-    const core::CodeKind kind = core::classify(code);
-    if (kind != core::CodeKind::suite) {
-      if (kind == core::CodeKind::unknown) {
-        j.violations.push_back("suite " + hex4(code) + " is not a TLS suite annexo's table knows");
-      }
-      continue;
-    }
-    const auto facts = core::suite_facts(code);
-    if (facts.in_profile || (facts.null_encryption && null_enabled)) continue;
-    j.violations.push_back("suite " + hex4(code) + " (" + core::suite_info(code).name +
-                           ") is outside the profile");
-  }
+  for (auto& v : judge_offer(j.suites, null_enabled)) j.violations.push_back(std::move(v));
   // 33210-6.2.1-NO-COMPRESSION: exactly {null}.
   if (ch.compression_methods.size != 1 || ch.compression_methods[0] != 0) {
     j.violations.push_back("compression_methods is not exactly {0}");

@@ -22,6 +22,11 @@ struct Hello_Judgement {
   std::vector<std::uint8_t> session_id;  // legacy_session_id (a resumption attempt if known)
 };
 
+// The offer alone (a renegotiation ClientHello's suites, TP_UE_TLS_010):
+// every code a profile suite or a signal, at least one that encrypts
+// (core::offer_has_encrypting_suite, O.2.1-UE-NONNULL-OFFER).
+std::vector<std::string> judge_offer(const std::vector<std::uint16_t>& suites, bool null_enabled);
+
 // `stream` starts at the ClientHello's record (a connection's first byte).
 Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool tls13_claimed,
                                    bool null_enabled);

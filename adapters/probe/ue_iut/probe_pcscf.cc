@@ -96,7 +96,7 @@ void Ue_Conn::tls_plaintext(const std::uint8_t data[], std::size_t size) {
     if (!ev.ok() || !ev->has_value()) return;
     const sip::FrameEvent& e = **ev;
     if (e.kind == sip::FrameKind::ping) {
-      ++m_pings;
+      m_ping_times.push_back(std::chrono::steady_clock::now());
       m_sip_offset += 4;
       if (m_owner.answer_pings) send_sip("\r\n");
       continue;
@@ -127,6 +127,7 @@ void Ue_Conn::readable() {
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) {
     m_eof = true;
+    m_closed_at = std::chrono::steady_clock::now();
     ::close(m_fd);
     m_fd = -1;
     return;

@@ -8,6 +8,7 @@
 // run_until() polls with a budget.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -46,7 +47,17 @@ class Ue_Conn final : public tls::Endpoint_Events {
   std::string tls_failure() const;
   int alert_received() const { return m_alert; }  // IANA, -1 none (decrypted or cleartext)
   bool close_notify() const { return m_close_notify; }
-  int pings() const { return m_pings; }
+  int pings() const { return static_cast<int>(m_ping_times.size()); }
+  // When each CRLFCRLF arrived (TP_UE_SIP_011/012).
+  const std::vector<std::chrono::steady_clock::time_point>& ping_times() const {
+    return m_ping_times;
+  }
+  // When the UE closed (FIN/RST seen), valid once peer_closed().
+  std::chrono::steady_clock::time_point closed_at() const { return m_closed_at; }
+  // The suites of each renegotiation ClientHello (TP_UE_TLS_010).
+  const std::vector<std::vector<std::uint16_t>>& renegotiation_offers() const {
+    return m_reneg_offers;
+  }
   tls::Endpoint* endpoint() { return m_endpoint.get(); }
 
   void write_raw(const std::vector<std::uint8_t>& bytes);  // raw mode
@@ -59,7 +70,8 @@ class Ue_Conn final : public tls::Endpoint_Events {
   void tls_alert_received(const tls::Alert_Fact& alert) override;
   core::Error tls_peer_chain(const tls::Peer_Chain&) override { return core::Error::ok; }
   core::Error tls_certificate_request() override { return core::Error::ok; }
-  core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
+  core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>& suites) override {
+    m_reneg_offers.push_back(suites);
     return core::Error::ok;
   }
   core::Error tls_handshake_complete(const tls::Handshake_Facts& facts) override;
@@ -82,7 +94,9 @@ class Ue_Conn final : public tls::Endpoint_Events {
   int m_handshakes = 0;
   tls::Handshake_Facts m_facts;
   int m_alert = -1;
-  int m_pings = 0;
+  std::vector<std::chrono::steady_clock::time_point> m_ping_times;
+  std::chrono::steady_clock::time_point m_closed_at;
+  std::vector<std::vector<std::uint16_t>> m_reneg_offers;
 };
 
 class Probe_Pcscf {

@@ -114,6 +114,10 @@ std::optional<std::string> Registrar::on_request(Sip_Seen& seen) {
     }
   }
   ok.add("Expires", std::to_string(m_profile.expires_s));
+  if (m_profile.flow_timer_s != 0) {
+    ok.add("Require", "outbound");
+    ok.add("Flow-Timer", std::to_string(m_profile.flow_timer_s));
+  }
   ++m_registrations;
   seen.answered = 200;
   return wire(ok);

@@ -22,6 +22,7 @@ struct Registrar_Profile {
   Answer answer = Answer::ok;
   std::uint32_t expires_s = 600;  // granted in the 200
   sip::DigestAlgorithm algorithm = sip::DigestAlgorithm::md5;
+  std::uint32_t flow_timer_s = 0;  // RFC 5626 4.4.1 Flow-Timer in the 200 (0: none)
 };
 
 // One request the UE sent, as the probe read it.

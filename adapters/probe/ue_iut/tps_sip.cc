@@ -21,35 +21,6 @@ bool pics_true(const Tp_Context& ctx, const std::string& item) {
   return it != ctx.pics.answers.end() && it->second.b;
 }
 
-std::string sip_stream(std::size_t conn) {
-  return "ue->probe sip c" + std::to_string(conn);
-}
-
-Evidence seen_evidence(const Sip_Seen& s, const std::string& extra = {}) {
-  return {sip_stream(s.conn), s.offset, s.first_line + extra};
-}
-
-int registration_budget(const Tp_Context& ctx) {
-  return ctx.budget_ms("ue_start_s", 10) + ctx.budget_ms("handshake_s", 5) +
-         2 * ctx.budget_ms("sip_response_s", 5);
-}
-
-// Runs the UE until the registrar sent `count` 200s to REGISTER.
-bool wait_registrations(const Tp_Context&, Ue_Run& run, int count, int budget_ms) {
-  return run.pcscf->run_until([&] { return run.pcscf->registrar().registrations() >= count; },
-                              budget_ms);
-}
-
-Tp_Outcome not_registered(Ue_Run& run, const std::string& what) {
-  Tp_Outcome o;
-  o.verdict = Verdict::inconc;
-  o.reason = "no completed registration (" + what + ") within the budget; " + run.ue_state();
-  for (const auto& s : run.pcscf->requests()) {
-    o.evidence.push_back(seen_evidence(s, " -> " + std::to_string(s.answered)));
-  }
-  return o;
-}
-
 const Sip_Seen* first_with_credentials(const std::vector<Sip_Seen>& reqs, std::size_t from = 0) {
   for (std::size_t i = from; i < reqs.size(); ++i) {
     if (reqs[i].message.method == "REGISTER" && reqs[i].has_credentials) return &reqs[i];
@@ -65,7 +36,7 @@ Tp_Outcome sip_001_run(const Tp_Context& ctx, sip::DigestAlgorithm alg) {
   Registrar_Profile rp;
   rp.algorithm = alg;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  const bool done = wait_registrations(ctx, run, 1, registration_budget(ctx));
+  const bool done = wait_registrations(run, 1, registration_budget(ctx));
   const auto& reqs = run.pcscf->requests();
   if (reqs.empty()) return not_registered(run, "no REGISTER");
   const Sip_Seen& first = reqs.front();
@@ -165,7 +136,7 @@ Tp_Outcome sip_003(const Tp_Context& ctx) {
   Registrar_Profile rp;
   rp.answer = Answer::bad_rspauth;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  if (!wait_registrations(ctx, run, 1, registration_budget(ctx))) {
+  if (!wait_registrations(run, 1, registration_budget(ctx))) {
     return not_registered(run, "no 200 carrying the wrong rspauth sent");
   }
   const auto& reqs = run.pcscf->requests();
@@ -245,7 +216,7 @@ Tp_Outcome sip_005_run(const Tp_Context& ctx, bool reset) {
   run.what = reset ? "rst" : "fin";
   Tp_Outcome o;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
-  if (!wait_registrations(ctx, run, 1, registration_budget(ctx))) {
+  if (!wait_registrations(run, 1, registration_budget(ctx))) {
     return not_registered(run, "initial");
   }
   const Sip_Seen first = run.pcscf->requests().back();
@@ -299,7 +270,7 @@ Tp_Outcome sip_006(const Tp_Context& ctx) {
   Registrar_Profile rp;
   rp.expires_s = 60;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  if (!wait_registrations(ctx, run, 1, registration_budget(ctx))) {
+  if (!wait_registrations(run, 1, registration_budget(ctx))) {
     return not_registered(run, "initial");
   }
   const auto& reqs = run.pcscf->requests();

@@ -189,6 +189,34 @@ Tp_Outcome judge_accepted(const Tp_Context& ctx, Ue_Run& run, const std::string&
   return o;
 }
 
+std::string sip_stream(std::size_t conn) {
+  return "ue->probe sip c" + std::to_string(conn);
+}
+
+Evidence seen_evidence(const Sip_Seen& s, const std::string& extra) {
+  return {sip_stream(s.conn), s.offset, s.first_line + extra};
+}
+
+int registration_budget(const Tp_Context& ctx) {
+  return ctx.budget_ms("ue_start_s", 10) + ctx.budget_ms("handshake_s", 5) +
+         2 * ctx.budget_ms("sip_response_s", 5);
+}
+
+bool wait_registrations(Ue_Run& run, int count, int budget_ms) {
+  return run.pcscf->run_until([&] { return run.pcscf->registrar().registrations() >= count; },
+                              budget_ms);
+}
+
+Tp_Outcome not_registered(Ue_Run& run, const std::string& what) {
+  Tp_Outcome o;
+  o.verdict = Verdict::inconc;
+  o.reason = "no completed registration (" + what + ") within the budget; " + run.ue_state();
+  for (const auto& s : run.pcscf->requests()) {
+    o.evidence.push_back(seen_evidence(s, " -> " + std::to_string(s.answered)));
+  }
+  return o;
+}
+
 void merge(Tp_Outcome& into, const Tp_Outcome& part, const std::string& label) {
   into.verdict = into.evidence.empty() && into.reason.empty()
                      ? part.verdict

@@ -53,6 +53,19 @@ Tp_Outcome judge_refusal(const Tp_Context& ctx, Ue_Run& run, const std::string& 
 // completes and a REGISTER arrives over it.
 Tp_Outcome judge_accepted(const Tp_Context& ctx, Ue_Run& run, const std::string& rule);
 
+// --- SIP-level helpers (TP_UE_SIP_*) ---
+
+// "ue->probe sip cN": a connection's decrypted SIP stream.
+std::string sip_stream(std::size_t conn);
+// The request's first line at its offset, with `extra` appended.
+Evidence seen_evidence(const Sip_Seen& s, const std::string& extra = {});
+// ue_start_s + handshake_s + 2 x sip_response_s: start to registered.
+int registration_budget(const Tp_Context& ctx);
+// Runs until the registrar sent `count` 200s to REGISTER.
+bool wait_registrations(Ue_Run& run, int count, int budget_ms);
+// inconc: no registration (`what`), with every request seen as evidence.
+Tp_Outcome not_registered(Ue_Run& run, const std::string& what);
+
 // Combines several runs of one TP: the worst verdict, reasons joined,
 // evidence appended.
 void merge(Tp_Outcome& into, const Tp_Outcome& part, const std::string& label);

@@ -64,19 +64,34 @@ show() {
 # inconclusive by its definition (the ue offers every TLS 1.2 profile suite,
 # so no profile suite is left for the crafted ServerHello).
 case_annexo_ue() {
-  run_probe annexo "$UE"
+  run_probe annexo "$UE" --skip-long
   verdicts annexo >"$WORK/annexo.verdicts"
   local bad
   bad=$(grep -v " pass$" "$WORK/annexo.verdicts" | grep -v "^TP_UE_TLS_007 inconc$")
   local n
   n=$(grep -c " pass$" "$WORK/annexo.verdicts")
-  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 30 ]; then
-    echo "expected every TP to pass (30 or more), got $n passes; not passing: $bad"
+  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 31 ]; then
+    echo "expected every TP to pass (31 or more), got $n passes; not passing: $bad"
     show annexo
     return 1
   fi
   grep -q "^TP_UE_TLS_007 inconc$" "$WORK/annexo.verdicts" || { show annexo; return 1; }
   echo "$n TPs pass; TP_UE_TLS_007 inconc"
+}
+
+# The long-timer TPs (keep-alive interval, pong timeout, Timer F) against
+# annexo's ue: all pass.
+case_annexo_ue_long() {
+  run_probe annexo_long "$UE" --tp TP_UE_SIP_011,TP_UE_SIP_012,TP_UE_SIP_013
+  verdicts annexo_long >"$WORK/annexo_long.verdicts"
+  if [ "$(cat "$WORK/annexo_long.status")" != 0 ] ||
+    [ "$(grep -c " pass$" "$WORK/annexo_long.verdicts")" != 3 ]; then
+    echo "expected TP_UE_SIP_011, _012, _013 to pass:"
+    cat "$WORK/annexo_long.verdicts"
+    show annexo_long
+    return 1
+  fi
+  cat "$WORK/annexo_long.verdicts"
 }
 
 # expect_fails NAME "ID ID ...": the TPs that fail are exactly these; the
@@ -112,6 +127,8 @@ TP_UE_CERT_014"
 
 if [ "$MODE" = ue ]; then
   annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
+elif [ "$MODE" = ue_long ]; then
+  annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
 else
   annexo_case "probe UE TPs: ue_skips_cert_verdict fails exactly the certificate refusals" \
     case_mutant_cert
