@@ -26,6 +26,13 @@ std::string core_error(core::Error e) {
 
 }  // namespace
 
+std::string list_violations(const std::vector<std::string>& v, std::size_t shown) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size() && i < shown; ++i) out += (i ? "; " : "") + v[i];
+  if (v.size() > shown) out += "; and " + std::to_string(v.size() - shown) + " more";
+  return out;
+}
+
 std::vector<std::string> judge_offer(const std::vector<std::uint16_t>& suites, bool null_enabled) {
   std::vector<std::string> out;
   // O.2.1-ALL-PROFILE, O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: every code offered
@@ -34,7 +41,7 @@ std::vector<std::string> judge_offer(const std::vector<std::uint16_t>& suites, b
     const core::CodeKind kind = core::classify(code);
     if (kind != core::CodeKind::suite) {
       if (kind == core::CodeKind::unknown) {
-        out.push_back("suite " + hex4(code) + " is not a TLS suite annexo's table knows");
+        out.push_back("suite " + hex4(code) + " is outside the profile (not in its table)");
       }
       continue;
     }

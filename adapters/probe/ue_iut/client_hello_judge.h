@@ -27,6 +27,9 @@ struct Hello_Judgement {
 // (core::offer_has_encrypting_suite, O.2.1-UE-NONNULL-OFFER).
 std::vector<std::string> judge_offer(const std::vector<std::uint16_t>& suites, bool null_enabled);
 
+// "a; b; c; and N more": the first few violations for a one-line reason.
+std::string list_violations(const std::vector<std::string>& v, std::size_t shown = 4);
+
 // `stream` starts at the ClientHello's record (a connection's first byte).
 Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool tls13_claimed,
                                    bool null_enabled);

@@ -68,7 +68,7 @@ Tp_Outcome tls_010(const Tp_Context& ctx) {
        "renegotiation ClientHello with " + std::to_string(offer.size()) + " suite codes"});
   if (!bad.empty()) {
     o.verdict = Verdict::fail;
-    for (const auto& b : bad) o.reason += (o.reason.empty() ? "" : "; ") + b;
+    o.reason = "renegotiation offer: " + list_violations(bad);
     return o;
   }
   if (c.handshakes() < 2 || c.tls_failed()) {

@@ -45,7 +45,7 @@ Tp_Outcome tls_001(const Tp_Context& ctx) {
     return o;
   }
   o.verdict = Verdict::fail;
-  for (const auto& v : j.violations) o.reason += (o.reason.empty() ? "" : "; ") + v;
+  o.reason = list_violations(j.violations);
   return o;
 }
 

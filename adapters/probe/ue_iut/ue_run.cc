@@ -99,7 +99,7 @@ Tp_Outcome judge_refusal(const Tp_Context& ctx, Ue_Run& run, const std::string& 
       ctx.budget_ms("handshake_s", 5));
   // After an abort, the rest of the connection (close) so late SIP is seen too.
   const Ue_Wire seen = read_ue_wire(c.from_ue());
-  if (!c.peer_closed() && !seen.app_data && c.handshakes() == 0) {
+  if (!c.peer_closed() && !seen.alerts.empty() && !seen.app_data && c.handshakes() == 0) {
     run.pcscf->run_until([&] { return c.peer_closed(); }, ctx.budget_ms("close_budget_s", 5));
   }
   const Ue_Wire w = read_ue_wire(c.from_ue());

@@ -4,7 +4,9 @@
 # or against `ue` mutants visible from outside (mode "mutants": each is caught
 # by exactly the TPs named below). These cases check the probe itself and
 # credit no Annex O requirement (no annexo_req, no citations).
-#   probe_ue_e2e_test.sh MODE PROBE UE UE_SKIPS_CERT_VERDICT MAKE_PKI TESTLIB
+# Mode "broken": a deliberately broken Python UE (broken_ue.py), each of
+# whose faults must be caught by the TP named for it.
+#   probe_ue_e2e_test.sh MODE PROBE UE UE_SKIPS_CERT_VERDICT MAKE_PKI TESTLIB [BROKEN_UE_PY]
 set -uo pipefail
 MODE=$1
 PROBE=$(realpath "$2")
@@ -13,6 +15,7 @@ MUT_CERT=$(realpath "$4")
 MAKE_PKI=$(realpath "$5")
 # shellcheck source=/dev/null
 source "$6"
+BROKEN=${7:+$(realpath "$7")}
 SPEC=$(dirname "$(realpath spec/decisions.toml)")
 WORK=${TEST_TMPDIR:-$(mktemp -d)}/probe-ue
 mkdir -p "$WORK"
@@ -43,6 +46,14 @@ run_probe() {
     --pixit "$WORK/$name.pixit.toml" --out "$WORK/$name" --implemented-only "$@" \
     >"$WORK/$name.out" 2>&1
   echo $? >"$WORK/$name.status"
+}
+
+# The broken stand-in's PIXIT: its command line, and a 20 s re-registration
+# budget (it never registers again, so TP_UE_SIP_005 waits it out).
+broken_pixit() {
+  pixit "$UE" "$1" || return 1
+  sed -i -e "s#^command = .*#command = \"python3 $BROKEN --pcscf {pcscf_host}:{pcscf_port} --impi {impi} --impu {impu} --password {password} --domain {domain} --stay 40\"#" \
+    -e "s#^rereg_budget_s = .*#rereg_budget_s = 20#" "$1"
 }
 
 # verdicts NAME: "ID verdict" per TP run (not `none`, not `not run`).
@@ -125,8 +136,31 @@ TP_UE_CERT_006 TP_UE_CERT_007 TP_UE_CERT_009 TP_UE_CERT_010 TP_UE_CERT_011 TP_UE
 TP_UE_CERT_014"
 }
 
+# broken_ue.py: each fault caught by its TP, and the probe does not blame it
+# for what it does right (TP_UE_TLS_002/006/008/009, TP_UE_CERT_001/015/016,
+# TP_UE_SIP_007 pass; TP_UE_TLS_007 is inconc: OpenSSL offers every profile
+# suite).
+case_broken_ue() {
+  broken_pixit "$WORK/broken.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+    --pixit "$WORK/broken.pixit.toml" --out "$WORK/broken" --implemented-only --skip-long \
+    --tp "$(echo TP_UE_TLS_0{01..10} TP_UE_CERT_0{01..16} TP_UE_SIP_00{1..5} TP_UE_SIP_007 |
+      tr ' ' ',')" >"$WORK/broken.out" 2>&1
+  echo $? >"$WORK/broken.status"
+  # TLS_001: out-of-profile suites and TLS 1.0/1.1 offered; TLS_004/005: a
+  # legacy ServerHello is accepted; TLS_010: the renegotiation offer is out
+  # of profile; CERT_002..014: no certificate is checked; SIP_001: Expires
+  # 3600; SIP_002: no outbound parameters; SIP_003: keep-alives after a bad
+  # rspauth; SIP_004: open after 403; SIP_005: no new registration.
+  expect_fails broken "TP_UE_TLS_001 TP_UE_TLS_004 TP_UE_TLS_005 TP_UE_TLS_010 \
+$(echo TP_UE_CERT_0{02..14}) TP_UE_SIP_001 TP_UE_SIP_002 TP_UE_SIP_003 TP_UE_SIP_004 TP_UE_SIP_005"
+}
+
 if [ "$MODE" = ue ]; then
   annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
+elif [ "$MODE" = broken ]; then
+  annexo_case "probe UE TPs: a broken Python UE fails exactly the TPs of its faults" \
+    case_broken_ue
 elif [ "$MODE" = ue_long ]; then
   annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
 else
