@@ -106,6 +106,7 @@ Hello_Judgement judge_client_hello(const std::vector<std::uint8_t>& stream, bool
   if (ch.has_supported_versions) {
     for (std::size_t i = 0; i < ch.supported_versions.count(); ++i) {
       const std::uint16_t v = ch.supported_versions.at(i);
+      if (v == 0x0304) j.offers_tls13 = true;
       if (!core::tls::is_grease(v) && v < 0x0303) {
         j.violations.push_back("supported_versions offers " + hex4(v));
       }

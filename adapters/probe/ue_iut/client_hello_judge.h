@@ -19,6 +19,7 @@ struct Hello_Judgement {
   std::vector<std::string> violations;   // one line each: the rule and what was seen
   std::string summary;                   // "version=0x0303 suites=[...] ..."
   std::vector<std::uint16_t> suites;     // offered codes, in order
+  bool offers_tls13 = false;             // 0x0304 in supported_versions
   std::vector<std::uint8_t> session_id;  // legacy_session_id (a resumption attempt if known)
 };
 

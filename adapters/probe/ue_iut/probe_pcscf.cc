@@ -148,9 +148,8 @@ Probe_Pcscf::~Probe_Pcscf() {
 
 bool Probe_Pcscf::start(std::string& error) {
   if (!m_tls.chain_file.empty()) {
-    // The core's P-CSCF profile, TLS 1.2 (the probe's server side; TLS 1.3
-    // TPs are not implemented).
-    m_config.enable_tls13 = false;
+    // The core's P-CSCF profile: TLS 1.2, and TLS 1.3 only for TP_UE_TLS_003.
+    m_config.enable_tls13 = m_tls.tls13;
     m_config.certificate_is_ecdsa = m_tls.ecdsa;
     const std::string chain = read_file(m_tls.chain_file, error);
     if (!error.empty()) return false;

@@ -26,6 +26,7 @@ struct Tls_Profile {
   std::string key_file;
   bool ecdsa = true;                        // the leaf's key type (profile suites to choose)
   bool request_client_certificate = false;  // TP_UE_TLS_009: non-conforming P-CSCF
+  bool tls13 = false;                       // TP_UE_TLS_003: TLS 1.3 enabled too
 };
 
 class Probe_Pcscf;

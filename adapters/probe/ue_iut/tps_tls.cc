@@ -67,6 +67,36 @@ Tp_Outcome tls_002(const Tp_Context& ctx) {
   return o;
 }
 
+// TP_UE_TLS_003: a TLS 1.3 P-CSCF; the UE offers 0x0304 within the profile
+// (the core's judgement with TLS 1.3 claimed) and the handshake completes
+// at TLS 1.3 with a REGISTER over it.
+Tp_Outcome tls_003(const Tp_Context& ctx) {
+  Ue_Run run;
+  Tp_Outcome o;
+  Tls_Profile p = chain_profile(ctx, "pcscf-ec");
+  p.tls13 = true;
+  if (!start_run(ctx, p, {}, run, o)) return o;
+  o = judge_accepted(ctx, run, "33210-6.2.1-TLS13-MANDATORY");
+  Ue_Conn* c = run.conn();
+  if (c == nullptr || !read_ue_wire(c->from_ue()).client_hello) return o;
+  const Hello_Judgement j =
+      judge_client_hello(c->from_ue(), true, pics_true(ctx, "PICS_NULL_ENABLED"));
+  o.evidence.push_back({"ue->probe tls c0", 0, "ClientHello " + j.summary});
+  std::vector<std::string> bad = j.violations;
+  if (!j.offers_tls13) bad.insert(bad.begin(), "no 0x0304 in supported_versions");
+  const auto& f = c->last_handshake();
+  if (o.verdict == Verdict::pass && f.version != 0x0304) {
+    bad.push_back("handshake completed at " + hex4(f.version) + ", not TLS 1.3");
+  }
+  if (!bad.empty()) {
+    o.verdict = Verdict::fail;
+    o.reason = "33210-6.2.2-RFC8446-9.1: " + list_violations(bad);
+  } else if (o.verdict == Verdict::pass) {
+    o.reason = "TLS 1.3 offered within the profile; handshake at 0x0304 and REGISTER over it";
+  }
+  return o;
+}
+
 // The offered suites of the first ClientHello (empty when unreadable).
 std::vector<std::uint16_t> offered(const Ue_Run& run) {
   return judge_client_hello(run.conn()->from_ue(), true, true).suites;
@@ -217,6 +247,7 @@ std::vector<Tp_Impl> ue_tls_tps() {
   return {
       {"TP_UE_TLS_001", tls_001},
       {"TP_UE_TLS_002", tls_002},
+      {"TP_UE_TLS_003", tls_003},
       {"TP_UE_TLS_004", [](const Tp_Context& c) { return tls_legacy(c, 0x0301); }},
       {"TP_UE_TLS_005", [](const Tp_Context& c) { return tls_legacy(c, 0x0302); }},
       {"TP_UE_TLS_006", tls_006},

@@ -5,7 +5,9 @@
 // records are cleartext, so an alert's level and description are read on
 // the wire (O.3.1.2-UE-ALERT-ON-CERT-FAIL); after it only the record type
 // is visible. An application_data record is SIP (or keep-alive) leaving the
-// UE: "no SIP before the certificate verdict" is "no such record".
+// UE: "no SIP before the certificate verdict" is "no such record". That holds
+// at TLS 1.2, which every refusal profile of the probe negotiates; at TLS 1.3
+// the client's encrypted handshake messages use that record type too.
 #pragma once
 
 #include <cstddef>

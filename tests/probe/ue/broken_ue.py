@@ -68,6 +68,9 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--domain", required=True)
     p.add_argument("--stay", type=int, default=60)
+    # TLS 1.3 only (its offer is then OpenSSL's TLS 1.3 default), for the
+    # positive case of TP_UE_TLS_003; every other fault stays.
+    p.add_argument("--tls13-only", action="store_true")
     a = p.parse_args()
     host, port = a.pcscf.rsplit(":", 1)
     end = time.time() + a.stay
@@ -76,7 +79,7 @@ def main():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     ctx.set_ciphers("ALL:@SECLEVEL=0")
-    ctx.minimum_version = ssl.TLSVersion.TLSv1
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3 if a.tls13_only else ssl.TLSVersion.TLSv1
     raw = socket.create_connection((host, int(port)), timeout=10)
     tls = ctx.wrap_socket(raw, server_hostname="pcscf.test")
     tls.settimeout(1.0)

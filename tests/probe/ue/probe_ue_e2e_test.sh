@@ -156,11 +156,37 @@ case_broken_ue() {
 $(echo TP_UE_CERT_0{02..14}) TP_UE_SIP_001 TP_UE_SIP_002 TP_UE_SIP_003 TP_UE_SIP_004 TP_UE_SIP_005"
 }
 
+# TP_UE_TLS_003 needs a UE claiming TLS 1.3 (annexo's ue has none, RD-26):
+# the Python UE passes it with --tls13-only (its offer is OpenSSL's TLS 1.3
+# default, inside the profile) and fails it otherwise (out-of-profile suites
+# and TLS 1.0/1.1 in the same ClientHello).
+case_tls13() {
+  sed 's/^PICS_TLS13 = false/PICS_TLS13 = true/' "$SPEC/probe/annexo-ue.pics.toml" >"$WORK/tls13.pics.toml"
+  grep -q "^PICS_TLS13 = true" "$WORK/tls13.pics.toml" || return 1
+  local mode
+  for mode in only full; do
+    broken_pixit "$WORK/tls13-$mode.pixit.toml" || return 1
+    [ $mode = only ] && sed -i 's#--stay 40#--stay 40 --tls13-only#' "$WORK/tls13-$mode.pixit.toml"
+    "$PROBE" --spec "$SPEC" --pics "$WORK/tls13.pics.toml" --pixit "$WORK/tls13-$mode.pixit.toml" \
+      --out "$WORK/tls13-$mode" --tp TP_UE_TLS_003 >"$WORK/tls13-$mode.out" 2>&1
+    echo $? >"$WORK/tls13-$mode.status"
+  done
+  if [ "$(verdicts tls13-only)" != "TP_UE_TLS_003 pass" ] ||
+    [ "$(verdicts tls13-full)" != "TP_UE_TLS_003 fail" ]; then
+    echo "want pass with --tls13-only, fail without"
+    show tls13-only
+    show tls13-full
+    return 1
+  fi
+}
+
 if [ "$MODE" = ue ]; then
   annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
 elif [ "$MODE" = broken ]; then
   annexo_case "probe UE TPs: a broken Python UE fails exactly the TPs of its faults" \
     case_broken_ue
+  annexo_case "probe UE TPs: TP_UE_TLS_003 passes a TLS 1.3-only UE and fails a legacy offer" \
+    case_tls13
 elif [ "$MODE" = ue_long ]; then
   annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
 else
