@@ -76,9 +76,7 @@ Tp_Outcome cert_015_run(const Tp_Context& ctx, const std::vector<std::vector<std
   if (!start_run(ctx, Tls_Profile{}, {}, run, o)) return o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10)) ||
       !read_ue_wire(run.conn()->from_ue()).client_hello) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   Crafted_Hello h;
   h.suite = 0;

@@ -97,7 +97,8 @@ Tp_Outcome sip_002(const Tp_Context& ctx) {
   Ue_Run run;
   Tp_Outcome o;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
-  run.pcscf->run_until([&] { return !run.pcscf->requests().empty(); }, registration_budget(ctx));
+  run.pcscf->run_until([&] { return !run.pcscf->requests().empty() || run.ue_gone(); },
+                       registration_budget(ctx));
   const auto& reqs = run.pcscf->requests();
   if (reqs.empty()) return not_registered(run, "no REGISTER");
   const Sip_Seen& r = reqs.front();
@@ -174,9 +175,10 @@ Tp_Outcome sip_004(const Tp_Context& ctx) {
   rp.answer = Answer::forbidden;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
   const auto& reqs = run.pcscf->requests();
-  run.pcscf->run_until([&] { return first_with_credentials(reqs) != nullptr; },
+  run.pcscf->run_until([&] { return first_with_credentials(reqs) != nullptr || run.ue_gone(); },
                        registration_budget(ctx));
   const Sip_Seen* creds = first_with_credentials(reqs);
+  if (creds == nullptr && run.pcscf->conns().empty()) return no_client_hello(run);
   if (creds == nullptr) {
     o.verdict = Verdict::inconc;
     o.reason = "no credentials REGISTER within timers.sip_response_s after the challenge; " +
@@ -316,7 +318,8 @@ Tp_Outcome sip_007(const Tp_Context& ctx) {
     if (stale == nullptr) return nullptr;
     return first_with_credentials(reqs, static_cast<std::size_t>(stale - reqs.data()) + 1);
   };
-  run.pcscf->run_until([&] { return retried() != nullptr; }, registration_budget(ctx));
+  run.pcscf->run_until([&] { return retried() != nullptr || run.ue_gone(); },
+                       registration_budget(ctx));
   const Sip_Seen* stale = first_with_credentials(reqs);
   const Sip_Seen* retry = retried();
   if (stale == nullptr || retry == nullptr) return not_registered(run, "no retry after stale");
@@ -341,7 +344,7 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
   rp.answer = Answer::silent;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
   const auto& reqs = run.pcscf->requests();
-  run.pcscf->run_until([&] { return !reqs.empty(); }, registration_budget(ctx));
+  run.pcscf->run_until([&] { return !reqs.empty() || run.ue_gone(); }, registration_budget(ctx));
   if (reqs.empty()) return not_registered(run, "no REGISTER");
   const std::size_t conn0 = reqs.front().conn;
   o.evidence.push_back(seen_evidence(reqs.front(), " -> no answer"));

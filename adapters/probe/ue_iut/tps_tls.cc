@@ -31,9 +31,7 @@ Tp_Outcome tls_001(const Tp_Context& ctx) {
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10)) ||
       !read_ue_wire(run.conn()->from_ue()).client_hello) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   const auto& bytes = run.conn()->from_ue();
   const Hello_Judgement j =
@@ -112,9 +110,7 @@ Tp_Outcome crafted_refusal(const Tp_Context& ctx, const std::string& rule, bool 
   if (!start_run(ctx, Tls_Profile{}, {}, run, o)) return o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10)) ||
       !read_ue_wire(run.conn()->from_ue()).client_hello) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   Crafted_Hello h;
   std::string why;
@@ -200,9 +196,7 @@ Tp_Outcome tls_009(const Tp_Context& ctx) {
   p.request_client_certificate = true;
   if (!start_run(ctx, p, {}, run, o)) return o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10))) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   Ue_Conn& c = *run.conn();
   run.pcscf->run_until(

@@ -38,17 +38,37 @@ Ue_Conn* Ue_Run::conn(std::size_t i) const {
 
 bool Ue_Run::wait_client_hello(int budget_ms) {
   return pcscf->run_until(
-      [&] {
-        Ue_Conn* c = conn();
-        return c != nullptr && (read_ue_wire(c->from_ue()).client_hello || c->peer_closed());
-      },
-      budget_ms);
+             [&] {
+               Ue_Conn* c = conn();
+               if (c == nullptr) return !ue.running();  // ended without connecting: stop waiting
+               return read_ue_wire(c->from_ue()).client_hello || c->peer_closed();
+             },
+             budget_ms) &&
+         conn() != nullptr;
+}
+
+bool Ue_Run::ue_gone() {
+  if (ue.running()) return false;
+  for (const auto& c : pcscf->conns()) {
+    if (!c->closed()) return false;
+  }
+  return true;
 }
 
 std::string Ue_Run::ue_state() {
   const bool running = ue.running();
   return std::string(running ? "UE running" : "UE exit=" + std::to_string(ue.exit_status())) +
          "; UE log: " + ue.log_tail(4);
+}
+
+Tp_Outcome no_client_hello(Ue_Run& run) {
+  Tp_Outcome o;
+  const int status = run.ue.running() ? -1 : run.ue.exit_status();
+  o.verdict = status == 126 || status == 127 ? Verdict::error : Verdict::inconc;
+  o.reason = (o.verdict == Verdict::error ? "test system: the PIXIT [ue] command could not be run; "
+                                          : "no ClientHello within timers.ue_start_s; ") +
+             run.ue_state();
+  return o;
 }
 
 bool start_run(const Tp_Context& ctx, Tls_Profile tls, Registrar_Profile sip, Ue_Run& run,
@@ -85,9 +105,7 @@ Tp_Outcome judge_refusal(const Tp_Context& ctx, Ue_Run& run, const std::string& 
   Tp_Outcome o;
   const int start_ms = ctx.budget_ms("ue_start_s", 10);
   if (!run.wait_client_hello(start_ms) || !read_ue_wire(run.conn()->from_ue()).client_hello) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   Ue_Conn& c = *run.conn();
   // The UE's reaction: an alert, a close, or application data.
@@ -150,9 +168,7 @@ Tp_Outcome judge_refusal(const Tp_Context& ctx, Ue_Run& run, const std::string& 
 Tp_Outcome judge_accepted(const Tp_Context& ctx, Ue_Run& run, const std::string& rule) {
   Tp_Outcome o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10))) {
-    o.verdict = Verdict::inconc;
-    o.reason = "no ClientHello within timers.ue_start_s; " + run.ue_state();
-    return o;
+    return no_client_hello(run);
   }
   Ue_Conn& c = *run.conn();
   const auto& reqs = run.pcscf->requests();
@@ -207,11 +223,14 @@ int registration_budget(const Tp_Context& ctx) {
 }
 
 bool wait_registrations(Ue_Run& run, int count, int budget_ms) {
-  return run.pcscf->run_until([&] { return run.pcscf->registrar().registrations() >= count; },
-                              budget_ms);
+  return run.pcscf->run_until(
+             [&] { return run.pcscf->registrar().registrations() >= count || run.ue_gone(); },
+             budget_ms) &&
+         run.pcscf->registrar().registrations() >= count;
 }
 
 Tp_Outcome not_registered(Ue_Run& run, const std::string& what) {
+  if (run.pcscf->conns().empty()) return no_client_hello(run);
   Tp_Outcome o;
   o.verdict = Verdict::inconc;
   o.reason = "no completed registration (" + what + ") within the budget; " + run.ue_state();

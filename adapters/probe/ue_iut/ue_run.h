@@ -33,9 +33,16 @@ struct Ue_Run {
   Ue_Conn* conn(std::size_t i = 0) const;
   // Waits for the UE's first connection and a whole ClientHello on it.
   bool wait_client_hello(int budget_ms);
+  // The UE process ended and every connection it opened is closed: nothing
+  // more can arrive, so waits end early.
+  bool ue_gone();
   // "... exit=N log: <last lines>" for reasons.
   std::string ue_state();
 };
+
+// No ClientHello arrived: `error` when the PIXIT command could not be run
+// (exit 126/127 from the shell), otherwise `inconc`.
+Tp_Outcome no_client_hello(Ue_Run& run);
 
 // Starts both sides; false with `out` set to `error` when the test system
 // cannot (bind, files, command).

@@ -81,8 +81,8 @@ case_annexo_ue() {
   bad=$(grep -v " pass$" "$WORK/annexo.verdicts" | grep -v "^TP_UE_TLS_007 inconc$")
   local n
   n=$(grep -c " pass$" "$WORK/annexo.verdicts")
-  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 31 ]; then
-    echo "expected every TP to pass (31 or more), got $n passes; not passing: $bad"
+  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 29 ]; then
+    echo "expected every TP to pass (29 or more), got $n passes; not passing: $bad"
     show annexo
     return 1
   fi
@@ -90,14 +90,14 @@ case_annexo_ue() {
   echo "$n TPs pass; TP_UE_TLS_007 inconc"
 }
 
-# The long-timer TPs (keep-alive interval, pong timeout, Timer F) against
-# annexo's ue: all pass.
+# The long-timer TPs (re-registration after a drop and on expiry, keep-alive
+# interval, pong timeout, Timer F) against annexo's ue: all pass.
 case_annexo_ue_long() {
-  run_probe annexo_long "$UE" --tp TP_UE_SIP_011,TP_UE_SIP_012,TP_UE_SIP_013
+  run_probe annexo_long "$UE" --tp "$(echo TP_UE_SIP_0{05,06,11,12,13} | tr ' ' ',')"
   verdicts annexo_long >"$WORK/annexo_long.verdicts"
   if [ "$(cat "$WORK/annexo_long.status")" != 0 ] ||
-    [ "$(grep -c " pass$" "$WORK/annexo_long.verdicts")" != 3 ]; then
-    echo "expected TP_UE_SIP_011, _012, _013 to pass:"
+    [ "$(grep -c " pass$" "$WORK/annexo_long.verdicts")" != 5 ]; then
+    echo "expected TP_UE_SIP_005, _006, _011, _012, _013 to pass:"
     cat "$WORK/annexo_long.verdicts"
     show annexo_long
     return 1
@@ -143,7 +143,7 @@ TP_UE_CERT_014"
 case_broken_ue() {
   broken_pixit "$WORK/broken.pixit.toml" || return 1
   "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
-    --pixit "$WORK/broken.pixit.toml" --out "$WORK/broken" --implemented-only --skip-long \
+    --pixit "$WORK/broken.pixit.toml" --out "$WORK/broken" --implemented-only \
     --tp "$(echo TP_UE_TLS_0{01..10} TP_UE_CERT_0{01..16} TP_UE_SIP_00{1..5} TP_UE_SIP_007 |
       tr ' ' ',')" >"$WORK/broken.out" 2>&1
   echo $? >"$WORK/broken.status"
@@ -180,6 +180,24 @@ case_tls13() {
   fi
 }
 
+# A PIXIT command that cannot be run: `error` for every TP, at once (the
+# waits end when the UE process is gone), never a hang or another verdict.
+case_no_ue() {
+  pixit /nonexistent/ue "$WORK/no_ue.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" --pixit "$WORK/no_ue.pixit.toml" \
+    --out "$WORK/no_ue" --implemented-only >"$WORK/no_ue.out" 2>&1
+  echo $? >"$WORK/no_ue.status"
+  local other
+  other=$(verdicts no_ue | grep -v " error$")
+  if [ "$(cat "$WORK/no_ue.status")" != 1 ] || [ -n "$other" ] ||
+    [ "$(verdicts no_ue | wc -l)" -lt 30 ] ||
+    ! grep -q "the PIXIT \[ue\] command could not be run" "$WORK/no_ue/probe-report.json"; then
+    echo "want error for every TP; other verdicts: $other"
+    show no_ue
+    return 1
+  fi
+}
+
 if [ "$MODE" = ue ]; then
   annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
 elif [ "$MODE" = broken ]; then
@@ -187,6 +205,7 @@ elif [ "$MODE" = broken ]; then
     case_broken_ue
   annexo_case "probe UE TPs: TP_UE_TLS_003 passes a TLS 1.3-only UE and fails a legacy offer" \
     case_tls13
+  annexo_case "probe UE TPs: a UE command that cannot run gives error for every TP" case_no_ue
 elif [ "$MODE" = ue_long ]; then
   annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
 else
