@@ -2,7 +2,7 @@
 // under test (issue 13). See adapters/probe/runner.h.
 //
 //   probe --spec DIR --pics FILE --pixit FILE [--out DIR] [--tp ID[,ID...]]
-//         [--skip-long] [--implemented-only] [--verbose]
+//         [--skip-long] [--implemented-only] [--verbose] [--run-id ID]
 //
 // Exit 0 without fail or error, 1 with any, 2 on bad usage or bad input
 // (each problem named "<file>:<line>: <key>: ...").
@@ -21,7 +21,7 @@ namespace {
 
 const char kUsage[] =
     "usage: probe --spec DIR --pics FILE --pixit FILE [--out DIR] [--tp ID[,ID...]]\n"
-    "             [--skip-long] [--implemented-only] [--verbose]\n";
+    "             [--skip-long] [--implemented-only] [--verbose] [--run-id ID]\n";
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> v;
@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
       opt.skip_long = true;
     } else if (a == "--implemented-only") {
       opt.implemented_only = true;
+    } else if (a == "--run-id" && has_value) {
+      opt.run_id = argv[++i];
     } else if (a == "--verbose") {
       opt.verbose = true;
     } else {

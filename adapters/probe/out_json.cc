@@ -48,7 +48,8 @@ std::string list(const std::vector<std::string>& v) {
 }  // namespace
 
 void write_json(const Run_Result& run, std::ostream& out) {
-  out << "{\n  \"role\": " << q(run.role) << ",\n  \"pics\": " << q(run.pics_file)
+  out << "{\n  \"run_id\": " << q(run.run_id) << ",\n  \"started\": " << run.started
+      << ",\n  \"role\": " << q(run.role) << ",\n  \"pics\": " << q(run.pics_file)
       << ",\n  \"pixit\": " << q(run.pixit_file) << ",\n  \"seconds\": " << run.seconds
       << ",\n  \"exit_status\": " << exit_status(run) << ",\n  \"tps\": [";
   for (std::size_t i = 0; i < run.tps.size(); ++i) {

@@ -1,5 +1,6 @@
 // JUnit XML: one testcase per TP, so a lab's CI shows each TP as a test.
-// fail -> <failure>, error -> <error>, none and not run -> <skipped>.
+// fail -> <failure>, error -> <error>; none, not run and inconc -> <skipped>
+// (JUnit has no inconclusive; a skipped test is not shown as passed).
 #include <fstream>
 
 #include "adapters/probe/outputs.h"
@@ -42,7 +43,7 @@ void write_junit(const Run_Result& run, std::ostream& out) {
     const std::string v = shown_verdict(r);
     failures += v == "fail";
     errors += v == "error";
-    skipped += v == "none" || v == "not run";
+    skipped += v == "none" || v == "not run" || v == "inconc";
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuite name=\"annexo-probe-" << x(run.role) << "\" tests=\"" << run.tps.size()
@@ -66,7 +67,8 @@ void write_junit(const Run_Result& run, std::ostream& out) {
     } else if (v == "not run") {
       out << "    <skipped message=\"" << x(why) << "\"/>\n";
     } else if (v == "inconc") {
-      out << "    <system-out>inconc: " << x(why) << "\n" << x(details) << "</system-out>\n";
+      out << "    <skipped message=\"inconc: " << x(why) << "\"/>\n"
+          << "    <system-out>" << x(details) << "</system-out>\n";
     } else {
       out << "    <system-out>" << x(v + ": " + why + "\n" + details) << "</system-out>\n";
     }

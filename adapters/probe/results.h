@@ -31,6 +31,8 @@ struct Requirement_Rollup {
 struct Run_Result {
   std::shared_ptr<const probe_data::Catalogue> catalogue;  // Tp_Result::tp points into it
   std::string role, pics_file, pixit_file;
+  std::string run_id;          // --run-id (tools/annexo's run), "" when not given
+  long long started = 0;       // epoch seconds when the run began
   std::vector<Tp_Result> tps;  // catalogue order
   std::map<std::string, Requirement_Rollup> requirements;
   double seconds = 0;

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -155,7 +156,16 @@ std::string fresh_dir(const std::string& out_dir, const std::string& id) {
   return dir.string();
 }
 
+// On a terminal, a "running" line while a TP runs (some wait for IUT timers),
+// replaced by its verdict line.
+void print_running(std::size_t index, std::size_t total, const Tp_Result& r, bool verbose) {
+  if (isatty(STDOUT_FILENO) == 0) return;
+  std::cout << "[" << index << "/" << total << "] " << r.tp->id << "  running..."
+            << (verbose ? "\n" : "\r") << std::flush;
+}
+
 void print_progress(std::size_t index, std::size_t total, const Tp_Result& r) {
+  if (isatty(STDOUT_FILENO) != 0) std::cout << "\033[K";
   std::cout << "[" << index << "/" << total << "] " << r.tp->id << "  " << shown_verdict(r);
   if (r.ran()) std::cout << "  (" << static_cast<int>(r.seconds * 1000) << " ms)";
   const std::string why = r.ran() ? r.outcome.reason : r.not_run;
@@ -181,7 +191,8 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
   if (errors.empty()) probe_data::check_pair(pics, opt.pics_file, pixit, opt.pixit_file, errors);
   const auto impl_errors = check_implementations(impls, cat);
   errors.insert(errors.end(), impl_errors.begin(), impl_errors.end());
-  for (const auto& id : opt.only) {
+  // --tp is checked against the role only once the PICS has one.
+  for (const auto& id : pics.role.empty() ? std::vector<std::string>{} : opt.only) {
     const bool known = std::any_of(cat.tps.begin(), cat.tps.end(), [&](const TestPurpose& tp) {
       return tp.id == id && tp.role == pics.role;
     });
@@ -192,6 +203,8 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
   std::map<std::string, const Tp_Impl*> by_id;
   for (const auto& impl : impls) by_id[impl.id] = &impl;
   run.role = pics.role;
+  run.run_id = opt.run_id;
+  run.started = static_cast<long long>(std::time(nullptr));
   run.pics_file = opt.pics_file;
   run.pixit_file = opt.pixit_file;
   for (const auto& tp : cat.tps) {
@@ -226,6 +239,7 @@ int run_probe(const Options& opt, const std::vector<Tp_Impl>& impls, Run_Result&
         std::ofstream(log_path, std::ios::app) << line << "\n";
         if (verbose) std::cout << "  " << id << ": " << line << std::endl;
       };
+      print_running(index, run.tps.size(), r, opt.verbose);
       const long long t0 = now_ms();
       r.outcome = run_forked(*it->second, ctx, tp_wall_budget_ms(*r.tp, pixit));
       r.seconds = static_cast<double>(now_ms() - t0) / 1000.0;

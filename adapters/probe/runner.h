@@ -22,6 +22,7 @@ struct Options {
   bool skip_long = false;         // long-timer TPs listed as not run
   bool implemented_only = false;  // unimplemented TPs listed as not run
   bool verbose = false;           // TP notes on the terminal
+  std::string run_id;             // --run-id: a caller's label, written into the JSON
 };
 
 // Every TP implementation the probe has (the three groups' tables).

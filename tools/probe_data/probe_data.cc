@@ -536,7 +536,8 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     Reader r(*t, shown, "timers", errors);
     std::vector<std::string> required = {"connect_s", "handshake_s", "sip_response_s",
                                          "close_budget_s"};
-    std::vector<std::string> optional;
+    // The probe runner's wall budget per TP (adapters/probe/runner.h).
+    std::vector<std::string> optional = {"tp_budget_s"};
     if (p.role == "pcscf") {
       required.push_back("lifetime_budget_s");
       required.push_back("unbound_idle_budget_s");
@@ -546,8 +547,12 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
       required.push_back("keepalive_budget_s");
     }
     std::set<std::string> allowed(required.begin(), required.end());
+    allowed.insert(optional.begin(), optional.end());
     r.only(allowed);
     for (const auto& k : required) p.timers[k] = static_cast<int>(r.integer(k, 1, 86400));
+    for (const auto& k : optional) {
+      if (t->contains(k)) p.timers[k] = static_cast<int>(r.integer(k, 1, 86400));
+    }
   }
   const toml::table* ue = table(doc, "ue", shown, errors, p.role == "ue");
   if (ue != nullptr) {

@@ -3,7 +3,7 @@
 // missing, with where the evidence is.
 //
 //   report --root DIR --bep FILE --targets FILE [--prove BIN]
-//          [--live FILE --run-id ID --run-started EPOCH] [--out DIR]
+//          [--live FILE --run-id ID --run-started EPOCH] [--probe FILE] [--out DIR]
 //   report --count --bep FILE --targets FILE [--run-started EPOCH]
 //                                                 prints "N passed, N failed"
 //
@@ -14,6 +14,8 @@
 // id is --run-id. Nothing counts on the strength of a comment: a test case
 // credits a requirement only when an assertion naming it (REQ, REQ_REQUIRE,
 // RC_REQ, annexo_req) ran and held in it. README "Reading the report".
+// The conformance probe's verdicts on annexo's own programs (--probe, same
+// run id) are printed in a section of their own and are never evidence.
 //
 // Sections of the Markdown/JSON output are written by one function each
 // (write_* below); a new section is one more function and one more call.
@@ -31,6 +33,7 @@
 
 #include "tools/report/evidence.h"
 #include "tools/report/mutation.h"
+#include "tools/report/probe.h"
 #include "tools/report/status.h"
 #include "tools/trace/check.h"
 #include "tools/trace/citations.h"
@@ -45,7 +48,7 @@ namespace {
 int usage() {
   std::cerr << "usage: report --root DIR --bep FILE --targets FILE [--prove BIN]\n"
                "              [--live FILE --run-id ID --run-started EPOCH] [--mutation FILE]\n"
-               "              [--out DIR]\n"
+               "              [--probe FILE] [--out DIR]\n"
                "       report --count --bep FILE --targets FILE [--run-started EPOCH]\n";
   return 2;
 }
@@ -97,6 +100,10 @@ struct Report {
   // not (none given, stale, unreadable) is a note, not a failure of this run.
   report::MutationRun mutation;
   std::vector<std::string> mutation_notes;
+  // The probe's verdicts (tools/probe_run.sh): shown apart, never evidence;
+  // why they are missing is a note, not a failure of this run.
+  report::ProbeRun probe;
+  std::vector<std::string> probe_notes;
   std::vector<report::Row> rows;
   std::vector<std::string> problems;
   std::map<std::string, std::map<std::string, int>> by_actor, by_modality;
@@ -205,6 +212,8 @@ void print_console(const Report& r) {
   for (const auto& p : r.problems) std::cout << "Note: " << p << "\n";
   report::print_mutation(std::cout, r.mutation, r.spec, r.scan);
   for (const auto& p : r.mutation_notes) std::cout << "Mutation note: " << p << "\n";
+  report::print_probe(std::cout, r.probe);
+  for (const auto& p : r.probe_notes) std::cout << "Probe note: " << p << "\n";
 }
 
 // ---------------------------------------------------------------- Markdown sections
@@ -425,13 +434,15 @@ json to_json(const Report& r) {
   j["notes"] = r.problems;
   j["mutation"] = report::json_mutation(r.mutation, r.spec, r.scan);
   j["mutation"]["notes"] = r.mutation_notes;
+  j["probe"] = report::json_probe(r.probe);
+  j["probe"]["notes"] = r.probe_notes;
   return j;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root, bep, targets, prove, live, run_id, run_started, mutation, out;
+  std::string root, bep, targets, prove, live, run_id, run_started, mutation, probe, out;
   bool count = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -452,6 +463,7 @@ int main(int argc, char** argv) {
         : a == "--run-id"      ? !next(run_id)
         : a == "--run-started" ? !next(run_started)
         : a == "--mutation"    ? !next(mutation)
+        : a == "--probe"       ? !next(probe)
         : a == "--out"         ? !next(out)
                                : true) {
       return usage();
@@ -478,6 +490,7 @@ int main(int argc, char** argv) {
   r.proofs = report::run_proofs(prove, r.problems);
   r.live = report::read_live(live, run_id, not_before, r.problems);
   r.mutation = report::read_mutation(mutation, root, r.mutation_notes);
+  r.probe = report::read_probe(probe, run_id, not_before, r.probe_notes);
   r.rows = report::compute_rows(r.spec, r.scan, r.tests, r.proofs, r.live);
   for (auto& p : report::evidence_problems(r.spec, r.tests, r.live)) r.problems.push_back(p);
   summarise(r);
@@ -495,6 +508,8 @@ int main(int argc, char** argv) {
     write_md_live(r, md);
     report::markdown_mutation(md, r.mutation, r.spec, r.scan);
     for (const auto& p : r.mutation_notes) md << "- " << md_escape(p) << "\n";
+    report::markdown_probe(md, r.probe);
+    for (const auto& p : r.probe_notes) md << "- " << md_escape(p) << "\n";
     write_md_problems(r, md);
     std::ofstream(fs::path(out) / "conformance.json") << to_json(r).dump(2) << "\n";
     std::cout << "\nWrote " << (fs::path(out) / "conformance.md").string() << " and "
