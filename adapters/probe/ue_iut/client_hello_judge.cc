@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "adapters/probe/ue_iut/ue_wire.h"
 #include "adapters/tls/first_hello.h"
 #include "core/cipher_suites.h"
 #include "core/errors.h"
@@ -12,12 +13,6 @@ namespace annexo::probe::ue_iut {
 namespace core = ::annexo::core;
 
 namespace {
-
-std::string hex4(std::uint16_t v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "0x%04X", v);
-  return b;
-}
 
 std::string core_error(core::Error e) {
   const auto& i = core::error_info(e);

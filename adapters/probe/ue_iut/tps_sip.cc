@@ -16,11 +16,6 @@ namespace {
 
 using Answer = Registrar_Profile::Answer;
 
-bool pics_true(const Tp_Context& ctx, const std::string& item) {
-  const auto it = ctx.pics.answers.find(item);
-  return it != ctx.pics.answers.end() && it->second.b;
-}
-
 const Sip_Seen* first_with_credentials(const std::vector<Sip_Seen>& reqs, std::size_t from = 0) {
   for (std::size_t i = from; i < reqs.size(); ++i) {
     if (reqs[i].message.method == "REGISTER" && reqs[i].has_credentials) return &reqs[i];

@@ -23,11 +23,6 @@ std::string secs(double s) {
   return b;
 }
 
-bool pics_true(const Tp_Context& ctx, const std::string& item) {
-  const auto it = ctx.pics.answers.find(item);
-  return it != ctx.pics.answers.end() && it->second.b;
-}
-
 // TP_UE_TLS_010: once registered, the probe sends HelloRequest; the UE must
 // renegotiate inside the same connection (OpenSSL's server completes a
 // renegotiation only with RFC 5746 secure renegotiation, so a completed one

@@ -13,17 +13,6 @@ namespace annexo::probe::ue_iut {
 
 namespace {
 
-bool pics_true(const Tp_Context& ctx, const std::string& item) {
-  const auto it = ctx.pics.answers.find(item);
-  return it != ctx.pics.answers.end() && it->second.b;
-}
-
-std::string hex4(std::uint16_t v) {
-  char b[8];
-  std::snprintf(b, sizeof b, "0x%04X", v);
-  return b;
-}
-
 // TP_UE_TLS_001: the ClientHello judged by the core (client_hello_judge.h).
 Tp_Outcome tls_001(const Tp_Context& ctx) {
   Ue_Run run;

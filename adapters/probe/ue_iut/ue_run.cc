@@ -4,6 +4,11 @@
 
 namespace annexo::probe::ue_iut {
 
+bool pics_true(const Tp_Context& ctx, const std::string& item) {
+  const auto it = ctx.pics.answers.find(item);
+  return it != ctx.pics.answers.end() && it->second.b;
+}
+
 std::string pki(const Tp_Context& ctx, const std::string& name) {
   return ctx.pixit.probe_pki_dir + "/" + name;
 }

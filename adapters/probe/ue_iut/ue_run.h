@@ -14,6 +14,9 @@
 
 namespace annexo::probe::ue_iut {
 
+// A boolean PICS item answered true.
+bool pics_true(const Tp_Context& ctx, const std::string& item);
+
 // A file of the PIXIT probe.pki_dir.
 std::string pki(const Tp_Context& ctx, const std::string& name);
 // The UE's trust store for every TP (decision RD-150): ca-ec, ca-rsa and

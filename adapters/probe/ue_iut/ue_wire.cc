@@ -87,6 +87,12 @@ std::string hex_at(const std::vector<std::uint8_t>& bytes, std::size_t offset, s
   return out;
 }
 
+std::string hex4(std::uint16_t v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "0x%04X", v);
+  return b;
+}
+
 std::string alert_text(int d) {
   const char* name = "alert";
   switch (d) {

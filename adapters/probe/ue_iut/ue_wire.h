@@ -46,6 +46,9 @@ Ue_Wire read_ue_wire(const std::vector<std::uint8_t>& bytes);
 // "15 03 03 00 02 02 2a" for bytes[offset, offset+n) (clipped).
 std::string hex_at(const std::vector<std::uint8_t>& bytes, std::size_t offset, std::size_t n);
 
+// "0xC02B".
+std::string hex4(std::uint16_t v);
+
 // IANA alert name ("bad_certificate(42)").
 std::string alert_text(int description);
 
