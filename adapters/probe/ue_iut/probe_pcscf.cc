@@ -36,12 +36,33 @@ int accept_any_client_cert(int, X509_STORE_CTX*) {
   return 1;
 }
 
+// A non-blocking TCP listener on host:port, or -1 with `error`.
+int listen_on(const std::string& host, int port, std::string& error) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) {
+    error = "probe.host " + host + " is not an IPv4 address";
+    ::close(fd);
+    return -1;
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0) {
+    error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ Ue_Conn
 
-Ue_Conn::Ue_Conn(Probe_Pcscf& owner, int fd, std::size_t index, std::string peer)
-    : m_owner(owner), m_fd(fd), m_index(index), m_peer(std::move(peer)) {}
+Ue_Conn::Ue_Conn(Probe_Pcscf& owner, int fd, std::size_t index, std::string peer, bool plain)
+    : m_owner(owner), m_fd(fd), m_index(index), m_peer(std::move(peer)), m_plain(plain) {}
 
 Ue_Conn::~Ue_Conn() {
   m_endpoint.reset();
@@ -59,7 +80,9 @@ void Ue_Conn::write_raw(const std::vector<std::uint8_t>& bytes) {
 }
 
 void Ue_Conn::send_sip(const std::string& text) {
-  if (m_endpoint && m_endpoint->established()) {
+  if (m_plain) {
+    tls_out(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  } else if (m_endpoint && m_endpoint->established()) {
     m_endpoint->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   }
 }
@@ -133,7 +156,11 @@ void Ue_Conn::readable() {
     return;
   }
   m_in.insert(m_in.end(), buf, buf + n);
-  if (m_endpoint && !m_endpoint->failed()) m_endpoint->received(buf, static_cast<std::size_t>(n));
+  if (m_plain) {
+    tls_plaintext(buf, static_cast<std::size_t>(n));  // SIP as it arrived
+  } else if (m_endpoint && !m_endpoint->failed()) {
+    m_endpoint->received(buf, static_cast<std::size_t>(n));
+  }
 }
 
 // -------------------------------------------------------------- Probe_Pcscf
@@ -144,9 +171,10 @@ Probe_Pcscf::Probe_Pcscf(const probe_data::Pixit& pixit, Tls_Profile tls, Regist
 Probe_Pcscf::~Probe_Pcscf() {
   m_conns.clear();
   if (m_listen >= 0) ::close(m_listen);
+  if (m_listen_plain >= 0) ::close(m_listen_plain);
 }
 
-bool Probe_Pcscf::start(std::string& error) {
+bool Probe_Pcscf::start(std::string& error, int secagree_port) {
   if (!m_tls.chain_file.empty()) {
     // The core's P-CSCF profile: TLS 1.2, and TLS 1.3 only for TP_UE_TLS_003.
     m_config.enable_tls13 = m_tls.tls13;
@@ -164,36 +192,26 @@ bool Probe_Pcscf::start(std::string& error) {
       SSL_CTX_set_verify(m_ctx.ctx.get(), SSL_VERIFY_PEER, &accept_any_client_cert);
     }
   }
-  m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  const int one = 1;
-  ::setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(m_pixit.probe_listen_port));
-  if (::inet_pton(AF_INET, m_pixit.probe_host.c_str(), &a.sin_addr) != 1) {
-    error = "probe.host " + m_pixit.probe_host + " is not an IPv4 address";
-    return false;
-  }
-  if (::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::listen(m_listen, 16) != 0) {
-    error = "cannot listen on " + m_pixit.probe_host + ":" +
-            std::to_string(m_pixit.probe_listen_port) + ": " + std::strerror(errno);
-    return false;
+  m_listen = listen_on(m_pixit.probe_host, m_pixit.probe_listen_port, error);
+  if (m_listen < 0) return false;
+  if (secagree_port != 0) {
+    m_listen_plain = listen_on(m_pixit.probe_host, secagree_port, error);
+    if (m_listen_plain < 0) return false;
   }
   return true;
 }
 
-void Probe_Pcscf::accept_one() {
+void Probe_Pcscf::accept_one(int listener, bool plain) {
   sockaddr_in a{};
   socklen_t len = sizeof a;
   const int fd =
-      ::accept4(m_listen, reinterpret_cast<sockaddr*>(&a), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      ::accept4(listener, reinterpret_cast<sockaddr*>(&a), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return;
   char ip[INET_ADDRSTRLEN] = "?";
   ::inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
   const std::string peer = std::string(ip) + ":" + std::to_string(ntohs(a.sin_port));
-  auto c = std::make_unique<Ue_Conn>(*this, fd, m_conns.size(), peer);
-  if (m_ctx.ok()) {
+  auto c = std::make_unique<Ue_Conn>(*this, fd, m_conns.size(), peer, plain);
+  if (m_ctx.ok() && !plain) {
     c->m_endpoint = tls::openssl::Openssl_Endpoint::server(m_ctx.ctx.get(), m_config, *c, peer);
     c->m_endpoint->start();
   }
@@ -203,6 +221,7 @@ void Probe_Pcscf::accept_one() {
 void Probe_Pcscf::on_sip(Ue_Conn& c, std::size_t offset, std::string bytes) {
   Sip_Seen seen;
   seen.conn = c.index();
+  seen.plain = c.plain();
   seen.offset = offset;
   seen.first_line = bytes.substr(0, bytes.find("\r\n"));
   auto m = sip::parse_message(bytes);
@@ -224,6 +243,10 @@ bool Probe_Pcscf::run_until(const std::function<bool()>& pred, int budget_ms) {
     std::vector<Ue_Conn*> who;
     fds.push_back(pollfd{m_listen, POLLIN, 0});
     who.push_back(nullptr);
+    if (m_listen_plain >= 0) {
+      fds.push_back(pollfd{m_listen_plain, POLLIN, 0});
+      who.push_back(nullptr);
+    }
     for (auto& c : m_conns) {
       if (c->m_fd < 0) continue;
       fds.push_back(pollfd{c->m_fd, POLLIN, 0});
@@ -234,7 +257,7 @@ bool Probe_Pcscf::run_until(const std::function<bool()>& pred, int budget_ms) {
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
       if (who[i] == nullptr) {
-        accept_one();
+        accept_one(fds[i].fd, fds[i].fd == m_listen_plain);
       } else {
         who[i]->readable();
       }

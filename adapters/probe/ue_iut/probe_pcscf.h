@@ -34,10 +34,11 @@ class Probe_Pcscf;
 // One TCP connection from the UE.
 class Ue_Conn final : public tls::Endpoint_Events {
  public:
-  Ue_Conn(Probe_Pcscf& owner, int fd, std::size_t index, std::string peer);
+  Ue_Conn(Probe_Pcscf& owner, int fd, std::size_t index, std::string peer, bool plain = false);
   ~Ue_Conn() override;
 
   std::size_t index() const { return m_index; }
+  bool plain() const { return m_plain; }  // the sec-agree port: SIP without TLS
   const std::string& peer() const { return m_peer; }
   const std::vector<std::uint8_t>& from_ue() const { return m_in; }  // every byte the UE sent
   bool peer_closed() const { return m_eof; }                         // FIN or RST from the UE
@@ -86,6 +87,7 @@ class Ue_Conn final : public tls::Endpoint_Events {
   int m_fd;
   std::size_t m_index;
   std::string m_peer;
+  bool m_plain;
   std::vector<std::uint8_t> m_in;
   std::unique_ptr<tls::Endpoint> m_endpoint;
   sip::Framer m_framer;
@@ -105,8 +107,9 @@ class Probe_Pcscf {
   Probe_Pcscf(const probe_data::Pixit& pixit, Tls_Profile tls, Registrar_Profile sip);
   ~Probe_Pcscf();
 
-  // Builds the TLS context and listens; `error` says what failed.
-  bool start(std::string& error);
+  // Builds the TLS context and listens; `error` says what failed. With
+  // `secagree_port`, also a plain TCP SIP listener there (TP_UE_SIP_008..010).
+  bool start(std::string& error, int secagree_port = 0);
   // Polls until pred() holds (true) or budget_ms runs out (false).
   bool run_until(const std::function<bool()>& pred, int budget_ms);
 
@@ -118,7 +121,7 @@ class Probe_Pcscf {
 
  private:
   friend class Ue_Conn;
-  void accept_one();
+  void accept_one(int listener, bool plain);
   void on_sip(Ue_Conn& c, std::size_t offset, std::string bytes);
 
   const probe_data::Pixit& m_pixit;
@@ -127,6 +130,7 @@ class Probe_Pcscf {
   tls::openssl::Built_Context m_ctx;
   Registrar m_registrar;
   int m_listen = -1;
+  int m_listen_plain = -1;
   std::vector<std::unique_ptr<Ue_Conn>> m_conns;
   std::vector<Sip_Seen> m_requests;
 };

@@ -49,6 +49,21 @@ std::optional<std::string> Registrar::on_request(Sip_Seen& seen) {
     return wire(sip::make_response(req, 200, sip::default_reason(200), "probe200"));
   }
   if (m_profile.answer == Answer::silent) return std::nullopt;
+  if (seen.plain) {
+    // RD-153: the sec-agree REGISTER is challenged; what Security-Server
+    // carries is the TP's stimulus. Credentials never count here.
+    seen.has_credentials = req.first("Authorization") != nullptr;
+    using S = Registrar_Profile::Secagree;
+    std::string r = challenge(req, false);
+    if (m_profile.secagree != S::no_security_server) {
+      m_security_server = m_profile.secagree == S::offer_tls ? "tls;q=0.1" : "ipsec-3gpp;q=0.1";
+      sip::Message m = *sip::parse_message(r);
+      m.add("Security-Server", m_security_server);
+      r = wire(m);
+    }
+    seen.answered = 401;
+    return r;
+  }
   const std::string* auth = req.first("Authorization");
   if (auth == nullptr) {
     seen.answered = 401;

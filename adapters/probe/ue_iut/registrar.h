@@ -23,11 +23,17 @@ struct Registrar_Profile {
   std::uint32_t expires_s = 600;  // granted in the 200
   sip::DigestAlgorithm algorithm = sip::DigestAlgorithm::md5;
   std::uint32_t flow_timer_s = 0;  // RFC 5626 4.4.1 Flow-Timer in the 200 (0: none)
+  // The answer to an unprotected REGISTER on the plain sec-agree port
+  // (TP_UE_SIP_008..010, decision RD-153): a 401 with the Digest challenge
+  // and Security-Server `tls`, or `ipsec-3gpp` only, or no Security-Server.
+  enum class Secagree { offer_tls, offer_ipsec_only, no_security_server };
+  Secagree secagree = Secagree::offer_tls;
 };
 
 // One request the UE sent, as the probe read it.
 struct Sip_Seen {
   std::size_t conn = 0;    // connection index (accept order, from 0)
+  bool plain = false;      // on the plain sec-agree port (no TLS)
   std::size_t offset = 0;  // byte offset in that connection's decrypted SIP stream
   std::string first_line;
   sip::Message message;
@@ -50,6 +56,8 @@ class Registrar {
   int registrations() const { return m_registrations; }  // 200s to REGISTER
   std::string last_nonce() const { return m_last_nonce; }
   std::string stale_nonce() const { return m_stale_nonce; }
+  // The Security-Server value sent on the plain port ("" none yet).
+  std::string security_server() const { return m_security_server; }
 
  private:
   std::string challenge(const sip::Message& req, bool stale);
@@ -61,7 +69,7 @@ class Registrar {
   int m_challenges = 0;
   int m_registrations = 0;
   bool m_stale_sent = false;
-  std::string m_last_nonce, m_stale_nonce;
+  std::string m_last_nonce, m_stale_nonce, m_security_server;
 };
 
 }  // namespace annexo::probe::ue_iut

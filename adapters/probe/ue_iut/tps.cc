@@ -7,7 +7,8 @@ namespace annexo::probe {
 
 std::vector<Tp_Impl> ue_tps() {
   std::vector<Tp_Impl> all = ue_iut::ue_tls_tps();
-  for (auto* group : {&ue_iut::ue_cert_tps, &ue_iut::ue_sip_tps, &ue_iut::ue_timer_tps}) {
+  for (auto* group : {&ue_iut::ue_cert_tps, &ue_iut::ue_sip_tps, &ue_iut::ue_timer_tps,
+                      &ue_iut::ue_secagree_tps}) {
     for (auto& t : group()) all.push_back(std::move(t));
   }
   return all;

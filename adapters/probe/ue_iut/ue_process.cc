@@ -17,7 +17,7 @@
 namespace annexo::probe::ue_iut {
 
 std::string ue_command(const Tp_Context& ctx, const std::string& ca_file, std::size_t user,
-                       std::string& error) {
+                       std::string& error, bool secagree) {
   const auto& px = ctx.pixit;
   std::map<std::string, std::string> v;
   v["pcscf_host"] = px.probe_host;
@@ -26,12 +26,17 @@ std::string ue_command(const Tp_Context& ctx, const std::string& ca_file, std::s
   v["ca"] = ca_file;
   v["domain"] = px.domain;
   v["workdir"] = ctx.work_dir;
+  v["secagree_port"] = std::to_string(px.probe_secagree_port);
   if (user < px.users.size()) {
     v["impi"] = px.users[user].impi;
     v["password"] = px.users[user].password;
     v["impu"] = px.users[user].impus.empty() ? "" : px.users[user].impus.front();
   }
-  return probe_data::expand_command(px.ue_command, v, error);
+  if (secagree && (px.ue_secagree_command.empty() || px.probe_secagree_port == 0)) {
+    error = "the PIXIT has no [ue] secagree_command or probe.secagree_port (sec-agree variant)";
+    return {};
+  }
+  return probe_data::expand_command(secagree ? px.ue_secagree_command : px.ue_command, v, error);
 }
 
 Ue_Process::~Ue_Process() {

@@ -16,8 +16,10 @@ namespace annexo::probe::ue_iut {
 // The PIXIT command for this TP: {pcscf_host} {pcscf_port} {pcscf_fqdn} from
 // [probe], {ca} = `ca_file`, {impi} {password} {impu} of [[user]] `user`,
 // {domain}, {workdir} = ctx.work_dir. `error` names a bad template.
+// `secagree`: the PIXIT [ue] secagree_command instead (the UE's sec-agree
+// variant, {secagree_port} = probe.secagree_port); missing is an error.
 std::string ue_command(const Tp_Context& ctx, const std::string& ca_file, std::size_t user,
-                       std::string& error);
+                       std::string& error, bool secagree = false);
 
 class Ue_Process {
  public:

@@ -77,15 +77,15 @@ Tp_Outcome no_client_hello(Ue_Run& run) {
 }
 
 bool start_run(const Tp_Context& ctx, Tls_Profile tls, Registrar_Profile sip, Ue_Run& run,
-               Tp_Outcome& out, std::size_t user) {
+               Tp_Outcome& out, std::size_t user, bool secagree) {
   std::string error;
   const std::string ca = trust_bundle(ctx, error);
+  std::string cmd;
+  if (error.empty()) cmd = ue_command(ctx, ca, user, error, secagree);
   if (error.empty()) {
     run.pcscf = std::make_unique<Probe_Pcscf>(ctx.pixit, std::move(tls), sip);
-    run.pcscf->start(error);
+    run.pcscf->start(error, secagree ? ctx.pixit.probe_secagree_port : 0);
   }
-  std::string cmd;
-  if (error.empty()) cmd = ue_command(ctx, ca, user, error);
   if (error.empty()) {
     run.log = ctx.work_dir + "/ue" + (run.what.empty() ? "" : "-" + run.what) + ".log";
     if (ctx.note) ctx.note("starting UE: " + cmd);

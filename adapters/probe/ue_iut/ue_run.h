@@ -49,8 +49,10 @@ Tp_Outcome no_client_hello(Ue_Run& run);
 
 // Starts both sides; false with `out` set to `error` when the test system
 // cannot (bind, files, command).
+// `secagree`: the UE's sec-agree variant (PIXIT [ue] secagree_command) and
+// the probe's plain port (probe.secagree_port) too.
 bool start_run(const Tp_Context& ctx, Tls_Profile tls, Registrar_Profile sip, Ue_Run& run,
-               Tp_Outcome& out, std::size_t user = 0);
+               Tp_Outcome& out, std::size_t user = 0, bool secagree = false);
 
 // The refusal TPs (TP_UE_CERT_002..015, TP_UE_TLS_004..008): after the
 // stimulus, the UE must abort with a fatal alert (`alert_required`) or at

@@ -59,6 +59,43 @@ def read_message(tls, buf):
     return head.decode(errors="replace"), rest
 
 
+def challenge_answer(a, head):
+    m = re.search(r"^WWW-Authenticate:\s*Digest\s+(.*)$", head, re.M | re.I)
+    c = params(m.group(1)) if m else {}
+    alg = c.get("algorithm", "MD5")
+    uri = "sip:" + a.domain
+    ha1 = digest(alg, "%s:%s:%s" % (a.impi, c.get("realm", ""), a.password))
+    ha2 = digest(alg, "REGISTER:" + uri)
+    cnonce = os.urandom(8).hex()
+    resp = digest(alg, "%s:%s:00000001:%s:auth:%s" % (ha1, c.get("nonce", ""), cnonce, ha2))
+    return ('Digest username="%s", realm="%s", nonce="%s", uri="%s", response="%s", '
+            'algorithm=%s, qop=auth, nc=00000001, cnonce="%s"' %
+            (a.impi, c.get("realm", ""), c.get("nonce", ""), uri, resp, alg, cnonce))
+
+
+def secagree(a, end):
+    host, port = a.secagree.rsplit(":", 1)
+    s = socket.create_connection((host, int(port)), timeout=10)
+    s.settimeout(1.0)
+    call_id = os.urandom(8).hex()
+    extra = "Security-Client: tls;q=0.5, ipsec-3gpp;q=0.1;alg=hmac-sha-1-96;spi-c=1;spi-s=2;port-c=5062;port-s=5064\r\nRequire: sec-agree\r\nProxy-Require: sec-agree\r\n"
+    s.sendall(register(a, 1, call_id).replace(b"Content-Length: 0", (extra + "Content-Length: 0").encode()))
+    buf = b""
+    while time.time() < end:
+        try:
+            head, buf = read_message(s, buf)
+        except (socket.timeout, TimeoutError):
+            continue
+        except OSError:
+            break
+        if head is None:
+            break
+        if head.startswith("SIP/2.0 401"):
+            s.sendall(register(a, 2, call_id, challenge_answer(a, head)))  # on the plain connection
+    while time.time() < end:
+        time.sleep(0.2)
+
+
 def main():
     warnings.simplefilter("ignore", DeprecationWarning)
     p = argparse.ArgumentParser()
@@ -71,9 +108,15 @@ def main():
     # TLS 1.3 only (its offer is then OpenSSL's TLS 1.3 default), for the
     # positive case of TP_UE_TLS_003; every other fault stays.
     p.add_argument("--tls13-only", action="store_true")
+    # The sec-agree variant, broken too: Security-Client offers tls and
+    # ipsec-3gpp, and the Digest answer goes back on the plain connection.
+    p.add_argument("--secagree")
     a = p.parse_args()
     host, port = a.pcscf.rsplit(":", 1)
     end = time.time() + a.stay
+    if a.secagree:
+        secagree(a, end)
+        return
 
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
