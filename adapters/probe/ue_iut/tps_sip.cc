@@ -198,11 +198,25 @@ Tp_Outcome sip_004(const Tp_Context& ctx) {
     o.evidence.push_back({stream, c.from_ue().size(), "FIN"});
     return o;
   }
+  o.evidence.push_back({stream, c.from_ue().size(), "close_notify (decrypted), then FIN"});
+  // A later connection must not offer the discarded session (the probe's
+  // server never resumes, so any later handshake is full; the offer is
+  // what the UE decides).
+  const auto& old_session = c.last_handshake().session_handle;
+  for (auto& later : run.pcscf->conns()) {
+    if (later->index() <= conn || !read_ue_wire(later->from_ue()).client_hello) continue;
+    const Hello_Judgement j = judge_client_hello(later->from_ue(), true, true);
+    if (!j.session_id.empty() && j.session_id == old_session) {
+      o.verdict = Verdict::fail;
+      o.reason = "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: connection c" + std::to_string(later->index()) +
+                 " offers to resume the session of the failed authentication";
+      return o;
+    }
+  }
   o.verdict = Verdict::pass;
   o.reason =
-      "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: close_notify and FIN after the 403 (the probe "
-      "never resumes a session, so a later connection is a full handshake)";
-  o.evidence.push_back({stream, c.from_ue().size(), "close_notify (decrypted), then FIN"});
+      "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: close_notify and FIN after the 403; no later "
+      "connection offered the old session";
   return o;
 }
 
