@@ -58,6 +58,7 @@ const char* const kUsage =
     "                             failure (default 30)\n"
     "  --log FILE                 the UEs' decision log (default: none)\n"
     "  --log-format text|json     format of that log (default text)\n"
+    "  --tls-stack botan|openssl  the UEs' TLS library (default botan, RD-180)\n"
     "exit: 0 every UE registered and nothing failed, 1 usage, 2 failures\n";
 
 int usage(const std::string& why) {
@@ -433,6 +434,9 @@ int main(int argc, char** argv) {
     } else if (a == "--log-format") {
       if (!value() || !annexo::log::parse_format(v, &format))
         return usage("--log-format needs text or json");
+    } else if (a == "--tls-stack") {
+      if (!value() || !ue::parse_tls_stack(v, &o.base.tls_stack))
+        return usage("--tls-stack needs botan or openssl");
     } else {
       return usage("unknown option " + a);
     }

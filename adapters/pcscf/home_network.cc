@@ -166,10 +166,13 @@ std::string Home_Network::service_route() const {
 // The embedded core network (S-CSCF and the far end) answers an originating
 // request the P-CSCF forwarded: only when it arrives by the Service-Route the
 // registrar handed out (else 403), with 200, the P-Asserted-Identity it
-// received and every Record-Route (RFC 3261 12.1.1).
+// received and every Record-Route (RFC 3261 12.1.1). An in-dialog request
+// (To tag) follows the dialog's route set instead (RD-200); the embedded core
+// Record-Routes nothing, so such a request reaches it without a Route.
 sip::Message Home_Network::core_network_answer(const sip::Message& fwd) {
   const std::string* route = fwd.first("Route");
-  if (route == nullptr || *route != service_route()) {
+  const bool in_dialog = fwd.to.tag().has_value() && route == nullptr;
+  if (!in_dialog && (route == nullptr || *route != service_route())) {
     m_log.decision(Verdict::deny, "24229-5.2.1-PATH-SUPPORT",
                    "core network: originating request not routed by the Service-Route",
                    {{"route", route != nullptr ? *route : ""}});

@@ -41,6 +41,8 @@ const char* kUsage =
     "                            REGISTER is refused: no SIP Digest on 3GPP access, N.1)\n"
     "  --cert FILE               PEM certificate chain, leaf first\n"
     "  --key FILE                PKCS#8 PEM private key (BEGIN PRIVATE KEY)\n"
+    "  --tls-stack botan|openssl TLS library (default botan: TLS 1.2 only; openssl: TLS 1.2 and\n"
+    "                            1.3, OpenSSL 3.0; decision RD-170)\n"
     "  --users FILE              embedded home network: 'IMPI PASSWORD IMPU[,IMPU...]' lines\n"
     "  --session-lifetime S      TLS session lifetime before renegotiation (default 3600)\n"
     "  --allow-null-encryption   let the core choose NULL-encryption suites (O.2.1; Botan 2.19 has "
@@ -151,6 +153,9 @@ int main(int argc, char** argv) {
     } else if (a == "--key") {
       if (!value(&v)) return usage("--key needs a file");
       o.key_file = v;
+    } else if (a == "--tls-stack") {
+      if (!value(&v) || !annexo::pcscf::parse_tls_stack(v, &o.tls_stack))
+        return usage("--tls-stack needs botan or openssl");
     } else if (a == "--users") {
       if (!value(&v)) return usage("--users needs a file");
       o.users_file = v;

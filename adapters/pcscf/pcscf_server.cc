@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <botan/auto_rng.h>
 #include <botan/hex.h>
-#include <botan/tls_server.h>
 #include <botan/tls_session_manager.h>
 #include <sys/resource.h>
 
@@ -16,9 +15,11 @@
 #include "adapters/net/clock.h"
 #include "adapters/pcscf/home_network.h"
 #include "adapters/pcscf/raw_refusal.h"
+#include "adapters/pcscf/record_route.h"
 #include "adapters/pcscf/register_forwarding.h"
 #include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
+#include "adapters/pcscf/tls_stack.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
 #include "adapters/tls/alerts.h"
@@ -120,30 +121,21 @@ bool is_emergency(const sip::Message& m) {
 }  // namespace
 
 // ============================================================ Connection
-class Connection final : public tls::Tls_Events {
+class Connection final : public tls::Endpoint_Events {
  public:
   Connection(Server& srv, int fd, std::uint64_t id, net::Endpoint peer, core::Seconds now)
-      : m_srv(srv),
-        m_fd(fd),
-        m_id(id),
-        m_peer(std::move(peer)),
-        m_gate(srv.tls_config()),
-        m_framer(sip::FramerRole::server) {
+      : m_srv(srv), m_fd(fd), m_id(id), m_peer(std::move(peer)), m_framer(sip::FramerRole::server) {
     m_mc = core::pcscf_accept(srv.machine_policy(), id, now);
     if (srv.options().unbound_lifetime_s > 0) {
       m_unbound_budget = core::time_add(now, srv.options().unbound_lifetime_s);
     }
-    m_policy = std::make_unique<tls::Pcscf_Policy>(
-        srv.tls_config(), tls::Pcscf_Policy::Machine_Questions{
-                              [this] { return cp::request_client_certificate_rt(state()); },
-                              // O.4.2: a renegotiation ClientHello is accepted exactly while the
-                              // machine waits for the one it asked for (or when the operator
-                              // allows client-initiated renegotiation).
-                              [this] { return answer_renegotiation_question(); }});
-    m_cb =
-        std::make_unique<tls::Callbacks>(*this, m_peer.str(), [] { return net::wall_clock_now(); });
-    m_tls = std::make_unique<Botan::TLS::Server>(*m_cb, srv.sessions(), srv.credentials(),
-                                                 *m_policy, srv.rng());
+    // The TLS stack the server runs (tls_stack.h); the Client_Hello_Gate
+    // reads the raw first ClientHello inside the endpoint, for both stacks.
+    // O.4.2: a renegotiation ClientHello is accepted exactly while the
+    // machine waits for the one it asked for (or when the operator allows
+    // client-initiated renegotiation).
+    m_tls = srv.tls_stack().make_endpoint(*this, m_peer.str(),
+                                          [this] { return answer_renegotiation_question(); });
     std::uint64_t hi = 0, lo = 0;
     (void)ip_halves(m_peer.host, &hi, &lo);
     m_ip_hi = hi;
@@ -260,27 +252,47 @@ class Connection final : public tls::Tls_Events {
     }
   }
 
-  // ------------------------------------------------------------ Tls_Events
+  // ------------------------------------------------------------ Endpoint_Events
   void tls_out(const std::uint8_t data[], std::size_t size) override { m_wq.append(data, size); }
-  void tls_in(const std::uint8_t data[], std::size_t size) override {
+  void tls_plaintext(const std::uint8_t data[], std::size_t size) override {
     m_plain.append(reinterpret_cast<const char*>(data), size);
   }
-  void tls_alert_received(Botan::TLS::Alert alert) override {
+  void tls_alert_received(const tls::Alert_Fact& alert) override {
     m_srv.log().decision(Verdict::info, "", "TLS alert received",
-                         fields({{"alert", alert.type_string()}}));
-    if (alert.type() == Botan::TLS::Alert::NO_RENEGOTIATION &&
-        state() == cp::State::renegotiating) {
+                         fields({{"alert", std::to_string(alert.description)},
+                                 {"level", alert.fatal ? "fatal" : "warning"}}));
+    if (alert.description == 100 /* no_renegotiation */ && state() == cp::State::renegotiating) {
       const auto o = drive(cp::make_event(cp::EventKind::reneg_refused, now()), core::EventIds{});
       log_outcome(o, "reneg_refused");
       perform(o, nullptr);
     }
   }
-  core::Error tls_chain(const tls::Chain_Facts&) override {
-    // The P-CSCF never asks for a client certificate (O.2.1), so Botan never
-    // hands it a client chain; if it did, nothing here may accept it.
+  core::Error tls_peer_chain(const tls::Peer_Chain&) override {
+    // The P-CSCF never asks for a client certificate (O.2.1), so no stack
+    // hands it a client chain; if one did, nothing here may accept it.
     return core::Error::pcscf_event_not_allowed;
   }
   core::Error tls_certificate_request() override { return core::Error::pcscf_event_not_allowed; }
+
+  // RD-117: at TLS 1.3 the machine's hello_request went out as
+  // KeyUpdate(update_requested); the UE's KeyUpdate is the answer, fed to
+  // the machine as reneg_done with a new 64-bit handle for the same
+  // exporter value (a TLS 1.3 connection has one handshake).
+  void tls_key_update(bool received, bool /*update_requested*/) override {
+    if (!received || m_version != 0x0304 || state() != cp::State::renegotiating) return;
+    const std::uint64_t handle = m_srv.next_session_handle();
+    m_session_ids[handle] = m_session_sid;
+    auto e = cp::make_event(cp::EventKind::reneg_done, now());
+    e.session = handle;
+    e.ip_hi = m_ip_hi;
+    e.ip_lo = m_ip_lo;
+    e.port = m_peer.port;
+    const auto o = drive(e, core::EventIds{});
+    log_outcome(o, "session refreshed by KeyUpdate (TLS 1.3)",
+                {{"session_handle", m_session_sid}, {"handle_kind", "exporter"}});
+    forget_other_handles(handle);
+    perform(o, nullptr);
+  }
 
   core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>& suites) override {
     // O.2.1-UE-NONNULL-OFFER holds for every ClientHello, renegotiation ones
@@ -298,23 +310,32 @@ class Connection final : public tls::Tls_Events {
     }
     const auto o = drive(cp::make_event(cp::EventKind::client_hello, now()), core::EventIds{});
     log_outcome(o, "renegotiation ClientHello");
-    // A refusal (refuse_reneg) is carried out by Botan itself: the policy
-    // answers allow_client_initiated_renegotiation() from the same machine
-    // state, so Botan sends the warning alert no_renegotiation.
+    // A refusal (refuse_reneg) is carried out by the TLS library: Botan's
+    // policy answers allow_client_initiated_renegotiation() from the same
+    // machine state; OpenSSL refuses a client's renegotiation itself
+    // (RD-121). Either sends the warning alert no_renegotiation.
     return core::Error::ok;
   }
 
-  core::Error tls_established(const tls::Session_Facts& f) override {
-    const std::string sid = hex(f.session_id);
-    if (f.session_id.empty()) {
-      // Botan runs without session tickets here, so this does not happen; if it
-      // did, there would be nothing to bind (O.2.1/O.2.2): refuse.
-      m_srv.log().decision(Verdict::deny, "O.2.1-PC-NONEMPTY-SESSION-ID",
-                           "handshake produced an empty Session ID: refused", fields({}));
+  core::Error tls_handshake_complete(const tls::Handshake_Facts& f) override {
+    // The session handle the binding keys on (RD-116): the P-CSCF's Session
+    // ID at TLS 1.2, the exporter value at TLS 1.3.
+    const bool tls13 = f.version == 0x0304;
+    const std::string sid = hex(f.session_handle);
+    if (f.session_handle.empty()) {
+      // Neither stack issues tickets or resumes here (RD-119), so this does
+      // not happen; if it did, there would be nothing to bind (O.2.1/O.2.2):
+      // refuse.
+      m_srv.log().decision(Verdict::deny,
+                           tls13 ? "RFC8446-SESSION-ID-LEGACY" : "O.2.1-PC-NONEMPTY-SESSION-ID",
+                           tls13 ? "handshake produced no exporter session handle: refused"
+                                 : "handshake produced an empty Session ID: refused",
+                           fields({}));
       return core::Error::pcscf_handshake_failed;
     }
     const std::uint64_t handle = m_srv.next_session_handle();
     m_session_ids[handle] = sid;
+    m_version = f.version;
     auto e = cp::make_event(
         f.renegotiation ? cp::EventKind::reneg_done : cp::EventKind::handshake_ok, now());
     e.session = handle;
@@ -325,31 +346,49 @@ class Connection final : public tls::Tls_Events {
     const auto o = drive(e, core::EventIds{});
     char suite[8];
     std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
-    log::Fields extra{{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+    char group[8];
+    std::snprintf(group, sizeof(group), "0x%04X", f.group);
+    log::Fields extra{{"version", f.version == 0x0303   ? "TLS1.2"
+                                  : f.version == 0x0304 ? "TLS1.3"
+                                                        : std::to_string(f.version)},
                       {"suite", suite},
+                      {"group", group},
+                      {"stack", m_tls->stack_name()},
                       {"session_id", sid}};
+    if (tls13) extra.emplace_back("handle_kind", "exporter");
     if (f.renegotiation) extra.emplace_back("old_session_id", old_sid);
     log_outcome(o, f.renegotiation ? "renegotiation finished" : "handshake finished", extra);
     if (!f.renegotiation) {
-      // The policy answered request_client_certificate_authentication() from
-      // the machine (false in every state), so no CertificateRequest was sent.
+      // Neither stack sends a CertificateRequest at the P-CSCF (Botan's policy,
+      // OpenSSL's SSL_VERIFY_NONE; RD-121).
       m_srv.log().decision(Verdict::info, "O.2.1-PC-NO-CLIENT-CERT-REQ",
                            "handshake completed without a CertificateRequest",
                            fields({{"session_id", sid}}));
-      m_srv.log().decision(
-          Verdict::info, "O.2.1-PC-NONEMPTY-SESSION-ID", "P-CSCF issued a non-empty Session ID",
-          fields({{"session_id", sid}, {"length", std::to_string(f.session_id.size())}}));
+      if (tls13) {
+        m_srv.log().decision(
+            Verdict::info, "RFC8446-SESSION-ID-LEGACY",
+            "TLS 1.3: the session handle is the TLS exporter value (RD-116), not a Session ID",
+            fields({{"session_id", sid}, {"length", std::to_string(f.session_handle.size())}}));
+      } else {
+        m_srv.log().decision(
+            Verdict::info, "O.2.1-PC-NONEMPTY-SESSION-ID", "P-CSCF issued a non-empty Session ID",
+            fields({{"session_id", sid}, {"length", std::to_string(f.session_handle.size())}}));
+      }
     }
     if (!o.accepted)
       return o.error == core::Error::ok ? core::Error::pcscf_event_not_allowed : o.error;
     m_session_sid = sid;
-    // Only the current session's handle can be in the binding (the driver
-    // replaced it): forget older ones so a long-lived connection stays small.
+    forget_other_handles(handle);
+    perform(o, nullptr);
+    return core::Error::ok;
+  }
+
+  // Only the current session's handle can be in the binding (the driver
+  // replaced it): forget older ones so a long-lived connection stays small.
+  void forget_other_handles(std::uint64_t handle) {
     for (auto it = m_session_ids.begin(); it != m_session_ids.end();) {
       it = it->first == handle ? std::next(it) : m_session_ids.erase(it);
     }
-    perform(o, nullptr);
-    return core::Error::ok;
   }
 
  private:
@@ -388,53 +427,50 @@ class Connection final : public tls::Tls_Events {
                          fields(std::move(extra)));
   }
 
-  // Feeds TCP bytes: the gate sees the first ClientHello before Botan.
+  // Feeds TCP bytes to the endpoint: its Client_Hello_Gate reads the first
+  // ClientHello with the core's reader before the TLS library sees a byte.
   void feed(const std::uint8_t* data, std::size_t size) {
     if (m_closing) return;
-    std::vector<std::uint8_t> bytes;
-    if (m_gate.state() == tls::Client_Hello_Gate::State::reading) {
-      const auto st = m_gate.push(data, size);
-      if (st == tls::Client_Hello_Gate::State::reading) return;
-      if (st == tls::Client_Hello_Gate::State::refused) {
-        deny(m_gate.error(), "ClientHello refused before the TLS library saw it",
-             {{"detail", m_gate.detail()}});
-        const auto rec = m_gate.alert_record();
-        m_wq.append(rec.data(), rec.size());
+    const bool was_active = m_tls->established();
+    const bool ok = m_tls->received(data, size);
+    const tls::Endpoint_Failure& f = m_tls->failure();
+    if (!m_gate_logged && (f.source == tls::Failure_Source::gate ||
+                           Tls_Stack_Context::gate_choice(*m_tls).version != 0)) {
+      m_gate_logged = true;
+      if (f.source == tls::Failure_Source::gate) {
+        // The endpoint wrote the gate's alert record (tls_out).
+        deny(f.error, "ClientHello refused before the TLS library saw it", {{"detail", f.what}});
         const auto o =
             drive(cp::make_event(cp::EventKind::handshake_failed, now()), core::EventIds{});
         log_outcome(o, "handshake failed");
         close_after_flush();
         return;
       }
-      const auto& ch = m_gate.choice();
+      const auto& ch = Tls_Stack_Context::gate_choice(*m_tls);
       char suite[8];
       std::snprintf(suite, sizeof(suite), "0x%04X", ch.suite);
       m_srv.log().decision(Verdict::allow, "O.2.1-UE-NONNULL-OFFER",
                            "ClientHello accepted by the core's handshake reader",
-                           fields({{"chosen_suite", suite}}));
-      bytes = m_gate.take();
-    } else {
-      bytes.assign(data, data + size);
+                           fields({{"chosen_suite", suite}, {"stack", m_tls->stack_name()}}));
     }
-    const bool was_active = m_tls->is_active();
-    try {
-      m_tls->received_data(bytes.data(), bytes.size());
-    } catch (...) {
-      const tls::Tls_Failure f = tls::classify_current_exception();
-      log::Fields extra{{"kind", tls::failure_kind_name(f.kind)},
-                        {"alert", std::to_string(f.alert)},
+    if (!ok) {
+      log::Fields extra{{"source", tls::failure_source_name(f.source)},
+                        {"alert_sent", std::to_string(f.alert_sent)},
+                        {"alert_received", std::to_string(f.alert_received)},
                         {"what", f.what}};
-      if (f.kind == tls::Failure_Kind::core_rejection) {
+      if (f.source == tls::Failure_Source::core_rejection) {
         deny(f.error, "TLS refused on the core's verdict", extra);
       } else {
         m_srv.log().decision(Verdict::deny, "O.4.2-PC-HANDSHAKE-GATE", "TLS failure",
                              fields(extra));
       }
-      const auto kind = (was_active || state() != cp::State::handshaking)
-                            ? cp::EventKind::connection_lost
-                            : cp::EventKind::handshake_failed;
-      const auto o = drive(cp::make_event(kind, now()), core::EventIds{});
-      log_outcome(o, "TLS failure");
+      if (!m_dead && state() != cp::State::closed) {
+        const auto kind = (was_active || state() != cp::State::handshaking)
+                              ? cp::EventKind::connection_lost
+                              : cp::EventKind::handshake_failed;
+        const auto o = drive(cp::make_event(kind, now()), core::EventIds{});
+        log_outcome(o, "TLS failure");
+      }
       close_after_flush();
       return;
     }
@@ -477,7 +513,10 @@ class Connection final : public tls::Tls_Events {
       if (!msg->is_request) {
         // A response to a terminating request this P-CSCF delivered over this
         // very connection goes back to the core side; anything else is dropped.
-        if (m_srv.relay_terminating_response(m_id, *msg)) continue;
+        // Our Record-Route entry shows the core face to the core side (RD-200).
+        sip::Message resp = *msg;
+        rewrite_record_route(resp, flow_token_text(), rr_core_face());
+        if (m_srv.relay_terminating_response(m_id, resp)) continue;
         m_srv.log().decision(Verdict::info, "O.2-ALL-SM7-OVER-TLS", "response from the UE ignored",
                              fields({{"status", std::to_string(msg->status)}}));
         continue;
@@ -487,12 +526,10 @@ class Connection final : public tls::Tls_Events {
   }
 
   void send_plain(const std::string& text) {
-    if (m_dead || !m_tls->is_active()) return;
-    try {
-      m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-    } catch (...) {
-      const auto f = tls::classify_current_exception();
-      m_srv.log().decision(Verdict::error, "", "TLS send failed", fields({{"what", f.what}}));
+    if (m_dead || !m_tls->established()) return;
+    if (!m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) {
+      m_srv.log().decision(Verdict::error, "", "TLS send failed",
+                           fields({{"what", m_tls->failure().what}}));
     }
   }
 
@@ -622,11 +659,29 @@ class Connection final : public tls::Tls_Events {
   // The URI naming this connection's flow, as Path and Record-Route carry it:
   // the flow token (RD-38) as user part, the core-side address, lr [, ob].
   std::string flow_uri(bool ob) const {
+    const std::string token = flow_token_text();
+    if (token.empty()) return {};
+    return "<sip:" + token + "@" + m_srv.path_host_port() + ";lr" + m_srv.next_hop().uri_params() +
+           (ob ? ";ob" : "") + ">";
+  }
+
+  std::string flow_token_text() const {
     char token[core::kFlowTokenTextSize];
     const core::FlowToken t = core::flow_token_for_conn(m_srv.flow_key(), m_id);
     if (core::flow_token_encode(t, token, sizeof token) != core::Error::ok) return {};
-    return "<sip:" + std::string(token, sizeof token) + "@" + m_srv.path_host_port() + ";lr" +
-           m_srv.next_hop().uri_params() + (ob ? ";ob" : "") + ">";
+    return std::string(token, sizeof token);
+  }
+
+  // The faces of this P-CSCF's Record-Route entry for this flow (record_route.h):
+  // towards the core side (the Path URI without ob) and towards the UE (its TLS listener).
+  std::string rr_core_face() const { return flow_uri(/*ob=*/false); }
+  // The UE face names the address the UE reached (this connection's local
+  // end), so a wildcard --listen still gives the UE an address it can use.
+  std::string rr_ue_face() const {
+    net::Endpoint tls_side = m_srv.options().listen;
+    tls_side.port = m_srv.port();
+    if (const auto local = net::local_endpoint(m_fd)) tls_side = *local;
+    return record_route_entry(flow_token_text(), tls_side.str(), ";transport=tls");
   }
 
   // The Path header field value this P-CSCF adds to a REGISTER it forwards
@@ -686,7 +741,17 @@ class Connection final : public tls::Tls_Events {
     auto first_via = std::find_if(f.headers.begin(), f.headers.end(),
                                   [](const sip::HeaderField& h) { return h.name == "Via"; });
     f.headers.insert(first_via, via);
-    m_srv.add_terminating(branch, m_id, core_peer, req);
+    //= spec#IMPL-PC-RR-TERMINATING type=implementation
+    // RD-201: a terminating dialog-forming or target-refresh request is
+    // Record-Routed with the flow token, the UE face on the way to the UE.
+    if (dialog_role(req) != Dialog_Role::none) {
+      add_record_route(f, rr_ue_face());
+      m_srv.log().decision(Verdict::allow, "IMPL-PC-RR-TERMINATING",
+                           "terminating dialog request Record-Routed with the flow token",
+                           fields({{"method", req.method}, {"record_route", rr_ue_face()}}));
+    }
+    // An ACK has no answer to wait for (RFC 3261 17.1.1.3 / 13.2.2.4).
+    if (req.method != "ACK") m_srv.add_terminating(branch, m_id, core_peer, req);
     m_srv.log().decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
                          "terminating request sent over the UE's TLS connection",
                          fields({{"method", req.method}, {"branch", branch}}));
@@ -727,7 +792,9 @@ class Connection final : public tls::Tls_Events {
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
     // whose Contact has 'ob' with its flow token.
     core::RecordRouteFacts rf;
-    rf.dialog_forming = m.method == "INVITE" || m.method == "SUBSCRIBE" || m.method == "REFER";
+    // RD-200: target refreshes too (24229-5.2.6.3.6-RR-REWRITE rewrites the
+    // entry in their answers).
+    rf.dialog_forming = dialog_role(m) != Dialog_Role::none;
     rf.via_count = static_cast<std::uint32_t>(m.via.size());
     if (const std::string* c = m.first("Contact")) {
       auto cs = sip::parse_contacts(*c);
@@ -735,15 +802,16 @@ class Connection final : public tls::Tls_Events {
                       sip::find_param(cs->list.front().uri.params, "ob") != nullptr;
     }
     if (core::record_route_with_token(rf)) {
-      const std::string rr = flow_uri(/*ob=*/false);
-      fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Record-Route", rr});
+      const std::string rr = rr_core_face();
+      add_record_route(fwd, rr);
       m_srv.log().decision(Verdict::allow, "5626-5.3-PC-RR-FLOW-TOKEN",
                            "dialog-forming request Record-Routed with the flow token",
                            fields({{"method", m.method}, {"record_route", rr}}));
     }
     // TS 24.229 5.2.6.3.2: originating requests are routed by the Service-Route
     // the registrar returned for this registration (24229-5.2.1-PATH-SUPPORT).
-    if (!m_service_route.empty()) {
+    // In-dialog requests follow the dialog's route set instead (RFC 3261 12.2.1.1).
+    if (!m_service_route.empty() && !m.to.tag()) {
       fwd.headers.insert(fwd.headers.begin(), sip::HeaderField{"Route", m_service_route});
       //= spec#24229-5.2.1-PATH-SUPPORT type=implementation
       m_srv.log().decision(Verdict::allow, "24229-5.2.1-PATH-SUPPORT",
@@ -870,7 +938,18 @@ class Connection final : public tls::Tls_Events {
     if (reg != nullptr && r.status >= 200) {
       register_answered(req, *reg, r);
     } else {
-      send_message(r);
+      //= spec#24229-5.2.6.3.6-RR-REWRITE type=implementation
+      // Our Record-Route entry shows the UE face to the UE, in the answer to
+      // the initial request and to every target refresh alike (RD-200).
+      sip::Message to_ue = r;
+      if (rewrite_record_route(to_ue, flow_token_text(), rr_ue_face()) > 0) {
+        m_srv.log().decision(Verdict::allow, "24229-5.2.6.3.6-RR-REWRITE",
+                             "own Record-Route entry rewritten to the UE face in the answer",
+                             fields({{"status", std::to_string(r.status)},
+                                     {"method", r.cseq.method},
+                                     {"record_route", rr_ue_face()}}));
+      }
+      send_message(to_ue);
     }
     flush();
   }
@@ -897,13 +976,13 @@ class Connection final : public tls::Tls_Events {
           if (response != nullptr) send_message(*response);
           break;
         case cp::Out::hello_request:
-          try {
-            //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
-            m_tls->renegotiate(true);  // full handshake: a fresh Session ID
-          } catch (...) {
-            const auto f = tls::classify_current_exception();
-            m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE", "HelloRequest failed",
-                                 fields({{"what", f.what}}));
+          // TLS 1.2: HelloRequest, a full handshake with a fresh Session ID;
+          // TLS 1.3: KeyUpdate(update_requested) (RD-04, RD-117).
+          //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
+          if (!m_tls->refresh_session()) {
+            m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE",
+                                 "session refresh (HelloRequest / KeyUpdate) failed",
+                                 fields({{"what", m_tls->failure().what}}));
           }
           break;
         case cp::Out::send_crlf:
@@ -934,11 +1013,7 @@ class Connection final : public tls::Tls_Events {
   void close_after_flush() {
     if (m_closing) return;
     m_closing = true;
-    try {
-      if (m_tls->is_active()) m_tls->close();
-    } catch (...) {
-      (void)tls::classify_current_exception();
-    }
+    if (m_tls->established()) m_tls->close();
   }
 
   void close_now() {
@@ -974,11 +1049,10 @@ class Connection final : public tls::Tls_Events {
   net::Endpoint m_peer;
   std::uint64_t m_ip_hi = 0, m_ip_lo = 0;
   core::PcscfConn m_mc;
-  tls::Client_Hello_Gate m_gate;
   sip::Framer m_framer;
-  std::unique_ptr<tls::Pcscf_Policy> m_policy;
-  std::unique_ptr<tls::Callbacks> m_cb;
-  std::unique_ptr<Botan::TLS::Server> m_tls;
+  std::unique_ptr<tls::Endpoint> m_tls;  // Botan or OpenSSL (tls_stack.h)
+  bool m_gate_logged = false;
+  std::uint16_t m_version = 0;  // of the last handshake (0x0304: TLS 1.3)
   net::Write_Queue m_wq;
   std::string m_plain;
   std::string m_impi;
@@ -1044,8 +1118,9 @@ bool Server::check_own_certificate(std::string* err) {
 }
 
 bool Server::start(std::string* err) {
-  // TLS profile: TLS 1.2 only (Botan 2.19 has no TLS 1.3).
-  m_tls_config.enable_tls13 = false;
+  // TLS profile: TLS 1.2 and 1.3 with OpenSSL; TLS 1.2 only with Botan 2.19
+  // (no TLS 1.3), the default stack (RD-170).
+  m_tls_config.enable_tls13 = tls_stack_speaks_tls13(m_options.tls_stack);
   m_tls_config.allow_null_encryption = m_options.allow_null_encryption;
   try {
     m_creds = tls::Server_Credentials::from_files(m_options.cert_file, m_options.key_file);
@@ -1125,6 +1200,15 @@ bool Server::start(std::string* err) {
 
   m_rng = std::make_unique<Botan::AutoSeeded_RNG>();
   m_sessions = std::make_unique<Botan::TLS::Session_Manager_Noop>();
+  m_tls_stack = std::make_unique<Tls_Stack_Context>();
+  if (!m_tls_stack->start(m_options.tls_stack, m_tls_config, *m_creds, *m_rng, m_options.cert_file,
+                          m_options.key_file, err)) {
+    return false;
+  }
+  m_log.decision(Verdict::info, "33210-6.2.1-TLS13-MANDATORY", "TLS stack",
+                 {{"stack", tls_stack_name(m_options.tls_stack)},
+                  {"tls13", m_tls_config.enable_tls13 ? "yes" : "no"},
+                  {"runs", m_tls_stack->describe()}});
   // Flow-token MAC key: drawn per start, so tokens of an earlier run (or of
   // another P-CSCF) never verify (5626-5.2-PC-TOKEN-TAMPERPROOF).
   m_rng->randomize(m_flow_key.bytes, sizeof m_flow_key.bytes);
@@ -1403,7 +1487,12 @@ bool Server::relay_terminating_response(std::uint64_t conn_id, const sip::Messag
   sip::Message r = response;
   drop_first_entry(r, "Via", sip::parse_via, sip::format_via);  // ours, added in forward_to_ue
   const std::uint64_t peer_id = it->second.core_peer;
-  if (response.status >= 200) m_terminating.erase(it);
+  if (response.status >= 200) {
+    m_terminating.erase(it);
+  } else if (restarts_timer_c(it->second.request, response)) {
+    // RD-203: the UE is alerting: Timer C, not 408 after Timer B.
+    it->second.deadline = core::time_add(net::monotonic_seconds(), kTimerCSeconds);
+  }
   m_log.decision(Verdict::allow, "5626-5.3-PC-FORWARD-OVER-FLOW",
                  "UE's response to a terminating request relayed to the core side",
                  {{"conn", std::to_string(conn_id)}, {"status", std::to_string(response.status)}});
@@ -1492,7 +1581,9 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
                    {{"status", std::to_string(m.status)}});
     return;
   }
-  if (m.method == "ACK") return;
+  // An ACK is routed like any request when it names a flow (a 2xx's ACK along
+  // the Record-Route); without a Route there is nobody to give it to.
+  if (m.method == "ACK" && m.first("Route") == nullptr) return;
   const log::Fields who{{"side", "core"}, {"peer", peer.peer().str()}, {"method", m.method}};
   auto with = [&who](log::Fields extra) { return with_fields(who, std::move(extra)); };
   sip::Message req = m;

@@ -12,6 +12,7 @@
 #include <botan/tls_session_manager.h>
 
 #include "adapters/net/clock.h"
+#include "adapters/pcscf/record_route.h"
 #include "adapters/sip/digest.h"
 #include "adapters/tls/credentials.h"
 
@@ -405,7 +406,12 @@ void Remote_Next_Hop::on_message(const sip::Message& m) {
   const std::uint64_t conn_id = it->second.conn_id;
   const sip::Message ue_request = it->second.ue_request;
   std::optional<Register_Facts> reg = it->second.reg;
-  if (m.status >= 200) m_pending.erase(it);
+  if (m.status >= 200) {
+    m_pending.erase(it);
+  } else if (restarts_timer_c(ue_request, m)) {
+    // RD-203: the far end is alerting: Timer C, not 408 after Timer B.
+    it->second.deadline = core::time_add(net::monotonic_seconds(), kTimerCSeconds);
+  }
   m_client.next_hop_answer(conn_id, ue_request, reg ? &*reg : nullptr, r);
 }
 

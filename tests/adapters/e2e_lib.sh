@@ -11,10 +11,28 @@ WORK=${TEST_TMPDIR:-$(mktemp -d)}/${E2E_NAME:-e2e}
 rm -rf "$WORK" && mkdir -p "$WORK"
 "$MAKE_PKI" "$WORK/pki" >/dev/null 2>&1 || { echo "make_pki.sh failed"; exit 1; }
 PKI=$WORK/pki
+# Issue 14: the TLS stack pcscf runs is ANNEXO_TLS_STACK (set per target by
+# e2e_test's tls_stacks): PCSCF becomes a launcher that execs the same
+# program with --tls-stack first (same PID, same exit code, same output).
+if [ -n "${ANNEXO_TLS_STACK:-}" ] && [ -n "${PCSCF:-}" ]; then
+  printf '#!/bin/sh\nexec "%s" --tls-stack "%s" "$@"\n' "$PCSCF" "$ANNEXO_TLS_STACK" >"$WORK/pcscf"
+  chmod +x "$WORK/pcscf"
+  PCSCF=$WORK/pcscf
+fi
 cat >"$WORK/users" <<'EOF'
 # IMPI PASSWORD IMPU[,IMPU...]
 alice@annexo.test secret sip:alice@annexo.test,tel:+15551234
 EOF
+
+# The e2e_test macro's tls_stacks twins (e2e.bzl) set ANNEXO_TLS_STACK: every
+# ue this script starts ($UE) runs that TLS stack (ue --tls-stack, RD-180),
+# the options a case gives coming after it. UE_STACK names it.
+UE_STACK=${ANNEXO_TLS_STACK:-botan}
+if [[ -n "${ANNEXO_TLS_STACK:-}" && -n "${UE:-}" ]]; then
+  printf '#!/bin/bash\nexec %q --tls-stack %q "$@"\n' "$(realpath "$UE")" "$ANNEXO_TLS_STACK" >"$WORK/ue-$UE_STACK"
+  chmod +x "$WORK/ue-$UE_STACK"
+  UE=$WORK/ue-$UE_STACK
+fi
 
 # Budget of every readiness wait, in seconds (generous: the machine may be loaded).
 E2E_BUDGET=${E2E_BUDGET:-30}

@@ -299,21 +299,26 @@ access_classification() {
 
 # RFC 5626 5.3: a registered UE's INVITE with 'ob' in its Contact is
 # Record-Routed with the same flow token as its Path (in-dialog requests then
-# travel over the flow like any token-routed request); without 'ob', or for a
+# travel over the flow like any token-routed request); the 200 shows the UE
+# the entry with the pcscf's TLS address (RD-200); without 'ob', or for a
 # MESSAGE, there is no Record-Route.
 rr_flow_token() {
   start_pcscf rr || return 1
   register_peer "$WORK/rr.ob" --then "INVITE sip:bob@annexo.test" --contact-ob
   register_peer "$WORK/rr.noob" --then "INVITE sip:bob@annexo.test"
   register_peer "$WORK/rr.msg" --then "MESSAGE sip:bob@annexo.test" --contact-ob
+  # An in-dialog request (To tag) goes without the Service-Route (RD-200) and
+  # the embedded core answers it.
+  register_peer "$WORK/rr.indialog" --then "BYE sip:bob@annexo.test" --to-tag
   stop_pcscf
   local path rr
   path=$(reply_path "$WORK/rr.ob")
   rr=$(grep '^  Record-Route:' "$WORK/rr.ob" | sed 's/^  Record-Route: //')
   local ok=0
   expect "INVITE with ob answered 200" test "$(grep -c '^STATUS 200' "$WORK/rr.ob")" -eq 2 || ok=1
-  req 5626-5.3-PC-RR-FLOW-TOKEN "the INVITE's 200 carries Record-Route <sip:TOKEN@host:port;lr> with the token of the connection's Path (rr $rr, path $path)" \
-    bash -c "grep -Eq '^<sip:[0-9a-f]{32}@127\.0\.0\.1:[0-9]+;lr>$' <<<'$rr' && test '${rr%%@*}' = '${path%%@*}'" || ok=1
+  expect "in-dialog BYE answered 200 by the embedded core" test "$(grep -c '^STATUS 200' "$WORK/rr.indialog")" -eq 2 || ok=1
+  req 5626-5.3-PC-RR-FLOW-TOKEN "the INVITE's 200 carries Record-Route <sip:TOKEN@tls-host:port;lr;transport=tls> with the token of the connection's Path (rr $rr, path $path)" \
+    bash -c "grep -Eq '^<sip:[0-9a-f]{32}@127\.0\.0\.1:$PC_PORT;lr;transport=tls>$' <<<'$rr' && test '${rr%%@*}' = '${path%%@*}'" || ok=1
   req 5626-5.3-PC-RR-FLOW-TOKEN "INVITE without ob, and MESSAGE with ob: 200 without Record-Route" \
     bash -c "grep -q '^STATUS 200' '$WORK/rr.noob' && ! grep -q 'Record-Route' '$WORK/rr.noob' && grep -q '^STATUS 200' '$WORK/rr.msg' && ! grep -q 'Record-Route' '$WORK/rr.msg'" || ok=1
   ((ok == 0)) || show

@@ -29,12 +29,13 @@ has_lines() { (($(wc -l <"$1") >= $2)); }
 
 # run_load NAME USERS [load options...]: the load tool in the background
 # against the running pcscf; LOAD_PID, NAME.load.out (summary), NAME.load.err
-# (progress).
+# (progress). The UEs run the TLS stack $ANNEXO_TLS_STACK (the twin, RD-180).
 run_load() {
   local name=$1 users=$2
   shift 2
   timeout 60 "$LOAD" --pcscf "127.0.0.1:$PC_PORT" --pcscf-fqdn pcscf.test --ca "$PKI/ca-ec.pem" \
-    --users "$users" --log "$WORK/$name.load.log" --log-format json "$@" \
+    --users "$users" --log "$WORK/$name.load.log" --log-format json \
+    --tls-stack "${ANNEXO_TLS_STACK:-botan}" "$@" \
     >"$WORK/$name.load.out" 2>"$WORK/$name.load.err" &
   LOAD_PID=$!
   LOGS+=("$WORK/$name.load.err")

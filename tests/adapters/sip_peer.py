@@ -14,7 +14,7 @@ network or protocol failure.
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
-                       [--then 'METHOD URI' [--contact-ob]] [--watch SECONDS]
+                       [--then 'METHOD URI' [--contact-ob] [--to-tag]] [--watch SECONDS]
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
   sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
       Connects (TLS when --tls-ca is given), sends nothing and watches.
@@ -373,7 +373,8 @@ def cmd_secagree(a):
         method, uri = a.then.split(" ", 1)
         ob = ";ob" if a.contact_ob else ""
         tls.sendall(build(method, uri, [
-            f"From: <{a.impu}>;tag={rand(4)}", f"To: <{uri}>",
+            f"From: <{a.impu}>;tag={rand(4)}",
+            f"To: <{uri}>" + (f";tag={rand(4)}" if a.to_tag else ""),
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
         reader.final(a.timeout)
     if a.watch:
@@ -501,6 +502,7 @@ def main():
     g.add_argument("--plain-port", type=int, required=True, help="0: TLS-first registration")
     g.add_argument("--then", help="'METHOD URI' sent over the flow once registered")
     g.add_argument("--contact-ob", action="store_true", help="';ob' in the Contact of --then")
+    g.add_argument("--to-tag", action="store_true", help="a To tag in --then (an in-dialog request)")
     g.add_argument("--tls-port", type=int, required=True)
     g.add_argument("--tls-ca", required=True)
     g.add_argument("--sni", default="pcscf.test")

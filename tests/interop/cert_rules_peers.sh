@@ -18,6 +18,7 @@ UE=$(realpath "$1")
 PCSCF=$(realpath "$2")
 MAKE_PKI=$3
 source "$4"
+UE=$(iop_ue_stack "$UE")
 iop_pki "$MAKE_PKI"
 P=$IOP_PKI
 USERS=$(iop_users_file)

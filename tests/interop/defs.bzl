@@ -1,6 +1,20 @@
 """interop_test: one sh_test of tests/interop per line of data."""
 
-def interop_test(name, program = None, size = "medium", script = None, env = {}):
+def tls_stack_twins(name, tls_stacks):
+    """(target name, stack, extra env) for each TLS stack a test runs on:
+    NAME for botan, NAME_<stack> for another (issue 14). Each target gets
+    ANNEXO_TLS_STACK (the scripts' launchers pass it to pcscf as
+    --tls-stack) and, for a stack other than botan, ANNEXO_TEST_VARIANT
+    tls-<stack>, so the report keeps the twins' cases apart."""
+    out = []
+    for stack in tls_stacks:
+        env = {"ANNEXO_TLS_STACK": stack}
+        if stack != "botan":
+            env["ANNEXO_TEST_VARIANT"] = "tls-" + stack
+        out.append((name if stack == "botan" else name + "_" + stack, stack, env))
+    return out
+
+def interop_test(name, program = None, size = "medium", script = None, env = {}, tls_stacks = ["botan"]):
     """A driver NAME.sh run against third-party peers.
 
     With `program` (//adapters/pcscf or //adapters/ue, or a list of both) the
@@ -8,15 +22,21 @@ def interop_test(name, program = None, size = "medium", script = None, env = {})
     the conformance report); without, it checks the peers and the harness
     alone and gets MAKE_PKI only. `script` runs another driver than NAME.sh
     (a sanitized twin of a test), `env` adds to the test's environment.
+    `tls_stacks`: one target per TLS stack pcscf runs (tls_stack_twins).
     Tagged exclusive: the peers listen on loopback ports and tshark captures
     on lo.
     """
+    for target, _stack, stack_env in tls_stack_twins(name, tls_stacks):
+        _interop_test(target, program, size, script or name, dict(env, **stack_env))
+
+def _interop_test(name, program, size, script, env):
+    """One sh_test (interop_test's work)."""
     progs = program if type(program) == "list" else ([program] if program else [])
     testlib = ["//tests/support:testlib.sh"] if program else []
     native.sh_test(
         name = name,
         size = size,
-        srcs = [(script or name) + ".sh"],
+        srcs = [script + ".sh"],
         args = ["$(location %s)" % t for t in progs + ["//tests/pki:make_pki.sh"] + testlib],
         data = [":harness"] + progs + ["//tests/pki:make_pki.sh"] + testlib,
         # Peers nobody here wrote (tests/support/testlib.sh); a case with

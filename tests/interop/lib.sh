@@ -25,6 +25,21 @@ iop_cleanup() {
 }
 trap iop_cleanup EXIT
 
+# Issue 14: the TLS stack pcscf runs is ANNEXO_TLS_STACK (set per target by
+# interop_test's tls_stacks). A script that set PCSCF before sourcing this
+# file gets a launcher in its place that execs the same program with
+# --tls-stack first (same PID, same exit code, same output).
+iop_tls_stack_launcher() { # program dir -> prints the launcher's path
+  if [ -z "${ANNEXO_TLS_STACK:-}" ]; then
+    printf '%s' "$1"
+    return
+  fi
+  printf '#!/bin/sh\nexec "%s" --tls-stack "%s" "$@"\n' "$1" "$ANNEXO_TLS_STACK" >"$2/pcscf"
+  chmod +x "$2/pcscf"
+  printf '%s' "$2/pcscf"
+}
+[ -n "${PCSCF:-}" ] && PCSCF=$(iop_tls_stack_launcher "$PCSCF" "$IOP_TMP")
+
 iop_log() { echo "[interop] $*"; }
 iop_pass() { IOP_CASES=$((IOP_CASES + 1)); echo "PASS $*"; }
 iop_fail() { IOP_CASES=$((IOP_CASES + 1)); IOP_FAILS=$((IOP_FAILS + 1)); echo "FAIL $*"; }
@@ -198,6 +213,19 @@ iop_stop() {
   iop_await 5 _iop_gone "$p" || kill -9 "$p" 2>/dev/null
   wait "$p" 2>/dev/null
   return 0
+}
+
+# The interop_test macro's tls_stacks twins (defs.bzl) set ANNEXO_TLS_STACK:
+# `UE=$(iop_ue_stack "$UE")` makes every ue the script starts run that TLS
+# stack (ue --tls-stack, RD-180; a case's own options come after it).
+# IOP_UE_STACK names it.
+IOP_UE_STACK=${ANNEXO_TLS_STACK:-botan}
+iop_ue_stack() {
+  [ -z "${ANNEXO_TLS_STACK:-}" ] && { echo "$1"; return 0; }
+  local w=$IOP_TMP/ue-$IOP_UE_STACK
+  printf '#!/bin/bash\nexec %q --tls-stack %q "$@"\n' "$(realpath "$1")" "$IOP_UE_STACK" >"$w"
+  chmod +x "$w"
+  echo "$w"
 }
 
 # Generates the test PKI once per test into $IOP_TMP/pki.
@@ -553,3 +581,50 @@ iop_no_established() {
 iop_tshark_saw_type() { cut -f1 "$IOP_TMP/$1.txt" | tr ',' '\n' | grep -qx "$2"; }
 # Session ID length of the ServerHello (type 2).
 iop_tshark_server_session_id_len() { awk -F'\t' '$1 ~ /(^|,)2(,|$)/ { print $2; exit }' "$IOP_TMP/$1.txt"; }
+
+# --- TLS 1.3 on the wire (issue 14): Hello fields of a tshark capture --------------
+IOP_TLS13=0x0304
+# RFC 8446 9.1 suites: TLS_AES_128_GCM_SHA256 (MUST), TLS_AES_256_GCM_SHA384,
+# TLS_CHACHA20_POLY1305_SHA256 (SHOULD).
+IOP_TLS13_PROFILE_SUITES="0x1301 0x1302 0x1303"
+# TS 33.210 6.2.2 via RFC 8446 9.1: secp256r1 (MUST), x25519, secp384r1 (SHOULD).
+IOP_TLS13_PROFILE_GROUPS="0x0017 0x001d 0x0018"
+# iop_server_hello_version_is CAPTURE VERSION, iop_server_hello_suite_in_profile
+# CAPTURE, iop_server_hello_group_in_profile CAPTURE: the first ServerHello of
+# an iop_tshark_start capture (a HelloRetryRequest counts as one: it carries
+# the same fields); iop_client_hello_no_early_data CAPTURE: every ClientHello.
+# iop_hello NAME TYPE FIELD: the FIELD values of the first handshake message
+# of TYPE (1 ClientHello, 2 ServerHello) in capture NAME, one a line.
+iop_hello() {
+  tshark -r "$IOP_TMP/$1.pcap" -Y "tls.handshake.type == $2" -T fields -E occurrence=a -E aggregator=' ' \
+    -e "$3" 2>/dev/null | head -1 | tr ' ,' '\n\n' | grep -v '^$'
+}
+# iop_in_list NUMBER LIST...: NUMBER (decimal or 0x hex, as tshark prints it)
+# equals one of LIST.
+iop_in_list() {
+  local w=$1 x
+  shift
+  if [[ "$w" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]]; then
+    for x in $*; do (( w == x )) && return 0; done
+  fi
+  echo "'$w' is not one of: $*" >&2
+  return 1
+}
+iop_server_hello_version_is() { # capture version
+  local v
+  v=$(iop_hello "$1" 2 tls.handshake.extensions.supported_version)
+  [ "$v" = "$2" ] && return 0
+  echo "the ServerHello: supported_versions '${v}' (want $2; empty is TLS 1.2 or none)" >&2
+  return 1
+}
+iop_server_hello_suite_in_profile() { iop_in_list "$(iop_hello "$1" 2 tls.handshake.ciphersuite)" $IOP_TLS13_PROFILE_SUITES; }
+iop_server_hello_group_in_profile() { iop_in_list "$(iop_hello "$1" 2 tls.handshake.extensions_key_share_group)" $IOP_TLS13_PROFILE_GROUPS; }
+# No ClientHello of the capture carries the early_data extension (type 42,
+# RFC 8446 4.2.10); there is at least one.
+iop_client_hello_no_early_data() {
+  local t
+  t=$(tshark -r "$IOP_TMP/$1.pcap" -Y 'tls.handshake.type == 1' -T fields -E occurrence=a \
+    -E aggregator=, -e tls.handshake.extension.type 2>/dev/null)
+  [ -n "$t" ] || { echo "no ClientHello in the capture" >&2; return 1; }
+  ! tr ',' '\n' <<<"$t" | grep -qx 42 || { echo "a ClientHello carries early_data (42): $t" >&2; return 1; }
+}

@@ -16,7 +16,10 @@ IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # shellcheck source=/dev/null
 source "$4"
+UE=$(iop_ue_stack "$UE")
 PROBE=$IOP_DIR/register_probe.py
+DIALOG_UE=$IOP_DIR/dialog_ue.py
+LIMITS_PEER=$IOP_DIR/../adapters/limits_peer.py  # with sip_peer.py beside it
 
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
@@ -422,6 +425,111 @@ time.sleep(30)' "$KAM_PORT" >"$KAM_LOG" 2>&1 &
   annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE test $(((t1 - t0) / 1000000)) -lt 6000
 }
 
+# An INVITE dialog between two UEs through pcscf, Kamailio as the S-CSCF
+# (record_route on INVITE), the UEs a Python peer (dialog_ue.py: A calls B,
+# re-INVITE, B hangs up). Judged at the UEs and at Kamailio.
+# tok_entry PORT TRANSPORT: this pcscf's Record-Route entry with a flow token.
+tok_entry() { echo "<sip:[0-9a-f]{32}@127\.0\.0\.1:$1;lr;transport=$2>"; }
+dialog_through_pcscf() {
+  python3 "$DIALOG_UE" "$PC_PORT" "$CA" "$IOP_PASSWORD" "$IOP_IMPI" "$IOP_IMPU" "$BOB_IMPI" "$BOB_IMPU" \
+    >"$IOP_TMP/dialog.ue.out" 2>&1
+  local rc=$? out=$IOP_TMP/dialog.ue.out
+  cat "$out"
+  grep 'annexo-scscf: \(request \(INVITE\|ACK\|BYE\)\|reply\)' "$KAM_LOG" | cut -c1-400
+  ((rc == 0)) || { echo "dialog_ue.py exited $rc"; return 1; }
+  local core tls inv rr1 rr2
+  core=$(tok_entry "$CORE_PORT" tcp)
+  tls="<sip:[0-9a-f]{32}@127\.0\.0\.1:$PC_PORT;lr;transport=tls>"
+  # Originating (RFC 5626 5.3): the INVITE Kamailio received from pcscf has
+  # pcscf's Record-Route with alice's flow token and the core-side address.
+  inv=$(grep 'annexo-scscf: request INVITE' "$KAM_LOG" | grep -v 'ruri=sip:bob@127' | head -1)
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -Eq "rr=\[$core\]" <<<"$inv"
+  local alice_rr
+  alice_rr=$(grep -Eo "rr=\[$core\]" <<<"$inv" | cut -c4- | tr -d '[]')
+  # ... so bob's BYE (the far end's in-dialog request) came back through
+  # pcscf's core side with that entry and reached alice over her own TLS
+  # connection.
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -Fq "route=[<sip:127.0.0.1:$KAM_PORT;transport=tcp;lr;ftag=" \
+    <(grep 'annexo-scscf: request BYE' "$KAM_LOG" | grep -F ", $alice_rr]")
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -q '^A-got BYE ' "$out"
+  annexo_req 5626-5.3-PC-RR-FLOW-TOKEN grep -q '^B-200-BYE 200' "$out"
+  # Terminating (RD-201): the INVITE bob received carries pcscf's entry with
+  # his flow token, the TLS face, on top; Kamailio got bob's 200 with the
+  # entry turned to the core face, and alice's re-INVITE and ACKs reached bob.
+  annexo_req IMPL-PC-RR-TERMINATING grep -Eq "^B-got INVITE sip:bob@[^ ]* SIP/2.0 rr=\[$tls, <sip:127.0.0.1:$KAM_PORT;transport=tcp;lr;ftag=[^>]*>, $core\]$" "$out"
+  annexo_req IMPL-PC-RR-TERMINATING grep -Eq "annexo-scscf: reply 200 OK for INVITE .*from 127.0.0.1:$CORE_PORT rr=\[$core\]" "$KAM_LOG"
+  annexo_req IMPL-PC-RR-TERMINATING grep -q '^B-got-reINVITE INVITE ' "$out"
+  annexo_req IMPL-PC-RR-TERMINATING test "$(grep -c '^B-got ACK ' "$out")" -eq 2
+  # TS 24.229 5.2.6.3.6: alice sees pcscf's entry with the TLS face in the 200
+  # to her INVITE, and the same entry in the 200 to her re-INVITE.
+  local tok
+  tok=$(grep -Eo '[0-9a-f]{32}' <<<"$alice_rr")
+  rr1=$(grep '^A-200-INVITE ' "$out" | grep -Eo "<sip:$tok@[^>]*>")
+  rr2=$(grep '^A-200-reINVITE ' "$out" | grep -Eo "<sip:$tok@[^>]*>")
+  echo "alice's entry: initial $rr1, target refresh $rr2"
+  annexo_req 24229-5.2.6.3.6-RR-REWRITE grep -Eqx "$tls" <<<"$rr1"
+  annexo_req 24229-5.2.6.3.6-RR-REWRITE test "$rr2" = "$rr1"
+}
+
+# RD-130 in forward mode: pcscf cannot check passwords, Kamailio does; the
+# 403s it relays count. Limits 3 per (IMPI, source) and 5 per source. The
+# guesser (limits_peer.py, one TLS connection per attempt) from 127.0.0.1
+# gets Kamailio's 403 three times, then pcscf's 503 with Retry-After, even
+# for the right password; Kamailio never sees a fourth REGISTER with
+# credentials from it. alice's right password from 127.0.0.2 registers.
+# kam_authz_count: REGISTERs with a Digest response Kamailio received.
+kam_authz_count() { grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | grep -c 'response='; }
+# attempt OUT I: "CODE RETRY-AFTER" of limits_peer.py's I-th attempt.
+attempt() { awk -v i="$2" '$1 == "ATTEMPT" && $2 == i { sub("retry-after=", "", $4); print $3, $4 }' "$1"; }
+auth_limit_forward() {
+  pc_stop || return 1
+  pc_start fwd-authlimit-pc --auth-fail-max 3 --auth-fail-max-source 5 --auth-fail-block 30 || return 1
+  local g=$IOP_TMP/guess.probe.out l=$IOP_TMP/legit.probe.out
+  python3 "$LIMITS_PEER" register --port "$PC_PORT" --ca "$CA" --source 127.0.0.1 \
+    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password w1 --password w2 --password w3 \
+    --password w4 --password "$IOP_PASSWORD" >"$g" 2>&1
+  cat "$g"
+  local after_guesses
+  after_guesses=$(kam_authz_count)
+  python3 "$LIMITS_PEER" register --port "$PC_PORT" --ca "$CA" --source 127.0.0.2 \
+    --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password "$IOP_PASSWORD" >"$l" 2>&1
+  cat "$l"
+  echo "Kamailio: $after_guesses REGISTERs with credentials after the guesses, $(kam_authz_count) after alice"
+  grep 'annexo-scscf: \(wrong password\|registered\)' "$KAM_LOG"
+  local i
+  for i in 1 2 3; do
+    annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(attempt "$g" $i | cut -d' ' -f1)" = 403
+  done
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(grep -c 'annexo-scscf: wrong password for alice' "$KAM_LOG")" -eq 3
+  for i in 4 5; do
+    annexo_req IMPL-PC-AUTH-FAILURE-LIMIT bash -c '[[ "$1" =~ ^503\ ([0-9]+)$ ]] && ((BASH_REMATCH[1] >= 1 && BASH_REMATCH[1] <= 30))' _ "$(attempt "$g" $i)"
+  done
+  # Once limited, nothing with credentials reached Kamailio: the 4th guess
+  # and the right password from 127.0.0.1 were refused unchecked.
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$after_guesses" -eq 3
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(attempt "$l" 1 | cut -d' ' -f1)" = 200
+  annexo_req IMPL-PC-AUTH-FAILURE-LIMIT test "$(kam_authz_count)" -eq 4
+}
+
+# RD-203: bob rings for 4 s, twice pcscf's transaction timer (2 s); Timer C
+# keeps both of pcscf's transactions (alice's INVITE towards Kamailio, the
+# INVITE delivered to bob) open: alice gets the 200, nobody gets a 408.
+ringing_past_timer() {
+  pc_stop || return 1
+  pc_start fwd-ring-pc --transaction-timeout 2 || return 1
+  python3 "$DIALOG_UE" "$PC_PORT" "$CA" "$IOP_PASSWORD" "$IOP_IMPI" "$IOP_IMPU" "$BOB_IMPI" "$BOB_IMPU" 4 \
+    >"$IOP_TMP/ring.ue.out" 2>&1
+  local rc=$? out=$IOP_TMP/ring.ue.out
+  cat "$out"
+  grep 'annexo-scscf: reply' "$KAM_LOG" | cut -c1-200
+  grep -q '^B-ringing 4' "$out" || { echo "bob did not ring"; return 1; }
+  annexo_req 3261-16.7-PC-TIMER-C grep -q '^A-final-INVITE 200' "$out"
+  annexo_req 3261-16.7-PC-TIMER-C test "$rc" -eq 0
+  annexo_req 3261-16.7-PC-TIMER-C grep -q "annexo-scscf: reply 180 Ringing for INVITE .*from 127.0.0.1:$CORE_PORT" "$KAM_LOG"
+  annexo_req 3261-16.7-PC-TIMER-C grep -q "annexo-scscf: reply 200 OK for INVITE .*from 127.0.0.1:$CORE_PORT" "$KAM_LOG"
+  annexo_req 3261-16.7-PC-TIMER-C bash -c '! grep -q "annexo-scscf: reply 408" "$1"' _ "$KAM_LOG"
+}
+
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 #= spec#24229-PC-OUTBOUND-PATH type=test
 #= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
@@ -468,5 +576,16 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: a next hop that never answers: 408 t
 #= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
 annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls registers the ue through Kamailio over TLS; with the wrong CA or name the handshake fails and the ue gets 503" \
   tls_next_hop
+#= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
+#= spec#IMPL-PC-RR-TERMINATING type=test
+#= spec#24229-5.2.6.3.6-RR-REWRITE type=test
+annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: an INVITE dialog between two UEs through pcscf --next-hop and Kamailio: pcscf Record-Routes with the flow tokens, in-dialog requests from either end reach the other UE over its own TLS connection, and the 200 to a re-INVITE shows the UE the same pcscf entry as the 200 to the INVITE" \
+  with_core fwd-dialog dialog_through_pcscf
+#= spec#IMPL-PC-AUTH-FAILURE-LIMIT type=test
+annexo_case "IMPL-PC-AUTH-FAILURE-LIMIT: in forward mode Kamailio's 403s count: after 3 wrong passwords from one address pcscf answers 503 with Retry-After unchecked and Kamailio gets no further REGISTER with credentials from it, while the right password from another address registers" \
+  with_core fwd-authlimit auth_limit_forward
+#= spec#3261-16.7-PC-TIMER-C type=test
+annexo_case "3261-16.7-PC-TIMER-C: the callee rings (180) for twice pcscf's transaction timer before its 200: Timer C keeps the INVITE open both ways, the caller gets the 200 and no 408" \
+  with_core fwd-ring ringing_past_timer
 rm -rf "$CTL_DIR"
 annexo_finish

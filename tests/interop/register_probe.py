@@ -12,6 +12,11 @@ THEN, once registered (200): "maxfwd0" sends a MESSAGE with Max-Forwards: 0;
 "SIP/2.0/TCP HOST:PORT" below its own (a request that has passed that proxy);
 "dereg" sends REGISTER with expires=0 (credentials for the same nonce, nc 2;
 prints "dereg-status N"), then a MESSAGE.
+"keyupdate:SECONDS" (TLS 1.3, issue 14, RD-117): for SECONDS answers every
+KeyUpdate the P-CSCF sends (a CRLF keep-alive makes OpenSSL send its pending
+KeyUpdate first), then prints "keyupdates-received N requested=R,..." and
+"keyupdates-sent N requested=R,..." (the decrypted handshake messages, from
+OpenSSL's message callback), then sends the MESSAGE.
 Prints: "status N" per final REGISTER response, "message-status N" for that
 MESSAGE, then "closed-by-peer SECONDS" or "still-open". Exit 0 when it ran
 to the end, 1 on a protocol surprise.
@@ -48,6 +53,14 @@ def main():
     then = sys.argv[7] if len(sys.argv) > 7 else ""
     ctx = ssl.create_default_context(cafile=ca)
     ctx.check_hostname = True
+    key_updates = []  # (direction, update_requested) seen by OpenSSL
+
+    def on_msg(conn, direction, version, content_type, msg_type, data):
+        if content_type == ssl._TLSContentType.HANDSHAKE and msg_type == ssl._TLSMessageType.KEY_UPDATE:
+            key_updates.append((direction, data[4] if len(data) > 4 else -1))
+
+    if then.startswith("keyupdate:"):
+        ctx._msg_callback = on_msg
     raw = socket.create_connection(("127.0.0.1", int(port)), timeout=10)
     s = ctx.wrap_socket(raw, server_hostname="pcscf.test")
     lport = s.getsockname()[1]
@@ -118,6 +131,29 @@ def main():
             if code >= 200:
                 print(f"dereg-status {code}", flush=True)
                 break
+    if status == 200 and then.startswith("keyupdate:"):
+        # For SECONDS: every KeyUpdate the P-CSCF sends is answered (a CRLF
+        # keep-alive makes OpenSSL send its pending KeyUpdate first).
+        end = time.monotonic() + float(then.split(":", 1)[1])
+        s.settimeout(0.2)
+        answered = 0
+        try:
+            while time.monotonic() < end:
+                try:
+                    if not s.recv(65536):
+                        break
+                except (socket.timeout, TimeoutError):
+                    pass
+                got = sum(1 for d, _ in key_updates if d == "read")
+                if got > answered:
+                    s.sendall(b"\r\n\r\n")
+                    answered = got
+        except (ssl.SSLError, ConnectionResetError):
+            pass
+        received = [r for d, r in key_updates if d == "read"]
+        sent = [r for d, r in key_updates if d == "write"]
+        print(f"keyupdates-received {len(received)} requested={','.join(map(str, received))}", flush=True)
+        print(f"keyupdates-sent {len(sent)} requested={','.join(map(str, sent))}", flush=True)
     if status == 200 and then:
         lines = [
             f"MESSAGE sip:bob@ims.test SIP/2.0",

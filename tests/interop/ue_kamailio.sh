@@ -10,13 +10,15 @@ MAKE_PKI=$2
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 source "$3"
+UE=$(iop_ue_stack "$UE")
 
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
 
 # run_against_kamailio NAME ALGORITHM PASSWORD EXPECTED-EXIT [ue options]
 # Kamailio presents $KAM_CERT (a tests/pki name, default pcscf-ec; the key is
-# the same name without "-chain"), the ue trusts $KAM_CA (default ca-ec).
+# the same name without "-chain"), the ue trusts $KAM_CA (default ca-ec);
+# Kamailio's TLS method is $KAM_METHOD (default TLSv1.2).
 # Leaves Kamailio's log in $IOP_KAM_LOG, the ue's exit code in UE_RC and,
 # with KAM_TSHARK=1, a capture "ts" of the connection; KAM_PORT is the port.
 # Checks the ue's documented contract (exit code, REGISTERED / REFUSED line
@@ -28,7 +30,7 @@ run_against_kamailio() {
   local cert=${KAM_CERT:-pcscf-ec} try
   for try in 1 2 3 4 5; do
     KAM_PORT=$(iop_free_port) || return 1
-    iop_kamailio "$name" "$KAM_PORT" "$IOP_PKI/$cert.pem" "$IOP_PKI/${cert%-chain}.key" "$alg" TLSv1.2 && break
+    iop_kamailio "$name" "$KAM_PORT" "$IOP_PKI/$cert.pem" "$IOP_PKI/${cert%-chain}.key" "$alg" "${KAM_METHOD:-TLSv1.2}" && break
     kill -0 "$IOP_KAM_PID" 2>/dev/null && return 1  # not a lost port: give up
     ((try == 5)) && return 1
   done
@@ -138,6 +140,33 @@ bad_rspauth() {
   annexo_req N.2-UE-VERIFY-RSPAUTH iop_tshark_closed_first ts "$KAM_PORT" other
   return $r
 }
+
+# ---- TLS 1.3 (issue 14): Kamailio 5.6's tls module on OpenSSL 3 with method
+# TLSv1.2+ speaks TLS 1.2 and 1.3 and picks the highest the client offers.
+# What was negotiated is read off the wire, from Kamailio's ServerHello in a
+# tshark capture: supported_versions, the cipher suite and the key_share
+# group (lib.sh: iop_hello_*, literals of RFC 8446 / TS 33.210 6.2.2).
+tls13_registers() {
+  local r=0
+  KAM_METHOD=TLSv1.2+ KAM_TSHARK=1 run_against_kamailio kam-tls13 MD5 "$IOP_PASSWORD" 0 || r=1
+  annexo_req 33210-6.2.1-TLS13-MANDATORY kam_authenticated
+  annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is ts "$IOP_TLS13"
+  annexo_req O.2.1-ALL-PROFILE iop_server_hello_version_is ts "$IOP_TLS13"
+  annexo_req O.2.1-ALL-PROFILE iop_server_hello_suite_in_profile ts
+  annexo_req O.2.1-ALL-PROFILE iop_server_hello_group_in_profile ts
+  annexo_req 33210-6.2.2-NO-0RTT iop_client_hello_no_early_data ts
+  return $r
+}
+
+# The ue's stack of this run (the interop_test tls_stacks twin): the TLS 1.3
+# case runs on the stack that speaks it (OpenSSL, RD-180).
+if [ "$IOP_UE_STACK" = openssl ]; then
+  #= spec#33210-6.2.1-TLS13-MANDATORY type=test
+  #= spec#O.2.1-ALL-PROFILE type=test
+  #= spec#33210-6.2.2-NO-0RTT type=test
+  annexo_case "33210-6.2.1-TLS13-MANDATORY: ue (OpenSSL stack) registers with Kamailio (tls method TLSv1.2+) over TLS 1.3: Kamailio's ServerHello selects TLS 1.3, an RFC 8446 9.1 suite and a profile group; the ClientHello has no early_data" \
+    iop_case tls13_registers
+fi
 
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue registers with Kamailio (TLS registrar, Digest MD5): Kamailio authenticates it" \

@@ -16,14 +16,18 @@ source "$(dirname "$IOP_SCRIPT")/lib.sh"
 # ---- run inside a private network namespace (gnutls-serv binds all interfaces)
 # ns_gnutls UE PKI_DIR MODE: MODE "good" (gnutls-serv -a, echo),
 # "certreq" (gnutls-serv requests a client certificate; ue aborts on it),
-# "wronghost" (certificate for other.test) or "tls11" (TLS 1.1 only).
+# "wronghost" (certificate for other.test) or "tls11" (TLS 1.1 only);
+# certreq and wronghost at TLS 1.2 (what their cases are about, whichever
+# stack the ue runs), "wronghost13" wronghost at TLS 1.3.
 # Runs gnutls-serv and the ue; leaves gnutls.log, ue.out, ue.log and ue.rc
 # in $IOP_TMP for the caller's assertions.
 ns_gnutls() {
   local ue=$1 pki=$2 mode=$3 port=5061 extra=(-a) cert=pcscf-ec
+  local tls12='NORMAL:-VERS-TLS1.3'
   case $mode in
-    certreq) extra=() ;;
-    wronghost) cert=wronghost ;;
+    certreq) extra=(--priority "$tls12") ;;
+    wronghost) cert=wronghost extra=(-a --priority "$tls12") ;;
+    wronghost13) cert=wronghost extra=(-a --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.3') ;;
     tls11) extra=(-a --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.1') ;;
   esac
   iop_gnutls_serv gnutls "$port" "$pki/$cert.pem" "$pki/$cert.key" --echo "${extra[@]}" || return 1
@@ -58,6 +62,7 @@ iop_netns_dispatch "$@"
 UE=$(realpath "$1")
 MAKE_PKI=$2
 source "$3"
+UE=$(iop_ue_stack "$UE")
 iop_pki "$MAKE_PKI"
 CA=$IOP_PKI/ca-ec.pem
 
@@ -141,7 +146,7 @@ not() { ! "$@"; }
 # --abort-on-certificate-request: s_server sent its CertificateRequest and
 # received a fatal alert (RD-02), no Certificate and no SIP.
 certreq_abort() {
-  iop_s_server certreq - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -verify 1 || return 1
+  iop_s_server certreq - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -verify 1 -tls1_2 || return 1
   local serv=$IOP_LAST_PID
   run_ue "$IOP_PORT" --abort-on-certificate-request
   iop_s_server_wait_exit "$serv"
@@ -248,6 +253,16 @@ gnutls_case() { # mode
       annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT grep -q 'Error in handshake: A TLS fatal alert has been received' "$g"
       annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT bash -c '! grep -q "REGISTER sip:" "$0"' "$g"
       ;;
+    wronghost13)
+      # OpenSSL 3.0's TLS 1.3 client sends a handshake-time alert in the
+      # clear (before its handshake write keys); GnuTLS expects it encrypted
+      # and reports a decryption failure, not the alert (RD-181). What
+      # gnutls-serv does see: the handshake failed and no SIP came.
+      [ "$rc" -eq 2 ] || { echo "ue exit $rc, want 2" >&2; r=1; }
+      grep -q '^ue: REFUSED O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' "$IOP_TMP/ue.out" || r=1
+      annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT grep -q 'Error in handshake' "$g"
+      annexo_req O.2.1-UE-TRUST-ENDPOINT-VIA-CERT bash -c '! grep -q "REGISTER sip:\|Handshake was completed" "$0"' "$g"
+      ;;
     tls11)
       [ "$rc" -eq 3 ] || { echo "ue exit $rc, want 3" >&2; r=1; }
       grep -q '^ue: REFUSED O.1.1-OP-NO-BIDDOWN' "$IOP_TMP/ue.out" || r=1
@@ -257,6 +272,134 @@ gnutls_case() { # mode
   esac
   return $r
 }
+
+# ---- TLS 1.3 (issue 14), on the stack that speaks it (--tls-stack openssl,
+# RD-180): s_server -tls1_3 speaks TLS 1.3 only. What was negotiated is read
+# off the wire (tshark: the ServerHello's supported_versions, suite and
+# key_share group, lib.sh iop_hello_*); the certificate refusals are read
+# where s_server received the alert (its -trace decrypts the TLS 1.3
+# handshake records).
+# tls13_register NAME [s_server args]: s_server -tls1_3 (and the args) with a
+# tshark capture "ts"; the ue runs until its REGISTER reached s_server. Sets
+# UE_ALIVE (1: the ue was still running then).
+tls13_register() {
+  local name=$1
+  shift
+  iop_s_server "$name" - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_3 "$@" || return 1
+  local serv=$IOP_LAST_PID
+  iop_tshark_start ts "$IOP_PORT" || return 1
+  timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
+    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
+  local uep=$!
+  iop_note "ue (pid $uep) against $name"
+  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/$name.log"
+  UE_ALIVE=0
+  kill -0 "$uep" 2>/dev/null && UE_ALIVE=1
+  iop_stop "$uep"
+  iop_s_server_wait_exit "$serv"
+  iop_tshark_stop ts
+  ((UE_ALIVE)) || echo "the ue had exited before its REGISTER reached s_server" >&2
+}
+# TS 33.210 6.2.2: key exchange on secp384r1 (0x0018 = 24). s_server -groups
+# P-384 takes no other group: the ue's first key share is for another one, so
+# s_server asks for P-384 with a HelloRetryRequest (the last ServerHello
+# carries the group used).
+P384=24
+client_hello_offers_group() { # capture group
+  local g
+  g=$(tshark -r "$IOP_TMP/$1.pcap" -Y 'tls.handshake.type == 1' -T fields -E occurrence=a \
+    -E aggregator=, -e tls.handshake.extensions_supported_group 2>/dev/null | head -1)
+  local x
+  for x in ${g//,/ }; do
+    [[ "$x" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] && (( x == $2 )) && return 0
+  done
+  echo "the ue's supported_groups '$g' lack $2" >&2
+  return 1
+}
+last_server_hello_group_is() { # capture group
+  local g
+  g=$(tshark -r "$IOP_TMP/$1.pcap" -Y 'tls.handshake.type == 2' -T fields \
+    -e tls.handshake.extensions_key_share_group 2>/dev/null | tail -1)
+  [[ "$g" =~ ^(0x[0-9a-fA-F]+|[0-9]+)$ ]] && (( g == $2 )) && return 0
+  echo "the last ServerHello's key_share group '$g' is not $2" >&2
+  return 1
+}
+tls13_p384() {
+  tls13_register p384 -groups P-384 || return 1
+  annexo_req 33210-6.2.2-SECP384R1-KX client_hello_offers_group ts "$P384"
+  annexo_req 33210-6.2.2-SECP384R1-KX last_server_hello_group_is ts "$P384"
+  annexo_req 33210-6.2.2-SECP384R1-KX iop_server_hello_version_is ts "$IOP_TLS13"
+  annexo_req 33210-6.2.2-SECP384R1-KX peer_got_register p384
+  ((UE_ALIVE))
+}
+tls13_good() {
+  tls13_register tls13 || return 1
+  annexo_req 33210-6.2.1-TLS13-MANDATORY peer_got_register tls13
+  annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is ts "$IOP_TLS13"
+  annexo_req O.2.1-ALL-PROFILE iop_server_hello_suite_in_profile ts
+  annexo_req O.2.1-ALL-PROFILE iop_server_hello_group_in_profile ts
+  annexo_req 33210-6.2.2-NO-0RTT iop_client_hello_no_early_data ts
+  ((UE_ALIVE))
+}
+# KeyUpdate (RD-117): s_server -tls1_3 sends KeyUpdate(update_requested)
+# ("K" on its stdin) once the ue's REGISTER has arrived; the ue, with nothing
+# to send (it waits for an answer), answers with KeyUpdate(update_not_requested)
+# at once and keeps the connection: s_server receives the answer and no alert.
+# "sent|recv update_requested|update_not_requested", one a KeyUpdate, in order.
+peer_key_updates() {
+  awk '/^Received Record/ { d = "recv" } /^Sent Record/ { d = "sent" }
+    /^ +KeyUpdate, Length=/ { k = d; next } k != "" { print k, $1; k = "" }' "$IOP_TMP/$1.log"
+}
+peer_key_update_answered() {
+  peer_key_updates "$1" | awk '$0 == "sent update_requested" { s = 1 }
+    s && $0 == "recv update_not_requested" { ok = 1 } END { exit !ok }'
+}
+peer_got_no_alert() { ! iop_trace_events "$IOP_TMP/$1.log" | grep -q '^recv alert'; }
+tls13_key_update() {
+  iop_s_server ku13 - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_3 || return 1
+  local serv=$IOP_LAST_PID
+  timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
+    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+    >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
+  local uep=$!
+  iop_note "ue (pid $uep) against ku13"
+  iop_await "$IOP_BUDGET" grep -q 'REGISTER sip:ims.test SIP/2.0' "$IOP_TMP/ku13.log" || echo "no REGISTER at s_server" >&2
+  iop_s_server_say ku13 K
+  iop_await "$IOP_BUDGET" peer_key_update_answered ku13
+  local alive=0
+  kill -0 "$uep" 2>/dev/null && alive=1
+  iop_stop "$uep"  # SIGTERM: the ue leaves without sending anything
+  iop_s_server_wait_exit "$serv"
+  ((alive)) || echo "the ue had exited before the end of the KeyUpdate exchange" >&2
+  annexo_req RFC8446-NO-RENEG peer_key_update_answered ku13
+  annexo_req RFC8446-NO-RENEG peer_got_no_alert ku13
+  annexo_req RFC8446-NO-RENEG test "$alive" -eq 1
+}
+if [ "$IOP_UE_STACK" = openssl ]; then
+  #= spec#33210-6.2.2-SECP384R1-KX type=test
+  annexo_case "33210-6.2.2-SECP384R1-KX: ue (OpenSSL stack) offers secp384r1 and completes a TLS 1.3 handshake on it with openssl s_server -tls1_3 -groups P-384 (after a HelloRetryRequest): the last ServerHello on the wire carries group 24 and the REGISTER reaches s_server" \
+    iop_case tls13_p384
+  #= spec#RFC8446-NO-RENEG type=test
+  annexo_case "RFC8446-NO-RENEG: ue (OpenSSL stack) answers openssl s_server's TLS 1.3 KeyUpdate(update_requested) at once with KeyUpdate(update_not_requested) though it has nothing to send, and keeps the connection (RD-117)" \
+    iop_case tls13_key_update
+  #= spec#33210-6.2.1-TLS13-MANDATORY type=test
+  #= spec#O.2.1-ALL-PROFILE type=test
+  #= spec#33210-6.2.2-NO-0RTT type=test
+  annexo_case "33210-6.2.1-TLS13-MANDATORY: ue (OpenSSL stack) completes a TLS 1.3 handshake with openssl s_server -tls1_3 (ServerHello on the wire: TLS 1.3, an RFC 8446 9.1 suite, a profile group; no early_data offered) and its REGISTER reaches s_server" \
+    iop_case tls13_good
+  #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
+  #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+  annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue (OpenSSL stack) refuses an openssl s_server -tls1_3 whose certificate names another host: s_server receives bad_certificate (42) at TLS 1.3, no SIP" \
+    iop_case s_server_case wronghost13 wronghost 2 'O.2.1-UE-TRUST-ENDPOINT-VIA-CERT' $BAD_CERTIFICATE O.2.1-UE-TRUST-ENDPOINT-VIA-CERT -- -tls1_3
+  #= spec#O.5.2-UE-CHAIN-TO-TRUSTED-ROOT type=test
+  #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
+  annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue (OpenSSL stack) refuses an openssl s_server -tls1_3 whose certificate comes from a CA it does not trust: s_server receives unknown_ca (48) at TLS 1.3" \
+    iop_case with_ca ca-rsa s_server_case unknownca13 pcscf-ec 2 'O.5.2-UE-CHAIN-TO-TRUSTED-ROOT cert_path_unknown_ca' $UNKNOWN_CA O.5.2-UE-CHAIN-TO-TRUSTED-ROOT -- -tls1_3
+  #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
+  annexo_case "O.2.1-UE-TRUST-ENDPOINT-VIA-CERT: ue (OpenSSL stack) refuses a gnutls-serv at TLS 1.3 whose certificate names another host: the handshake fails at gnutls-serv, no SIP" \
+    iop_case gnutls_case wronghost13
+fi
 
 #= spec#O.2.1-UE-TRUST-ENDPOINT-VIA-CERT type=test
 #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test

@@ -89,3 +89,35 @@ TEST_CASE("report: a missing or unreadable probe file is a note, no section cont
   CHECK(bad.tps.empty());
   CHECK(notes.size() == 2);
 }
+
+TEST_CASE("report: several probe runs, one per configuration, each under its own heading") {
+  const fs::path dir = write("probe_cfg_dummy", "").parent_path();
+  fs::create_directories(dir / "pcscf-next-hop");
+  fs::create_directories(dir / "ue");
+  std::ofstream(dir / "pcscf-next-hop" / "probe-report.json") << kProbe;
+  std::ofstream(dir / "ue" / "probe-report.json") << kProbe;
+  std::vector<std::string> notes;
+  std::vector<report::ProbeRun> runs;
+  runs.push_back(report::read_probe((dir / "pcscf-next-hop" / "probe-report.json").string(), "RUN1",
+                                    900, notes));
+  runs.push_back(
+      report::read_probe((dir / "ue" / "probe-report.json").string(), "RUN1", 900, notes));
+  CHECK(notes.empty());
+  CHECK(runs[0].configuration == "pcscf-next-hop");
+  CHECK(runs[1].configuration == "ue");
+  std::ostringstream md;
+  report::markdown_probes(md, runs);
+  const std::string text = md.str();
+  CHECK(text.find("## Probe verdicts for annexo's own programs") ==
+        text.rfind("## Probe verdicts"));
+  CHECK(text.find("### pcscf-next-hop") != std::string::npos);
+  CHECK(text.find("### ue") != std::string::npos);
+  CHECK(text.find("#### Per requirement") != std::string::npos);
+  const auto j = report::json_probes(runs);
+  CHECK(j.at("evidence") == false);
+  CHECK(j.at("runs").size() == 2);
+  CHECK(j.at("runs")[1].at("configuration") == "ue");
+  std::ostringstream none;
+  report::markdown_probes(none, {});
+  CHECK(none.str().find("The probe was not run") != std::string::npos);
+}

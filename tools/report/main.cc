@@ -3,7 +3,7 @@
 // missing, with where the evidence is.
 //
 //   report --root DIR --bep FILE --targets FILE [--prove BIN]
-//          [--live FILE --run-id ID --run-started EPOCH] [--probe FILE] [--out DIR]
+//          [--live FILE --run-id ID --run-started EPOCH] [--probe FILE]... [--out DIR]
 //   report --count --bep FILE --targets FILE [--run-started EPOCH]
 //                                                 prints "N passed, N failed"
 //
@@ -48,7 +48,7 @@ namespace {
 int usage() {
   std::cerr << "usage: report --root DIR --bep FILE --targets FILE [--prove BIN]\n"
                "              [--live FILE --run-id ID --run-started EPOCH] [--mutation FILE]\n"
-               "              [--probe FILE] [--out DIR]\n"
+               "              [--probe FILE]... [--out DIR]\n"
                "       report --count --bep FILE --targets FILE [--run-started EPOCH]\n";
   return 2;
 }
@@ -102,7 +102,7 @@ struct Report {
   std::vector<std::string> mutation_notes;
   // The probe's verdicts (tools/probe_run.sh): shown apart, never evidence;
   // why they are missing is a note, not a failure of this run.
-  report::ProbeRun probe;
+  std::vector<report::ProbeRun> probes;
   std::vector<std::string> probe_notes;
   std::vector<report::Row> rows;
   std::vector<std::string> problems;
@@ -212,7 +212,7 @@ void print_console(const Report& r) {
   for (const auto& p : r.problems) std::cout << "Note: " << p << "\n";
   report::print_mutation(std::cout, r.mutation, r.spec, r.scan);
   for (const auto& p : r.mutation_notes) std::cout << "Mutation note: " << p << "\n";
-  report::print_probe(std::cout, r.probe);
+  report::print_probes(std::cout, r.probes);
   for (const auto& p : r.probe_notes) std::cout << "Probe note: " << p << "\n";
 }
 
@@ -434,7 +434,7 @@ json to_json(const Report& r) {
   j["notes"] = r.problems;
   j["mutation"] = report::json_mutation(r.mutation, r.spec, r.scan);
   j["mutation"]["notes"] = r.mutation_notes;
-  j["probe"] = report::json_probe(r.probe);
+  j["probe"] = report::json_probes(r.probes);
   j["probe"]["notes"] = r.probe_notes;
   return j;
 }
@@ -442,7 +442,8 @@ json to_json(const Report& r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string root, bep, targets, prove, live, run_id, run_started, mutation, probe, out;
+  std::string root, bep, targets, prove, live, run_id, run_started, mutation, out;
+  std::vector<std::string> probe_files;  // --probe, once per configuration
   bool count = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -463,7 +464,7 @@ int main(int argc, char** argv) {
         : a == "--run-id"      ? !next(run_id)
         : a == "--run-started" ? !next(run_started)
         : a == "--mutation"    ? !next(mutation)
-        : a == "--probe"       ? !next(probe)
+        : a == "--probe"       ? !next(probe_files.emplace_back())
         : a == "--out"         ? !next(out)
                                : true) {
       return usage();
@@ -490,7 +491,8 @@ int main(int argc, char** argv) {
   r.proofs = report::run_proofs(prove, r.problems);
   r.live = report::read_live(live, run_id, not_before, r.problems);
   r.mutation = report::read_mutation(mutation, root, r.mutation_notes);
-  r.probe = report::read_probe(probe, run_id, not_before, r.probe_notes);
+  for (const auto& f : probe_files)
+    r.probes.push_back(report::read_probe(f, run_id, not_before, r.probe_notes));
   r.rows = report::compute_rows(r.spec, r.scan, r.tests, r.proofs, r.live);
   for (auto& p : report::evidence_problems(r.spec, r.tests, r.live)) r.problems.push_back(p);
   summarise(r);
@@ -508,7 +510,7 @@ int main(int argc, char** argv) {
     write_md_live(r, md);
     report::markdown_mutation(md, r.mutation, r.spec, r.scan);
     for (const auto& p : r.mutation_notes) md << "- " << md_escape(p) << "\n";
-    report::markdown_probe(md, r.probe);
+    report::markdown_probes(md, r.probes);
     for (const auto& p : r.probe_notes) md << "- " << md_escape(p) << "\n";
     write_md_problems(r, md);
     std::ofstream(fs::path(out) / "conformance.json") << to_json(r).dump(2) << "\n";

@@ -1,6 +1,7 @@
 #include "tools/report/probe.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -37,6 +38,7 @@ ProbeRun read_probe(const std::string& path, const std::string& run_id, long lon
   ProbeRun run;
   run.path = path;
   if (path.empty()) return run;
+  run.configuration = std::filesystem::path(path).parent_path().filename().string();
   run.given = true;
   std::ifstream in(path);
   if (!in) {
@@ -89,23 +91,26 @@ void print_probe(std::ostream& out, const ProbeRun& run) {
         << ")\n";
     return;
   }
-  out << ": " << run.role << ", " << run.tps.size() << " TPs: " << tally_text(run) << "\n";
+  out << ": " << run.role << " (" << run.configuration << "), " << run.tps.size()
+      << " TPs: " << tally_text(run) << "\n";
   for (const auto& tp : run.tps) {
     if (tp.verdict == "pass" || tp.verdict == "none" || tp.verdict == "not run") continue;
     out << "  " << tp.id << "  " << tp.verdict << "  " << tp.reason << "\n";
   }
 }
 
-void markdown_probe(std::ostream& md, const ProbeRun& run) {
-  md << "\n## Probe verdicts for annexo's own programs\n\n" << kNotEvidence << "\n\n";
+namespace {
+
+// One run's results; `sub` is the heading prefix of its sub-sections.
+void markdown_probe_body(std::ostream& md, const ProbeRun& run, const std::string& sub) {
   if (!run.read) {
     md << (run.given ? "No results of this run (see Problems)."
                      : "The probe was not run (`tools/probe_run.sh`).")
        << "\n";
     return;
   }
-  md << "`probe` (adapters/probe) against annexo's `" << run.role
-     << "` on loopback (`tools/probe_run.sh`: --implemented-only --skip-long), run " << run.run_id
+  md << "`probe` (adapters/probe) against annexo's `" << run.role << "` (" << run.configuration
+     << ") on loopback (`tools/probe_run.sh`: --implemented-only --skip-long), run " << run.run_id
      << ", exit status " << run.exit_status << ": " << tally_text(run)
      << ". `none`: not selected by annexo's PICS; `not run`: not implemented by the probe yet "
         "or a long-timer TP.\n\n"
@@ -116,13 +121,24 @@ void markdown_probe(std::ostream& md, const ProbeRun& run) {
     md << "| " << tp.id << " | " << tp.verdict << " | " << md_cell(tp.title) << " | " << reqs
        << " | " << md_cell(tp.reason) << " |\n";
   }
-  md << "\n### Per requirement (worst verdict of the TPs that ran; not evidence)\n\n"
+  md << "\n"
+     << sub
+     << " Per requirement (worst verdict of the TPs that ran; not evidence)\n\n"
         "| Requirement | Probe verdict | TPs |\n|---|---|---|\n";
   for (const auto& r : run.requirements) {
     std::string tps;
     for (const auto& t : r.tps) tps += (tps.empty() ? "" : ", ") + t;
     md << "| " << r.id << " | " << r.verdict << " | " << tps << " |\n";
   }
+}
+
+const char kProbeHeading[] = "\n## Probe verdicts for annexo's own programs\n\n";
+
+}  // namespace
+
+void markdown_probe(std::ostream& md, const ProbeRun& run) {
+  md << kProbeHeading << kNotEvidence << "\n\n";
+  markdown_probe_body(md, run, "###");
 }
 
 nlohmann::json json_probe(const ProbeRun& run) {
@@ -133,6 +149,7 @@ nlohmann::json json_probe(const ProbeRun& run) {
                       {"exit_status", run.exit_status},
                       {"evidence", false},
                       {"note", kNotEvidence}};
+  j["configuration"] = run.configuration;
   j["tps"] = nlohmann::json::array();
   for (const auto& tp : run.tps) {
     j["tps"].push_back({{"id", tp.id},
@@ -145,6 +162,30 @@ nlohmann::json json_probe(const ProbeRun& run) {
   for (const auto& r : run.requirements) {
     j["requirements"][r.id] = {{"verdict", r.verdict}, {"tps", r.tps}};
   }
+  return j;
+}
+
+void print_probes(std::ostream& out, const std::vector<ProbeRun>& runs) {
+  if (runs.empty()) print_probe(out, ProbeRun());
+  for (const auto& run : runs) print_probe(out, run);
+}
+
+void markdown_probes(std::ostream& md, const std::vector<ProbeRun>& runs) {
+  if (runs.size() <= 1) {
+    markdown_probe(md, runs.empty() ? ProbeRun() : runs.front());
+    return;
+  }
+  md << kProbeHeading << kNotEvidence << "\n";
+  for (const auto& run : runs) {
+    md << "\n### " << (run.configuration.empty() ? run.path : run.configuration) << "\n\n";
+    markdown_probe_body(md, run, "####");
+  }
+}
+
+nlohmann::json json_probes(const std::vector<ProbeRun>& runs) {
+  nlohmann::json j = {{"evidence", false}, {"note", kNotEvidence}};
+  j["runs"] = nlohmann::json::array();
+  for (const auto& run : runs) j["runs"].push_back(json_probe(run));
   return j;
 }
 

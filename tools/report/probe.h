@@ -29,6 +29,10 @@ struct ProbeRun {
   bool given = false;  // --probe FILE was passed
   bool read = false;   // ... and it belongs to this run
   std::string path, run_id, role;
+  // Which configuration of annexo's programs the run was against (the name
+  // of the directory tools/probe_run.sh gave it: pcscf-embedded,
+  // pcscf-next-hop, ue).
+  std::string configuration;
   long long started = 0;
   int exit_status = -1;
   std::vector<ProbeTp> tps;
@@ -39,9 +43,15 @@ struct ProbeRun {
 ProbeRun read_probe(const std::string& path, const std::string& run_id, long long not_before,
                     std::vector<std::string>& notes);
 
-// The section in its three forms.
+// The section in its three forms, for one run.
 void print_probe(std::ostream& out, const ProbeRun& run);
 void markdown_probe(std::ostream& md, const ProbeRun& run);
 nlohmann::json json_probe(const ProbeRun& run);
+
+// The same for every run of this report (one per configuration): one header,
+// then each run; none given says the probe was not run.
+void print_probes(std::ostream& out, const std::vector<ProbeRun>& runs);
+void markdown_probes(std::ostream& md, const std::vector<ProbeRun>& runs);
+nlohmann::json json_probes(const std::vector<ProbeRun>& runs);
 
 }  // namespace annexo::report

@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
+#include <algorithm>
 #include <iomanip>
 #include <iterator>
 #include <sstream>
@@ -286,6 +287,9 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
     return b;
   SSL_CTX* ctx = b.ctx.get();
   SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // RD-172: an idle connection keeps no record buffers (a registered UE is
+  // idle most of the time; 1 000s of connections per P-CSCF).
+  SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   // O.2.1-PC-NO-CLIENT-CERT-REQ: never a CertificateRequest (RD-06).
   //= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=implementation
   SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
@@ -320,6 +324,30 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
     EVP_PKEY_free(key);
     b.error = "private key: " + openssl_errors();
     return b;
+  }
+  // RD-171: with an ECDSA key, the core's signature scheme list with the
+  // scheme of the key's own curve first, so that TLS 1.2 (where OpenSSL
+  // takes the first shared scheme of the server's list and ECDSA schemes are
+  // not bound to a curve) signs with the hash TLS 1.3 would use: SHA-384 on
+  // P-384, as the Botan stack does. The list itself is unchanged.
+  char curve[64] = {0};
+  std::size_t curve_len = 0;
+  if (EVP_PKEY_is_a(key, "EC") &&
+      EVP_PKEY_get_utf8_string_param(key, "group", curve, sizeof(curve), &curve_len) == 1) {
+    const std::string c(curve, curve_len);
+    const std::uint16_t own = c == "secp384r1" ? 0x0503 : c == "prime256v1" ? 0x0403 : 0;
+    const auto it = std::find(b.signature_schemes.begin(), b.signature_schemes.end(), own);
+    if (own != 0 && it != b.signature_schemes.end() && it != b.signature_schemes.begin()) {
+      std::rotate(b.signature_schemes.begin(), it, it + 1);
+      std::vector<std::string> sn;
+      for (std::uint16_t sc : b.signature_schemes) sn.push_back(sigalg_name(sc));
+      b.sigalgs_list = join(sn);
+      if (!SSL_CTX_set1_sigalgs_list(ctx, b.sigalgs_list.c_str())) {
+        EVP_PKEY_free(key);
+        b.error = "signature schemes '" + b.sigalgs_list + "': " + openssl_errors();
+        return b;
+      }
+    }
   }
   EVP_PKEY_free(key);
   return b;

@@ -88,6 +88,7 @@ std::unique_ptr<Openssl_Endpoint> Openssl_Endpoint::client(
       X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)) |
       X509_VERIFY_PARAM_get_flags(X509_STORE_get0_param(SSL_CTX_get_cert_store(ctx)));
   e->m_crl_checking = (flags & X509_V_FLAG_CRL_CHECK) != 0;
+  e->m_renegotiation_off = (SSL_CTX_get_options(ctx) & SSL_OP_NO_RENEGOTIATION) != 0;
   if (!sni.empty()) SSL_set_tlsext_host_name(e->m_ssl, sni.c_str());
   SSL_set_connect_state(e->m_ssl);
   return e;
@@ -384,6 +385,18 @@ void Openssl_Endpoint::msg_cb(int write_p, int /*version*/, int content_type, co
   if (self == nullptr || content_type != SSL3_RT_HANDSHAKE || len < 1) return;
   const auto* b = static_cast<const std::uint8_t*>(buf);
   switch (b[0]) {
+    case 0:  // hello_request (TLS 1.2), read before OpenSSL acts on it
+      if (!write_p && !self->m_server && !self->m_renegotiation_off) {
+        // The UE's machine decides (O.4.1, RD-47): accepted, OpenSSL
+        // renegotiates; refused, it declines with no_renegotiation.
+        const core::Error e = self->m_events.tls_renegotiation_client_hello({});
+        if (e == core::Error::ok) {
+          SSL_clear_options(ssl, SSL_OP_NO_RENEGOTIATION);
+        } else {
+          SSL_set_options(ssl, SSL_OP_NO_RENEGOTIATION);
+        }
+      }
+      break;
     case 4:  // new_session_ticket
       if (!write_p) ++self->m_tickets_received;
       break;

@@ -79,6 +79,7 @@ class Openssl_Endpoint final : public Endpoint {
   std::unique_ptr<Client_Hello_Gate> m_ch_gate;
   std::unique_ptr<Server_Hello_Gate> m_sh_gate;
   bool m_crl_checking = false;
+  bool m_renegotiation_off = false;  // UE: the context refuses every HelloRequest
   bool m_established = false;
   int m_handshakes = 0;
   int m_pending_done = 0;

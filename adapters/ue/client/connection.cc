@@ -3,7 +3,8 @@
 #include <string>
 
 #include "adapters/net/clock.h"
-#include "adapters/tls/alerts.h"
+#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/openssl/endpoint.h"
 #include "adapters/ue/client/ue_client.h"
 
 namespace annexo::ue {
@@ -19,18 +20,17 @@ namespace sip = ::annexo::sip;
 
 void Ue_Client::open(std::uint32_t conn) {
   close_conn();
-  // Inside a Botan callback close_conn only marks the close: the old
+  // Inside an endpoint's event close_conn only marks the close: the old
   // connection goes now, without its alert, and nothing of it (its TLS
-  // channel, a pending close) may act on the new one. Its Botan objects are
-  // kept until the next open (Botan may still be running on them); they are
-  // never used again, so no session of theirs is ever trusted again.
+  // endpoint, a pending close) may act on the new one. Its endpoint is kept
+  // until the next open (the TLS library may still be running on it); it is
+  // never used again, so no session of its is ever trusted again.
   if (m_fd >= 0) {
     (void)m_wq.flush(m_fd);
     drop_fd();
   }
   m_close_pending = false;
   m_old_tls = std::move(m_tls);
-  m_old_cb = std::move(m_cb);
   ++m_generation;
   if (++m_opens > 4) {
     refuse(kNetwork, Error::ue_connection_lost, "gave up after repeated connection failures");
@@ -43,7 +43,8 @@ void Ue_Client::open(std::uint32_t conn) {
   m_tls_failure.clear();
   m_cert_error = Error::ok;
   m_gate_error = Error::ok;
-  m_gate = std::make_unique<atls::Server_Hello_Gate>(m_tls_config, m_offer);
+  m_gate_detail.clear();
+  m_peer_closed = false;
   m_cert_requests = 0;
   m_framer = sip::Framer(sip::FramerRole::client);
   m_plain.clear();
@@ -74,14 +75,30 @@ void Ue_Client::on_ready(net::Ready r) {
     m_tcp_connected = true;
     const auto local = net::local_endpoint(m_fd);
     if (local) m_local = *local;
-    m_cb = std::make_unique<atls::Callbacks>(*this, m_o.pcscf.str(),
-                                             [] { return net::wall_clock_now(); });
+    // The TLS endpoint of the chosen stack (RD-180); either runs the core's
+    // Server_Hello_Gate on the raw ServerHello before its library sees it.
+    m_in_tls = true;
     try {
-      m_tls = std::make_unique<Botan::TLS::Client>(
-          *m_cb, m_sessions, *m_creds, *m_policy, m_rng,
-          Botan::TLS::Server_Information(m_o.fqdn, m_o.pcscf.port),
-          Botan::TLS::Protocol_Version::TLS_V12);
+      if (m_o.tls_stack == Options::Tls_Stack::openssl) {
+        m_tls = atls::openssl::Openssl_Endpoint::client(m_ossl.ctx.get(), m_tls_config, m_offer,
+                                                        *this, m_o.pcscf.str(), m_o.fqdn);
+      } else {
+        // Botan's client writes its ClientHello from its constructor.
+        m_tls = atls::Botan_Endpoint::client(m_tls_config, m_offer, *m_creds, m_rng, *this,
+                                             m_o.pcscf.str(), m_o.fqdn);
+      }
+      m_tls->start();
+    } catch (const std::exception& ex) {
+      m_in_tls = false;
+      tls_failed(std::string("TLS client not created: ") + ex.what());
+      return;
     } catch (...) {
+      m_in_tls = false;
+      tls_failed("TLS client not created");
+      return;
+    }
+    m_in_tls = false;
+    if (m_tls->failed()) {
       tls_failed();
       return;
     }
@@ -91,45 +108,27 @@ void Ue_Client::on_ready(net::Ready r) {
   if (r.readable) {
     std::string in;
     const long n = net::read_available(m_fd, in);
-    if (!in.empty() && m_gate && m_gate->state() == atls::Server_Hello_Gate::State::reading) {
-      const auto st = m_gate->push(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
-      in.clear();
-      if (st == atls::Server_Hello_Gate::State::refused) {
-        server_hello_refused();
-        return;
-      }
-      if (st != atls::Server_Hello_Gate::State::reading) {
-        const auto held = m_gate->take();
-        in.assign(held.begin(), held.end());
-        if (st == atls::Server_Hello_Gate::State::accepted) {
-          char suite[8];
-          std::snprintf(suite, sizeof(suite), "0x%04X", m_gate->negotiated().suite);
-          m_log.decision(Verdict::allow, "O.1.2-PC-DECIDES-SUITE",
-                         "ServerHello accepted by the core's handshake reader", {{"suite", suite}});
-        }
-      }
-    }
     if (!in.empty() && m_tls) {
-      try {
-        m_in_botan = true;
-        m_tls->received_data(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
-        m_in_botan = false;
-      } catch (...) {
-        m_in_botan = false;
-        if (!superseded(gen)) tls_failed();
+      // The endpoint's gate reads the raw ServerHello first (the core's
+      // reader, before the TLS library); then the library.
+      m_in_tls = true;
+      const bool ok = m_tls->received(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
+      m_in_tls = false;
+      if (superseded(gen)) return;
+      if (!ok) {
+        tls_failed();
         return;
       }
-      if (superseded(gen)) return;
       if (m_close_pending) {
         close_conn();
         return;
       }
       process_plaintext();
       if (superseded(gen)) return;
-      if (m_tls && m_tls->is_closed()) {
+      if (m_peer_closed) {
         m_log.decision(Verdict::info, "", "TLS connection closed by the P-CSCF",
                        {{"alert", m_last_alert}});
-        drop_fd();
+        close_conn();  // our close_notify in answer (when the stack has not sent it)
         lost_event();
         return;
       }
@@ -152,33 +151,53 @@ void Ue_Client::on_ready(net::Ready r) {
 }
 
 void Ue_Client::server_hello_refused() {
-  m_gate_error = m_gate->error();
+  const atls::Endpoint_Failure& f = m_tls->failure();
+  m_gate_error = f.error;
+  m_gate_detail = f.what;
   m_log.decision(Verdict::deny, core::error_requirement(m_gate_error),
                  "ServerHello refused before the TLS library saw it",
                  {{"error", core::error_info(m_gate_error).name},
                   {"reason", core::error_message(m_gate_error)},
-                  {"detail", m_gate->detail()}});
-  const auto rec = m_gate->alert_record();
-  m_wq.append(rec.data(), rec.size());
-  (void)m_wq.flush(m_fd);
+                  {"detail", m_gate_detail}});
+  (void)m_wq.flush(m_fd);  // the gate's fatal alert record
   drop_fd();
   lost_event();
 }
 
-void Ue_Client::tls_failed() {
-  const atls::Tls_Failure f = atls::classify_current_exception();
-  m_tls_failure = f.what;
-  m_log.decision(
-      f.kind == atls::Failure_Kind::core_rejection ? Verdict::deny : Verdict::error,
-      f.kind == atls::Failure_Kind::core_rejection ? core::error_requirement(f.error) : "",
-      "TLS failure",
-      {{"kind", atls::failure_kind_name(f.kind)},
-       {"alert", std::to_string(f.alert)},
-       {"what", f.what}});
+void Ue_Client::tls_failed(const std::string& what) {
+  atls::Endpoint_Failure f;
+  if (m_tls && what.empty()) {
+    f = m_tls->failure();
+  } else {
+    f.source = atls::Failure_Source::internal;
+    f.what = what;
+  }
+  if (f.source == atls::Failure_Source::gate) {
+    server_hello_refused();
+    return;
+  }
+  if (f.source == atls::Failure_Source::peer_alert) {
+    // The P-CSCF's fatal alert ended the connection (tls_alert_received
+    // noted it).
+    m_log.decision(Verdict::info, "", "TLS connection closed by the P-CSCF",
+                   {{"alert", m_last_alert}, {"what", f.what}});
+    m_close_pending = false;
+    flush();
+    drop_fd();
+    lost_event();
+    return;
+  }
+  const bool core_rejection = f.source == atls::Failure_Source::core_rejection;
+  m_tls_failure = f.what.empty() ? atls::failure_source_name(f.source) : f.what;
+  m_log.decision(core_rejection ? Verdict::deny : Verdict::error,
+                 core_rejection ? core::error_requirement(f.error) : "", "TLS failure",
+                 {{"kind", atls::failure_source_name(f.source)},
+                  {"alert", std::to_string(f.alert_sent)},
+                  {"what", f.what}});
   m_close_pending = false;
-  flush();  // the alert Botan queued
+  flush();  // the alert the stack queued
   drop_fd();
-  if (f.kind == atls::Failure_Kind::core_rejection) {
+  if (core_rejection) {
     // The machine already decided (cert_reject / certreq_abort / refusal);
     // if it is still running, the connection is gone for it too.
     if (m_exit < 0) lost_event();
@@ -216,18 +235,14 @@ void Ue_Client::drop_fd() {
 
 void Ue_Client::close_conn() {
   if (m_fd < 0) return;
-  if (m_in_botan) {
-    // Inside a Botan callback: Botan still has to emit what the callback's
-    // verdict asks for (the fatal alert); close once it returns.
+  if (m_in_tls) {
+    // Inside an endpoint's event: the stack still has to emit what the
+    // event's verdict asks for (the fatal alert); close once it returns.
     m_close_pending = true;
     return;
   }
   m_close_pending = false;
-  try {
-    if (m_tls && m_tls->is_active()) m_tls->close();
-  } catch (...) {
-    (void)atls::classify_current_exception();
-  }
+  if (m_tls && !m_tls->failed()) m_tls->close();  // close_notify
   (void)m_wq.flush(m_fd);
   drop_fd();
 }
@@ -243,13 +258,11 @@ void Ue_Client::flush() {
 }
 
 void Ue_Client::send_plain(const std::string& text) {
-  if (!m_tls || !m_tls->is_active()) {
-    m_pending_plain += text;  // sent once the handshake has activated the channel
+  if (!m_tls || !m_tls->established() || m_in_tls) {
+    m_pending_plain += text;  // sent once the handshake has completed (process_plaintext)
     return;
   }
-  try {
-    m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  } catch (...) {
+  if (!m_tls->send(reinterpret_cast<const std::uint8_t*>(text.data()), text.size())) {
     tls_failed();
     return;
   }

@@ -40,6 +40,9 @@ const char* const kUsage =
     "  --secagree HOST:PORT             RFC 3329 sec-agree variant: first REGISTER unprotected\n"
     "                                   over plain TCP to HOST:PORT (Security-Client: tls),\n"
     "                                   then TLS to --pcscf (default: TLS-first)\n"
+    "  --tls-stack botan|openssl        TLS library: botan (Botan 2.19, TLS 1.2 only; the\n"
+    "                                   default, RD-180) or openssl (OpenSSL 3.0, TLS 1.3 and "
+    "1.2)\n"
     "  --log-format text|json           decision log on stderr (default text)\n"
     "exit: 0 registered, 1 usage, 2 certificate rejected, 3 TLS handshake refused,\n"
     "      4 authentication failed, 5 refused by policy, 6 network error\n";
@@ -54,6 +57,18 @@ Parsed usage_error(Parsed& p, const std::string& why) {
 
 const char* usage_text() {
   return kUsage;
+}
+
+bool parse_tls_stack(const char* s, Options::Tls_Stack* out) {
+  if (s != nullptr && std::strcmp(s, "botan") == 0) {
+    *out = Options::Tls_Stack::botan;
+    return true;
+  }
+  if (s != nullptr && std::strcmp(s, "openssl") == 0) {
+    *out = Options::Tls_Stack::openssl;
+    return true;
+  }
+  return false;
 }
 
 bool parse_u32(const char* s, std::uint32_t* out) {
@@ -166,6 +181,9 @@ Parsed parse_command_line(int argc, const char* const* argv) {
       auto ep = net::parse_endpoint(v, &err);
       if (!ep) return usage_error(p, "--secagree: " + err);
       o.secagree = *ep;
+    } else if (a == "--tls-stack") {
+      if (!value() || !parse_tls_stack(v, &o.tls_stack))
+        return usage_error(p, "--tls-stack needs botan or openssl");
     } else if (a == "--log-format") {
       if (!value() || !annexo::log::parse_format(v, &o.log_format))
         return usage_error(p, "--log-format needs text or json");

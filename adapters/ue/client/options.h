@@ -20,7 +20,7 @@ namespace net = ::annexo::net;
 //   0 registered (and, with --stay, still registered when the stay ended)
 //   1 usage error
 //   2 P-CSCF certificate rejected (O.2.1-UE-AUTH-PC-BY-CERT, O.3.1.2, O.5.x)
-//   3 TLS handshake refused (version or cipher suite; the P-CSCF's or Botan's alert)
+//   3 TLS handshake refused (version or cipher suite; the P-CSCF's or the TLS stack's alert)
 //   4 authentication failed (O.3.1.1: 403 / wrong password; N.2 rspauth)
 //   5 refused by policy (access selection O.1.1, CertificateRequest with
 //     --abort-on-certificate-request, offer without an encrypting suite, other
@@ -73,7 +73,15 @@ struct Options {
   // --secagree HOST:PORT: the P-CSCF's plain-TCP sec-agree address; set = the
   // RFC 3329 variant of O.2 (O.2-UE-VARIANT-SECAGREE), unset = TLS-first.
   std::optional<net::Endpoint> secagree;
+  // --tls-stack botan|openssl (issue 14, decision RD-180): the TLS library
+  // behind the endpoint; Botan 2.19 speaks TLS 1.2 only, OpenSSL 3.0 TLS 1.2
+  // and 1.3. The default is botan.
+  enum class Tls_Stack { botan, openssl };
+  Tls_Stack tls_stack = Tls_Stack::botan;
 };
+
+// "botan" / "openssl" -> the stack; false for anything else.
+bool parse_tls_stack(const char* s, Options::Tls_Stack* out);
 
 // The usage text `ue` prints (stdout for --help, stderr after a usage error).
 const char* usage_text();

@@ -29,7 +29,7 @@ std::uint32_t Ue_Client::keepalive_draw() {
 }
 
 void Ue_Client::process_plaintext() {
-  if (!m_pending_plain.empty() && m_tls && m_tls->is_active()) {
+  if (!m_pending_plain.empty() && m_tls && m_tls->established()) {
     std::string p;
     p.swap(m_pending_plain);
     send_plain(p);

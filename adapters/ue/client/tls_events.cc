@@ -1,9 +1,10 @@
 #include <botan/hex.h>
+#include <botan/tls_alert.h>
 
 #include <cstdio>
 #include <string>
 
-#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/chain_report.h"
 #include "adapters/ue/client/ue_client.h"
 #include "core/cert_policy.h"
 
@@ -18,12 +19,17 @@ using core::UeStateId;
 using log::Verdict;
 namespace sip = ::annexo::sip;
 
-void Ue_Client::tls_alert_received(Botan::TLS::Alert a) {
-  m_last_alert = a.type_string();
-  m_log.decision(Verdict::info, "", "TLS alert received", {{"alert", m_last_alert}});
+void Ue_Client::tls_alert_received(const atls::Alert_Fact& a) {
+  // The alert's name for the log and the REFUSED line (Botan's table of
+  // RFC 5246 / 8446 names, whichever stack received it).
+  m_last_alert =
+      Botan::TLS::Alert(static_cast<Botan::TLS::Alert::Type>(a.description), a.fatal).type_string();
+  m_log.decision(Verdict::info, "", "TLS alert received",
+                 {{"alert", m_last_alert}, {"fatal", a.fatal ? "yes" : "no"}});
+  if (a.fatal) m_peer_closed = true;  // the P-CSCF ended the connection
 }
 
-Error Ue_Client::tls_chain(const atls::Chain_Facts& facts) {
+Error Ue_Client::tls_peer_chain(const atls::Peer_Chain& facts) {
   core::CertFacts cf = atls::to_core_facts(facts, m_o.fqdn);
   cf.revocation_required = !m_o.crls.empty();
   const Error verdict = core::cert_verdict(cf);
@@ -39,7 +45,7 @@ Error Ue_Client::tls_chain(const atls::Chain_Facts& facts) {
                     {"leaf", leaf},
                     {"error", core::error_info(verdict).name},
                     {"reason", core::error_message(verdict)},
-                    {"path", facts.path_status_text}});
+                    {"path", facts.path_text}});
     m_cert_error = verdict;
   }
   UeInput in;
@@ -61,7 +67,7 @@ Error Ue_Client::tls_certificate_request() {
   for (std::uint8_t i = 0; i < r.outputs.count; ++i) {
     if (r.outputs.items[i].kind == UeOutputKind::send_alert) return r.outputs.items[i].error;
   }
-  return Error::ok;  // Botan answers with an empty Certificate (no client credentials)
+  return Error::ok;  // the stack answers with an empty Certificate (no client credentials)
 }
 
 Error Ue_Client::tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) {
@@ -73,17 +79,27 @@ Error Ue_Client::tls_renegotiation_client_hello(const std::vector<std::uint16_t>
   return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
 }
 
-Error Ue_Client::tls_established(const atls::Session_Facts& f) {
+Error Ue_Client::tls_handshake_complete(const atls::Handshake_Facts& f) {
   char suite[8];
   std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
-  const std::string sid = Botan::hex_encode(f.session_id, false);
+  // The session handle (RD-116): the P-CSCF's Session ID at TLS 1.2, the
+  // exporter value at TLS 1.3 (no Session ID there).
+  const std::string sid = Botan::hex_encode(f.session_handle, false);
+  const bool tls13 = f.version == 0x0304;
+  const char* handle_kind =
+      f.handle_kind == atls::Handle_Kind::exporter ? "exporter" : "session_id";
   UeInput in;
   in.conn = m_conn;
   if (!f.renegotiation) {
     in.event = UeEvent::handshake_done;
+    in.tls13 = tls13;
     m_log.decision(Verdict::info, "O.2.1-ALL-SESSION-ID", "TLS session established",
-                   {{"version", f.version == 0x0303 ? "TLS1.2" : std::to_string(f.version)},
+                   {{"version", f.version == 0x0303 ? "TLS1.2"
+                                : tls13             ? "TLS1.3"
+                                                    : std::to_string(f.version)},
                     {"suite", suite},
+                    {"stack", m_tls ? m_tls->stack_name() : ""},
+                    {"handle_kind", handle_kind},
                     {"session_id", sid}});
     if (m_cert_requests == 0) {
       m_log.decision(Verdict::allow, "O.2.1-PC-NO-CLIENT-CERT-REQ",
@@ -101,6 +117,17 @@ Error Ue_Client::tls_established(const atls::Session_Facts& f) {
   const UeResult r = handle(in, f.renegotiation ? "reneg_done" : "handshake_done");
   if (r.accepted) return Error::ok;
   return r.verdict == Error::ok ? Error::ue_event_not_allowed : r.verdict;
+}
+
+// RD-117: a TLS 1.3 KeyUpdate is the P-CSCF's session refresh; the stack
+// answers a request at once. The UE machine sees no event (no
+// renegotiation, no new certificate, the same session handle).
+void Ue_Client::tls_key_update(bool received, bool update_requested) {
+  m_log.decision(
+      Verdict::info, "",
+      received ? "TLS 1.3 KeyUpdate received (answered by the stack; RD-117)"
+               : "TLS 1.3 KeyUpdate sent",
+      {{"update_requested", update_requested ? "yes" : "no"}, {"session_id", m_session_id}});
 }
 
 }  // namespace annexo::ue

@@ -1,5 +1,6 @@
 #include "adapters/ue/client/ue_client.h"
 
+#include <stdexcept>
 #include <string>
 
 #include "adapters/net/clock.h"
@@ -118,7 +119,9 @@ int Ue_Client::exit_code() const {
 }
 
 bool Ue_Client::start() {
-  m_tls_config.enable_tls13 = false;  // Botan 2.19: TLS 1.2 only
+  // Botan 2.19 speaks TLS 1.2 only; OpenSSL 3.0 offers TLS 1.3 and 1.2 (RD-180).
+  const bool openssl = m_o.tls_stack == Options::Tls_Stack::openssl;
+  m_tls_config.enable_tls13 = openssl;
   m_tls_config.offer_null_encryption = m_o.offer_null;
   if (const Error e = core::build_offer(m_tls_config, m_offer); e != Error::ok) {
     refuse(kPolicy, e, "TLS offer refused at start-up");
@@ -126,11 +129,27 @@ bool Ue_Client::start() {
   }
   try {
     m_creds = atls::Client_Credentials::from_file(m_o.ca, m_o.crls);
+    if (openssl) {
+      // The same anchors and CRLs, as read above, handed to OpenSSL as PEM;
+      // the SSL_CTX is built from the core's tables (versions, suites,
+      // groups, signature schemes; no tickets, no early data).
+      std::string anchors;
+      for (const auto& c : atls::load_certificates(m_o.ca)) anchors += c.PEM_encode();
+      std::vector<std::string> crls;
+      for (const auto& f : m_o.crls) {
+        for (const auto& crl : atls::load_crls(f)) crls.push_back(crl.PEM_encode());
+      }
+      m_ossl = atls::openssl::make_ue_context(m_tls_config, m_offer, anchors, crls);
+      if (!m_ossl.ok()) throw std::runtime_error("OpenSSL context: " + m_ossl.error);
+    }
   } catch (const std::exception& e) {
     m_observer.report(std::string("ue: REFUSED - start-up: ") + e.what());
     finish(kUsageError);  // nothing open yet: only the observer hears of it
     return false;
   }
+  m_log.decision(Verdict::info, "", "TLS stack",
+                 {{"stack", openssl ? "openssl" : "botan"},
+                  {"versions", openssl ? "TLS1.3,TLS1.2" : "TLS1.2"}});
   //= spec#O.5.2-UE-RFC5280-PATH type=implementation
   m_log.decision(Verdict::info, "O.5.2-UE-RFC5280-PATH",
                  m_o.crls.empty() ? "revocation checking off (no --crl; RD-83)"
@@ -143,7 +162,6 @@ bool Ue_Client::start() {
                    "keep-alive interval configured (used when the 2xx has no Flow-Timer; RD-78)",
                    {{"min_s", std::to_string(b.min_s)}, {"max_s", std::to_string(b.max_s)}});
   }
-  m_policy = std::make_unique<atls::Ue_Policy>(m_tls_config, m_offer);
   UeInput in;
   in.event = UeEvent::start_registration;
   in.access.access_3gpp = m_o.access_3gpp;
@@ -277,7 +295,7 @@ void Ue_Client::run(const UeResult& r) {
       case UeOutputKind::send_alert:
       case UeOutputKind::answer_empty_certificate:
       case UeOutputKind::renegotiate:
-        break;  // Botan does these inside the handshake (the callback's return value)
+        break;  // the stack does these inside the handshake (the event's return value)
       case UeOutputKind::send_register_secagree:
         send_secagree_register();
         break;
@@ -336,7 +354,7 @@ void Ue_Client::abort_with(Error e) {
     case Error::ue_tls_setup_failed:
       if (m_gate_error != Error::ok) {
         refuse(kTlsRefused, m_gate_error,
-               std::string(core::error_message(m_gate_error)) + " (" + m_gate->detail() + ")");
+               std::string(core::error_message(m_gate_error)) + " (" + m_gate_detail + ")");
         return;
       }
       // A refusal (exit 3) is something the P-CSCF or the TLS library said:

@@ -14,24 +14,29 @@
 // One class, one file per job:
 //   ue_client.cc     the core's UE machine driven: start, timers, outputs run,
 //                    exit codes and refusals (the close action: run())
-//   tls_events.cc    Botan's callbacks turned into machine events: the
-//                    certificate verdict (tls_chain), CertificateRequest,
-//                    HelloRequest, handshake finished
+//   tls_events.cc    the TLS endpoint's events (adapters/tls/endpoint.h)
+//                    turned into machine events: the certificate verdict
+//                    (tls_peer_chain), CertificateRequest, HelloRequest,
+//                    handshake finished, KeyUpdate (RD-117)
 //   connection.cc    the TCP/TLS connection (the flow): open, read, write,
-//                    close, the ServerHello gate, loss
+//                    close, the ServerHello gate's refusal, loss
 //   registration.cc  SIP over the flow: REGISTER with Digest, the 2xx, the
 //                    MESSAGE, terminating requests, keep-alive draws
 //   secagree.cc      the unprotected leg of the RFC 3329 sec-agree variant
 //   recovery.cc      RFC 5626 4.5 flow recovery with back-off (RD-103)
 // Seams for adversarial variants (the probe, later): the REGISTER is built in
-// one place (register_skeleton), the Botan client is made in one place
+// one place (register_skeleton), the TLS endpoint is made in one place
 // (on_ready), every SIP request leaves through send_plain, every machine
 // output is carried out in run().
+//
+// The TLS stack (--tls-stack, decision RD-180): Botan 2.19 (TLS 1.2) or
+// OpenSSL 3.0 (TLS 1.2 and 1.3), both behind atls::Endpoint; the raw
+// ServerHello goes through the core's Server_Hello_Gate inside either
+// endpoint, the certificate verdict is core::cert_verdict on the stack's
+// Peer_Chain facts, 0-RTT is never offered (RD-118).
 #pragma once
 
 #include <botan/auto_rng.h>
-#include <botan/tls_client.h>
-#include <botan/tls_session_manager.h>
 
 #include <cstdint>
 #include <memory>
@@ -46,10 +51,9 @@
 #include "adapters/sip/digest.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
-#include "adapters/tls/callbacks.h"
 #include "adapters/tls/credentials.h"
-#include "adapters/tls/policy.h"
-#include "adapters/tls/server_hello_gate.h"
+#include "adapters/tls/endpoint.h"
+#include "adapters/tls/openssl/context.h"
 #include "adapters/ue/client/options.h"
 #include "core/profile.h"
 #include "core/ue_machine.h"
@@ -78,7 +82,7 @@ class Ue_Observer {
   virtual void request_received(Ue_Client&, const std::string& /*method*/) {}
 };
 
-class Ue_Client final : public atls::Tls_Events {
+class Ue_Client final : public atls::Endpoint_Events {
  public:
   using Error = core::Error;
   using UeInput = core::UeInput;
@@ -117,20 +121,22 @@ class Ue_Client final : public atls::Tls_Events {
   std::optional<core::Seconds> deadline() const;
   void tick(core::Seconds t);
 
-  // ------------------------------------------------------------ Tls_Events
+  // ------------------------------------------------------- Endpoint_Events
   void tls_out(const std::uint8_t d[], std::size_t n) override { m_wq.append(d, n); }
-  void tls_in(const std::uint8_t d[], std::size_t n) override {
+  void tls_plaintext(const std::uint8_t d[], std::size_t n) override {
     m_plain.append(reinterpret_cast<const char*>(d), n);
   }
-  void tls_alert_received(Botan::TLS::Alert a) override;
-  Error tls_chain(const atls::Chain_Facts& facts) override;
+  void tls_alert_received(const atls::Alert_Fact& a) override;
+  Error tls_peer_chain(const atls::Peer_Chain& facts) override;
   Error tls_certificate_request() override;
-  // On the UE this is our own ClientHello inside an established connection:
-  // Botan sends it only in answer to the P-CSCF's HelloRequest (the policy
-  // allows server-initiated renegotiation and never client-initiated), so it
-  // is the moment the HelloRequest is handed to the machine.
+  // On the UE this is the P-CSCF's HelloRequest inside an established TLS
+  // 1.2 connection (Botan: our own renegotiation ClientHello, sent only in
+  // answer to a HelloRequest; OpenSSL: the HelloRequest itself): the moment
+  // it is handed to the machine. A refusal declines it (no_renegotiation).
   Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override;
-  Error tls_established(const atls::Session_Facts& f) override;
+  Error tls_handshake_complete(const atls::Handshake_Facts& f) override;
+  void tls_key_update(bool received, bool update_requested) override;
+  void tls_peer_closed() override { m_peer_closed = true; }
 
  private:
   static core::Seconds now() { return net::monotonic_seconds(); }
@@ -153,10 +159,12 @@ class Ue_Client final : public atls::Tls_Events {
   // longer exists and must not touch the new one (its fd, its TLS state).
   bool superseded(std::uint64_t gen) const { return gen != m_generation || m_fd < 0; }
   void on_ready(net::Ready r);
-  // The core refused the P-CSCF's ServerHello before Botan saw it: fatal
-  // alert, connection closed, the machine is told the handshake failed.
+  // The core refused the P-CSCF's ServerHello before the TLS library saw it
+  // (the endpoint's gate wrote the fatal alert): connection closed, the
+  // machine is told the handshake failed.
   void server_hello_refused();
-  void tls_failed();
+  // The endpoint failed (its failure()), or could not be made (`what`).
+  void tls_failed(const std::string& what = std::string());
   // The connection is gone (or never came up): the machine decides what next.
   void lost_event();
   // ------------------------------------------------------------ flow recovery
@@ -236,10 +244,9 @@ class Ue_Client final : public atls::Tls_Events {
   core::UeMachine m_machine;
   core::UeTlsConfig m_tls_config;
   core::Offer m_offer;
-  std::unique_ptr<atls::Ue_Policy> m_policy;
-  std::unique_ptr<atls::Client_Credentials> m_creds;
-  Botan::TLS::Session_Manager_Noop m_sessions;
+  std::unique_ptr<atls::Client_Credentials> m_creds;  // Botan stack
   Botan::AutoSeeded_RNG m_rng;
+  atls::openssl::Built_Context m_ossl;  // OpenSSL stack: the SSL_CTX from the core's tables
   std::mt19937 m_random{std::random_device{}()};
   // Current connection.
   int m_fd = -1;
@@ -247,8 +254,7 @@ class Ue_Client final : public atls::Tls_Events {
   bool m_tcp_connected = false;
   bool m_closed_by_peer_without_alert = false;
   net::Endpoint m_local;
-  std::unique_ptr<atls::Callbacks> m_cb;
-  std::unique_ptr<Botan::TLS::Client> m_tls;
+  std::unique_ptr<atls::Endpoint> m_tls;
   net::Write_Queue m_wq;
   sip::Framer m_framer;
   std::string m_plain;
@@ -258,15 +264,15 @@ class Ue_Client final : public atls::Tls_Events {
   std::string m_session_id;
   Error m_cert_error = Error::ok;
   Error m_gate_error = Error::ok;
-  std::unique_ptr<atls::Server_Hello_Gate> m_gate;
+  std::string m_gate_detail;
+  bool m_peer_closed = false;  // close_notify or a fatal alert from the P-CSCF
   int m_cert_requests = 0;
   int m_opens = 0;
-  bool m_in_botan = false;
+  bool m_in_tls = false;  // inside the endpoint (its events run)
   bool m_close_pending = false;
   std::uint64_t m_generation = 0;  // one per open(): who a handler's connection is
-  // The previous connection's Botan objects, never used again (open()).
-  std::unique_ptr<atls::Callbacks> m_old_cb;
-  std::unique_ptr<Botan::TLS::Client> m_old_tls;
+  // The previous connection's endpoint, never used again (open()).
+  std::unique_ptr<atls::Endpoint> m_old_tls;
   // Flow recovery (RFC 5626 4.5, RD-103).
   std::uint32_t m_failures = 0;
   bool m_recovering = false;

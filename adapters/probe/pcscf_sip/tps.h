@@ -1,0 +1,35 @@
+// The P-CSCF SIP-level TPs (issue 13; spec/test_purposes/pcscf.toml
+// TP_PC_SIP_*), one function each; the table is pcscf_sip_tps() in tps.cc.
+#pragma once
+
+#include "adapters/probe/tp.h"
+
+namespace annexo::probe::pcscf_sip {
+
+Tp_Outcome tp_sip_001(const Tp_Context& ctx);
+Tp_Outcome tp_sip_002(const Tp_Context& ctx);
+Tp_Outcome tp_sip_003(const Tp_Context& ctx);
+Tp_Outcome tp_sip_004(const Tp_Context& ctx);
+Tp_Outcome tp_sip_005(const Tp_Context& ctx);
+Tp_Outcome tp_sip_006(const Tp_Context& ctx);
+Tp_Outcome tp_sip_007(const Tp_Context& ctx);
+Tp_Outcome tp_sip_008(const Tp_Context& ctx);
+Tp_Outcome tp_sip_009(const Tp_Context& ctx);
+Tp_Outcome tp_sip_010(const Tp_Context& ctx);
+Tp_Outcome tp_sip_011(const Tp_Context& ctx);
+Tp_Outcome tp_sip_012(const Tp_Context& ctx);
+Tp_Outcome tp_sip_013(const Tp_Context& ctx);
+Tp_Outcome tp_sip_014(const Tp_Context& ctx);
+Tp_Outcome tp_sip_015(const Tp_Context& ctx);
+Tp_Outcome tp_sip_016(const Tp_Context& ctx);
+Tp_Outcome tp_sip_017(const Tp_Context& ctx);
+Tp_Outcome tp_sip_018(const Tp_Context& ctx);
+Tp_Outcome tp_sip_019(const Tp_Context& ctx);
+Tp_Outcome tp_sip_020(const Tp_Context& ctx);
+Tp_Outcome tp_sip_021(const Tp_Context& ctx);
+Tp_Outcome tp_sip_022(const Tp_Context& ctx);
+Tp_Outcome tp_sip_023(const Tp_Context& ctx);
+Tp_Outcome tp_sip_024(const Tp_Context& ctx);
+Tp_Outcome tp_sip_025(const Tp_Context& ctx);
+
+}  // namespace annexo::probe::pcscf_sip

@@ -1,0 +1,134 @@
+# shellcheck shell=bash
+# Shared by the probe's own tests (tests/probe/*_test.sh): a work directory
+# with the test PKI, PIDs stopped on exit, a free server port, PIXIT files,
+# running the probe program and reading its JSON report. The caller sets
+# PROBE, MAKE_PKI, SPEC and WORK_NAME and has sourced tests/support/testlib.sh.
+# No fixed sleeps: every wait polls a condition with a budget.
+WORK=${TEST_TMPDIR:-$(mktemp -d)}/${WORK_NAME:-probe}
+rm -rf "$WORK" && mkdir -p "$WORK"
+"$MAKE_PKI" "$WORK/pki" >/dev/null 2>&1 || { echo "make_pki.sh failed"; exit 1; }
+PKI=$WORK/pki
+BUDGET=30
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+# A port nobody uses, below the ephemeral range (the probe's S-CSCF side
+# must be given one before the IUT starts).
+free_port() {
+  local p lo
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % (lo - 20000)))
+    ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+  done
+  return 1
+}
+
+# wait_file FILE PATTERN PID: until FILE has PATTERN (budget), or PID died.
+wait_file() {
+  local end=$(($(date +%s) + BUDGET))
+  while (($(date +%s) < end)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$3" 2>/dev/null || { echo "pid $3 exited"; return 1; }
+    sleep 0.05
+  done
+  echo "not seen within ${BUDGET}s in $1: $2"
+  return 1
+}
+
+# write_pixit FILE IUT_PORT NEXT_HOP_PORT [SECAGREE_PORT]
+write_pixit() {
+  cat >"$1" <<PIXIT
+[iut]
+role = "pcscf"
+host = "127.0.0.1"
+port = $2
+$([ -n "${4:-}" ] && echo "secagree_port = $4")
+fqdn = "pcscf.test"
+ca_file = "$PKI/ca-ec.pem"
+
+[probe]
+host = "127.0.0.1"
+next_hop_port = $3
+
+[users]
+domain = "annexo.test"
+
+[[user]]
+impi = "alice@annexo.test"
+password = "alice-password"
+impus = ["sip:alice@annexo.test"]
+
+[[user]]
+impi = "bob@annexo.test"
+password = "bob-password"
+impus = ["sip:bob@annexo.test"]
+
+[unregistered]
+impu = "sip:mallory@annexo.test"
+
+[timers]
+connect_s = 3
+handshake_s = 5
+sip_response_s = 3
+close_budget_s = 5
+lifetime_budget_s = 40
+unbound_idle_budget_s = 8
+PIXIT
+}
+
+
+# wait_listen PORT PID: until something listens on 127.0.0.1:PORT (budget),
+# or PID died.
+wait_listen() {
+  local end=$(($(date +%s) + BUDGET))
+  while (($(date +%s) < end)); do
+    ss -Htln "sport = :$1" | grep -q . && return 0
+    kill -0 "$2" 2>/dev/null || { echo "pid $2 exited"; return 1; }
+    sleep 0.05
+  done
+  echo "nothing listens on port $1 after ${BUDGET}s"
+  return 1
+}
+
+# verdicts REPORT_DIR: "TP VERDICT" lines from the probe's JSON report,
+# each with its evidence lines ("  evidence: STREAM @OFFSET OBSERVED").
+verdicts() {
+  python3 - "$1/probe-report.json" <<'PY'
+import json, sys
+for tp in json.load(open(sys.argv[1]))["tps"]:
+    print(tp["id"], tp["verdict"], tp["reason"])
+    for e in tp["evidence"]:
+        print("  evidence: %s @%d %s" % (e["stream"], e["offset"], e["observed"]))
+PY
+}
+
+# run_probe NAME PIXIT TP...: the probe on these TPs; NAME.out has the
+# verdicts; returns the probe's exit status.
+run_probe() {
+  local name=$1 pixit=$2 rc
+  shift 2
+  local IFS=,
+  timeout 300 "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-pcscf.pics.toml" \
+    --pixit "$pixit" --out "$WORK/$name" --tp "$*" >"$WORK/$name.log" 2>&1
+  rc=$?
+  unset IFS
+  verdicts "$WORK/$name" >"$WORK/$name.out" 2>&1 || { cat "$WORK/$name.log"; return 3; }
+  cat "$WORK/$name.out"
+  return $rc
+}
+
+# listen_port LOG PATTERN: the port of the "listen" field of the first line with PATTERN.
+listen_port() {
+  grep -m1 "$2" "$1" | grep -o '"listen":"127.0.0.1:[0-9]*"' | grep -o '[0-9]*"$' | tr -d '"'
+}
+
+# verdict_is OUT TP VERDICT: the report gives TP that verdict.
+verdict_is() {
+  grep -q "^$2 $3\\b" "$1" || { echo "expected $2 $3, got: $(grep "^$2 " "$1" | cut -c1-160)"; return 1; }
+}
