@@ -4,16 +4,6 @@ visible from outside must be caught by a named TP)."""
 
 load("//tools:copts.bzl", "ADAPTER_COPTS")
 
-_CLIENT_SRCS = [
-    "connection.cc",
-    "options.cc",
-    "recovery.cc",
-    "registration.cc",
-    "secagree.cc",
-    "tls_events.cc",
-    "ue_client.cc",
-]
-
 def mutant_ue(name, file):
     """NAME: the mutant; FILE: the client source it mutates. Makes :NAME (a ue)."""
     native.genrule(
@@ -28,27 +18,23 @@ def mutant_ue(name, file):
               name + " $(location //adapters/ue/client:" + file + ") $@",
         tools = ["apply_mutant.py"],
     )
+    # The mutated file is linked ahead of //adapters/ue/client's archive, so
+    # the archive's own copy of that file is never pulled in (every symbol it
+    # defines is already defined); the rest of the client, its headers and
+    # its dependencies come from the library itself, so this list never
+    # repeats the client's BUILD.
     native.cc_binary(
         name = name,
         srcs = [
             "//adapters/ue:main.cc",
-            "//adapters/ue/client:options.h",
-            "//adapters/ue/client:ue_client.h",
             ":" + name + "_src",
-        ] + ["//adapters/ue/client:" + s for s in _CLIENT_SRCS if s != file],
+        ],
         copts = ADAPTER_COPTS,
+        linkstatic = True,
         deps = [
             "//adapters/log:decision_log",
-            "//adapters/net:clock",
             "//adapters/net:event_loop",
-            "//adapters/sip",
-            "//adapters/tls:alerts",
-            "//adapters/tls:callbacks",
-            "//adapters/tls:cert_facts",
-            "//adapters/tls:credentials",
-            "//adapters/tls:policy",
-            "//adapters/tls:server_hello_gate",
+            "//adapters/ue/client",
             "//core",
-            "@system//:botan",
         ],
     )
