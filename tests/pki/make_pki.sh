@@ -118,6 +118,17 @@ EXTRA_EXT="1.3.6.1.4.1.55555.1.1=critical,ASN1:NULL" \
 make_ca ca-odd ec "/C=ZZ/O=Nobody In Particular/OU=No Issuer Policy/CN=zz arbitrary issuer 42"
 issue pcscf-odd ca-odd ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 
+# For the probe's UE test purposes (TP_UE_CERT_004, _005, _012):
+# not yet valid (2040-2041); issued by a CA the UE is never given (ca-other);
+# an X.509 version 1 leaf (`openssl ca` without extensions writes version 1).
+issue notyet ca-ec ec "/CN=pcscf.test" "DNS:pcscf.test" -startdate 20400101000000Z -enddate 20410101000000Z
+make_ca ca-other ec "/O=annexo test/CN=annexo test CA the UE does not trust"
+issue unknownca ca-other ec "/CN=pcscf.test" "DNS:pcscf.test" -days 825
+ec_key "$OUT/v1.key"
+openssl req -new -key "$OUT/v1.key" -subj "/CN=pcscf.test" -out "$WORK/v1.csr"
+openssl ca -batch -config "$WORK/ca-ec/ca.cnf" -preserveDN -notext -in "$WORK/v1.csr" \
+  -out "$OUT/v1.pem" -days 825 2>"$WORK/v1.log" || { cat "$WORK/v1.log" >&2; exit 1; }
+
 # Self-signed pcscf.test (no CA at all).
 ec_key "$OUT/selfsigned.key"
 openssl req -new -x509 -key "$OUT/selfsigned.key" -sha256 -days 825 -subj "/CN=pcscf.test" \

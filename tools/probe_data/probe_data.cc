@@ -421,9 +421,9 @@ bool selected(const TestPurpose& tp, const Pics& pics) {
 }
 
 const std::vector<std::string>& ue_command_placeholders() {
-  static const std::vector<std::string> names = {"pcscf_host", "pcscf_port", "pcscf_fqdn",
-                                                 "ca",         "impi",       "password",
-                                                 "impu",       "domain",     "workdir"};
+  static const std::vector<std::string> names = {
+      "pcscf_host", "pcscf_port", "pcscf_fqdn", "ca",      "impi",
+      "password",   "impu",       "domain",     "workdir", "secagree_port"};
   return names;
 }
 
@@ -485,11 +485,12 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
   }
   if (const toml::table* t = table(doc, "probe", shown, errors, true)) {
     Reader r(*t, shown, "probe", errors);
-    r.only({"host", "next_hop_port", "listen_port", "fqdn", "pki_dir"});
+    r.only({"host", "next_hop_port", "listen_port", "secagree_port", "fqdn", "pki_dir"});
     p.probe_host = r.str("host");
     const bool pc = p.role == "pcscf", ue = p.role == "ue";
     p.probe_next_hop_port = static_cast<int>(r.integer("next_hop_port", 1, 65535, pc));
     p.probe_listen_port = static_cast<int>(r.integer("listen_port", 1, 65535, ue));
+    p.probe_secagree_port = static_cast<int>(r.integer("secagree_port", 1, 65535, false));
     p.probe_fqdn = r.str("fqdn", ue);
     p.probe_pki_dir = r.str("pki_dir", ue);
   }
@@ -557,15 +558,19 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
   const toml::table* ue = table(doc, "ue", shown, errors, p.role == "ue");
   if (ue != nullptr) {
     Reader r(*ue, shown, "ue", errors);
-    r.only({"command"});
+    r.only({"command", "secagree_command"});
     if (p.role == "pcscf") r.error(r.table_line(), "command", "only for role ue");
     p.ue_command = r.str("command", p.role == "ue");
-    if (!p.ue_command.empty()) {
+    p.ue_secagree_command = r.str("secagree_command", false);
+    for (const char* key : {"command", "secagree_command"}) {
+      const std::string& templ =
+          std::string(key) == "command" ? p.ue_command : p.ue_secagree_command;
+      if (templ.empty()) continue;
       std::map<std::string, std::string> dummy;
       for (const auto& n : ue_command_placeholders()) dummy[n] = "x";
       std::string err;
-      expand_command(p.ue_command, dummy, err);
-      if (!err.empty()) r.error_at("command", err);
+      expand_command(templ, dummy, err);
+      if (!err.empty()) r.error_at(key, err);
     }
   }
   return p;

@@ -92,11 +92,13 @@ struct Pixit {
   std::string probe_host, probe_fqdn, probe_pki_dir;
   int probe_next_hop_port = 0;  // pcscf: the probe's S-CSCF side
   int probe_listen_port = 0;    // ue: the probe as P-CSCF
+  int probe_secagree_port = 0;  // ue, optional: the probe's plain sec-agree port (RFC 3329)
   std::string domain;           // [users] home domain (realm)
   std::vector<TestUser> users;  // [[user]], at least two
   std::string unregistered_impu;
   std::map<std::string, int> timers;  // [timers], seconds
   std::string ue_command;             // [ue] command template
+  std::string ue_secagree_command;    // [ue] optional: the UE in its sec-agree variant (O.2)
 };
 
 // Placeholders a UE command template may use.

@@ -1,0 +1,221 @@
+#!/bin/bash
+# The probe's UE group (adapters/probe/ue_iut) run by the `probe` program
+# against annexo's own `ue` (mode "ue": every selected implemented TP passes)
+# or against `ue` mutants visible from outside (mode "mutants": each is caught
+# by exactly the TPs named below). These cases check the probe itself and
+# credit no Annex O requirement (no annexo_req, no citations).
+# Mode "broken": a deliberately broken Python UE (broken_ue.py), each of
+# whose faults must be caught by the TP named for it.
+#   probe_ue_e2e_test.sh MODE PROBE UE UE_SKIPS_CERT_VERDICT MAKE_PKI TESTLIB [BROKEN_UE_PY]
+set -uo pipefail
+MODE=$1
+PROBE=$(realpath "$2")
+UE=$(realpath "$3")
+MUT_CERT=$(realpath "$4")
+MAKE_PKI=$(realpath "$5")
+# shellcheck source=/dev/null
+source "$6"
+BROKEN=${7:+$(realpath "$7")}
+SPEC=$(dirname "$(realpath spec/decisions.toml)")
+WORK=${TEST_TMPDIR:-$(mktemp -d)}/probe-ue
+mkdir -p "$WORK"
+bash "$MAKE_PKI" "$WORK/pki" >/dev/null || { echo "make_pki failed"; exit 1; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# pixit UE_BINARY OUT: annexo's PIXIT for a UE (spec/probe/annexo-ue.pixit.toml)
+# with this run's PKI, a free port, the binary, and a quick flow recovery.
+pixit() {
+  sed -e "s#^pki_dir = .*#pki_dir = \"$WORK/pki\"#" \
+    -e "s#^listen_port = .*#listen_port = $(free_port)#" \
+    -e "s#^secagree_port = .*#secagree_port = $(free_port)#" \
+    -e "s#^command = \"ue #command = \"$1 #" \
+    -e "s#^secagree_command = \"ue #secagree_command = \"$1 #" \
+    -e 's#--stay 30"$#--stay 120 --reconnect-base 1 --reconnect-max 4"#' \
+    "$SPEC/probe/annexo-ue.pixit.toml" >"$2"
+  [ "$(grep -c "command = \"$1 " "$2")" = 2 ] || { echo "PIXIT templates not rewritten: $2"; return 1; }
+}
+
+# run_probe NAME UE_BINARY [probe args...]: runs the probe; prints its exit
+# status and terminal output on failure of the caller's checks.
+run_probe() {
+  local name=$1 ue=$2
+  shift 2
+  pixit "$ue" "$WORK/$name.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+    --pixit "$WORK/$name.pixit.toml" --out "$WORK/$name" --implemented-only "$@" \
+    >"$WORK/$name.out" 2>&1
+  echo $? >"$WORK/$name.status"
+}
+
+# The broken stand-in's PIXIT: its command line, and a 20 s re-registration
+# budget (it never registers again, so TP_UE_SIP_005 waits it out).
+broken_pixit() {
+  pixit "$UE" "$1" || return 1
+  sed -i -e "s#^command = .*#command = \"python3 $BROKEN --pcscf {pcscf_host}:{pcscf_port} --impi {impi} --impu {impu} --password {password} --domain {domain} --stay 40\"#" \
+    -e "s#^secagree_command = .*#secagree_command = \"python3 $BROKEN --secagree {pcscf_host}:{secagree_port} --pcscf {pcscf_host}:{pcscf_port} --impi {impi} --impu {impu} --password {password} --domain {domain} --stay 20\"#" \
+    -e "s#^rereg_budget_s = .*#rereg_budget_s = 20#" "$1"
+}
+
+# verdicts NAME: "ID verdict" per TP run (not `none`, not `not run`).
+verdicts() {
+  python3 - "$WORK/$1/probe-report.json" <<'PY'
+import json, sys
+for t in json.load(open(sys.argv[1]))["tps"]:
+    if t["verdict"] not in ("none", "not run"):
+        print(t["id"], t["verdict"])
+PY
+}
+
+show() {
+  echo "probe exit status $(cat "$WORK/$1.status"); output:"
+  tail -n 60 "$WORK/$1.out"
+}
+
+# annexo's ue: every TP that runs passes, except TP_UE_TLS_007 which is
+# inconclusive by its definition (the ue offers every TLS 1.2 profile suite,
+# so no profile suite is left for the crafted ServerHello).
+case_annexo_ue() {
+  run_probe annexo "$UE" --skip-long
+  verdicts annexo >"$WORK/annexo.verdicts"
+  local bad
+  bad=$(grep -v " pass$" "$WORK/annexo.verdicts" | grep -v "^TP_UE_TLS_007 inconc$")
+  local n
+  n=$(grep -c " pass$" "$WORK/annexo.verdicts")
+  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 32 ]; then
+    echo "expected every TP to pass (32 or more), got $n passes; not passing: $bad"
+    show annexo
+    return 1
+  fi
+  grep -q "^TP_UE_TLS_007 inconc$" "$WORK/annexo.verdicts" || { show annexo; return 1; }
+  echo "$n TPs pass; TP_UE_TLS_007 inconc"
+}
+
+# The long-timer TPs (re-registration after a drop and on expiry, keep-alive
+# interval, pong timeout, Timer F) against annexo's ue: all pass.
+case_annexo_ue_long() {
+  run_probe annexo_long "$UE" --tp "$(echo TP_UE_SIP_0{05,06,11,12,13} | tr ' ' ',')"
+  verdicts annexo_long >"$WORK/annexo_long.verdicts"
+  if [ "$(cat "$WORK/annexo_long.status")" != 0 ] ||
+    [ "$(grep -c " pass$" "$WORK/annexo_long.verdicts")" != 5 ]; then
+    echo "expected TP_UE_SIP_005, _006, _011, _012, _013 to pass:"
+    cat "$WORK/annexo_long.verdicts"
+    show annexo_long
+    return 1
+  fi
+  cat "$WORK/annexo_long.verdicts"
+}
+
+# expect_fails NAME "ID ID ...": the TPs that fail are exactly these; the
+# probe exits 1.
+expect_fails() {
+  local got
+  got=$(verdicts "$1" | awk '$2 == "fail" {print $1}' | sort | tr '\n' ' ')
+  local want
+  want=$(echo "$2" | tr ' ' '\n' | sort | tr '\n' ' ')
+  if [ "$got" != "$want" ] || [ "$(cat "$WORK/$1.status")" != 1 ]; then
+    echo "failing TPs: got [$got] want [$want]"
+    show "$1"
+    return 1
+  fi
+  # Every other TP that ran passed (or is TP_UE_TLS_007's inconc).
+  if verdicts "$1" | grep -v -e " pass$" -e " fail$" -e "^TP_UE_TLS_007 inconc$" | grep .; then
+    show "$1"
+    return 1
+  fi
+  echo "failing TPs as expected: $got"
+}
+
+# ue_skips_cert_verdict (tools/mutation/adapter_mutants.toml): the core's
+# certificate verdict is ignored, so every chain only the core refuses is
+# accepted and SIP flows. RSA-1024 (TP_UE_CERT_008) and the v1 certificate
+# (TP_UE_CERT_012) are still refused by Botan's own checks, so those pass.
+case_mutant_cert() {
+  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..16} TP_UE_TLS_002 | tr ' ' ',')"
+  expect_fails skips_cert "TP_UE_CERT_002 TP_UE_CERT_003 TP_UE_CERT_004 TP_UE_CERT_005 \
+TP_UE_CERT_006 TP_UE_CERT_007 TP_UE_CERT_009 TP_UE_CERT_010 TP_UE_CERT_011 TP_UE_CERT_013 \
+TP_UE_CERT_014"
+}
+
+# broken_ue.py: each fault caught by its TP, and the probe does not blame it
+# for what it does right (TP_UE_TLS_002/006/008/009, TP_UE_CERT_001/015/016,
+# TP_UE_SIP_007 pass; TP_UE_TLS_007 is inconc: OpenSSL offers every profile
+# suite).
+case_broken_ue() {
+  broken_pixit "$WORK/broken.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+    --pixit "$WORK/broken.pixit.toml" --out "$WORK/broken" --implemented-only \
+    --tp "$(echo TP_UE_TLS_0{01..10} TP_UE_CERT_0{01..16} TP_UE_SIP_00{1..5} TP_UE_SIP_0{07..10} |
+      tr ' ' ',')" >"$WORK/broken.out" 2>&1
+  echo $? >"$WORK/broken.status"
+  # TLS_001: out-of-profile suites and TLS 1.0/1.1 offered; TLS_004/005: a
+  # legacy ServerHello is accepted; TLS_010: the renegotiation offer is out
+  # of profile; CERT_002..014: no certificate is checked; SIP_001: Expires
+  # 3600; SIP_002: no outbound parameters; SIP_003: keep-alives after a bad
+  # rspauth; SIP_004: open after 403; SIP_005: no new registration;
+  # SIP_008/009: Security-Client offers ipsec-3gpp; SIP_010 (and 009):
+  # Digest credentials on the plain connection.
+  expect_fails broken "TP_UE_TLS_001 TP_UE_TLS_004 TP_UE_TLS_005 TP_UE_TLS_010 \
+$(echo TP_UE_CERT_0{02..14}) TP_UE_SIP_001 TP_UE_SIP_002 TP_UE_SIP_003 TP_UE_SIP_004 TP_UE_SIP_005 \
+TP_UE_SIP_008 TP_UE_SIP_009 TP_UE_SIP_010"
+}
+
+# TP_UE_TLS_003 needs a UE claiming TLS 1.3 (annexo's ue has none, RD-26):
+# the Python UE passes it with --tls13-only (its offer is OpenSSL's TLS 1.3
+# default, inside the profile) and fails it otherwise (out-of-profile suites
+# and TLS 1.0/1.1 in the same ClientHello).
+case_tls13() {
+  sed 's/^PICS_TLS13 = false/PICS_TLS13 = true/' "$SPEC/probe/annexo-ue.pics.toml" >"$WORK/tls13.pics.toml"
+  grep -q "^PICS_TLS13 = true" "$WORK/tls13.pics.toml" || return 1
+  local mode
+  for mode in only full; do
+    broken_pixit "$WORK/tls13-$mode.pixit.toml" || return 1
+    [ $mode = only ] && sed -i 's#--stay 40#--stay 40 --tls13-only#' "$WORK/tls13-$mode.pixit.toml"
+    "$PROBE" --spec "$SPEC" --pics "$WORK/tls13.pics.toml" --pixit "$WORK/tls13-$mode.pixit.toml" \
+      --out "$WORK/tls13-$mode" --tp TP_UE_TLS_003 >"$WORK/tls13-$mode.out" 2>&1
+    echo $? >"$WORK/tls13-$mode.status"
+  done
+  if [ "$(verdicts tls13-only)" != "TP_UE_TLS_003 pass" ] ||
+    [ "$(verdicts tls13-full)" != "TP_UE_TLS_003 fail" ]; then
+    echo "want pass with --tls13-only, fail without"
+    show tls13-only
+    show tls13-full
+    return 1
+  fi
+}
+
+# A PIXIT command that cannot be run: `error` for every TP, at once (the
+# waits end when the UE process is gone), never a hang or another verdict.
+case_no_ue() {
+  pixit /nonexistent/ue "$WORK/no_ue.pixit.toml" || return 1
+  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" --pixit "$WORK/no_ue.pixit.toml" \
+    --out "$WORK/no_ue" --implemented-only >"$WORK/no_ue.out" 2>&1
+  echo $? >"$WORK/no_ue.status"
+  local other
+  other=$(verdicts no_ue | grep -v " error$")
+  if [ "$(cat "$WORK/no_ue.status")" != 1 ] || [ -n "$other" ] ||
+    [ "$(verdicts no_ue | wc -l)" -lt 30 ] ||
+    ! grep -q "the PIXIT \[ue\] command could not be run" "$WORK/no_ue/probe-report.json"; then
+    echo "want error for every TP; other verdicts: $other"
+    show no_ue
+    return 1
+  fi
+}
+
+if [ "$MODE" = ue ]; then
+  annexo_case "probe UE TPs: annexo's ue passes every selected implemented TP" case_annexo_ue
+elif [ "$MODE" = broken ]; then
+  annexo_case "probe UE TPs: a broken Python UE fails exactly the TPs of its faults" \
+    case_broken_ue
+  annexo_case "probe UE TPs: TP_UE_TLS_003 passes a TLS 1.3-only UE and fails a legacy offer" \
+    case_tls13
+  annexo_case "probe UE TPs: a UE command that cannot run gives error for every TP" case_no_ue
+elif [ "$MODE" = ue_long ]; then
+  annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
+else
+  annexo_case "probe UE TPs: ue_skips_cert_verdict fails exactly the certificate refusals" \
+    case_mutant_cert
+fi
+annexo_finish
