@@ -162,14 +162,9 @@ Error pcscf_check_config(const PcscfTlsConfig& config) {
 Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& config,
                                const HandshakeContext& ctx, Choice& out) {
   out = Choice();
-  // 1. Compression: the profile has no TLS compression; exactly {null}.
-  //= spec#33210-6.2.3-TLS12-PROFILE type=implementation
-  if (ch.compression_methods.size != 1 || ch.compression_methods[0] != 0)
-    return Error::profile_ch_compression;
-
-  // 2. Version. With supported_versions the list is authoritative (RFC 8446
-  // 4.2.1, GREASE ignored); without it the client supports everything up to
-  // legacy_version. A renegotiation stays on TLS 1.2 (TLS 1.3 has none).
+  // 1. Version offered. With supported_versions the list is authoritative
+  // (RFC 8446 4.2.1, GREASE ignored); without it the client supports
+  // everything up to legacy_version.
   bool offers12 = false, offers13 = false;
   if (ch.has_supported_versions) {
     offers12 = ch.supported_versions.contains(tls::kTls12);
@@ -177,6 +172,20 @@ Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& conf
   } else {
     offers12 = ch.legacy_version >= tls::kTls12;
   }
+
+  // 2. Compression: the profile has none, the P-CSCF always answers null
+  // (decision RD-135). A TLS 1.3 ClientHello carries exactly {null} (RFC 8446
+  // 4.1.2: anything else is illegal_parameter); a TLS 1.2 one must list null
+  // (RFC 5246 7.4.1.2), and any other method it lists is ignored.
+  //= spec#33210-6.2.3-TLS12-PROFILE type=implementation
+  //= spec#33210-6.2.1-NO-COMPRESSION type=implementation
+  bool offers_null = false;
+  for (std::size_t i = 0; i < ch.compression_methods.size; ++i)
+    offers_null = offers_null || ch.compression_methods[i] == 0;
+  const bool only_null = ch.compression_methods.size == 1 && ch.compression_methods[0] == 0;
+  if (offers13 ? !only_null : !offers_null) return Error::profile_ch_compression;
+
+  // 3. Version chosen. A renegotiation stays on TLS 1.2 (TLS 1.3 has none).
   //= spec#33210-6.2.1-NO-LEGACY-VERSIONS type=implementation
   if (!offers12 && !offers13) return Error::profile_ch_legacy_versions_only;
   //= spec#O.2.1-ALL-PROFILE type=implementation
@@ -185,17 +194,17 @@ Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& conf
   if (!use13 && !use12) return Error::profile_ch_no_enabled_version;
   const std::uint16_t version = use13 ? tls::kTls13 : tls::kTls12;
 
-  // 3. The UE's duty: at least one encrypting profile suite (decision A21:
+  // 4. The UE's duty: at least one encrypting profile suite (decision A21:
   // every ClientHello, renegotiations included).
   //= spec#O.2.1-UE-NONNULL-OFFER type=implementation
   if (!offer_has_encrypting_suite(ch.cipher_suites)) return Error::profile_ch_no_encrypting_suite;
 
-  // 4. TLS 1.3 mandatory-to-implement extensions (RFC 8446 9.2).
+  // 5. TLS 1.3 mandatory-to-implement extensions (RFC 8446 9.2).
   //= spec#33210-6.2.2-RFC8446-9.2 type=implementation
   if (use13 && (!ch.has_supported_groups || !ch.has_signature_algorithms || !ch.has_key_share))
     return Error::profile_ch_tls13_missing_extension;
 
-  // 5. RFC 5746 wherever TLS 1.2 renegotiation will be used (O.4).
+  // 6. RFC 5746 wherever TLS 1.2 renegotiation will be used (O.4).
   const bool scsv = ch.cipher_suites.contains(tls::kScsvEmptyRenegotiationInfo);
   if (use12 && config.renegotiation_used) {
     //= spec#RFC5746-SECURE-RENEG type=implementation
@@ -213,7 +222,7 @@ Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& conf
     }
   }
 
-  // 6. Group: server preference among the client's supported_groups. A TLS
+  // 7. Group: server preference among the client's supported_groups. A TLS
   // 1.2 client without the extension is assumed to support secp256r1 (the
   // MTI curve; RFC 8422 5.1.1 lets the server choose).
   const CodeList groups =
@@ -227,7 +236,7 @@ Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& conf
       group = g;
   }
 
-  // 7. Suite: the P-CSCF decides (O.1.2), by its own preference order.
+  // 8. Suite: the P-CSCF decides (O.1.2), by its own preference order.
   const CodeList pref =
       config.suite_preference.count != 0 ? config.suite_preference : default_suites();
   bool blocked_by_group = false;

@@ -763,13 +763,33 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE demands renegotiation_info in a TLS 1.2 
 TEST_CASE("33210-6.2.3-TLS12-PROFILE: compression other than null is refused in both hellos") {
   PcscfTlsConfig c;
   Choice out;
-  for (const Bytes& methods : {Bytes{1, 0}, Bytes{0, 1}, Bytes{1}, Bytes{0, 0}}) {
+  // A TLS 1.2 ClientHello without null, and a TLS 1.3 ClientHello with
+  // anything but exactly {null} (RFC 8446 4.1.2): illegal_parameter (RD-135).
+  for (const Bytes& methods : {Bytes{1}, Bytes{2, 1}}) {
     ChBuilder b;
     b.compression = methods;
     b.reneg();
     const Error e = pcscf(b.build(), c, out);
     REQ("33210-6.2.1-NO-COMPRESSION", e == Error::profile_ch_compression);
     REQ("33210-6.2.1-NO-COMPRESSION", static_cast<int>(error_alert(e)) == kIllegalParameter);
+  }
+  PcscfTlsConfig c13;
+  c13.enable_tls13 = true;
+  for (const Bytes& methods : {Bytes{1, 0}, Bytes{0, 1}, Bytes{0, 0}, Bytes{1}}) {
+    ChBuilder b;
+    b.modern();
+    b.compression = methods;
+    const Error e = pcscf(b.build(), c13, out);
+    REQ("33210-6.2.1-NO-COMPRESSION", e == Error::profile_ch_compression);
+    REQ("33210-6.2.1-NO-COMPRESSION", static_cast<int>(error_alert(e)) == kIllegalParameter);
+  }
+  // A TLS 1.2 ClientHello listing null among others: the other methods are
+  // ignored and the handshake goes on (RFC 5246 7.4.1.2; null is answered).
+  for (const Bytes& methods : {Bytes{1, 0}, Bytes{0, 1}, Bytes{0, 0}}) {
+    ChBuilder b;
+    b.compression = methods;
+    b.reneg();
+    REQ("33210-6.2.1-NO-COMPRESSION", pcscf(b.build(), c, out) == Error::ok);
   }
   ShBuilder sb;
   sb.compression = 1;

@@ -222,7 +222,10 @@ rc::Gen<ChInput> gen_ch() {
         ChInput c;
         c.legacy_version = lv;
         c.suites = std::move(suites);
-        c.compression = bad_comp ? std::vector<std::uint8_t>{1, 0} : std::vector<std::uint8_t>{0};
+        // Not only null: null among others (a TLS 1.2 hello may), or no null.
+        c.compression = !bad_comp         ? std::vector<std::uint8_t>{0}
+                        : (ext_bits & 64) ? std::vector<std::uint8_t>{1}
+                                          : std::vector<std::uint8_t>{1, 0};
         c.has_sv = has_sv;
         c.versions = std::move(versions);
         c.has_groups = has_groups;
@@ -285,7 +288,6 @@ rc::Gen<PcCfg> gen_pc_cfg() {
 }
 
 ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
-  if (ch.compression != std::vector<std::uint8_t>{0}) return {false};
   bool o12, o13;
   if (ch.has_sv) {
     o12 = tm::in(ch.versions, 0x0303);
@@ -294,6 +296,12 @@ ChChoice model_choice(const ChInput& ch, const PcCfg& cfg) {
     o12 = ch.legacy_version >= 0x0303;
     o13 = false;
   }
+  // RD-135: a TLS 1.3 ClientHello has exactly {null} (RFC 8446 4.1.2), a
+  // TLS 1.2 one lists null among any others (RFC 5246 7.4.1.2).
+  const bool only_null = ch.compression == std::vector<std::uint8_t>{0};
+  const bool has_null =
+      std::find(ch.compression.begin(), ch.compression.end(), 0) != ch.compression.end();
+  if (o13 ? !only_null : !has_null) return {false};
   if (!o12 && !o13) return {false, 0, 0, 0, "33210-6.2.1-NO-LEGACY-VERSIONS"};
   const bool use13 = o13 && cfg.t13;
   const bool use12 = !use13 && o12 && cfg.t12;
