@@ -18,6 +18,11 @@ MAKE_PKI=$3
 source "$4"
 E2E_NAME=cross
 source "$(dirname "$0")/e2e_lib.sh"
+# The stack this target's results name (testlib.sh's tls_stack, the report's
+# Variants column): one program on each stack. Read only when the results
+# are written; the launchers above (e2e_lib.sh) are made already, and each
+# case names the stack of the program it moves off Botan.
+ANNEXO_TLS_STACK=botan+openssl
 
 # A TCP port nothing listens on (its SYNs are the capture's markers).
 closed_port() {
