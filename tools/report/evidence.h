@@ -34,7 +34,7 @@ struct CaseResult {
   std::vector<std::string> held;    // requirements whose every assertion held
   std::vector<std::string> failed;  // requirements with an assertion that did not hold
 
-  // The report's name for the run it came from: the variant when there is
+  // The report's name for the run it came from (RD-220): the variant when there is
   // one, else the TLS stack it names (botan), else "plain".
   std::string variant_label() const {
     if (!variant.empty()) return variant;
