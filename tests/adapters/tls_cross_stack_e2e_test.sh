@@ -1,11 +1,15 @@
 #!/bin/bash
-# Cross-stack at TLS 1.2 (issue 14): ue --tls-stack openssl (OpenSSL 3.0,
-# offering TLS 1.3 and 1.2) registers with the default pcscf (Botan 2.19,
-# TLS 1.2 only). Checked at the pcscf's side, not in the ue's log: on the
-# wire (tshark on lo, the pcscf's port) the ue's ClientHello offers TLS 1.3
-# and 1.2 and the pcscf's ServerHello selects TLS 1.2 with a Session ID; the
-# pcscf's binding table (its SIGUSR1 dump) holds alice bound to that very
-# Session ID. The ue botan -> pcscf botan pairing is every other e2e test.
+# Cross-stack at TLS 1.2 (issue 14), both directions:
+# - ue --tls-stack openssl (OpenSSL 3.0, offering TLS 1.3 and 1.2) registers
+#   with the default pcscf (Botan 2.19, TLS 1.2 only);
+# - the default ue (Botan 2.19, TLS 1.2 only) registers with
+#   pcscf --tls-stack openssl (which would speak TLS 1.3 and 1.2).
+# Checked at the pcscf's side, not in the ue's log: on the wire (tshark on
+# lo, the pcscf's port) the ClientHello's versions and the pcscf's
+# ServerHello selecting TLS 1.2 (with, for the OpenSSL pcscf, a profile suite
+# and the RFC 7627 / RFC 5746 extensions) and a Session ID; the pcscf's
+# binding table (its SIGUSR1 dump) holds alice bound to that very Session ID.
+# The same-stack pairings are the other e2e tests and their _openssl twins.
 #   tls_cross_stack_e2e_test.sh PCSCF UE MAKE_PKI TESTLIB
 set -uo pipefail
 PCSCF=$(realpath "$1")
@@ -14,6 +18,11 @@ MAKE_PKI=$3
 source "$4"
 E2E_NAME=cross
 source "$(dirname "$0")/e2e_lib.sh"
+# The stack this target's results name (testlib.sh's tls_stack, the report's
+# Variants column): one program on each stack. Read only when the results
+# are written; the launchers above (e2e_lib.sh) are made already, and each
+# case names the stack of the program it moves off Botan.
+ANNEXO_TLS_STACK=botan+openssl
 
 # A TCP port nothing listens on (its SYNs are the capture's markers).
 closed_port() {
@@ -82,6 +91,39 @@ bound_to_wire_session() { # dump-file
   return 1
 }
 
+# The Botan ue's ClientHello offered no TLS 1.3: no supported_versions
+# extension, or one without 0x0304, and legacy version TLS 1.2.
+client_hello_offers_12_only() {
+  local v sv
+  v=$(hello 1 tls.handshake.version)
+  sv=$(hello 1 tls.handshake.extensions.supported_version)
+  [ "$v" = "$TLS12" ] && ! tr ',' '\n' <<<"$sv" | grep -qx "$TLS13" && return 0
+  echo "the ue's ClientHello: version '$v', supported_versions '$sv' (want $TLS12, no $TLS13)" >&2
+  return 1
+}
+# TLS 1.2 suites of the profile as reconstructed (TS 33.210 6.2.3, RD-29):
+# ECDHE with AEAD, literals (RFC 5289, RFC 7905), not the core's tables:
+# ECDHE_ECDSA/ECDHE_RSA with AES_128_GCM_SHA256, AES_256_GCM_SHA384,
+# CHACHA20_POLY1305_SHA256.
+PROFILE_TLS12_SUITES=(0xc02b 0xc02f 0xc02c 0xc030 0xcca9 0xcca8)
+server_hello_suite_tls12_profile() {
+  local s w
+  s=$(hello 2 tls.handshake.ciphersuite)
+  s=$(printf '0x%04x' "$s" 2>/dev/null)
+  for w in "${PROFILE_TLS12_SUITES[@]}"; do [ "$s" = "$w" ] && return 0; done
+  echo "pcscf's ServerHello suite '$s' is not one of ${PROFILE_TLS12_SUITES[*]}" >&2
+  return 1
+}
+# The ServerHello carries extension TYPE (23 extended_master_secret, RFC
+# 7627; 65281 renegotiation_info, RFC 5746).
+server_hello_has_ext() {
+  local t
+  t=$(hello 2 tls.handshake.extension.type)
+  tr ',' '\n' <<<"$t" | grep -qx "$1" && return 0
+  echo "pcscf's ServerHello extensions '$t' lack $1" >&2
+  return 1
+}
+
 openssl_ue_botan_pcscf() {
   start_pcscf cross || return 1
   cap_start cross || return 1
@@ -103,7 +145,40 @@ openssl_ue_botan_pcscf() {
   return $ok
 }
 
+botan_ue_openssl_pcscf() {
+  start_pcscf rcross --tls-stack openssl || return 1
+  cap_start rcross || return 1
+  bg_ue rcross --password secret --stay 3
+  local ok=0 out=$WORK/rcross.pcscf.out
+  wait_for "$PC_LOG" '"req":"O.2.2-PC-ASSOC-CREATE"' || ok=1
+  kill -USR1 "$PC_PID"
+  wait_for "$out" '"impi":"alice@annexo.test"' || ok=1
+  wait_ue
+  cap_stop
+  stop_pcscf
+  echo "ServerHello (version supported_versions suite): $(hello 2 tls.handshake.version)" \
+    "'$(hello 2 tls.handshake.extensions.supported_version)' $(hello 2 tls.handshake.ciphersuite)"
+  expect "ue exit 0 (its documented contract)" test "$UE_RC" -eq 0 || ok=1
+  req 33210-6.2.1-TLS12-MANDATORY "the Botan ue's ClientHello offered TLS 1.2 and not 1.3" \
+    client_hello_offers_12_only || ok=1
+  req 33210-6.2.1-TLS12-MANDATORY "the OpenSSL pcscf's ServerHello selected TLS 1.2" server_hello_tls12 || ok=1
+  req 33210-6.2.1-TLS12-MANDATORY "the OpenSSL pcscf bound alice to the TLS 1.2 Session ID on the wire" \
+    bound_to_wire_session "$out" || ok=1
+  req 33210-6.2.3-TLS12-PROFILE "the OpenSSL pcscf's TLS 1.2 suite is an ECDHE AEAD suite of the profile" \
+    server_hello_suite_tls12_profile || ok=1
+  req 33210-6.2.3-TLS12-PROFILE "the OpenSSL pcscf's ServerHello has extended_master_secret (23)" \
+    server_hello_has_ext 23 || ok=1
+  req 33210-6.2.3-TLS12-PROFILE "the OpenSSL pcscf's ServerHello has renegotiation_info (65281)" \
+    server_hello_has_ext 65281 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 #= spec#33210-6.2.1-TLS12-MANDATORY type=test
 annexo_case "33210-6.2.1-TLS12-MANDATORY: ue --tls-stack openssl (offering TLS 1.3 and 1.2) registers with the Botan pcscf at TLS 1.2: ServerHello on the wire at TLS 1.2, alice bound at the pcscf to that Session ID" \
   openssl_ue_botan_pcscf
+#= spec#33210-6.2.1-TLS12-MANDATORY type=test
+#= spec#33210-6.2.3-TLS12-PROFILE type=test
+annexo_case "33210-6.2.1-TLS12-MANDATORY: the Botan ue (TLS 1.2 only) registers with pcscf --tls-stack openssl at TLS 1.2: ServerHello on the wire at TLS 1.2 with a profile ECDHE AEAD suite, extended_master_secret and renegotiation_info, alice bound at the pcscf to that Session ID" \
+  botan_ue_openssl_pcscf
 annexo_finish

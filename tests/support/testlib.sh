@@ -19,6 +19,9 @@
 # rewritten after every case with complete="false", and with complete="true"
 # by annexo_finish, so a script that dies half-way says so. The evidence level
 # comes from $ANNEXO_EVIDENCE_LEVEL (set by the BUILD macro), or --level.
+# The suite also names its variant ($ANNEXO_TEST_VARIANT: tls-openssl, asan)
+# and TLS stack ($ANNEXO_TLS_STACK, as it is when the results are written):
+# the report's Variants column.
 # A case name must be unique across the repository (the traceability checker
 # enforces it).
 
@@ -72,7 +75,7 @@ _annexo_write_xml() {
   local n=${#_annexo_cases[@]} i
   {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" variant=\"$(_annexo_xml_escape "${ANNEXO_TEST_VARIANT:-}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
+    echo "<testsuites><testsuite name=\"annexo\" tests=\"${n}\" failures=\"${_annexo_failures}\" level=\"$(_annexo_xml_escape "${ANNEXO_EVIDENCE_LEVEL:-core}")\" variant=\"$(_annexo_xml_escape "${ANNEXO_TEST_VARIANT:-}")\" tls_stack=\"$(_annexo_xml_escape "${ANNEXO_TLS_STACK:-}")\" complete=\"${complete}\" file=\"$(_annexo_xml_escape "${_annexo_script}")\">"
     for ((i = 0; i < n; i++)); do
       printf '  <testcase name="%s" file="%s" level="%s">' "$(_annexo_xml_escape "${_annexo_cases[i]}")" \
         "$(_annexo_xml_escape "${_annexo_script}")" "$(_annexo_xml_escape "${_annexo_levels[i]}")"

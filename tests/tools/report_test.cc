@@ -306,3 +306,47 @@ TEST_CASE("report: a live file from another run or an earlier time is never read
   CHECK(status_of(report::compute_rows(t.spec, t.scan, {}, {}, failed), "X.2-PC-LATER") ==
         "failing");
 }
+
+TEST_CASE("report: the Variants of a requirement are the runs whose held assertions credited it") {
+  const Tree t;
+  std::vector<std::string> problems;
+  report::TestRun run;
+  // suite attributes, case name, requirement held, failed?
+  auto suite = [&](const std::string& target, const std::string& attrs, const std::string& name,
+                   const std::string& id, bool failed = false) {
+    report::read_junit_text(
+        "<testsuites><testsuite name=\"annexo\" tests=\"1\" level=\"program\" " + attrs +
+            " complete=\"true\" file=\"tests/x.sh\"><testcase name=\"" + name +
+            "\" file=\"tests/x.sh\" level=\"program\"><properties><property name=\"requirement\" "
+            "value=\"" +
+            id + "\"/></properties>" + (failed ? "<failure message=\"exit 1\"/>" : "") +
+            "</testcase></testsuite></testsuites>",
+        target, run, problems);
+  };
+  // One script, its twins: the default stack, OpenSSL, sanitized, and an unknown variant.
+  suite("//t:x", "variant=\"\" tls_stack=\"botan\"", "X.1-UE-DO: twin", "X.1-UE-DO");
+  suite("//t:x_openssl", "variant=\"tls-openssl\" tls_stack=\"openssl\"", "X.1-UE-DO: twin",
+        "X.1-UE-DO");
+  suite("//t:x_zz", "variant=\"zz-other\"", "X.1-UE-DO: twin", "X.1-UE-DO");
+  suite("//t:x_asan", "variant=\"asan\"", "X.1-UE-DO: twin", "X.1-UE-DO");
+  // A Catch2 binary names no stack (plain); a failed case credits no variant.
+  suite("//t:y", "variant=\"\"", "X.2-PC-LATER: unit", "X.2-PC-LATER");
+  suite("//t:z", "variant=\"\" tls_stack=\"botan\"", "X.2-PC-LATER: failed", "X.2-PC-LATER", true);
+  INFO(dump(problems));
+  CHECK(problems.empty());
+  REQUIRE(run.cases.count("X.1-UE-DO: twin [tls-openssl]") == 1);
+  CHECK(run.cases.at("X.1-UE-DO: twin [tls-openssl]").variant_label() == "tls-openssl");
+  CHECK(run.cases.at("X.1-UE-DO: twin").variant_label() == "botan");
+  CHECK(run.cases.at("X.2-PC-LATER: unit").variant_label() == "plain");
+
+  const auto rows = report::compute_rows(t.spec, t.scan, run, {}, {});
+  const auto& x1 = row_of(rows, "X.1-UE-DO");
+  CHECK(x1.variants == std::vector<std::string>{"botan", "tls-openssl", "asan", "zz-other"});
+  REQUIRE(x1.tested.size() == 4);
+  for (const auto& c : x1.tested) {
+    CHECK((c.variant == "botan") == (c.what == "\"X.1-UE-DO: twin\" in //t:x"));
+  }
+  const auto& x2 = row_of(rows, "X.2-PC-LATER");
+  CHECK(x2.status == "failing");
+  CHECK(x2.variants == std::vector<std::string>{"plain"});
+}

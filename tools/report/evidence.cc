@@ -183,10 +183,9 @@ void read_junit_text(const std::string& xml, const std::string& target, TestRun&
     r.name = attribute(tag, "name");
     // A twin of another target (tests/sanitize: ASan + UBSan) reports the same
     // case names under its variant: kept apart, credited as its own evidence.
-    if (const std::string variant = attribute(suite, "variant");
-        !variant.empty() && !r.name.empty()) {
-      r.name += " [" + variant + "]";
-    }
+    r.variant = attribute(suite, "variant");
+    r.tls_stack = attribute(suite, "tls_stack");
+    if (!r.variant.empty() && !r.name.empty()) r.name += " [" + r.variant + "]";
     r.file = attribute(tag, "file");
     r.level = attribute(tag, "level");
     if (r.level.empty()) r.level = attribute(suite, "level");

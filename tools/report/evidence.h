@@ -22,11 +22,25 @@ struct CaseResult {
   std::string file;    // source file of the case (workspace-relative)
   std::string level;   // core | program | third-party
   std::string target;  // the Bazel test target that ran it
+  // The run it came from (issue 14): the suite's `variant` (a twin target's
+  // ANNEXO_TEST_VARIANT: tls-openssl, asan; "" for the plain target) and
+  // `tls_stack` (ANNEXO_TLS_STACK of a shell test: the stack the programs
+  // ran; "" when the writer names none, e.g. a Catch2 binary).
+  std::string variant;
+  std::string tls_stack;
   bool passed = false;
   bool mayfail = false;             // [!mayfail] / [!shouldfail]: earns nothing
   std::string failure;              // first failure message, when it failed
   std::vector<std::string> held;    // requirements whose every assertion held
   std::vector<std::string> failed;  // requirements with an assertion that did not hold
+
+  // The report's name for the run it came from (RD-220): the variant when there is
+  // one, else the TLS stack it names (botan), else "plain".
+  std::string variant_label() const {
+    if (!variant.empty()) return variant;
+    if (!tls_stack.empty()) return tls_stack;
+    return "plain";
+  }
 };
 
 // One test target's outcome in this Bazel invocation.

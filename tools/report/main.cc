@@ -82,6 +82,12 @@ const char* kRules =
     "Evidence levels, strongest first: **proof** (Z3, induction), **third-party** (a peer nobody "
     "here wrote), **program** (annexo's own programs on loopback), **core** (unit and property "
     "tests), **by-construction**, **live** (the live loopback registration).\n\n"
+    "Variants, per requirement: the runs whose test cases credited it: **botan** (a shell test "
+    "whose programs ran on the default TLS stack, Botan 2, TLS 1.2 only), **tls-openssl** (the "
+    "`_openssl` twin targets: annexo's programs on OpenSSL 3), **botan+openssl** (the "
+    "cross-stack test, one program on each), **asan** (the sanitized twins), **plain** (a test "
+    "that names no stack, e.g. a unit test). A requirement credited only by "
+    "tls-openssl holds for `--tls-stack openssl`, not for the default stack.\n\n"
     "Only this run counts: test results come from this run's Bazel invocation (its build event "
     "file), and only from tests it executed (none served from a cache); a test case credits a "
     "requirement only when an assertion naming it (REQ, REQ_REQUIRE, RC_REQ, annexo_req) ran and "
@@ -256,9 +262,10 @@ void write_md_levels(const Report& r, std::ostream& md) {
 }
 
 void write_md_requirements(const Report& r, std::ostream& md) {
-  md << "## Requirements\n\n| ID | Clause | Actor | Modality | Wire | Status | Levels | Evidence "
-        "|\n"
-        "|---|---|---|---|---|---|---|---|\n";
+  // Variants: the runs whose test cases credited the requirement (kRules).
+  md << "## Requirements\n\n| ID | Clause | Actor | Modality | Wire | Status | Levels | Variants "
+        "| Evidence |\n"
+        "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& row : r.rows) {
     std::vector<std::string> ev;
     for (const auto& e : row.failing) ev.push_back("FAILING: " + e);
@@ -273,8 +280,8 @@ void write_md_requirements(const Report& r, std::ostream& md) {
     if (row.status == "exception") ev.push_back("exception: " + row.req->exception);
     md << "| " << row.req->id << " | " << md_escape(row.req->clause) << " | " << row.req->actor
        << " | " << row.req->modality << " | " << (row.req->wire ? "yes" : "no") << " | "
-       << row.status << " | " << join(row.levels, ", ") << " | " << md_escape(join(ev, "<br>"))
-       << " |\n";
+       << row.status << " | " << join(row.levels, ", ") << " | " << join(row.variants, ", ")
+       << " | " << md_escape(join(ev, "<br>")) << " |\n";
   }
   md << "\n";
 }
@@ -370,7 +377,8 @@ json to_json(const Report& r) {
   j["requirements"] = json::array();
   for (const auto& row : r.rows) {
     json tested = json::array();
-    for (const auto& c : row.tested) tested.push_back({{"level", c.level}, {"case", c.what}});
+    for (const auto& c : row.tested)
+      tested.push_back({{"level", c.level}, {"case", c.what}, {"variant", c.variant}});
     j["requirements"].push_back({{"id", row.req->id},
                                  {"source", row.req->source},
                                  {"clause", row.req->clause},
@@ -379,6 +387,7 @@ json to_json(const Report& r) {
                                  {"wire", row.req->wire},
                                  {"status", row.status},
                                  {"levels", row.levels},
+                                 {"variants", row.variants},
                                  {"exception", row.req->exception},
                                  {"proved", row.proved},
                                  {"by_construction", row.by_construction},

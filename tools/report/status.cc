@@ -14,6 +14,8 @@ const std::vector<std::string> kStatusOrder = {
 const std::vector<std::string> kLevelOrder = {"proof", "third-party",     "program",
                                               "core",  "by-construction", "live"};
 
+const std::vector<std::string> kVariantOrder = {"botan", "tls-openssl", "asan", "plain"};
+
 namespace {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -53,7 +55,7 @@ std::vector<Row> compute_rows(const trace::Spec& spec, const trace::ScanResult& 
         failing[id].push_back("asserted by " + where + ", which FAILED" +
                               (c.failure.empty() ? "" : ": " + c.failure));
       } else {
-        credits[id].push_back({c.level, where});
+        credits[id].push_back({c.level, where, c.variant_label()});
       }
     }
     for (const auto& id : c.failed) {
@@ -68,6 +70,14 @@ std::vector<Row> compute_rows(const trace::Spec& spec, const trace::ScanResult& 
     row.req = &req;
     row.failing = failing[req.id];
     row.tested = credits[req.id];
+    {
+      std::set<std::string> seen;
+      for (const auto& c : row.tested) seen.insert(c.variant);
+      for (const auto& v : kVariantOrder) {
+        if (seen.erase(v)) row.variants.push_back(v);
+      }
+      row.variants.insert(row.variants.end(), seen.begin(), seen.end());
+    }
     for (const auto& c : scan.citations) {
       if (c.id != req.id) continue;
       const std::string at = c.file + ":" + std::to_string(c.line);

@@ -31,9 +31,14 @@ extern const std::vector<std::string> kStatusOrder;
 extern const std::vector<std::string> kLevelOrder;
 
 struct Credit {
-  std::string level;  // third-party | program | core
-  std::string what;   // "case" in //target
+  std::string level;    // third-party | program | core
+  std::string what;     // "case" in //target
+  std::string variant;  // CaseResult::variant_label(): botan, tls-openssl, asan, plain
 };
+
+// The variants whose cases credited a requirement, in this order, then any
+// other variant alphabetically.
+extern const std::vector<std::string> kVariantOrder;
 
 struct Row {
   const trace::Requirement* req = nullptr;
@@ -41,6 +46,7 @@ struct Row {
   std::vector<std::string> levels;  // levels backing it (non-failing evidence), strongest first
   std::vector<std::string> proved, by_construction;
   std::vector<Credit> tested;
+  std::vector<std::string> variants;  // distinct Credit::variant of `tested` (kVariantOrder)
   std::vector<std::string> run, implemented, failing;
   std::vector<std::string> cited_no_assertion;  // cited by a case that asserts nothing about it
   std::vector<std::string> did_not_run;         // a citing case or its target did not run here
