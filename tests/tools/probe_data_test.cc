@@ -275,3 +275,22 @@ TEST_CASE("probe_data: annexo's own PICS select what its programs claim") {
     if (tp.role == "ue") CHECK_FALSE(selected(tp, pc));
   }
 }
+
+TEST_CASE("probe_data: PIXIT [ue_servers] maps UE TPs to third-party server templates") {
+  std::vector<std::string> e;
+  const Pixit p = load_pixit(kDir + "pixit_servers.toml", "pixit_servers.toml", e);
+  INFO(dump(e));
+  CHECK(e == std::vector<std::string>{
+                 "pixit_servers.toml:42: ue_servers.TP_PC_TLS_001: not a UE test purpose ID",
+                 "pixit_servers.toml:41: ue_servers.TP_UE_CERT_003: unknown placeholder {impi}",
+                 "pixit_servers.toml:43: ue_servers.TP_UE_CERT_005: must be a string",
+             });
+  REQUIRE(p.ue_servers.size() == 2);
+  std::string err;
+  const std::string cmd =
+      expand_command(p.ue_servers.at("TP_UE_TLS_009"),
+                     {{"host", "127.0.0.1"}, {"port", "4433"}, {"pki_dir", "/p"}}, err);
+  CHECK(err.empty());
+  CHECK(cmd == "openssl s_server -accept 127.0.0.1:4433 -cert /p/pcscf-ec.pem -verify 1");
+  CHECK(p.ue_servers.count("TP_UE_CERT_002") == 1);
+}

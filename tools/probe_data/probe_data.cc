@@ -427,6 +427,11 @@ const std::vector<std::string>& ue_command_placeholders() {
   return names;
 }
 
+const std::vector<std::string>& ue_server_placeholders() {
+  static const std::vector<std::string> names = {"host", "port", "fqdn", "pki_dir", "workdir"};
+  return names;
+}
+
 std::string expand_command(const std::string& templ,
                            const std::map<std::string, std::string>& values, std::string& error) {
   error.clear();
@@ -461,7 +466,8 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
   Pixit p;
   toml::table doc;
   if (!parse(path, shown, errors, doc)) return p;
-  only_top(doc, {"iut", "probe", "users", "user", "unregistered", "timers", "ue"}, shown, errors);
+  only_top(doc, {"iut", "probe", "users", "user", "unregistered", "timers", "ue", "ue_servers"},
+           shown, errors);
   if (const toml::table* t = table(doc, "iut", shown, errors, true)) {
     Reader r(*t, shown, "iut", errors);
     r.only({"role", "host", "port", "secagree_port", "fqdn", "ca_file"});
@@ -571,6 +577,31 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
       std::string err;
       expand_command(templ, dummy, err);
       if (!err.empty()) r.error_at(key, err);
+    }
+  }
+  // [ue_servers] TP_UE_... = "command": a third-party TLS server the probe
+  // starts for that TP and relays the UE to (RD-211), optional.
+  const toml::table* servers = table(doc, "ue_servers", shown, errors, false);
+  if (servers != nullptr) {
+    Reader r(*servers, shown, "ue_servers", errors);
+    if (p.role == "pcscf") r.error(r.table_line(), "ue_servers", "only for role ue");
+    for (auto&& [k, v] : *servers) {
+      const std::string key(k.str());
+      const std::string templ = r.str(key, true);
+      if (key.rfind("TP_UE_", 0) != 0) {
+        r.error_at(key, "not a UE test purpose ID");
+        continue;
+      }
+      if (templ.empty()) continue;
+      std::map<std::string, std::string> dummy;
+      for (const auto& n : ue_server_placeholders()) dummy[n] = "x";
+      std::string err;
+      expand_command(templ, dummy, err);
+      if (!err.empty()) {
+        r.error_at(key, err);
+        continue;
+      }
+      p.ue_servers[key] = templ;
     }
   }
   return p;

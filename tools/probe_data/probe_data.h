@@ -99,10 +99,16 @@ struct Pixit {
   std::map<std::string, int> timers;  // [timers], seconds
   std::string ue_command;             // [ue] command template
   std::string ue_secagree_command;    // [ue] optional: the UE in its sec-agree variant (O.2)
+  // [ue_servers] optional: TP ID -> command template of a third-party TLS
+  // server that plays the P-CSCF's TLS side for that TP (RD-211).
+  std::map<std::string, std::string> ue_servers;
 };
 
 // Placeholders a UE command template may use.
 const std::vector<std::string>& ue_command_placeholders();
+// Placeholders a [ue_servers] template may use: {host} {port} (where the
+// server must listen), {fqdn}, {pki_dir}, {workdir}.
+const std::vector<std::string>& ue_server_placeholders();
 // Expands {name} placeholders; an unknown one is left and reported in `error`.
 std::string expand_command(const std::string& templ,
                            const std::map<std::string, std::string>& values, std::string& error);

@@ -57,6 +57,38 @@ int listen_on(const std::string& host, int port, std::string& error) {
   return fd;
 }
 
+// Writes all of `size` bytes to a non-blocking socket (short waits when full).
+void send_all(int fd, const std::uint8_t* data, std::size_t size) {
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::send(fd, data + done, size - done, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      pollfd p{fd, POLLOUT, 0};
+      ::poll(&p, 1, 100);
+    } else {
+      return;
+    }
+  }
+}
+
+// A connected non-blocking TCP socket to host:port (loopback: the connect
+// completes or is refused at once), or -1.
+int connect_to(const std::string& host, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  if (fd < 0 || ::inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    if (fd >= 0) ::close(fd);
+    return -1;
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  return fd;
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ Ue_Conn
@@ -67,6 +99,7 @@ Ue_Conn::Ue_Conn(Probe_Pcscf& owner, int fd, std::size_t index, std::string peer
 Ue_Conn::~Ue_Conn() {
   m_endpoint.reset();
   if (m_fd >= 0) ::close(m_fd);
+  if (m_relay_fd >= 0) ::close(m_relay_fd);
 }
 
 std::string Ue_Conn::tls_failure() const {
@@ -153,14 +186,33 @@ void Ue_Conn::readable() {
     m_closed_at = std::chrono::steady_clock::now();
     ::close(m_fd);
     m_fd = -1;
+    if (m_relay_fd >= 0) ::shutdown(m_relay_fd, SHUT_WR);
     return;
   }
   m_in.insert(m_in.end(), buf, buf + n);
-  if (m_plain) {
+  if (m_relay_fd >= 0) {
+    send_all(m_relay_fd, buf, static_cast<std::size_t>(n));
+  } else if (m_plain) {
     tls_plaintext(buf, static_cast<std::size_t>(n));  // SIP as it arrived
   } else if (m_endpoint && !m_endpoint->failed()) {
     m_endpoint->received(buf, static_cast<std::size_t>(n));
   }
+}
+
+void Ue_Conn::relay_readable() {
+  std::uint8_t buf[16384];
+  const ssize_t n = ::recv(m_relay_fd, buf, sizeof buf, 0);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n <= 0) {
+    // The server ended: half-close towards the UE, so what the UE does next
+    // (an alert, its own close) is still its own and still recorded.
+    ::close(m_relay_fd);
+    m_relay_fd = -1;
+    if (m_fd >= 0) ::shutdown(m_fd, SHUT_WR);
+    return;
+  }
+  m_from_server.insert(m_from_server.end(), buf, buf + n);
+  tls_out(buf, static_cast<std::size_t>(n));
 }
 
 // -------------------------------------------------------------- Probe_Pcscf
@@ -211,7 +263,14 @@ void Probe_Pcscf::accept_one(int listener, bool plain) {
   ::inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
   const std::string peer = std::string(ip) + ":" + std::to_string(ntohs(a.sin_port));
   auto c = std::make_unique<Ue_Conn>(*this, fd, m_conns.size(), peer, plain);
-  if (m_ctx.ok() && !plain) {
+  if (m_tls.relay_port != 0 && !plain) {
+    // Relay mode (RD-211): one server connection per UE connection; a server
+    // that does not answer leaves the UE's connection without a peer (the
+    // TP's waits end on its budget, and say so).
+    c->m_relay_fd = connect_to(m_pixit.probe_host, m_tls.relay_port);
+    c->m_relay_used = true;
+    if (c->m_relay_fd < 0) relay_failures++;
+  } else if (m_ctx.ok() && !plain) {
     c->m_endpoint = tls::openssl::Openssl_Endpoint::server(m_ctx.ctx.get(), m_config, *c, peer);
     c->m_endpoint->start();
   }
@@ -247,10 +306,18 @@ bool Probe_Pcscf::run_until(const std::function<bool()>& pred, int budget_ms) {
       fds.push_back(pollfd{m_listen_plain, POLLIN, 0});
       who.push_back(nullptr);
     }
+    std::vector<bool> relay(fds.size(), false);
     for (auto& c : m_conns) {
-      if (c->m_fd < 0) continue;
-      fds.push_back(pollfd{c->m_fd, POLLIN, 0});
-      who.push_back(c.get());
+      if (c->m_fd >= 0) {
+        fds.push_back(pollfd{c->m_fd, POLLIN, 0});
+        who.push_back(c.get());
+        relay.push_back(false);
+      }
+      if (c->m_relay_fd >= 0) {
+        fds.push_back(pollfd{c->m_relay_fd, POLLIN, 0});
+        who.push_back(c.get());
+        relay.push_back(true);
+      }
     }
     const int n = ::poll(fds.data(), fds.size(), static_cast<int>(left < 50 ? left : 50));
     if (n <= 0) continue;
@@ -258,7 +325,9 @@ bool Probe_Pcscf::run_until(const std::function<bool()>& pred, int budget_ms) {
       if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
       if (who[i] == nullptr) {
         accept_one(fds[i].fd, fds[i].fd == m_listen_plain);
-      } else {
+      } else if (relay[i]) {
+        if (who[i]->m_relay_fd == fds[i].fd) who[i]->relay_readable();
+      } else if (who[i]->m_fd == fds[i].fd) {
         who[i]->readable();
       }
     }

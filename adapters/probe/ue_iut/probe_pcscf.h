@@ -27,6 +27,10 @@ struct Tls_Profile {
   bool ecdsa = true;                        // the leaf's key type (profile suites to choose)
   bool request_client_certificate = false;  // TP_UE_TLS_009: non-conforming P-CSCF
   bool tls13 = false;                       // TP_UE_TLS_003: TLS 1.3 enabled too
+  // Raw mode relayed to a third-party TLS server the TP started on
+  // probe.host:relay_port (PIXIT [ue_servers], RD-211): every byte is still
+  // kept per direction; 0 = no relay.
+  int relay_port = 0;
 };
 
 class Probe_Pcscf;
@@ -61,6 +65,9 @@ class Ue_Conn final : public tls::Endpoint_Events {
     return m_reneg_offers;
   }
   tls::Endpoint* endpoint() { return m_endpoint.get(); }
+  // Relay mode: every byte the third-party server sent towards the UE.
+  const std::vector<std::uint8_t>& from_server() const { return m_from_server; }
+  bool relayed() const { return m_relay_fd >= 0 || m_relay_used; }
 
   void write_raw(const std::vector<std::uint8_t>& bytes);  // raw mode
   void send_sip(const std::string& text);                  // over TLS
@@ -82,6 +89,7 @@ class Ue_Conn final : public tls::Endpoint_Events {
  private:
   friend class Probe_Pcscf;
   void readable();
+  void relay_readable();  // bytes from the third-party server -> the UE
 
   Probe_Pcscf& m_owner;
   int m_fd;
@@ -100,6 +108,9 @@ class Ue_Conn final : public tls::Endpoint_Events {
   std::vector<std::chrono::steady_clock::time_point> m_ping_times;
   std::chrono::steady_clock::time_point m_closed_at;
   std::vector<std::vector<std::uint16_t>> m_reneg_offers;
+  int m_relay_fd = -1;
+  bool m_relay_used = false;
+  std::vector<std::uint8_t> m_from_server;
 };
 
 class Probe_Pcscf {
@@ -118,6 +129,7 @@ class Probe_Pcscf {
   Registrar& registrar() { return m_registrar; }
   bool answer_pings = true;  // CRLFCRLF -> CRLF (RFC 5626 4.4.1)
   bool answer_sip = true;    // false: record requests, answer nothing
+  int relay_failures = 0;    // relay mode: UE connections the server did not accept
 
  private:
   friend class Ue_Conn;

@@ -23,6 +23,19 @@ const Sip_Seen* first_with_credentials(const std::vector<Sip_Seen>& reqs, std::s
   return nullptr;
 }
 
+// The expiry a REGISTER asks for: the first Contact's expires parameter when
+// it has one, otherwise the Expires header; "(none)" without either.
+std::string requested_expires(const sip::Message& m) {
+  for (const std::string* c : m.all("Contact")) {
+    auto cs = sip::parse_contacts(*c);
+    if (!cs.ok() || cs->list.empty()) continue;
+    if (auto e = sip::contact_expires(cs->list.front())) return std::to_string(*e);
+    break;
+  }
+  const std::string* ex = m.first("Expires");
+  return ex != nullptr ? *ex : std::string("(none)");
+}
+
 // TP_UE_SIP_001: Digest registration over TLS, one run per claimed algorithm.
 Tp_Outcome sip_001_run(const Tp_Context& ctx, sip::DigestAlgorithm alg) {
   Ue_Run run;
@@ -43,11 +56,13 @@ Tp_Outcome sip_001_run(const Tp_Context& ctx, sip::DigestAlgorithm alg) {
     bad.push_back("Security-Client in the TLS-first REGISTER");
   }
   if (first.has_credentials) bad.push_back("credentials before any challenge");
-  // 24229-5.1.1.2-DEFAULT-EXPIRES: the UE asks for 600000 s.
-  const std::string* ex = first.message.first("Expires");
-  o.evidence.push_back({sip_stream(first.conn), first.offset,
-                        "Expires: " + (ex != nullptr ? *ex : std::string("(none)"))});
-  if (ex == nullptr || *ex != "600000") bad.push_back("Expires is not 600000");
+  // 24229-5.1.1.2-DEFAULT-EXPIRES: the UE asks for 600000 s, in the Expires
+  // header or in the Contact's expires parameter (TS 24.229 5.1.1.2.1 allows
+  // either; the parameter, when present, is what the registrar uses for that
+  // contact, RFC 3261 10.2.1.1; RD-210).
+  const std::string asked = requested_expires(first.message);
+  o.evidence.push_back({sip_stream(first.conn), first.offset, "expiry asked: " + asked});
+  if (asked != "600000") bad.push_back("registration expiry asked is not 600000");
   const Sip_Seen* creds = first_with_credentials(reqs);
   if (creds == nullptr) {
     if (!done) return not_registered(run, "no REGISTER with credentials");
@@ -66,7 +81,7 @@ Tp_Outcome sip_001_run(const Tp_Context& ctx, sip::DigestAlgorithm alg) {
   if (bad.empty() && done) {
     o.verdict = Verdict::pass;
     o.reason =
-        "REGISTER over TLS without Security-Client, Expires 600000, correct Digest response, "
+        "REGISTER over TLS without Security-Client, expiry 600000, correct Digest response, "
         "registered";
     return o;
   }

@@ -177,12 +177,14 @@ Tp_Outcome tls_008(const Tp_Context& ctx) {
       });
 }
 
+}  // namespace
+
 // TP_UE_TLS_009: a CertificateRequest; an empty Certificate or an abort.
-Tp_Outcome tls_009(const Tp_Context& ctx) {
+// `p`: the probe's own server asking for a certificate, or a relay to a
+// third-party server that does (RD-211).
+Tp_Outcome judge_certificate_request(const Tp_Context& ctx, const Tls_Profile& p) {
   Ue_Run run;
   Tp_Outcome o;
-  Tls_Profile p = chain_profile(ctx, "pcscf-ec");
-  p.request_client_certificate = true;
   if (!start_run(ctx, p, {}, run, o)) return o;
   if (!run.wait_client_hello(ctx.budget_ms("ue_start_s", 10))) {
     return no_client_hello(run);
@@ -222,6 +224,14 @@ Tp_Outcome tls_009(const Tp_Context& ctx) {
   o.verdict = Verdict::inconc;
   o.reason = "no answer to the CertificateRequest within timers.handshake_s; " + run.ue_state();
   return o;
+}
+
+namespace {
+
+Tp_Outcome tls_009(const Tp_Context& ctx) {
+  Tls_Profile p = chain_profile(ctx, "pcscf-ec");
+  p.request_client_certificate = true;
+  return judge_certificate_request(ctx, p);
 }
 
 }  // namespace
