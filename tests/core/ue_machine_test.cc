@@ -483,6 +483,7 @@ TEST_CASE("24229-5.1.1.4.1-REREG-TIMING: 600 s before expiry above 1200 s, else 
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(600000) == 599400);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1201) == 601);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1200) == 600);
+  REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1000) == 500);  // below 1200: half
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(600) == 300);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1) == 0);
   UeMachine m;
