@@ -134,7 +134,7 @@ TEST_CASE("P.3-PC-SCHEME-SELECTION: every combination of facts classifies as the
       // IMS AKA credentials are refused whether the REGISTER came over the
       // Annex O TLS connection or offered tls in sec-agree: Digest only.
       REQ("O.1.1-ALL-DIGEST-REQUIRED",
-          d.scheme == RegisterScheme::none && d.error == Error::pcscf_aka_on_annex_o);
+          (d.scheme == RegisterScheme::none && d.error == Error::pcscf_aka_on_annex_o));
     } else if (annex_o) {
       REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::digest_with_tls);
       REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::ok);
