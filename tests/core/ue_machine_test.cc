@@ -845,3 +845,18 @@ TEST_CASE("O.4.1-UE-ONE-REGISTRATION: in secagree_sent a response reported for a
   REQUIRE(r.accepted);
   REQUIRE(f.state_id() == UeStateId::idle);
 }
+
+//= spec#UE-IMPL-TABLE-DENY type=test
+TEST_CASE("UE-IMPL-TABLE-DENY: an event reported for no connection while one is in use is stale") {
+  UeMachine m;
+  (void)m.handle(start(), 0);
+  const auto c = m.state().conn;
+  REQUIRE(c != 0);
+  REQUIRE(m.handle(cert(c), 0).accepted);
+  const UeStateId before = m.state_id();
+  const auto r = m.handle(ev(UeEvent::handshake_done, 0), 1);
+  REQ("UE-IMPL-TABLE-DENY", !r.accepted);
+  REQ("UE-IMPL-TABLE-DENY", r.verdict == Error::ue_stale_connection);
+  REQ("UE-IMPL-TABLE-DENY", m.state_id() == before);
+  REQ("UE-IMPL-TABLE-DENY", m.state().conn == c);
+}
