@@ -114,6 +114,7 @@ TEST_CASE("RFC3329-PC-VERIFY-ECHO: Security-Verify must equal the Security-Serve
 
 //= spec#P.3-PC-SCHEME-SELECTION type=test
 //= spec#N.1-ALL-NOT-ON-3GPP-ACCESS type=test
+//= spec#O.1.1-ALL-DIGEST-REQUIRED type=test
 TEST_CASE("P.3-PC-SCHEME-SELECTION: every combination of facts classifies as the rules say") {
   for (int bits = 0; bits < 16; ++bits) {
     SchemeFacts f;
@@ -130,6 +131,10 @@ TEST_CASE("P.3-PC-SCHEME-SELECTION: every combination of facts classifies as the
     } else if (f.aka_credentials) {
       REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::none);
       REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::pcscf_aka_on_annex_o);
+      // IMS AKA credentials are refused whether the REGISTER came over the
+      // Annex O TLS connection or offered tls in sec-agree: Digest only.
+      REQ("O.1.1-ALL-DIGEST-REQUIRED",
+          (d.scheme == RegisterScheme::none && d.error == Error::pcscf_aka_on_annex_o));
     } else if (annex_o) {
       REQ("P.3-PC-SCHEME-SELECTION", d.scheme == RegisterScheme::digest_with_tls);
       REQ("P.3-PC-SCHEME-SELECTION", d.error == Error::ok);

@@ -353,6 +353,11 @@ TEST_CASE(
   const std::uint8_t p = pc.th.table.impu_position(1, ev);
   REQUIRE(p != kNoImpu);
   REQ("O.2.2-PC-ASSOC-ADD-IMPU", c.s.impu[p]);
+  // It joins the set: the IMPUs registered before stay in it.
+  for (std::uint8_t i = 0; i < 3; ++i) {
+    REQ("O.2.2-PC-ASSOC-ADD-IMPU", c.s.impu[i]);
+    REQ("O.2.2-PC-ASSOC-ADD-IMPU", pc.th.table.impu_position(1, bv(pc.impus[i])) == i);
+  }
   EventIds pref;
   pref.preferred = ev;
   const Outcome r = pc.drive(c, ev_request(Method::other, kT, kT0 + 7), pref);

@@ -332,6 +332,11 @@ TEST_CASE("IMPL-READER-RECORD: record header errors name the field and offset") 
         read_record(ByteView(b.data(), 1), r).error == Error::reader_record_type);
     const Bytes http = {'G', 'E', 'T', ' ', '/'};
     REQ("IMPL-READER-RECORD", read_record(view(http), r).error == Error::reader_record_type);
+    // The types just outside 20-23 (19, and 24: heartbeat, RFC 6520) are refused.
+    for (const std::uint8_t t : {std::uint8_t{19}, std::uint8_t{24}}) {
+      const Bytes edge = {t, 3, 3, 0, 1, 0};
+      REQ("IMPL-READER-RECORD", read_record(view(edge), r).error == Error::reader_record_type);
+    }
   }
   SECTION("version major") {
     const Bytes b = {22, 2, 0, 0, 1, 0};
@@ -582,6 +587,16 @@ TEST_CASE("IMPL-READER-CAPACITY: oversized messages and extension floods are ref
     Bytes storage(1024);
     HandshakeAssembler as(storage.data(), storage.size());
     const Bytes rec = record(22, {1, 0x00, 0x10, 0x00, 0x03, 0x03});  // 4096-byte ClientHello
+    Record r;
+    REQUIRE(read_record(view(rec), r).ok());
+    const ReadResult res = as.push(r);
+    REQ("IMPL-READER-CAPACITY", res.error == Error::reader_message_too_large);
+    REQ("IMPL-READER-CAPACITY", res.field == Field::handshake_length);
+  }
+  SECTION("a header announcing one byte more than fits fails on the first record") {
+    Bytes storage(4 + 100);
+    HandshakeAssembler as(storage.data(), storage.size());
+    const Bytes rec = record(22, {11, 0x00, 0x00, 101});  // the header alone, body to follow
     Record r;
     REQUIRE(read_record(view(rec), r).ok());
     const ReadResult res = as.push(r);

@@ -483,6 +483,7 @@ TEST_CASE("24229-5.1.1.4.1-REREG-TIMING: 600 s before expiry above 1200 s, else 
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(600000) == 599400);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1201) == 601);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1200) == 600);
+  REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1000) == 500);  // below 1200: half
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(600) == 300);
   REQ("24229-5.1.1.4.1-REREG-TIMING", ue_rereg_delay_s(1) == 0);
   UeMachine m;
@@ -843,4 +844,19 @@ TEST_CASE("O.4.1-UE-ONE-REGISTRATION: in secagree_sent a response reported for a
   r = f.handle(ev(UeEvent::response_auth_failure, 0), 1);
   REQUIRE(r.accepted);
   REQUIRE(f.state_id() == UeStateId::idle);
+}
+
+//= spec#UE-IMPL-TABLE-DENY type=test
+TEST_CASE("UE-IMPL-TABLE-DENY: an event reported for no connection while one is in use is stale") {
+  UeMachine m;
+  (void)m.handle(start(), 0);
+  const auto c = m.state().conn;
+  REQUIRE(c != 0);
+  REQUIRE(m.handle(cert(c), 0).accepted);
+  const UeStateId before = m.state_id();
+  const auto r = m.handle(ev(UeEvent::handshake_done, 0), 1);
+  REQ("UE-IMPL-TABLE-DENY", !r.accepted);
+  REQ("UE-IMPL-TABLE-DENY", r.verdict == Error::ue_stale_connection);
+  REQ("UE-IMPL-TABLE-DENY", m.state_id() == before);
+  REQ("UE-IMPL-TABLE-DENY", m.state().conn == c);
 }
