@@ -31,7 +31,22 @@ rsa_chain() {
 }
 
 # O.2.1: without --listen the P-CSCF accepts TLS on port 5061 (on loopback here).
+# The port is machine-wide: the plain and ASan twins (which Bazel may run at
+# the same time) and other checkouts' runs take turns through a lock file.
 default_port_5061() {
+  local lock rc
+  exec {lock}>/tmp/annexo-port-5061.lock
+  flock -w 300 "$lock" || {
+    echo "waited 300 s for /tmp/annexo-port-5061.lock"
+    return 1
+  }
+  default_port_5061_held
+  rc=$?
+  flock -u "$lock"
+  exec {lock}>&-
+  return $rc
+}
+default_port_5061_held() {
   if ss -ltn 2>/dev/null | grep -q ':5061 '; then
     echo "port 5061 is taken on this machine; cannot check the default"
     return 1
