@@ -137,7 +137,7 @@ def cmd_register(a):
                 code, head = rd.final(10)
             retry = sip_peer.header(head, "Retry-After") or "-"
             if a.hold and code == 200 and i == len(a.password):
-                sip_peer.watch(sock, a.hold, port)  # OPEN <s> or CLOSE <how> <s>
+                sip_peer.watch(sock, a.hold, port, a.port)  # OPEN <s> or CLOSE <how> <s>
         except (OSError, ssl.SSLError, ConnectionError, TimeoutError):
             pass
         finally:

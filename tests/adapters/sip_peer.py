@@ -78,15 +78,18 @@ def strict_eof(ctx):
     ctx.options &= ~getattr(ssl, "OP_IGNORE_UNEXPECTED_EOF", 0)
 
 
-def established(port):
-    """TCP connections in state ESTABLISHED with `port` at either end."""
+def established(port, other):
+    """TCP connections in state ESTABLISHED between the loopback ports `port`
+    and `other`, either direction: the 4-tuple, since other tests on a busy
+    machine reuse port numbers (counting one port at either end saw them)."""
     out = subprocess.run(["ss", "-Htn", "state", "established",
-                          f"( sport = :{port} or dport = :{port} )"],
+                          f"( ( sport = :{port} and dport = :{other} ) or "
+                          f"( sport = :{other} and dport = :{port} ) )"],
                          capture_output=True, text=True, check=False).stdout
     return len([l for l in out.splitlines() if l.strip()])
 
 
-def watch(conn, budget, port):
+def watch(conn, budget, port, other):
     """Reads from conn until the other side closes it or `budget` seconds
     passed; prints CLOSE/OPEN and ESTABLISHED as described in the module
     docstring. Bytes received meanwhile (pongs, requests) are ignored."""
@@ -124,11 +127,11 @@ def watch(conn, budget, port):
         print(f"OPEN {took:.1f}", flush=True)
         return
     print(f"CLOSE {how} {took:.1f}", flush=True)
-    n = established(port)
+    n = established(port, other)
     end = time.time() + 3
     while n and time.time() < end:
         time.sleep(0.05)
-        n = established(port)
+        n = established(port, other)
     print(f"ESTABLISHED {n}", flush=True)
 
 
@@ -304,7 +307,7 @@ def cmd_send(a):
     sock.sendall(build(a.method, a.uri, a.header, transport, sock.getsockname()[1]))
     Reader(sock).final(a.timeout)
     if a.watch:
-        watch(sock, a.watch, sock.getsockname()[1])
+        watch(sock, a.watch, sock.getsockname()[1], a.port)
     if a.hold:
         time.sleep(a.hold)
     sock.close()
@@ -313,7 +316,7 @@ def cmd_send(a):
 def cmd_connect(a):
     sock = connect(a.port, a.tls_ca, a.sni)
     print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
-    watch(sock, a.watch, sock.getsockname()[1])
+    watch(sock, a.watch, sock.getsockname()[1], a.port)
     sock.close()
 
 
@@ -378,7 +381,7 @@ def cmd_secagree(a):
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
         reader.final(a.timeout)
     if a.watch:
-        watch(tls, a.watch, tls.getsockname()[1])
+        watch(tls, a.watch, tls.getsockname()[1], a.tls_port)
     if a.hold:
         time.sleep(a.hold)
     tls.close()
@@ -417,6 +420,7 @@ def cmd_serve(a):
     lsock.settimeout(a.timeout)
     while answered < a.requests:
         raw, peer = lsock.accept()
+        here = lsock.getsockname()[1]
         print(f"CONNECTION {peer[1]}", flush=True)
         conn = BioConn(ctx, raw)
         try:
@@ -430,9 +434,9 @@ def cmd_serve(a):
             if a.watch:
                 if conn.eof:
                     print("CLOSE eof 0.0", flush=True)
-                    print(f"ESTABLISHED {established(peer[1])}", flush=True)
+                    print(f"ESTABLISHED {established(peer[1], here)}", flush=True)
                 else:
-                    watch(raw, a.watch, peer[1])
+                    watch(raw, a.watch, peer[1], here)
             raw.close()
             if a.once:
                 return
@@ -464,7 +468,7 @@ def cmd_serve(a):
                 conn.sendall(("\r\n".join(resp) + "\r\n\r\n").encode())
                 answered += 1
             if a.watch:
-                watch(conn, a.watch, peer[1])
+                watch(conn, a.watch, peer[1], here)
         except (ConnectionError, ssl.SSLError) as e:
             # The client went away while a further request was awaited.
             print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
@@ -477,7 +481,7 @@ def cmd_serve(a):
             else:
                 how = "alert:" + (e.reason or str(e))
             print(f"CLOSE {how} 0.0", flush=True)
-            print(f"ESTABLISHED {established(peer[1])}", flush=True)
+            print(f"ESTABLISHED {established(peer[1], here)}", flush=True)
         except (TimeoutError, OSError) as e:
             print(f"CONNECTION-ENDED {type(e).__name__}", flush=True)
         conn.close()
