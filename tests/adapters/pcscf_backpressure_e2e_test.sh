@@ -17,8 +17,13 @@ E2E_NAME=backpressure
 source "$(dirname "$0")/e2e_lib.sh"
 
 # Requests per flood: about 7 MB of TLS records; without the budgets the
-# pcscf reads them all and queues 20 000 401s (issue 15's measurement).
+# pcscf reads them all and queues 20 000 401s (issue 15's measurement). The
+# client that does not read sends up to 50 000 (17 MB): with the budgets it
+# is stopped after about 12 000 whatever the count (the kernel's socket
+# buffers hold the rest), so the count only makes the case without them
+# plainer.
 FLOOD=20000
+NOREAD_FLOOD=50000
 # The good UE must register within this (ms); about 0.2-0.6 s with the
 # budgets, 15 s without them on the test machine.
 UE_BUDGET_MS=3000
@@ -55,7 +60,7 @@ good_ue() {
   ran "ue --pcscf 127.0.0.1:$PC_PORT --password secret (${UE_MS} ms)" "$UE_RC"
 }
 
-# RD-215 (and RD-216 for the good UE): a client pipelines 20 000 REGISTERs
+# RD-215 (and RD-216 for the good UE): a client pipelines 50 000 REGISTERs
 # without credentials and reads nothing. The pcscf stops reading it once its
 # 401s are not read: the client's socket stops taking bytes before two
 # thirds of the requests are out; the pcscf's peak memory grows by less
@@ -65,7 +70,7 @@ no_reader() {
   start_pcscf noread "$@" || return 1
   local rss0 hwm ok=0
   rss0=$(vm VmRSS)
-  start_flood noread || { show; return 1; }
+  start_flood noread --count "$NOREAD_FLOOD" || { show; return 1; }
   good_ue noread
   wait_until 120 grep -q '^SENT ' "$FL_OUT"
   hwm=$(vm VmHWM)
@@ -81,8 +86,8 @@ no_reader() {
     expect "the good ue registered (exit $UE_RC) within ${UE_BUDGET_MS} ms during the flood (took ${UE_MS} ms)" \
     bash -c "[[ $UE_RC == 0 ]] && (( $UE_MS <= $UE_BUDGET_MS ))" || ok=1
   annexo_req IMPL-PC-OUTPUT-BUDGET \
-    expect "the pcscf stopped reading the flooder: its socket took nothing for 3 s with fewer than $((FLOOD * 2 / 3)) of $FLOOD requests out (SENT: $(grep '^SENT' "$FL_OUT"))" \
-    bash -c "[[ '$how' == blocked ]] && (( ${sent:-$FLOOD} < $FLOOD * 2 / 3 ))" || ok=1
+    expect "the pcscf stopped reading the flooder: its socket took nothing for 3 s with fewer than $((NOREAD_FLOOD * 2 / 3)) of $NOREAD_FLOOD requests out (SENT: $(grep '^SENT' "$FL_OUT"))" \
+    bash -c "[[ '$how' == blocked ]] && (( ${sent:-$NOREAD_FLOOD} < $NOREAD_FLOOD * 2 / 3 ))" || ok=1
   annexo_req IMPL-PC-OUTPUT-BUDGET \
     expect "the pcscf's peak RSS grew by at most ${RSS_GROWTH_KB} kB while the flooder was connected (VmRSS before ${rss0} kB, VmHWM ${hwm} kB)" \
     le "$((${hwm:-999999999} - ${rss0:-0}))" "$RSS_GROWTH_KB" || ok=1
@@ -157,7 +162,7 @@ fair_pass() {
 read -r -a EXTRA <<<"${BACKPRESSURE_PCSCF_ARGS:-}"
 #= spec#IMPL-PC-OUTPUT-BUDGET type=test
 #= spec#IMPL-PC-FAIR-PASS type=test
-annexo_case "IMPL-PC-OUTPUT-BUDGET: a client pipelining 20 000 REGISTERs without reading is stopped by flow control, the pcscf's memory stays flat, a good UE registers within 3 s, and every request sent is answered once it reads" no_reader "${EXTRA[@]}"
+annexo_case "IMPL-PC-OUTPUT-BUDGET: a client pipelining 50 000 REGISTERs without reading is stopped by flow control, the pcscf's memory stays flat, a good UE registers within 3 s, and every request sent is answered once it reads" no_reader "${EXTRA[@]}"
 #= spec#IMPL-PC-INPUT-BUDGET type=test
 annexo_case "IMPL-PC-INPUT-BUDGET: a client sending 20 000 REGISTERs faster than they are handled never has more than 5 000 unanswered and the pcscf's memory stays flat" reader_input_budget "${EXTRA[@]}"
 #= spec#IMPL-PC-FAIR-PASS type=test
