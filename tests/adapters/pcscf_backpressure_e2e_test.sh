@@ -24,9 +24,9 @@ source "$(dirname "$0")/e2e_lib.sh"
 # plainer.
 FLOOD=20000
 NOREAD_FLOOD=50000
-# The good UE must register within this (ms); about 0.2-0.6 s with the
-# budgets, 15 s without them on the test machine.
-UE_BUDGET_MS=3000
+# The good UE must register within this (ms); 0.2-0.6 s with the budgets,
+# 3-16 s without them on the (loaded, 2-core) test machine.
+UE_BUDGET_MS=2000
 # Growth of the pcscf's peak resident memory allowed during a flood (kB);
 # about 0 with the budgets, 14-20 MB without.
 RSS_GROWTH_KB=8192
@@ -64,7 +64,7 @@ good_ue() {
 # without credentials and reads nothing. The pcscf stops reading it once its
 # 401s are not read: the client's socket stops taking bytes before two
 # thirds of the requests are out; the pcscf's peak memory grows by less
-# than 8 MB meanwhile; a good UE registers within 3 s. When the client then
+# than 8 MB meanwhile; a good UE registers within 2 s. When the client then
 # reads, every request it sent in full is answered 401 (none lost).
 no_reader() {
   start_pcscf noread "$@" || return 1
@@ -132,12 +132,12 @@ reader_input_budget() {
 
 # RD-216: with an input budget of 1 MiB (about 3 000 requests per read), a
 # client that reads its 401s and sends 20 000 REGISTERs as fast as it can
-# is handled 32 requests per loop pass: a good UE registers within 3 s
+# is handled 32 requests per loop pass: a good UE registers within 2 s
 # (without the cap each pass handles everything read, and the UE's
 # handshake and REGISTERs wait seconds behind each of them). Every request
 # of the flood is answered.
 fair_pass() {
-  start_pcscf fair --max-input-bytes 1048576 "$@" || return 1
+  start_pcscf fair --max-input-bytes 4194304 "$@" || return 1
   local ok=0
   start_flood fair --read || { show; return 1; }
   good_ue fair
@@ -162,9 +162,9 @@ fair_pass() {
 read -r -a EXTRA <<<"${BACKPRESSURE_PCSCF_ARGS:-}"
 #= spec#IMPL-PC-OUTPUT-BUDGET type=test
 #= spec#IMPL-PC-FAIR-PASS type=test
-annexo_case "IMPL-PC-OUTPUT-BUDGET: a client pipelining 50 000 REGISTERs without reading is stopped by flow control, the pcscf's memory stays flat, a good UE registers within 3 s, and every request sent is answered once it reads" no_reader "${EXTRA[@]}"
+annexo_case "IMPL-PC-OUTPUT-BUDGET: a client pipelining 50 000 REGISTERs without reading is stopped by flow control, the pcscf's memory stays flat, a good UE registers within 2 s, and every request sent is answered once it reads" no_reader "${EXTRA[@]}"
 #= spec#IMPL-PC-INPUT-BUDGET type=test
 annexo_case "IMPL-PC-INPUT-BUDGET: a client sending 20 000 REGISTERs faster than they are handled never has more than 5 000 unanswered and the pcscf's memory stays flat" reader_input_budget "${EXTRA[@]}"
 #= spec#IMPL-PC-FAIR-PASS type=test
-annexo_case "IMPL-PC-FAIR-PASS: while one client pipelines 20 000 REGISTERs, a good UE registers within 3 s and every flooding request is still answered" fair_pass "${EXTRA[@]}"
+annexo_case "IMPL-PC-FAIR-PASS: while one client pipelines 20 000 REGISTERs, a good UE registers within 2 s and every flooding request is still answered" fair_pass "${EXTRA[@]}"
 annexo_finish
