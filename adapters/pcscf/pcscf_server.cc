@@ -192,6 +192,7 @@ class Connection final : public tls::Endpoint_Events {
     m_unbound_budget.reset();
     close_after_flush();
     flush();
+    regulate();  // a paused connection reads again while closing (its EOF)
     return true;
   }
 
@@ -210,9 +211,12 @@ class Connection final : public tls::Endpoint_Events {
     note_output_level();
     if (m_framer.buffered() > 0) process_plaintext();
     if (m_dead) return;
-    if (r.readable && m_reading && read_allowance() > 0) {
+    // A closing connection discards what it reads (feed) but keeps reading
+    // to see the peer's EOF.
+    const std::size_t allowance = m_closing ? 65536 : read_allowance();
+    if (r.readable && m_reading && allowance > 0) {
       std::string in;
-      const long n = net::read_some(m_fd, in, read_allowance());
+      const long n = net::read_some(m_fd, in, allowance);
       if (!in.empty()) feed(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
       if (n == 0 || n == -1) {
         lost(n == 0 ? "peer closed the TCP connection" : "read error");
@@ -235,6 +239,7 @@ class Connection final : public tls::Endpoint_Events {
     log_outcome(o, "timer");
     perform(o, nullptr);
     flush();
+    regulate();
   }
 
   void dump(std::FILE* out, bool json) const {
