@@ -192,6 +192,18 @@ class Connection final : public tls::Endpoint_Events {
     m_unbound_budget.reset();
     close_after_flush();
     flush();
+    if (!m_dead && !m_wq.empty()) {
+      // RD-215: the kernel's send buffer is full, so the peer is not reading
+      // what it was sent; waiting for close_notify to be written would keep
+      // the connection for as long as the peer likes: closed at once.
+      //= spec#IMPL-PC-OUTPUT-BUDGET type=implementation
+      m_srv.log().decision(Verdict::deny, "IMPL-PC-OUTPUT-BUDGET",
+                           "lifetime budget spent while the peer reads nothing: closed at once, "
+                           "queued replies dropped",
+                           fields({{"queued_bytes", std::to_string(m_wq.pending())}}));
+      close_now();
+      return true;
+    }
     regulate();  // a paused connection reads again while closing (its EOF)
     return true;
   }

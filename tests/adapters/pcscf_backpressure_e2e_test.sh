@@ -157,6 +157,37 @@ fair_pass() {
   return $ok
 }
 
+# established_to_pcscf: TCP connections ESTABLISHED with the pcscf's port at
+# one end (the kernel's view, ss).
+established_to_pcscf() {
+  ss -Htn state established "( sport = :$PC_PORT or dport = :$PC_PORT )" | grep -c .
+}
+no_connection_left() { (($(established_to_pcscf) == 0)); }
+
+# RD-215 with RD-129: a client that pipelines and never reads holds no
+# connection past the unbound lifetime (5 s): although its replies cannot be
+# written (close_notify neither), the pcscf closes the connection; the
+# kernel shows no established TCP connection on the pcscf's port within 15 s
+# of the flood starting (the flooder itself never closes it).
+never_reader_closed() {
+  start_pcscf neverread --unbound-lifetime 5 "$@" || return 1
+  local ok=0 t0 secs
+  t0=$(date +%s)
+  start_flood neverread --count "$NOREAD_FLOOD" || { show; return 1; }
+  wait_until 15 no_connection_left
+  secs=$(($(date +%s) - t0))
+  local left
+  left=$(established_to_pcscf)
+  : >"$FL_GO"
+  wait_peer
+  stop_pcscf
+  annexo_req IMPL-PC-OUTPUT-BUDGET \
+    expect "no TCP connection to the pcscf left ${secs} s after a never-reading flood began (unbound lifetime 5 s; ESTABLISHED: $left)" \
+    test "$left" -eq 0 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # BACKPRESSURE_PCSCF_ARGS: extra pcscf options for every case (to show the
 # assertions failing with a budget off, e.g. "--max-output-bytes 0").
 read -r -a EXTRA <<<"${BACKPRESSURE_PCSCF_ARGS:-}"
@@ -167,4 +198,6 @@ annexo_case "IMPL-PC-OUTPUT-BUDGET: a client pipelining 50 000 REGISTERs without
 annexo_case "IMPL-PC-INPUT-BUDGET: a client sending 20 000 REGISTERs faster than they are handled never has more than 5 000 unanswered and the pcscf's memory stays flat" reader_input_budget "${EXTRA[@]}"
 #= spec#IMPL-PC-FAIR-PASS type=test
 annexo_case "IMPL-PC-FAIR-PASS: while one client pipelines 20 000 REGISTERs, a good UE registers within 2 s and every flooding request is still answered" fair_pass "${EXTRA[@]}"
+#= spec#IMPL-PC-OUTPUT-BUDGET type=test
+annexo_case "IMPL-PC-OUTPUT-BUDGET: a client that pipelines and never reads loses its connection at the unbound lifetime although nothing can be written to it" never_reader_closed "${EXTRA[@]}"
 annexo_finish
