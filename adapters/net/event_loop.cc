@@ -79,18 +79,50 @@ void Event_Loop::add(int fd, bool want_write_now, Handler handler) {
   ev.data.fd = fd;
   ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev);
   m_handlers[fd] = std::move(handler);
+  m_interest[fd] = Interest{true, want_write_now};
+}
+
+void Event_Loop::update(int fd) {
+  const auto it = m_interest.find(fd);
+  if (it == m_interest.end()) return;
+  epoll_event ev{};
+  ev.events = (it->second.read ? (EPOLLIN | EPOLLRDHUP) : 0u) | (it->second.write ? EPOLLOUT : 0u);
+  ev.data.fd = fd;
+  ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
 }
 
 void Event_Loop::want_write(int fd, bool on) {
-  epoll_event ev{};
-  ev.events = EPOLLIN | EPOLLRDHUP | (on ? EPOLLOUT : 0u);
-  ev.data.fd = fd;
-  ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
+  const auto it = m_interest.find(fd);
+  if (it == m_interest.end()) {
+    // Not added through add() (kept for callers that register elsewhere).
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | (on ? EPOLLOUT : 0u);
+    ev.data.fd = fd;
+    ::epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
+    return;
+  }
+  if (it->second.write == on) return;
+  it->second.write = on;
+  update(fd);
+}
+
+void Event_Loop::want_read(int fd, bool on) {
+  const auto it = m_interest.find(fd);
+  if (it == m_interest.end() || it->second.read == on) return;
+  it->second.read = on;
+  update(fd);
+}
+
+void Event_Loop::again(int fd) {
+  if (m_handlers.count(fd) == 0) return;
+  if (std::find(m_again.begin(), m_again.end(), fd) == m_again.end()) m_again.push_back(fd);
 }
 
 void Event_Loop::remove(int fd) {
   ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
   m_handlers.erase(fd);
+  m_interest.erase(fd);
+  m_again.erase(std::remove(m_again.begin(), m_again.end(), fd), m_again.end());
   // Events of this round still queued for fd are about the descriptor that
   // was removed, not about a new one the kernel may hand out under the same
   // number before the round ends (an accept after a close).
@@ -122,6 +154,7 @@ void Event_Loop::on_signal(int signo, std::function<void()> handler) {
 }
 
 int Event_Loop::timeout_ms() const {
+  if (!m_again.empty()) return 0;  // held-back work: poll, do not block
   if (!m_deadline) return -1;
   const auto next = m_deadline();
   if (!next) return -1;
@@ -170,6 +203,22 @@ int Event_Loop::run() {
       r.hangup = (bits & (EPOLLERR | EPOLLHUP)) != 0;
       Handler h = it->second;  // copy: the handler may remove itself
       h(r);
+    }
+    // The calls asked for by again() before this pass (those asked for now
+    // wait for the next one, after the kernel's events have been served).
+    if (!m_again.empty() && m_running) {
+      std::vector<int> due;
+      due.swap(m_again);
+      for (const int fd : due) {
+        auto it = m_handlers.find(fd);
+        if (it == m_handlers.end() || !m_running) continue;
+        if (std::find(m_removed_this_round.begin(), m_removed_this_round.end(), fd) !=
+            m_removed_this_round.end()) {
+          continue;  // removed (and maybe reused) this round
+        }
+        Handler h = it->second;
+        h(Ready{});
+      }
     }
     if (m_tick && m_running) m_tick(monotonic_seconds());
     if (m_handlers.empty() && m_signal_handlers.empty()) break;
@@ -357,6 +406,25 @@ long read_available(int fd, std::string& out) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return total > 0 ? total : -2;
     return -1;
   }
+}
+
+long read_some(int fd, std::string& out, std::size_t max) {
+  long total = 0;
+  char buf[16384];
+  while (static_cast<std::size_t>(total) < max) {
+    const std::size_t want = std::min(sizeof(buf), max - static_cast<std::size_t>(total));
+    const ssize_t n = ::recv(fd, buf, want, 0);
+    if (n > 0) {
+      out.append(buf, static_cast<std::size_t>(n));
+      total += n;
+      continue;
+    }
+    if (n == 0) return total > 0 ? total : 0;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return total > 0 ? total : -2;
+    return -1;
+  }
+  return total;
 }
 
 }  // namespace annexo::net

@@ -45,6 +45,17 @@ class Event_Loop final {
   // Registers fd (level-triggered) for reading, and for writing when want_write.
   void add(int fd, bool want_write, Handler handler);
   void want_write(int fd, bool on);
+  // Read interest (on at add()): off, the fd is not watched for reading (nor
+  // for a peer's half-close) until turned on again, so the kernel's receive
+  // window pushes back on the peer (backpressure, RD-215). Errors and
+  // hang-ups are still reported.
+  void want_read(int fd, bool on);
+  // Calls fd's handler once more in the next loop pass, with no readiness
+  // bit set, even if the kernel reports nothing (work held back for
+  // fairness, RD-216: a level-triggered fd that is not readable would
+  // otherwise never be called again). epoll_wait does not block while such a
+  // call is pending.
+  void again(int fd);
   // Unregisters fd; safe to call from inside that fd's own handler. Does not close.
   void remove(int fd);
 
@@ -61,12 +72,20 @@ class Event_Loop final {
 
  private:
   int timeout_ms() const;
+  void update(int fd);
+
+  struct Interest {
+    bool read = true;
+    bool write = false;
+  };
 
   int m_epoll = -1;
   int m_signal_fd = -1;
   bool m_running = false;
   std::string m_error;
   std::unordered_map<int, Handler> m_handlers;
+  std::unordered_map<int, Interest> m_interest;
+  std::vector<int> m_again;               // fds to call in the next pass (again())
   std::vector<int> m_removed_this_round;  // fds removed since the last epoll_wait
   std::unordered_map<int, std::function<void()>> m_signal_handlers;
   Deadline_Source m_deadline;
@@ -133,5 +152,7 @@ class Write_Queue final {
 // Reads everything available; appends to out. Returns bytes read, 0 on EOF,
 // -1 on error; EAGAIN with nothing read returns -2.
 long read_available(int fd, std::string& out);
+// The same, reading at most max bytes (what is left stays in the kernel).
+long read_some(int fd, std::string& out, std::size_t max);
 
 }  // namespace annexo::net

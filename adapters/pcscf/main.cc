@@ -56,6 +56,14 @@ const char* kUsage =
     "                            sec-agree connection idle that long (default 32)\n"
     "  --unbound-lifetime S      close a TLS connection still unbound S seconds after accept,\n"
     "                            whatever it sends (default 64; 0: no budget; RD-129)\n"
+    "  --max-output-bytes N      reply bytes queued for one connection above which it is\n"
+    "                            neither read nor served until half is written (default\n"
+    "                            262144; 0: none; RD-215)\n"
+    "  --max-input-bytes N       received bytes held unhandled on one connection above which\n"
+    "                            it is not read (default 131072, at least 131072; 0: none;\n"
+    "                            RD-217)\n"
+    "  --max-requests-per-pass N requests handled per connection per loop pass; the rest\n"
+    "                            wait for the next pass (default 32; 0: no cap; RD-216)\n"
     "  --auth-fail-max N         failed authentications (403 to a REGISTER with credentials)\n"
     "                            per IMPI and source address before that pair's REGISTERs\n"
     "                            are refused 503 + Retry-After, unchecked (default 5; 0: off;\n"
@@ -174,6 +182,16 @@ int main(int argc, char** argv) {
     } else if (a == "--auth-fail-block") {
       if (!value(&v) || !parse_u32(v, &o.auth_limits.block_s) || o.auth_limits.block_s == 0)
         return usage("--auth-fail-block needs seconds > 0");
+    } else if (a == "--max-output-bytes") {
+      if (!value(&v) || !parse_u32(v, &o.max_output_bytes))
+        return usage("--max-output-bytes needs a byte count");
+    } else if (a == "--max-input-bytes") {
+      if (!value(&v) || !parse_u32(v, &o.max_input_bytes) ||
+          (o.max_input_bytes != 0 && o.max_input_bytes < 131072))
+        return usage("--max-input-bytes needs 0 or a byte count >= 131072 (2 x 64 KiB message)");
+    } else if (a == "--max-requests-per-pass") {
+      if (!value(&v) || !parse_u32(v, &o.max_requests_per_pass))
+        return usage("--max-requests-per-pass needs a count");
     } else if (a == "--unbound-lifetime") {
       if (!value(&v) || !parse_u32(v, &o.unbound_lifetime_s))
         return usage("--unbound-lifetime needs seconds");

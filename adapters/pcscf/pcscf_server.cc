@@ -192,14 +192,43 @@ class Connection final : public tls::Endpoint_Events {
     m_unbound_budget.reset();
     close_after_flush();
     flush();
+    if (!m_dead && !m_wq.empty()) {
+      // RD-215: the kernel's send buffer is full, so the peer is not reading
+      // what it was sent; waiting for close_notify to be written would keep
+      // the connection for as long as the peer likes: closed at once.
+      //= spec#IMPL-PC-OUTPUT-BUDGET type=implementation
+      m_srv.log().decision(Verdict::deny, "IMPL-PC-OUTPUT-BUDGET",
+                           "lifetime budget spent while the peer reads nothing: closed at once, "
+                           "queued replies dropped",
+                           fields({{"queued_bytes", std::to_string(m_wq.pending())}}));
+      close_now();
+      return true;
+    }
+    regulate();  // a paused connection reads again while closing (its EOF)
     return true;
   }
 
+  // One loop pass for this connection (RD-215..RD-217): replies queued for
+  // the socket first, then the requests held from earlier passes, then new
+  // bytes (at most what the input budget leaves room for), at most
+  // --max-requests-per-pass of them; then the read interest follows the
+  // budgets.
   void on_ready(net::Ready r) {
     if (m_dead) return;
-    if (r.readable) {
+    m_handled_this_pass = 0;
+    if (r.writable && !m_wq.flush(m_fd)) {
+      lost("write error");
+      return;
+    }
+    note_output_level();
+    if (m_framer.buffered() > 0) process_plaintext();
+    if (m_dead) return;
+    // A closing connection discards what it reads (feed) but keeps reading
+    // to see the peer's EOF.
+    const std::size_t allowance = m_closing ? 65536 : read_allowance();
+    if (r.readable && m_reading && allowance > 0) {
       std::string in;
-      const long n = net::read_available(m_fd, in);
+      const long n = net::read_some(m_fd, in, allowance);
       if (!in.empty()) feed(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
       if (n == 0 || n == -1) {
         lost(n == 0 ? "peer closed the TCP connection" : "read error");
@@ -211,6 +240,7 @@ class Connection final : public tls::Endpoint_Events {
       return;
     }
     flush();
+    regulate();
   }
 
   void on_timer(core::Seconds now) {
@@ -221,6 +251,7 @@ class Connection final : public tls::Endpoint_Events {
     log_outcome(o, "timer");
     perform(o, nullptr);
     flush();
+    regulate();
   }
 
   void dump(std::FILE* out, bool json) const {
@@ -478,10 +509,25 @@ class Connection final : public tls::Endpoint_Events {
   }
 
   void process_plaintext() {
-    if (m_plain.empty()) return;
-    m_framer.feed(m_plain);
-    m_plain.clear();
+    if (!m_plain.empty()) {
+      m_framer.feed(m_plain);
+      m_plain.clear();
+    }
+    m_held = false;
     while (!m_closing && !m_dead) {
+      // RD-215: no new request while the replies already queued are over the
+      // output budget; RD-216: at most --max-requests-per-pass a pass. What
+      // is left stays in the framer for a later pass (regulate()).
+      if (output_blocked()) {
+        m_held = true;
+        return;
+      }
+      const std::uint32_t cap = m_srv.options().max_requests_per_pass;
+      if (cap > 0 && m_handled_this_pass >= cap) {
+        m_held = true;
+        note_fair_pass_hold();
+        return;
+      }
       auto ev = m_framer.next();
       if (!ev.ok()) {
         const sip::SipError& err = ev.error();
@@ -494,6 +540,7 @@ class Connection final : public tls::Endpoint_Events {
         return;
       }
       if (!ev.value().has_value()) return;
+      ++m_handled_this_pass;
       const sip::FrameEvent fe = std::move(*ev.value());
       if (fe.kind == sip::FrameKind::ping) {
         const auto o = drive(cp::make_event(cp::EventKind::crlf_ping, now()), core::EventIds{});
@@ -1006,8 +1053,110 @@ class Connection final : public tls::Endpoint_Events {
       lost("write error");
       return;
     }
-    m_srv.loop().want_write(m_fd, !m_wq.empty());
+    // Paused on the output budget: writability (even with nothing left to
+    // write, if another path emptied the queue) is what resumes reading.
+    m_srv.loop().want_write(m_fd, !m_wq.empty() || m_out_paused);
     if (m_closing && m_wq.empty()) finish();
+  }
+
+  // ------------------------------------------------ budgets (RD-215..RD-217)
+  bool output_blocked() const {
+    const std::uint32_t max = m_srv.options().max_output_bytes;
+    return m_out_paused || (max > 0 && m_wq.pending() >= max);
+  }
+
+  std::size_t read_allowance() const {
+    const std::uint32_t max = m_srv.options().max_input_bytes;
+    if (max == 0) return SIZE_MAX;
+    const std::size_t held = m_framer.buffered() + m_plain.size();
+    return held >= max ? 0 : max - held;
+  }
+
+  // The output budget with hysteresis: paused at --max-output-bytes queued,
+  // resumed at half of it.
+  //= spec#IMPL-PC-OUTPUT-BUDGET type=implementation
+  void note_output_level() {
+    const std::uint32_t max = m_srv.options().max_output_bytes;
+    if (max == 0 || m_dead) return;
+    const std::size_t queued = m_wq.pending();
+    if (!m_out_paused && queued >= max) {
+      m_out_paused = true;
+      ++m_out_pauses;
+      m_srv.log().decision(
+          Verdict::deny, "IMPL-PC-OUTPUT-BUDGET",
+          "replies not read: output budget reached, requests no longer read or handled on this "
+          "connection until the queue drains",
+          fields({{"queued_bytes", std::to_string(queued)},
+                  {"max_output_bytes", std::to_string(max)},
+                  {"resume_at_bytes", std::to_string(max / 2)}}));
+    } else if (m_out_paused && queued <= max / 2) {
+      m_out_paused = false;
+      log_resume(
+          "IMPL-PC-OUTPUT-BUDGET",
+          "replies read: queue below the low-water mark, connection served again", m_out_pauses,
+          m_out_resume_logged_at,
+          {{"queued_bytes", std::to_string(queued)}, {"resume_at_bytes", std::to_string(max / 2)}});
+    }
+  }
+
+  //= spec#IMPL-PC-INPUT-BUDGET type=implementation
+  void note_input_level() {
+    const std::uint32_t max = m_srv.options().max_input_bytes;
+    if (max == 0 || m_dead) return;
+    const std::size_t held = m_framer.buffered() + m_plain.size();
+    const bool full = held >= max;
+    if (full == m_in_paused) return;
+    m_in_paused = full;
+    if (full) {
+      ++m_in_pauses;
+      m_srv.log().decision(
+          Verdict::deny, "IMPL-PC-INPUT-BUDGET",
+          "input budget reached: received bytes not yet handled, reading paused",
+          fields({{"held_bytes", std::to_string(held)}, {"max_input_bytes", std::to_string(max)}}));
+    } else {
+      log_resume("IMPL-PC-INPUT-BUDGET", "held bytes below the input budget: reading again",
+                 m_in_pauses, m_in_resume_logged_at, {{"held_bytes", std::to_string(held)}});
+    }
+  }
+
+  // Resume lines are not denials (RD-131 does not limit them): at most one a
+  // second per connection and budget, carrying the pauses since the last one.
+  void log_resume(const char* req, const char* what, std::uint64_t& pauses,
+                  std::optional<core::Seconds>& logged_at, log::Fields extra) {
+    const core::Seconds t = now();
+    if (logged_at && !core::time_reached(t, core::time_add(*logged_at, 1))) return;
+    logged_at = t;
+    extra.emplace_back("pauses", std::to_string(pauses));
+    pauses = 0;
+    m_srv.log().decision(Verdict::info, req, what, fields(std::move(extra)));
+  }
+
+  //= spec#IMPL-PC-FAIR-PASS type=implementation
+  void note_fair_pass_hold() {
+    if (m_fair_logged) return;  // once per connection: a flood would repeat it every pass
+    m_fair_logged = true;
+    m_srv.log().decision(
+        Verdict::deny, "IMPL-PC-FAIR-PASS",
+        "request cap of a loop pass reached: the rest is held for later passes (logged once "
+        "per connection)",
+        fields({{"max_requests_per_pass", std::to_string(m_srv.options().max_requests_per_pass)},
+                {"held_bytes", std::to_string(m_framer.buffered())}}));
+  }
+
+  // After a pass: the read interest follows the budgets, and held requests
+  // get another pass unless the output budget holds them (writability then
+  // resumes the connection).
+  void regulate() {
+    if (m_dead) return;
+    note_output_level();
+    note_input_level();
+    const bool read = m_closing || (!m_out_paused && !m_in_paused);
+    if (read != m_reading) {
+      m_reading = read;
+      m_srv.loop().want_read(m_fd, read);
+    }
+    if (m_out_paused) m_srv.loop().want_write(m_fd, true);
+    if (m_held && !m_out_paused && !m_closing) m_srv.loop().again(m_fd);
   }
 
   void close_after_flush() {
@@ -1062,6 +1211,15 @@ class Connection final : public tls::Endpoint_Events {
   bool m_closing = false;
   std::optional<core::Seconds> m_unbound_budget;  // RD-129
   bool m_dead = false;
+  // Budgets (RD-215..RD-217).
+  bool m_reading = true;  // read interest as last given to the loop
+  bool m_out_paused = false;
+  bool m_in_paused = false;
+  bool m_held = false;  // requests (maybe) left in the framer after a pass
+  bool m_fair_logged = false;
+  std::uint32_t m_handled_this_pass = 0;
+  std::uint64_t m_out_pauses = 0, m_in_pauses = 0;
+  std::optional<core::Seconds> m_out_resume_logged_at, m_in_resume_logged_at;
 };
 
 // ============================================================ Server
@@ -1346,6 +1504,18 @@ void Server::log_limits() {
                  "identical DENY lines (requirement, reason, peer) written per second; the rest "
                  "are summarised (0: no limit)",
                  {{"log_deny_limit", std::to_string(m_options.log_deny_limit)}});
+  m_log.decision(Verdict::info, "IMPL-PC-OUTPUT-BUDGET",
+                 "reply bytes queued for a connection above which it is neither read nor served "
+                 "until the queue is down to half (0: none)",
+                 {{"max_output_bytes", std::to_string(m_options.max_output_bytes)}});
+  m_log.decision(Verdict::info, "IMPL-PC-INPUT-BUDGET",
+                 "received bytes held but not yet handled above which a connection is not read "
+                 "(0: none)",
+                 {{"max_input_bytes", std::to_string(m_options.max_input_bytes)}});
+  m_log.decision(Verdict::info, "IMPL-PC-FAIR-PASS",
+                 "requests handled per connection in one loop pass; the rest wait for the next "
+                 "(0: no cap)",
+                 {{"max_requests_per_pass", std::to_string(m_options.max_requests_per_pass)}});
   m_log.decision(Verdict::info, "IMPL-PC-UNBOUND-LIFETIME",
                  "total lifetime of a connection that has not bound (0: none)",
                  {{"unbound_lifetime_s", std::to_string(m_options.unbound_lifetime_s)}});

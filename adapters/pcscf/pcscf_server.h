@@ -80,6 +80,14 @@ struct Options {
   // Connections held at once, TLS and plain together (RD-102); lowered at
   // start-up to what the descriptor limit allows.
   std::uint32_t max_connections = 10000;
+  // Per-connection budgets (RD-215..RD-217); 0: none. Replies queued for
+  // the socket above which the connection is neither read nor served until
+  // the queue is down to half; received bytes held but not yet handled
+  // above which reading stops (at least 2 x the framer's 64 KiB message);
+  // requests handled per connection in one loop pass.
+  std::uint32_t max_output_bytes = 256 * 1024;
+  std::uint32_t max_input_bytes = 128 * 1024;
+  std::uint32_t max_requests_per_pass = 32;
   // Failed-authentication limits per (IMPI, source) and per source (RD-130).
   Auth_Limit_Options auth_limits;
   log::Format log_format = log::Format::text;

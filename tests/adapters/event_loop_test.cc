@@ -2,6 +2,7 @@
 // deadline source, endpoint parsing with precise errors.
 #include <catch2/catch.hpp>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <optional>
@@ -135,4 +136,48 @@ TEST_CASE("adapters/net: an event queued for a removed descriptor never reaches 
   ::close(successor);
   ::close(a[1]);
   ::close(b[1]);
+}
+
+// RD-215..RD-217: the loop's backpressure primitives. With read interest off
+// a socket holding bytes is not reported readable (nor does the loop spin on
+// it); again() calls a handler once in the next pass with no readiness bit;
+// read_some stops at its limit and leaves the rest in the kernel.
+TEST_CASE("adapters/net: want_read(false) silences a readable fd, again() calls it once more") {
+  int sv[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv) == 0);
+  Event_Loop loop;
+  int readable_calls = 0, bare_calls = 0, passes = 0;
+  std::string got;
+  loop.add(sv[0], false, [&](annexo::net::Ready r) {
+    if (r.readable) {
+      ++readable_calls;
+      // Take 3 bytes only, then stop reading and ask for one more call.
+      CHECK(annexo::net::read_some(sv[0], got, 3) == 3);
+      loop.want_read(sv[0], false);
+      loop.again(sv[0]);
+    } else if (!r.writable && !r.hangup) {
+      ++bare_calls;
+    }
+  });
+  REQUIRE(::write(sv[1], "abcdefgh", 8) == 8);
+  loop.set_timer(
+      [&]() -> std::optional<annexo::core::Seconds> {
+        return annexo::net::monotonic_seconds();  // tick every pass
+      },
+      [&](annexo::core::Seconds) {
+        if (++passes >= 20) loop.stop();
+      });
+  REQUIRE(loop.run() == 0);
+  CHECK(readable_calls == 1);  // 5 bytes still queued, but not reported
+  CHECK(bare_calls == 1);      // the again() call, exactly once
+  CHECK(got == "abc");
+  // Read interest back on: the rest is reported again.
+  loop.want_read(sv[0], true);
+  passes = 0;
+  REQUIRE(loop.run() == 0);
+  CHECK(readable_calls == 2);
+  CHECK(got == "abcdef");
+  loop.remove(sv[0]);
+  ::close(sv[0]);
+  ::close(sv[1]);
 }
