@@ -10,6 +10,7 @@ def mutant_ue(name, file):
         name = name + "_src",
         srcs = [
             "//adapters/ue/client:" + file,
+            "//proofs/mutants:mutants.bzl",
             "//tools/mutation:adapter_mutants.toml",
             "//tools/mutation:mutate.py",
         ],

@@ -1,0 +1,136 @@
+#!/bin/bash
+# The probe's P-CSCF TPs against `pcscf` built on mutants visible from outside
+# (tests/probe/mutant_pcscf.bzl: the catalogue's own text, the mutated .cc
+# linked ahead of the original's archive). Each case runs the TPs about one
+# mutant (--tp) and asserts the verdict of every one of them: the TPs that
+# must catch the mutant fail, the others pass. A first case runs the same TPs
+# against the unmutated pcscf (all pass), and each certificate case checks
+# that the unmutated pcscf refuses that certificate at start-up, so a fail
+# comes from the mutant. These cases test the probe itself: they credit no
+# requirement. adapters/probe/README.md lists every mutant (caught by which
+# TP, or why it is not visible from outside).
+#   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF \
+#     PCSCF_IGNORES_CLOSE PCSCF_SKIPS_OWN_CERT_PROFILE CERT_RSA_1024_ALLOWED
+set -uo pipefail
+PROBE=$(realpath "$1")
+MAKE_PKI=$2
+# shellcheck source=/dev/null
+source "$3"
+SPEC=$(dirname "$(dirname "$(realpath "$4")")")
+PCSCF=$(realpath "$5")
+IGNORES_CLOSE=$(realpath "$6")
+SKIPS_OWN_CERT=$(realpath "$7")
+RSA_1024=$(realpath "$8")
+WORK_NAME=probe_pcscf_mutants
+# shellcheck source=tests/probe/probe_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
+
+# start_pcscf NAME BINARY CERT CA: NAME's pcscf --next-hop pointing at the
+# probe's S-CSCF side, with PKI certificate CERT; writes WORK/NAME.pixit.toml
+# (CA verifies the IUT) and sets PID.
+start_pcscf() {
+  local name=$1 bin=$2 cert=$3 ca=$4 nh log port
+  nh=$(free_port) || return 1
+  log=$WORK/$name.pcscf.log
+  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s).
+  "$bin" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
+    --cert "$PKI/$cert.pem" --key "$PKI/$cert.key" --unbound-idle 3 --session-lifetime 20 \
+    --log-format json 2>"$log" &
+  PID=$!
+  PIDS+=("$PID")
+  wait_file "$log" '"req":"O.2.1-PC-PORT"' "$PID" || { tail -5 "$log"; return 1; }
+  port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
+  write_pixit "$WORK/$name.pixit.toml" "$port" "$nh"
+  sed -i "s|/ca-ec.pem\"|/$ca.pem\"|" "$WORK/$name.pixit.toml"
+}
+
+# expect NAME RC EXPECTED_RC TP=VERDICT...: every TP has its verdict in
+# WORK/NAME.out and the probe exited EXPECTED_RC; on failure prints the
+# pcscf's last lines, then what did not hold.
+expect() {
+  local name=$1 rc=$2 want=$3 bad=0 why="" tv line
+  shift 3
+  for tv in "$@"; do
+    line=$(verdict_is "$WORK/$name.out" "${tv%=*}" "${tv#*=}") || { why+=$'\n'$line; bad=1; }
+  done
+  ((rc == want)) || { why+=$'\n'"probe exit $rc, expected $want"; bad=1; }
+  ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$WORK/$name.pcscf.log" | cut -c1-160; echo "$why"; }
+  return $bad
+}
+
+# refuses_cert CERT: the unmutated pcscf refuses to start with CERT (O.5.1
+# profile), so the mutant is what lets it start.
+refuses_cert() {
+  local rc
+  timeout "$BUDGET" "$PCSCF" --listen 127.0.0.1:0 --next-hop 127.0.0.1:9 \
+    --cert "$PKI/$1.pem" --key "$PKI/$1.key" >"$WORK/refuse-$1.log" 2>&1
+  rc=$?
+  if ((rc == 0 || rc == 124)) || ! grep -q 'REFUSED O.2.1-PC-CERT-PROFILE' "$WORK/refuse-$1.log"; then
+    echo "unmutated pcscf with $1: exit $rc, expected a start-up refusal"
+    tail -3 "$WORK/refuse-$1.log"
+    return 1
+  fi
+}
+
+TPS_CLOSE=(TP_PC_SIP_001 TP_PC_SIP_009 TP_PC_SIP_021)
+TPS_CERT=(TP_PC_TLS_013 TP_PC_CERT_001 TP_PC_CERT_002 TP_PC_CERT_003)
+
+unmutated_passes() {
+  start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
+  run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
+    TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass
+}
+
+# The core asks for close (403 on an unbound connection's REGISTER failure,
+# unbound idle timer); the mutant adapter never closes.
+ignores_close() {
+  start_pcscf ignores_close "$IGNORES_CLOSE" pcscf-ec ca-ec || return 1
+  run_probe ignores_close "$WORK/ignores_close.pixit.toml" "${TPS_CLOSE[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect ignores_close "$rc" 1 TP_PC_SIP_001=pass TP_PC_SIP_009=fail TP_PC_SIP_021=fail
+}
+
+# The start-up check of the pcscf's own certificate (RD-82) is skipped: a
+# wildcard certificate, then one with two CNs, is served.
+skips_own_cert_profile() {
+  refuses_cert wildcard && refuses_cert twocn || return 1
+  start_pcscf skips_wildcard "$SKIPS_OWN_CERT" wildcard ca-ec || return 1
+  run_probe skips_wildcard "$WORK/skips_wildcard.pixit.toml" "${TPS_CERT[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect skips_wildcard "$rc" 1 TP_PC_TLS_013=pass TP_PC_CERT_001=fail TP_PC_CERT_002=fail \
+    TP_PC_CERT_003=pass || return 1
+  start_pcscf skips_twocn "$SKIPS_OWN_CERT" twocn ca-ec || return 1
+  run_probe skips_twocn "$WORK/skips_twocn.pixit.toml" "${TPS_CERT[@]}" >/dev/null
+  rc=$?
+  kill "$PID" 2>/dev/null
+  expect skips_twocn "$rc" 1 TP_PC_TLS_013=pass TP_PC_CERT_001=fail TP_PC_CERT_002=fail \
+    TP_PC_CERT_003=pass
+}
+
+# A core mutant (core/cert_policy.cc, linked ahead of //core): RSA keys from
+# 1024 bits pass the certificate policy, so the pcscf serves an RSA-1024
+# certificate; the probe's own (unmutated) core refuses it.
+rsa_1024_allowed() {
+  refuses_cert rsa1024 || return 1
+  start_pcscf rsa_1024 "$RSA_1024" rsa1024 ca-rsa || return 1
+  run_probe rsa_1024 "$WORK/rsa_1024.pixit.toml" "${TPS_CERT[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect rsa_1024 "$rc" 1 TP_PC_TLS_013=pass TP_PC_CERT_001=fail TP_PC_CERT_002=pass \
+    TP_PC_CERT_003=fail
+}
+
+annexo_case "probe mutants: the TPs of the pcscf mutant cases all pass against the unmutated pcscf" \
+  unmutated_passes
+annexo_case "probe mutants: pcscf_ignores_close is caught by TP_PC_SIP_009 and TP_PC_SIP_021" \
+  ignores_close
+annexo_case "probe mutants: pcscf_skips_own_cert_profile is caught by TP_PC_CERT_001 and TP_PC_CERT_002" \
+  skips_own_cert_profile
+annexo_case "probe mutants: cert_rsa_1024_allowed (core) is caught by TP_PC_CERT_001 and TP_PC_CERT_003" \
+  rsa_1024_allowed
+annexo_finish
