@@ -1834,6 +1834,11 @@ void Server::dump_bindings(std::FILE* out) const {
     std::fprintf(out, "bindings %u of %u\n", m_table.size(), m_table.capacity());
   }
   for (const auto& [id, c] : m_conns) c->dump(out, json);
+  if (json) {
+    // Last, so a reader knows the dump is complete (the text form's header
+    // line, moved to the end).
+    std::fprintf(out, "{\"bindings\":%u,\"capacity\":%u}\n", m_table.size(), m_table.capacity());
+  }
   std::fflush(out);
 }
 

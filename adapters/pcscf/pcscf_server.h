@@ -114,7 +114,8 @@ class Server final : public Next_Hop_Client {
   bool start(std::string* err);
   // The bound port (useful with --listen 127.0.0.1:0).
   std::uint16_t port() const { return m_port; }
-  // SIGUSR1: one line per binding (JSON when --log-format json).
+  // SIGUSR1: one line per binding (JSON when --log-format json, ending with
+  // a {"bindings":N,"capacity":M} line; text: that count first).
   void dump_bindings(std::FILE* out) const;
   std::size_t connections() const { return m_conns.size(); }
 
