@@ -37,6 +37,19 @@ vm() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$PC_PID/status"; }
 field() { awk -v t="$2" -v n="$3" '$1 == t { print $(n + 1) }' "$1"; }
 le() { [[ "$1" =~ ^[0-9]+$ ]] && (($1 <= $2)); }
 
+# flooder_ran: the flooder exited 0 (its first lines say what it did).
+flooder_ran() {
+  expect "the flooder ran (exit $PEER_RC): $(head -3 "$FL_OUT" | tr '\n' ' ')" test "$PEER_RC" -eq 0
+}
+
+# rss_flat REQ WHILE RSS0 HWM: REQ's assertion that the pcscf's peak
+# resident memory (VmHWM) grew by at most RSS_GROWTH_KB over RSS0.
+rss_flat() {
+  annexo_req "$1" \
+    expect "the pcscf's peak RSS grew by at most ${RSS_GROWTH_KB} kB $2 (VmRSS before $3 kB, VmHWM $4 kB)" \
+    le "$((${4:-999999999} - ${3:-0}))" "$RSS_GROWTH_KB"
+}
+
 # start_flood NAME [flood_peer options]: the flooder in the background;
 # waits until it has 500 requests out. FL_OUT.
 start_flood() {
@@ -60,6 +73,14 @@ good_ue() {
   ran "ue --pcscf 127.0.0.1:$PC_PORT --password secret (${UE_MS} ms)" "$UE_RC"
 }
 
+# ue_in_budget: IMPL-PC-FAIR-PASS's assertion that good_ue registered within
+# UE_BUDGET_MS.
+ue_in_budget() {
+  annexo_req IMPL-PC-FAIR-PASS \
+    expect "the good ue registered (exit $UE_RC) within ${UE_BUDGET_MS} ms during the flood (took ${UE_MS} ms)" \
+    bash -c "[[ $UE_RC == 0 ]] && (( $UE_MS <= $UE_BUDGET_MS ))"
+}
+
 # RD-215 (and RD-216 for the good UE): a client pipelines 50 000 REGISTERs
 # without credentials and reads nothing. The pcscf stops reading it once its
 # 401s are not read: the client's socket stops taking bytes before two
@@ -81,16 +102,12 @@ no_reader() {
   sent=$(field "$FL_OUT" SENT 1)
   how=$(field "$FL_OUT" SENT 3)
   n401=$(field "$FL_OUT" READ401 1)
-  expect "the flooder ran (exit $PEER_RC): $(head -3 "$FL_OUT" | tr '\n' ' ')" test "$PEER_RC" -eq 0 || ok=1
-  annexo_req IMPL-PC-FAIR-PASS \
-    expect "the good ue registered (exit $UE_RC) within ${UE_BUDGET_MS} ms during the flood (took ${UE_MS} ms)" \
-    bash -c "[[ $UE_RC == 0 ]] && (( $UE_MS <= $UE_BUDGET_MS ))" || ok=1
+  flooder_ran || ok=1
+  ue_in_budget || ok=1
   annexo_req IMPL-PC-OUTPUT-BUDGET \
     expect "the pcscf stopped reading the flooder: its socket took nothing for 3 s with fewer than $((NOREAD_FLOOD * 2 / 3)) of $NOREAD_FLOOD requests out (SENT: $(grep '^SENT' "$FL_OUT"))" \
     bash -c "[[ '$how' == blocked ]] && (( ${sent:-$NOREAD_FLOOD} < $NOREAD_FLOOD * 2 / 3 ))" || ok=1
-  annexo_req IMPL-PC-OUTPUT-BUDGET \
-    expect "the pcscf's peak RSS grew by at most ${RSS_GROWTH_KB} kB while the flooder was connected (VmRSS before ${rss0} kB, VmHWM ${hwm} kB)" \
-    le "$((${hwm:-999999999} - ${rss0:-0}))" "$RSS_GROWTH_KB" || ok=1
+  rss_flat IMPL-PC-OUTPUT-BUDGET "while the flooder was connected" "$rss0" "$hwm" || ok=1
   annexo_req IMPL-PC-OUTPUT-BUDGET \
     expect "once the flooder read, each of its ${sent:-?} requests sent in full was answered 401 (read ${n401:-none}: held requests resumed, none lost)" \
     bash -c "[[ -n '$sent' && '$n401' == '$sent' ]]" || ok=1
@@ -116,13 +133,11 @@ reader_input_budget() {
   worst=$(field "$FL_OUT" OUTSTANDING 1)
   full=$(field "$FL_OUT" OUTSTANDING 2)
   n401=$(field "$FL_OUT" OUTSTANDING 3)
-  expect "the flooder ran (exit $PEER_RC): $(head -3 "$FL_OUT" | tr '\n' ' ')" test "$PEER_RC" -eq 0 || ok=1
+  flooder_ran || ok=1
   annexo_req IMPL-PC-INPUT-BUDGET \
     expect "at most 5000 requests were ever sent and unanswered (max ${worst:-?}; out ${full:-?}, answered ${n401:-?})" \
     le "${worst:-999999}" 5000 || ok=1
-  annexo_req IMPL-PC-INPUT-BUDGET \
-    expect "the pcscf's peak RSS grew by at most ${RSS_GROWTH_KB} kB during the flood (VmRSS before ${rss0} kB, VmHWM ${hwm} kB)" \
-    le "$((${hwm:-999999999} - ${rss0:-0}))" "$RSS_GROWTH_KB" || ok=1
+  rss_flat IMPL-PC-INPUT-BUDGET "during the flood" "$rss0" "$hwm" || ok=1
   annexo_req IMPL-PC-INPUT-BUDGET \
     expect "all $FLOOD requests went out and each was answered 401 (out ${full:-?}, answered ${n401:-?})" \
     bash -c "[[ '$full' == $FLOOD && '$n401' == $FLOOD ]]" || ok=1
@@ -146,10 +161,8 @@ fair_pass() {
   local full n401
   full=$(field "$FL_OUT" OUTSTANDING 2)
   n401=$(field "$FL_OUT" OUTSTANDING 3)
-  expect "the flooder ran (exit $PEER_RC): $(head -3 "$FL_OUT" | tr '\n' ' ')" test "$PEER_RC" -eq 0 || ok=1
-  annexo_req IMPL-PC-FAIR-PASS \
-    expect "the good ue registered (exit $UE_RC) within ${UE_BUDGET_MS} ms during the flood (took ${UE_MS} ms)" \
-    bash -c "[[ $UE_RC == 0 ]] && (( $UE_MS <= $UE_BUDGET_MS ))" || ok=1
+  flooder_ran || ok=1
+  ue_in_budget || ok=1
   annexo_req IMPL-PC-FAIR-PASS \
     expect "every request of the flood was answered 401, the held ones in later passes (out ${full:-?}, answered ${n401:-?})" \
     bash -c "[[ '$full' == $FLOOD && '$n401' == $FLOOD ]]" || ok=1

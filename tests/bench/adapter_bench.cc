@@ -24,36 +24,24 @@
 //     Target: annexo / default >= 0.95. What each configuration negotiated
 //     (suite, group, server signature scheme, client's group order) is read
 //     from the plaintext handshake records of the warm-up and printed.
-//  2. Memory per established connection in the pcscf program: starts
-//     adapters/pcscf/pcscf, opens N TLS connections to it (default 1000),
-//     reads its VmRSS before and after. Target: < 52 KB (Kamailio's published
-//     figure per TLS connection).
+//  The pcscf's memory per established connection, on both TLS stacks, is
+//  pcscf_memory_bench's (one program for that figure).
 //
-// bazel run -c opt //tests/bench:adapter_bench [-- --handshakes N --connections N]
+// bazel run -c opt //tests/bench:adapter_bench [-- --handshakes N]
 #include <botan/pkcs8.h>
 #include <botan/tls_client.h>
 #include <botan/tls_server.h>
 #include <botan/tls_session_manager.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <functional>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "adapters/tls/alerts.h"
@@ -340,185 +328,13 @@ bool timed(Tally& t, int n, F&& f) {
   return true;
 }
 
-// ------------------------------------------------------------ pcscf memory
-long rss_kb(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
-  }
-  return -1;
-}
-
-struct Conn_Events final : annexo::tls::Tls_Events {
-  std::vector<std::uint8_t> out;
-  void tls_out(const std::uint8_t d[], std::size_t n) override { out.insert(out.end(), d, d + n); }
-  void tls_in(const std::uint8_t*, std::size_t) override {}
-  void tls_alert_received(Botan::TLS::Alert) override {}
-  Error tls_chain(const annexo::tls::Chain_Facts&) override { return Error::ok; }
-  Error tls_certificate_request() override { return Error::ok; }
-  Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
-    return Error::ok;
-  }
-  Error tls_established(const annexo::tls::Session_Facts&) override { return Error::ok; }
-};
-
-struct Client_Conn {
-  int fd = -1;
-  Conn_Events ev;
-  std::unique_ptr<annexo::tls::Callbacks> cb;
-  std::unique_ptr<Botan::TLS::Client> tls;
-};
-
-bool write_all(int fd, std::vector<std::uint8_t>& b) {
-  std::size_t off = 0;
-  while (off < b.size()) {
-    const ssize_t n = ::write(fd, b.data() + off, b.size() - off);
-    if (n <= 0) return false;
-    off += static_cast<std::size_t>(n);
-  }
-  b.clear();
-  return true;
-}
-
-std::unique_ptr<Client_Conn> connect_tls(Fixture& fx, annexo::tls::Ue_Policy& policy,
-                                         std::uint16_t port) {
-  auto c = std::make_unique<Client_Conn>();
-  c->fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(c->fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0) return nullptr;
-  c->cb = std::make_unique<annexo::tls::Callbacks>(c->ev, "127.0.0.1",
-                                                   [] { return std::chrono::system_clock::now(); });
-  c->tls = std::make_unique<Botan::TLS::Client>(
-      *c->cb, fx.sessions, *fx.client_creds, policy, fx.pki.rng(),
-      Botan::TLS::Server_Information(kFqdn, port), Botan::TLS::Protocol_Version::TLS_V12);
-  for (int i = 0; i < 100 && !c->tls->is_active(); ++i) {
-    if (!write_all(c->fd, c->ev.out)) return nullptr;
-    pollfd p{c->fd, POLLIN, 0};
-    if (::poll(&p, 1, 5000) <= 0) return nullptr;
-    std::uint8_t buf[16384];
-    const ssize_t n = ::read(c->fd, buf, sizeof(buf));
-    if (n <= 0) return nullptr;
-    try {
-      c->tls->received_data(buf, static_cast<std::size_t>(n));
-    } catch (...) {
-      return nullptr;
-    }
-  }
-  if (!write_all(c->fd, c->ev.out)) return nullptr;
-  return c->tls->is_active() ? std::move(c) : nullptr;
-}
-
-int memory_run(Fixture& fx, const std::string& pcscf, int connections) {
-  rlimit rl{};
-  ::getrlimit(RLIMIT_NOFILE, &rl);
-  rl.rlim_cur = rl.rlim_max;
-  ::setrlimit(RLIMIT_NOFILE, &rl);
-  if (rl.rlim_cur < static_cast<rlim_t>(connections) + 64) {
-    std::printf("memory: RLIMIT_NOFILE %llu too small for %d connections\n",
-                static_cast<unsigned long long>(rl.rlim_cur), connections);
-    return 1;
-  }
-  char dir_tmpl[] = "/tmp/annexo_bench.XXXXXX";
-  const std::string dir = ::mkdtemp(dir_tmpl);
-  std::ofstream(dir + "/cert.pem") << fx.leaf_cert.PEM_encode();
-  std::ofstream(dir + "/key.pem") << fx.leaf_key_pem;
-  std::ofstream(dir + "/users") << "alice@annexo.test secret sip:alice@annexo.test\n";
-  const std::string log = dir + "/pcscf.log";
-  const std::string max_bindings = std::to_string(connections + 16);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fd, 2);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    ::dup2(devnull, 1);
-    const std::string cert = dir + "/cert.pem", key = dir + "/key.pem", users = dir + "/users";
-    ::execl(pcscf.c_str(), pcscf.c_str(), "--listen", "127.0.0.1:0", "--cert", cert.c_str(),
-            "--key", key.c_str(), "--users", users.c_str(), "--max-bindings", max_bindings.c_str(),
-            "--log-format", "json", static_cast<char*>(nullptr));
-    std::_Exit(127);
-  }
-  std::uint16_t port = 0;
-  for (int i = 0; i < 200 && port == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    std::ifstream f(log);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string s = ss.str();
-    const auto at = s.find("\"listen\":\"127.0.0.1:");
-    if (at != std::string::npos) port = static_cast<std::uint16_t>(std::atoi(s.c_str() + at + 20));
-  }
-  if (port == 0) {
-    std::printf("memory: pcscf (%s) did not start\n", pcscf.c_str());
-    ::kill(pid, SIGTERM);
-    ::waitpid(pid, nullptr, 0);
-    return 1;
-  }
-  annexo::tls::Ue_Policy policy(fx.ue_config, fx.offer);
-  std::vector<std::unique_ptr<Client_Conn>> conns;
-  // One connection first: one-time allocations (Botan tables, TLS code paths).
-  conns.push_back(connect_tls(fx, policy, port));
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const long base = rss_kb(pid);
-  long at_tenth = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 1; i <= connections; ++i) {
-    auto c = connect_tls(fx, policy, port);
-    if (!c) {
-      std::printf("memory: connection %d failed\n", i);
-      ::kill(pid, SIGTERM);
-      ::waitpid(pid, nullptr, 0);
-      return 1;
-    }
-    conns.push_back(std::move(c));
-    if (i == connections / 10) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      at_tenth = rss_kb(pid);
-    }
-  }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const long full = rss_kb(pid);
-  const int tenth = connections / 10;
-  const double per = static_cast<double>(full - base) / connections;
-  const double per_marginal = static_cast<double>(full - at_tenth) / (connections - tenth);
-  std::printf(
-      "pcscf memory: %d TLS 1.2 connections established in %.1f s (the pcscf's idle timer is 32 "
-      "s)\n",
-      connections, secs);
-  std::printf("  VmRSS after 1 connection     %8ld KB\n", base);
-  std::printf("  VmRSS after %4d connections %8ld KB\n", tenth + 1, at_tenth);
-  std::printf("  VmRSS after %4d connections %8ld KB\n", connections + 1, full);
-  std::printf("  per connection (1 -> %d):     %.1f KB   target < 52 KB: %s\n", connections + 1,
-              per, per < 52 ? "met" : "NOT met");
-  std::printf("  per connection (%d -> %d):  %.1f KB (marginal)\n", tenth + 1, connections + 1,
-              per_marginal);
-  for (auto& c : conns) {
-    if (c) ::close(c->fd);
-  }
-  ::kill(pid, SIGTERM);
-  ::waitpid(pid, nullptr, 0);
-  std::remove((dir + "/cert.pem").c_str());
-  std::remove((dir + "/key.pem").c_str());
-  std::remove((dir + "/users").c_str());
-  std::remove(log.c_str());
-  ::rmdir(dir.c_str());
-  return per < 52 ? 0 : 2;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  int handshakes = 300, connections = 1000;
-  std::string pcscf = "adapters/pcscf/pcscf";
+  int handshakes = 300;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--handshakes") handshakes = std::atoi(argv[i + 1]);
-    if (a == "--connections") connections = std::atoi(argv[i + 1]);
-    if (a == "--pcscf") pcscf = argv[i + 1];
   }
   ::signal(SIGPIPE, SIG_IGN);
   Fixture fx;
@@ -578,7 +394,5 @@ int main(int argc, char** argv) {
               annexo.rate() / like.rate());
   std::printf("  ratio annexo (secp256r1 first) / default = %.3f\n",
               annexo_p.rate() / plain.rate());
-  if (connections < 10) return 0;  // --connections 0: handshakes only
-  const int mem = memory_run(fx, pcscf, connections);
-  return mem == 1 ? 1 : 0;
+  return 0;
 }
