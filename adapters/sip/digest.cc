@@ -250,6 +250,10 @@ const char* digest_verdict_name(DigestVerdict v) {
 //= spec#N.1-DIGEST-RFC7616 type=implementation
 DigestVerdict verify_credentials(const DigestCredentials& creds, const DigestServerCheck& check,
                                  NonceStore& nonces) {
+  // TS 24.229's initial REGISTER (empty nonce and response, RD-226): no
+  // answer to any nonce of ours yet, so it is challenged like one without
+  // credentials.
+  if (creds.nonce.empty() && creds.response.empty()) return DigestVerdict::unknown_nonce;
   if (creds.realm != check.realm) return DigestVerdict::wrong_realm;
   if (creds.algorithm != check.algorithm) return DigestVerdict::wrong_algorithm;
   if (!creds.qop || !creds.nc || !creds.cnonce) return DigestVerdict::missing_qop;

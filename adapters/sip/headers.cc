@@ -673,7 +673,12 @@ Result<DigestCredentials> parse_credentials(std::string_view value, std::string_
   c.uri = *pv(*ps, "uri");
   c.response = lower(*pv(*ps, "response"));
   if (c.username.empty()) return sip_error(hname(header), "username empty");
-  if (c.nonce.empty()) return sip_error(hname(header), "nonce empty");
+  // TS 24.229 5.1.1.2 (SIP digest): the initial REGISTER carries the IMPI with
+  // an empty nonce and an empty response, before any challenge
+  // (24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION, RD-226). One empty
+  // without the other is malformed.
+  const bool unanswered = c.nonce.empty() && c.response.empty();
+  if (c.nonce.empty() && !unanswered) return sip_error(hname(header), "nonce empty");
   if (auto u = pv(*ps, "userhash"); u && ieq(*u, "true"))
     return sip_error(hname(header), "userhash not supported");
   if (auto a = pv(*ps, "algorithm")) {
@@ -683,10 +688,12 @@ Result<DigestCredentials> parse_credentials(std::string_view value, std::string_
     c.algorithm_present = true;
   }
   std::size_t want = c.algorithm == DigestAlgorithm::sha256 ? 64 : 32;
-  if (c.response.size() != want || !is_lhex(c.response))
+  if (!unanswered && (c.response.size() != want || !is_lhex(c.response)))
     return sip_error(hname(header), "response is not " + std::to_string(want) + " hex digits");
   if (auto o = pv(*ps, "opaque")) c.opaque = *o;
   if (auto ip = pv(*ps, "integrity-protected")) c.integrity_protected = *ip;
+  if (unanswered && (pv(*ps, "qop") || pv(*ps, "nc") || pv(*ps, "cnonce")))
+    return sip_error(hname(header), "qop/nc/cnonce with an empty nonce and response");
   if (auto q = pv(*ps, "qop")) {
     if (!ieq(*q, "auth"))
       return sip_error(hname(header), "qop '" + *q + "' not supported (only auth)");

@@ -136,7 +136,9 @@ struct DigestCredentials {
   std::optional<std::string> integrity_protected;  // 24.229: "tls-pending", "tls-yes", ...
 };
 // Required: username, realm, nonce, uri, response; with qop: nc and cnonce.
-// userhash=true is refused; a response of the wrong length/alphabet is refused.
+// userhash=true is refused; a response of the wrong length/alphabet is refused,
+// except that nonce and response may both be empty (and then no qop, nc or
+// cnonce): TS 24.229's initial REGISTER, credentials with no response yet.
 Result<DigestCredentials> parse_credentials(std::string_view value,
                                             std::string_view header = "Authorization");
 std::string format_credentials(const DigestCredentials& c);

@@ -36,6 +36,22 @@ register_peer() {
 }
 
 # ---------------------------------------------------------------- cases
+# TS 24.229's initial REGISTER (RD-226): the Authorization names the IMPI
+# with an empty nonce and response. The peer sees a Digest challenge (401,
+# not 400), answers it and registers (200), and its MESSAGE is asserted.
+initial_empty_authorization() {
+  start_pcscf emptyauth || return 1
+  register_peer "$WORK/emptyauth.out" --empty-authorization --then "MESSAGE sip:bob@annexo.test"
+  stop_pcscf
+  local ok=0 out=$WORK/emptyauth.out
+  req 24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION "the REGISTER with nonce=\"\" and response=\"\" drew 401 with a Digest challenge (first status: $(grep -m1 '^STATUS' "$out"))" \
+    bash -c "grep -m1 '^STATUS' '$out' | grep -q '^STATUS 401' && grep -q '^  WWW-Authenticate: Digest' '$out'" || ok=1
+  req 24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION "the answered challenge registered (200) and the MESSAGE after it was asserted as alice" \
+    bash -c "test \$(grep -c '^STATUS 200' '$out') -eq 2 && grep -q '^  P-Asserted-Identity: <sip:alice@annexo.test>' '$out'" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # A ue registers with reg-id over TLS; the pcscf adds Path with its flow token
 # and ;ob; the registrar's 2xx returns it; a MESSAGE from the core side, routed
 # by the registrar's Path and by an explicit Route, reaches the ue over its own
@@ -414,6 +430,8 @@ timeouts() {
 #= spec#5626-5.3-PC-FORWARD-OVER-FLOW type=test
 #= spec#5626-5.3-PC-430-FLOW-GONE type=test
 #= spec#O.2.1-PC-RFC5626-FORWARDING type=test
+#= spec#24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION type=test
+annexo_case "24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION: a REGISTER whose Authorization has the IMPI and an empty nonce and response is challenged (401, not 400) and then registers" initial_empty_authorization
 annexo_case "24229-PC-OUTBOUND-PATH: Path carries the flow token and ob; terminating MESSAGEs reach the ue over its flow, then 430 once it is gone" path_and_delivery
 #= spec#5626-5.3-PC-403-BAD-TOKEN type=test
 #= spec#5626-5.2-PC-TOKEN-TAMPERPROOF type=test

@@ -15,7 +15,10 @@ network or protocol failure.
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
                        [--then 'METHOD URI' [--contact-ob] [--to-tag]] [--watch SECONDS]
-      (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
+                       [--empty-authorization]
+      (--plain-port 0: a TLS-first registration instead of the sec-agree variant;
+      --empty-authorization: its first REGISTER carries TS 24.229's initial
+      Authorization, the IMPI with an empty nonce and response)
   sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
       Connects (TLS when --tls-ca is given), sends nothing and watches.
   sip_peer.py serve --cert PEM --key PEM --port-file F --www-authenticate TEXT
@@ -357,8 +360,14 @@ def cmd_secagree(a):
         tls = connect(a.tls_port, a.tls_ca, a.sni)
         reader = Reader(tls)
         tp = tls.getsockname()[1]
-        tls.sendall(build("REGISTER", domain, common + [
-            "CSeq: 1 REGISTER", contact(a, tp)], "TLS", tp))
+        initial = ["CSeq: 1 REGISTER", contact(a, tp)]
+        if a.empty_authorization:
+            # TS 24.229 5.1.1.2 (SIP digest): the IMPI, realm and uri, with an
+            # empty nonce and response, before any challenge.
+            realm = a.impi.split("@", 1)[1]
+            initial.append(f'Authorization: Digest username="{a.impi}", realm="{realm}", '
+                           f'uri="{domain}", nonce="", response=""')
+        tls.sendall(build("REGISTER", domain, common + initial, "TLS", tp))
         code, head = reader.final(a.timeout)
         if code != 401:
             return
@@ -521,6 +530,9 @@ def main():
     g.add_argument("--header", action="append", default=[],
                    help="extra header on each REGISTER ({branch}: a fresh branch)")
     g.add_argument("--contact", help="Contact value of the REGISTERs over TLS")
+    g.add_argument("--empty-authorization", action="store_true",
+                   help="TLS first: the first REGISTER carries TS 24.229's initial "
+                        "Authorization (IMPI, empty nonce and response)")
     c = sub.add_parser("connect")
     c.add_argument("--port", type=int, required=True)
     c.add_argument("--tls-ca")

@@ -1,6 +1,7 @@
 // SIP Digest (33.203 Annex N -> RFC 7616): vectors, verification, nonces.
 #include <catch2/catch.hpp>
 
+#include <optional>
 #include <set>
 #include <string>
 
@@ -264,4 +265,52 @@ TEST_CASE(
       !(names_aka_algorithm(R"(Digest realm="r", nonce="n", algorithm=SHA-256)")));
   REQ("O.1.1-ALL-DIGEST-REQUIRED", !(names_aka_algorithm(R"(Digest realm="aka", nonce="akav1")")));
   REQ("O.1.1-ALL-DIGEST-REQUIRED", !(names_aka_algorithm("")));
+}
+
+//= spec#24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION type=test
+//= spec#ADP-SIP-MALFORMED-400 type=test
+TEST_CASE(
+    "24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION: TS 24.229's initial Authorization (IMPI, "
+    "empty nonce and response) parses, is challenged, and keeps its form when rewritten; one "
+    "empty without the other is refused") {
+  // The form of TS 24.229 5.1.1.2 (SIP digest) and TS 34.229-1 A.1.1's
+  // default REGISTER, as an IMS UE sends it before any challenge.
+  const char* initial =
+      "Digest username=\"alice@ims.test\", realm=\"ims.test\", uri=\"sip:ims.test\", "
+      "nonce=\"\", response=\"\"";
+  auto cr = parse_credentials(initial);
+  REQ_REQUIRE("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION", cr.ok());
+  REQ("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION", cr->username == "alice@ims.test");
+  REQ("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION", (cr->nonce.empty() && cr->response.empty()));
+  // A registrar challenges it: it answers no nonce of its (unknown nonce).
+  NonceStore nonces(300);
+  DigestServerCheck chk;
+  chk.realm = "ims.test";
+  chk.method = "REGISTER";
+  chk.request_uri = "sip:ims.test";
+  chk.password = "secret";
+  chk.now = 10;
+  REQ("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION",
+      verify_credentials(*cr, chk, nonces) == DigestVerdict::unknown_nonce);
+  // Forwarded with the P-CSCF's integrity-protected: still the initial form.
+  DigestCredentials fwd = *cr;
+  fwd.integrity_protected = "tls-pending";
+  auto again = parse_credentials(format_credentials(fwd));
+  REQ_REQUIRE("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION", again.ok());
+  REQ("24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION",
+      (again->nonce.empty() && again->response.empty() &&
+       again->integrity_protected == std::optional<std::string>("tls-pending")));
+  // Only both empty together, and then without qop, nc or cnonce.
+  REQ("ADP-SIP-MALFORMED-400",
+      !parse_credentials("Digest username=\"a\", realm=\"r\", uri=\"u\", nonce=\"\", "
+                         "response=\"0123456789abcdef0123456789abcdef\"")
+           .ok());
+  REQ("ADP-SIP-MALFORMED-400",
+      !parse_credentials(
+           "Digest username=\"a\", realm=\"r\", uri=\"u\", nonce=\"n\", response=\"\"")
+           .ok());
+  REQ("ADP-SIP-MALFORMED-400",
+      !parse_credentials("Digest username=\"a\", realm=\"r\", uri=\"u\", nonce=\"\", "
+                         "response=\"\", qop=auth, nc=00000001, cnonce=\"c\"")
+           .ok());
 }
