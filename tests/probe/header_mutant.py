@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
 """Writes a header mutant's private copy of the sources that see the header
 (tests/probe/mutant_pcscf.bzl, header mode):
-    header_mutant.py MUTATE_PY NAME HEADER PREFIX OUTDIR --closure F... --scan F...
-HEADER mutated with the catalogue's own loader and replacement
-(tests/probe/ue/apply_mutant.py), and a copy of every file of --closure, each
+    header_mutant.py APPLY_PY MUTATE_PY NAME HEADER PREFIX OUTDIR --closure F... --scan F...
+HEADER mutated by APPLY_PY (tests/probe/ue/apply_mutant.py: the catalogue's
+own loader and replacement), and a copy of every file of --closure, each
 `#include "X"` of a file in the closure (or of HEADER) rewritten to
 `#include "PREFIX/X"`, all written under OUTDIR. So every translation unit that
 sees the header is recompiled against the mutated copy and none sees both
 copies (the headers use #pragma once, which keys on the file, not the path).
 Fails unless --closure is exactly the set of --scan files that include HEADER,
 directly or through other headers, so a new includer cannot be forgotten."""
-import importlib.util
 import os
 import re
+import subprocess
 import sys
 
 INCLUDE = re.compile(r'^(\s*#\s*include\s+")([^"]+)(")', re.M)
@@ -38,8 +38,8 @@ def closure(header, texts):
 
 
 def main():
-    mutate_py, name, header, prefix, outdir = sys.argv[1:6]
-    rest = sys.argv[6:]
+    apply_py, mutate_py, name, header, prefix, outdir = sys.argv[1:7]
+    rest = sys.argv[7:]
     cut = rest.index("--scan")
     declared = rest[1:cut]
     scan = rest[cut + 1:]
@@ -53,16 +53,6 @@ def main():
         sys.exit("header_mutant: %s: files that include %s: %s; the macro lists %s "
                  "(update HEADER_CLOSURES in tests/probe/mutant_pcscf.bzl)"
                  % (name, header, want, have))
-    spec = importlib.util.spec_from_file_location("mutate", mutate_py)
-    mutate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mutate)
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(mutate_py))))
-    found = [m for m in mutate.load_core_mutants(root) + mutate.load_adapter_mutants(root)
-             if m["name"] == name]
-    if len(found) != 1:
-        sys.exit("header_mutant: no mutant named %s" % name)
-    if found[0]["file"] != header:
-        sys.exit("header_mutant: mutant %s mutates %s, not %s" % (name, found[0]["file"], header))
     copied = set(want) | {header}
 
     def rewrite(text):
@@ -73,8 +63,12 @@ def main():
     header_src = [f for f in scan if repo_path(f) == header]
     if len(header_src) != 1:
         sys.exit("header_mutant: %s is not among the --scan files" % header)
-    with open(header_src[0]) as fh:
-        outputs = {header: mutate.mutate_text(found[0], fh.read())}
+    # The mutated header: apply_mutant.py checks the name and the file.
+    mutated = os.path.join(outdir, header)
+    os.makedirs(os.path.dirname(mutated), exist_ok=True)
+    subprocess.run([sys.executable, apply_py, mutate_py, name, header_src[0], mutated], check=True)
+    with open(mutated) as fh:
+        outputs = {header: fh.read()}
     for p in want:
         outputs[p] = texts[p]
     for p, text in outputs.items():

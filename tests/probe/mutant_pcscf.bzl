@@ -47,6 +47,15 @@ HEADER_CLOSURES = {
     ],
 }
 
+# What pcscf's main links besides the mutated units (their archives come
+# after the units, so the archives' own copies are never pulled in).
+_PCSCF_DEPS = [
+    "//adapters/log:decision_log",
+    "//adapters/net:event_loop",
+    "//adapters/pcscf:pcscf_server",
+    "//core",
+]
+
 def _label(path):
     pkg, _, base = path.rpartition("/")
     return "//%s:%s" % (pkg, base)
@@ -67,6 +76,7 @@ def _header_mutant_pcscf(name, file, mutant):
         ],
         outs = outs,
         cmd = "python3 $(location //tests/probe:header_mutant.py) " +
+              "$(location //tests/probe/ue:apply_mutant.py) " +
               "$(location //tools/mutation:mutate.py) %s %s %s $(RULEDIR)/%s --closure %s --scan %s" % (
                   mutant,
                   file,
@@ -75,19 +85,17 @@ def _header_mutant_pcscf(name, file, mutant):
                   " ".join(["$(location %s)" % _label(f) for f in closure]),
                   "$(locations //adapters/pcscf:sources) $(locations //core:traced_sources)",
               ),
-        tools = ["//tests/probe:header_mutant.py"],
+        tools = [
+            "//tests/probe:header_mutant.py",
+            "//tests/probe/ue:apply_mutant.py",
+        ],
     )
     native.cc_binary(
         name = name,
         srcs = outs,
         copts = ADAPTER_COPTS,
         linkstatic = True,
-        deps = [
-            "//adapters/log:decision_log",
-            "//adapters/net:event_loop",
-            "//adapters/pcscf:pcscf_server",
-            "//core",
-        ],
+        deps = _PCSCF_DEPS,
     )
 
 def mutant_pcscf(name, file, mutant = None):
@@ -124,10 +132,5 @@ def mutant_pcscf(name, file, mutant = None):
         ],
         copts = ADAPTER_COPTS,
         linkstatic = True,
-        deps = [
-            "//adapters/log:decision_log",
-            "//adapters/net:event_loop",
-            "//adapters/pcscf:pcscf_server",
-            "//core",
-        ],
+        deps = _PCSCF_DEPS,
     )

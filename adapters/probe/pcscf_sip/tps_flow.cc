@@ -113,20 +113,24 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   if (gone.at_ue) ev.push_back(evidence_of(*s.ue, *gone.at_ue));
   if (gone.answer) ev.push_back(evidence_of(*gone.answer));
   if (gone.at_ue)
-    return verdict(Verdict::fail,
-                   "after de-registration: delivered over the connection, not 430", ev);
+    return verdict(Verdict::fail, "after de-registration: delivered over the connection, not 430",
+                   ev);
   if (!gone.answer)
-    return verdict(Verdict::inconc, "after de-registration: no response within "
-                                    "timers.sip_response_s", ev);
+    return verdict(Verdict::inconc,
+                   "after de-registration: no response within "
+                   "timers.sip_response_s",
+                   ev);
   if (gone.answer->s.msg.status != 430)
     return verdict(Verdict::fail,
-                   "after de-registration: answered " +
-                       std::to_string(gone.answer->s.msg.status) + ", not 430",
+                   "after de-registration: answered " + std::to_string(gone.answer->s.msg.status) +
+                       ", not 430",
                    ev);
   // Registered again on the same connection, then the UE leaves.
   if (!s.sip->register_user().registered())
-    return verdict(Verdict::inconc, "the registration after the de-registration was not answered "
-                                    "2xx within the budget", ev);
+    return verdict(Verdict::inconc,
+                   "the registration after the de-registration was not answered "
+                   "2xx within the budget",
+                   ev);
   path = registered_path(s);
   // The UE leaves: close_notify, and the IUT's own close awaited (so the
   // flow is gone on its side before the INVITE arrives), then the socket.
@@ -136,8 +140,7 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   const Leg leg = terminate(s, path);
   if (leg.unregistered) return not_at_scscf();
   if (!leg.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + leg.error);
-  if (!leg.answer)
-    return verdict(Verdict::inconc, "no response within timers.sip_response_s", ev);
+  if (!leg.answer) return verdict(Verdict::inconc, "no response within timers.sip_response_s", ev);
   ev.push_back(evidence_of(*leg.answer));
   if (leg.answer->s.msg.status != 430)
     return verdict(Verdict::fail,
