@@ -14,6 +14,22 @@ the originals, so those are never pulled in."""
 # program's mutant build scans (//core and the program's own package);
 # header_mutant.py fails the build when a list is not exactly that set. No
 # other package linked into pcscf or ue includes these headers.
+_UE_LOGIC_INCLUDERS = [
+    "adapters/ue/client/connection.cc",
+    "adapters/ue/client/options.cc",
+    "adapters/ue/client/options.h",
+    "adapters/ue/client/recovery.cc",
+    "adapters/ue/client/registration.cc",
+    "adapters/ue/client/secagree.cc",
+    "adapters/ue/client/tls_events.cc",
+    "adapters/ue/client/ue_client.cc",
+    "adapters/ue/client/ue_client.h",
+    "adapters/ue/main.cc",
+    "core/ue_config.cc",
+    "core/ue_machine.cc",
+    "core/ue_machine.h",
+]
+
 HEADER_CLOSURES = {
     "core/pcscf_machine.h": [
         "adapters/pcscf/home_network.cc",
@@ -36,39 +52,13 @@ HEADER_CLOSURES = {
         "core/sec_agree.cc",
         "core/sec_agree.h",
     ],
-    "core/access_selection.h": [
-        "adapters/ue/client/connection.cc",
-        "adapters/ue/client/options.cc",
-        "adapters/ue/client/options.h",
-        "adapters/ue/client/recovery.cc",
-        "adapters/ue/client/registration.cc",
-        "adapters/ue/client/secagree.cc",
-        "adapters/ue/client/tls_events.cc",
-        "adapters/ue/client/ue_client.cc",
-        "adapters/ue/client/ue_client.h",
-        "adapters/ue/main.cc",
+    "core/ue_logic.h": _UE_LOGIC_INCLUDERS,
+    # Through core/ue_logic.h, core/ue_table.h and core/ue_types.h.
+    "core/access_selection.h": _UE_LOGIC_INCLUDERS + [
         "core/access_selection.cc",
-        "core/ue_config.cc",
         "core/ue_logic.h",
-        "core/ue_machine.cc",
-        "core/ue_machine.h",
         "core/ue_table.h",
         "core/ue_types.h",
-    ],
-    "core/ue_logic.h": [
-        "adapters/ue/client/connection.cc",
-        "adapters/ue/client/options.cc",
-        "adapters/ue/client/options.h",
-        "adapters/ue/client/recovery.cc",
-        "adapters/ue/client/registration.cc",
-        "adapters/ue/client/secagree.cc",
-        "adapters/ue/client/tls_events.cc",
-        "adapters/ue/client/ue_client.cc",
-        "adapters/ue/client/ue_client.h",
-        "adapters/ue/main.cc",
-        "core/ue_config.cc",
-        "core/ue_machine.cc",
-        "core/ue_machine.h",
     ],
 }
 
