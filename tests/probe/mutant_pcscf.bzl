@@ -1,28 +1,51 @@
-"""A `pcscf` built with one mutant applied to one .cc file: an adapter mutant
+"""A `pcscf` built with one mutant applied to one file: an adapter mutant
 of tools/mutation/adapter_mutants.toml or a proof mutant of
 proofs/mutants/mutants.bzl (the probe's own tests: a mutant visible from
 outside must be caught by a named TP). The text is the catalogue's own
 (tests/probe/ue/apply_mutant.py runs tools/mutation/mutate.py's loader).
 
-Only .cc files: the mutated file is linked ahead of the archive that holds
+A .cc mutant: the mutated file is linked ahead of the archive that holds
 the original (//adapters/pcscf:pcscf_server or //core), so the archive's copy
-is never pulled in (every symbol it defines is already defined). A mutant in
-a header (core/pcscf_machine.h: most proof mutants) cannot be built this way:
-Bazel puts `-iquote .` ahead of a target's copts and the headers use
-`#pragma once`, so a mutated copy cannot shadow the original, and every
-object that instantiates the header would have to be recompiled (the
-mutation run, tools/mutate, builds such mutants in a scratch copy of the
-workspace)."""
+is never pulled in (every symbol it defines is already defined).
+
+A header mutant (core/pcscf_machine.h: most proof mutants) is built from
+copies of the header and of every file that includes it
+(tests/probe/header_mutant.bzl, RD-231); //adapters/pcscf and //core are
+scanned for includers."""
 
 load("//tools:copts.bzl", "ADAPTER_COPTS")
+load(":header_mutant.bzl", "HEADER_CLOSURES", "header_mutant_srcs")
+
+# What pcscf's main links besides the mutated units (their archives come
+# after the units, so the archives' own copies are never pulled in).
+_PCSCF_DEPS = [
+    "//adapters/log:decision_log",
+    "//adapters/net:event_loop",
+    "//adapters/pcscf:pcscf_server",
+    "//core",
+]
 
 def mutant_pcscf(name, file, mutant = None):
     """NAME: the target (a pcscf); FILE: the repository path of the .cc file
-    the mutant changes (adapters/pcscf/... or core/...); MUTANT: the
+    or HEADER_CLOSURES header the mutant changes (adapters/pcscf/... or core/...); MUTANT: the
     catalogue name (default NAME)."""
     mutant = mutant or name
+    if file in HEADER_CLOSURES:
+        native.cc_binary(
+            name = name,
+            srcs = header_mutant_srcs(
+                name,
+                file,
+                mutant,
+                ["//adapters/pcscf:sources", "//core:traced_sources"],
+            ),
+            copts = ADAPTER_COPTS,
+            linkstatic = True,
+            deps = _PCSCF_DEPS,
+        )
+        return
     if not file.endswith(".cc"):
-        fail("mutant_pcscf: %s: only .cc files can be replaced at link time" % file)
+        fail("mutant_pcscf: %s: a header without HEADER_CLOSURES entry" % file)
     pkg, _, base = file.rpartition("/")
     src = "//%s:%s" % (pkg, base)
     native.genrule(
@@ -47,10 +70,5 @@ def mutant_pcscf(name, file, mutant = None):
         ],
         copts = ADAPTER_COPTS,
         linkstatic = True,
-        deps = [
-            "//adapters/log:decision_log",
-            "//adapters/net:event_loop",
-            "//adapters/pcscf:pcscf_server",
-            "//core",
-        ],
+        deps = _PCSCF_DEPS,
     )

@@ -9,8 +9,12 @@
 # comes from the mutant. These cases test the probe itself: they credit no
 # requirement. adapters/probe/README.md lists every mutant (caught by which
 # TP, or why it is not visible from outside).
+# Proof mutants of core/pcscf_machine.h are built by mutant_pcscf.bzl's
+# header mode (the units that include the header recompiled, about 30 CPU-s
+# each).
 #   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF \
-#     PCSCF_IGNORES_CLOSE PCSCF_SKIPS_OWN_CERT_PROFILE CERT_RSA_1024_ALLOWED
+#     PCSCF_IGNORES_CLOSE PCSCF_SKIPS_OWN_CERT_PROFILE CERT_RSA_1024_ALLOWED \
+#     PCSCF_DELIVER_UNBOUND PCSCF_KEEP_OLD_SESSION_ID
 set -uo pipefail
 PROBE=$(realpath "$1")
 MAKE_PKI=$2
@@ -21,6 +25,8 @@ PCSCF=$(realpath "$5")
 IGNORES_CLOSE=$(realpath "$6")
 SKIPS_OWN_CERT=$(realpath "$7")
 RSA_1024=$(realpath "$8")
+DELIVER_UNBOUND=$(realpath "$9")
+KEEP_OLD_SID=$(realpath "${10}")
 WORK_NAME=probe_pcscf_mutants
 # shellcheck source=tests/probe/probe_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
@@ -74,14 +80,18 @@ refuses_cert() {
 
 TPS_CLOSE=(TP_PC_SIP_001 TP_PC_SIP_009 TP_PC_SIP_021)
 TPS_CERT=(TP_PC_TLS_013 TP_PC_CERT_001 TP_PC_CERT_002 TP_PC_CERT_003)
+TPS_FLOW=(TP_PC_SIP_011 TP_PC_SIP_012)
+TPS_LIFETIME=(TP_PC_SIP_010)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
-  run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" >/dev/null
+  run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
+    "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
-    TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass
+    TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
+    TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass
 }
 
 # The core asks for close (403 on an unbound connection's REGISTER failure,
@@ -125,6 +135,32 @@ rsa_1024_allowed() {
     TP_PC_CERT_003=fail
 }
 
+# A proof mutant (core/pcscf_machine.h, header mode): a terminating request
+# for the flow of an unbound connection is delivered. TP_PC_SIP_012's first
+# leg de-registers on a live connection, then routes an INVITE along the old
+# Path: the mutant delivers it (evidence: the INVITE at the UE), unmutated
+# answers 430.
+deliver_unbound() {
+  start_pcscf deliver_unbound "$DELIVER_UNBOUND" pcscf-ec ca-ec || return 1
+  run_probe deliver_unbound "$WORK/deliver_unbound.pixit.toml" "${TPS_FLOW[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect deliver_unbound "$rc" 1 TP_PC_SIP_011=pass TP_PC_SIP_012=fail || return 1
+  grep -A2 '^TP_PC_SIP_012 fail' "$WORK/deliver_unbound.out" | grep -q 'evidence: iut->ue .* INVITE' ||
+    { echo "TP_PC_SIP_012's evidence does not show the INVITE at the UE"; return 1; }
+}
+
+# A proof mutant (header mode): renegotiation does not replace the bound
+# Session ID. TP_PC_SIP_010 renegotiates at the session lifetime (20 s here)
+# and resumes the old Session ID from another port.
+keep_old_session_id() {
+  start_pcscf keep_old_sid "$KEEP_OLD_SID" pcscf-ec ca-ec || return 1
+  run_probe keep_old_sid "$WORK/keep_old_sid.pixit.toml" "${TPS_LIFETIME[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect keep_old_sid "$rc" 1 TP_PC_SIP_010=fail
+}
+
 annexo_case "probe mutants: the TPs of the pcscf mutant cases all pass against the unmutated pcscf" \
   unmutated_passes
 annexo_case "probe mutants: pcscf_ignores_close is caught by TP_PC_SIP_009 and TP_PC_SIP_021" \
@@ -133,4 +169,8 @@ annexo_case "probe mutants: pcscf_skips_own_cert_profile is caught by TP_PC_CERT
   skips_own_cert_profile
 annexo_case "probe mutants: cert_rsa_1024_allowed (core) is caught by TP_PC_CERT_001 and TP_PC_CERT_003" \
   rsa_1024_allowed
+annexo_case "probe mutants: pcscf_deliver_unbound (proof, core header) is caught by TP_PC_SIP_012" \
+  deliver_unbound
+annexo_case "probe mutants: pcscf_keep_old_session_id (proof, core header) is caught by TP_PC_SIP_010" \
+  keep_old_session_id
 annexo_finish

@@ -23,6 +23,14 @@ std::uint32_t requested_expires(const sip::Message& reg, const sip::NameAddr* co
   return 3600;
 }
 
+// The URI of the To header ("" when absent or malformed).
+std::string to_uri(const sip::Message& reg) {
+  const std::string* to = reg.first("To");
+  if (to == nullptr) return "";
+  auto list = sip::parse_name_addr_list(*to, "To");
+  return list.ok() && !list->empty() ? list->front().uri_text : "";
+}
+
 }  // namespace
 
 const probe_data::TestUser* Registrar::user(const std::string& impi) const {
@@ -56,6 +64,14 @@ sip::Message Registrar::challenge(const sip::Message& reg, bool stale) {
 
 sip::Message Registrar::answer(const sip::Message& reg) {
   const std::string* authz = reg.first("Authorization");
+  if (authz == nullptr && m_no_challenge) {
+    // TP_PC_SIP_026: the user of the To IMPU, registered without a challenge.
+    const std::string to = to_uri(reg);
+    for (const auto& u : m_pixit.users)
+      if (std::find(u.impus.begin(), u.impus.end(), to) != u.impus.end())
+        return accept(reg, nullptr, u);
+    return sip::make_response(reg, 403, "Forbidden (unknown IMPU)", "scscf");
+  }
   if (authz == nullptr) return challenge(reg, false);
   auto creds = sip::parse_credentials(*authz);
   if (!creds.ok()) return sip::make_response(reg, 400, "Bad Authorization", "scscf");
@@ -70,7 +86,7 @@ sip::Message Registrar::answer(const sip::Message& reg) {
   check.now = now_s();
   switch (sip::verify_credentials(*creds, check, m_nonces)) {
     case sip::DigestVerdict::ok:
-      return accept(reg, *creds, *u);
+      return accept(reg, &*creds, *u);
     case sip::DigestVerdict::stale_nonce:
       return challenge(reg, true);
     case sip::DigestVerdict::unknown_nonce:
@@ -80,7 +96,7 @@ sip::Message Registrar::answer(const sip::Message& reg) {
   }
 }
 
-sip::Message Registrar::accept(const sip::Message& reg, const sip::DigestCredentials& creds,
+sip::Message Registrar::accept(const sip::Message& reg, const sip::DigestCredentials* creds,
                                const probe_data::TestUser& u) {
   std::optional<sip::NameAddr> contact;
   if (const std::string* c = reg.first("Contact")) {
@@ -90,8 +106,9 @@ sip::Message Registrar::accept(const sip::Message& reg, const sip::DigestCredent
   const std::uint32_t expires =
       std::min<std::uint32_t>(requested_expires(reg, contact ? &*contact : nullptr), 600);
   sip::Message r = sip::make_response(reg, 200, "OK", "scscf" + sip::random_hex(4));
-  r.add("Authentication-Info",
-        sip::format_authentication_info(sip::make_authentication_info(creds, u.password)));
+  if (creds != nullptr)
+    r.add("Authentication-Info",
+          sip::format_authentication_info(sip::make_authentication_info(*creds, u.password)));
   if (expires == 0 || !contact) {
     m_bindings.erase(u.impi);  // de-registration (TP_PC_SIP_023)
     return r;

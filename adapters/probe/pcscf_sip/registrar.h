@@ -31,17 +31,23 @@ class Registrar {
   sip::Message answer(const sip::Message& reg);
   // The current registration of an IMPI, nullptr when none.
   const Reg_Binding* binding(const std::string& impi) const;
+  // TP_PC_SIP_026: answer a REGISTER without Authorization 200 at once, as
+  // an S-CSCF that authenticated the UE some other way would (the IUT must
+  // not bind on it: no Digest, O.1.1).
+  void accept_without_credentials() { m_no_challenge = true; }
   std::string service_route() const;
 
  private:
   const probe_data::TestUser* user(const std::string& impi) const;
   sip::Message challenge(const sip::Message& reg, bool stale);
-  sip::Message accept(const sip::Message& reg, const sip::DigestCredentials& creds,
+  // creds: nullptr for a REGISTER accepted without credentials (no Authentication-Info).
+  sip::Message accept(const sip::Message& reg, const sip::DigestCredentials* creds,
                       const probe_data::TestUser& u);
 
   probe_data::Pixit m_pixit;
   sip::NonceStore m_nonces{300};
   std::map<std::string, Reg_Binding> m_bindings;
+  bool m_no_challenge = false;
 };
 
 }  // namespace annexo::probe::pcscf_sip

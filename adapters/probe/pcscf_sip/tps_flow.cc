@@ -31,20 +31,22 @@ std::optional<Scscf_Seen> final_answer(Scscf& sc, std::size_t mark, const std::s
   return std::nullopt;
 }
 
-// Sends INVITE to user 1's registered contact with `route` as top Route and
-// waits until it reached the UE or a final answer came back.
-Leg terminate(Setup& s, const std::string& route) {
+// Sends INVITE to `contact` (default: user 1's registered contact) with
+// `route` as top Route and waits until it reached the UE or a final answer
+// came back.
+Leg terminate(Setup& s, const std::string& route, std::string contact = "") {
   Leg leg;
   Scscf& sc = s.rig.scscf();
   const Reg_Binding* b = sc.registrar().binding(s.sip->user().impi);
-  if (b == nullptr || route.empty()) {
+  if (contact.empty() && b != nullptr) contact = b->contact_uri;
+  if (contact.empty() || route.empty()) {
     leg.unregistered = true;  // the IUT forwarded no registration, or no Path
     return leg;
   }
   const std::size_t mark = sc.mark_responses();
   const auto& pixit = s.rig.ctx().pixit;
   leg.call_id = sc.send_terminating(
-      "INVITE", b->contact_uri, route,
+      "INVITE", contact, route,
       pixit.users.size() > 1 ? pixit.users[1].impus.front() : pixit.unregistered_impu, leg.error);
   if (leg.call_id.empty()) return leg;
   s.rig.pump_until(
@@ -89,12 +91,47 @@ Tp_Outcome tp_sip_011(const Tp_Context& ctx) {
   return verdict(Verdict::inconc, "nothing within timers.sip_response_s", ev);
 }
 
-// TP_PC_SIP_012 (5626-5.3-PC-430-FLOW-GONE).
+// TP_PC_SIP_012 (5626-5.3-PC-430-FLOW-GONE, O.2.2-PC-ASSOC-DELETE): first
+// the flow of a registration the UE removed (REGISTER Expires: 0 answered
+// 2xx, connection still up: no association, so the flow carries nothing,
+// RD-15, RD-230), then, registered again, the flow of a closed connection.
 Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   Setup s(ctx);
   Tp_Outcome out;
   if (!registered_ue(s, 0, out)) return out;
-  const std::string path = registered_path(s);
+  std::string path = registered_path(s);
+  const Reg_Binding* b = s.rig.scscf().registrar().binding(s.sip->user().impi);
+  const std::string contact = b == nullptr ? "" : b->contact_uri;
+  Reg_Options dereg;
+  dereg.expires = 0;
+  if (!s.sip->register_user(dereg).registered())
+    return verdict(Verdict::inconc, "the de-registration was not answered 2xx within the budget");
+  std::vector<Evidence> ev;
+  const Leg gone = terminate(s, path, contact);
+  if (gone.unregistered) return not_at_scscf();
+  if (!gone.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + gone.error);
+  if (gone.at_ue) ev.push_back(evidence_of(*s.ue, *gone.at_ue));
+  if (gone.answer) ev.push_back(evidence_of(*gone.answer));
+  if (gone.at_ue)
+    return verdict(Verdict::fail, "after de-registration: delivered over the connection, not 430",
+                   ev);
+  if (!gone.answer)
+    return verdict(Verdict::inconc,
+                   "after de-registration: no response within "
+                   "timers.sip_response_s",
+                   ev);
+  if (gone.answer->s.msg.status != 430)
+    return verdict(Verdict::fail,
+                   "after de-registration: answered " + std::to_string(gone.answer->s.msg.status) +
+                       ", not 430",
+                   ev);
+  // Registered again on the same connection, then the UE leaves.
+  if (!s.sip->register_user().registered())
+    return verdict(Verdict::inconc,
+                   "the registration after the de-registration was not answered "
+                   "2xx within the budget",
+                   ev);
+  path = registered_path(s);
   // The UE leaves: close_notify, and the IUT's own close awaited (so the
   // flow is gone on its side before the INVITE arrives), then the socket.
   s.ue->send_close_notify();
@@ -103,12 +140,12 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
   const Leg leg = terminate(s, path);
   if (leg.unregistered) return not_at_scscf();
   if (!leg.error.empty()) return verdict(Verdict::error, "S-CSCF side: " + leg.error);
-  if (!leg.answer) return verdict(Verdict::inconc, "no response within timers.sip_response_s");
-  const Evidence e = evidence_of(*leg.answer);
+  if (!leg.answer) return verdict(Verdict::inconc, "no response within timers.sip_response_s", ev);
+  ev.push_back(evidence_of(*leg.answer));
   if (leg.answer->s.msg.status != 430)
     return verdict(Verdict::fail,
-                   "answered " + std::to_string(leg.answer->s.msg.status) + ", not 430", {e});
-  return verdict(Verdict::pass, "430 once the flow is gone", {e});
+                   "answered " + std::to_string(leg.answer->s.msg.status) + ", not 430", ev);
+  return verdict(Verdict::pass, "430 after de-registration and once the connection is gone", ev);
 }
 
 // TP_PC_SIP_013 (5626-5.3-PC-403-BAD-TOKEN, 5626-5.2-PC-TOKEN-TAMPERPROOF):

@@ -9,7 +9,10 @@
 namespace annexo::probe::pcscf_sip {
 
 // TP_PC_SIP_001 (O.4.2-PC-HANDSHAKE-GATE, O.2.2-PC-UNBOUND-NO-ASSERT): INVITE
-// and MESSAGE on a fresh connection; nothing may reach the S-CSCF side.
+// and MESSAGE on a fresh connection, then a MESSAGE right behind a REGISTER
+// the S-CSCF side has not answered yet (the S-CSCF side runs only when the
+// probe pumps it, so the IUT holds that REGISTER pending: still unbound).
+// Only the REGISTER may reach the S-CSCF side.
 Tp_Outcome tp_sip_001(const Tp_Context& ctx) {
   Setup s(ctx);
   Tp_Outcome out;
@@ -19,30 +22,57 @@ Tp_Outcome tp_sip_001(const Tp_Context& ctx) {
   const std::size_t mark = s.rig.scscf().mark();
   const auto start = std::chrono::steady_clock::now();
   std::vector<Evidence> ev;
+  std::vector<std::string> sent;  // Call-IDs of the requests the gate must hold
   bool refused = false;
   bool unanswered = false;
-  for (const char* method : {"INVITE", "MESSAGE"}) {
-    if (s.ue->peer_closed()) break;
-    const std::string id = sip.send_request(method, u.impus.front(), u.impus.front());
-    if (id.empty()) break;
+  auto judge_answer = [&](const std::string& id) {
     const auto r = sip.wait_final(id, s.rig.sip_budget());
     if (r) ev.push_back(evidence_of(*s.ue, *r));
     if (r && r->msg.status >= 300) refused = true;
     if (!r && !s.ue->peer_closed()) unanswered = true;
+  };
+  for (const char* method : {"INVITE", "MESSAGE"}) {
+    if (s.ue->peer_closed()) break;
+    const std::string id = sip.send_request(method, u.impus.front(), u.impus.front());
+    if (id.empty()) break;
+    sent.push_back(id);
+    judge_answer(id);
   }
-  // Nothing forwarded within timers.sip_response_s of the first request.
+  std::string pending;  // the REGISTER's Call-ID
+  if (!s.ue->peer_closed()) {
+    pending = sip.send_register();
+    const std::string id =
+        pending.empty() ? "" : sip.send_request("MESSAGE", u.impus.front(), u.impus.front());
+    if (!id.empty()) {
+      sent.push_back(id);
+      judge_answer(id);
+    }
+  }
+  // Nothing of `sent` forwarded within timers.sip_response_s of the first request.
+  auto gated_at_scscf = [&] {
+    std::vector<Scscf_Seen> got;
+    for (const std::string& id : sent)
+      for (const Scscf_Seen& f : sip.forwarded(id, mark)) got.push_back(f);
+    return got;
+  };
   const int left =
       s.rig.sip_budget() - static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::steady_clock::now() - start)
                                                 .count());
-  s.rig.pump_until([&] { return s.rig.scscf().mark() > mark; }, left > 0 ? left : 0);
-  const auto& all = s.rig.scscf().requests();
-  if (all.size() > mark) {
-    for (std::size_t i = mark; i < all.size(); ++i) {
-      ev.push_back(evidence_of(all[i], "P-Asserted-Identity"));
-      ev.push_back(evidence_of(all[i], "From"));
+  s.rig.pump_until([&] { return !gated_at_scscf().empty(); }, left > 0 ? left : 0);
+  const auto leaked = gated_at_scscf();
+  if (!leaked.empty()) {
+    for (const Scscf_Seen& f : leaked) {
+      ev.push_back(evidence_of(f, "P-Asserted-Identity"));
+      ev.push_back(evidence_of(f, "From"));
     }
-    return verdict(Verdict::fail, "a request on an unbound connection reached the S-CSCF side", ev);
+    const bool behind = !pending.empty() && leaked.back().s.msg.call_id == sent.back() &&
+                        leaked.size() == 1 && sent.size() == 3;
+    return verdict(Verdict::fail,
+                   behind ? "a request behind a pending REGISTER on an unbound connection "
+                            "reached the S-CSCF side"
+                          : "a request on an unbound connection reached the S-CSCF side",
+                   ev);
   }
   if (s.ue->peer_closed()) {
     ev.push_back(Evidence{s.ue->in_stream(), s.ue->close_offset(),

@@ -1,7 +1,8 @@
 // TPs on the identity the IUT asserts (issue 13): PAI from the binding
 // (TP_PC_SIP_005), a foreign P-Preferred-Identity (TP_PC_SIP_006), a second
-// connection (TP_PC_SIP_007), an additional IMPU (TP_PC_SIP_022) and
-// de-registration (TP_PC_SIP_023).
+// connection (TP_PC_SIP_007), an additional IMPU (TP_PC_SIP_022),
+// de-registration (TP_PC_SIP_023) and a registration without Digest
+// (TP_PC_SIP_026).
 #include "adapters/probe/pcscf_sip/tps.h"
 #include "adapters/probe/pcscf_sip/tps_common.h"
 
@@ -172,6 +173,31 @@ Tp_Outcome tp_sip_023(const Tp_Context& ctx) {
   const auto& u = ctx.pixit.users.front();
   const Observed o = observe(s.rig, *s.sip, "INVITE", u.impus.front(), u.impus.front());
   return judge_unasserted(*s.ue, o, "after de-registration");
+}
+
+// TP_PC_SIP_026 (O.1.1-ALL-DIGEST-REQUIRED, O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC):
+// the S-CSCF side answers user 1's REGISTER without credentials 200 at once;
+// the connection is not Digest-authenticated, so it asserts nothing.
+Tp_Outcome tp_sip_026(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  if (!fresh_connection(s, out)) return out;
+  s.rig.scscf().registrar().accept_without_credentials();
+  const auto& u = ctx.pixit.users.front();
+  s.sip = std::make_unique<Ue_Sip>(s.rig, *s.ue, u);
+  const Reg_Result r = s.sip->register_user();
+  std::vector<Evidence> ev;
+  for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
+  if (r.first_status < 200 || r.first_status >= 300)
+    return verdict(Verdict::inconc,
+                   "the REGISTER without credentials was not answered 2xx (" +
+                       std::to_string(r.first_status) +
+                       "): the IUT challenges itself or the S-CSCF side never saw it",
+                   ev);
+  const Observed o = observe(s.rig, *s.sip, "INVITE", u.impus.front(), u.impus.front());
+  Tp_Outcome v = judge_unasserted(*s.ue, o, "after a registration without Digest");
+  v.evidence.insert(v.evidence.begin(), ev.begin(), ev.end());
+  return v;
 }
 
 }  // namespace annexo::probe::pcscf_sip

@@ -31,24 +31,37 @@ std::string Ue_Sip::contact(std::uint32_t expires) const {
          ">\";reg-id=1;expires=" + std::to_string(expires);
 }
 
+// The next REGISTER of the UE's registration (its Call-ID, the next CSeq),
+// without credentials.
+sip::Message Ue_Sip::make_register(const Reg_Options& o) {
+  const std::string impu = o.impu.empty() ? m_user.impus.front() : o.impu;
+  sip::Message m = sip::make_request("REGISTER", "sip:" + m_rig.ctx().pixit.domain);
+  m.add("Via", via());
+  if (o.extra_via) m.add("Via", "SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bK" + sip::random_hex(8));
+  m.add("From", "<" + impu + ">;tag=" + m_from_tag);
+  m.add("To", "<" + impu + ">");
+  m.add("Call-ID", m_reg_call_id);
+  m.add("CSeq", std::to_string(++m_reg_cseq) + " REGISTER");
+  m.add("Contact", contact(o.expires));
+  m.add("Expires", std::to_string(o.expires));
+  m.add("Supported", "path, outbound");
+  for (const auto& [name, value] : o.headers) m.add(name, value);
+  return m;
+}
+
+std::string Ue_Sip::send_register(const Reg_Options& o) {
+  auto wire = sip::serialize(make_register(o));
+  if (!wire.ok() || !m_ue.send(*wire)) return "";
+  return m_reg_call_id;
+}
+
 Reg_Result Ue_Sip::register_user(const Reg_Options& o) {
   Reg_Result r;
   const std::size_t mark = m_rig.scscf().mark();
-  const std::string impu = o.impu.empty() ? m_user.impus.front() : o.impu;
   const std::string uri = "sip:" + m_rig.ctx().pixit.domain;
   std::optional<sip::DigestChallenge> challenge;
   for (int leg = 0; leg < 2; ++leg) {
-    sip::Message m = sip::make_request("REGISTER", uri);
-    m.add("Via", via());
-    if (o.extra_via) m.add("Via", "SIP/2.0/TCP 192.0.2.7:5060;branch=z9hG4bK" + sip::random_hex(8));
-    m.add("From", "<" + impu + ">;tag=" + m_from_tag);
-    m.add("To", "<" + impu + ">");
-    m.add("Call-ID", m_reg_call_id);
-    m.add("CSeq", std::to_string(++m_reg_cseq) + " REGISTER");
-    m.add("Contact", contact(o.expires));
-    m.add("Expires", std::to_string(o.expires));
-    m.add("Supported", "path, outbound");
-    for (const auto& [name, value] : o.headers) m.add(name, value);
+    sip::Message m = make_register(o);
     if (challenge) {
       auto c = sip::answer_challenge(*challenge, m_user.impi,
                                      o.password.empty() ? m_user.password : o.password, "REGISTER",

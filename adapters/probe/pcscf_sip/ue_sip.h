@@ -38,6 +38,10 @@ class Ue_Sip {
 
   // REGISTER without credentials, and with Digest credentials after a 401.
   Reg_Result register_user(const Reg_Options& o = {});
+  // The first REGISTER of register_user (no credentials), sent without
+  // waiting for its answer, so the IUT holds it pending (TP_PC_SIP_001).
+  // Returns its Call-ID ("" when the connection cannot carry it).
+  std::string send_register(const Reg_Options& o = {});
   // An out-of-dialog request from `from_impu` (P-Preferred-Identity when
   // `ppi` is not empty; Contact with ;ob). Returns its Call-ID ("" when the
   // connection cannot carry it).
@@ -52,6 +56,7 @@ class Ue_Sip {
  private:
   std::string via() const;
   std::string contact(std::uint32_t expires) const;
+  sip::Message make_register(const Reg_Options& o);
 
   Rig& m_rig;
   Probe_Ue& m_ue;

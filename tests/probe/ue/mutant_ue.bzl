@@ -1,22 +1,49 @@
 """A `ue` built with one adapter mutant of tools/mutation/adapter_mutants.toml
 applied to one file of //adapters/ue/client (the probe's own tests: a mutant
-visible from outside must be caught by a named TP)."""
+visible from outside must be caught by a named TP), or with a proof mutant
+of a core header (mutant_ue_header: tests/probe/header_mutant.bzl)."""
 
+load("//tests/probe:header_mutant.bzl", "header_mutant_srcs")
 load("//tools:copts.bzl", "ADAPTER_COPTS")
 
+_UE_DEPS = [
+    "//adapters/log:decision_log",
+    "//adapters/net:event_loop",
+    "//adapters/ue/client",
+    "//core",
+]
+
+def mutant_ue_header(name, header):
+    """NAME: the mutant (proof or adapter catalogue); HEADER: the core header
+    it mutates (a key of HEADER_CLOSURES). Makes :NAME (a ue)."""
+    native.cc_binary(
+        name = name,
+        srcs = header_mutant_srcs(
+            name,
+            header,
+            name,
+            ["//adapters/ue/client:sources", "//adapters/ue:main.cc", "//core:traced_sources"],
+        ),
+        copts = ADAPTER_COPTS,
+        linkstatic = True,
+        deps = _UE_DEPS,
+    )
+
 def mutant_ue(name, file):
-    """NAME: the mutant; FILE: the client source it mutates. Makes :NAME (a ue)."""
+    """NAME: the mutant; FILE: the client source it mutates, or a core .cc
+    file as core/NAME.cc (linked ahead of //core). Makes :NAME (a ue)."""
+    src = "//core:" + file[len("core/"):] if file.startswith("core/") else "//adapters/ue/client:" + file
     native.genrule(
         name = name + "_src",
         srcs = [
-            "//adapters/ue/client:" + file,
+            src,
             "//proofs/mutants:mutants.bzl",
             "//tools/mutation:adapter_mutants.toml",
             "//tools/mutation:mutate.py",
         ],
         outs = [name + "_src/" + file],
         cmd = "python3 $(location apply_mutant.py) $(location //tools/mutation:mutate.py) " +
-              name + " $(location //adapters/ue/client:" + file + ") $@",
+              name + " $(location " + src + ") $@",
         tools = ["apply_mutant.py"],
     )
     # The mutated file is linked ahead of //adapters/ue/client's archive, so
@@ -32,10 +59,5 @@ def mutant_ue(name, file):
         ],
         copts = ADAPTER_COPTS,
         linkstatic = True,
-        deps = [
-            "//adapters/log:decision_log",
-            "//adapters/net:event_loop",
-            "//adapters/ue/client",
-            "//core",
-        ],
+        deps = _UE_DEPS,
     )
