@@ -1,6 +1,6 @@
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 
-#include "adapters/tls/alerts.h"
+#include "adapters/tls/botan/alerts.h"
 
 namespace annexo::tls {
 

@@ -1,4 +1,4 @@
-#include "adapters/tls/credentials.h"
+#include "adapters/tls/botan/credentials.h"
 
 #include <botan/data_src.h>
 #include <botan/pkcs8.h>

@@ -1,4 +1,4 @@
-#include "adapters/tls/policy.h"
+#include "adapters/tls/botan/policy.h"
 
 #include <botan/tls_ciphersuite.h>
 #include <botan/tls_version.h>
