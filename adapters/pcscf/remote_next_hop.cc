@@ -14,7 +14,7 @@
 #include "adapters/net/clock.h"
 #include "adapters/pcscf/record_route.h"
 #include "adapters/sip/digest.h"
-#include "adapters/tls/credentials.h"
+#include "adapters/tls/botan/credentials.h"
 
 namespace annexo::pcscf {
 

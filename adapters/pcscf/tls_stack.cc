@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 #include "adapters/tls/openssl/context.h"
 #include "adapters/tls/openssl/endpoint.h"
 

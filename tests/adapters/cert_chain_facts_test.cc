@@ -1,6 +1,6 @@
 // The Botan adapter's certificate facts for the rules of issue 11, on a PKI made
 // here with Botan: Botan's path validation is lenient about names and is
-// given CRLs; adapters/tls/cert_facts.cc must hand the core the encoded names
+// given CRLs; adapters/tls/botan/cert_facts.cc must hand the core the encoded names
 // of the path it built and whether a usable CRL was consulted, so that
 // core::cert_verdict refuses what Botan accepts (O.5.2-UE-BINARY-NAME-MATCH,
 // RD-34) and what configured revocation checking cannot vouch for
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/botan/cert_facts.h"
 #include "core/cert_policy.h"
 #include "core/errors.h"
 #include "tests/support/req.h"

@@ -7,13 +7,14 @@ Every such script is called as SCRIPT PCSCF UE MAKE_PKI TESTLIB [HELPER...]
 and sources e2e_lib.sh next to it; `helpers` are extra files of this package
 (scripted peers) passed, in order, after the four fixed arguments."""
 
-def e2e_test(name, helpers = [], sanitize = False, tls_stacks = ["botan"]):
+def e2e_test(name, helpers = [], sanitize = False, tls_stacks = ["botan"], twin_scope = "all"):
     """NAME.sh with the programs; with sanitize, also NAME_asan: the same
     script with pcscf and ue built with ASan and UBSan (:pcscf_asan, :ue_asan,
     //tests/sanitize). `tls_stacks`: one target per TLS stack pcscf runs,
     NAME for botan and NAME_<stack> for another (tls_stack_twins in
-    //tests/interop:defs.bzl; the sanitized twin runs botan only)."""
-    for target, _stack, stack_env in tls_stack_twins(name, tls_stacks):
+    //tests/interop:defs.bzl; the sanitized twin runs botan only).
+    `twin_scope` "tls": the twins skip the cases marked annexo_stack_neutral."""
+    for target, _stack, stack_env in tls_stack_twins(name, tls_stacks, twin_scope):
         _e2e_test(target, helpers, "//adapters/pcscf", "//adapters/ue", stack_env, script = name)
     if sanitize:
         _e2e_test(name + "_asan", helpers, ":pcscf_asan", ":ue_asan", SANITIZE_ENV, script = name)

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "adapters/tls/policy.h"
+#include "adapters/tls/botan/policy.h"
 #include "core/profile.h"
 
 namespace annexo::testing {

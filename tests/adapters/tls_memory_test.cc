@@ -13,12 +13,12 @@
 #include <string>
 #include <vector>
 
-#include "adapters/tls/alerts.h"
-#include "adapters/tls/callbacks.h"
-#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/botan/alerts.h"
+#include "adapters/tls/botan/callbacks.h"
+#include "adapters/tls/botan/cert_facts.h"
+#include "adapters/tls/botan/credentials.h"
+#include "adapters/tls/botan/policy.h"
 #include "adapters/tls/client_hello_gate.h"
-#include "adapters/tls/credentials.h"
-#include "adapters/tls/policy.h"
 #include "core/cert_policy.h"
 #include "core/profile.h"
 #include "tests/adapters/test_pki.h"

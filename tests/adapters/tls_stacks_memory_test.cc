@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 #include "adapters/tls/endpoint.h"
 #include "adapters/tls/first_hello.h"
 #include "adapters/tls/openssl/context.h"

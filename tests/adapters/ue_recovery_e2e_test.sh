@@ -316,7 +316,7 @@ annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: three staying ues register again after
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: a pcscf back on the same address with another host's certificate gets a fresh verdict, no SIP, and the ue exits 2" fresh_verdict
 #= spec#5626-4.5-UE-FLOW-RECOVERY type=test
-annexo_case "5626-4.5-UE-FLOW-RECOVERY: a peer that closes every connection sees the ue's attempts spaced by the growing RFC 5626 4.5 wait" backoff
+annexo_case "5626-4.5-UE-FLOW-RECOVERY: a peer that closes every connection sees the ue's attempts spaced by the growing RFC 5626 4.5 wait" annexo_stack_neutral backoff
 #= spec#O.4.1-UE-REREG-ON-CONN-LOSS type=test
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: after a response with a header over 16 KiB the ue's new connection registers" bad_message big-header
@@ -327,7 +327,7 @@ annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: after a 1 MB response the ue's new con
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "O.4.1-UE-REREG-ON-CONN-LOSS: after garbage from the server the ue's new connection registers" bad_message garbage
 #= spec#ADP-UE-EXIT-CODES type=test
-annexo_case "ADP-UE-EXIT-CODES: a staying ue whose pcscf never comes back keeps trying and exits 6 when the stay ends" stay_ends_unregistered
+annexo_case "ADP-UE-EXIT-CODES: a staying ue whose pcscf never comes back keeps trying and exits 6 when the stay ends" annexo_stack_neutral stay_ends_unregistered
 #= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "ADP-UE-EXIT-CODES: a server that accepts TCP and never answers the ClientHello makes the ue exit 6 after --handshake-timeout" silent
 annexo_finish

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 #include "adapters/tls/chain_report.h"
 #include "adapters/tls/endpoint.h"
 #include "adapters/tls/openssl/context.h"

@@ -24,6 +24,35 @@
 # the report's Variants column.
 # A case name must be unique across the repository (the traceability checker
 # enforces it).
+#
+# Skipping (issue 14's TLS stack twins): a case function that returns 77
+# (ANNEXO_SKIP) after printing why was not run in this variant: annexo_case
+# prints "SKIP  <name>: <reason>" and records nothing, so the case earns no
+# credit there (its assertions, if any ran, are discarded) and the other
+# variant's result stands alone. annexo_skip REASON prints the reason and
+# returns 77 (use: `annexo_skip "why"; return`).
+ANNEXO_SKIP=77
+annexo_skip() {
+  echo "$1"
+  [[ -n "${ANNEXO_SKIP_NOTE:-}" ]] && printf '%s\n' "$1" >"${ANNEXO_SKIP_NOTE}"
+  return "${ANNEXO_SKIP}"
+}
+
+# annexo_stack_neutral FN ARGS...: runs FN ARGS, a case whose outcome does
+# not depend on the TLS stack the programs run (it opens no TLS connection,
+# or its requirement lies above TLS: option parsing, SIP Digest, RFC 5626
+# timers). The documented switch ANNEXO_TWIN_SCOPE=tls (set on a test's
+# TLS stack twins by the tls_stacks macros' twin_scope = "tls") skips it in a
+# twin whose stack is not botan: the botan variant's run is the one that
+# counts, and the twin's time goes to the cases that differ per stack.
+annexo_stack_neutral() {
+  if [[ "${ANNEXO_TWIN_SCOPE:-all}" == tls && -n "${ANNEXO_TLS_STACK:-}" &&
+    "${ANNEXO_TLS_STACK}" != botan ]]; then
+    annexo_skip "stack-neutral case, run in the botan variant only (ANNEXO_TWIN_SCOPE=tls)"
+    return
+  fi
+  "$@"
+}
 
 # Bash 5.2 expands an unquoted & in the replacement of ${var//pattern/string}
 # to the match (patsub_replacement, on by default), which turned " into "quot;
@@ -35,6 +64,7 @@ _annexo_results=()
 _annexo_levels=()
 _annexo_reqs=()
 _annexo_failures=0
+_annexo_skipped=0
 _annexo_script="${BASH_SOURCE[1]:-$0}"
 # The workspace-relative path (tests/...), whatever the runfiles prefix.
 [[ "${_annexo_script}" == */tests/* ]] && _annexo_script="tests/${_annexo_script##*/tests/}"
@@ -96,10 +126,18 @@ annexo_case() {
   fi
   local name="$1"
   shift
-  local out rc notes
+  local out rc notes skip_note
   notes="$(mktemp)"
-  out="$(ANNEXO_REQ_NOTES="${notes}" "$@" 2>&1)"
+  skip_note="$(mktemp)"
+  out="$(ANNEXO_REQ_NOTES="${notes}" ANNEXO_SKIP_NOTE="${skip_note}" "$@" 2>&1)"
   rc=$?
+  if ((rc == ANNEXO_SKIP)); then
+    echo "SKIP  ${name}: $(cat "${skip_note}")"
+    rm -f "${notes}" "${skip_note}"
+    _annexo_skipped=$((_annexo_skipped + 1))
+    return 0
+  fi
+  rm -f "${skip_note}"
   # Per requirement: credited only when every assertion naming it held.
   local props="" id held
   declare -A verdict=()
@@ -140,7 +178,7 @@ annexo_case() {
 annexo_finish() {
   local n=${#_annexo_cases[@]}
   _annexo_write_xml true
-  echo "${n} cases, ${_annexo_failures} failed"
+  echo "${n} cases, ${_annexo_failures} failed, ${_annexo_skipped} skipped"
   if ((n == 0)); then
     echo "no test case ran" >&2
     exit 1

@@ -8,9 +8,9 @@
 #include <cstring>
 
 #include "adapters/probe/pcscf_sip/tcp.h"
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/credentials.h"
+#include "adapters/tls/botan/endpoint.h"
 #include "adapters/tls/chain_report.h"
-#include "adapters/tls/credentials.h"
 #include "adapters/tls/openssl/endpoint.h"
 #include "core/cert_policy.h"
 

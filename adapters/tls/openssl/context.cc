@@ -11,6 +11,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "adapters/tls/signature_schemes.h"
 #include "core/cipher_suites.h"
 #include "core/tls_constants.h"
 
@@ -206,7 +207,7 @@ void set_groups_and_sigalgs(Built_Context& b, const std::vector<std::uint16_t>& 
   }
   b.groups_list = join(gn);
   std::vector<std::string> sn;
-  for (std::uint16_t s : core::kDefaultSignatureSchemes) {
+  for (std::uint16_t s : signature_schemes()) {
     if (const char* n = sigalg_name(s)) {
       b.signature_schemes.push_back(s);
       sn.push_back(n);
@@ -335,12 +336,20 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
   if (EVP_PKEY_is_a(key, "EC") &&
       EVP_PKEY_get_utf8_string_param(key, "group", curve, sizeof(curve), &curve_len) == 1) {
     const std::string c(curve, curve_len);
-    const std::uint16_t own = c == "secp384r1" ? 0x0503 : c == "prime256v1" ? 0x0403 : 0;
+    const std::uint16_t own =
+        ecdsa_scheme_of_group(c == "secp384r1"    ? core::tls::group::secp384r1
+                              : c == "prime256v1" ? core::tls::group::secp256r1
+                                                  : 0);
     const auto it = std::find(b.signature_schemes.begin(), b.signature_schemes.end(), own);
     if (own != 0 && it != b.signature_schemes.end() && it != b.signature_schemes.begin()) {
-      std::rotate(b.signature_schemes.begin(), it, it + 1);
       std::vector<std::string> sn;
-      for (std::uint16_t sc : b.signature_schemes) sn.push_back(sigalg_name(sc));
+      b.signature_schemes.clear();
+      for (std::uint16_t sc : signature_schemes(own)) {
+        if (const char* n = sigalg_name(sc)) {
+          b.signature_schemes.push_back(sc);
+          sn.push_back(n);
+        }
+      }
       b.sigalgs_list = join(sn);
       if (!SSL_CTX_set1_sigalgs_list(ctx, b.sigalgs_list.c_str())) {
         EVP_PKEY_free(key);

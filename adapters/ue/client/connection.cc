@@ -3,7 +3,7 @@
 #include <string>
 
 #include "adapters/net/clock.h"
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 #include "adapters/tls/openssl/endpoint.h"
 #include "adapters/ue/client/ue_client.h"
 

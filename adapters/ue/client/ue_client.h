@@ -51,7 +51,7 @@
 #include "adapters/sip/digest.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
-#include "adapters/tls/credentials.h"
+#include "adapters/tls/botan/credentials.h"
 #include "adapters/tls/endpoint.h"
 #include "adapters/tls/openssl/context.h"
 #include "adapters/ue/client/options.h"

@@ -3,5 +3,5 @@
 #include <sys/socket.h>
 #include <chrono>
 #include <vector>
-#include "adapters/tls/policy.h"
+#include "adapters/tls/botan/policy.h"
 #include "core/errors.h"

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/botan/cert_facts.h"
 #include "core/errors.h"
 
 namespace annexo::tls {

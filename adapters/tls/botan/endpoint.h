@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
-#include "adapters/tls/callbacks.h"
+#include "adapters/tls/botan/callbacks.h"
+#include "adapters/tls/botan/credentials.h"
+#include "adapters/tls/botan/policy.h"
 #include "adapters/tls/client_hello_gate.h"
-#include "adapters/tls/credentials.h"
 #include "adapters/tls/endpoint.h"
-#include "adapters/tls/policy.h"
 #include "adapters/tls/server_hello_gate.h"
 
 namespace annexo::tls {

@@ -1,7 +1,8 @@
 // Botan::TLS::Policy for each side. Every answer comes from the core
 // (core/profile.h, core/cipher_suites.h) or from the core machine the program
 // runs; nothing here is a second copy of the profile. What Botan 2.19 cannot
-// do is filtered out and shown in the policy snapshot (describe_policy):
+// do is filtered out and shown in the policy snapshot (describe_policy).
+// The signature schemes are the core's (RD-240), as with OpenSSL.
 //   - TLS 1.3: Botan 2.19 has none; only TLS 1.2 is negotiated.
 //   - NULL-encryption suites: Botan 2.19 implements none, so an operator's
 //     allow/offer of NULL encryption changes the core's decision but no NULL
@@ -23,6 +24,10 @@ namespace annexo::tls {
 // Codes of `order` that Botan 2.19 can run at TLS 1.2, in order.
 std::vector<std::uint16_t> botan_runnable(const std::vector<std::uint16_t>& order);
 
+// The core's signature schemes (adapters/tls/signature_schemes.h, RD-120,
+// RD-240) that Botan 2.19 knows, in that order, `own` first.
+std::vector<Botan::TLS::Signature_Scheme> botan_signature_schemes(std::uint16_t own);
+
 // The P-CSCF side.
 class Pcscf_Policy final : public Botan::TLS::Policy {
  public:
@@ -37,7 +42,10 @@ class Pcscf_Policy final : public Botan::TLS::Policy {
     std::function<bool()> accepts_client_renegotiation;
   };
 
-  Pcscf_Policy(const core::PcscfTlsConfig& config, Machine_Questions machine);
+  // own_signature_scheme: the ECDSA scheme of the P-CSCF's own key's curve
+  // (ecdsa_scheme_of_group), 0 for an RSA key: put first (RD-171, RD-240).
+  Pcscf_Policy(const core::PcscfTlsConfig& config, Machine_Questions machine,
+               std::uint16_t own_signature_scheme = 0);
 
   std::vector<std::uint16_t> ciphersuite_list(Botan::TLS::Protocol_Version version,
                                               bool have_srp) const override;
@@ -61,12 +69,14 @@ class Pcscf_Policy final : public Botan::TLS::Policy {
   bool require_cert_revocation_info() const override;
   bool support_cert_status_message() const override { return false; }
   bool include_time_in_hello_random() const override { return false; }
+  std::vector<Botan::TLS::Signature_Scheme> allowed_signature_schemes() const override;
 
   const core::PcscfTlsConfig& config() const { return m_config; }
 
  private:
   core::PcscfTlsConfig m_config;
   Machine_Questions m_machine;
+  std::uint16_t m_own_signature_scheme;
 };
 
 // The UE side.
@@ -94,6 +104,7 @@ class Ue_Policy final : public Botan::TLS::Policy {
   bool require_cert_revocation_info() const override;
   bool support_cert_status_message() const override { return false; }
   bool include_time_in_hello_random() const override { return false; }
+  std::vector<Botan::TLS::Signature_Scheme> allowed_signature_schemes() const override;
 
   const core::Offer& offer() const { return m_offer; }
 

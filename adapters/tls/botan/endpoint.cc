@@ -1,6 +1,7 @@
-#include "adapters/tls/botan_endpoint.h"
+#include "adapters/tls/botan/endpoint.h"
 
-#include "adapters/tls/alerts.h"
+#include "adapters/tls/botan/alerts.h"
+#include "adapters/tls/signature_schemes.h"
 
 namespace annexo::tls {
 
@@ -50,7 +51,8 @@ std::unique_ptr<Botan_Endpoint> Botan_Endpoint::server(
       config,
       Pcscf_Policy::Machine_Questions{
           [] { return false; },
-          [self] { return self->m_accepts_renegotiation && self->m_accepts_renegotiation(); }});
+          [self] { return self->m_accepts_renegotiation && self->m_accepts_renegotiation(); }},
+      ecdsa_scheme_of_group(creds.ecdsa_group()));
   const auto now = [] { return std::chrono::system_clock::now(); };
   e->m_callbacks = std::make_unique<Callbacks>(static_cast<Tls_Events&>(*e), e->m_peer, now);
   e->m_ch_gate = std::make_unique<Client_Hello_Gate>(config);

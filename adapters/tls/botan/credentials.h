@@ -14,6 +14,7 @@
 #include <botan/x509_crl.h>
 #include <botan/x509cert.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ class Server_Credentials final : public Botan::Credentials_Manager {
       const std::string& type, const std::string& context) override;
 
   const std::vector<Botan::X509_Certificate>& chain() const { return m_chain; }
+  // The IANA NamedGroup of the key's curve (secp256r1 23, secp384r1 24), 0
+  // for an RSA key or another curve: which signature scheme goes first
+  // (adapters/tls/signature_schemes.h, RD-171, RD-240).
+  std::uint16_t ecdsa_group() const;
 
  private:
   std::vector<Botan::X509_Certificate> m_chain;

@@ -1,8 +1,8 @@
-#include "adapters/tls/callbacks.h"
+#include "adapters/tls/botan/callbacks.h"
 
 #include <botan/tls_messages.h>
 
-#include "adapters/tls/alerts.h"
+#include "adapters/tls/botan/alerts.h"
 
 namespace annexo::tls {
 

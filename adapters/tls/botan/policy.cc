@@ -1,4 +1,4 @@
-#include "adapters/tls/policy.h"
+#include "adapters/tls/botan/policy.h"
 
 #include <botan/tls_ciphersuite.h>
 #include <botan/tls_version.h>
@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "adapters/tls/signature_schemes.h"
 #include "core/cipher_suites.h"
 #include "core/tls_constants.h"
 
@@ -50,10 +51,32 @@ std::vector<std::uint16_t> botan_runnable(const std::vector<std::uint16_t>& orde
   return out;
 }
 
+// Botan's Signature_Scheme values are the IANA SignatureScheme numbers; a
+// scheme Botan 2.19 does not know is left out (none of the core's today).
+std::vector<Botan::TLS::Signature_Scheme> botan_signature_schemes(std::uint16_t own) {
+  std::vector<Botan::TLS::Signature_Scheme> out;
+  for (std::uint16_t code : signature_schemes(own)) {
+    const auto s = static_cast<Botan::TLS::Signature_Scheme>(code);
+    if (Botan::TLS::signature_scheme_is_known(s)) out.push_back(s);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- P-CSCF
 
-Pcscf_Policy::Pcscf_Policy(const core::PcscfTlsConfig& config, Machine_Questions machine)
-    : m_config(config), m_machine(std::move(machine)) {}
+Pcscf_Policy::Pcscf_Policy(const core::PcscfTlsConfig& config, Machine_Questions machine,
+                           std::uint16_t own_signature_scheme)
+    : m_config(config),
+      m_machine(std::move(machine)),
+      m_own_signature_scheme(own_signature_scheme) {}
+
+// RD-240: the core's list, the scheme of the P-CSCF's own curve first (Botan's
+// server signs with the first scheme of this list the client offered that
+// fits the key, so a P-384 key signs with SHA-384 at TLS 1.2, RD-171).
+//= spec#33210-6.2.2-RFC8446-9.1 type=implementation
+std::vector<Botan::TLS::Signature_Scheme> Pcscf_Policy::allowed_signature_schemes() const {
+  return botan_signature_schemes(m_own_signature_scheme);
+}
 
 // O.1.2: the P-CSCF decides, from the UE's offer, by its own preference; the
 // candidates are exactly the codes the core lets it choose at TLS 1.2.
@@ -187,6 +210,12 @@ bool Ue_Policy::allow_tls11() const {
 }
 bool Ue_Policy::allow_tls12() const {
   return core::version_in_profile(core::tls::kTls12) && m_offer.tls12;
+}
+
+// RD-240: what the UE offers in signature_algorithms and accepts in the
+// P-CSCF's ServerKeyExchange: the core's list.
+std::vector<Botan::TLS::Signature_Scheme> Ue_Policy::allowed_signature_schemes() const {
+  return botan_signature_schemes(0);
 }
 
 // A Botan 2.19 client follows a HelloRequest only when this is true.

@@ -1,4 +1,4 @@
-#include "adapters/tls/alerts.h"
+#include "adapters/tls/botan/alerts.h"
 
 #include <botan/exceptn.h>
 

@@ -1,6 +1,8 @@
-#include "adapters/tls/credentials.h"
+#include "adapters/tls/botan/credentials.h"
 
 #include <botan/data_src.h>
+#include <botan/ecc_key.h>
+#include <botan/oids.h>
 #include <botan/pkcs8.h>
 
 #include <fstream>
@@ -91,6 +93,15 @@ Server_Credentials::Server_Credentials(std::vector<Botan::X509_Certificate> chai
   if (m_chain.front().subject_public_key_bitstring() != m_key->public_key_bits()) {
     throw std::runtime_error("the private key does not match the first certificate of the chain");
   }
+}
+
+std::uint16_t Server_Credentials::ecdsa_group() const {
+  const auto* ec = dynamic_cast<const Botan::EC_PublicKey*>(m_key.get());
+  if (ec == nullptr) return 0;
+  const std::string curve = Botan::OIDS::oid2str_or_empty(ec->domain().get_curve_oid());
+  if (curve == "secp256r1") return 0x0017;  // RFC 8446 4.2.7 NamedGroup
+  if (curve == "secp384r1") return 0x0018;
+  return 0;
 }
 
 std::unique_ptr<Server_Credentials> Server_Credentials::from_files(const std::string& cert_pem,

@@ -1,4 +1,4 @@
-#include "adapters/tls/cert_facts.h"
+#include "adapters/tls/botan/cert_facts.h"
 
 #include <botan/ecc_key.h>
 #include <botan/oids.h>
