@@ -14,7 +14,7 @@
 # each).
 #   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF \
 #     PCSCF_IGNORES_CLOSE PCSCF_SKIPS_OWN_CERT_PROFILE CERT_RSA_1024_ALLOWED \
-#     PCSCF_DELIVER_UNBOUND PCSCF_KEEP_OLD_SESSION_ID
+#     PCSCF_DELIVER_UNBOUND PCSCF_KEEP_OLD_SESSION_ID DIGEST_INITIAL_FORM_REFUSED
 set -uo pipefail
 PROBE=$(realpath "$1")
 MAKE_PKI=$2
@@ -27,6 +27,7 @@ SKIPS_OWN_CERT=$(realpath "$7")
 RSA_1024=$(realpath "$8")
 DELIVER_UNBOUND=$(realpath "$9")
 KEEP_OLD_SID=$(realpath "${10}")
+INITIAL_FORM_REFUSED=$(realpath "${11}")
 WORK_NAME=probe_pcscf_mutants
 # shellcheck source=tests/probe/probe_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
@@ -82,16 +83,18 @@ TPS_CLOSE=(TP_PC_SIP_001 TP_PC_SIP_009 TP_PC_SIP_021)
 TPS_CERT=(TP_PC_TLS_013 TP_PC_CERT_001 TP_PC_CERT_002 TP_PC_CERT_003)
 TPS_FLOW=(TP_PC_SIP_011 TP_PC_SIP_012)
 TPS_LIFETIME=(TP_PC_SIP_010)
+TPS_INITIAL=(TP_PC_SIP_002 TP_PC_SIP_027)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
-    "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" >/dev/null
+    "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
     TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
-    TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass
+    TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
+    TP_PC_SIP_027=pass
 }
 
 # The core asks for close (403 on an unbound connection's REGISTER failure,
@@ -161,6 +164,18 @@ keep_old_session_id() {
   expect keep_old_sid "$rc" 1 TP_PC_SIP_010=fail
 }
 
+# An adapter mutant of the SIP parser (adapters/sip/headers.cc, linked ahead
+# of its archive): TS 24.229's initial Authorization (IMPI, empty nonce and
+# response) is refused as malformed again (RD-226). A plain Digest
+# registration still works.
+initial_form_refused() {
+  start_pcscf initial_refused "$INITIAL_FORM_REFUSED" pcscf-ec ca-ec || return 1
+  run_probe initial_refused "$WORK/initial_refused.pixit.toml" "${TPS_INITIAL[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect initial_refused "$rc" 1 TP_PC_SIP_002=pass TP_PC_SIP_027=fail
+}
+
 annexo_case "probe mutants: the TPs of the pcscf mutant cases all pass against the unmutated pcscf" \
   unmutated_passes
 annexo_case "probe mutants: pcscf_ignores_close is caught by TP_PC_SIP_009 and TP_PC_SIP_021" \
@@ -173,4 +188,6 @@ annexo_case "probe mutants: pcscf_deliver_unbound (proof, core header) is caught
   deliver_unbound
 annexo_case "probe mutants: pcscf_keep_old_session_id (proof, core header) is caught by TP_PC_SIP_010" \
   keep_old_session_id
+annexo_case "probe mutants: digest_initial_form_refused (SIP parser) is caught by TP_PC_SIP_027" \
+  initial_form_refused
 annexo_finish

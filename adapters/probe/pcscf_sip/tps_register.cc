@@ -70,6 +70,36 @@ Tp_Outcome tp_sip_002(const Tp_Context& ctx) {
                  ev);
 }
 
+// TP_PC_SIP_027 (24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION, RD-226): the
+// initial REGISTER in TS 24.229's form (Authorization with the IMPI and an
+// empty nonce and response) is challenged, not refused as malformed, and the
+// UE then registers. What the IUT forwarded of it is in the evidence.
+Tp_Outcome tp_sip_027(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  if (!fresh_connection(s, out)) return out;
+  Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
+  Reg_Options o;
+  o.initial_authorization = true;
+  const Reg_Result r = sip.register_user(o);
+  std::vector<Evidence> ev;
+  for (const auto& f : r.forwarded) ev.push_back(evidence_of(f, "Authorization"));
+  for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
+  if (r.first_status == 0) return verdict(Verdict::inconc, "no answer to the REGISTER", ev);
+  if (r.first_status != 401)
+    return verdict(Verdict::fail,
+                   "the REGISTER with nonce=\"\" and response=\"\" was answered " +
+                       std::to_string(r.first_status) + ", not challenged (401)",
+                   ev);
+  if (r.final_status == 0)
+    return verdict(Verdict::inconc, "no answer to the REGISTER with credentials", ev);
+  if (!r.registered())
+    return verdict(
+        Verdict::fail,
+        "the registration after the challenge failed (" + std::to_string(r.final_status) + ")", ev);
+  return verdict(Verdict::pass, "challenged (401), then registered", ev);
+}
+
 // TP_PC_SIP_003 (5626-5.1-PC-PATH-FLOW-TOKEN, 24229-PC-OUTBOUND-PATH,
 // 5626-5.3-PC-RR-FLOW-TOKEN): Path user part is a flow token with ;ob, and
 // the Record-Route of a dialog-forming INVITE carries the same token.

@@ -68,6 +68,12 @@ Reg_Result Ue_Sip::register_user(const Reg_Options& o) {
                                      uri, 1);
       if (!c.ok()) break;
       m.add("Authorization", sip::format_credentials(*c));
+    } else if (o.initial_authorization) {
+      // TS 24.229 5.1.1.2 (SIP digest): the IMPI, realm and uri with an empty
+      // nonce and response, before any challenge.
+      m.add("Authorization", "Digest username=\"" + m_user.impi + "\", realm=\"" +
+                                 m_rig.ctx().pixit.domain + "\", uri=\"" + uri +
+                                 "\", nonce=\"\", response=\"\"");
     }
     auto wire = sip::serialize(m);
     if (!wire.ok() || !m_ue.send(*wire)) break;

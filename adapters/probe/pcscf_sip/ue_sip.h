@@ -17,6 +17,9 @@ struct Reg_Options {
   std::string password;         // "" : the user's PIXIT password
   std::uint32_t expires = 600;  // 0: de-registration (TP_PC_SIP_023)
   bool extra_via = false;       // a second Via, as if relayed (TP_PC_SIP_004)
+  // The first REGISTER in TS 24.229's form: Authorization with the IMPI and an
+  // empty nonce and response (TP_PC_SIP_027, RD-226).
+  bool initial_authorization = false;
   // Added to both REGISTERs (sec-agree: Security-Verify, Require, Proxy-Require).
   std::vector<std::pair<std::string, std::string>> headers;
 };
