@@ -12,9 +12,9 @@
 # Proof mutants of core/pcscf_machine.h are built by mutant_pcscf.bzl's
 # header mode (the units that include the header recompiled, about 30 CPU-s
 # each).
-#   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF \
-#     PCSCF_IGNORES_CLOSE PCSCF_SKIPS_OWN_CERT_PROFILE CERT_RSA_1024_ALLOWED \
-#     PCSCF_DELIVER_UNBOUND PCSCF_KEEP_OLD_SESSION_ID DIGEST_INITIAL_FORM_REFUSED
+#   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF MUTANT...
+# (each MUTANT a pcscf program whose file name is the mutant's name,
+# tests/probe/BUILD.bazel PROBE_PCSCF_MUTANTS).
 set -uo pipefail
 PROBE=$(realpath "$1")
 MAKE_PKI=$2
@@ -22,12 +22,15 @@ MAKE_PKI=$2
 source "$3"
 SPEC=$(dirname "$(dirname "$(realpath "$4")")")
 PCSCF=$(realpath "$5")
-IGNORES_CLOSE=$(realpath "$6")
-SKIPS_OWN_CERT=$(realpath "$7")
-RSA_1024=$(realpath "$8")
-DELIVER_UNBOUND=$(realpath "$9")
-KEEP_OLD_SID=$(realpath "${10}")
-INITIAL_FORM_REFUSED=$(realpath "${11}")
+shift 5
+declare -A MUT
+for m in "$@"; do MUT[$(basename "$m")]=$(realpath "$m"); done
+IGNORES_CLOSE=${MUT[pcscf_ignores_close]}
+SKIPS_OWN_CERT=${MUT[pcscf_skips_own_cert_profile]}
+RSA_1024=${MUT[cert_rsa_1024_allowed]}
+DELIVER_UNBOUND=${MUT[pcscf_deliver_unbound]}
+KEEP_OLD_SID=${MUT[pcscf_keep_old_session_id]}
+INITIAL_FORM_REFUSED=${MUT[digest_initial_form_refused]}
 WORK_NAME=probe_pcscf_mutants
 # shellcheck source=tests/probe/probe_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
@@ -84,17 +87,33 @@ TPS_CERT=(TP_PC_TLS_013 TP_PC_CERT_001 TP_PC_CERT_002 TP_PC_CERT_003)
 TPS_FLOW=(TP_PC_SIP_011 TP_PC_SIP_012)
 TPS_LIFETIME=(TP_PC_SIP_010)
 TPS_INITIAL=(TP_PC_SIP_002 TP_PC_SIP_027)
+TPS_BINDING=(TP_PC_SIP_019 TP_PC_SIP_020)
+TPS_HELLO=(TP_PC_TLS_012 TP_PC_TLS_013)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
-    "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" >/dev/null
+    "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
+    "${TPS_HELLO[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
     TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
     TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
-    TP_PC_SIP_027=pass
+    TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass
+}
+
+# caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
+# TPS_ARRAY (a variable name): the probe exits 1 and each TP has its verdict.
+caught() {
+  local name=$1
+  local -n tps=$2
+  shift 2
+  start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec || return 1
+  run_probe "$name" "$WORK/$name.pixit.toml" "${tps[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect "$name" "$rc" 1 "$@"
 }
 
 # The core asks for close (403 on an unbound connection's REGISTER failure,
@@ -190,4 +209,20 @@ annexo_case "probe mutants: pcscf_keep_old_session_id (proof, core header) is ca
   keep_old_session_id
 annexo_case "probe mutants: digest_initial_form_refused (SIP parser) is caught by TP_PC_SIP_027" \
   initial_form_refused
+# The mutants below were caught by hand first (README table); each names the
+# TPs that must fail.
+annexo_case "probe mutants: pcscf_session_expiry_closes (proof, core header) is caught by TP_PC_SIP_010" \
+  caught pcscf_session_expiry_closes TPS_LIFETIME TP_PC_SIP_010=fail
+annexo_case "probe mutants: pcscf_bind_without_port (proof, core header) is caught by TP_PC_SIP_010" \
+  caught pcscf_bind_without_port TPS_LIFETIME TP_PC_SIP_010=fail
+annexo_case "probe mutants: pcscf_ignores_timers is caught by TP_PC_SIP_021" \
+  caught pcscf_ignores_timers TPS_CLOSE TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=fail
+annexo_case "probe mutants: pcscf_flow_refused_when_bound (core header) is caught by TP_PC_SIP_011" \
+  caught pcscf_flow_refused_when_bound TPS_FLOW TP_PC_SIP_011=fail
+annexo_case "probe mutants: pcscf_impi_not_compared (core header) is caught by TP_PC_SIP_020" \
+  caught pcscf_impi_not_compared TPS_BINDING TP_PC_SIP_019=pass TP_PC_SIP_020=fail
+annexo_case "probe mutants: pcscf_rereg_marked_pending (core header) is caught by TP_PC_SIP_019" \
+  caught pcscf_rereg_marked_pending TPS_BINDING TP_PC_SIP_019=fail TP_PC_SIP_020=pass
+annexo_case "probe mutants: pcscf_tls12_needs_supported_versions (core/profile.cc) is caught by TP_PC_TLS_012 and _013" \
+  caught pcscf_tls12_needs_supported_versions TPS_HELLO TP_PC_TLS_012=fail TP_PC_TLS_013=fail
 annexo_finish
