@@ -89,18 +89,20 @@ TPS_LIFETIME=(TP_PC_SIP_010)
 TPS_INITIAL=(TP_PC_SIP_002 TP_PC_SIP_027)
 TPS_BINDING=(TP_PC_SIP_019 TP_PC_SIP_020)
 TPS_HELLO=(TP_PC_TLS_012 TP_PC_TLS_013)
+TPS_UNAUTH=(TP_PC_SIP_026 TP_PC_SIP_028)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
     "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
-    "${TPS_HELLO[@]}" >/dev/null
+    "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
     TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
     TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
-    TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass
+    TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass \
+    TP_PC_SIP_026=pass TP_PC_SIP_028=pass
 }
 
 # caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
@@ -223,6 +225,11 @@ annexo_case "probe mutants: pcscf_impi_not_compared (core header) is caught by T
   caught pcscf_impi_not_compared TPS_BINDING TP_PC_SIP_019=pass TP_PC_SIP_020=fail
 annexo_case "probe mutants: pcscf_rereg_marked_pending (core header) is caught by TP_PC_SIP_019" \
   caught pcscf_rereg_marked_pending TPS_BINDING TP_PC_SIP_019=fail TP_PC_SIP_020=pass
+# Without Authorization the mutant's binding has no IMPI and the table
+# refuses it (026 inconc, fail-closed); TS 24.229's initial form names the
+# IMPI, so the mutant binds and asserts (028 fails).
+annexo_case "probe mutants: pcscf_bind_without_digest (core header) is caught by TP_PC_SIP_028" \
+  caught pcscf_bind_without_digest TPS_UNAUTH TP_PC_SIP_026=inconc TP_PC_SIP_028=fail
 annexo_case "probe mutants: pcscf_tls12_needs_supported_versions (core/profile.cc) is caught by TP_PC_TLS_012 and _013" \
   caught pcscf_tls12_needs_supported_versions TPS_HELLO TP_PC_TLS_012=fail TP_PC_TLS_013=fail
 annexo_finish

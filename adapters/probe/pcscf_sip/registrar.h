@@ -34,6 +34,8 @@ class Registrar {
   // TP_PC_SIP_026: answer a REGISTER without Authorization 200 at once, as
   // an S-CSCF that authenticated the UE some other way would (the IUT must
   // not bind on it: no Digest, O.1.1).
+  // The same for TS 24.229's initial form, an Authorization with the IMPI and
+  // no Digest response (TP_PC_SIP_028).
   void accept_without_credentials() { m_no_challenge = true; }
   std::string service_route() const;
 

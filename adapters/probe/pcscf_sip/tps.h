@@ -33,5 +33,6 @@ Tp_Outcome tp_sip_024(const Tp_Context& ctx);
 Tp_Outcome tp_sip_025(const Tp_Context& ctx);
 Tp_Outcome tp_sip_026(const Tp_Context& ctx);
 Tp_Outcome tp_sip_027(const Tp_Context& ctx);
+Tp_Outcome tp_sip_028(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip

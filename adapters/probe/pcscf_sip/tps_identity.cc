@@ -175,29 +175,48 @@ Tp_Outcome tp_sip_023(const Tp_Context& ctx) {
   return judge_unasserted(*s.ue, o, "after de-registration");
 }
 
-// TP_PC_SIP_026 (O.1.1-ALL-DIGEST-REQUIRED, O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC):
-// the S-CSCF side answers user 1's REGISTER without credentials 200 at once;
-// the connection is not Digest-authenticated, so it asserts nothing.
-Tp_Outcome tp_sip_026(const Tp_Context& ctx) {
+namespace {
+
+// The S-CSCF side answers user 1's REGISTER without a Digest response 200 at
+// once (without Authorization, or with TS 24.229's initial form naming the
+// IMPI); the connection is not Digest-authenticated, so it asserts nothing.
+Tp_Outcome unauthenticated_2xx_asserts_nothing(const Tp_Context& ctx, bool initial_form) {
   Setup s(ctx);
   Tp_Outcome out;
   if (!fresh_connection(s, out)) return out;
   s.rig.scscf().registrar().accept_without_credentials();
   const auto& u = ctx.pixit.users.front();
   s.sip = std::make_unique<Ue_Sip>(s.rig, *s.ue, u);
-  const Reg_Result r = s.sip->register_user();
+  Reg_Options o;
+  o.initial_authorization = initial_form;
+  const Reg_Result r = s.sip->register_user(o);
   std::vector<Evidence> ev;
   for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
   if (r.first_status < 200 || r.first_status >= 300)
     return verdict(Verdict::inconc,
-                   "the REGISTER without credentials was not answered 2xx (" +
+                   "the REGISTER without a Digest response was not answered 2xx (" +
                        std::to_string(r.first_status) +
                        "): the IUT challenges itself or the S-CSCF side never saw it",
                    ev);
-  const Observed o = observe(s.rig, *s.sip, "INVITE", u.impus.front(), u.impus.front());
-  Tp_Outcome v = judge_unasserted(*s.ue, o, "after a registration without Digest");
+  const Observed o2 = observe(s.rig, *s.sip, "INVITE", u.impus.front(), u.impus.front());
+  Tp_Outcome v = judge_unasserted(*s.ue, o2, "after a registration without Digest");
   v.evidence.insert(v.evidence.begin(), ev.begin(), ev.end());
   return v;
+}
+
+}  // namespace
+
+// TP_PC_SIP_026 (O.1.1-ALL-DIGEST-REQUIRED, O.2.1-PC-TRUST-ENDPOINT-VIA-ASSOC):
+// a REGISTER without Authorization answered 200 by the S-CSCF side.
+Tp_Outcome tp_sip_026(const Tp_Context& ctx) {
+  return unauthenticated_2xx_asserts_nothing(ctx, false);
+}
+
+// TP_PC_SIP_028 (the same requirements): the REGISTER carries TS 24.229's
+// initial Authorization (the IMPI, empty nonce and response, RD-226), so the
+// IUT knows an IMPI, but still no Digest response was verified.
+Tp_Outcome tp_sip_028(const Tp_Context& ctx) {
+  return unauthenticated_2xx_asserts_nothing(ctx, true);
 }
 
 }  // namespace annexo::probe::pcscf_sip
