@@ -13,7 +13,7 @@ LIMITS_PEER=$(realpath "$5")
 E2E_NAME=limits
 source "$(dirname "$0")/e2e_lib.sh"
 
-# The "CLOSE <how> <s>" line of a linger run: the seconds since connect.
+# The "CLOSE <how> <s>" line of a linger run: the seconds since it began to connect.
 close_seconds() { grep -o '^CLOSE [^ ]* [0-9.]*' "$1" | awk '{ print $3 }'; }
 # in_range X LO HI: LO <= X <= HI (decimals).
 in_range() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
