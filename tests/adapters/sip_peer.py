@@ -15,6 +15,7 @@ network or protocol failure.
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
                        [--then 'METHOD URI' [--contact-ob] [--to-tag]] [--watch SECONDS]
+                       [--reneg SECONDS]
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
   sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
       Connects (TLS when --tls-ca is given), sends nothing and watches.
@@ -29,6 +30,17 @@ network or protocol failure.
       "ALERT <level> <description>" per alert record the client sent in the
       clear (RFC 5246 7.2: numbers as on the wire) and "APPDATA <n>", the
       number of application-data records the client sent.
+
+--reneg SECONDS (secagree, TLS 1.2): once registered, the peer reads from the
+connection (OpenSSL answers a HelloRequest inside that read) until the TLS
+session's ID changes, for at most SECONDS, and prints
+  "SESSION <version> <hex Session ID> <local port>"   before waiting
+  "RENEGOTIATED <version> <hex Session ID> <local port> <s>"   a new handshake
+      finished on the same socket (the same TCP connection: never reopened)
+  "NO-RENEGOTIATION <s>"     the Session ID did not change
+  "CLOSED <how> <s>"         the other side ended the connection meanwhile
+"RENEGOTIATED" is what the peer's own TLS library reports after completing
+the second handshake (O.4.2 seen from the UE's side).
 
 --watch SECONDS: once the exchange is over the peer keeps the connection and
 reads until the other side closes it, for at most SECONDS, then prints
@@ -313,6 +325,40 @@ def cmd_send(a):
     sock.close()
 
 
+def await_renegotiation(conn, budget):
+    """O.4.2 at the peer (--reneg): waits for the other side's renegotiation
+    on this very socket; prints SESSION, then RENEGOTIATED, NO-RENEGOTIATION
+    or CLOSED (module docstring). Bytes received meanwhile are ignored."""
+    port = conn.getsockname()[1]
+    first = conn.session.id.hex() if conn.session else ""
+    print(f"SESSION {conn.version()} {first or '-'} {port}", flush=True)
+    start = time.time()
+    deadline = start + budget
+    while time.time() < deadline:
+        # Short reads: OpenSSL finishes the renegotiation inside SSL_read and
+        # then waits for application data, which may never come.
+        conn.settimeout(min(0.2, max(deadline - time.time(), 0.01)))
+        try:
+            chunk = conn.recv(65536)
+        except (TimeoutError, socket.timeout):
+            chunk = None
+        except ssl.SSLError as e:
+            print(f"CLOSED {e.reason or e} {time.time() - start:.1f}", flush=True)
+            return
+        except OSError as e:
+            print(f"CLOSED {e} {time.time() - start:.1f}", flush=True)
+            return
+        if chunk == b"":
+            print(f"CLOSED close_notify {time.time() - start:.1f}", flush=True)
+            return
+        now = conn.session.id.hex() if conn.session else ""
+        if now and now != first:
+            print(f"RENEGOTIATED {conn.version()} {now} {conn.getsockname()[1]} "
+                  f"{time.time() - start:.1f}", flush=True)
+            return
+    print(f"NO-RENEGOTIATION {time.time() - start:.1f}", flush=True)
+
+
 def cmd_connect(a):
     sock = connect(a.port, a.tls_ca, a.sni)
     print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
@@ -380,6 +426,8 @@ def cmd_secagree(a):
             f"To: <{uri}>" + (f";tag={rand(4)}" if a.to_tag else ""),
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
         reader.final(a.timeout)
+    if code == 200 and a.reneg:
+        await_renegotiation(tls, a.reneg)
     if a.watch:
         watch(tls, a.watch, tls.getsockname()[1], a.tls_port)
     if a.hold:
@@ -518,6 +566,8 @@ def main():
     g.add_argument("--timeout", type=float, default=10.0)
     g.add_argument("--hold", type=float, default=0.0)
     g.add_argument("--watch", type=float, default=0.0)
+    g.add_argument("--reneg", type=float, default=0.0,
+                   help="once registered, wait this long for a renegotiation (TLS 1.2)")
     g.add_argument("--header", action="append", default=[],
                    help="extra header on each REGISTER ({branch}: a fresh branch)")
     g.add_argument("--contact", help="Contact value of the REGISTERs over TLS")
