@@ -14,7 +14,8 @@ network or protocol failure.
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
-                       [--then 'METHOD URI' [--contact-ob] [--to-tag]] [--watch SECONDS]
+                       [--then 'METHOD URI' [--contact-ob] [--to-tag] [--then-via VIA]]
+                       [--watch SECONDS]
                        [--reneg SECONDS]
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant)
   sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
@@ -421,7 +422,11 @@ def cmd_secagree(a):
         # 3. One request over the registered flow (e.g. a dialog-forming INVITE).
         method, uri = a.then.split(" ", 1)
         ob = ";ob" if a.contact_ob else ""
-        tls.sendall(build(method, uri, [
+        # --then-via: a second Via below ours, as if the request had come
+        # through another proxy first (the P-CSCF is then not the first hop).
+        vias = [f"Via: SIP/2.0/TLS {HOST}:{tp};branch=z9hG4bK{rand()};rport",
+                "Via: " + a.then_via] if a.then_via else []
+        tls.sendall(build(method, uri, vias + [
             f"From: <{a.impu}>;tag={rand(4)}",
             f"To: <{uri}>" + (f";tag={rand(4)}" if a.to_tag else ""),
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
@@ -555,6 +560,7 @@ def main():
     g.add_argument("--then", help="'METHOD URI' sent over the flow once registered")
     g.add_argument("--contact-ob", action="store_true", help="';ob' in the Contact of --then")
     g.add_argument("--to-tag", action="store_true", help="a To tag in --then (an in-dialog request)")
+    g.add_argument("--then-via", help="a second Via (value) below the peer's own in --then")
     g.add_argument("--tls-port", type=int, required=True)
     g.add_argument("--tls-ca", required=True)
     g.add_argument("--sni", default="pcscf.test")
