@@ -11,12 +11,16 @@
 #    the rule and the field, nothing listening).
 # The alert the ue sends is read from the wire by tshark on lo, not from
 # either program's log.
-#   cert_rules_e2e_test.sh PCSCF UE MAKE_PKI TESTLIB
+#  - O.5.1-CERT-CRLDP-NOT-MANDATORY: the ue accepts a pcscf leaf without
+#    cRLDistributionPoints, seen by a scripted TLS server (sip_peer.py serve)
+#    receiving its REGISTER.
+#   cert_rules_e2e_test.sh PCSCF UE MAKE_PKI TESTLIB SIP_PEER
 set -uo pipefail
 PCSCF=$(realpath "$1")
 UE=$(realpath "$2")
 MAKE_PKI=$3
 source "$4"
+PEER=$(realpath "$5")
 E2E_NAME=cert_rules
 source "$(dirname "$0")/e2e_lib.sh"
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
@@ -178,6 +182,20 @@ unreadable_crl() {
   return $ok
 }
 
+# O.5.1: the pcscf-ec leaf has no cRLDistributionPoints; the ue (no --crl,
+# so nothing else supplies revocation data) still sends its REGISTER over TLS
+# to the scripted server serving it: the certificate was accepted.
+no_crldp_accepted() {
+  local ok=0
+  expect "precondition: pcscf-ec.pem has no cRLDistributionPoints" \
+    bash -c "! openssl x509 -in '$PKI/pcscf-ec.pem' -noout -text | grep -qi 'CRL Distribution'" || return 1
+  serve_ue nocrldp "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" -- --password secret
+  req O.5.1-CERT-CRLDP-NOT-MANDATORY "the server with the leaf without CRL distribution point received the ue's REGISTER over TLS (ue exit $UE_RC)" \
+    grep -q '^REQUEST REGISTER ' "$SERVE_OUT" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # ---------------------------------------------------------------- O.2.1 pcscf profile
 # pcscf_refuses CERT RULE ERROR FIELD: exit 2 within a budget, exactly one line
 # "pcscf: REFUSED O.2.1-PC-CERT-PROFILE RULE ERROR: ... field FIELD: ...",
@@ -231,6 +249,9 @@ annexo_case "O.5.2-UE-RFC5280-PATH: ue --crl refuses a pcscf chain whose interme
 annexo_case "O.5.2-UE-RFC5280-PATH: ue refuses a good pcscf certificate when the only CRL of its CA is stale (certificate_unknown)" \
   stale_crl
 annexo_case "RD-83: without --crl the ue checks no revocation and says so at start" no_crl_configured
+#= spec#O.5.1-CERT-CRLDP-NOT-MANDATORY type=test
+annexo_case "O.5.1-CERT-CRLDP-NOT-MANDATORY: ue accepts a pcscf leaf without cRLDistributionPoints (a scripted server gets its REGISTER over TLS)" \
+  no_crldp_accepted
 annexo_case "RD-83: ue refuses to start with an unreadable --crl file (exit 1)" unreadable_crl
 #= spec#O.2.1-PC-CERT-PROFILE type=test
 annexo_case "O.2.1-PC-CERT-PROFILE: pcscf refuses to start with a wildcard certificate (exit 2, rule and field named)" \

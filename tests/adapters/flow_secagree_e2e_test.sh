@@ -317,12 +317,16 @@ access_classification() {
 # Record-Routed with the same flow token as its Path (in-dialog requests then
 # travel over the flow like any token-routed request); the 200 shows the UE
 # the entry with the pcscf's TLS address (RD-200); without 'ob', or for a
-# MESSAGE, there is no Record-Route.
+# MESSAGE, or when the pcscf is not the first hop (two Vias), there is no
+# Record-Route.
 rr_flow_token() {
   start_pcscf rr || return 1
   register_peer "$WORK/rr.ob" --then "INVITE sip:bob@annexo.test" --contact-ob
   register_peer "$WORK/rr.noob" --then "INVITE sip:bob@annexo.test"
   register_peer "$WORK/rr.msg" --then "MESSAGE sip:bob@annexo.test" --contact-ob
+  # Not the first hop (RFC 5626 5.3): a second Via below the UE's own.
+  register_peer "$WORK/rr.twovia" --then "INVITE sip:bob@annexo.test" --contact-ob \
+    --then-via "SIP/2.0/TLS 192.0.2.7:5061;branch=z9hG4bKdownstream1"
   # An in-dialog request (To tag) goes without the Service-Route (RD-200) and
   # the embedded core answers it.
   register_peer "$WORK/rr.indialog" --then "BYE sip:bob@annexo.test" --to-tag
@@ -337,6 +341,8 @@ rr_flow_token() {
     bash -c "grep -Eq '^<sip:[0-9a-f]{32}@127\.0\.0\.1:$PC_PORT;lr;transport=tls>$' <<<'$rr' && test '${rr%%@*}' = '${path%%@*}'" || ok=1
   req 5626-5.3-PC-RR-FLOW-TOKEN "INVITE without ob, and MESSAGE with ob: 200 without Record-Route" \
     bash -c "grep -q '^STATUS 200' '$WORK/rr.noob' && ! grep -q 'Record-Route' '$WORK/rr.noob' && grep -q '^STATUS 200' '$WORK/rr.msg' && ! grep -q 'Record-Route' '$WORK/rr.msg'" || ok=1
+  req 5626-5.3-PC-RR-FLOW-TOKEN "INVITE with ob arriving with two Vias (the pcscf not its first hop): 200 without Record-Route" \
+    bash -c "test \$(grep -c '^STATUS 200' '$WORK/rr.twovia') -eq 2 && ! grep -q 'Record-Route' '$WORK/rr.twovia'" || ok=1
   ((ok == 0)) || show
   return $ok
 }

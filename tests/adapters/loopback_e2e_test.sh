@@ -167,6 +167,36 @@ reneg_replaces_session() {
   return $ok
 }
 
+# O.2.1 -> O.4.2 at the peer: a TLS 1.2 client (sip_peer.py, Python's ssl)
+# registers; at the end of the 2 s session lifetime the pcscf sends a
+# HelloRequest and the client's own TLS library completes a second handshake
+# on the same socket, with a new Session ID (RD-04: the P-CSCF renegotiates
+# at its session lifetime).
+reneg_seen_by_peer() {
+  start_pcscf renegpeer --session-lifetime 2 || return 1
+  local out=$WORK/renegpeer.peer
+  peer "$out" "$PEER" secagree --plain-port 0 --tls-port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --impi alice@annexo.test --impu sip:alice@annexo.test --password secret --reneg "$E2E_BUDGET"
+  stop_pcscf
+  local ok=0
+  expect "the client registered (200)" grep -q '^STATUS 200' "$out" || ok=1
+  req O.2.1-ALL-RENEG-PER-O4 "the client saw a second TLS 1.2 handshake with a new, non-empty Session ID on the same connection ($(grep -E '^(SESSION|RENEGOTIATED|NO-RENEGOTIATION|CLOSED) ' "$out" | tr '\n' ';'))" \
+    renegotiated_at_peer "$out" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
+# renegotiated_at_peer OUT: sip_peer.py --reneg printed "SESSION <version>
+# <Session ID> <port>" and then "RENEGOTIATED <version> <Session ID> <port>
+# <s>": both TLS 1.2, the second Session ID new and non-empty, the client's
+# port (its one socket) the same.
+renegotiated_at_peer() {
+  local v1 s1 p1 v2 s2 p2 _
+  read -r _ v1 s1 p1 < <(grep '^SESSION ' "$1")
+  read -r _ v2 s2 p2 _ < <(grep '^RENEGOTIATED ' "$1")
+  [[ $v1 == TLSv1.2 && $v2 == TLSv1.2 && $s1 != - && -n $s2 && $s2 != "$s1" && -n $p1 && $p1 == "$p2" ]]
+}
+
 other_port_refused() {
   start_pcscf tuple || return 1
   bg_ue tuple --password secret --stay 3
@@ -481,10 +511,11 @@ annexo_case "ADP-PCSCF-DECISION-LOG: SIGUSR1 dumps the binding (IMPI, IMPUs, Ses
 #= spec#O.4.3-UE-REREG-OVER-ACTIVE-SESSION type=test
 #= spec#24229-5.1.1.4.1-REREG-OVER-TLS type=test
 annexo_case "O.4.3-UE-REREG-OVER-ACTIVE-SESSION: ue re-registers over the same TCP/TLS connection (relay counts one)" rereg_same_session
-#= spec#O.2.1-ALL-RENEG-PER-O4 type=test
 #= spec#O.4.2-PC-MAY-RENEGOTIATE type=test
 #= spec#O.4.1-UE-RENEG-INSIDE-CONN type=test
 annexo_case "O.4.2-PC-MAY-RENEGOTIATE: after a short lifetime the pcscf renegotiates; the ue sees a new Session ID on the same connection" reneg_replaces_session
+#= spec#O.2.1-ALL-RENEG-PER-O4 type=test
+annexo_case "O.2.1-ALL-RENEG-PER-O4: at its session lifetime the pcscf renegotiates TLS 1.2; a Python ssl client sees the new Session ID on the same connection" reneg_seen_by_peer
 #= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
 #= spec#N.2-PC-IP-ASSOC-CHECK type=test
 #= spec#O.2.2-PC-UNBOUND-NO-ASSERT type=test

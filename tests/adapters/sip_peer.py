@@ -14,8 +14,9 @@ network or protocol failure.
   sip_peer.py secagree --plain-port P --tls-port T --tls-ca CA --sni NAME
                        --impi I --impu U --password PW [--verify TEXT]
                        [--client TEXT] [--hold SECONDS]
-                       [--then 'METHOD URI' [--contact-ob] [--to-tag]] [--watch SECONDS]
-                       [--empty-authorization]
+                       [--then 'METHOD URI' [--contact-ob] [--to-tag] [--then-via VIA]]
+                       [--watch SECONDS]
+                       [--reneg SECONDS] [--empty-authorization]
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant;
       --empty-authorization: its first REGISTER carries TS 24.229's initial
       Authorization, the IMPI with an empty nonce and response)
@@ -32,6 +33,17 @@ network or protocol failure.
       "ALERT <level> <description>" per alert record the client sent in the
       clear (RFC 5246 7.2: numbers as on the wire) and "APPDATA <n>", the
       number of application-data records the client sent.
+
+--reneg SECONDS (secagree, TLS 1.2): once registered, the peer reads from the
+connection (OpenSSL answers a HelloRequest inside that read) until the TLS
+session's ID changes, for at most SECONDS, and prints
+  "SESSION <version> <hex Session ID> <local port>"   before waiting
+  "RENEGOTIATED <version> <hex Session ID> <local port> <s>"   a new handshake
+      finished on the same socket (the same TCP connection: never reopened)
+  "NO-RENEGOTIATION <s>"     the Session ID did not change
+  "CLOSED <how> <s>"         the other side ended the connection meanwhile
+"RENEGOTIATED" is what the peer's own TLS library reports after completing
+the second handshake (O.4.2 seen from the UE's side).
 
 --watch SECONDS: once the exchange is over the peer keeps the connection and
 reads until the other side closes it, for at most SECONDS, then prints
@@ -316,6 +328,40 @@ def cmd_send(a):
     sock.close()
 
 
+def await_renegotiation(conn, budget):
+    """O.4.2 at the peer (--reneg): waits for the other side's renegotiation
+    on this very socket; prints SESSION, then RENEGOTIATED, NO-RENEGOTIATION
+    or CLOSED (module docstring). Bytes received meanwhile are ignored."""
+    port = conn.getsockname()[1]
+    first = conn.session.id.hex() if conn.session else ""
+    print(f"SESSION {conn.version()} {first or '-'} {port}", flush=True)
+    start = time.time()
+    deadline = start + budget
+    while time.time() < deadline:
+        # Short reads: OpenSSL finishes the renegotiation inside SSL_read and
+        # then waits for application data, which may never come.
+        conn.settimeout(min(0.2, max(deadline - time.time(), 0.01)))
+        try:
+            chunk = conn.recv(65536)
+        except (TimeoutError, socket.timeout):
+            chunk = None
+        except ssl.SSLError as e:
+            print(f"CLOSED {e.reason or e} {time.time() - start:.1f}", flush=True)
+            return
+        except OSError as e:
+            print(f"CLOSED {e} {time.time() - start:.1f}", flush=True)
+            return
+        if chunk == b"":
+            print(f"CLOSED close_notify {time.time() - start:.1f}", flush=True)
+            return
+        now = conn.session.id.hex() if conn.session else ""
+        if now and now != first:
+            print(f"RENEGOTIATED {conn.version()} {now} {conn.getsockname()[1]} "
+                  f"{time.time() - start:.1f}", flush=True)
+            return
+    print(f"NO-RENEGOTIATION {time.time() - start:.1f}", flush=True)
+
+
 def cmd_connect(a):
     sock = connect(a.port, a.tls_ca, a.sni)
     print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
@@ -384,11 +430,17 @@ def cmd_secagree(a):
         # 3. One request over the registered flow (e.g. a dialog-forming INVITE).
         method, uri = a.then.split(" ", 1)
         ob = ";ob" if a.contact_ob else ""
-        tls.sendall(build(method, uri, [
+        # --then-via: a second Via below ours, as if the request had come
+        # through another proxy first (the P-CSCF is then not the first hop).
+        vias = [f"Via: SIP/2.0/TLS {HOST}:{tp};branch=z9hG4bK{rand()};rport",
+                "Via: " + a.then_via] if a.then_via else []
+        tls.sendall(build(method, uri, vias + [
             f"From: <{a.impu}>;tag={rand(4)}",
             f"To: <{uri}>" + (f";tag={rand(4)}" if a.to_tag else ""),
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
         reader.final(a.timeout)
+    if code == 200 and a.reneg:
+        await_renegotiation(tls, a.reneg)
     if a.watch:
         watch(tls, a.watch, tls.getsockname()[1], a.tls_port)
     if a.hold:
@@ -516,6 +568,7 @@ def main():
     g.add_argument("--then", help="'METHOD URI' sent over the flow once registered")
     g.add_argument("--contact-ob", action="store_true", help="';ob' in the Contact of --then")
     g.add_argument("--to-tag", action="store_true", help="a To tag in --then (an in-dialog request)")
+    g.add_argument("--then-via", help="a second Via (value) below the peer's own in --then")
     g.add_argument("--tls-port", type=int, required=True)
     g.add_argument("--tls-ca", required=True)
     g.add_argument("--sni", default="pcscf.test")
@@ -527,6 +580,8 @@ def main():
     g.add_argument("--timeout", type=float, default=10.0)
     g.add_argument("--hold", type=float, default=0.0)
     g.add_argument("--watch", type=float, default=0.0)
+    g.add_argument("--reneg", type=float, default=0.0,
+                   help="once registered, wait this long for a renegotiation (TLS 1.2)")
     g.add_argument("--header", action="append", default=[],
                    help="extra header on each REGISTER ({branch}: a fresh branch)")
     g.add_argument("--contact", help="Contact value of the REGISTERs over TLS")

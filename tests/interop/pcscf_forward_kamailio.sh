@@ -269,6 +269,19 @@ maxfwd_and_loop() {
   annexo_req 3261-16.3-PC-MAXFWD-LOOP bash -c '! grep -q "annexo-scscf: request MESSAGE" "$1"' _ "$KAM_LOG"
 }
 
+# RFC 3261 16.6 item 3: a MESSAGE with Max-Forwards 1 is forwarded with 0, so
+# Kamailio receives it and its maxfwd module (mf_process_maxfwd_header) answers
+# 483 itself: the value the next hop reads was decremented.
+maxfwd_decremented() {
+  python3 "$PROBE" "$PC_PORT" "$CA" "$IOP_IMPI" "$IOP_IMPU" "$IOP_PASSWORD" "" maxfwd1 \
+    >"$IOP_TMP/maxfwd1.probe.out" 2>&1
+  cat "$IOP_TMP/maxfwd1.probe.out"
+  grep -q '^status 200' "$IOP_TMP/maxfwd1.probe.out" || { echo "the probe did not register"; return 1; }
+  annexo_req 3261-16.3-PC-MAXFWD-LOOP bash -c \
+    'grep -q "^message-status 483" "$1" && grep -q "annexo-scscf: request MESSAGE" "$2"' _ \
+    "$IOP_TMP/maxfwd1.probe.out" "$KAM_LOG"
+}
+
 # REGISTER with expires=0 through pcscf: Kamailio removes the contact, the
 # 2xx lists none, so pcscf deletes the binding: the next MESSAGE on that
 # connection is refused by pcscf (403) and never reaches Kamailio.
@@ -554,6 +567,9 @@ annexo_case "O.4.3-PC-REREG-ON-BOUND-SESSION: re-REGISTERs over the bound TLS se
 #= spec#3261-16.3-PC-MAXFWD-LOOP type=test
 annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop answers Max-Forwards 0 with 483 and its own Via with 482; Kamailio never sees them" \
   with_core fwd-maxfwd maxfwd_and_loop
+#= spec#3261-16.3-PC-MAXFWD-LOOP type=test
+annexo_case "3261-16.3-PC-MAXFWD-LOOP: pcscf --next-hop forwards Max-Forwards 1 as 0: Kamailio receives the MESSAGE and answers 483 itself" \
+  with_core fwd-maxfwd1 maxfwd_decremented
 #= spec#O.2.2-PC-ASSOC-DELETE type=test
 annexo_case "O.2.2-PC-ASSOC-DELETE: a deregistration through pcscf --next-hop answered 200 by Kamailio deletes the binding; the next MESSAGE is refused by pcscf" \
   with_core fwd-dereg deregisters

@@ -7,7 +7,8 @@ P-CSCF closed the connection while the probe kept its side open.
 
   register_probe.py PORT CAFILE IMPI IMPU PASSWORD [INTEGRITY [THEN]]
 
-THEN, once registered (200): "maxfwd0" sends a MESSAGE with Max-Forwards: 0;
+THEN, once registered (200): "maxfwd0" sends a MESSAGE with Max-Forwards: 0,
+"maxfwd1" one with Max-Forwards: 1;
 "loop:HOST:PORT" sends a MESSAGE that already carries a Via
 "SIP/2.0/TCP HOST:PORT" below its own (a request that has passed that proxy);
 "dereg" sends REGISTER with expires=0 (credentials for the same nonce, nc 2;
@@ -177,7 +178,7 @@ def main():
         if then.startswith("loop:"):
             lines.append(f"Via: SIP/2.0/TCP {then[5:]};branch=z9hG4bK{secrets.token_hex(8)}")
         lines += [
-            "Max-Forwards: " + ("0" if then == "maxfwd0" else "70"),
+            "Max-Forwards: " + {"maxfwd0": "0", "maxfwd1": "1"}.get(then, "70"),
             f"From: <{impu}>;tag={tag}",
             "To: <sip:bob@ims.test>",
             f"Call-ID: {secrets.token_hex(8)}@probe-msg",
