@@ -245,6 +245,47 @@ iop_users_file() {
   echo "$IOP_TMP/users.txt"
 }
 
+# --- drivers of pcscf alone ----------------------------------------------------
+# pcscf_tls_peers.sh, pcscf_sip_peers.sh, pcscf_tls13_peers.sh,
+# pcscf_baresip_tls13.sh and pcscf_scanners.sh get PCSCF MAKE_PKI TESTLIB
+# (interop_test, defs.bzl) and begin with
+#   IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
+#   source "$(dirname "$IOP_SCRIPT")/lib.sh"
+#   source "$3"  # testlib.sh: at top level, it names the script that sources it
+#   iop_pcscf_driver "$1" "$2"
+# iop_pcscf_driver PCSCF MAKE_PKI: PCSCF (a launcher on the target's TLS
+# stack, iop_tls_stack_launcher), the test PKI (IOP_PKI), USERS (one
+# subscriber) and CA (ca-ec.pem, the root of pcscf-ec).
+iop_pcscf_driver() {
+  PCSCF=$(iop_tls_stack_launcher "$(realpath "$1")" "$IOP_TMP")
+  iop_pki "$2"
+  USERS=$(iop_users_file)
+  # shellcheck disable=SC2034 # read by the drivers
+  CA=$IOP_PKI/ca-ec.pem
+}
+# iop_start_pcscf NAME [KEY-TYPE [pcscf args...]]: PC_PID, PC_PORT, PC_LOG
+# (JSON decision log). KEY-TYPE ec (default) or rsa: the pcscf-ec /
+# pcscf-rsa certificate. Waits until it listens; if it exited first (its
+# port taken meanwhile), tries another port.
+iop_start_pcscf() {
+  local kt=${2:-ec} try
+  PC_LOG=$IOP_TMP/$1.pcscf.log
+  for try in 1 2 3 4 5; do
+    PC_PORT=$(iop_free_port) || return 1
+    "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$kt.pem" --key "$IOP_PKI/pcscf-$kt.key" \
+      --users "$USERS" --realm "$IOP_REALM" --log-format json "${@:3}" 2>"$PC_LOG" &
+    PC_PID=$!
+    IOP_PIDS+=("$PC_PID")
+    iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
+    iop_wait_listen "$PC_PORT" "" "$PC_PID" "$PC_LOG" && return 0
+    kill -0 "$PC_PID" 2>/dev/null && return 1
+  done
+  return 1
+}
+# not command...: true when the command fails (an assertion that something
+# did not happen: `annexo_req ID not grep ...`).
+not() { ! "$@"; }
+
 # Hosts file mapping pcscf.test (and ims.test) to 127.0.0.1, for tools that
 # must resolve the name (sipsak); used with iop_with_hosts.
 iop_hosts_file() {

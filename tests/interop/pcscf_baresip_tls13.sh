@@ -13,32 +13,10 @@
 # close_notify at TLS 1.3), hence this separate target.
 #   pcscf_baresip_tls13.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
-PCSCF=$(realpath "$1")
-MAKE_PKI=$2
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 source "$3"
-
-iop_pki "$MAKE_PKI"
-USERS=$(iop_users_file)
-
-# start_pcscf NAME: PC_PID, PC_PORT, PC_LOG; waits until it listens (another
-# port if it exited first because its port was taken meanwhile).
-start_pcscf() {
-  local try
-  PC_LOG=$IOP_TMP/$1.pcscf.log
-  for try in 1 2 3 4 5; do
-    PC_PORT=$(iop_free_port) || return 1
-    "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
-      --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
-    PC_PID=$!
-    IOP_PIDS+=("$PC_PID")
-    iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
-    iop_wait_listen "$PC_PORT" "" "$PC_PID" "$PC_LOG" && return 0
-    kill -0 "$PC_PID" 2>/dev/null && return 1
-  done
-  return 1
-}
+iop_pcscf_driver "$1" "$2"
 
 # Every ServerHello of capture NAME (at least one) selects TLS 1.3: no TLS
 # connection to pcscf, and so none of baresip's SIP, ran on another version.
@@ -55,7 +33,7 @@ every_server_hello_tls13() {
 baresip_got_2xx() { grep -Eq '200 OK .*\[[0-9]+ bindings?\]' "$IOP_TMP/baresip.out"; }
 
 baresip_tls13() {
-  start_pcscf baresip13 || return 1
+  iop_start_pcscf baresip13 || return 1
   iop_tshark_start ts "$PC_PORT" || return 1
   local rc=0
   iop_run baresip iop_baresip "$PC_PORT" "$IOP_PASSWORD" || rc=$?

@@ -8,25 +8,10 @@
 # renegotiation offered.
 #   pcscf_scanners.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
-PCSCF=$(realpath "$1")
-MAKE_PKI=$2
-TESTLIB=$3
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
-source "$TESTLIB"
-
-iop_pki "$MAKE_PKI"
-USERS=$(iop_users_file)
-
-# start_pcscf NAME KEY-TYPE: PC_PID, PC_PORT, PC_LOG.
-start_pcscf() {
-  PC_LOG=$IOP_TMP/$1.pcscf.log
-  PC_PORT=$(iop_free_port) || return 1
-  "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$2.pem" --key "$IOP_PKI/pcscf-$2.key" \
-    --users "$USERS" --realm "$IOP_REALM" 2>"$PC_LOG" &
-  PC_PID=$!
-  iop_wait_listen "$PC_PORT"
-}
+source "$3"
+iop_pcscf_driver "$1" "$2"
 
 show() {  # evidence for a failing case: the scanner's report and the pcscf log
   echo "--- $1"
@@ -68,7 +53,7 @@ PY
 # testssl_scan NAME KEY-TYPE: runs testssl (protocols, cipher categories,
 # renegotiation, every cipher) against a fresh pcscf; TS_JSON, TS_OUT.
 testssl_scan() {
-  start_pcscf "$1" "$2" || return 1
+  iop_start_pcscf "$1" "$2" || return 1
   TS_JSON=$IOP_TMP/$1.testssl.json
   TS_OUT=$IOP_TMP/$1.testssl.out
   rm -f "$TS_JSON"
@@ -158,7 +143,7 @@ testssl_renegotiation() {
 
 # sslscan: the legacy protocols it probes, and the certificate it is served.
 sslscan_case() {
-  start_pcscf "sslscan-$1" "$1" || return 1
+  iop_start_pcscf "sslscan-$1" "$1" || return 1
   local out=$IOP_TMP/sslscan-$1.out r=0
   timeout 60 sslscan --no-colour --sni-name=pcscf.test "127.0.0.1:$PC_PORT" >"$out" 2>&1
   local rc=$?

@@ -4,40 +4,16 @@
 # only; each pcscf is stopped by its PID inside its case.
 #   pcscf_sip_peers.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
-PCSCF=$(realpath "$1")
-MAKE_PKI=$2
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
 source "$3"
-
-iop_pki "$MAKE_PKI"
-USERS=$(iop_users_file)
-CA=$IOP_PKI/ca-ec.pem
-
-# start_pcscf NAME: PC_PID, PC_PORT, PC_LOG; waits until it listens (another
-# port if it exited first because its port was taken meanwhile).
-start_pcscf() {
-  local try
-  PC_LOG=$IOP_TMP/$1.pcscf.log
-  for try in 1 2 3 4 5; do
-    PC_PORT=$(iop_free_port) || return 1
-    "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-ec.pem" --key "$IOP_PKI/pcscf-ec.key" \
-      --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
-    PC_PID=$!
-    IOP_PIDS+=("$PC_PID")
-    iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
-    iop_wait_listen "$PC_PORT" "" "$PC_PID" "$PC_LOG" && return 0
-    kill -0 "$PC_PID" 2>/dev/null && return 1
-  done
-  return 1
-}
-not() { ! "$@"; }
+iop_pcscf_driver "$1" "$2"
 
 # What sipsak saw (its -vvv output: every message sent and received).
 sipsak_saw() { grep -Eq "$1" "$IOP_TMP/sipsak.out"; }
 
 sipsak_registers() {
-  start_pcscf sipsak || return 1
+  iop_start_pcscf sipsak || return 1
   local rc=0
   iop_run sipsak iop_sipsak "$PC_PORT" "$CA" "$IOP_PASSWORD" || rc=$?
   iop_stop "$PC_PID"
@@ -65,7 +41,7 @@ wrong_password() { # sipsak|baresip
     annexo_skip "baresip and pcscf --tls-stack openssl speak TLS 1.3, where pcscf's close_notify is an encrypted record, and baresip cannot give its keys (libre on OpenSSL 3.0 has no key log): the wire cannot show the close_notify; the Botan variant (TLS 1.2) asserts it"
     return
   fi
-  start_pcscf "$1-wrong" || return 1
+  iop_start_pcscf "$1-wrong" || return 1
   iop_tshark_start ts "$PC_PORT" || return 1
   local rc=0
   rm -f "$IOP_TMP/ts.keys"
@@ -89,7 +65,7 @@ wrong_password() { # sipsak|baresip
 }
 
 baresip_registers() {
-  start_pcscf baresip || return 1
+  iop_start_pcscf baresip || return 1
   local rc=0
   iop_run baresip iop_baresip "$PC_PORT" "$IOP_PASSWORD" || rc=$?
   iop_stop "$PC_PID"

@@ -10,36 +10,11 @@
 # 9.1 (tls_profile.toml), not the core's tables.
 #   pcscf_tls13_peers.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
-PCSCF=$(realpath "$1")
-MAKE_PKI=$2
-TESTLIB=$3
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
-source "$TESTLIB"
+source "$3"
+iop_pcscf_driver "$1" "$2"
 
-iop_pki "$MAKE_PKI"
-USERS=$(iop_users_file)
-CA=$IOP_PKI/ca-ec.pem
-
-# start_pcscf NAME [KEY-TYPE [pcscf args...]]: PC_PID, PC_PORT, PC_LOG (as in
-# pcscf_tls_peers.sh).
-start_pcscf() {
-  local kt=${2:-ec} try
-  PC_LOG=$IOP_TMP/$1.pcscf.log
-  for try in 1 2 3 4 5; do
-    PC_PORT=$(iop_free_port) || return 1
-    "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$kt.pem" --key "$IOP_PKI/pcscf-$kt.key" \
-      --users "$USERS" --realm "$IOP_REALM" --log-format json "${@:3}" 2>"$PC_LOG" &
-    PC_PID=$!
-    IOP_PIDS+=("$PC_PID")
-    iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
-    iop_wait_listen "$PC_PORT" "" "$PC_PID" "$PC_LOG" && return 0
-    kill -0 "$PC_PID" 2>/dev/null && return 1
-  done
-  return 1
-}
-
-not() { ! "$@"; }
 # received FILE MESSAGE: the s_client whose -trace is FILE received MESSAGE.
 received() { iop_trace_events "$1" | grep -qx "recv $2"; }
 
@@ -80,7 +55,7 @@ PROFILE_GROUPS=(0017 001d 0018)
 sip_answered() { grep -q '^SIP/2.0 401 ' "$1"; }
 
 openssl_tls13() {
-  start_pcscf ossl13 || return 1
+  iop_start_pcscf ossl13 || return 1
   iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKt13a)" -tls1_3
   local rc=$?
   iop_stop "$PC_PID"
@@ -101,7 +76,7 @@ openssl_tls13() {
 # with an ECDSA P-256 certificate (ecdsa_secp256r1_sha256), and
 # rsa_pss_rsae_sha256 with the RSA certificate.
 openssl_tls13_mti() {
-  start_pcscf ossl13mti || return 1
+  iop_start_pcscf ossl13mti || return 1
   iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKt13m)" -tls1_3 \
     -ciphersuites TLS_AES_128_GCM_SHA256 -groups P-256 -sigalgs ecdsa_secp256r1_sha256
   local rc=$?
@@ -110,7 +85,7 @@ openssl_tls13_mti() {
   annexo_req 33210-6.2.2-RFC8446-9.1 test "$rc" -eq 0
   annexo_req 33210-6.2.2-RFC8446-9.1 test "$(sh_fields)" = "0304 1301 0017"
   annexo_req 33210-6.2.2-RFC8446-9.1 sip_answered "$IOP_TMP/s_client.out"
-  start_pcscf ossl13rsa rsa || return 1
+  iop_start_pcscf ossl13rsa rsa || return 1
   iop_s_client "$PC_PORT" "$IOP_PKI/ca-rsa.pem" "$(iop_register_text z9hG4bKt13r)" -tls1_3 \
     -sigalgs rsa_pss_rsae_sha256
   rc=$?
@@ -122,7 +97,7 @@ openssl_tls13_mti() {
 }
 
 gnutls_tls13() {
-  start_pcscf gnutls13 || return 1
+  iop_start_pcscf gnutls13 || return 1
   iop_gnutls_cli "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKt13g)" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.3'
   local rc=$? desc
   iop_stop "$PC_PID"
@@ -184,7 +159,7 @@ early_data() {
     return 1
   }
 
-  start_pcscf early || return 1
+  iop_start_pcscf early || return 1
   _iop_tls_client "$IOP_TMP/s_client.out" "$(iop_register_text z9hG4bKlate1)" '^SIP/2.0 [0-9]{3} ' \
     openssl s_client -connect "127.0.0.1:$PC_PORT" -servername pcscf.test -verify_hostname pcscf.test \
     -verify_return_error -CAfile "$CA" -tls1_3 -sess_in "$sess" -early_data "$early" -nocommands -trace
@@ -212,7 +187,7 @@ early_data() {
 # 36 s is answered 200 and pcscf does not close). A pcscf that did not take
 # the answer as the end of the refresh would close at the end of its wait.
 key_update_refresh() {
-  start_pcscf keyupdate ec --session-lifetime 2 || return 1
+  iop_start_pcscf keyupdate ec --session-lifetime 2 || return 1
   local out=$IOP_TMP/probe.out rc n req
   timeout 90 python3 "$(dirname "$IOP_SCRIPT")/register_probe.py" "$PC_PORT" "$CA" "$IOP_IMPI" \
     "$IOP_IMPU" "$IOP_PASSWORD" "" keyupdate:36 >"$out" 2>&1

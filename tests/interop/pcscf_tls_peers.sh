@@ -6,43 +6,16 @@
 # is stopped by its PID inside its case.
 #   pcscf_tls_peers.sh PCSCF MAKE_PKI TESTLIB
 set -uo pipefail
-PCSCF=$(realpath "$1")
-MAKE_PKI=$2
-TESTLIB=$3
 IOP_SCRIPT=$(realpath "${BASH_SOURCE[0]}")
 source "$(dirname "$IOP_SCRIPT")/lib.sh"
-source "$TESTLIB"
-
-iop_pki "$MAKE_PKI"
-USERS=$(iop_users_file)
-CA=$IOP_PKI/ca-ec.pem
-
-# start_pcscf NAME [KEY-TYPE]: PC_PID, PC_PORT, PC_LOG (JSON decision log).
-# KEY-TYPE ec (default) or rsa: the pcscf-ec / pcscf-rsa certificate. Waits
-# until it listens; if it exited first (its port taken meanwhile), tries
-# another port.
-start_pcscf() {
-  local kt=${2:-ec} try
-  PC_LOG=$IOP_TMP/$1.pcscf.log
-  for try in 1 2 3 4 5; do
-    PC_PORT=$(iop_free_port) || return 1
-    "$PCSCF" --listen "127.0.0.1:$PC_PORT" --cert "$IOP_PKI/pcscf-$kt.pem" --key "$IOP_PKI/pcscf-$kt.key" \
-      --users "$USERS" --realm "$IOP_REALM" --log-format json 2>"$PC_LOG" &
-    PC_PID=$!
-    IOP_PIDS+=("$PC_PID")
-    iop_note "started pcscf $1 (pid $PC_PID) on 127.0.0.1:$PC_PORT"
-    iop_wait_listen "$PC_PORT" "" "$PC_PID" "$PC_LOG" && return 0
-    kill -0 "$PC_PID" 2>/dev/null && return 1
-  done
-  return 1
-}
+source "$3"
+iop_pcscf_driver "$1" "$2"
 
 # RFC 5246 7.2 alert numbers (literals, not the core's table).
 HANDSHAKE_FAILURE=40
 PROTOCOL_VERSION=70
 NO_RENEGOTIATION=100
 
-not() { ! "$@"; }
 # The last s_client received alert N (and no other), and no ServerHello.
 sclient_refused_with() {
   iop_trace_alert_received "$IOP_TMP/s_client.out" "$1" &&
@@ -57,7 +30,7 @@ gnutls_refused_with() {
 REGISTER='REGISTER sip:ims.test SIP/2.0\r\nVia: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKiop1\r\nMax-Forwards: 70\r\nFrom: <sip:alice@ims.test>;tag=iop\r\nTo: <sip:alice@ims.test>\r\nCall-ID: iop-1\r\nCSeq: 1 REGISTER\r\nContact: <sip:alice@127.0.0.1:5999;transport=tls>\r\nContent-Length: 0\r\n\r\n'
 
 openssl_well_behaved() {
-  start_pcscf ossl-good || return 1
+  iop_start_pcscf ossl-good || return 1
   iop_s_client "$PC_PORT" "$CA" "$REGISTER" -tls1_2
   local rc=$? sid
   iop_stop "$PC_PID"
@@ -72,7 +45,7 @@ openssl_well_behaved() {
 }
 
 openssl_null_only() {
-  start_pcscf ossl-null || return 1
+  iop_start_pcscf ossl-null || return 1
   iop_s_client "$PC_PORT" "$CA" "" -tls1_2 -cipher 'NULL-SHA256:NULL-SHA:ECDHE-ECDSA-NULL-SHA:@SECLEVEL=0'
   iop_stop "$PC_PID"
   annexo_req O.2.1-UE-NONNULL-OFFER test -z "$(iop_s_client_cipher)"
@@ -80,7 +53,7 @@ openssl_null_only() {
 }
 
 openssl_legacy() {  # -tls1 | -tls1_1
-  start_pcscf "ossl$1" || return 1
+  iop_start_pcscf "ossl$1" || return 1
   iop_s_client "$PC_PORT" "$CA" "" "$1" -cipher 'DEFAULT:@SECLEVEL=0'
   iop_stop "$PC_PID"
   annexo_req 33210-6.2.1-NO-LEGACY-VERSIONS test -z "$(iop_s_client_cipher)"
@@ -88,7 +61,7 @@ openssl_legacy() {  # -tls1 | -tls1_1
 }
 
 openssl_client_renegotiation() {
-  start_pcscf ossl-reneg || return 1
+  iop_start_pcscf ossl-reneg || return 1
   # Interactive s_client (commands on): a line "R" asks for a renegotiation
   # once the handshake is done; it waits for the refusal.
   IOP_EXPECT='no renegotiation|RENEGOTIATING.*(\n|.)*(error|DONE)' _iop_tls_client "$IOP_TMP/s_client.out" 'R\n' 'no renegotiation' \
@@ -101,7 +74,7 @@ openssl_client_renegotiation() {
 }
 
 gnutls_well_behaved() {
-  start_pcscf gnutls-good || return 1
+  iop_start_pcscf gnutls-good || return 1
   iop_gnutls_cli "$PC_PORT" "$CA" "$REGISTER" --priority 'NORMAL:-VERS-ALL:+VERS-TLS1.2'
   iop_stop "$PC_PID"
   annexo_req O.2.1-ALL-PROFILE grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out"
@@ -110,7 +83,7 @@ gnutls_well_behaved() {
 }
 
 gnutls_null_only() {
-  start_pcscf gnutls-null || return 1
+  iop_start_pcscf gnutls-null || return 1
   iop_gnutls_cli "$PC_PORT" "$CA" "" \
     --priority 'NONE:+VERS-TLS1.2:+NULL:+SHA1:+SHA256:+ECDHE-ECDSA:+ECDHE-RSA:+RSA:+COMP-NULL:+SIGN-ALL:+GROUP-ALL'
   iop_stop "$PC_PID"
@@ -118,7 +91,7 @@ gnutls_null_only() {
 }
 
 gnutls_legacy() {  # 1.0 | 1.1
-  start_pcscf "gnutls-tls$1" || return 1
+  iop_start_pcscf "gnutls-tls$1" || return 1
   iop_gnutls_cli "$PC_PORT" "$CA" "" --priority "NORMAL:-VERS-ALL:+VERS-TLS$1:%VERIFY_ALLOW_SIGN_WITH_SHA1"
   iop_stop "$PC_PID"
   annexo_req 33210-6.2.1-NO-LEGACY-VERSIONS gnutls_refused_with $PROTOCOL_VERSION
@@ -127,7 +100,7 @@ gnutls_legacy() {  # 1.0 | 1.1
 # tshark on lo watches an openssl s_client handshake: the handshake types on
 # the wire and the Session ID length of the ServerHello.
 tshark_wire() {
-  start_pcscf tshark || return 1
+  iop_start_pcscf tshark || return 1
   iop_tshark_start ts_good "$PC_PORT" || return 1
   iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopts)" -tls1_2
   iop_tshark_stop ts_good
@@ -143,7 +116,7 @@ tshark_wire() {
 
 # The 401 of an unauthenticated REGISTER carries a Digest challenge.
 digest_challenge() {
-  start_pcscf digest || return 1
+  iop_start_pcscf digest || return 1
   iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopdg)" -tls1_2
   iop_stop "$PC_PID"
   local o=$IOP_TMP/s_client.out
@@ -155,7 +128,7 @@ digest_challenge() {
 
 # A pcscf with the RSA certificate, verified against the RSA CA.
 rsa_instance() {
-  start_pcscf rsa rsa || return 1
+  iop_start_pcscf rsa rsa || return 1
   iop_s_client "$PC_PORT" "$IOP_PKI/ca-rsa.pem" "$(iop_register_text z9hG4bKiopr)" -tls1_2
   local rc=$?
   iop_stop "$PC_PID"
@@ -172,7 +145,7 @@ null_suites_each() {
     kt=${suite%%:*}
     suite=${suite#*:}
     ca=$IOP_PKI/ca-$kt.pem
-    start_pcscf "null-$suite" "$kt" || return 1
+    iop_start_pcscf "null-$suite" "$kt" || return 1
     iop_s_client "$PC_PORT" "$ca" "" -tls1_2 -cipher "$suite:@SECLEVEL=0"
     kill -0 "$PC_PID" 2>/dev/null || { echo "pcscf died after the $suite offer"; r=1; }
     iop_stop "$PC_PID"
@@ -185,7 +158,7 @@ null_suites_each() {
 
 # A REGISTER whose Via has no branch parameter.
 via_without_branch() {
-  start_pcscf nobranch || return 1
+  iop_start_pcscf nobranch || return 1
   iop_s_client "$PC_PORT" "$CA" "$(iop_register_text '')" -tls1_2
   iop_stop "$PC_PID"
   annexo_req ADP-SIP-MALFORMED-400 grep -Eq '^SIP/2.0 400 .*[Bb]ranch' "$IOP_TMP/s_client.out"
@@ -193,7 +166,7 @@ via_without_branch() {
 
 # A Content-Length far beyond the 64 KiB bound.
 oversized() {
-  start_pcscf oversized || return 1
+  iop_start_pcscf oversized || return 1
   iop_s_client "$PC_PORT" "$CA" 'REGISTER sip:ims.test SIP/2.0\r\nContent-Length: 100000\r\n\r\n' -tls1_2
   iop_stop "$PC_PID"
   annexo_req ADP-SIP-MAX-MESSAGE-SIZE grep -q '^SIP/2.0 513 ' "$IOP_TMP/s_client.out"
@@ -203,7 +176,7 @@ oversized() {
 # One pcscf goes through garbage, an oversized message, a NULL-only and
 # TLS 1.0/1.1-only offers from both clients, and still serves a good client.
 survives_misbehaving_peers() {
-  start_pcscf survivor || return 1
+  iop_start_pcscf survivor || return 1
   # Garbage without an end of header: no answer is due, the client just leaves.
   IOP_EXPECT= iop_s_client "$PC_PORT" "$CA" "$(printf 'GARBAGE\r\n%.0s' $(seq 1 300))" -tls1_2
   iop_s_client "$PC_PORT" "$CA" 'REGISTER sip:ims.test SIP/2.0\r\nContent-Length: 100000\r\n\r\n' -tls1_2

@@ -146,10 +146,7 @@ Tp_Outcome sip_003(const Tp_Context& ctx) {
   Tp_Outcome o;
   Registrar_Profile rp;
   rp.answer = Answer::bad_rspauth;
-  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  if (!wait_registrations(run, 1, registration_budget(ctx))) {
-    return not_registered(run, "no 200 carrying the wrong rspauth sent");
-  }
+  if (!start_registered(ctx, rp, run, o, "no 200 carrying the wrong rspauth sent")) return o;
   const auto& reqs = run.pcscf->requests();
   const std::size_t after = reqs.size();
   const Sip_Seen& ok = reqs.back();
@@ -241,10 +238,7 @@ Tp_Outcome sip_005_run(const Tp_Context& ctx, bool reset) {
   Ue_Run run;
   run.what = reset ? "rst" : "fin";
   Tp_Outcome o;
-  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
-  if (!wait_registrations(run, 1, registration_budget(ctx))) {
-    return not_registered(run, "initial");
-  }
+  if (!start_registered(ctx, {}, run, o, "initial")) return o;
   const Sip_Seen first = run.pcscf->requests().back();
   run.conn(first.conn)->drop(reset);
   o.evidence.push_back({"probe->ue tcp c" + std::to_string(first.conn), 0,
@@ -298,10 +292,7 @@ Tp_Outcome sip_006(const Tp_Context& ctx) {
   Tp_Outcome o;
   Registrar_Profile rp;
   rp.expires_s = 60;
-  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  if (!wait_registrations(run, 1, registration_budget(ctx))) {
-    return not_registered(run, "initial");
-  }
+  if (!start_registered(ctx, rp, run, o, "initial")) return o;
   const auto& reqs = run.pcscf->requests();
   const std::size_t n0 = reqs.size();
   const std::size_t conn0 = reqs.back().conn;

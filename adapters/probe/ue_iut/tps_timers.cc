@@ -30,10 +30,7 @@ std::string secs(double s) {
 Tp_Outcome tls_010(const Tp_Context& ctx) {
   Ue_Run run;
   Tp_Outcome o;
-  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
-  if (!wait_registrations(run, 1, registration_budget(ctx))) {
-    return not_registered(run, "initial");
-  }
+  if (!start_registered(ctx, {}, run, o, "initial")) return o;
   Ue_Conn& c = *run.conn(run.pcscf->requests().back().conn);
   const std::string stream = "probe<->ue tls c" + std::to_string(c.index());
   if (c.endpoint() == nullptr || !c.endpoint()->refresh_session()) {
@@ -91,10 +88,7 @@ Tp_Outcome sip_011(const Tp_Context& ctx) {
   Tp_Outcome o;
   Registrar_Profile rp;
   rp.flow_timer_s = kFlowTimerS;
-  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
-  if (!wait_registrations(run, 1, registration_budget(ctx))) {
-    return not_registered(run, "initial");
-  }
+  if (!start_registered(ctx, rp, run, o, "initial")) return o;
   const Clock::time_point registered = Clock::now();
   Ue_Conn& c = *run.conn(run.pcscf->requests().back().conn);
   run.pcscf->run_until([&] { return c.pings() >= 2 || c.peer_closed(); },

@@ -245,6 +245,14 @@ Tp_Outcome not_registered(Ue_Run& run, const std::string& what) {
   return o;
 }
 
+bool start_registered(const Tp_Context& ctx, const Registrar_Profile& sip, Ue_Run& run,
+                      Tp_Outcome& out, const std::string& what) {
+  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), sip, run, out)) return false;
+  if (wait_registrations(run, 1, registration_budget(ctx))) return true;
+  out = not_registered(run, what);
+  return false;
+}
+
 void merge(Tp_Outcome& into, const Tp_Outcome& part, const std::string& label) {
   into.verdict = into.evidence.empty() && into.reason.empty()
                      ? part.verdict

@@ -78,6 +78,14 @@ bool wait_registrations(Ue_Run& run, int count, int budget_ms);
 // inconc: no registration (`what`), with every request seen as evidence.
 Tp_Outcome not_registered(Ue_Run& run, const std::string& what);
 
+// The SIP TPs' common start (TP_UE_SIP_003, _005, _006, _011, TP_UE_TLS_010):
+// start_run with the pcscf-ec chain and registrar profile `sip`, then the
+// first registration awaited (wait_registrations, registration_budget).
+// False with `out` set when either fails: start_run's `error`, or
+// not_registered(run, what).
+bool start_registered(const Tp_Context& ctx, const Registrar_Profile& sip, Ue_Run& run,
+                      Tp_Outcome& out, const std::string& what);
+
 // Combines several runs of one TP: the worst verdict, reasons joined,
 // evidence appended.
 void merge(Tp_Outcome& into, const Tp_Outcome& part, const std::string& label);
