@@ -25,12 +25,13 @@
 # A case name must be unique across the repository (the traceability checker
 # enforces it).
 #
-# Skipping (issue 14's TLS stack twins): a case function that returns 77
-# (ANNEXO_SKIP) after printing why was not run in this variant: annexo_case
+# Skipping (issue 14's TLS stack twins): a case function that calls
+# annexo_skip REASON (prints and records the reason, returns 77 = ANNEXO_SKIP;
+# use: `annexo_skip "why"; return`) was not run in this variant: annexo_case
 # prints "SKIP  <name>: <reason>" and records nothing, so the case earns no
-# credit there (its assertions, if any ran, are discarded) and the other
-# variant's result stands alone. annexo_skip REASON prints the reason and
-# returns 77 (use: `annexo_skip "why"; return`).
+# credit there and the other variant's result stands alone. A case that
+# returns 77 without annexo_skip's reason, or after an assertion of it
+# failed, is a failure (a peer's own exit code 77 never hides one).
 ANNEXO_SKIP=77
 annexo_skip() {
   echo "$1"
@@ -131,11 +132,17 @@ annexo_case() {
   skip_note="$(mktemp)"
   out="$(ANNEXO_REQ_NOTES="${notes}" ANNEXO_SKIP_NOTE="${skip_note}" "$@" 2>&1)"
   rc=$?
+  # A skip is annexo_skip's return with its reason written and no assertion
+  # failed before it; exit 77 any other way (a peer's own exit code passed
+  # through, a skip after a failed assertion) is a failure, not a skip.
   if ((rc == ANNEXO_SKIP)); then
-    echo "SKIP  ${name}: $(cat "${skip_note}")"
-    rm -f "${notes}" "${skip_note}"
-    _annexo_skipped=$((_annexo_skipped + 1))
-    return 0
+    if [[ -s "${skip_note}" ]] && ! grep -q $'\tfailed$' "${notes}"; then
+      echo "SKIP  ${name}: $(cat "${skip_note}")"
+      rm -f "${notes}" "${skip_note}"
+      _annexo_skipped=$((_annexo_skipped + 1))
+      return 0
+    fi
+    out+=$'\n'"exit ${ANNEXO_SKIP} without annexo_skip's reason, or after a failed assertion: a failure, not a skip"
   fi
   rm -f "${skip_note}"
   # Per requirement: credited only when every assertion naming it held.
