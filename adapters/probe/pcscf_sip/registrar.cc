@@ -130,7 +130,16 @@ sip::Message Registrar::accept(const sip::Message& reg, const sip::DigestCredent
   if (!b.path.empty()) r.add("Path", b.path);
   r.add("Contact", "<" + contact->uri_text + ">;expires=" + std::to_string(expires));
   r.add("Service-Route", service_route());
-  for (const auto& impu : u.impus) r.add("P-Associated-URI", "<" + impu + ">");
+  // Each PIXIT IMPU is its own implicit registration set: the 2xx lists the
+  // registered IMPU alone (the To URI), so a second IMPU registered on the
+  // same connection must be added to the association, not replace it
+  // (TP_PC_SIP_022). A To URI that is not the user's lists them all.
+  const std::string to = to_uri(reg);
+  if (std::find(u.impus.begin(), u.impus.end(), to) != u.impus.end()) {
+    r.add("P-Associated-URI", "<" + to + ">");
+  } else {
+    for (const auto& impu : u.impus) r.add("P-Associated-URI", "<" + impu + ">");
+  }
   return r;
 }
 

@@ -157,7 +157,16 @@ Tp_Outcome tp_sip_022(const Tp_Context& ctx) {
   const auto pai = asserted(o.forwarded.front().s.msg);
   if (!in_set(pai, u.impus[1]))
     return verdict(Verdict::fail, "the second IMPU is not asserted", ev);
-  return verdict(Verdict::pass, "PAI of the second IMPU", ev);
+  // Added, not replaced: the first IMPU (its own registration set at the
+  // S-CSCF side) is still asserted.
+  const Observed first = observe(s.rig, *s.sip, "INVITE", u.impus[0], u.impus[0]);
+  add_evidence(ev, *s.ue, first);
+  if (first.forwarded.empty())
+    return verdict(Verdict::inconc, "the INVITE from the first IMPU was not forwarded", ev);
+  if (!in_set(asserted(first.forwarded.front().s.msg), u.impus[0]))
+    return verdict(Verdict::fail, "the first IMPU is no longer asserted after the second was added",
+                   ev);
+  return verdict(Verdict::pass, "PAI of the second IMPU, and of the first still", ev);
 }
 
 // TP_PC_SIP_023 (O.2.2-PC-ASSOC-DELETE): REGISTER Expires: 0, then INVITE.
