@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/tls_constants.h"
+
 namespace annexo::tls {
 
 namespace {
@@ -99,8 +101,8 @@ std::uint16_t Server_Credentials::ecdsa_group() const {
   const auto* ec = dynamic_cast<const Botan::EC_PublicKey*>(m_key.get());
   if (ec == nullptr) return 0;
   const std::string curve = Botan::OIDS::oid2str_or_empty(ec->domain().get_curve_oid());
-  if (curve == "secp256r1") return 0x0017;  // RFC 8446 4.2.7 NamedGroup
-  if (curve == "secp384r1") return 0x0018;
+  if (curve == "secp256r1") return core::tls::group::secp256r1;
+  if (curve == "secp384r1") return core::tls::group::secp384r1;
   return 0;
 }
 

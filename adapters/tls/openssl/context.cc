@@ -197,6 +197,20 @@ bool apply_common(Built_Context& b, bool tls12, bool tls13, bool renegotiation_u
   return true;
 }
 
+// The signature schemes OpenSSL can name, in the stack-neutral order
+// (signature_schemes(own): the core's table, `own` first when non-zero).
+void set_sigalgs(Built_Context& b, std::uint16_t own) {
+  std::vector<std::string> sn;
+  b.signature_schemes.clear();
+  for (std::uint16_t s : signature_schemes(own)) {
+    if (const char* n = sigalg_name(s)) {
+      b.signature_schemes.push_back(s);
+      sn.push_back(n);
+    }
+  }
+  b.sigalgs_list = join(sn);
+}
+
 void set_groups_and_sigalgs(Built_Context& b, const std::vector<std::uint16_t>& groups) {
   std::vector<std::string> gn;
   for (std::uint16_t g : groups) {
@@ -206,14 +220,7 @@ void set_groups_and_sigalgs(Built_Context& b, const std::vector<std::uint16_t>& 
     }
   }
   b.groups_list = join(gn);
-  std::vector<std::string> sn;
-  for (std::uint16_t s : signature_schemes()) {
-    if (const char* n = sigalg_name(s)) {
-      b.signature_schemes.push_back(s);
-      sn.push_back(n);
-    }
-  }
-  b.sigalgs_list = join(sn);
+  set_sigalgs(b, 0);
 }
 
 struct Bio_Free {
@@ -342,15 +349,7 @@ Built_Context make_pcscf_context(const core::PcscfTlsConfig& config, const std::
                                                   : 0);
     const auto it = std::find(b.signature_schemes.begin(), b.signature_schemes.end(), own);
     if (own != 0 && it != b.signature_schemes.end() && it != b.signature_schemes.begin()) {
-      std::vector<std::string> sn;
-      b.signature_schemes.clear();
-      for (std::uint16_t sc : signature_schemes(own)) {
-        if (const char* n = sigalg_name(sc)) {
-          b.signature_schemes.push_back(sc);
-          sn.push_back(n);
-        }
-      }
-      b.sigalgs_list = join(sn);
+      set_sigalgs(b, own);
       if (!SSL_CTX_set1_sigalgs_list(ctx, b.sigalgs_list.c_str())) {
         EVP_PKEY_free(key);
         b.error = "signature schemes '" + b.sigalgs_list + "': " + openssl_errors();
