@@ -82,6 +82,13 @@ unbound_idle_budget_s = 8
 PIXIT
 }
 
+# second_impu FILE: PIXIT user 1 (alice) of write_pixit's FILE gets a second
+# IMPU (TP_PC_SIP_022 is inconc with one).
+second_impu() {
+  sed -i 's|^impus = \["sip:alice@annexo.test"\]$|impus = ["sip:alice@annexo.test", "sip:alice.two@annexo.test"]|' "$1"
+  grep -q '"sip:alice.two@annexo.test"' "$1" || { echo "no second IMPU written to $1"; return 1; }
+}
+
 
 # wait_listen PORT PID: until something listens on 127.0.0.1:PORT (budget),
 # or PID died.

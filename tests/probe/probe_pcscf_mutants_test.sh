@@ -31,6 +31,7 @@ RSA_1024=${MUT[cert_rsa_1024_allowed]}
 DELIVER_UNBOUND=${MUT[pcscf_deliver_unbound]}
 KEEP_OLD_SID=${MUT[pcscf_keep_old_session_id]}
 INITIAL_FORM_REFUSED=${MUT[digest_initial_form_refused]}
+ADD_IMPU_REPLACES=${MUT[pcscf_add_impu_replaces_set]}
 WORK_NAME=probe_pcscf_mutants
 # shellcheck source=tests/probe/probe_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
@@ -197,6 +198,33 @@ initial_form_refused() {
   expect initial_refused "$rc" 1 TP_PC_SIP_002=pass TP_PC_SIP_027=fail
 }
 
+# run_two_impus NAME BINARY: TP_PC_SIP_022 against NAME's pcscf, PIXIT user 1
+# with two IMPUs; returns the probe's exit status.
+run_two_impus() {
+  start_pcscf "$1" "$2" pcscf-ec ca-ec || return 3
+  second_impu "$WORK/$1.pixit.toml" || return 3
+  run_probe "$1" "$WORK/$1.pixit.toml" TP_PC_SIP_022 >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  return $rc
+}
+
+# A proof mutant (header mode): a 2xx for another IMPU of the bound IMPI
+# replaces the association's IMPU set. The default identity (the first IMPU)
+# stays the fallback for a P-Preferred-Identity outside the set, so the lost
+# first IMPU is still asserted; TP_PC_SIP_022 registers the first IMPU again
+# and the mutant then asserts it for the second's P-Preferred-Identity
+# (RD-251). The unmutated pcscf passes the same TP with the same PIXIT.
+add_impu_replaces_set() {
+  run_two_impus add_impu_annexo "$PCSCF"
+  expect add_impu_annexo $? 0 TP_PC_SIP_022=pass || return 1
+  run_two_impus add_impu_mutant "$ADD_IMPU_REPLACES"
+  expect add_impu_mutant $? 1 TP_PC_SIP_022=fail || return 1
+  grep -q '^TP_PC_SIP_022 fail sip:alice.two@annexo.test is not asserted after the first was registered again' \
+    "$WORK/add_impu_mutant.out" ||
+    { echo "TP_PC_SIP_022 failed at another step:"; head -1 "$WORK/add_impu_mutant.out"; return 1; }
+}
+
 annexo_case "probe mutants: the TPs of the pcscf mutant cases all pass against the unmutated pcscf" \
   unmutated_passes
 annexo_case "probe mutants: pcscf_ignores_close is caught by TP_PC_SIP_009 and TP_PC_SIP_021" \
@@ -232,4 +260,6 @@ annexo_case "probe mutants: pcscf_bind_without_digest (core header) is caught by
   caught pcscf_bind_without_digest TPS_UNAUTH TP_PC_SIP_026=inconc TP_PC_SIP_028=fail
 annexo_case "probe mutants: pcscf_tls12_needs_supported_versions (core/profile.cc) is caught by TP_PC_TLS_012 and _013" \
   caught pcscf_tls12_needs_supported_versions TPS_HELLO TP_PC_TLS_012=fail TP_PC_TLS_013=fail
+annexo_case "probe mutants: pcscf_add_impu_replaces_set (proof, core header) is caught by TP_PC_SIP_022" \
+  add_impu_replaces_set
 annexo_finish
