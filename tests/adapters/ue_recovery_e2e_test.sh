@@ -41,16 +41,20 @@ wait_for_budget() {
 }
 
 # dump NAME: the pcscf's binding table (SIGUSR1) into $WORK/NAME.dump, waiting
-# up to 5 s for it to have LINES lines (default 1).
+# up to 5 s for the dump's closing {"bindings":N,...} line (the JSON dump ends
+# with it, adapters/pcscf/pcscf_server.cc dump_bindings), so the dump is whole.
 dump() {
   local out=$WORK/$PC_NAME.pcscf.out before i
   before=$(wc -l <"$out")
   kill -USR1 "$PC_PID"
   for i in $(seq 1 100); do
-    (($(wc -l <"$out") >= before + ${2:-1})) && break
+    tail -n +$((before + 1)) "$out" | grep -q '^{"bindings":' && break
     sleep 0.05
   done
   tail -n +$((before + 1)) "$out" >"$WORK/$1.dump"
+  grep -q '^{"bindings":' "$WORK/$1.dump" && return 0
+  echo "no complete binding dump from pcscf (pid $PC_PID) within 5 s after SIGUSR1; its stdout: $out"
+  return 1
 }
 
 # session_in DUMP USER: the Session ID the dump binds USER to.
@@ -91,7 +95,7 @@ restart() {
     wait_for_budget 10 "$WORK/restart-$u.ue.out" '^ue: REGISTERED' || ok=1
   done
   ((ok == 0)) || { fail_show restart1.pcscf.log restart-alice.ue.log; return 1; }
-  dump before 3
+  dump before || ok=1
   kill -9 "$PC_PID"
   wait "$PC_PID" 2>/dev/null
   for u in alice bob carol; do
@@ -102,7 +106,7 @@ restart() {
   for u in alice bob carol; do
     wait_for_budget 15 "$WORK/restart-$u.ue.out" '^ue: REREGISTERED' || ok=1
   done
-  dump after 3
+  dump after || ok=1
   local n_bound
   n_bound=$(grep -c '"state":"bound"' "$WORK/after.dump")
   annexo_req O.4.1-UE-REREG-ON-CONN-LOSS \
@@ -153,7 +157,7 @@ fresh_verdict() {
     kill -0 "$ue" 2>/dev/null || break
     sleep 0.05
   done
-  dump verdict 1
+  dump verdict || ok=1
   kill "$ue" 2>/dev/null
   wait "$ue"
   local rc=$?
@@ -239,7 +243,7 @@ bad_message() {
   ue_as "bad-$variant" alice "$port" --stay 3
   local ue=$UE_PID
   wait_for_budget 10 "$WORK/bad-$variant.ue.out" '^ue: REGISTERED' || ok=1
-  dump "bad-$variant" 1
+  dump "bad-$variant" || ok=1
   wait "$ue"
   local rc=$?
   kill "$peer" 2>/dev/null

@@ -31,21 +31,23 @@ def start_pcscf(pcscf, pki, users, port, log_path, max_conn, extra=()):
 
 
 def bound(p, out_path, budget=10.0):
-    """Bindings in state bound, from a SIGUSR1 dump of the pcscf's table."""
+    """Bindings in state bound, from a SIGUSR1 dump of the pcscf's table. The
+    JSON dump ends with its {"bindings":N,"capacity":M} line
+    (adapters/pcscf/pcscf_server.cc dump_bindings): wait for it, so the dump is
+    whole, not merely quiet for a while."""
     before = os.path.getsize(out_path)
     p.send_signal(signal.SIGUSR1)
     end = time.time() + budget
-    last = -1
-    # The dump is complete when the file stops growing.
-    while time.time() < end:
-        time.sleep(0.2)
-        size = os.path.getsize(out_path)
-        if size == last and size > before:
-            break
-        last = size
-    with open(out_path) as f:
-        f.seek(before)
-        return f.read().count('"state":"bound"')
+    while True:
+        with open(out_path) as f:
+            f.seek(before)
+            dump = f.read()
+        if re.search(r'^\{"bindings":\d+', dump, re.M):
+            return dump.count('"state":"bound"')
+        if time.time() >= end:
+            raise SystemExit("pcscf (pid %d) wrote no complete binding dump to %s within %.0f s of SIGUSR1"
+                             % (p.pid, out_path, budget))
+        time.sleep(0.05)
 
 
 def proc_figures(pid):

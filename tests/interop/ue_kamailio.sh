@@ -123,8 +123,6 @@ wrong_password() {
   annexo_req O.3.1.1-UE-CLOSE-ON-AUTH-FAIL iop_tshark_closed_first ts "$KAM_PORT" other
   return $r
 }
-not() { ! "$@"; }
-
 # Kamailio accepts the Digest response but its 200 carries an rspauth that
 # cannot verify (BOGUS_RSPAUTH in kamailio/registrar.cfg). The ue, asked to
 # stay registered for 600 s, must treat the network as unauthenticated and

@@ -141,8 +141,6 @@ s_server_case() {
   return $r
 }
 
-not() { ! "$@"; }
-
 # --abort-on-certificate-request: s_server sent its CertificateRequest and
 # received a fatal alert (RD-02), no Certificate and no SIP.
 certreq_abort() {

@@ -51,7 +51,7 @@ def main():
     have = sorted(repo_path(f) for f in declared)
     if want != have:
         sys.exit("header_mutant: %s: files that include %s: %s; the macro lists %s "
-                 "(update HEADER_CLOSURES in tests/probe/mutant_pcscf.bzl)"
+                 "(update HEADER_CLOSURES in tests/probe/header_mutant.bzl)"
                  % (name, header, want, have))
     copied = set(want) | {header}
 

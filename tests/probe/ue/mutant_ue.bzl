@@ -13,6 +13,9 @@ _UE_DEPS = [
     "//core",
 ]
 
+# Every source of the ue a core header mutant's closure is checked against.
+_UE_SCAN = ["//adapters/ue/client:sources", "//adapters/ue:main.cc", "//core:traced_sources"]
+
 def mutant_ue_header(name, header):
     """NAME: the mutant (proof or adapter catalogue); HEADER: the core header
     it mutates (a key of HEADER_CLOSURES). Makes :NAME (a ue)."""
@@ -22,7 +25,7 @@ def mutant_ue_header(name, header):
             name,
             header,
             name,
-            ["//adapters/ue/client:sources", "//adapters/ue:main.cc", "//core:traced_sources"],
+            _UE_SCAN,
         ),
         copts = ADAPTER_COPTS,
         linkstatic = True,
@@ -60,4 +63,25 @@ def mutant_ue(name, file):
         copts = ADAPTER_COPTS,
         linkstatic = True,
         deps = _UE_DEPS,
+    )
+
+def ue_header_closure_test(name, cases):
+    """NAME: an sh_test that builds only the mutated sources (not the ue) of
+    each (mutant, header) in CASES, so header_mutant.py checks each header's
+    closure list in HEADER_CLOSURES against the ue's sources in every test run
+    (a new includer fails the build), and asserts the mutated header differs
+    from the original (the mutant applied). mutant_ue_header's programs are
+    built by hand only (RD-232), so without this the lists went unchecked."""
+    args = []
+    data = []
+    for mutant, header in cases:
+        outs = header_mutant_srcs(name + "_" + mutant, header, mutant, _UE_SCAN)
+        args += [mutant, "$(location //core:%s)" % header[len("core/"):], "$(location %s)" % outs[0]]
+        data += ["//core:" + header[len("core/"):], outs[0]]
+    native.sh_test(
+        name = name,
+        size = "small",
+        srcs = ["//tests/probe/ue:header_closure_test.sh"],
+        args = args,
+        data = data,
     )
