@@ -162,7 +162,7 @@ int main(int argc, char** argv) {
       if (!value(&v)) return usage("--key needs a file");
       o.key_file = v;
     } else if (a == "--tls-stack") {
-      if (!value(&v) || !annexo::pcscf::parse_tls_stack(v, &o.tls_stack))
+      if (!value(&v) || !annexo::tls::parse_tls_stack(v, &o.tls_stack))
         return usage("--tls-stack needs botan or openssl");
     } else if (a == "--users") {
       if (!value(&v)) return usage("--users needs a file");

@@ -1,9 +1,6 @@
 #include "adapters/pcscf/pcscf_server.h"
 
 #include <arpa/inet.h>
-#include <botan/auto_rng.h>
-#include <botan/hex.h>
-#include <botan/tls_session_manager.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -19,15 +16,9 @@
 #include "adapters/pcscf/register_forwarding.h"
 #include "adapters/pcscf/remote_next_hop.h"
 #include "adapters/pcscf/sec_agree_sip.h"
-#include "adapters/pcscf/tls_stack.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
-#include "adapters/tls/botan/alerts.h"
-#include "adapters/tls/botan/callbacks.h"
-#include "adapters/tls/botan/cert_facts.h"
-#include "adapters/tls/botan/credentials.h"
-#include "adapters/tls/botan/policy.h"
-#include "adapters/tls/client_hello_gate.h"
+#include "adapters/tls/stack.h"
 #include "core/flow_token.h"
 #include "core/path_rules.h"
 #include "core/pcscf_config.h"
@@ -57,10 +48,6 @@ const char* state_name(cp::State s) {
       return "closed";
   }
   return "?";
-}
-
-std::string hex(const std::vector<std::uint8_t>& v) {
-  return Botan::hex_encode(v, false);
 }
 
 // The UE's address as the core's 128-bit tuple halves (core/pcscf_limits.h):
@@ -129,7 +116,7 @@ class Connection final : public tls::Endpoint_Events {
     if (srv.options().unbound_lifetime_s > 0) {
       m_unbound_budget = core::time_add(now, srv.options().unbound_lifetime_s);
     }
-    // The TLS stack the server runs (tls_stack.h); the Client_Hello_Gate
+    // The TLS stack the server runs (adapters/tls/stack.h); the Client_Hello_Gate
     // reads the raw first ClientHello inside the endpoint, for both stacks.
     // O.4.2: a renegotiation ClientHello is accepted exactly while the
     // machine waits for the one it asked for (or when the operator allows
@@ -352,7 +339,7 @@ class Connection final : public tls::Endpoint_Events {
     // The session handle the binding keys on (RD-116): the P-CSCF's Session
     // ID at TLS 1.2, the exporter value at TLS 1.3.
     const bool tls13 = f.version == 0x0304;
-    const std::string sid = hex(f.session_handle);
+    const std::string sid = tls::handle_hex(f.session_handle);
     if (f.session_handle.empty()) {
       // Neither stack issues tickets or resumes here (RD-119), so this does
       // not happen; if it did, there would be nothing to bind (O.2.1/O.2.2):
@@ -466,7 +453,7 @@ class Connection final : public tls::Endpoint_Events {
     const bool ok = m_tls->received(data, size);
     const tls::Endpoint_Failure& f = m_tls->failure();
     if (!m_gate_logged && (f.source == tls::Failure_Source::gate ||
-                           Tls_Stack_Context::gate_choice(*m_tls).version != 0)) {
+                           tls::Server_Stack::gate_choice(*m_tls).version != 0)) {
       m_gate_logged = true;
       if (f.source == tls::Failure_Source::gate) {
         // The endpoint wrote the gate's alert record (tls_out).
@@ -477,7 +464,7 @@ class Connection final : public tls::Endpoint_Events {
         close_after_flush();
         return;
       }
-      const auto& ch = Tls_Stack_Context::gate_choice(*m_tls);
+      const auto& ch = tls::Server_Stack::gate_choice(*m_tls);
       char suite[8];
       std::snprintf(suite, sizeof(suite), "0x%04X", ch.suite);
       m_srv.log().decision(Verdict::allow, "O.2.1-UE-NONNULL-OFFER",
@@ -1199,7 +1186,7 @@ class Connection final : public tls::Endpoint_Events {
   std::uint64_t m_ip_hi = 0, m_ip_lo = 0;
   core::PcscfConn m_mc;
   sip::Framer m_framer;
-  std::unique_ptr<tls::Endpoint> m_tls;  // Botan or OpenSSL (tls_stack.h)
+  std::unique_ptr<tls::Endpoint> m_tls;  // Botan or OpenSSL (adapters/tls/stack.h)
   bool m_gate_logged = false;
   std::uint16_t m_version = 0;  // of the last handshake (0x0304: TLS 1.3)
   net::Write_Queue m_wq;
@@ -1239,10 +1226,7 @@ Server::~Server() {
 // refuses the start with one line naming the rule and the field.
 //= spec#O.2.1-PC-CERT-PROFILE type=implementation
 bool Server::check_own_certificate(std::string* err) {
-  tls::Chain_Facts facts;
-  for (const auto& cert : m_creds->chain()) facts.chain.push_back(tls::describe_certificate(cert));
-  const core::CertFacts cf = tls::to_core_facts(facts, "");
-  const core::ProfileFinding finding = core::pcscf_own_cert_profile(cf);
+  const core::ProfileFinding& finding = m_own_cert.finding;
   if (finding.error != core::Error::ok) {
     const std::string field = core::cert_field_name(finding.field);
     const std::string which =
@@ -1261,34 +1245,29 @@ bool Server::check_own_certificate(std::string* err) {
   }
   // Validity is the receiver's RFC 5280 check, not a profile field (RD-82):
   // an expired or not yet valid certificate is served, with a warning here.
-  const auto& leaf = m_creds->chain().front();
-  const Botan::X509_Time now(net::wall_clock_now());
-  if (now < leaf.not_before() || now > leaf.not_after()) {
+  if (!m_own_cert.valid_now) {
     m_log.decision(Verdict::info, "O.2.1-PC-CERT-PROFILE",
                    "own certificate is outside its validity period: UEs will refuse it",
-                   {{"not_before", leaf.not_before().readable_string()},
-                    {"not_after", leaf.not_after().readable_string()}});
+                   {{"not_before", m_own_cert.not_before}, {"not_after", m_own_cert.not_after}});
   }
   m_log.decision(Verdict::allow, "O.2.1-PC-CERT-PROFILE",
                  "own certificate follows the O.5.1 profile",
-                 {{"certificates", std::to_string(m_creds->chain().size())}});
+                 {{"certificates", std::to_string(m_own_cert.certificates)}});
   return true;
 }
 
 bool Server::start(std::string* err) {
   // TLS profile: TLS 1.2 and 1.3 with OpenSSL; TLS 1.2 only with Botan 2.19
   // (no TLS 1.3), the default stack (RD-170).
-  m_tls_config.enable_tls13 = tls_stack_speaks_tls13(m_options.tls_stack);
+  m_tls_config.enable_tls13 = tls::tls_stack_speaks_tls13(m_options.tls_stack);
   m_tls_config.allow_null_encryption = m_options.allow_null_encryption;
-  try {
-    m_creds = tls::Server_Credentials::from_files(m_options.cert_file, m_options.key_file);
-  } catch (const std::exception& e) {
-    *err = e.what();
+  m_tls_stack = std::make_unique<tls::Server_Stack>();
+  if (!m_tls_stack->load(m_options.tls_stack, m_options.cert_file, m_options.key_file,
+                         net::wall_clock_now(), &m_own_cert, err)) {
     return false;
   }
   if (!check_own_certificate(err)) return false;
-  // Botan 2: load_subject_public_key() hands over ownership (subject_public_key() leaks).
-  const std::string algo = m_creds->chain().front().load_subject_public_key()->algo_name();
+  const std::string algo = m_own_cert.key_algorithm;
   m_tls_config.certificate_is_ecdsa = algo == "ECDSA";
   if (const core::Error e = core::pcscf_check_config(m_tls_config); e != core::Error::ok) {
     *err = std::string(core::error_requirement(e)) + ": " + core::error_message(e);
@@ -1324,6 +1303,7 @@ bool Server::start(std::string* err) {
     ro.tls = m_options.next_hop_tls;
     ro.ca_file = m_options.next_hop_ca;
     ro.server_name = m_options.next_hop_name;
+    ro.tls_stack = m_options.tls_stack;
     m_next_hop = std::make_unique<Remote_Next_Hop>(ro, m_log, m_loop, *this,
                                                    [this] { return path_host_port(); });
   } else {
@@ -1356,20 +1336,14 @@ bool Server::start(std::string* err) {
     return false;
   }
 
-  m_rng = std::make_unique<Botan::AutoSeeded_RNG>();
-  m_sessions = std::make_unique<Botan::TLS::Session_Manager_Noop>();
-  m_tls_stack = std::make_unique<Tls_Stack_Context>();
-  if (!m_tls_stack->start(m_options.tls_stack, m_tls_config, *m_creds, *m_rng, m_options.cert_file,
-                          m_options.key_file, err)) {
-    return false;
-  }
+  if (!m_tls_stack->start(m_tls_config, err)) return false;
   m_log.decision(Verdict::info, "33210-6.2.1-TLS13-MANDATORY", "TLS stack",
-                 {{"stack", tls_stack_name(m_options.tls_stack)},
+                 {{"stack", tls::tls_stack_name(m_options.tls_stack)},
                   {"tls13", m_tls_config.enable_tls13 ? "yes" : "no"},
                   {"runs", m_tls_stack->describe()}});
   // Flow-token MAC key: drawn per start, so tokens of an earlier run (or of
   // another P-CSCF) never verify (5626-5.2-PC-TOKEN-TAMPERPROOF).
-  m_rng->randomize(m_flow_key.bytes, sizeof m_flow_key.bytes);
+  tls::random_bytes(m_flow_key.bytes, sizeof m_flow_key.bytes);
   // The Security-Server list: the core's answer to a client offering tls.
   core::SecMechList tls_only;
   if (core::secagree_push(tls_only, core::SecMech::tls) != core::Error::ok ||

@@ -1,6 +1,6 @@
 // The pcscf program's server: a TLS listener on the epoll loop, one
 // Connection per accepted TCP connection (Endpoint_Events on a tls::Endpoint
-// of the stack --tls-stack names, tls_stack.h, whose Client_Hello_Gate reads
+// of the stack --tls-stack names, adapters/tls/stack.h, whose Client_Hello_Gate reads
 // the raw first ClientHello, and the core's P-CSCF driver), the binding table, and
 // the next hop (next_hop.h): the embedded home network (users file, SIP
 // Digest challenge and 2xx) so the program runs alone, or a real S-CSCF
@@ -22,25 +22,14 @@
 #include "adapters/pcscf/auth_limits.h"
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/pcscf/plain_sip.h"
-#include "adapters/pcscf/tls_stack.h"
 #include "adapters/sip/digest.h"
 #include "adapters/sip/message.h"
+#include "adapters/tls/stack.h"
 #include "core/binding_table.h"
 #include "core/pcscf_machine.h"
 #include "core/profile.h"
 #include "core/sec_agree.h"
 #include "core/siphash.h"
-
-namespace Botan {
-class RandomNumberGenerator;
-namespace TLS {
-class Session_Manager;
-}
-}  // namespace Botan
-
-namespace annexo::tls {
-class Server_Credentials;
-}
 
 namespace annexo::pcscf {
 
@@ -62,7 +51,7 @@ struct Options {
   std::string cert_file;
   std::string key_file;
   // The TLS library under the connections (--tls-stack; RD-170).
-  Tls_Stack tls_stack = kDefaultTlsStack;
+  tls::Tls_Stack tls_stack = tls::kDefaultTlsStack;
   std::string users_file;
   std::uint32_t session_lifetime_s = 3600;
   std::uint32_t unbound_idle_s = 32;  // 64 x T1 (catalogue A7); also the sec-agree side
@@ -128,10 +117,7 @@ class Server final : public Next_Hop_Client {
   core::BindingTable& table() { return m_table; }
   Auth_Limits& auth_limits() { return m_auth_limits; }
   Next_Hop& next_hop() { return *m_next_hop; }
-  Botan::RandomNumberGenerator& rng() { return *m_rng; }
-  Botan::TLS::Session_Manager& sessions() { return *m_sessions; }
-  tls::Server_Credentials& credentials() { return *m_creds; }
-  Tls_Stack_Context& tls_stack() { return *m_tls_stack; }
+  tls::Server_Stack& tls_stack() { return *m_tls_stack; }
   std::uint64_t next_session_handle() { return ++m_session_counter; }
   void retire(std::uint64_t conn_id);  // the connection closed: destroy it after this loop turn
   // The connection's machine moved: its deadline (none when closed) for the timer heap.
@@ -188,10 +174,9 @@ class Server final : public Next_Hop_Client {
   std::vector<std::uint32_t> m_index;
   std::vector<core::IdentityChunk> m_chunks;
   core::BindingTable m_table;
-  std::unique_ptr<Botan::RandomNumberGenerator> m_rng;
-  std::unique_ptr<Botan::TLS::Session_Manager> m_sessions;
-  std::unique_ptr<tls::Server_Credentials> m_creds;
-  std::unique_ptr<Tls_Stack_Context> m_tls_stack;
+  // Botan or OpenSSL, with all their state (RNG, credentials, SSL_CTX).
+  std::unique_ptr<tls::Server_Stack> m_tls_stack;
+  tls::Own_Certificate m_own_cert;
   int m_listen_fd = -1;
   std::uint16_t m_port = 0;
   std::uint64_t m_conn_counter = 0;

@@ -5,16 +5,12 @@
 #include <cstring>
 #include <utility>
 
-#include <botan/auto_rng.h>
-#include <botan/tls_callbacks.h>
-#include <botan/tls_client.h>
-#include <botan/tls_policy.h>
-#include <botan/tls_session_manager.h>
-
 #include "adapters/net/clock.h"
 #include "adapters/pcscf/record_route.h"
 #include "adapters/sip/digest.h"
-#include "adapters/tls/botan/credentials.h"
+#include "adapters/tls/alert_name.h"
+#include "adapters/tls/chain_report.h"
+#include "core/cert_policy.h"
 
 namespace annexo::pcscf {
 
@@ -27,49 +23,68 @@ constexpr const char* kMagic = "z9hG4bK";
 
 }  // namespace
 
-// TLS 1.2 with Botan's default suites; no CRL or OCSP is configured towards
-// the next hop, so revocation information is not required (path and name are).
-class Next_Hop_Policy final : public Botan::TLS::Policy {
+// The TLS client towards the next hop (RD-271): an endpoint of the stack
+// --tls-stack names (adapters/tls/stack.h), its offer and policy from the
+// core's tables as the UE's (build_offer; TLS 1.3 where the stack speaks
+// it), the Server_Hello_Gate on the raw ServerHello. Records out to the write
+// queue, plaintext in to the SIP framer. The next hop's certificate is
+// judged by core::cert_verdict: the RFC 5280 path to --next-hop-ca and the
+// name --next-hop-name. No CRL is configured towards the next hop, so
+// revocation information is not required; no client certificate.
+class Remote_Next_Hop::Tls_Link final : public tls::Endpoint_Events {
  public:
-  bool require_cert_revocation_info() const override { return false; }
-};
-
-// Botan's TLS client towards the next hop: records out to the write queue,
-// plaintext in to the SIP framer. Botan's default chain validation (RFC 5280
-// path to --next-hop-ca, name = --next-hop-name) decides the certificate.
-class Remote_Next_Hop::Tls_Link final : public Botan::TLS::Callbacks {
- public:
-  Tls_Link(Remote_Next_Hop& owner, Botan::Credentials_Manager& creds)
+  Tls_Link(Remote_Next_Hop& owner, tls::Client_Stack& stack)
       : m_owner(owner),
-        m_client(*this, m_sessions, creds, m_policy, m_rng,
-                 Botan::TLS::Server_Information(owner.m_o.server_name, owner.m_o.next_hop.port),
-                 Botan::TLS::Protocol_Version::TLS_V12) {}
-  void tls_emit_data(const std::uint8_t data[], std::size_t size) override {
+        m_endpoint(stack.make_endpoint(*this, owner.m_o.next_hop.str(), owner.m_o.server_name)) {}
+  tls::Endpoint& endpoint() { return *m_endpoint; }
+
+  void tls_out(const std::uint8_t data[], std::size_t size) override {
     m_owner.m_wq.append(data, size);
   }
-  void tls_record_received(std::uint64_t, const std::uint8_t data[], std::size_t size) override {
+  void tls_plaintext(const std::uint8_t data[], std::size_t size) override {
     m_owner.m_framer.feed(data, size);
   }
-  void tls_alert(Botan::TLS::Alert alert) override {
+  void tls_alert_received(const tls::Alert_Fact& alert) override {
     m_owner.m_log.decision(Verdict::info, "", "TLS alert from the next hop",
-                           {{"alert", alert.type_string()}});
+                           {{"alert", tls::alert_name(alert.description)}});
   }
-  bool tls_session_established(const Botan::TLS::Session& s) override {
+  core::Error tls_peer_chain(const tls::Peer_Chain& chain) override {
+    core::CertFacts cf = tls::to_core_facts(chain, m_owner.m_o.server_name);
+    cf.revocation_required = false;
+    const core::Error verdict = core::cert_verdict(cf);
+    if (verdict != core::Error::ok) {
+      m_owner.m_log.decision(Verdict::deny, "3261-16.7-PC-NEXT-HOP-FAILURE",
+                             "next hop certificate rejected",
+                             {{"server_name", m_owner.m_o.server_name},
+                              {"error", core::error_info(verdict).name},
+                              {"reason", core::error_message(verdict)},
+                              {"path", chain.path_text}});
+    }
+    return verdict;
+  }
+  // No client certificate: the stack answers with an empty Certificate.
+  core::Error tls_certificate_request() override { return core::Error::ok; }
+  // A renegotiation the next hop asks for runs under the same policy and
+  // the same certificate check.
+  core::Error tls_renegotiation_client_hello(const std::vector<std::uint16_t>&) override {
+    return core::Error::ok;
+  }
+  core::Error tls_handshake_complete(const tls::Handshake_Facts& f) override {
+    if (f.renegotiation) return core::Error::ok;
+    char suite[8];
+    std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
     m_owner.m_log.decision(Verdict::info, "3261-16.7-PC-NEXT-HOP-FAILURE",
                            "TLS to the next hop established",
                            {{"next_hop", m_owner.m_o.next_hop.str()},
                             {"server_name", m_owner.m_o.server_name},
-                            {"suite", s.ciphersuite().to_string()}});
-    return false;
+                            {"stack", m_endpoint->stack_name()},
+                            {"suite", suite}});
+    return core::Error::ok;
   }
-  Botan::TLS::Client& client() { return m_client; }
 
  private:
   Remote_Next_Hop& m_owner;
-  Botan::AutoSeeded_RNG m_rng;
-  Botan::TLS::Session_Manager_Noop m_sessions;
-  Next_Hop_Policy m_policy;
-  Botan::TLS::Client m_client;
+  std::unique_ptr<tls::Endpoint> m_endpoint;
 };
 
 Remote_Next_Hop::Remote_Next_Hop(Remote_Next_Hop_Options o, log::Decision_Log& log,
@@ -95,10 +110,17 @@ bool Remote_Next_Hop::start(std::string* err) {
       *err = "TLS towards the next hop needs --next-hop-ca and --next-hop-name";
       return false;
     }
-    try {
-      m_creds = tls::Client_Credentials::from_file(m_o.ca_file);
-    } catch (const std::exception& e) {
-      *err = std::string("--next-hop-ca: ") + e.what();
+    // The core's client profile (RD-271), on the stack --tls-stack names.
+    core::UeTlsConfig config;
+    config.enable_tls13 = tls::tls_stack_speaks_tls13(m_o.tls_stack);
+    core::Offer offer;
+    if (const core::Error e = core::build_offer(config, offer); e != core::Error::ok) {
+      *err = std::string("--next-hop-transport tls: ") + core::error_message(e);
+      return false;
+    }
+    m_stack = std::make_unique<tls::Client_Stack>();
+    if (!m_stack->start(m_o.tls_stack, config, offer, m_o.ca_file, {}, err)) {
+      *err = "--next-hop-ca: " + *err;
       return false;
     }
   }
@@ -106,6 +128,7 @@ bool Remote_Next_Hop::start(std::string* err) {
                  "next hop towards the home network (registrations and originating requests)",
                  {{"next_hop", m_o.next_hop.str()},
                   {"transport", m_o.tls ? "tls" : "tcp"},
+                  {"tls_stack", m_o.tls ? tls::tls_stack_name(m_o.tls_stack) : "none"},
                   {"transaction_timeout_s", std::to_string(m_o.transaction_timeout_s)}});
   return true;  // connected on demand: the S-CSCF may start after the P-CSCF
 }
@@ -247,14 +270,13 @@ void Remote_Next_Hop::send_sip(const std::string& wire) {
     m_wq.append(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
     return;
   }
-  if (!m_tls || !m_tls->client().is_active()) {
+  if (!m_tls || !m_tls->endpoint().established()) {
     m_before_handshake += wire;
     return;
   }
-  try {
-    m_tls->client().send(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size());
-  } catch (const std::exception& e) {
-    m_log.decision(Verdict::error, "", "TLS send to the next hop failed", {{"what", e.what()}});
+  if (!m_tls->endpoint().send(reinterpret_cast<const std::uint8_t*>(wire.data()), wire.size())) {
+    m_log.decision(Verdict::error, "", "TLS send to the next hop failed",
+                   {{"what", m_tls->endpoint().failure().what}});
   }
 }
 
@@ -309,9 +331,14 @@ void Remote_Next_Hop::on_ready(net::Ready r) {
                    {{"next_hop", m_o.next_hop.str()}});
     if (m_o.tls) {
       try {
-        m_tls = std::make_unique<Tls_Link>(*this, *m_creds);  // ClientHello queued
+        m_tls = std::make_unique<Tls_Link>(*this, *m_stack);
+        m_tls->endpoint().start();  // ClientHello queued
       } catch (const std::exception& ex) {
         connection_failed(std::string("TLS: ") + ex.what(), true);
+        return;
+      }
+      if (m_tls->endpoint().failed()) {
+        connection_failed("TLS: " + m_tls->endpoint().failure().what, true);
         return;
       }
     }
@@ -320,15 +347,16 @@ void Remote_Next_Hop::on_ready(net::Ready r) {
     std::string in;
     const long n = net::read_available(m_fd, in);
     if (!in.empty() && m_tls) {
-      try {
-        m_tls->client().received_data(reinterpret_cast<const std::uint8_t*>(in.data()), in.size());
-      } catch (const std::exception& e) {
+      if (!m_tls->endpoint().received(reinterpret_cast<const std::uint8_t*>(in.data()),
+                                      in.size())) {
         // Certificate or handshake refused: a transport error (503 to the UE).
-        (void)m_wq.flush(m_fd);  // the alert Botan queued
-        connection_failed(std::string("TLS: ") + e.what(), true);
+        (void)m_wq.flush(m_fd);  // the alert the stack queued
+        const tls::Endpoint_Failure& f = m_tls->endpoint().failure();
+        connection_failed(std::string("TLS: ") + tls::failure_source_name(f.source) + ": " + f.what,
+                          true);
         return;
       }
-      if (m_tls->client().is_active() && !m_before_handshake.empty()) {
+      if (m_tls->endpoint().established() && !m_before_handshake.empty()) {
         std::string queued;
         queued.swap(m_before_handshake);
         send_sip(queued);

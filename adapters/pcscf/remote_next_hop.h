@@ -1,7 +1,8 @@
 // A real S-CSCF (or I-CSCF) as the next hop (pcscf --next-hop HOST:PORT),
-// over one TCP or TLS connection opened on demand (TLS: Botan's client, the
-// next hop's certificate verified against --next-hop-ca for --next-hop-name;
-// no client certificate). In a real network that interface is NDS/IP (TS
+// over one TCP or TLS connection opened on demand (TLS: a client endpoint of
+// the --tls-stack stack with the core's client profile, the next hop's
+// certificate judged by the core against --next-hop-ca for --next-hop-name;
+// no client certificate; RD-271). In a real network that interface is NDS/IP (TS
 // 33.210), outside Annex O; TLS here is the operator's choice. The
 // P-CSCF acts as a stateful proxy (RFC 3261 section 16): Max-Forwards
 // checked and decremented, loop detection on its own Via, its own Via with a
@@ -21,10 +22,7 @@
 #include "adapters/net/event_loop.h"
 #include "adapters/pcscf/next_hop.h"
 #include "adapters/sip/framer.h"
-
-namespace annexo::tls {
-class Client_Credentials;
-}
+#include "adapters/tls/stack.h"
 
 namespace annexo::pcscf {
 
@@ -35,6 +33,7 @@ struct Remote_Next_Hop_Options {
   bool tls = false;
   std::string ca_file;      // trust anchors for the next hop's certificate (tls)
   std::string server_name;  // the name its certificate must carry (tls)
+  tls::Tls_Stack tls_stack = tls::kDefaultTlsStack;  // the pcscf's --tls-stack (RD-271)
 };
 
 class Remote_Next_Hop final : public Next_Hop {
@@ -96,10 +95,10 @@ class Remote_Next_Hop final : public Next_Hop {
   sip::Framer m_framer{sip::FramerRole::client};
   std::uint32_t m_backoff_s = 0;  // 0: no failure since the last success
   core::Seconds m_retry_at = 0;
-  std::map<std::string, Pending> m_pending;          // by the branch of our Via
-  std::unique_ptr<tls::Client_Credentials> m_creds;  // tls: --next-hop-ca
-  std::unique_ptr<Tls_Link> m_tls;                   // tls: the client of this connection
-  std::string m_before_handshake;                    // tls: SIP queued until established
+  std::map<std::string, Pending> m_pending;    // by the branch of our Via
+  std::unique_ptr<tls::Client_Stack> m_stack;  // tls: --next-hop-ca, the core's profile
+  std::unique_ptr<Tls_Link> m_tls;             // tls: the client of this connection
+  std::string m_before_handshake;              // tls: SIP queued until established
 };
 
 }  // namespace annexo::pcscf

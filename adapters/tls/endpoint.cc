@@ -20,4 +20,15 @@ const char* failure_source_name(Failure_Source s) {
   return "internal";
 }
 
+std::string handle_hex(const std::vector<std::uint8_t>& handle) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(handle.size() * 2);
+  for (const std::uint8_t b : handle) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0xF];
+  }
+  return out;
+}
+
 }  // namespace annexo::tls

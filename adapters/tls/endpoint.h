@@ -85,6 +85,9 @@ struct Endpoint_Failure {
 
 const char* failure_source_name(Failure_Source s);
 
+// Handshake_Facts::session_handle as the programs log it: lower-case hex.
+std::string handle_hex(const std::vector<std::uint8_t>& handle);
+
 class Endpoint {
  public:
   virtual ~Endpoint() = default;

@@ -20,7 +20,90 @@ std::string trim(const std::string& s) {
   return s.substr(b, e - b + 1);
 }
 
+// Where the TLS libraries live (issue 14): only //adapters/tls:stack reaches
+// them from the programs.
+const std::vector<std::string> kStackFolders = {"//adapters/tls/botan", "//adapters/tls/openssl"};
+const std::vector<std::string> kStackHeaders = {"adapters/tls/botan/", "adapters/tls/openssl/"};
+const std::vector<std::string> kTlsLibraryHeaders = {
+    "botan/tls",   "botan/x509",   "botan/pkix",   "botan/certstor",   "botan/credentials_manager",
+    "openssl/ssl", "openssl/x509", "openssl/tls1", "openssl/x509_vfy", "openssl/x509v3"};
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
+// The #include lines of `text`: (line number, name, angle-bracketed).
+struct Include {
+  int lineno;
+  std::string name;
+  bool angle;
+};
+
+std::vector<Include> includes_of(const std::string& text) {
+  std::vector<Include> out;
+  std::istringstream in(text);
+  std::string line;
+  int lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    const std::string t = trim(line);
+    if (t.rfind("#", 0) != 0) continue;
+    std::string rest = trim(t.substr(1));
+    if (rest.rfind("include", 0) != 0) continue;
+    rest = trim(rest.substr(7));
+    if (rest.size() < 2 || (rest.front() != '"' && rest.front() != '<')) continue;
+    const auto close = rest.find(rest.front() == '"' ? '"' : '>', 1);
+    out.push_back({lineno,
+                   rest.substr(1, close == std::string::npos ? std::string::npos : close - 1),
+                   rest.front() == '<'});
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_output) {
+  std::vector<std::string> errors;
+  std::istringstream in(genquery_output);
+  std::string line;
+  std::size_t count = 0;
+  while (std::getline(in, line)) {
+    line = trim(line);
+    if (line.empty()) continue;
+    ++count;
+    bool stack =
+        line.size() > 1 && line.front() == '@' && line.find("//:openssl") != std::string::npos;
+    for (const std::string& folder : kStackFolders) {
+      if (starts_with(line, folder) && line.size() > folder.size() &&
+          (line[folder.size()] == ':' || line[folder.size()] == '/')) {
+        stack = true;
+      }
+    }
+    if (stack) {
+      errors.push_back("a stack-neutral target depends directly on " + line +
+                       ": only //adapters/tls:stack may");
+    }
+  }
+  if (count == 0) errors.push_back("the program dependency query is empty: it did not run");
+  return errors;
+}
+
+std::vector<std::string> check_stack_neutral_includes(const std::string& path,
+                                                      const std::string& text) {
+  std::vector<std::string> errors;
+  for (const Include& inc : includes_of(text)) {
+    const std::string where = path + ":" + std::to_string(inc.lineno) + ": ";
+    const auto& list = inc.angle ? kTlsLibraryHeaders : kStackHeaders;
+    for (const std::string& prefix : list) {
+      if (starts_with(inc.name, prefix)) {
+        errors.push_back(where + "includes " + inc.name +
+                         ": TLS stack details belong behind adapters/tls/stack.h");
+        break;
+      }
+    }
+  }
+  return errors;
+}
 
 std::vector<std::string> check_core_labels(const std::string& genquery_output) {
   std::vector<std::string> errors;

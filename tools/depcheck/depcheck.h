@@ -1,6 +1,9 @@
 // Build-graph and include checks that keep //core independent (brief: "Keep
 // the core independent"): //core may depend on nothing outside //core, and
 // its sources may include only freestanding standard headers and core/ ones.
+// And the same two checks keeping the programs stack-neutral (issue 14): the
+// programs, the SIP layer and the event loop reach the TLS libraries only
+// through //adapters/tls:stack.
 #pragma once
 
 #include <string>
@@ -14,5 +17,16 @@ std::vector<std::string> check_core_labels(const std::string& genquery_output);
 
 // One core source file. Returns one message per forbidden #include.
 std::vector<std::string> check_core_includes(const std::string& path, const std::string& text);
+
+// deps(set(program targets), 1) (genquery output): one message per direct
+// dependency on a stack folder (//adapters/tls/botan, //adapters/tls/openssl)
+// or on OpenSSL itself.
+std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_output);
+
+// One source of a stack-neutral package. One message per #include of a stack
+// folder's header or of a TLS / X.509 header of either library (Botan's
+// hashes, MACs and random numbers stay allowed: SIP Digest uses them).
+std::vector<std::string> check_stack_neutral_includes(const std::string& path,
+                                                      const std::string& text);
 
 }  // namespace annexo::tools

@@ -3,8 +3,6 @@
 #include <string>
 
 #include "adapters/net/clock.h"
-#include "adapters/tls/botan/endpoint.h"
-#include "adapters/tls/openssl/endpoint.h"
 #include "adapters/ue/client/ue_client.h"
 
 namespace annexo::ue {
@@ -79,14 +77,7 @@ void Ue_Client::on_ready(net::Ready r) {
     // Server_Hello_Gate on the raw ServerHello before its library sees it.
     m_in_tls = true;
     try {
-      if (m_o.tls_stack == Options::Tls_Stack::openssl) {
-        m_tls = atls::openssl::Openssl_Endpoint::client(m_ossl.ctx.get(), m_tls_config, m_offer,
-                                                        *this, m_o.pcscf.str(), m_o.fqdn);
-      } else {
-        // Botan's client writes its ClientHello from its constructor.
-        m_tls = atls::Botan_Endpoint::client(m_tls_config, m_offer, *m_creds, m_rng, *this,
-                                             m_o.pcscf.str(), m_o.fqdn);
-      }
+      m_tls = m_stack.make_endpoint(*this, m_o.pcscf.str(), m_o.fqdn);
       m_tls->start();
     } catch (const std::exception& ex) {
       m_in_tls = false;

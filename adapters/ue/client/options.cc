@@ -60,15 +60,7 @@ const char* usage_text() {
 }
 
 bool parse_tls_stack(const char* s, Options::Tls_Stack* out) {
-  if (s != nullptr && std::strcmp(s, "botan") == 0) {
-    *out = Options::Tls_Stack::botan;
-    return true;
-  }
-  if (s != nullptr && std::strcmp(s, "openssl") == 0) {
-    *out = Options::Tls_Stack::openssl;
-    return true;
-  }
-  return false;
+  return s != nullptr && ::annexo::tls::parse_tls_stack(s, out);
 }
 
 bool parse_u32(const char* s, std::uint32_t* out) {

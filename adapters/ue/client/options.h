@@ -9,6 +9,7 @@
 
 #include "adapters/log/decision_log.h"
 #include "adapters/net/event_loop.h"
+#include "adapters/tls/stack_kind.h"
 #include "core/ue_machine.h"
 
 namespace annexo::ue {
@@ -76,8 +77,8 @@ struct Options {
   // --tls-stack botan|openssl (issue 14, decision RD-180): the TLS library
   // behind the endpoint; Botan 2.19 speaks TLS 1.2 only, OpenSSL 3.0 TLS 1.2
   // and 1.3. The default is botan.
-  enum class Tls_Stack { botan, openssl };
-  Tls_Stack tls_stack = Tls_Stack::botan;
+  using Tls_Stack = ::annexo::tls::Tls_Stack;
+  Tls_Stack tls_stack = ::annexo::tls::kDefaultTlsStack;
 };
 
 // "botan" / "openssl" -> the stack; false for anything else.

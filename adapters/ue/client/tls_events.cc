@@ -1,9 +1,7 @@
-#include <botan/hex.h>
-#include <botan/tls_alert.h>
-
 #include <cstdio>
 #include <string>
 
+#include "adapters/tls/alert_name.h"
 #include "adapters/tls/chain_report.h"
 #include "adapters/ue/client/ue_client.h"
 #include "core/cert_policy.h"
@@ -20,10 +18,9 @@ using log::Verdict;
 namespace sip = ::annexo::sip;
 
 void Ue_Client::tls_alert_received(const atls::Alert_Fact& a) {
-  // The alert's name for the log and the REFUSED line (Botan's table of
-  // RFC 5246 / 8446 names, whichever stack received it).
-  m_last_alert =
-      Botan::TLS::Alert(static_cast<Botan::TLS::Alert::Type>(a.description), a.fatal).type_string();
+  // The alert's name for the log and the REFUSED line (RFC 5246 / 8446
+  // names, whichever stack received it).
+  m_last_alert = atls::alert_name(a.description);
   m_log.decision(Verdict::info, "", "TLS alert received",
                  {{"alert", m_last_alert}, {"fatal", a.fatal ? "yes" : "no"}});
   if (a.fatal) m_peer_closed = true;  // the P-CSCF ended the connection
@@ -84,7 +81,7 @@ Error Ue_Client::tls_handshake_complete(const atls::Handshake_Facts& f) {
   std::snprintf(suite, sizeof(suite), "0x%04X", f.suite);
   // The session handle (RD-116): the P-CSCF's Session ID at TLS 1.2, the
   // exporter value at TLS 1.3 (no Session ID there).
-  const std::string sid = Botan::hex_encode(f.session_handle, false);
+  const std::string sid = atls::handle_hex(f.session_handle);
   const bool tls13 = f.version == 0x0304;
   const char* handle_kind =
       f.handle_kind == atls::Handle_Kind::exporter ? "exporter" : "session_id";

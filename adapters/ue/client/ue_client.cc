@@ -120,36 +120,22 @@ int Ue_Client::exit_code() const {
 
 bool Ue_Client::start() {
   // Botan 2.19 speaks TLS 1.2 only; OpenSSL 3.0 offers TLS 1.3 and 1.2 (RD-180).
-  const bool openssl = m_o.tls_stack == Options::Tls_Stack::openssl;
-  m_tls_config.enable_tls13 = openssl;
+  const bool tls13 = atls::tls_stack_speaks_tls13(m_o.tls_stack);
+  m_tls_config.enable_tls13 = tls13;
   m_tls_config.offer_null_encryption = m_o.offer_null;
   if (const Error e = core::build_offer(m_tls_config, m_offer); e != Error::ok) {
     refuse(kPolicy, e, "TLS offer refused at start-up");
     return false;
   }
-  try {
-    m_creds = atls::Client_Credentials::from_file(m_o.ca, m_o.crls);
-    if (openssl) {
-      // The same anchors and CRLs, as read above, handed to OpenSSL as PEM;
-      // the SSL_CTX is built from the core's tables (versions, suites,
-      // groups, signature schemes; no tickets, no early data).
-      std::string anchors;
-      for (const auto& c : atls::load_certificates(m_o.ca)) anchors += c.PEM_encode();
-      std::vector<std::string> crls;
-      for (const auto& f : m_o.crls) {
-        for (const auto& crl : atls::load_crls(f)) crls.push_back(crl.PEM_encode());
-      }
-      m_ossl = atls::openssl::make_ue_context(m_tls_config, m_offer, anchors, crls);
-      if (!m_ossl.ok()) throw std::runtime_error("OpenSSL context: " + m_ossl.error);
-    }
-  } catch (const std::exception& e) {
-    m_observer.report(std::string("ue: REFUSED - start-up: ") + e.what());
+  if (std::string err;
+      !m_stack.start(m_o.tls_stack, m_tls_config, m_offer, m_o.ca, m_o.crls, &err)) {
+    m_observer.report("ue: REFUSED - start-up: " + err);
     finish(kUsageError);  // nothing open yet: only the observer hears of it
     return false;
   }
   m_log.decision(Verdict::info, "", "TLS stack",
-                 {{"stack", openssl ? "openssl" : "botan"},
-                  {"versions", openssl ? "TLS1.3,TLS1.2" : "TLS1.2"}});
+                 {{"stack", atls::tls_stack_name(m_o.tls_stack)},
+                  {"versions", tls13 ? "TLS1.3,TLS1.2" : "TLS1.2"}});
   //= spec#O.5.2-UE-RFC5280-PATH type=implementation
   m_log.decision(Verdict::info, "O.5.2-UE-RFC5280-PATH",
                  m_o.crls.empty() ? "revocation checking off (no --crl; RD-83)"

@@ -36,8 +36,6 @@
 // Peer_Chain facts, 0-RTT is never offered (RD-118).
 #pragma once
 
-#include <botan/auto_rng.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -51,9 +49,8 @@
 #include "adapters/sip/digest.h"
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
-#include "adapters/tls/botan/credentials.h"
 #include "adapters/tls/endpoint.h"
-#include "adapters/tls/openssl/context.h"
+#include "adapters/tls/stack.h"
 #include "adapters/ue/client/options.h"
 #include "core/profile.h"
 #include "core/ue_machine.h"
@@ -244,9 +241,9 @@ class Ue_Client final : public atls::Endpoint_Events {
   core::UeMachine m_machine;
   core::UeTlsConfig m_tls_config;
   core::Offer m_offer;
-  std::unique_ptr<atls::Client_Credentials> m_creds;  // Botan stack
-  Botan::AutoSeeded_RNG m_rng;
-  atls::openssl::Built_Context m_ossl;  // OpenSSL stack: the SSL_CTX from the core's tables
+  // The stack --tls-stack names, with all its state (Botan's credentials and
+  // RNG, OpenSSL's SSL_CTX from the core's tables).
+  atls::Client_Stack m_stack;
   std::mt19937 m_random{std::random_device{}()};
   // Current connection.
   int m_fd = -1;
