@@ -339,6 +339,9 @@ tls_next_hop() {
     grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | cut -c1-160
     grep -q "annexo-scscf: request REGISTER from 127.0.0.1:[0-9]* proto=tls" "$KAM_LOG" || r=1
     grep -q 'annexo-scscf: registered sip:alice@ims.test' "$KAM_LOG" || r=1
+    # RD-271: the TLS client towards the next hop runs on pcscf's --tls-stack.
+    grep 'TLS to the next hop established' "$PC_LOG" | grep -q "\"stack\":\"$IOP_UE_STACK\"" ||
+      { echo "TLS to the next hop did not run on --tls-stack $IOP_UE_STACK:"; grep 'next hop' "$PC_LOG" | tail -3; r=1; }
   fi
   pc_stop || r=1
   # The wrong trust anchor: Kamailio's certificate does not verify.
