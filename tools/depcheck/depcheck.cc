@@ -32,11 +32,12 @@ bool starts_with(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0;
 }
 
-// The #include lines of `text`: (line number, name, angle-bracketed).
+// The #include lines of `text`. kind: '"', '<', or '?' for a computed name
+// (then `name` is the rest of the line).
 struct Include {
   int lineno;
   std::string name;
-  bool angle;
+  char kind;
 };
 
 std::vector<Include> includes_of(const std::string& text) {
@@ -51,11 +52,25 @@ std::vector<Include> includes_of(const std::string& text) {
     std::string rest = trim(t.substr(1));
     if (rest.rfind("include", 0) != 0) continue;
     rest = trim(rest.substr(7));
-    if (rest.size() < 2 || (rest.front() != '"' && rest.front() != '<')) continue;
+    if (rest.size() < 2 || (rest.front() != '"' && rest.front() != '<')) {
+      out.push_back({lineno, rest, '?'});
+      continue;
+    }
     const auto close = rest.find(rest.front() == '"' ? '"' : '>', 1);
     out.push_back({lineno,
                    rest.substr(1, close == std::string::npos ? std::string::npos : close - 1),
-                   rest.front() == '<'});
+                   rest.front()});
+  }
+  return out;
+}
+
+// The labels of a genquery output, one a line.
+std::vector<std::string> labels_of(const std::string& genquery_output) {
+  std::vector<std::string> out;
+  std::istringstream in(genquery_output);
+  for (std::string line; std::getline(in, line);) {
+    line = trim(line);
+    if (!line.empty()) out.push_back(line);
   }
   return out;
 }
@@ -64,13 +79,8 @@ std::vector<Include> includes_of(const std::string& text) {
 
 std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_output) {
   std::vector<std::string> errors;
-  std::istringstream in(genquery_output);
-  std::string line;
-  std::size_t count = 0;
-  while (std::getline(in, line)) {
-    line = trim(line);
-    if (line.empty()) continue;
-    ++count;
+  const std::vector<std::string> labels = labels_of(genquery_output);
+  for (const std::string& line : labels) {
     bool stack =
         line.size() > 1 && line.front() == '@' && line.find("//:openssl") != std::string::npos;
     for (const std::string& folder : kStackFolders) {
@@ -84,7 +94,7 @@ std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_
                        ": only //adapters/tls:stack may");
     }
   }
-  if (count == 0) errors.push_back("the program dependency query is empty: it did not run");
+  if (labels.empty()) errors.push_back("the program dependency query is empty: it did not run");
   return errors;
 }
 
@@ -93,7 +103,8 @@ std::vector<std::string> check_stack_neutral_includes(const std::string& path,
   std::vector<std::string> errors;
   for (const Include& inc : includes_of(text)) {
     const std::string where = path + ":" + std::to_string(inc.lineno) + ": ";
-    const auto& list = inc.angle ? kTlsLibraryHeaders : kStackHeaders;
+    if (inc.kind == '?') continue;  // no library header by a computed name here
+    const auto& list = inc.kind == '<' ? kTlsLibraryHeaders : kStackHeaders;
     for (const std::string& prefix : list) {
       if (starts_with(inc.name, prefix)) {
         errors.push_back(where + "includes " + inc.name +
@@ -107,51 +118,31 @@ std::vector<std::string> check_stack_neutral_includes(const std::string& path,
 
 std::vector<std::string> check_core_labels(const std::string& genquery_output) {
   std::vector<std::string> errors;
-  std::istringstream in(genquery_output);
-  std::string line;
-  std::size_t count = 0;
-  while (std::getline(in, line)) {
-    line = trim(line);
-    if (line.empty()) continue;
-    ++count;
+  const std::vector<std::string> labels = labels_of(genquery_output);
+  for (const std::string& line : labels) {
     if (line.rfind("//core:", 0) != 0) {
       errors.push_back("//core depends on " + line + ", which is outside //core");
     }
   }
-  if (count == 0) errors.push_back("deps(//core:core) is empty: the query did not run");
+  if (labels.empty()) errors.push_back("deps(//core:core) is empty: the query did not run");
   return errors;
 }
 
 std::vector<std::string> check_core_includes(const std::string& path, const std::string& text) {
   std::vector<std::string> errors;
-  std::istringstream in(text);
-  std::string line;
-  int lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    const std::string t = trim(line);
-    if (t.rfind("#", 0) != 0) continue;
-    std::string rest = trim(t.substr(1));
-    if (rest.rfind("include", 0) != 0) continue;
-    rest = trim(rest.substr(7));
-    const std::string where = path + ":" + std::to_string(lineno) + ": ";
-    if (rest.size() >= 2 && rest.front() == '"') {
-      const auto close = rest.find('"', 1);
-      const std::string name =
-          rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-      if (name.rfind("core/", 0) != 0) {
-        errors.push_back(where + "includes \"" + name + "\", which is not a core/ header");
+  for (const Include& inc : includes_of(text)) {
+    const std::string where = path + ":" + std::to_string(inc.lineno) + ": ";
+    if (inc.kind == '"') {
+      if (inc.name.rfind("core/", 0) != 0) {
+        errors.push_back(where + "includes \"" + inc.name + "\", which is not a core/ header");
       }
-    } else if (rest.size() >= 2 && rest.front() == '<') {
-      const auto close = rest.find('>');
-      const std::string name =
-          rest.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-      if (kAllowedSystemHeaders.count(name) == 0) {
-        errors.push_back(where + "includes <" + name +
+    } else if (inc.kind == '<') {
+      if (kAllowedSystemHeaders.count(inc.name) == 0) {
+        errors.push_back(where + "includes <" + inc.name +
                          ">, which the core may not use (heap, I/O, clock, threads or a library)");
       }
     } else {
-      errors.push_back(where + "include with a computed name: " + rest);
+      errors.push_back(where + "include with a computed name: " + inc.name);
     }
   }
   return errors;
