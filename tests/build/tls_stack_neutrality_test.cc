@@ -13,6 +13,7 @@
 
 #include "tools/depcheck/depcheck.h"
 
+using annexo::tools::check_listed_files;
 using annexo::tools::check_stack_neutral_includes;
 using annexo::tools::check_stack_neutral_labels;
 
@@ -37,18 +38,12 @@ TEST_CASE("build: the programs' targets depend on no TLS stack folder directly")
 }
 
 TEST_CASE("build: the programs' sources include no TLS stack header") {
-  std::vector<std::string> files;
-  std::istringstream in(slurp("tests/build/stack_neutral_sources.txt"));
-  for (std::string f; in >> f;) files.push_back(f);
-  REQUIRE(files.size() >= 20);
-  std::size_t problems = 0;
-  for (const auto& f : files) {
-    for (const auto& e : check_stack_neutral_includes(f, slurp(f))) {
-      UNSCOPED_INFO(e);
-      ++problems;
-    }
-  }
-  CHECK(problems == 0);
+  std::size_t files = 0;
+  const auto errors = check_listed_files("tests/build/stack_neutral_sources.txt",
+                                         check_stack_neutral_includes, &files);
+  REQUIRE(files >= 20);
+  for (const auto& e : errors) UNSCOPED_INFO(e);
+  CHECK(errors.empty());
 }
 
 TEST_CASE("build: the stack-neutrality checks fail on a stack folder or a TLS header") {

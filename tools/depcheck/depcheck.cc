@@ -1,5 +1,6 @@
 #include "tools/depcheck/depcheck.h"
 
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -144,6 +145,28 @@ std::vector<std::string> check_core_includes(const std::string& path, const std:
     } else {
       errors.push_back(where + "include with a computed name: " + inc.name);
     }
+  }
+  return errors;
+}
+
+std::vector<std::string> check_listed_files(
+    const std::string& list_path,
+    std::vector<std::string> (*check)(const std::string& path, const std::string& text),
+    std::size_t* files) {
+  std::vector<std::string> errors;
+  *files = 0;
+  std::ifstream list(list_path);
+  if (!list) return {"cannot read " + list_path};
+  for (std::string path; list >> path;) {
+    ++*files;
+    std::ifstream in(path);
+    if (!in) {
+      errors.push_back("cannot read " + path);
+      continue;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    for (auto& e : check(path, text.str())) errors.push_back(std::move(e));
   }
   return errors;
 }

@@ -29,4 +29,12 @@ std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_
 std::vector<std::string> check_stack_neutral_includes(const std::string& path,
                                                       const std::string& text);
 
+// Runs `check` on every file named in `list_path` (one path a line, as the
+// tests' genrules write them); an unreadable file is an error too. *files:
+// how many were named.
+std::vector<std::string> check_listed_files(
+    const std::string& list_path,
+    std::vector<std::string> (*check)(const std::string& path, const std::string& text),
+    std::size_t* files);
+
 }  // namespace annexo::tools
