@@ -4,8 +4,6 @@
 // shown to be able to fail.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -14,21 +12,10 @@
 using annexo::tools::check_core_includes;
 using annexo::tools::check_core_labels;
 using annexo::tools::check_listed_files;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+using annexo::tools::read_text;
 
 TEST_CASE("build: deps(//core:core) stays inside //core") {
-  const auto errors = check_core_labels(slurp("tests/build/core_deps"));
+  const auto errors = check_core_labels(read_text("tests/build/core_deps"));
   for (const auto& e : errors) UNSCOPED_INFO(e);
   CHECK(errors.empty());
 }
@@ -44,7 +31,7 @@ TEST_CASE("build: core sources include only core/ and freestanding standard head
 }
 
 TEST_CASE("build: the dependency check fails on a graph with Botan and an adapter in it") {
-  const auto errors = check_core_labels(slurp("tests/build/testdata/bad_core_deps.txt"));
+  const auto errors = check_core_labels(read_text("tests/build/testdata/bad_core_deps.txt"));
   REQUIRE(errors.size() == 2);
   CHECK(errors[0].find("@system//:botan") != std::string::npos);
   CHECK(errors[1].find("//adapters/net:loop") != std::string::npos);
@@ -53,7 +40,7 @@ TEST_CASE("build: the dependency check fails on a graph with Botan and an adapte
 
 TEST_CASE("build: the include check fails on sockets, clock, heap containers and adapter headers") {
   const auto errors =
-      check_core_includes("bad_core_file.h", slurp("tests/build/testdata/bad_core_file.h"));
+      check_core_includes("bad_core_file.h", read_text("tests/build/testdata/bad_core_file.h"));
   REQUIRE(errors.size() == 4);
   CHECK(errors[0].find("sys/socket.h") != std::string::npos);
   CHECK(errors[1].find("chrono") != std::string::npos);

@@ -6,8 +6,6 @@
 // bad inputs here, so they are shown to be able to fail.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,21 +14,10 @@
 using annexo::tools::check_listed_files;
 using annexo::tools::check_stack_neutral_includes;
 using annexo::tools::check_stack_neutral_labels;
-
-namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
+using annexo::tools::read_text;
 
 TEST_CASE("build: the programs' targets depend on no TLS stack folder directly") {
-  const std::string deps = slurp("tests/build/stack_neutral_deps");
+  const std::string deps = read_text("tests/build/stack_neutral_deps");
   CHECK(deps.find("//adapters/tls:stack") != std::string::npos);  // the one entry
   const auto errors = check_stack_neutral_labels(deps);
   for (const auto& e : errors) UNSCOPED_INFO(e);
@@ -48,7 +35,7 @@ TEST_CASE("build: the programs' sources include no TLS stack header") {
 
 TEST_CASE("build: the stack-neutrality checks fail on a stack folder or a TLS header") {
   const auto labels =
-      check_stack_neutral_labels(slurp("tests/build/testdata/bad_program_deps.txt"));
+      check_stack_neutral_labels(read_text("tests/build/testdata/bad_program_deps.txt"));
   REQUIRE(labels.size() == 3);
   CHECK(labels[0].find("//adapters/tls/botan:credentials") != std::string::npos);
   CHECK(labels[1].find("//adapters/tls/openssl:openssl") != std::string::npos);
@@ -56,7 +43,7 @@ TEST_CASE("build: the stack-neutrality checks fail on a stack folder or a TLS he
   CHECK(!check_stack_neutral_labels("").empty());
 
   const auto includes = check_stack_neutral_includes(
-      "bad_program_file.cc", slurp("tests/build/testdata/bad_program_file.cc"));
+      "bad_program_file.cc", read_text("tests/build/testdata/bad_program_file.cc"));
   REQUIRE(includes.size() == 5);
   CHECK(includes[0].find("adapters/tls/botan/credentials.h") != std::string::npos);
   CHECK(includes[1].find("botan/tls_client.h") != std::string::npos);

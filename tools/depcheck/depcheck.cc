@@ -149,6 +149,13 @@ std::vector<std::string> check_core_includes(const std::string& path, const std:
   return errors;
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 std::vector<std::string> check_listed_files(
     const std::string& list_path,
     std::vector<std::string> (*check)(const std::string& path, const std::string& text),
@@ -159,14 +166,11 @@ std::vector<std::string> check_listed_files(
   if (!list) return {"cannot read " + list_path};
   for (std::string path; list >> path;) {
     ++*files;
-    std::ifstream in(path);
-    if (!in) {
+    if (!std::ifstream(path)) {
       errors.push_back("cannot read " + path);
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    for (auto& e : check(path, text.str())) errors.push_back(std::move(e));
+    for (auto& e : check(path, read_text(path))) errors.push_back(std::move(e));
   }
   return errors;
 }

@@ -29,6 +29,10 @@ std::vector<std::string> check_stack_neutral_labels(const std::string& genquery_
 std::vector<std::string> check_stack_neutral_includes(const std::string& path,
                                                       const std::string& text);
 
+// The text of a file ("" when it cannot be read: every check above then
+// reports a problem).
+std::string read_text(const std::string& path);
+
 // Runs `check` on every file named in `list_path` (one path a line, as the
 // tests' genrules write them); an unreadable file is an error too. *files:
 // how many were named.
