@@ -255,8 +255,9 @@ bad_certificates_fail() {
 }
 
 # TLS 1.3 against scripted servers (the OpenSSL twin runs annexo's pcscf at
-# TLS 1.3): a well-behaved TLS 1.3 server passes TP_PC_TLS_015 and _022; a TLS 1.2-only server claiming TLS 1.3 fails
-# TP_PC_TLS_015 (and TP_PC_TLS_022 is inconc: no TLS 1.3 connection to test).
+# TLS 1.3): a well-behaved TLS 1.3 server passes TP_PC_TLS_015 and _022; a
+# TLS 1.2-only server claiming TLS 1.3 fails TP_PC_TLS_015 (and TP_PC_TLS_022
+# is inconc: no TLS 1.3 connection to test).
 tls13_tps() {
   local ok=0 tps=TP_PC_TLS_013,TP_PC_TLS_015,TP_PC_TLS_016,TP_PC_TLS_017,TP_PC_TLS_019,TP_PC_TLS_022,TP_PC_CERT_001
   start_misbehaving t13 tls13 "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
