@@ -18,6 +18,9 @@
 #                   the IUT forwards (embedded, nothing is forwarded: RD-160);
 #   ue              the probe as the P-CSCF, starting annexo's ue from the
 #                   PIXIT's command template.
+# and the same three on the OpenSSL stack (--tls-stack openssl, issue 14):
+# pcscf-embedded-openssl, pcscf-next-hop-openssl, ue-openssl, judged with
+# spec/probe/annexo-{pcscf,ue}-openssl.pics.toml (TLS 1.3 claimed, RD-276).
 # Each OUTDIR/CONFIG gets probe-report.{md,json}, probe-junit.xml and
 # probe.log (the terminal output).
 #
@@ -98,7 +101,6 @@ run_probe() {
 
 # ------------------------------------------------------------ the P-CSCF
 pixit="${spec}/probe/annexo-pcscf.pixit.toml"
-pics="${spec}/probe/annexo-pcscf.pics.toml"
 # The PIXIT's users, in pcscf's users file format (IMPI PASSWORD IMPU[,IMPU...]).
 python3 - "${pixit}" >"${work}/users" <<'PY'
 import sys, tomllib
@@ -106,10 +108,9 @@ p = tomllib.load(open(sys.argv[1], "rb"))
 for u in p["user"]:
     print(u["impi"], u["password"], ",".join(u["impus"]))
 PY
-lifetime=$(sed -n 's/^PICS_SESSION_LIFETIME_S = \([0-9]*\).*/\1/p' "${pics}")
-# pcscf_files NAME NEXT_HOP_PORT: PICS and PIXIT of this run (the ports, the
-# CA, the next hop). A port the IUT does not use is still a valid free one:
-# the PIXIT requires it.
+# pcscf_files NAME NEXT_HOP_PORT: PICS ($pics) and PIXIT of this run (the
+# ports, the CA, the next hop). A port the IUT does not use is still a valid
+# free one: the PIXIT requires it.
 pcscf_files() {
   sed "s/^PICS_LISTEN_PORT = .*/PICS_LISTEN_PORT = ${PC_PORT}/" "${pics}" >"${work}/$1.pics.toml"
   sed -e "s/^port = .*/port = ${PC_PORT}/" -e "s/^secagree_port = .*/secagree_port = ${SA_PORT:-$(free_port)}/" \
@@ -118,36 +119,53 @@ pcscf_files() {
 }
 catalogue="${spec}/test_purposes/pcscf.toml"
 
-if start_pcscf "${work}/embedded.log" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 \
-  --users "${work}/users" --session-lifetime "${lifetime:-20}" >&2; then
-  pcscf_files embedded "$(free_port)"
-  run_probe pcscf-embedded "${work}/embedded.pics.toml" "${work}/embedded.pixit.toml" \
-    --tp "$(tp_ids "${catalogue}" '^TP_PC_(TLS|CERT)_|^TP_PC_SIP_01[5-8]$')"
-else
-  failed=1
-fi
-stop_pcscf
+# pcscf_configs STACK SUFFIX PICS: the two pcscf configurations on one TLS
+# stack (--tls-stack STACK), named pcscf-embedded SUFFIX, pcscf-next-hop SUFFIX.
+pcscf_configs() {
+  local stack=$1 sfx=$2
+  pics=$3
+  local lifetime nh
+  lifetime=$(sed -n 's/^PICS_SESSION_LIFETIME_S = \([0-9]*\).*/\1/p' "${pics}")
+  if start_pcscf "${work}/embedded${sfx}.log" --tls-stack "${stack}" --listen 127.0.0.1:0 \
+    --secagree-listen 127.0.0.1:0 --users "${work}/users" --session-lifetime "${lifetime:-20}" >&2; then
+    pcscf_files "embedded${sfx}" "$(free_port)"
+    run_probe "pcscf-embedded${sfx}" "${work}/embedded${sfx}.pics.toml" "${work}/embedded${sfx}.pixit.toml" \
+      --tp "$(tp_ids "${catalogue}" '^TP_PC_(TLS|CERT)_|^TP_PC_SIP_01[5-8]$')"
+  else
+    failed=1
+  fi
+  stop_pcscf
 
-nh=$(free_port)
-# --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget.
-if start_pcscf "${work}/next-hop.log" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 \
-  --next-hop "127.0.0.1:${nh}" --unbound-idle 3 --session-lifetime "${lifetime:-20}" >&2; then
-  pcscf_files next-hop "${nh}"
-  run_probe pcscf-next-hop "${work}/next-hop.pics.toml" "${work}/next-hop.pixit.toml" \
-    --tp "$(tp_ids "${catalogue}" '^TP_PC_SIP_' | tr ',' '\n' | grep -Ev '^TP_PC_SIP_01[5-8]$' | paste -sd, -)"
-else
-  failed=1
-fi
-stop_pcscf
+  nh=$(free_port)
+  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget.
+  if start_pcscf "${work}/next-hop${sfx}.log" --tls-stack "${stack}" --listen 127.0.0.1:0 \
+    --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:${nh}" --unbound-idle 3 \
+    --session-lifetime "${lifetime:-20}" >&2; then
+    pcscf_files "next-hop${sfx}" "${nh}"
+    run_probe "pcscf-next-hop${sfx}" "${work}/next-hop${sfx}.pics.toml" "${work}/next-hop${sfx}.pixit.toml" \
+      --tp "$(tp_ids "${catalogue}" '^TP_PC_SIP_' | tr ',' '\n' | grep -Ev '^TP_PC_SIP_01[5-8]$' | paste -sd, -)"
+  else
+    failed=1
+  fi
+  stop_pcscf
+}
+pcscf_configs botan "" "${spec}/probe/annexo-pcscf.pics.toml"
+pcscf_configs openssl -openssl "${spec}/probe/annexo-pcscf-openssl.pics.toml"
 
 # ------------------------------------------------------------ the UE
-ue_pixit="${work}/ue.pixit.toml"
-sed -e "s#^pki_dir = .*#pki_dir = \"${work}/pki\"#" \
-  -e "s#^listen_port = .*#listen_port = $(free_port)#" \
-  -e "s#^secagree_port = .*#secagree_port = $(free_port)#" \
-  -e "s#^command = \"ue #command = \"${UE} #" \
-  -e "s#^secagree_command = \"ue #secagree_command = \"${UE} #" \
-  -e 's#--stay 30"$#--stay 120 --reconnect-base 1 --reconnect-max 4"#' \
-  "${spec}/probe/annexo-ue.pixit.toml" >"${ue_pixit}"
-run_probe ue "${spec}/probe/annexo-ue.pics.toml" "${ue_pixit}"
+# ue_config STACK SUFFIX: annexo's ue started with --tls-stack STACK by the
+# PIXIT's command templates, judged with spec/probe/annexo-ue SUFFIX.pics.toml.
+ue_config() {
+  local ue_pixit="${work}/ue$2.pixit.toml"
+  sed -e "s#^pki_dir = .*#pki_dir = \"${work}/pki\"#" \
+    -e "s#^listen_port = .*#listen_port = $(free_port)#" \
+    -e "s#^secagree_port = .*#secagree_port = $(free_port)#" \
+    -e "s#^command = \"ue #command = \"${UE} --tls-stack $1 #" \
+    -e "s#^secagree_command = \"ue #secagree_command = \"${UE} --tls-stack $1 #" \
+    -e 's#--stay 30"$#--stay 120 --reconnect-base 1 --reconnect-max 4"#' \
+    "${spec}/probe/annexo-ue.pixit.toml" >"${ue_pixit}"
+  run_probe "ue$2" "${spec}/probe/annexo-ue$2.pics.toml" "${ue_pixit}"
+}
+ue_config botan ""
+ue_config openssl -openssl
 exit ${failed}

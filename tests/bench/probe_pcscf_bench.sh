@@ -11,11 +11,17 @@
 # CERT and sec-agree TPs, then pcscf in forward mode (--next-hop at the
 # probe's S-CSCF side) for the other SIP TPs. Session lifetime: the PICS's
 # 20 s (PICS_SESSION_LIFETIME_S), as tools/probe_run.sh.
+# TLS_STACK=openssl: pcscf --tls-stack openssl judged with
+# spec/probe/annexo-pcscf-openssl.pics.toml (the TLS 1.3 TPs too, RD-276).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PCSCF=$root/bazel-bin/adapters/pcscf/pcscf
 PROBE=$root/bazel-bin/adapters/probe/probe
+STACK=${TLS_STACK:-botan}
+PICS=$root/spec/probe/annexo-pcscf.pics.toml
+[ "$STACK" = botan ] || PICS=$root/spec/probe/annexo-pcscf-$STACK.pics.toml
 for b in "$PCSCF" "$PROBE"; do [ -x "$b" ] || { echo "not built: $b"; exit 1; }; done
+[ -f "$PICS" ] || { echo "no PICS for stack $STACK: $PICS"; exit 1; }
 W=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
@@ -31,7 +37,7 @@ port_of() { # LOG REQ: the listen port pcscf logged for REQ, waiting up to 10 s
   done
   echo "$p"
 }
-pics() { sed "s/^PICS_LISTEN_PORT = .*/PICS_LISTEN_PORT = $1/" "$root/spec/probe/annexo-pcscf.pics.toml" >"$W/pics.toml"; }
+pics() { sed "s/^PICS_LISTEN_PORT = .*/PICS_LISTEN_PORT = $1/" "$PICS" >"$W/pics.toml"; }
 pixit() { # PORT NEXT_HOP [SECAGREE_PORT]
   sed -e "s/^port = .*/port = $1/" -e "s/^next_hop_port = .*/next_hop_port = $2/" \
     -e "s#^ca_file = .*#ca_file = \"$W/pki/ca-ec.pem\"#" \
@@ -57,7 +63,7 @@ SECAGREE=TP_PC_SIP_015,TP_PC_SIP_016,TP_PC_SIP_017,TP_PC_SIP_018
 # listener, the PICS's 20 s session lifetime): TLS, CERT and sec-agree TPs.
 printf '%s\n' 'alice@annexo.test alice-password sip:alice@annexo.test' \
   'bob@annexo.test bob-password sip:bob@annexo.test' >"$W/users"
-"$PCSCF" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 --users "$W/users" \
+"$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 --users "$W/users" \
   --cert "$W/pki/pcscf-ec.pem" --key "$W/pki/pcscf-ec.key" --session-lifetime 20 \
   --log-format json 2>"$W/pcscf-emb.log" &
 pid=$!
@@ -76,7 +82,7 @@ kill "$pid"; wait "$pid" 2>/dev/null; pid=""
 # 2. pcscf in forward mode (--next-hop at the probe's S-CSCF side,
 # --unbound-idle 3 as in pcscf_sip_probe_test): the other SIP TPs.
 nh=$(free_port)
-"$PCSCF" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
+"$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
   --cert "$W/pki/pcscf-ec.pem" --key "$W/pki/pcscf-ec.key" \
   --unbound-idle 3 --session-lifetime 20 --log-format json 2>"$W/pcscf-fwd.log" &
 pid=$!

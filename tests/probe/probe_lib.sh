@@ -9,6 +9,13 @@ rm -rf "$WORK" && mkdir -p "$WORK"
 "$MAKE_PKI" "$WORK/pki" >/dev/null 2>&1 || { echo "make_pki.sh failed"; exit 1; }
 PKI=$WORK/pki
 BUDGET=30
+# The TLS stack annexo's pcscf runs in this target (ANNEXO_TLS_STACK, set by
+# tls_stack_twins in BUILD.bazel; botan when unset) and the PICS it is judged
+# with: annexo-pcscf.pics.toml (TLS 1.2), annexo-pcscf-openssl.pics.toml
+# (TLS 1.2 and 1.3, RD-276).
+STACK=${ANNEXO_TLS_STACK:-botan}
+PICS=$SPEC/probe/annexo-pcscf.pics.toml
+[ "$STACK" = botan ] || PICS=$SPEC/probe/annexo-pcscf-$STACK.pics.toml
 PIDS=()
 cleanup() {
   local p
@@ -121,7 +128,7 @@ run_probe() {
   local name=$1 pixit=$2 rc
   shift 2
   local IFS=,
-  timeout 300 "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-pcscf.pics.toml" \
+  timeout 300 "$PROBE" --spec "$SPEC" --pics "$PICS" \
     --pixit "$pixit" --out "$WORK/$name" --tp "$*" >"$WORK/$name.log" 2>&1
   rc=$?
   unset IFS

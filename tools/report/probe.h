@@ -31,7 +31,7 @@ struct ProbeRun {
   std::string path, run_id, role;
   // Which configuration of annexo's programs the run was against (the name
   // of the directory tools/probe_run.sh gave it: pcscf-embedded,
-  // pcscf-next-hop, ue).
+  // pcscf-next-hop, ue, and the same with -openssl, RD-276).
   std::string configuration;
   long long started = 0;
   int exit_status = -1;

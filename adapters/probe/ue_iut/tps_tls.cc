@@ -146,22 +146,44 @@ Tp_Outcome tls_006(const Tp_Context& ctx) {
                          });
 }
 
+// TP_UE_TLS_007: a ServerHello choosing a suite the UE did not offer (RFC
+// 5246 7.4.1.3, RFC 8446 4.1.3: the client aborts with illegal_parameter;
+// O.1.2/O.1.3: only what TLS negotiated protects). The code, first match:
+//  1. a TLS 1.2 profile suite absent from the offer: only "not offered" is
+//     wrong with it, so a refusal is for that rule alone;
+//  2. else (the UE offers every profile suite, as annexo's ue does) an
+//     assigned suite shaped like the profile's (ECDHE, ECDSA, AEAD) but in no
+//     profile and no usual offer (RD-277): TLS_ECDHE_ECDSA_WITH_ARIA_128_GCM_SHA256
+//     (0xC05C), TLS_ECDHE_ECDSA_WITH_CAMELLIA_128_GCM_SHA256 (0xC086). Not
+//     NULL or export (TP_UE_TLS_006's case), not unassigned (a parser could
+//     refuse an unknown code before comparing it with the offer).
 Tp_Outcome tls_007(const Tp_Context& ctx) {
   return crafted_refusal(
       ctx, "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS", true,
       [](const std::vector<std::uint16_t>& suites, Crafted_Hello& h, std::string& why) {
+        const auto in_offer = [&suites](std::uint16_t c) {
+          for (const std::uint16_t s : suites) {
+            if (s == c) return true;
+          }
+          return false;
+        };
         for (std::uint32_t code = 0; code <= 0xFFFF; ++code) {
           const auto c = static_cast<std::uint16_t>(code);
           const auto f = core::suite_facts(c);
-          if (!f.in_profile || !f.for_tls12) continue;
-          bool in_offer = false;
-          for (const std::uint16_t s : suites) in_offer = in_offer || s == c;
-          if (!in_offer) {
+          if (f.in_profile && f.for_tls12 && !in_offer(c)) {
             h.suite = c;
             return true;
           }
         }
-        why = "the UE offered every TLS 1.2 profile suite (nothing left to choose)";
+        for (const std::uint16_t c : {std::uint16_t{0xC05C}, std::uint16_t{0xC086}}) {
+          if (!in_offer(c)) {
+            h.suite = c;
+            return true;
+          }
+        }
+        why =
+            "the UE offered every TLS 1.2 profile suite and 0xC05C and 0xC086 (nothing left "
+            "to choose)";
         return false;
       });
 }

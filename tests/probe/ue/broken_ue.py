@@ -10,6 +10,11 @@ rspauth (CRLF keep-alives every second), and never registers again when the
 connection drops (it stays alive until killed or --stay ends).
 
     broken_ue.py --pcscf HOST:PORT --impi I --impu U --password P --domain D [--stay S]
+
+With --raw-offer it is a UE that never compares the ServerHello's suite with
+its offer (TP_UE_TLS_007's failing variant, RD-277): a hand-written TLS 1.2
+ClientHello offering every TLS 1.2 profile suite, then, whatever the
+ServerHello chose, an application_data record and no alert.
 """
 import argparse
 import warnings
@@ -18,6 +23,7 @@ import os
 import re
 import socket
 import ssl
+import struct
 import time
 
 
@@ -96,6 +102,37 @@ def secagree(a, end):
         time.sleep(0.2)
 
 
+def tls_record(content_type, body):
+    return struct.pack("!BHH", content_type, 0x0303, len(body)) + body
+
+
+def vec(n, body):  # an RFC 5246 vector with an n-byte length
+    return len(body).to_bytes(n, "big") + body
+
+
+def ext(code, body):
+    return struct.pack("!HH", code, len(body)) + body
+
+
+def raw_offer(host, port, end):
+    suites = [0xC02B, 0xC02F, 0xC02C, 0xC030, 0xCCA9, 0xCCA8]  # annexo ue's TLS 1.2 offer
+    exts = (ext(0x000A, vec(2, struct.pack("!HH", 0x001D, 0x0017)))  # supported_groups
+            + ext(0x000B, vec(1, b"\x00"))  # ec_point_formats: uncompressed
+            + ext(0x000D, vec(2, struct.pack("!HH", 0x0403, 0x0804)))  # signature_algorithms
+            + ext(0xFF01, b"\x00"))  # renegotiation_info, empty (RFC 5746)
+    hello = (struct.pack("!H", 0x0303) + os.urandom(32) + vec(1, b"")
+             + vec(2, b"".join(struct.pack("!H", c) for c in suites)) + vec(1, b"\x00") + vec(2, exts))
+    s = socket.create_connection((host, int(port)), timeout=10)
+    s.sendall(tls_record(22, b"\x01" + vec(3, hello)))
+    try:
+        s.recv(65536)  # the ServerHello, suite never checked
+    except OSError:
+        return
+    s.sendall(tls_record(23, os.urandom(64)))  # carries on: "SIP" after any suite
+    while time.time() < end:
+        time.sleep(0.2)
+
+
 def main():
     warnings.simplefilter("ignore", DeprecationWarning)
     p = argparse.ArgumentParser()
@@ -111,9 +148,13 @@ def main():
     # The sec-agree variant, broken too: Security-Client offers tls and
     # ipsec-3gpp, and the Digest answer goes back on the plain connection.
     p.add_argument("--secagree")
+    p.add_argument("--raw-offer", action="store_true")
     a = p.parse_args()
     host, port = a.pcscf.rsplit(":", 1)
     end = time.time() + a.stay
+    if a.raw_offer:
+        raw_offer(host, port, end)
+        return
     if a.secagree:
         secagree(a, end)
         return

@@ -6,6 +6,10 @@
 # credit no Annex O requirement (no annexo_req, no citations).
 # Mode "broken": a deliberately broken Python UE (broken_ue.py), each of
 # whose faults must be caught by the TP named for it.
+# TLS stack twins (BUILD.bazel, tls_stack_twins): ANNEXO_TLS_STACK is the
+# stack annexo's ue runs (--tls-stack in the PIXIT's command templates) and
+# picks its PICS: spec/probe/annexo-ue.pics.toml for botan (TLS 1.2),
+# annexo-ue-openssl.pics.toml for openssl (TLS 1.2 and 1.3, RD-276).
 #   probe_ue_e2e_test.sh MODE PROBE UE UE_SKIPS_CERT_VERDICT MAKE_PKI TESTLIB [BROKEN_UE_PY]
 set -uo pipefail
 MODE=$1
@@ -17,6 +21,9 @@ MAKE_PKI=$(realpath "$5")
 source "$6"
 BROKEN=${7:+$(realpath "$7")}
 SPEC=$(dirname "$(realpath spec/decisions.toml)")
+STACK=${ANNEXO_TLS_STACK:-botan}
+PICS=$SPEC/probe/annexo-ue.pics.toml
+[ "$STACK" = botan ] || PICS=$SPEC/probe/annexo-ue-$STACK.pics.toml
 WORK=${TEST_TMPDIR:-$(mktemp -d)}/probe-ue
 mkdir -p "$WORK"
 bash "$MAKE_PKI" "$WORK/pki" >/dev/null || { echo "make_pki failed"; exit 1; }
@@ -26,16 +33,17 @@ free_port() {
 }
 
 # pixit UE_BINARY OUT: annexo's PIXIT for a UE (spec/probe/annexo-ue.pixit.toml)
-# with this run's PKI, a free port, the binary, and a quick flow recovery.
+# with this run's PKI, a free port, the binary on this target's TLS stack,
+# and a quick flow recovery.
 pixit() {
   sed -e "s#^pki_dir = .*#pki_dir = \"$WORK/pki\"#" \
     -e "s#^listen_port = .*#listen_port = $(free_port)#" \
     -e "s#^secagree_port = .*#secagree_port = $(free_port)#" \
-    -e "s#^command = \"ue #command = \"$1 #" \
-    -e "s#^secagree_command = \"ue #secagree_command = \"$1 #" \
+    -e "s#^command = \"ue #command = \"$1 --tls-stack $STACK #" \
+    -e "s#^secagree_command = \"ue #secagree_command = \"$1 --tls-stack $STACK #" \
     -e 's#--stay 30"$#--stay 120 --reconnect-base 1 --reconnect-max 4"#' \
     "$SPEC/probe/annexo-ue.pixit.toml" >"$2"
-  [ "$(grep -c "command = \"$1 " "$2")" = 2 ] || { echo "PIXIT templates not rewritten: $2"; return 1; }
+  [ "$(grep -c "command = \"$1 --tls-stack $STACK " "$2")" = 2 ] || { echo "PIXIT templates not rewritten: $2"; return 1; }
 }
 
 # run_probe NAME UE_BINARY [probe args...]: runs the probe; prints its exit
@@ -44,7 +52,7 @@ run_probe() {
   local name=$1 ue=$2
   shift 2
   pixit "$ue" "$WORK/$name.pixit.toml" || return 1
-  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+  "$PROBE" --spec "$SPEC" --pics "$PICS" \
     --pixit "$WORK/$name.pixit.toml" --out "$WORK/$name" --implemented-only "$@" \
     >"$WORK/$name.out" 2>&1
   echo $? >"$WORK/$name.status"
@@ -74,23 +82,31 @@ show() {
   tail -n 60 "$WORK/$1.out"
 }
 
-# annexo's ue: every TP that runs passes, except TP_UE_TLS_007 which is
-# inconclusive by its definition (the ue offers every TLS 1.2 profile suite,
-# so no profile suite is left for the crafted ServerHello).
+# annexo's ue: every TP that runs passes. TP_UE_TLS_007 too: the ue offers
+# every TLS 1.2 profile suite, so the crafted ServerHello chooses 0xC05C,
+# which it did not offer (RD-277), and the ue aborts with a fatal alert. On
+# OpenSSL (TLS 1.3 claimed) TP_UE_TLS_003 runs and passes as well.
 case_annexo_ue() {
   run_probe annexo "$UE" --skip-long
   verdicts annexo >"$WORK/annexo.verdicts"
-  local bad
-  bad=$(grep -v " pass$" "$WORK/annexo.verdicts" | grep -v "^TP_UE_TLS_007 inconc$")
-  local n
+  local bad n want=33
+  [ "$STACK" = botan ] || want=34
+  bad=$(grep -v " pass$" "$WORK/annexo.verdicts")
   n=$(grep -c " pass$" "$WORK/annexo.verdicts")
-  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt 32 ]; then
-    echo "expected every TP to pass (32 or more), got $n passes; not passing: $bad"
+  if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt "$want" ]; then
+    echo "expected every TP to pass ($want or more on $STACK), got $n passes; not passing: $bad"
     show annexo
     return 1
   fi
-  grep -q "^TP_UE_TLS_007 inconc$" "$WORK/annexo.verdicts" || { show annexo; return 1; }
-  echo "$n TPs pass; TP_UE_TLS_007 inconc"
+  grep -q "^TP_UE_TLS_007 pass$" "$WORK/annexo.verdicts" || { show annexo; return 1; }
+  grep -q 'crafted ServerHello .* suite=0xC05C' "$WORK/annexo/probe-report.json" ||
+    { echo "TP_UE_TLS_007 did not craft suite 0xC05C"; show annexo; return 1; }
+  if [ "$STACK" != botan ] && ! grep -q "^TP_UE_TLS_003 pass$" "$WORK/annexo.verdicts"; then
+    echo "TP_UE_TLS_003 (TLS 1.3) did not pass on $STACK"
+    show annexo
+    return 1
+  fi
+  echo "$n TPs pass on $STACK, TP_UE_TLS_007 among them"
 }
 
 # The long-timer TPs (re-registration after a drop and on expiry, keep-alive
@@ -120,8 +136,8 @@ expect_fails() {
     show "$1"
     return 1
   fi
-  # Every other TP that ran passed (or is TP_UE_TLS_007's inconc).
-  if verdicts "$1" | grep -v -e " pass$" -e " fail$" -e "^TP_UE_TLS_007 inconc$" | grep .; then
+  # Every other TP that ran passed.
+  if verdicts "$1" | grep -v -e " pass$" -e " fail$" | grep .; then
     show "$1"
     return 1
   fi
@@ -141,11 +157,11 @@ TP_UE_CERT_014"
 
 # broken_ue.py: each fault caught by its TP, and the probe does not blame it
 # for what it does right (TP_UE_TLS_002/006/008/009, TP_UE_CERT_001/015/016,
-# TP_UE_SIP_007 pass; TP_UE_TLS_007 is inconc: OpenSSL offers every profile
-# suite).
+# TP_UE_SIP_007 pass; TP_UE_TLS_007 too: OpenSSL refuses the crafted suite it
+# did not offer).
 case_broken_ue() {
   broken_pixit "$WORK/broken.pixit.toml" || return 1
-  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" \
+  "$PROBE" --spec "$SPEC" --pics "$PICS" \
     --pixit "$WORK/broken.pixit.toml" --out "$WORK/broken" --implemented-only \
     --tp "$(echo TP_UE_TLS_0{01..10} TP_UE_CERT_0{01..16} TP_UE_SIP_00{1..5} TP_UE_SIP_0{07..10} |
       tr ' ' ',')" >"$WORK/broken.out" 2>&1
@@ -162,12 +178,11 @@ $(echo TP_UE_CERT_0{02..14}) TP_UE_SIP_001 TP_UE_SIP_002 TP_UE_SIP_003 TP_UE_SIP
 TP_UE_SIP_008 TP_UE_SIP_009 TP_UE_SIP_010"
 }
 
-# TP_UE_TLS_003 needs a UE claiming TLS 1.3 (annexo's ue has none, RD-26):
-# the Python UE passes it with --tls13-only (its offer is OpenSSL's TLS 1.3
+# TP_UE_TLS_003 can fail: the Python UE passes it with --tls13-only (its offer is OpenSSL's TLS 1.3
 # default, inside the profile) and fails it otherwise (out-of-profile suites
 # and TLS 1.0/1.1 in the same ClientHello).
 case_tls13() {
-  sed 's/^PICS_TLS13 = false/PICS_TLS13 = true/' "$SPEC/probe/annexo-ue.pics.toml" >"$WORK/tls13.pics.toml"
+  sed 's/^PICS_TLS13 = false/PICS_TLS13 = true/' "$PICS" >"$WORK/tls13.pics.toml"
   grep -q "^PICS_TLS13 = true" "$WORK/tls13.pics.toml" || return 1
   local mode
   for mode in only full; do
@@ -186,11 +201,29 @@ case_tls13() {
   fi
 }
 
+# TP_UE_TLS_007 can fail: broken_ue.py --raw-offer offers every TLS 1.2
+# profile suite, so the probe crafts 0xC05C (not offered, RD-277), and the UE
+# goes on with an application_data record instead of aborting.
+case_unoffered_suite() {
+  broken_pixit "$WORK/unoffered.pixit.toml" || return 1
+  sed -i 's#--stay 40#--stay 40 --raw-offer#' "$WORK/unoffered.pixit.toml"
+  "$PROBE" --spec "$SPEC" --pics "$PICS" --pixit "$WORK/unoffered.pixit.toml" \
+    --out "$WORK/unoffered" --tp TP_UE_TLS_007 >"$WORK/unoffered.out" 2>&1
+  echo $? >"$WORK/unoffered.status"
+  if [ "$(verdicts unoffered)" != "TP_UE_TLS_007 fail" ] ||
+    ! grep -q 'crafted ServerHello .* suite=0xC05C' "$WORK/unoffered/probe-report.json" ||
+    ! grep -q 'TP_UE_TLS_007  fail .*application data' "$WORK/unoffered.out"; then
+    echo "want TP_UE_TLS_007 fail on suite 0xC05C (application data after it)"
+    show unoffered
+    return 1
+  fi
+}
+
 # A PIXIT command that cannot be run: `error` for every TP, at once (the
 # waits end when the UE process is gone), never a hang or another verdict.
 case_no_ue() {
   pixit /nonexistent/ue "$WORK/no_ue.pixit.toml" || return 1
-  "$PROBE" --spec "$SPEC" --pics "$SPEC/probe/annexo-ue.pics.toml" --pixit "$WORK/no_ue.pixit.toml" \
+  "$PROBE" --spec "$SPEC" --pics "$PICS" --pixit "$WORK/no_ue.pixit.toml" \
     --out "$WORK/no_ue" --implemented-only >"$WORK/no_ue.out" 2>&1
   echo $? >"$WORK/no_ue.status"
   local other
@@ -211,6 +244,8 @@ elif [ "$MODE" = broken ]; then
     case_broken_ue
   annexo_case "probe UE TPs: TP_UE_TLS_003 passes a TLS 1.3-only UE and fails a legacy offer" \
     case_tls13
+  annexo_case "probe UE TPs: TP_UE_TLS_007 fails a UE that goes on after a suite it did not offer" \
+    case_unoffered_suite
   annexo_case "probe UE TPs: a UE command that cannot run gives error for every TP" case_no_ue
 elif [ "$MODE" = ue_long ]; then
   annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
