@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -284,6 +285,10 @@ int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   // adapter13, bare13, adapter12, bare12, botan adapter 12
   double wall[5] = {0, 0, 0, 0, 0}, cpu[5] = {0, 0, 0, 0, 0};
+  // Each round's CPU time per configuration: on a shared machine a round in
+  // which another process took the core (and the caches) is an outlier, so
+  // the median round is reported beside the totals.
+  std::vector<double> round_cpu[5];
   const int round = 25;
   for (int done = 0; done < handshakes; done += round) {
     const auto time = [&](int k, auto&& fn) {
@@ -295,7 +300,8 @@ int main(int argc, char** argv) {
           std::exit(1);
         }
       }
-      cpu[k] += cpu_now() - c0;
+      round_cpu[k].push_back(cpu_now() - c0);
+      cpu[k] += round_cpu[k].back();
       wall[k] += std::chrono::duration<double>(Clock::now() - a).count();
     };
     // Adapter and bare take turns at going first after the previous round's
@@ -329,6 +335,13 @@ int main(int argc, char** argv) {
               cpu[1] / cpu[0]);
   std::printf("ratio adapter/bare TLS 1.2: wall %.3f, CPU %.3f\n", wall[3] / wall[2],
               cpu[3] / cpu[2]);
+  const auto median = [&](int k) {
+    std::vector<double> v = round_cpu[k];
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  std::printf("median round, ratio adapter/bare CPU: TLS 1.3 %.3f, TLS 1.2 %.3f\n",
+              median(1) / median(0), median(3) / median(2));
   std::printf("ratio adapter TLS 1.3 / TLS 1.2: wall %.3f, CPU %.3f\n", wall[2] / wall[0],
               cpu[2] / cpu[0]);
   std::printf("ratio OpenSSL adapter / Botan adapter, TLS 1.2: wall %.3f, CPU %.3f\n",
