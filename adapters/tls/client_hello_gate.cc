@@ -9,12 +9,11 @@ namespace annexo::tls {
 Client_Hello_Gate::State Client_Hello_Gate::push(const std::uint8_t* data, std::size_t size) {
   m_held.insert(m_held.end(), data, data + size);
   if (m_state != State::reading) return m_state;
-  std::vector<std::uint8_t> storage;
   core::ClientHello ch;
   // Incremental (issue 15): no read until the bytes held could change need_more.
   if (m_held.size() < m_resume_at) return m_state;
   ++m_reads;
-  const Hello_Read read = read_first_hello(m_held, storage, ch);
+  const Hello_Read read = read_first_hello(m_held, gate_storage(), ch);
   if (read.status == Hello_Read::Status::need_more) {
     m_resume_at = first_hello_resume_at(m_held);
     return m_state;

@@ -20,6 +20,7 @@ template <class Hello>
 Hello_Read read(const std::vector<std::uint8_t>& held, std::vector<std::uint8_t>& storage,
                 Hello& out, core::tls::HandshakeType expected, const char* not_expected) {
   Hello_Read res;
+  // Kept at its size (gate_storage): resizing to the same size writes nothing.
   storage.resize(core::kHandshakeBufferCapacity);
   core::HandshakeMessage msg;
   std::size_t consumed = 0;
@@ -59,6 +60,11 @@ Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
                             std::vector<std::uint8_t>& storage, core::ServerHello& out) {
   return read(held, storage, out, core::tls::HandshakeType::server_hello,
               "first handshake message from the P-CSCF is not a ServerHello");
+}
+
+std::vector<std::uint8_t>& gate_storage() {
+  thread_local std::vector<std::uint8_t> storage;
+  return storage;
 }
 
 std::size_t first_hello_resume_at(const std::vector<std::uint8_t>& held) {

@@ -29,6 +29,15 @@ Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
 Hello_Read read_first_hello(const std::vector<std::uint8_t>& held,
                             std::vector<std::uint8_t>& storage, core::ServerHello& out);
 
+// The reassembly storage the gates pass to read_first_hello: one per thread,
+// kept between reads. A fresh vector per read meant a 64 KiB allocation,
+// zero-filled, twice per handshake (both gates): 1.6 % of a TLS 1.3 handshake's
+// instructions over OpenSSL and more in time (the zeroing evicts the handshake's
+// working set from the cache; issue 14, tests/bench/README.md). A gate uses the
+// parsed Hello only inside its push(), and push() calls nothing that reads
+// again, so the views never outlive the next read on the thread.
+std::vector<std::uint8_t>& gate_storage();
+
 // After read_first_hello said need_more for `held`: the held size below which
 // reading again must say need_more again, so a gate may skip the read until
 // then (issue 15). The reader checks each record header as its bytes arrive but

@@ -17,12 +17,11 @@ Server_Hello_Gate::State Server_Hello_Gate::push(const std::uint8_t* data, std::
     m_state = State::passthrough;
     return m_state;
   }
-  std::vector<std::uint8_t> storage;
   core::ServerHello sh;
   // Incremental (issue 15): no read until the bytes held could change need_more.
   if (m_held.size() < m_resume_at) return m_state;
   ++m_reads;
-  const Hello_Read read = read_first_hello(m_held, storage, sh);
+  const Hello_Read read = read_first_hello(m_held, gate_storage(), sh);
   if (read.status == Hello_Read::Status::need_more) {
     m_resume_at = first_hello_resume_at(m_held);
     return m_state;

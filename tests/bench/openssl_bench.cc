@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -118,7 +119,11 @@ struct Bare {
 };
 
 // Bare OpenSSL: the same suite and group, the server's certificate checked by
-// OpenSSL's own verification and hostname check, no tickets (as the adapter).
+// OpenSSL's own verification and hostname check, no tickets and the same
+// session cache settings as the adapter (RD-119: the server issues a Session
+// ID but stores no session, the client has no cache; OpenSSL's default server
+// cache would add every TLS 1.2 session to its store and sweep it every 255
+// handshakes, work the adapter never does).
 Bare make_bare(const std::string& leaf, const std::string& key, const std::string& ca, bool tls13,
                const char* suite_name, const char* group) {
   Bare b;
@@ -144,6 +149,8 @@ Bare make_bare(const std::string& leaf, const std::string& key, const std::strin
   if (SSL_CTX_use_PrivateKey(b.server, pkey) != 1) std::fprintf(stderr, "bare: key\n");
   BIO* cb = BIO_new_mem_buf(ca.data(), static_cast<int>(ca.size()));
   X509* anchor = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+  SSL_CTX_set_session_cache_mode(b.server, SSL_SESS_CACHE_SERVER | SSL_SESS_CACHE_NO_INTERNAL);
+  SSL_CTX_set_session_cache_mode(b.client, SSL_SESS_CACHE_OFF);
   X509_STORE_add_cert(SSL_CTX_get_cert_store(b.client), anchor);
   SSL_CTX_set_verify(b.client, SSL_VERIFY_PEER, nullptr);
   X509_free(cert);
@@ -212,8 +219,12 @@ int main(int argc, char** argv) {
   Setup s13, s12;
   for (Setup* s : {&s13, &s12}) {
     const bool tls13 = s == &s13;
+    // One version per configuration, on both sides (as the bare contexts:
+    // minimum = maximum version).
     s->pc_config.enable_tls13 = tls13;
     s->ue_config.enable_tls13 = tls13;
+    s->pc_config.enable_tls12 = !tls13;
+    s->ue_config.enable_tls12 = !tls13;
     if (core::build_offer(s->ue_config, s->offer) != core::Error::ok) return 1;
     s->pc = ossl::make_pcscf_context(s->pc_config, leaf_pem, key_pem);
     s->ue = ossl::make_ue_context(s->ue_config, s->offer, ca_pem);
@@ -274,6 +285,10 @@ int main(int argc, char** argv) {
   using Clock = std::chrono::steady_clock;
   // adapter13, bare13, adapter12, bare12, botan adapter 12
   double wall[5] = {0, 0, 0, 0, 0}, cpu[5] = {0, 0, 0, 0, 0};
+  // Each round's CPU time per configuration: on a shared machine a round in
+  // which another process took the core (and the caches) is an outlier, so
+  // the median round is reported beside the totals.
+  std::vector<double> round_cpu[5];
   const int round = 25;
   for (int done = 0; done < handshakes; done += round) {
     const auto time = [&](int k, auto&& fn) {
@@ -285,13 +300,26 @@ int main(int argc, char** argv) {
           std::exit(1);
         }
       }
-      cpu[k] += cpu_now() - c0;
+      round_cpu[k].push_back(cpu_now() - c0);
+      cpu[k] += round_cpu[k].back();
       wall[k] += std::chrono::duration<double>(Clock::now() - a).count();
     };
-    time(0, [&] { return adapter_handshake(s13, nullptr, nullptr); });
-    time(1, [&] { return bare_handshake(b13); });
-    time(2, [&] { return adapter_handshake(s12, nullptr, nullptr); });
-    time(3, [&] { return bare_handshake(b12); });
+    // Adapter and bare take turns at going first after the previous round's
+    // Botan block (which leaves a cold cache and a reshaped heap behind).
+    const bool adapter_first = (done / round) % 2 == 0;
+    const auto pair = [&](int k_adapter, Setup& s, Bare& b) {
+      const auto a = [&] { return adapter_handshake(s, nullptr, nullptr); };
+      const auto o = [&] { return bare_handshake(b); };
+      if (adapter_first) {
+        time(k_adapter, a);
+        time(k_adapter + 1, o);
+      } else {
+        time(k_adapter + 1, o);
+        time(k_adapter, a);
+      }
+    };
+    pair(0, s13, b13);
+    pair(2, s12, b12);
     time(4, [&] { return botan_handshake(bs, nullptr); });
   }
   const int n = (handshakes + round - 1) / round * round;
@@ -307,6 +335,34 @@ int main(int argc, char** argv) {
               cpu[1] / cpu[0]);
   std::printf("ratio adapter/bare TLS 1.2: wall %.3f, CPU %.3f\n", wall[3] / wall[2],
               cpu[3] / cpu[2]);
+  // Per order: the rounds where the adapter went first, and those where bare
+  // OpenSSL did (the position effect), and the median over pairs of
+  // consecutive rounds (one of each order), robust to a round another process
+  // disturbed.
+  const auto by_order = [&](int k, int first) {
+    double a = 0, b = 0;
+    for (std::size_t r = first; r < round_cpu[k].size(); r += 2) {
+      a += round_cpu[k][r];
+      b += round_cpu[k + 1][r];
+    }
+    return b / a;
+  };
+  const auto median_pairs = [&](int k) {
+    std::vector<double> v;
+    for (std::size_t r = 0; r + 1 < round_cpu[k].size(); r += 2) {
+      v.push_back((round_cpu[k + 1][r] + round_cpu[k + 1][r + 1]) /
+                  (round_cpu[k][r] + round_cpu[k][r + 1]));
+    }
+    if (v.empty()) return 0.0;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  for (int k : {0, 2}) {
+    std::printf(
+        "ratio adapter/bare TLS 1.%d CPU: adapter first %.3f, bare first %.3f, median of round "
+        "pairs %.3f\n",
+        k == 0 ? 3 : 2, by_order(k, 0), by_order(k, 1), median_pairs(k));
+  }
   std::printf("ratio adapter TLS 1.3 / TLS 1.2: wall %.3f, CPU %.3f\n", wall[2] / wall[0],
               cpu[2] / cpu[0]);
   std::printf("ratio OpenSSL adapter / Botan adapter, TLS 1.2: wall %.3f, CPU %.3f\n",

@@ -126,7 +126,8 @@ bool Openssl_Endpoint::received(const std::uint8_t data[], std::size_t size) {
       return false;
     }
     if (m_ch_gate->state() == Client_Hello_Gate::State::reading) return true;
-    feed(m_ch_gate->take());
+    const std::vector<std::uint8_t> held = m_ch_gate->take();
+    feed(held.data(), held.size());
     return !failed();
   }
   if (m_sh_gate && m_sh_gate->state() == Server_Hello_Gate::State::reading) {
@@ -136,15 +137,16 @@ bool Openssl_Endpoint::received(const std::uint8_t data[], std::size_t size) {
       return false;
     }
     if (m_sh_gate->state() == Server_Hello_Gate::State::reading) return true;
-    feed(m_sh_gate->take());
+    const std::vector<std::uint8_t> held = m_sh_gate->take();
+    feed(held.data(), held.size());
     return !failed();
   }
-  feed(std::vector<std::uint8_t>(data, data + size));
+  feed(data, size);  // straight into the BIO, no copy of our own
   return !failed();
 }
 
-void Openssl_Endpoint::feed(const std::vector<std::uint8_t>& bytes) {
-  if (!bytes.empty() && BIO_write(m_in, bytes.data(), static_cast<int>(bytes.size())) <= 0) {
+void Openssl_Endpoint::feed(const std::uint8_t data[], std::size_t size) {
+  if (size > 0 && BIO_write(m_in, data, static_cast<int>(size)) <= 0) {
     fail(Failure_Source::internal, core::Error::ok, "BIO_write failed");
     return;
   }

@@ -53,7 +53,7 @@ class Openssl_Endpoint final : public Endpoint {
 
  private:
   Openssl_Endpoint(SSL_CTX* ctx, bool is_server, Endpoint_Events& events, std::string peer);
-  void feed(const std::vector<std::uint8_t>& bytes);
+  void feed(const std::uint8_t data[], std::size_t size);
   void drive();
   void flush();
   void handshake_done();
