@@ -292,6 +292,8 @@ class Connection final : public tls::Endpoint_Events {
   }
   core::Error tls_certificate_request() override { return core::Error::pcscf_event_not_allowed; }
 
+  void tls_peer_closed() override { m_tls_peer_closed = true; }  // answered after received()
+
   // RD-117: at TLS 1.3 the machine's hello_request went out as
   // KeyUpdate(update_requested); the UE's KeyUpdate is the answer, fed to
   // the machine as reneg_done with a new 64-bit handle for the same
@@ -493,6 +495,25 @@ class Connection final : public tls::Endpoint_Events {
       return;
     }
     process_plaintext();
+    if (m_tls_peer_closed && !m_closing && !m_dead) answer_close_notify();
+  }
+
+  // RFC 5246 7.2.1: a close_notify received is answered with our own and
+  // the connection closed at once (RFC 8446 6.1: close_notify before the
+  // write side closes). The SIP that came before it was processed first.
+  // Botan writes its reply itself; OpenSSL's comes from SSL_shutdown in
+  // close_after_flush.
+  //= spec#RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY type=implementation
+  void answer_close_notify() {
+    m_srv.log().decision(Verdict::info, "RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY",
+                         "close_notify received: answered with close_notify, connection closed",
+                         fields({}));
+    if (state() != cp::State::closed) {
+      const auto o = drive(cp::make_event(cp::EventKind::connection_lost, now()), core::EventIds{});
+      log_outcome(o, "connection closed by the peer's close_notify");
+    }
+    close_after_flush();
+    flush();
   }
 
   void process_plaintext() {
@@ -1196,6 +1217,7 @@ class Connection final : public tls::Endpoint_Events {
   std::string m_session_sid;
   std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
   bool m_closing = false;
+  bool m_tls_peer_closed = false;                 // a close_notify came (answer_close_notify)
   std::optional<core::Seconds> m_unbound_budget;  // RD-129
   bool m_dead = false;
   // Budgets (RD-215..RD-217).

@@ -438,6 +438,24 @@ unbound_idle_close() {
   return $ok
 }
 
+# RFC 5246 7.2.1: a client that closes first with close_notify gets the
+# pcscf's close_notify back and then its FIN at once, read at the client (a
+# Python ssl peer); the 4 s budget is far below the 5 s the OpenSSL pcscf
+# used to wait for the client's own FIN.
+close_notify_answered() {
+  start_pcscf closefirst || return 1
+  peer "$WORK/closefirst.peer" "$PEER" connect --port "$PC_PORT" --tls-ca "$PKI/ca-ec.pem" \
+    --watch 4 --close-first
+  stop_pcscf
+  local ok=0
+  req RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY "the client's close_notify was answered with the pcscf's close_notify" \
+    grep -q '^ANSWERED close_notify ' "$WORK/closefirst.peer" || ok=1
+  req RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY "then the pcscf closed TCP (FIN), nothing ESTABLISHED left" \
+    bash -c "grep -q '^TCP eof ' '$WORK/closefirst.peer' && grep -qx 'ESTABLISHED 0' '$WORK/closefirst.peer'" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # RD-78: with --keepalive-interval 3 (no Flow-Timer from the pcscf) the ue
 # pings at [3 - 3/5, 3] = exactly 3 s; the next ping is armed only when the
 # pong of the previous one came back (core/ue_logic.h). The pings are counted
@@ -564,6 +582,8 @@ annexo_case "5626-4.4.1-UE-KEEPALIVE: ue --keepalive-interval 3 pings every 3 s 
 annexo_case "ADP-UE-EXIT-CODES: ue refuses a --keepalive-interval outside 1-120 s (exit 1)" annexo_stack_neutral keepalive_interval_usage
 #= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=test
 annexo_case "O.4.2-PC-UNBOUND-IDLE-CLOSE: pcscf closes a TLS connection left unbound for --unbound-idle seconds, not a bound one" unbound_idle_close
+#= spec#RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY type=test
+annexo_case "RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY: a client's close_notify gets the pcscf's close_notify and FIN back at once" close_notify_answered
 #= spec#ADP-SIP-MALFORMED-400 type=test
 #= spec#ADP-SIP-STREAM-FRAMING type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers malformed SIP over TLS with 400 naming the defect and keeps running" malformed_sip

@@ -365,8 +365,42 @@ def await_renegotiation(conn, budget):
 def cmd_connect(a):
     sock = connect(a.port, a.tls_ca, a.sni)
     print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
+    if a.close_first:
+        close_first(sock, a.watch, a.port)
+        return
     watch(sock, a.watch, sock.getsockname()[1], a.port)
     sock.close()
+
+
+def close_first(sock, budget, other):
+    """RFC 5246 7.2.1 seen from the peer: sends close_notify (ssl unwrap) and
+    prints ANSWERED close_notify SECONDS when the other side's close_notify
+    came back (UNANSWERED and the error otherwise), then TCP eof|open|reset
+    SECONDS for what the raw socket read next, then ESTABLISHED N."""
+    start = time.time()
+    local = sock.getsockname()[1]
+    sock.settimeout(budget)
+    try:
+        raw = sock.unwrap()
+    except (ssl.SSLError, OSError, TimeoutError) as e:
+        print(f"UNANSWERED {type(e).__name__}: {e} {time.time() - start:.1f}", flush=True)
+        return
+    print(f"ANSWERED close_notify {time.time() - start:.1f}", flush=True)
+    raw.settimeout(max(0.1, start + budget - time.time()))
+    try:
+        how = "eof" if raw.recv(1) == b"" else "data"
+    except (TimeoutError, socket.timeout):
+        how = "open"
+    except ConnectionResetError:
+        how = "reset"
+    print(f"TCP {how} {time.time() - start:.1f}", flush=True)
+    n = established(local, other)
+    end = time.time() + 3
+    while n and time.time() < end:
+        time.sleep(0.05)
+        n = established(local, other)
+    print(f"ESTABLISHED {n}", flush=True)
+    raw.close()
 
 
 def contact(a, port):
@@ -593,6 +627,8 @@ def main():
     c.add_argument("--tls-ca")
     c.add_argument("--sni", default="pcscf.test")
     c.add_argument("--watch", type=float, required=True)
+    c.add_argument("--close-first", action="store_true",
+                   help="send close_notify at once; report the answer and the TCP close")
     v = sub.add_parser("serve")
     v.add_argument("--cert", required=True)
     v.add_argument("--key", required=True)
