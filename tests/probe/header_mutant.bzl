@@ -53,6 +53,16 @@ HEADER_CLOSURES = {
         "core/sec_agree.h",
     ],
     "core/ue_logic.h": _UE_LOGIC_INCLUDERS,
+    # core/ue_logic.h includes core/ue_table.h.
+    "core/ue_table.h": _UE_LOGIC_INCLUDERS + ["core/ue_logic.h"],
+    # Through adapters/ue/client/options.h and ue_client.h.
+    "core/ue_machine.h": [f for f in _UE_LOGIC_INCLUDERS if f != "core/ue_machine.h"],
+    # The ue's options (ue_default_expires_3600).
+    "adapters/ue/client/options.h": [
+        f
+        for f in _UE_LOGIC_INCLUDERS
+        if f.startswith("adapters/") and f != "adapters/ue/client/options.h"
+    ],
     # Through core/ue_logic.h, core/ue_table.h and core/ue_types.h.
     "core/access_selection.h": _UE_LOGIC_INCLUDERS + [
         "core/access_selection.cc",

@@ -91,19 +91,20 @@ TPS_INITIAL=(TP_PC_SIP_002 TP_PC_SIP_027)
 TPS_BINDING=(TP_PC_SIP_019 TP_PC_SIP_020)
 TPS_HELLO=(TP_PC_TLS_012 TP_PC_TLS_013)
 TPS_UNAUTH=(TP_PC_SIP_026 TP_PC_SIP_028)
+TPS_PATH=(TP_PC_SIP_003 TP_PC_SIP_004)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
     "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
-    "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" >/dev/null
+    "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" "${TPS_PATH[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
     TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
     TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
     TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass \
-    TP_PC_SIP_026=pass TP_PC_SIP_028=pass
+    TP_PC_SIP_026=pass TP_PC_SIP_028=pass TP_PC_SIP_003=pass TP_PC_SIP_004=pass
 }
 
 # caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
@@ -262,4 +263,11 @@ annexo_case "probe mutants: pcscf_tls12_needs_supported_versions (core/profile.c
   caught pcscf_tls12_needs_supported_versions TPS_HELLO TP_PC_TLS_012=fail TP_PC_TLS_013=fail
 annexo_case "probe mutants: pcscf_add_impu_replaces_set (proof, core header) is caught by TP_PC_SIP_022" \
   add_impu_replaces_set
+# The originating INVITE forwarded without the P-CSCF's Record-Route (flow
+# token); ';ob' on the Path although the REGISTER came through another hop
+# (RD-281).
+annexo_case "probe mutants: pcscf_no_originating_rr is caught by TP_PC_SIP_003" \
+  caught pcscf_no_originating_rr TPS_PATH TP_PC_SIP_003=fail TP_PC_SIP_004=pass
+annexo_case "probe mutants: pcscf_path_counts_one_via is caught by TP_PC_SIP_004" \
+  caught pcscf_path_counts_one_via TPS_PATH TP_PC_SIP_003=pass TP_PC_SIP_004=fail
 annexo_finish

@@ -70,6 +70,7 @@ std::optional<std::string> Registrar::on_request(Sip_Seen& seen) {
     return challenge(req, false);
   }
   seen.has_credentials = true;
+  if (m_profile.answer == Answer::silent_after_challenge) return std::nullopt;
   auto creds = sip::parse_credentials(*auth);
   if (!creds.ok()) {
     seen.digest_verdict = "unparsable: " + creds.error().text();

@@ -18,7 +18,9 @@
 namespace annexo::probe::ue_iut {
 
 struct Registrar_Profile {
-  enum class Answer { ok, bad_rspauth, forbidden, stale_once, silent };
+  // silent_after_challenge: the initial REGISTER is challenged, the one
+  // with credentials never answered (TP_UE_SIP_013, O.3.1.4).
+  enum class Answer { ok, bad_rspauth, forbidden, stale_once, silent, silent_after_challenge };
   Answer answer = Answer::ok;
   std::uint32_t expires_s = 600;  // granted in the 200
   sip::DigestAlgorithm algorithm = sip::DigestAlgorithm::md5;

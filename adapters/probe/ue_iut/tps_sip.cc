@@ -140,12 +140,18 @@ std::size_t requests_after(const std::vector<Sip_Seen>& reqs, std::size_t conn, 
 }
 
 // TP_UE_SIP_003: a wrong rspauth in the 200; the UE must treat the
-// registration as failed and close, never use the connection.
+// registration as failed and close, never use the connection. The 200
+// grants a short Flow-Timer, so a UE that takes itself as registered sends a
+// keep-alive (RFC 5626 4.4.1: at 80-100 % of it) within the close budget
+// instead of idling silently past it (ue_rspauth_not_checked, RD-281).
+constexpr std::uint32_t kRspauthFlowTimerS = 3;
+
 Tp_Outcome sip_003(const Tp_Context& ctx) {
   Ue_Run run;
   Tp_Outcome o;
   Registrar_Profile rp;
   rp.answer = Answer::bad_rspauth;
+  rp.flow_timer_s = kRspauthFlowTimerS;
   if (!start_registered(ctx, rp, run, o, "no 200 carrying the wrong rspauth sent")) return o;
   const auto& reqs = run.pcscf->requests();
   const std::size_t after = reqs.size();
@@ -153,13 +159,21 @@ Tp_Outcome sip_003(const Tp_Context& ctx) {
   o.evidence.push_back(seen_evidence(ok, " -> 200 with a wrong rspauth"));
   Ue_Conn& c = *run.conn(ok.conn);
   const int pings0 = c.pings();
-  run.pcscf->run_until([&] { return c.peer_closed() || requests_after(reqs, ok.conn, after) > 0; },
-                       ctx.budget_ms("close_budget_s", 5));
+  run.pcscf->run_until(
+      [&] {
+        return c.peer_closed() || requests_after(reqs, ok.conn, after) > 0 || c.pings() > pings0;
+      },
+      ctx.budget_ms("close_budget_s", 5));
   const std::size_t later = requests_after(reqs, ok.conn, after);
   if (later > 0 || c.pings() > pings0) {
     o.verdict = Verdict::fail;
     o.reason = "N.2-UE-VERIFY-RSPAUTH: the UE used the connection after the bad rspauth";
-    if (later > 0) o.evidence.push_back(seen_evidence(reqs[after]));
+    if (later > 0)
+      o.evidence.push_back(seen_evidence(reqs[after]));
+    else
+      o.evidence.push_back({"ue->probe tls c" + std::to_string(ok.conn), c.from_ue().size(),
+                            "CRLFCRLF keep-alive (Flow-Timer " +
+                                std::to_string(kRspauthFlowTimerS) + " in the 200)"});
     return o;
   }
   if (c.peer_closed()) {
@@ -349,20 +363,27 @@ Tp_Outcome sip_007(const Tp_Context& ctx) {
   return o;
 }
 
-// TP_UE_SIP_013: the registrar never answers; past Timer F the UE must
-// close that connection and register again on a new one with a full
-// handshake (no resumption of the unfinished session).
+// TP_UE_SIP_013: the registrar challenges the initial REGISTER and never
+// answers the one with credentials (O.3.1.4: the UE answered a challenge and
+// the transaction timed out); past Timer F the UE must close that connection
+// and register again on a new one with a full handshake (no resumption of
+// the unfinished session). RD-281: silent from the challenged REGISTER on,
+// not from the first one, so a UE that gives up after answering a challenge
+// (ue_timeout_gives_up) fails.
 Tp_Outcome sip_013(const Tp_Context& ctx) {
   Ue_Run run;
   Tp_Outcome o;
   Registrar_Profile rp;
-  rp.answer = Answer::silent;
+  rp.answer = Answer::silent_after_challenge;
   if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), rp, run, o)) return o;
   const auto& reqs = run.pcscf->requests();
-  run.pcscf->run_until([&] { return !reqs.empty() || run.ue_gone(); }, registration_budget(ctx));
-  if (reqs.empty()) return not_registered(run, "no REGISTER");
-  const std::size_t conn0 = reqs.front().conn;
-  o.evidence.push_back(seen_evidence(reqs.front(), " -> no answer"));
+  run.pcscf->run_until([&] { return first_with_credentials(reqs) != nullptr || run.ue_gone(); },
+                       registration_budget(ctx));
+  const Sip_Seen* creds = first_with_credentials(reqs);
+  if (creds == nullptr) return not_registered(run, "no REGISTER with credentials");
+  const std::size_t conn0 = creds->conn;
+  const std::size_t after = static_cast<std::size_t>(creds - reqs.data()) + 1;
+  o.evidence.push_back(seen_evidence(*creds, " -> no answer"));
   Ue_Conn& c0 = *run.conn(conn0);
   const auto new_hello = [&]() -> Ue_Conn* {
     for (auto& c : run.pcscf->conns()) {
@@ -373,10 +394,9 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
   run.pcscf->run_until(
       [&] { return (c0.peer_closed() && new_hello() != nullptr) || !run.ue.running(); },
       ctx.budget_ms("rereg_budget_s", 60));
-  std::size_t reused = 0;
-  for (const auto& s : reqs) reused += s.conn == conn0 ? 1 : 0;
+  const std::size_t reused = requests_after(reqs, conn0, after);
   Ue_Conn* next = new_hello();
-  if (reused > 1) {
+  if (reused > 0) {
     o.verdict = Verdict::fail;
     o.reason = "O.4.1-UE-PURGE-INCOMPLETE: the unfinished connection was used again";
     return o;
@@ -392,11 +412,13 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
   o.evidence.push_back({"ue->probe tls c" + std::to_string(conn0), c0.from_ue().size(),
                         std::string(c0.close_notify() ? "close_notify, " : "") + "FIN"});
   if (next == nullptr) {
-    o.verdict = run.ue.running() ? Verdict::fail : Verdict::inconc;
-    o.reason =
-        "O.3.1.4-UE-NEW-REG-ON-TIMEOUT: closed, but no new connection within "
-        "timers.rereg_budget_s; " +
-        run.ue_state();
+    // The PIXIT command's UE wants IMS service for the whole run, so one
+    // that exits after the timeout has given up: fail too (RD-281).
+    o.verdict = Verdict::fail;
+    o.reason = std::string("O.3.1.4-UE-NEW-REG-ON-TIMEOUT: closed, but ") +
+               (run.ue.running() ? "no new connection within timers.rereg_budget_s; "
+                                 : "the UE exited instead of registering again; ") +
+               run.ue_state();
     return o;
   }
   const Hello_Judgement j = judge_client_hello(next->from_ue(), true, true);

@@ -151,6 +151,15 @@ Tp_Outcome sip_012(const Tp_Context& ctx) {
                "before 10 s";
     return o;
   }
+  // RFC 5626 4.4.1: the flow has failed 10 s after the unanswered ping, so
+  // a later close (e.g. at Timer F, ue_pong_timer_is_timer_f) fails too;
+  // the same 1 s tolerance as below 10 s (RD-152, RD-281).
+  if (after > 11.0) {
+    o.verdict = Verdict::fail;
+    o.reason = "5626-4.4.1-UE-PONG-TIMEOUT: closed " + secs(after) +
+               " after the keep-alive, more than 10 s";
+    return o;
+  }
   if (run.pcscf->registrar().registrations() < 2) {
     o.verdict = Verdict::fail;
     o.reason =

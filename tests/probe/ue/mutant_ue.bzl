@@ -3,7 +3,7 @@ applied to one file of //adapters/ue/client (the probe's own tests: a mutant
 visible from outside must be caught by a named TP), or with a proof mutant
 of a core header (mutant_ue_header: tests/probe/header_mutant.bzl)."""
 
-load("//tests/probe:header_mutant.bzl", "header_mutant_srcs")
+load("//tests/probe:header_mutant.bzl", "HEADER_CLOSURES", "header_mutant_srcs")
 load("//tools:copts.bzl", "ADAPTER_COPTS")
 
 _UE_DEPS = [
@@ -33,9 +33,19 @@ def mutant_ue_header(name, header):
     )
 
 def mutant_ue(name, file):
-    """NAME: the mutant; FILE: the client source it mutates, or a core .cc
-    file as core/NAME.cc (linked ahead of //core). Makes :NAME (a ue)."""
-    src = "//core:" + file[len("core/"):] if file.startswith("core/") else "//adapters/ue/client:" + file
+    """NAME: the mutant; FILE: the client source it mutates (its base name),
+    or the repository path of a .cc file the ue links (core/..., adapters/...:
+    linked ahead of the archive holding the original), or of a header of
+    HEADER_CLOSURES (built by mutant_ue_header). Makes :NAME (a ue)."""
+    if file in HEADER_CLOSURES:
+        mutant_ue_header(name, file)
+        return
+    if "/" in file:
+        pkg, _, base = file.rpartition("/")
+        src = "//%s:%s" % (pkg, base)
+        file = base
+    else:
+        src = "//adapters/ue/client:" + file
     native.genrule(
         name = name + "_src",
         srcs = [
