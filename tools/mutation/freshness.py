@@ -263,6 +263,8 @@ def verify(root, results, cits, mutants_by_name):
         if not why and mutant_key(parts) != r.get("key"):
             why.append("the recorded key does not match its parts")
         r = dict(r)
+        if m is not None:  # the prose is not in the key: the catalogue's current words
+            r["description"], r["survives"] = m["description"], m["survives"]
         r["current"] = not why
         r["why"] = why
         out_m[name] = r
