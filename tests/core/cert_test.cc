@@ -178,6 +178,13 @@ TEST_CASE("33310-6.1.1-PUBKEY: only RSA >= 2048 and ECDSA P-256/P-384 keys are a
     f.chain[1].rsa_bits = bits;
     REQ("33310-6.1.1-PUBKEY", cert_verdict(f) == Error::ok);
   }
+  // Both curves the profile names are accepted: a P-384 key too (the mutant
+  // cert_p384_refused survived while only P-256 was tried here).
+  for (Curve c : {Curve::p256, Curve::p384}) {
+    CertFacts f = good();
+    f.chain[0].curve = c;
+    REQ("33310-6.1.1-PUBKEY", cert_verdict(f) == Error::ok);
+  }
   for (Curve c : {Curve::none, Curve::p521, Curve::other}) {
     CertFacts f = good();
     f.chain[0].curve = c;

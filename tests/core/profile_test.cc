@@ -752,6 +752,17 @@ TEST_CASE("RFC5746-SECURE-RENEG: the UE demands renegotiation_info in a TLS 1.2 
   REQ("RFC5746-SECURE-RENEG",
       ue_check_server_hello(nonempty.build(), default_offer(), UeTlsConfig(), reneg, n) ==
           Error::profile_sh_renegotiation_info_mismatch);
+  // In a renegotiation an empty renegotiation_info is refused even when the
+  // adapter gives no verify_data to compare with (RFC 5746 3.5; the mutant
+  // ue_secure_reneg_empty_info_ok survived while no case tried it).
+  ShBuilder empty;
+  HandshakeContext reneg_unknown;
+  reneg_unknown.renegotiation = true;
+  REQ("RFC5746-SECURE-RENEG",
+      ue_check_server_hello(empty.build(), default_offer(), UeTlsConfig(), reneg_unknown, n) ==
+          Error::profile_sh_renegotiation_info_mismatch);
+  REQ("RFC5746-SECURE-RENEG",
+      ue_check_server_hello(empty.build(), default_offer(), UeTlsConfig(), {}, n) == Error::ok);
   // TLS 1.3 has no renegotiation_info.
   ShBuilder t13;
   t13.tls13();

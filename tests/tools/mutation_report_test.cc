@@ -1,12 +1,18 @@
-// The report's reading of tools/mutate results (tools/report/mutation.h):
-// results recorded for other sources are refused, a kill needs the case that
-// did it, and the summary counts shall / shall-not requirements with an
-// implementation site that have a killed mutant.
+// The report's reading of tools/mutate results (tools/report/mutation.h): each
+// result counts only while its key (tools/mutation/freshness.py) matches the
+// files it depends on, a stale one is named and never credited, a kill needs
+// the case that did it, and the summary counts shall / shall-not requirements
+// with an implementation site that have a killed mutant.
+//
+// The tree is a small git checkout with the real tools/mutation/mutate.py and
+// freshness.py (they do the check for the report) and results keyed by them
+// (testdata/mutation/fixture.py); each case edits one thing and looks.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -17,56 +23,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A tree whose tools/mutation/source-id prints `id`.
-fs::path fake_root(const std::string& id) {
-  const char* tmp = std::getenv("TEST_TMPDIR");
-  const fs::path root = fs::path(tmp ? tmp : "/tmp") / ("mutation_root_" + id);
-  fs::create_directories(root / "tools" / "mutation");
-  const fs::path script = root / "tools" / "mutation" / "source-id";
-  std::ofstream(script) << "#!/bin/sh\necho " << id << "\n";
-  fs::permissions(script, fs::perms::owner_all);
-  return root;
-}
+const char* kCatalogue = R"T([[mutant]]
+name = "m_a"
+file = "src/a.cc"
+breaks = ["X.1-UE-DO"]
+[[mutant.subs]]
+old = "int a;"
+new = "int a = 1;"
 
-const char* kResults = R"J({
-  "format": 1, "source_id": "SRC1", "head": "0123456789abcdef",
-  "mutants": {
-    "m_killed": {"kind": "adapter", "file": "adapters/x.cc", "description": "d1",
-                 "status": "killed", "breaks": ["X.1-UE-DO"], "seconds": 12.5,
-                 "requirements": {"X.1-UE-DO": {"killed": true,
-                                                "killed_by": ["case A (//t:a)"],
-                                                "citing_cases": 2
-}
-}
-}
-, "m_claims" : {
-  "kind" : "core",
-  "file" : "core/y.h",
-  "description" : "d2",
-  "status" : "killed",
-  "breaks" : ["X.2-PC-LATER"],
-  "requirements" : {"X.2-PC-LATER" : {"killed" : true, "killed_by" : []}}
-},
-               "m_survived" : {
-  "kind" : "core",
-           "file" : "core/y.h",
-                    "description" : "d3",
-                                    "status" : "survived",
-                                               "breaks" : ["X.2-PC-LATER"],
-                                                          "survives" : "why not",
-                                                                       "requirements" : {
-    "X.2-PC-LATER" : {
-      "killed" : false, "killed_by" : []
-    }
-  }
-}
-}
-})J";
+[[mutant]]
+name = "m_b"
+file = "src/b.cc"
+breaks = ["X.2-PC-LATER"]
+[[mutant.subs]]
+old = "int b;"
+new = "int b = 1;"
+)T";
 
-fs::path write_results(const fs::path& dir, const std::string& text) {
-  const fs::path p = dir / "results.json";
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
   std::ofstream(p) << text;
-  return p;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 trace::Spec small_spec() {
@@ -81,80 +64,188 @@ trace::Spec small_spec() {
   return spec;
 }
 
-trace::ScanResult sites() {
-  trace::ScanResult scan;
-  scan.citations.push_back({"X.1-UE-DO", trace::CitationType::implementation, "core/a.cc", 1, ""});
-  scan.citations.push_back(
-      {"X.2-PC-LATER", trace::CitationType::implementation, "core/b.cc", 1, ""});
-  return scan;
+// Implementation sites of X.1 and X.2, and the one test case citing each.
+trace::ScanResult scan() {
+  trace::ScanResult s;
+  s.citations.push_back({"X.1-UE-DO", trace::CitationType::implementation, "src/a.cc", 1, ""});
+  s.citations.push_back({"X.2-PC-LATER", trace::CitationType::implementation, "src/b.cc", 1, ""});
+  s.citations.push_back({"X.1-UE-DO", trace::CitationType::test, "src/a_test.sh", 3, "case m_a"});
+  s.citations.push_back(
+      {"X.2-PC-LATER", trace::CitationType::test, "src/b_test.sh", 3, "case m_b"});
+  return s;
+}
+
+void run(const std::string& cmd) {
+  REQUIRE(std::system(cmd.c_str()) == 0);
+}
+
+// A fresh checkout with both results current.
+fs::path fixture(const std::string& name) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  const fs::path root = fs::path(tmp ? tmp : "/tmp") / ("mutation_" + name);
+  fs::remove_all(root);
+  for (const char* f : {"mutate.py", "freshness.py"}) {
+    fs::create_directories(root / "tools" / "mutation");
+    fs::copy_file(fs::path("tools/mutation") / f, root / "tools" / "mutation" / f);
+  }
+  write(root / "tools" / "mutation" / "adapter_mutants.toml", kCatalogue);
+  write(root / "proofs" / "mutants" / "mutants.bzl", "MUTANTS = []\n");
+  write(root / "MODULE.bazel", "module(name = \"x\")\n");
+  write(root / "src" / "BUILD.bazel", "# a_test, b_test\n");
+  write(root / "src" / "a.cc", "int a;\n");
+  write(root / "src" / "b.cc", "int b;\n");
+  write(root / "src" / "a_test.sh", "# case m_a\n");
+  write(root / "src" / "b_test.sh", "# case m_b\n");
+  const fs::path cits = root.string() + ".citations";
+  write(cits, trace::citation_list(scan()));
+  run("git init -q '" + root.string() + "'");
+  run("python3 tests/tools/testdata/mutation/fixture.py '" + root.string() + "' '" + cits.string() +
+      "'");
+  return root;
+}
+
+fs::path results(const fs::path& root) {
+  return root / "tools" / "mutation" / "results";
+}
+
+report::MutationRun read_run(const fs::path& root, std::vector<std::string>& notes,
+                             const trace::ScanResult& s = scan()) {
+  return report::read_mutation(results(root).string(), root.string(), s, notes);
+}
+
+bool killed(const report::MutationRun& r, const std::string& id) {
+  const auto by = report::mutation_by_requirement(r);
+  return by.count(id) == 1 && !by.at(id).killed.empty();
 }
 
 }  // namespace
 
-TEST_CASE("mutation report: results for the current sources are read") {
-  const fs::path root = fake_root("SRC1");
-  std::vector<std::string> problems;
-  const auto run =
-      report::read_mutation(write_results(root, kResults).string(), root.string(), problems);
-  REQUIRE(run.read);
-  CHECK(problems.empty());
-  CHECK(run.mutants.size() == 3);
+TEST_CASE("mutation report: current results are credited") {
+  const fs::path root = fixture("current");
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  CHECK(notes == std::vector<std::string>{});
+  REQUIRE(r.read);
+  CHECK(r.mutants.size() == 2);
+  CHECK(r.stale_mutants == 0);
+  CHECK(killed(r, "X.1-UE-DO"));
+  CHECK(killed(r, "X.2-PC-LATER"));
+  const auto s = report::summarize_mutation(r, small_spec(), scan());
+  CHECK(s.normative_with_site == 2);  // X.3-NO-SITE has no implementation citation
+  CHECK(s.with_killed == 2);
 }
 
-TEST_CASE("mutation report: results recorded for other sources are refused as stale") {
-  const fs::path root = fake_root("SRC2");
-  std::vector<std::string> problems;
-  const auto run =
-      report::read_mutation(write_results(root, kResults).string(), root.string(), problems);
-  CHECK_FALSE(run.read);
-  CHECK(run.mutants.empty());
-  REQUIRE(problems.size() == 1);
-  CHECK(problems[0].find("stale") != std::string::npos);
-  CHECK(report::mutation_by_requirement(run).empty());
+TEST_CASE("mutation report: an edited dependency makes only the results depending on it stale") {
+  const fs::path root = fixture("edited");
+  write(root / "src" / "b.cc", "int b; int c;\n");
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.read);
+  CHECK(r.stale_mutants == 1);
+  CHECK(r.stale_baseline == 1);
+  CHECK(killed(r, "X.1-UE-DO"));
+  CHECK_FALSE(killed(r, "X.2-PC-LATER"));  // m_b's kill is not credited
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("m_b (//src:b_test: src/b.cc changed)") != std::string::npos);
+  const auto s = report::summarize_mutation(r, small_spec(), scan());
+  CHECK(s.with_killed == 1);
+  CHECK(s.without_killed == std::vector<std::string>{"X.2-PC-LATER"});
   std::ostringstream md;
-  report::markdown_mutation(md, run, small_spec(), sites());
-  CHECK(md.str().find("not valid for these sources") != std::string::npos);
+  report::markdown_mutation(md, r, small_spec(), scan());
+  CHECK(md.str().find("1 current") != std::string::npos);
+  CHECK(md.str().find("1 stale and ignored") != std::string::npos);
+  CHECK(md.str().find("m_b") == std::string::npos);
 }
 
-TEST_CASE("mutation report: a missing file or unknown format is no evidence") {
-  const fs::path root = fake_root("SRC1");
-  std::vector<std::string> problems;
-  CHECK_FALSE(report::read_mutation((root / "absent.json").string(), root.string(), problems).read);
-  CHECK_FALSE(report::read_mutation(write_results(root, R"({"format": 7})").string(), root.string(),
-                                    problems)
-                  .read);
-  CHECK(problems.size() == 2);
-  CHECK_FALSE(report::read_mutation("", root.string(), problems).given);
+TEST_CASE("mutation report: a new file in a package the tests depend on makes them stale") {
+  const fs::path root = fixture("globbed");
+  write(root / "src" / "c.cc", "int c;\n");  // a glob in src/BUILD.bazel could pick it up
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.read);
+  CHECK(r.mutants.empty());
+  CHECK(r.stale_mutants == 2);
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("the files of package //src changed") != std::string::npos);
+}
+
+TEST_CASE("mutation report: a tampered key is stale") {
+  const fs::path root = fixture("tampered");
+  const fs::path f = results(root) / "mutants" / "m_a.json";
+  auto j = nlohmann::json::parse(read(f));
+  j["key"] = std::string(64, '0');
+  std::ofstream(f) << j.dump();
+  // ... and a baseline digest rewritten to a file content it never had.
+  const fs::path b = results(root) / "baseline" / "src__b_test.json";
+  auto jb = nlohmann::json::parse(read(b));
+  jb["deps"]["files"]["src/b.cc"] = std::string(64, '1');
+  std::ofstream(b) << jb.dump();
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.read);
+  CHECK(r.mutants.empty());
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("the recorded key does not match its parts") != std::string::npos);
+  CHECK(notes[0].find("src/b.cc changed") != std::string::npos);
+}
+
+TEST_CASE("mutation report: a new test case citing the requirement makes the result stale") {
+  const fs::path root = fixture("cited");
+  auto s = scan();
+  s.citations.push_back({"X.1-UE-DO", trace::CitationType::test, "tests/other.sh", 9, "new case"});
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes, s);
+  REQUIRE(r.read);
+  CHECK_FALSE(killed(r, "X.1-UE-DO"));
+  CHECK(killed(r, "X.2-PC-LATER"));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("the test cases citing X.1-UE-DO changed") != std::string::npos);
+}
+
+TEST_CASE("mutation report: a changed catalogue entry makes the result stale") {
+  const fs::path root = fixture("catalogue");
+  std::string cat = kCatalogue;
+  cat.replace(cat.find("new = \"int a = 1;\""), 18, "new = \"int a = 2;\"");
+  write(root / "tools" / "mutation" / "adapter_mutants.toml", cat);
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  CHECK_FALSE(killed(r, "X.1-UE-DO"));
+  CHECK(killed(r, "X.2-PC-LATER"));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("m_a (its catalogue entry changed)") != std::string::npos);
 }
 
 TEST_CASE("mutation report: a kill without the case that did it is not believed") {
-  const fs::path root = fake_root("SRC1");
-  std::vector<std::string> problems;
-  const auto run =
-      report::read_mutation(write_results(root, kResults).string(), root.string(), problems);
-  const auto by_req = report::mutation_by_requirement(run);
-  REQUIRE(by_req.count("X.1-UE-DO") == 1);
-  CHECK(by_req.at("X.1-UE-DO").killed == std::vector<std::string>{"m_killed"});
-  REQUIRE(by_req.count("X.2-PC-LATER") == 1);
-  CHECK(by_req.at("X.2-PC-LATER").killed.empty());
-  CHECK(by_req.at("X.2-PC-LATER").survived.size() == 2);
-}
-
-TEST_CASE("mutation report: the summary counts requirements with a site and a killed mutant") {
-  const fs::path root = fake_root("SRC1");
-  std::vector<std::string> problems;
-  const auto run =
-      report::read_mutation(write_results(root, kResults).string(), root.string(), problems);
-  const auto s = report::summarize_mutation(run, small_spec(), sites());
-  CHECK(s.normative_with_site == 2);  // X.3-NO-SITE has no implementation citation
-  CHECK(s.with_killed == 1);
-  CHECK(s.without_killed == std::vector<std::string>{"X.2-PC-LATER"});
-  CHECK(s.survivors.size() ==
-        2);  // m_survived, and m_claims (status says killed, the cases do not)
-  const auto j = report::json_mutation(run, small_spec(), sites());
-  CHECK(j["summary"]["with_killed_mutant"] == 1);
+  const fs::path root = fixture("claims");
+  const fs::path f = results(root) / "mutants" / "m_a.json";
+  auto j = nlohmann::json::parse(read(f));
+  j["requirements"]["X.1-UE-DO"]["killed_by"] = nlohmann::json::array();
+  std::ofstream(f) << j.dump();
+  // The explanation is the catalogue's current text (prose is not in the key).
+  std::string cat = kCatalogue;
+  cat.insert(cat.find("[[mutant.subs]]"), "survives = \"why not\"\n");
+  write(root / "tools" / "mutation" / "adapter_mutants.toml", cat);
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.mutants.size() == 2);  // still current: the claim is what is not believed
+  CHECK_FALSE(killed(r, "X.1-UE-DO"));
+  const auto s = report::summarize_mutation(r, small_spec(), scan());
+  REQUIRE(s.survivors.size() == 1);
+  CHECK(s.survivors[0]->name == "m_a");
+  CHECK(s.survivors[0]->status == "survived");  // the file said killed
   std::ostringstream md;
-  report::markdown_mutation(md, run, small_spec(), sites());
+  report::markdown_mutation(md, r, small_spec(), scan());
   CHECK(md.str().find("**1 of 2**") != std::string::npos);
   CHECK(md.str().find("why not") != std::string::npos);
+  CHECK(report::json_mutation(r, small_spec(), scan())["summary"]["with_killed_mutant"] == 1);
+}
+
+TEST_CASE("mutation report: no directory, or not a checkout, is no evidence") {
+  const fs::path root = fixture("absent");
+  std::vector<std::string> notes;
+  CHECK_FALSE(report::read_mutation((root / "absent").string(), root.string(), scan(), notes).read);
+  fs::remove_all(root / ".git");
+  CHECK_FALSE(read_run(root, notes).read);
+  CHECK(notes.size() == 2);
+  CHECK_FALSE(report::read_mutation("", root.string(), scan(), notes).given);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The mutation run: every mutant against the tests that cite what it breaks.
 
-  tools/mutate [--only NAME[,NAME...]] [--out DIR] [--list] [--no-baseline]
+  tools/mutate [--only NAME[,NAME...] | --stale] [--force] [--out DIR] [--results DIR]
+               [--list] [--check] [--verify DIR --citations FILE]
 
 Mutants come from two catalogues, both literal text substitutions that must
 apply exactly once (or the run stops, naming the mutant):
@@ -21,9 +22,11 @@ A mutant is killed for requirement R when, in its run,
   - a target holding a case citing R failed with no case-level result
     (crash or timeout: complete="false", no XML or an unreadable one),
 and that case (target) passed on the unmutated sources in the baseline run
-of the same targets. Results go to DIR/results.json with the source
-identity (tools/mutation/source-id); results recorded for other sources are
-discarded when the run starts and refused by the report.
+of the same targets. Each baseline target's outcome and each mutant's result
+is one JSON file under tools/mutation/results/ (committed; --out DIR puts
+them under DIR/results instead), keyed by a hash of exactly what it depends
+on (freshness.py): a result whose key no longer matches the files is stale,
+run again by --stale and refused by the report.
 """
 import argparse
 import ast
@@ -37,10 +40,14 @@ import time
 import tomllib
 import xml.etree.ElementTree as ET
 
+sys.dont_write_bytecode = True  # no __pycache__ in the tree (it would change a listing)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import freshness  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORE_CATALOGUE = "proofs/mutants/mutants.bzl"
 ADAPTER_CATALOGUE = "tools/mutation/adapter_mutants.toml"
-FORMAT = 1
+FORMAT = freshness.FORMAT
 
 # Test targets never run against a mutant, with the reason.
 EXCLUDED_TARGETS = {
@@ -158,11 +165,6 @@ def check_catalogue(root, mutants, ids):
 
 
 # ------------------------------------------------------------ sources
-def source_id(root):
-    return subprocess.run([os.path.join(root, "tools", "mutation", "source-id"), root],
-                          check=True, capture_output=True, text=True).stdout.strip()
-
-
 def git(root, *args):
     return subprocess.run(["git", "-C", root] + list(args), check=True, capture_output=True,
                           text=True).stdout
@@ -172,7 +174,7 @@ def sync_scratch(root, ws):
     """Makes ws a copy of root's tracked and untracked non-ignored files;
     copies only what differs, so Bazel's view of unchanged files stays put."""
     files = [f for f in git(root, "ls-files", "-z", "-c", "-o", "--exclude-standard").split("\0")
-             if f]
+             if f and not f.startswith(freshness.RESULTS_DIR + "/")]
     keep = set()
     copied = 0
     for f in files:
@@ -240,13 +242,22 @@ def citations(ws, out):
     bazel(ws, ["build", "//tools/trace"], os.path.join(out, "build-trace"), check=True)
     r = subprocess.run([os.path.join(ws, "bazel-bin", "tools", "trace", "trace"), "--root", ws,
                         "--list-citations"], capture_output=True, text=True, check=True)
-    cits = []
-    for line in r.stdout.splitlines():
-        p = line.split("\t")
-        if len(p) == 5:
-            cits.append({"id": p[0], "type": p[1], "file": p[2], "line": int(p[3]),
-                         "target": p[4]})
-    return cits
+    return freshness.parse_citations(r.stdout)
+
+
+def deps_of(ws, target):
+    """(files, packages) in the workspace that test target depends on: its
+    source files and the BUILD/.bzl files that define them (buildfiles)."""
+    got = bazel_query(ws, 'let d = deps(%s) in kind("source file", $d) union buildfiles($d)'
+                      % target)
+    files, packages = set(), set()
+    for label in got:
+        path = freshness.label_path(label)
+        if path is None:
+            continue
+        files.add(path)
+        packages.add(label[2:].partition(":")[0])
+    return files, packages
 
 
 class TargetMap:
@@ -415,25 +426,54 @@ def judge(m, run, baseline, citing, rel_targets):
 
 
 # ------------------------------------------------------------ main
+def all_mutants(root):
+    return load_core_mutants(root) + load_adapter_mutants(root)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", action="append", default=[],
-                    help="mutant name(s), comma-separated or repeated (default: every mutant)")
-    ap.add_argument("--out", default=os.path.join(ROOT, "out", "mutation"),
-                    help="work and results directory (default out/mutation)")
+                    help="mutant name(s), comma-separated or repeated (default: every mutant "
+                    "without a current result)")
+    ap.add_argument("--stale", action="store_true",
+                    help="only the mutants whose recorded result is stale (freshness.py)")
+    ap.add_argument("--force", action="store_true",
+                    help="run the selected mutants even if their result is current")
+    ap.add_argument("--out", default=None,
+                    help="work directory (default out/mutation); with --out and no --results, "
+                    "results go to OUT/results (scratch) instead of tools/mutation/results")
+    ap.add_argument("--results", default=None,
+                    help="results directory (default tools/mutation/results, committed)")
     ap.add_argument("--list", action="store_true",
                     help="print the catalogue and each mutant's citing test targets, run nothing")
     ap.add_argument("--check", action="store_true",
                     help="only check the catalogues (IDs exist, every replacement applies once) "
                     "and exit; needs neither git nor Bazel (//tests/tools:mutation_catalogue_test)")
+    ap.add_argument("--verify", metavar="DIR",
+                    help="print (JSON) which results in DIR are current for the tree at --root "
+                    "and why the others are stale; needs --citations, not Bazel (the report)")
+    ap.add_argument("--citations", metavar="FILE",
+                    help="with --verify: the `trace --list-citations` lines of the tree")
     ap.add_argument("--root", default=ROOT, help=argparse.SUPPRESS)
-    ap.add_argument("--no-baseline", action="store_true",
-                    help="skip the run on unmutated sources (kills are then not checked "
-                    "against it; recorded as such)")
+    ap.add_argument("--no-baseline", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
 
+    if a.verify:
+        if not a.citations:
+            die("--verify needs --citations FILE")
+        with open(a.citations) as f:
+            cits = freshness.parse_citations(f.read())
+        try:
+            by_name = {m["name"]: m for m in all_mutants(a.root)}
+        except (OSError, KeyError, ValueError) as e:
+            by_name = {}
+            log("cannot read the catalogues (%s): every mutant result is stale" % e)
+        json.dump(freshness.verify(a.root, a.verify, cits, by_name), sys.stdout, sort_keys=True)
+        sys.stdout.write("\n")
+        return 0
+
     ids = spec_ids(a.root)
-    mutants = load_core_mutants(a.root) + load_adapter_mutants(a.root)
+    mutants = all_mutants(a.root)
     check_catalogue(a.root, mutants, ids)
     if a.check:
         print("mutate: %d mutants (%d core, %d adapter): every requirement exists, every "
@@ -442,24 +482,46 @@ def main():
                   sum(m["kind"] == "adapter" for m in mutants)))
         return 0
     if os.path.abspath(a.root) != ROOT:
-        die("--root is for --check only")
-    only = [n for o in a.only for n in o.split(",") if n]
-    if only:
-        unknown = [n for n in only if n not in {m["name"] for m in mutants}]
-        if unknown:
-            die("no such mutant: %s (tools/mutate --list shows them)" % ", ".join(unknown))
-        mutants = [m for m in mutants if m["name"] in only]
-
-    out = os.path.abspath(a.out)
+        die("--root is for --check and --verify only")
+    if a.no_baseline:
+        die("--no-baseline is gone: a mutant's result needs the baseline of its targets")
+    out = os.path.abspath(a.out or os.path.join(ROOT, "out", "mutation"))
+    results_dir = os.path.abspath(a.results or (os.path.join(out, "results") if a.out else
+                                                os.path.join(ROOT, freshness.RESULTS_DIR)))
     ws = os.path.join(out, "ws")
     os.makedirs(ws, exist_ok=True)
-    sid = source_id(ROOT)
-    head = git(ROOT, "rev-parse", "HEAD").strip()
-    copied, removed = sync_scratch(ROOT, ws)
-    log("scratch workspace %s: %d files copied, %d removed; sources %s" % (ws, copied, removed,
-                                                                            sid[:16]))
 
+    # Everything a key hashes is read now, from the tree the scratch copy is
+    # made of, before anything runs (the tree may be edited during the run).
+    tree = freshness.Tree(ROOT)
+    head = git(ROOT, "rev-parse", "HEAD").strip()
+    dirty = bool(git(ROOT, "status", "--porcelain", "--", ".",
+                     ":(exclude)" + freshness.RESULTS_DIR).strip())
+    copied, removed = sync_scratch(ROOT, ws)
+    log("scratch workspace %s: %d files copied, %d removed" % (ws, copied, removed))
     cits = citations(ws, out)
+
+    only = [n for o in a.only for n in o.split(",") if n]
+    by_name = {m["name"]: m for m in mutants}
+    unknown = [n for n in only if n not in by_name]
+    if unknown:
+        die("no such mutant: %s (tools/mutate --list shows them)" % ", ".join(unknown))
+    state = freshness.verify(ROOT, results_dir, cits, by_name)
+    recorded = state["mutants"]
+    if only:
+        chosen = [by_name[n] for n in only]
+    elif a.stale:
+        chosen = [m for m in mutants if m["name"] in recorded
+                  and not recorded[m["name"]]["current"]]
+    else:
+        chosen = list(mutants)
+    if not a.force and not a.list:
+        current = [m["name"] for m in chosen if recorded.get(m["name"], {}).get("current")]
+        if current:
+            log("%d mutants have a current result, not run again (--force): %s" % (
+                len(current), " ".join(current)))
+        chosen = [m for m in chosen if m["name"] not in current]
+
     citing = {}  # req -> {case name: file}
     for c in cits:
         if c["type"] == "test" and c["target"]:
@@ -467,7 +529,7 @@ def main():
     tmap = TargetMap(ws)
 
     plan = []
-    for m in mutants:
+    for m in chosen:
         affected = set(tmap.tests_depending_on(m["file"]))
         rel_targets, skipped = {}, {}
         for req in m["breaks"]:
@@ -478,73 +540,65 @@ def main():
                                                                         + m["file"]))
             rel_targets[req] = sorted(ts)
         targets = sorted({t for ts in rel_targets.values() for t in ts})
-        plan.append((m, rel_targets, targets, skipped))
+        parts = freshness.mutant_key_parts(tree, m, cits)
+        plan.append((m, rel_targets, targets, skipped, parts))
 
     if a.list:
-        for m, rel_targets, targets, skipped in plan:
-            print("%s [%s] %s\n  %s: %s" % (m["name"], m["kind"], m["description"], m["file"],
-                                             ", ".join(m["breaks"])))
+        for m, rel_targets, targets, skipped, _ in plan:
+            st = recorded.get(m["name"])
+            print("%s [%s] %s\n  %s: %s\n  result: %s" % (
+                m["name"], m["kind"], m["description"], m["file"], ", ".join(m["breaks"]),
+                "none" if st is None else st.get("status", "?") + (
+                    " (current)" if st["current"] else " (STALE: %s)" % "; ".join(st["why"]))))
             for req in m["breaks"]:
                 print("    %s: %d citing cases; targets: %s" % (
                     req, len(citing.get(req, {})), " ".join(rel_targets[req]) or "NONE"))
             if skipped:
                 print("    not run (independent of the mutated file): " + " ".join(sorted(skipped)))
         return 0
+    if not plan:
+        log("nothing to run")
+        return 0
 
-    results_path = os.path.join(out, "results.json")
-    results = None
-    if os.path.exists(results_path):
-        try:
-            old = json.load(open(results_path))
-            if old.get("format") == FORMAT and old.get("source_id") == sid:
-                results = old
-            else:
-                log("discarding %s: recorded for other sources" % results_path)
-        except ValueError:
-            log("discarding %s: not JSON" % results_path)
-    if results is None:
-        results = {"format": FORMAT, "source_id": sid, "head": head, "mutants": {},
-                   "baseline": {"targets": {}}}
-    results["head"] = head
-    results["dirty"] = bool(git(ROOT, "status", "--porcelain").strip())
-    results["excluded_targets"] = EXCLUDED_TARGETS
+    # Baseline: each target on the unmutated sources, unless a current entry exists.
+    all_targets = sorted({t for _, _, ts, _, _ in plan for t in ts})
+    base_entries = freshness.load_dir(results_dir, "baseline")
+    deps = {}
+    for t in all_targets:
+        files, packages = deps_of(ws, t)
+        deps[t] = freshness.deps_record(tree, files, packages)
+    need = [t for t in all_targets
+            if t not in base_entries or base_entries[t]["deps"]["key"] != deps[t]["key"]]
+    if need:
+        log("baseline: %d targets on the unmutated sources (%d current ones reused)" % (
+            len(need), len(all_targets) - len(need)))
+        b = run_tests(ws, need, out, "baseline")
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        for t in need:
+            entry = {"format": FORMAT, "target": t, "recorded": now, "head": head,
+                     "dirty": dirty, "deps": deps[t], "result": b["targets"][t],
+                     "invocation_seconds": b["build_seconds"] + b["test_seconds"],
+                     "invocation_targets": len(need)}
+            freshness.write_json(freshness.baseline_path(results_dir, t), entry)
+            base_entries[t] = entry
+    baseline = {"targets": {t: base_entries[t]["result"] for t in all_targets}}
+    bad = [t for t in all_targets if baseline["targets"][t]["status"] != "PASSED"]
+    if bad:
+        log("baseline: failing on the unmutated sources (their failures are not credited "
+            "as kills): " + " ".join(bad))
 
-    def save():
-        tmp = results_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(results, f, indent=1, sort_keys=True)
-            f.write("\n")
-        os.replace(tmp, results_path)
-
-    # Baseline: the union of the targets on the unmutated sources.
-    all_targets = sorted({t for _, _, ts, _ in plan for t in ts})
-    baseline = None
-    if not a.no_baseline and all_targets:
-        need = [t for t in all_targets if t not in results["baseline"]["targets"]]
-        if need:
-            log("baseline: %d targets on the unmutated sources" % len(need))
-            b = run_tests(ws, need, out, "baseline")
-            for t, r in b["targets"].items():
-                results["baseline"]["targets"][t] = r
-            results["baseline"]["seconds"] = results["baseline"].get("seconds", 0) + \
-                b["build_seconds"] + b["test_seconds"]
-            save()
-        baseline = results["baseline"]
-        bad = [t for t in all_targets if baseline["targets"][t]["status"] != "PASSED"]
-        if bad:
-            log("baseline: failing on the unmutated sources (their failures are not credited "
-                "as kills): " + " ".join(bad))
-
-    for m, rel_targets, targets, skipped in plan:
-        path = os.path.join(ws, m["file"])
-        original = open(os.path.join(ROOT, m["file"]), encoding="utf-8").read()
+    for m, rel_targets, targets, skipped, parts in plan:
+        parts["targets"] = {t: {"key": base_entries[t]["deps"]["key"],
+                                "recorded": base_entries[t]["recorded"]} for t in targets}
         rec = {
-            "name": m["name"], "kind": m["kind"], "catalogue": m["catalogue"],
+            "format": FORMAT, "name": m["name"], "kind": m["kind"], "catalogue": m["catalogue"],
             "description": m["description"], "file": m["file"], "breaks": m["breaks"],
-            "survives": m["survives"], "targets": targets,
+            "survives": m["survives"], "targets": targets, "rel_targets": rel_targets,
             "skipped_targets": skipped, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                   time.gmtime()),
-            "baseline_checked": baseline is not None,
+            "head": head, "dirty": dirty, "baseline_checked": True,
+            "key_parts": parts, "key": freshness.mutant_key(parts),
+            "excluded_targets": EXCLUDED_TARGETS,
         }
         if not targets:
             rec.update(status="no-tests", requirements={
@@ -553,10 +607,12 @@ def main():
                 for r in m["breaks"]}, seconds=0)
             log("%s: no test target cites %s and depends on %s" % (
                 m["name"], ", ".join(m["breaks"]), m["file"]))
-            results["mutants"][m["name"]] = rec
-            save()
+            freshness.write_json(freshness.mutant_path(results_dir, m["name"]), rec)
             continue
         log("%s: %s; %d targets" % (m["name"], m["description"], len(targets)))
+        path = os.path.join(ws, m["file"])
+        with open(path, encoding="utf-8") as f:
+            original = f.read()  # the scratch copy, restored after every mutant
         t0 = time.monotonic()
         try:
             with open(path, "w", encoding="utf-8") as f:
@@ -590,11 +646,11 @@ def main():
                 m["name"], rec["status"].upper(), k, len(m["breaks"]), rec["seconds"],
                 rec["build_seconds"], rec["test_seconds"]))
         rec["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        results["mutants"][m["name"]] = rec
-        save()
+        freshness.write_json(freshness.mutant_path(results_dir, m["name"]), rec)
 
-    log("results: %s" % results_path)
-    survived = [n for n, r in results["mutants"].items() if r["status"] != "killed"]
+    log("results: %s" % results_dir)
+    final = freshness.verify(ROOT, results_dir, cits, by_name)["mutants"]
+    survived = [n for n in (m["name"] for m, *_ in plan) if final[n].get("status") != "killed"]
     return 1 if survived else 0
 
 

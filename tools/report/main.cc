@@ -47,7 +47,7 @@ namespace {
 
 int usage() {
   std::cerr << "usage: report --root DIR --bep FILE --targets FILE [--prove BIN]\n"
-               "              [--live FILE --run-id ID --run-started EPOCH] [--mutation FILE]\n"
+               "              [--live FILE --run-id ID --run-started EPOCH] [--mutation DIR]\n"
                "              [--probe FILE]... [--out DIR]\n"
                "       report --count --bep FILE --targets FILE [--run-started EPOCH]\n";
   return 2;
@@ -499,7 +499,7 @@ int main(int argc, char** argv) {
   r.traceability = trace::check(r.spec, r.scan);
   r.proofs = report::run_proofs(prove, r.problems);
   r.live = report::read_live(live, run_id, not_before, r.problems);
-  r.mutation = report::read_mutation(mutation, root, r.mutation_notes);
+  r.mutation = report::read_mutation(mutation, root, r.scan, r.mutation_notes);
   for (const auto& f : probe_files)
     r.probes.push_back(report::read_probe(f, run_id, not_before, r.probe_notes));
   r.rows = report::compute_rows(r.spec, r.scan, r.tests, r.proofs, r.live);

@@ -1,8 +1,10 @@
 #include "tools/report/mutation.h"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -15,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kFormat = 1;
+constexpr int kFormat = 2;  // tools/mutation/freshness.py FORMAT
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string s;
@@ -35,29 +37,56 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-// The identity of the sources at `root` (tools/mutation/source-id); empty on failure.
-std::string current_source_id(const std::string& root, std::string& why) {
-  const fs::path script = fs::path(root) / "tools" / "mutation" / "source-id";
+// Runs `cmd` and returns its standard output; `ok` is false unless it exited 0.
+std::string run_command(const std::string& cmd, bool& ok) {
+  ok = false;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return "";
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int st = pclose(p);
+  ok = st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+  return out;
+}
+
+// `tools/mutation/mutate.py --verify DIR` on `root`, given the report's own
+// citations: each result with "current" and, if not, "why"
+// (tools/mutation/freshness.py). Null on failure, with `why` set.
+json verify_results(const std::string& dir, const std::string& root, const trace::ScanResult& scan,
+                    std::string& why) {
+  const fs::path script = fs::path(root) / "tools" / "mutation" / "mutate.py";
   if (!fs::exists(script)) {
     why = script.string() + " is missing";
-    return "";
+    return nullptr;
   }
-  const std::string cmd = shell_quote(script.string()) + " " + shell_quote(root) + " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) {
-    why = "cannot run " + script.string();
-    return "";
+  const char* tmp = std::getenv("TMPDIR");
+  const fs::path cits = fs::path(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") /
+                        ("annexo-report-citations-" + std::to_string(getpid()) + ".txt");
+  const fs::path err = cits.string() + ".err";
+  std::ofstream(cits) << trace::citation_list(scan);
+  const std::string cmd = "python3 " + shell_quote(script.string()) + " --verify " +
+                          shell_quote(dir) + " --root " + shell_quote(root) + " --citations " +
+                          shell_quote(cits.string()) + " 2>" + shell_quote(err.string());
+  bool ok = false;
+  const std::string out = run_command(cmd, ok);
+  std::ifstream err_in(err);
+  std::string line, last;
+  while (std::getline(err_in, line)) last = line.empty() ? last : line;
+  fs::remove(cits);
+  fs::remove(err);
+  if (!ok) {
+    why = script.string() + " --verify failed (is " + root + " a git checkout?)" +
+          (last.empty() ? "" : ": " + last);
+    return nullptr;
   }
-  std::string out;
-  char buf[256];
-  while (std::fgets(buf, sizeof buf, p) != nullptr) out += buf;
-  const int st = pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  if (st != 0 || out.empty()) {
-    why = script.string() + " failed (is " + root + " a git checkout?)";
-    return "";
+  try {
+    return json::parse(out);
+  } catch (const std::exception& e) {
+    why = script.string() + " --verify printed no JSON (" + e.what() + ")";
+    return nullptr;
   }
-  return out;
 }
 
 std::vector<std::string> strings(const json& j, const char* key) {
@@ -94,47 +123,43 @@ std::string seconds_text(double s) {
 }  // namespace
 
 MutationRun read_mutation(const std::string& path, const std::string& root,
-                          std::vector<std::string>& problems) {
+                          const trace::ScanResult& scan, std::vector<std::string>& problems) {
   MutationRun run;
   run.path = path;
   if (path.empty()) return run;
   run.given = true;
-  std::ifstream in(path);
-  if (!in) {
+  if (!fs::is_directory(path)) {
     problems.push_back("mutation results " + path +
-                       " do not exist: no requirement is mutation-confirmed (run tools/mutate)");
+                       " is not a results directory: no requirement is mutation-confirmed "
+                       "(tools/mutation/README.md)");
     return run;
   }
-  json j;
-  try {
-    in >> j;
-  } catch (const std::exception& e) {
-    problems.push_back("mutation results " + path + " are not JSON (" + e.what() + "): ignored");
+  std::string why;
+  const json j = verify_results(path, root, scan, why);
+  if (j.is_null()) {
+    problems.push_back("mutation results " + path + " ignored: they cannot be checked against " +
+                       "the current sources (" + why + ")");
     return run;
   }
   if (!j.is_object() || !j.contains("format") || j["format"] != kFormat) {
     problems.push_back("mutation results " + path + " have an unknown format: ignored");
     return run;
   }
-  run.source_id = str(j, "source_id");
-  run.head = str(j, "head");
-  std::string why;
-  const std::string now = current_source_id(root, why);
-  if (now.empty()) {
-    problems.push_back("mutation results " + path + " ignored: the current sources cannot be " +
-                       "identified (" + why + ")");
-    return run;
-  }
-  if (run.source_id != now) {
-    problems.push_back("mutation results " + path + " are stale: recorded for sources " +
-                       run.source_id.substr(0, 16) + " (commit " + run.head.substr(0, 12) +
-                       "), the sources are now " + now.substr(0, 16) +
-                       "; ignored (run tools/mutate again)");
-    return run;
-  }
   run.read = true;
+  if (j.contains("baseline") && j["baseline"].is_object()) {
+    for (const auto& [target, b] : j["baseline"].items()) {
+      if (!(b.contains("current") && b["current"] == true)) ++run.stale_baseline;
+    }
+  }
+  // Stale results are named with why, and never read further.
+  std::vector<std::string> stale;
   if (j.contains("mutants") && j["mutants"].is_object()) {
     for (const auto& [name, m] : j["mutants"].items()) {
+      if (!(m.contains("current") && m["current"] == true)) {
+        ++run.stale_mutants;
+        stale.push_back(name + " (" + join(strings(m, "why"), "; ") + ")");
+        continue;
+      }
       MutantResult r;
       r.name = name;
       r.kind = str(m, "kind");
@@ -174,6 +199,13 @@ MutationRun read_mutation(const std::string& path, const std::string& root,
       }
       run.mutants.push_back(std::move(r));
     }
+  }
+  if (!stale.empty() || run.stale_baseline > 0) {
+    problems.push_back("mutation results " + path + ": " + std::to_string(run.stale_mutants) +
+                       " mutant results and " + std::to_string(run.stale_baseline) +
+                       " baseline entries are stale (what they depend on changed since they "
+                       "were recorded), ignored, not credited; rerun with tools/mutate --stale" +
+                       (stale.empty() ? std::string() : ": " + join(stale, "; ")));
   }
   return run;
 }
@@ -234,7 +266,8 @@ void print_mutation(std::ostream& out, const MutationRun& run, const trace::Spec
         << ")\n";
     return;
   }
-  out << " (" << run.path << ", " << run.mutants.size() << " mutants run):\n";
+  out << " (" << run.path << ", " << run.mutants.size() << " current mutant results, "
+      << run.stale_mutants << " stale ones ignored):\n";
   for (const auto& m : run.mutants) {
     out << "  " << std::left << std::setw(32) << m.name << " " << std::setw(13) << m.status << " "
         << std::setw(8) << m.kind << " " << seconds_text(m.seconds) << "  " << m.description
@@ -271,10 +304,11 @@ void markdown_mutation(std::ostream& md, const MutationRun& run, const trace::Sp
         "it breaks (`proofs/mutants/mutants.bzl`, `tools/mutation/adapter_mutants.toml`). "
         "`tools/mutate` rebuilt the programs with it and ran the tests citing those requirements; "
         "a requirement is killed when a citing case failed (or its assertion of the requirement "
-        "did not hold) against the mutant and passed on the unmodified sources. Results recorded "
-        "for sources "
-     << run.source_id.substr(0, 16) << " (commit " << run.head.substr(0, 12)
-     << "), the sources of this report.\n\n";
+        "did not hold) against the mutant and passed on the unmodified sources. Only results "
+        "whose key (a hash of every file the tests run depend on, the mutant's catalogue entry "
+        "and the cases citing what it breaks) matches this report's sources are shown: "
+     << run.mutants.size() << " current from `" << md_cell(run.path) << "`, " << run.stale_mutants
+     << " stale and ignored (see the notes).\n\n";
   md << "**" << s.with_killed << " of " << s.normative_with_site
      << "** shall / shall-not requirements with an implementation site have at least one mutant "
         "killed by their citing tests.\n\n";
@@ -322,8 +356,8 @@ json json_mutation(const MutationRun& run, const trace::Spec& spec, const trace:
   j["valid"] = run.read;
   j["file"] = run.path;
   if (!run.read) return j;
-  j["source_id"] = run.source_id;
-  j["head"] = run.head;
+  j["stale_mutants"] = run.stale_mutants;
+  j["stale_baseline"] = run.stale_baseline;
   for (const auto& m : run.mutants) {
     json reqs = json::object();
     for (const auto& [id, r] : m.requirements) {

@@ -2,11 +2,12 @@
 // the core and the adapters run against the tests citing the requirements it
 // breaks; tools/mutation/README.md), read for the conformance report.
 //
-// Results are only read when they were recorded for the current sources:
-// the file carries the source identity tools/mutation/source-id printed for
-// the run, and read_mutation runs that script on --root again; any difference
-// (a commit, an uncommitted edit, a new file) makes the whole file stale and
-// it is ignored with a note.
+// The results live in a directory (tools/mutation/results, committed): one
+// file per baseline target and per mutant, each keyed by a hash of exactly
+// what it depends on (tools/mutation/freshness.py). read_mutation has
+// `tools/mutation/mutate.py --verify` rehash them against --root (with the
+// report's own scan of the citations) and credits only the current ones; a
+// stale result is ignored with a note saying why, never credited.
 #pragma once
 
 #include <map>
@@ -38,15 +39,18 @@ struct MutantResult {
 };
 
 struct MutationRun {
-  bool given = false;  // --mutation FILE was passed
-  bool read = false;   // ... and it is valid for the current sources
-  std::string path, source_id, head;
-  std::vector<MutantResult> mutants;
+  bool given = false;  // --mutation DIR was passed
+  bool read = false;   // ... and its results could be checked against the sources
+  std::string path;
+  std::vector<MutantResult> mutants;  // the current ones only
+  int stale_mutants = 0;              // results ignored: their key does not match the files
+  int stale_baseline = 0;             // baseline entries ignored, same reason
 };
 
-// Reads FILE (empty: none given). `root` is the tree the report is about.
+// Reads the results directory DIR (empty: none given). `root` is the tree the
+// report is about, `scan` its citations (they chose each mutant's tests).
 MutationRun read_mutation(const std::string& path, const std::string& root,
-                          std::vector<std::string>& problems);
+                          const trace::ScanResult& scan, std::vector<std::string>& problems);
 
 // Per requirement: "mutant: killed by ..." / "mutant: SURVIVED" lines.
 struct RequirementMutation {

@@ -285,4 +285,13 @@ ScanResult scan_tree(const std::string& root, const std::vector<std::string>& di
   return out;
 }
 
+std::string citation_list(const ScanResult& scan) {
+  std::ostringstream out;
+  for (const auto& c : scan.citations) {
+    out << c.id << "\t" << to_string(c.type) << "\t" << c.file << "\t" << c.line << "\t" << c.target
+        << "\n";
+  }
+  return out.str();
+}
+
 }  // namespace annexo::trace

@@ -56,4 +56,9 @@ void scan_text(const std::string& path, const std::string& text, ScanResult& out
 // directory named "testdata" (bad trees kept for the checker's own tests).
 ScanResult scan_tree(const std::string& root, const std::vector<std::string>& dirs);
 
+// `trace --list-citations`: one line per citation, "ID\ttype\tfile\tline\tcase".
+// The mutation run selects a mutant's tests with it, and the report hands it to
+// `tools/mutation/mutate.py --verify` (a new citing case makes a result stale).
+std::string citation_list(const ScanResult& scan);
+
 }  // namespace annexo::trace

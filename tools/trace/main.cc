@@ -74,10 +74,7 @@ int main(int argc, char** argv) {
   const ScanResult scan = scan_tree(root, traced_dirs());
 
   if (list) {
-    for (const auto& c : scan.citations) {
-      std::cout << c.id << "\t" << to_string(c.type) << "\t" << c.file << "\t" << c.line << "\t"
-                << c.target << "\n";
-    }
+    std::cout << citation_list(scan);
     return 0;
   }
 
