@@ -91,6 +91,7 @@ def header_mutant_srcs(name, header, mutant, scan):
             "//proofs/mutants:mutants.bzl",
             "//tools/mutation:adapter_mutants.toml",
             "//tools/mutation:mutate.py",
+            "//tools/mutation:freshness.py",  # imported by mutate.py
         ],
         outs = outs,
         cmd = "python3 $(location //tests/probe:header_mutant.py) " +

@@ -55,6 +55,7 @@ def mutant_pcscf(name, file, mutant = None):
             "//proofs/mutants:mutants.bzl",
             "//tools/mutation:adapter_mutants.toml",
             "//tools/mutation:mutate.py",
+            "//tools/mutation:freshness.py",  # imported by mutate.py
         ],
         outs = [name + "_src/" + base],
         cmd = "python3 $(location //tests/probe/ue:apply_mutant.py) " +

@@ -53,6 +53,7 @@ def mutant_ue(name, file):
             "//proofs/mutants:mutants.bzl",
             "//tools/mutation:adapter_mutants.toml",
             "//tools/mutation:mutate.py",
+            "//tools/mutation:freshness.py",  # imported by mutate.py
         ],
         outs = [name + "_src/" + file],
         cmd = "python3 $(location apply_mutant.py) $(location //tools/mutation:mutate.py) " +
