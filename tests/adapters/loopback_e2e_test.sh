@@ -247,7 +247,7 @@ ue_closes_on_auth_failure() {
   serve_ue uewrongpw "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" --requests 2 --statuses 401,403 \
     -- --password not-the-secret
   local ok=0
-  expect "ue exit 4 (got $UE_RC)" test "$UE_RC" -eq 4 || ok=1
+  req ADP-UE-EXIT-CODES "ue exit 4 after the 403 (got $UE_RC)" test "$UE_RC" -eq 4 || ok=1
   req O.3.1.1-UE-CLOSE-ON-AUTH-FAIL "after the 403 the server saw the ue's close_notify and FIN, no ESTABLISHED connection left" \
     bash -c "test \$(grep -c '^REQUEST REGISTER' '$SERVE_OUT') -eq 2 && closed_by_peer '$SERVE_OUT' close_notify" || ok=1
   ((ok == 0)) || show
@@ -541,6 +541,7 @@ annexo_case "O.2.2-PC-MATCH-FULL-TUPLE: a request from another port offering the
 #= spec#O.3.1.1-PC-CLOSE-ON-AUTH-FAIL type=test
 annexo_case "O.3.1.1-PC-CLOSE-ON-AUTH-FAIL: after the 403 to a wrong password the client sees close_notify and FIN from the pcscf" pcscf_closes_on_auth_failure
 #= spec#O.3.1.1-UE-CLOSE-ON-AUTH-FAIL type=test
+#= spec#ADP-UE-EXIT-CODES type=test
 annexo_case "O.3.1.1-UE-CLOSE-ON-AUTH-FAIL: after a 403 to its credentials the ue sends close_notify and FIN (scripted P-CSCF)" ue_closes_on_auth_failure
 #= spec#N.2-UE-VERIFY-RSPAUTH type=test
 annexo_case "N.2-UE-VERIFY-RSPAUTH: a 200 with a wrong rspauth makes the ue close the connection (exit 4)" ue_rspauth_refused
