@@ -142,6 +142,12 @@ def watch(conn, budget, port, other):
         print(f"OPEN {took:.1f}", flush=True)
         return
     print(f"CLOSE {how} {took:.1f}", flush=True)
+    print_established(port, other)
+
+
+def print_established(port, other):
+    """Prints ESTABLISHED N once the count is 0 or 3 s passed (the kernel
+    moves a closed socket out of ESTABLISHED shortly after the FIN)."""
     n = established(port, other)
     end = time.time() + 3
     while n and time.time() < end:
@@ -394,12 +400,7 @@ def close_first(sock, budget, other):
     except ConnectionResetError:
         how = "reset"
     print(f"TCP {how} {time.time() - start:.1f}", flush=True)
-    n = established(local, other)
-    end = time.time() + 3
-    while n and time.time() < end:
-        time.sleep(0.05)
-        n = established(local, other)
-    print(f"ESTABLISHED {n}", flush=True)
+    print_established(local, other)
     raw.close()
 
 
