@@ -615,6 +615,15 @@ TEST_CASE(
   // Terminating requests still use the connection.
   CHECK(has_action(pc.drive(c, make_event(EventKind::terminating_request, kT0 + 3601)),
                    Out::forward_to_ue));
+  // A request that comes after the lifetime ended, before any timer moved the
+  // connection, with the clock wrapped past 2^32 since the expiry (0xFFFFFE10):
+  // the session still authorises nothing.
+  const Seconds t0 = 0xFFFFF000u;
+  PcscfConn w = pc.bound_conn(2, kT, t0);
+  const Outcome late =
+      pc.drive(w, ev_request(Method::other, kT, static_cast<Seconds>(t0 + 3600 + 512)));
+  REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING", response_code(late) == 403);
+  REQ("IMPL-PC-NO-REQUESTS-WHILE-RENEGOTIATING", !(has_action(late, Out::forward_request)));
 }
 
 //= spec#IMPL-PC-REFUSE-CLIENT-RENEG type=test
