@@ -494,17 +494,30 @@ class Connection final : public tls::Endpoint_Events {
       close_after_flush();
       return;
     }
+    if (m_tls_peer_closed && !m_closing && !m_dead) {
+      answer_close_notify();
+      return;
+    }
     process_plaintext();
-    if (m_tls_peer_closed && !m_closing && !m_dead) answer_close_notify();
   }
 
   // RFC 5246 7.2.1: a close_notify received is answered with our own and
-  // the connection closed at once (RFC 8446 6.1: close_notify before the
-  // write side closes). The SIP that came before it was processed first.
-  // Botan writes its reply itself; OpenSSL's comes from SSL_shutdown in
-  // close_after_flush.
+  // the connection closed at once, "discarding any pending writes" (RFC 8446
+  // 6.1: close_notify before the write side closes). SIP read with it or
+  // held from earlier passes is not acted on: no reply could reach the UE
+  // (Botan has already reset its channel; OpenSSL would still write), so
+  // both stacks discard it alike, logged. Botan writes its close_notify
+  // itself; OpenSSL's comes from SSL_shutdown in close_after_flush.
   //= spec#RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY type=implementation
   void answer_close_notify() {
+    const std::size_t pending = m_plain.size() + m_framer.buffered();
+    if (pending > 0) {
+      m_srv.log().decision(Verdict::deny, "RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY",
+                           "SIP received before the UE's close_notify discarded: no answer can "
+                           "reach the UE",
+                           fields({{"bytes", std::to_string(pending)}}));
+      m_plain.clear();
+    }
     m_srv.log().decision(Verdict::info, "RFC5246-7.2.1-PC-ANSWER-CLOSE-NOTIFY",
                          "close_notify received: answered with close_notify, connection closed",
                          fields({}));

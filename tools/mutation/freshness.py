@@ -66,6 +66,24 @@ class Tree:
         self._digest = {}
         self._listing = {}
 
+    def hash_all(self):
+        """Reads every file now (a run calls this before it copies the tree,
+        so its keys are of the content it tests, not of later edits)."""
+        for f in self.files:
+            if os.path.isfile(os.path.join(self.root, f)):
+                self.digest(f)
+
+    def differs_from(self, other_root):
+        """Files whose content under other_root is not what this tree hashed."""
+        out = []
+        for f in self.files:
+            path = os.path.join(other_root, f)
+            if f in self._digest and os.path.isfile(path) and not self._digest[f].startswith("dir:"):
+                with open(path, "rb") as fh:
+                    if sha256(fh.read()) != self._digest[f]:
+                        out.append(f)
+        return out
+
     def digest(self, rel):
         """sha256 of a file's content ("missing" if the tree has no such file)."""
         if rel not in self._digest:

@@ -492,13 +492,19 @@ def main():
     os.makedirs(ws, exist_ok=True)
 
     # Everything a key hashes is read now, from the tree the scratch copy is
-    # made of, before anything runs (the tree may be edited during the run).
+    # made of, before anything runs (the tree may be edited during the run);
+    # the copy is then checked against those hashes, so a key is always of
+    # the content the run tested.
     tree = freshness.Tree(ROOT)
+    tree.hash_all()
     head = git(ROOT, "rev-parse", "HEAD").strip()
     dirty = bool(git(ROOT, "status", "--porcelain", "--", ".",
                      ":(exclude)" + freshness.RESULTS_DIR).strip())
     copied, removed = sync_scratch(ROOT, ws)
     log("scratch workspace %s: %d files copied, %d removed" % (ws, copied, removed))
+    changed = tree.differs_from(ws)
+    if changed:
+        die("the tree changed while it was copied (%s): run again" % ", ".join(changed[:5]))
     cits = citations(ws, out)
 
     only = [n for o in a.only for n in o.split(",") if n]
