@@ -78,11 +78,13 @@ bool Server_Stack::load(Tls_Stack stack, const std::string& cert_file, const std
   m_botan = std::make_unique<Botan_Part>();
   try {
     m_botan->creds = Server_Credentials::from_files(cert_file, key_file);
+    // Inside the try: a key or date Botan cannot read refuses the start
+    // with a message instead of ending pcscf with an exception.
+    *own = describe_own(m_botan->creds->chain(), now);
   } catch (const std::exception& e) {
     *err = e.what();
     return false;
   }
-  *own = describe_own(m_botan->creds->chain(), now);
   return true;
 }
 
