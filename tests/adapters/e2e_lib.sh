@@ -213,6 +213,22 @@ wait_for() {
   wait_until "$E2E_BUDGET" grep -q "$2" "$1"
 }
 
+# pcscf_dump OUT DEST: one SIGUSR1 dump of the running pcscf (PC_PID), whose
+# JSON stdout is OUT, copied to DEST once whole: the JSON dump ends with its
+# {"bindings":N,"capacity":M} line (adapters/pcscf/pcscf_server.cc
+# dump_bindings), awaited up to 5 s.
+dump_ended() { tail -n +$(($2 + 1)) "$1" | grep -q '^{"bindings":'; }
+pcscf_dump() {
+  local before
+  before=$(wc -l <"$1")
+  kill -USR1 "$PC_PID"
+  if ! wait_until 5 dump_ended "$1" "$before" >/dev/null; then
+    echo "no complete binding dump from pcscf (pid $PC_PID) within 5 s after SIGUSR1; its stdout: $1"
+    return 1
+  fi
+  tail -n +$((before + 1)) "$1" | sed '/^{"bindings":/q' >"$2"
+}
+
 # wait_file FILE: up to E2E_BUDGET s for FILE to exist and be non-empty.
 wait_file() {
   wait_until "$E2E_BUDGET" test -s "$1"

@@ -24,20 +24,12 @@ field() {
   grep "^$1 " "$3" | head -1 | tr ' ' '\n' | grep "^$2=" | head -1 | cut -d= -f2
 }
 
-# dump_ended FILE LINE: a dump's closing {"bindings":N,...} line is in FILE
-# after line LINE.
-dump_ended() { tail -n +$(($2 + 1)) "$1" | grep -q '^{"bindings":'; }
-
 # dump_lists N: one SIGUSR1 dump of the pcscf (into $DUMP_OUT) lists N
 # distinct IMPIs; DUMP_BOUND is the number it listed.
 DUMP_BOUND=0
 dump_lists() {
-  local before
-  before=$(wc -l <"$DUMP_OUT")
-  kill -USR1 "$PC_PID"
-  wait_until 5 dump_ended "$DUMP_OUT" "$before" >/dev/null || return 1
-  DUMP_BOUND=$(tail -n +$((before + 1)) "$DUMP_OUT" | sed '/^{"bindings":/q' |
-    grep -o '"impi":"user[0-9]*@annexo.test"' | sort -u | wc -l)
+  pcscf_dump "$DUMP_OUT" "$DUMP_OUT.last" >/dev/null || return 1
+  DUMP_BOUND=$(grep -o '"impi":"user[0-9]*@annexo.test"' "$DUMP_OUT.last" | sort -u | wc -l)
   ((DUMP_BOUND == $1))
 }
 

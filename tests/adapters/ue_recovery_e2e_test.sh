@@ -40,22 +40,9 @@ wait_for_budget() {
   return 1
 }
 
-# dump NAME: the pcscf's binding table (SIGUSR1) into $WORK/NAME.dump, waiting
-# up to 5 s for the dump's closing {"bindings":N,...} line (the JSON dump ends
-# with it, adapters/pcscf/pcscf_server.cc dump_bindings), so the dump is whole.
-dump() {
-  local out=$WORK/$PC_NAME.pcscf.out before i
-  before=$(wc -l <"$out")
-  kill -USR1 "$PC_PID"
-  for i in $(seq 1 100); do
-    tail -n +$((before + 1)) "$out" | grep -q '^{"bindings":' && break
-    sleep 0.05
-  done
-  tail -n +$((before + 1)) "$out" >"$WORK/$1.dump"
-  grep -q '^{"bindings":' "$WORK/$1.dump" && return 0
-  echo "no complete binding dump from pcscf (pid $PC_PID) within 5 s after SIGUSR1; its stdout: $out"
-  return 1
-}
+# dump NAME: the pcscf's binding table into $WORK/NAME.dump, whole
+# (e2e_lib.sh pcscf_dump).
+dump() { pcscf_dump "$WORK/$PC_NAME.pcscf.out" "$WORK/$1.dump"; }
 
 # session_in DUMP USER: the Session ID the dump binds USER to.
 session_in() {
