@@ -113,6 +113,12 @@ report::MutationRun read_run(const fs::path& root, std::vector<std::string>& not
   return report::read_mutation(results(root).string(), root.string(), s, notes);
 }
 
+// Recomputes the key of a mutant's result after a test edited its verdict, as
+// a run that recorded that verdict would have keyed it.
+void rekey(const fs::path& root, const std::string& name) {
+  run("python3 tests/tools/testdata/mutation/rekey.py '" + root.string() + "' " + name);
+}
+
 bool killed(const report::MutationRun& r, const std::string& id) {
   const auto by = report::mutation_by_requirement(r);
   return by.count(id) == 1 && !by.at(id).killed.empty();
@@ -189,6 +195,30 @@ TEST_CASE("mutation report: a tampered key is stale") {
   CHECK(notes[0].find("src/b.cc changed") != std::string::npos);
 }
 
+TEST_CASE("mutation report: a verdict or a baseline outcome edited after the run is stale") {
+  const fs::path root = fixture("edited-verdict");
+  // m_a's kill credited to another case than the run recorded ...
+  const fs::path f = results(root) / "mutants" / "m_a.json";
+  auto j = nlohmann::json::parse(read(f));
+  j["requirements"]["X.1-UE-DO"]["killed_by"] = nlohmann::json::array({"other (//src:a_test)"});
+  std::ofstream(f) << j.dump();
+  // ... and m_b's baseline outcome rewritten (the key of its files unchanged).
+  const fs::path b = results(root) / "baseline" / "src__b_test.json";
+  auto jb = nlohmann::json::parse(read(b));
+  jb["result"]["status"] = "FAILED";
+  std::ofstream(b) << jb.dump();
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.read);
+  CHECK(r.mutants.empty());
+  CHECK_FALSE(killed(r, "X.1-UE-DO"));
+  CHECK_FALSE(killed(r, "X.2-PC-LATER"));
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("the recorded key does not match its parts and verdict") !=
+        std::string::npos);
+  CHECK(notes[0].find("its recorded outcome does not match its result key") != std::string::npos);
+}
+
 TEST_CASE("mutation report: a new test case citing the requirement makes the result stale") {
   const fs::path root = fixture("cited");
   auto s = scan();
@@ -221,6 +251,7 @@ TEST_CASE("mutation report: a kill without the case that did it is not believed"
   auto j = nlohmann::json::parse(read(f));
   j["requirements"]["X.1-UE-DO"]["killed_by"] = nlohmann::json::array();
   std::ofstream(f) << j.dump();
+  rekey(root, "m_a");  // as a run that recorded this verdict would have keyed it
   // The explanation is the catalogue's current text (prose is not in the key).
   std::string cat = kCatalogue;
   cat.insert(cat.find("[[mutant.subs]]"), "survives = \"why not\"\n");

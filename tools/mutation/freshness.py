@@ -31,7 +31,7 @@ import json
 import os
 import subprocess
 
-FORMAT = 2
+FORMAT = 3  # 3: the verdict and the baseline outcome are hashed too
 # Read by every build and test: flags, toolchain and external versions.
 GLOBAL_FILES = (".bazelrc", ".bazelversion", "MODULE.bazel", "MODULE.bazel.lock", ".bazelignore")
 # The run and its judgment (mutate.py); this module only defines the keys, and
@@ -186,8 +186,25 @@ def mutant_key_parts(tree, m, cits):
     }
 
 
-def mutant_key(parts):
-    return sha256(json.dumps(parts, sort_keys=True).encode())
+def verdict_of(rec):
+    """The part of a mutant's record the report credits: its status, the
+    per-requirement outcome and the targets it ran. Hashed into the key, so a
+    record whose verdict was edited after the run no longer verifies."""
+    return {"status": rec.get("status"), "requirements": rec.get("requirements"),
+            "targets": rec.get("targets")}
+
+
+def mutant_key(parts, verdict):
+    return sha256(json.dumps({"parts": parts, "verdict": verdict}, sort_keys=True).encode())
+
+
+def result_key(result):
+    """Hash of a baseline entry's recorded outcome (status and cases)."""
+    return sha256(json.dumps(result, sort_keys=True).encode())
+
+
+def baseline_result_ok(entry):
+    return entry.get("result_key") == result_key(entry.get("result"))
 
 
 def parse_citations(text):
@@ -252,6 +269,8 @@ def verify(root, results, cits, mutants_by_name):
     base_state = {}
     for t, b in base.items():
         why = deps_changes(tree, b.get("deps", {}))
+        if not baseline_result_ok(b):
+            why.append("its recorded outcome does not match its result key")
         base_state[t] = {"current": not why, "why": why}
     out_m = {}
     for name, r in load_dir(results, "mutants").items():
@@ -278,8 +297,8 @@ def verify(root, results, cits, mutants_by_name):
                                        (" ..." if len(base_state[t]["why"]) > 3 else "")))
             elif b["deps"]["key"] != tk.get("key") or b.get("recorded") != tk.get("recorded"):
                 why.append("the baseline of %s was run again since" % t)
-        if not why and mutant_key(parts) != r.get("key"):
-            why.append("the recorded key does not match its parts")
+        if not why and mutant_key(parts, verdict_of(r)) != r.get("key"):
+            why.append("the recorded key does not match its parts and verdict")
         r = dict(r)
         if m is not None:  # the prose is not in the key: the catalogue's current words
             r["description"], r["survives"] = m["description"], m["survives"]

@@ -57,6 +57,27 @@ EXCLUDED_TARGETS = {
 }
 
 
+# A mutant's targets run in tiers, cheapest first; the run stops once every
+# requirement the mutant breaks is killed (a kill needs one failing citing
+# case; more targets could only add kills). Most core mutants are killed by
+# the unit tests in seconds, so the end-to-end, interop and sanitized runs
+# are spent only where the cheaper layers did not see the bug.
+TIERS = ("unit", "program", "third-party", "sanitized")
+
+
+def tier_of(target):
+    """Index into TIERS of a test target (by package and name)."""
+    pkg, _, name = target[2:].partition(":")
+    if "_asan" in name or "_ubsan" in name or pkg.startswith("tests/sanitize"):
+        return 3
+    if pkg.startswith(("tests/core", "tests/property", "tests/proofs", "tests/tools",
+                       "tests/build")):
+        return 0
+    if pkg.startswith(("tests/interop", "tests/probe")):
+        return 2
+    return 1
+
+
 def log(msg):
     sys.stderr.write("mutate: %s\n" % msg)
     sys.stderr.flush()
@@ -566,18 +587,23 @@ def main():
         log("nothing to run")
         return 0
 
-    # Baseline: each target on the unmutated sources, unless a current entry exists.
-    all_targets = sorted({t for _, _, ts, _, _ in plan for t in ts})
+    # Baseline entries are made lazily, per tier, for the targets a mutant
+    # actually runs (an entry already current is reused).
     base_entries = freshness.load_dir(results_dir, "baseline")
     deps = {}
-    for t in all_targets:
-        files, packages = deps_of(ws, t)
-        deps[t] = freshness.deps_record(tree, files, packages)
-    need = [t for t in all_targets
-            if t not in base_entries or base_entries[t]["deps"]["key"] != deps[t]["key"]]
-    if need:
+
+    def ensure_baseline(targets):
+        for t in targets:
+            if t not in deps:
+                files, packages = deps_of(ws, t)
+                deps[t] = freshness.deps_record(tree, files, packages)
+        need = [t for t in targets
+                if t not in base_entries or base_entries[t]["deps"]["key"] != deps[t]["key"]
+                or not freshness.baseline_result_ok(base_entries[t])]
+        if not need:
+            return
         log("baseline: %d targets on the unmutated sources (%d current ones reused)" % (
-            len(need), len(all_targets) - len(need)))
+            len(need), len(targets) - len(need)))
         b = run_tests(ws, need, out, "baseline")
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         for t in need:
@@ -585,72 +611,103 @@ def main():
                      "dirty": dirty, "deps": deps[t], "result": b["targets"][t],
                      "invocation_seconds": b["build_seconds"] + b["test_seconds"],
                      "invocation_targets": len(need)}
+            entry["result_key"] = freshness.result_key(entry["result"])
             freshness.write_json(freshness.baseline_path(results_dir, t), entry)
             base_entries[t] = entry
-    baseline = {"targets": {t: base_entries[t]["result"] for t in all_targets}}
-    bad = [t for t in all_targets if baseline["targets"][t]["status"] != "PASSED"]
-    if bad:
-        log("baseline: failing on the unmutated sources (their failures are not credited "
-            "as kills): " + " ".join(bad))
+        bad = [t for t in need if base_entries[t]["result"]["status"] != "PASSED"]
+        if bad:
+            log("baseline: failing on the unmutated sources (their failures are not credited "
+                "as kills): " + " ".join(bad))
+
+    def no_kill(r):
+        return {"killed": False, "killed_by": [], "not_credited": [],
+                "citing_cases": len(citing.get(r, {})), "targets_run": []}
 
     for m, rel_targets, targets, skipped, parts in plan:
-        parts["targets"] = {t: {"key": base_entries[t]["deps"]["key"],
-                                "recorded": base_entries[t]["recorded"]} for t in targets}
         rec = {
             "format": FORMAT, "name": m["name"], "kind": m["kind"], "catalogue": m["catalogue"],
             "description": m["description"], "file": m["file"], "breaks": m["breaks"],
-            "survives": m["survives"], "targets": targets, "rel_targets": rel_targets,
+            "survives": m["survives"], "rel_targets": rel_targets,
             "skipped_targets": skipped, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ",
                                                                   time.gmtime()),
             "head": head, "dirty": dirty, "baseline_checked": True,
-            "key_parts": parts, "key": freshness.mutant_key(parts),
             "excluded_targets": EXCLUDED_TARGETS,
         }
         if not targets:
-            rec.update(status="no-tests", requirements={
-                r: {"killed": False, "killed_by": [], "not_credited": [],
-                    "citing_cases": len(citing.get(r, {})), "targets_run": []}
-                for r in m["breaks"]}, seconds=0)
+            rec.update(status="no-tests", targets=[], not_run={},
+                       requirements={r: no_kill(r) for r in m["breaks"]}, seconds=0)
+            rec["key_parts"] = parts
+            rec["key"] = freshness.mutant_key(parts, freshness.verdict_of(rec))
             log("%s: no test target cites %s and depends on %s" % (
                 m["name"], ", ".join(m["breaks"]), m["file"]))
             freshness.write_json(freshness.mutant_path(results_dir, m["name"]), rec)
             continue
-        log("%s: %s; %d targets" % (m["name"], m["description"], len(targets)))
+        log("%s: %s; %d targets in tiers %s" % (
+            m["name"], m["description"], len(targets),
+            "/".join(str(sum(1 for t in targets if tier_of(t) == k)) for k in range(len(TIERS)))))
         path = os.path.join(ws, m["file"])
         with open(path, encoding="utf-8") as f:
-            original = f.read()  # the scratch copy, restored after every mutant
+            original = f.read()  # the scratch copy, restored after every tier
         t0 = time.monotonic()
-        try:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(mutate_text(m, original))
-            run = run_tests(ws, targets, out, "mutant-" + m["name"])
-        finally:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(original)
+        ran, logs, build_s, test_s, build_failed = {}, [], 0.0, 0.0, False
+        remaining = list(m["breaks"])
+        reqs = {r: no_kill(r) for r in m["breaks"]}
+        for k, tier in enumerate(TIERS):
+            tier_targets = sorted({t for r in remaining for t in rel_targets[r]
+                                   if tier_of(t) == k})
+            if not tier_targets:
+                continue
+            ensure_baseline(tier_targets)
+            try:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(mutate_text(m, original))
+                run = run_tests(ws, tier_targets, out, "mutant-%s-%d" % (m["name"], k))
+            finally:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(original)
+            build_s += run["build_seconds"]
+            test_s += run["test_seconds"]
+            logs.append({"tier": tier, "log": run["log"], "test_logs": run["test_logs"]})
+            ran.update(run["targets"])
+            if run["build_rc"] != 0:
+                build_failed = True
+                break
+            baseline = {"targets": {t: base_entries[t]["result"] for t in ran}}
+            reqs = judge(m, {"targets": ran}, baseline, citing, rel_targets)
+            remaining = [r for r in m["breaks"] if not reqs[r]["killed"]]
+            if not remaining:
+                break
+        rec["targets"] = sorted(ran)
+        # A cheaper tier killed every requirement these targets cite: running
+        # them could only add kills, never take one back.
+        rec["not_run"] = {t: "every requirement it cites was killed by a cheaper tier"
+                          for t in targets if t not in ran}
         rec["seconds"] = round(time.monotonic() - t0, 1)
-        rec["build_seconds"] = run["build_seconds"]
-        rec["test_seconds"] = run["test_seconds"]
-        rec["log"] = run["log"]
-        rec["test_logs"] = run["test_logs"]
+        rec["build_seconds"] = round(build_s, 1)
+        rec["test_seconds"] = round(test_s, 1)
+        rec["logs"] = logs
         rec["target_status"] = {t: {"status": r["status"], "complete": r["complete"],
                                     "seconds": r["seconds"], "cached": r["cached"],
                                     "failed_cases": [c["name"] for c in r["cases"] if c["failed"]]}
-                                for t, r in run["targets"].items()}
-        if run["build_rc"] != 0:
+                                for t, r in ran.items()}
+        if build_failed:
             rec["status"] = "build-failed"
-            rec["requirements"] = {r: {"killed": False, "killed_by": [], "not_credited": [],
-                                       "citing_cases": len(citing.get(r, {})), "targets_run": []}
-                                   for r in m["breaks"]}
-            log("%s: BUILD FAILED (the mutant does not compile; see %s)" % (m["name"],
-                                                                          rec["log"]))
+            rec["requirements"] = {r: no_kill(r) for r in m["breaks"]}
+            log("%s: BUILD FAILED (the mutant does not compile; see %s)" % (
+                m["name"], logs[-1]["log"]))
         else:
-            rec["requirements"] = judge(m, run, baseline, citing, rel_targets)
-            k = sum(1 for r in rec["requirements"].values() if r["killed"])
+            rec["requirements"] = reqs
+            k = sum(1 for r in reqs.values() if r["killed"])
             rec["status"] = ("killed" if k == len(m["breaks"]) else
                              "partly-killed" if k else "survived")
-            log("%s: %s (%d of %d requirements) in %.0f s (build %.0f s, tests %.0f s)" % (
-                m["name"], rec["status"].upper(), k, len(m["breaks"]), rec["seconds"],
-                rec["build_seconds"], rec["test_seconds"]))
+            log("%s: %s (%d of %d requirements) in %.0f s (build %.0f s, tests %.0f s; "
+                "%d of %d targets run)" % (
+                    m["name"], rec["status"].upper(), k, len(m["breaks"]), rec["seconds"],
+                    build_s, test_s, len(ran), len(targets)))
+        parts["targets"] = {t: {"key": base_entries[t]["deps"]["key"],
+                                "recorded": base_entries[t]["recorded"]} for t in ran}
+        rec["key_parts"] = parts
+        rec["key"] = freshness.mutant_key(parts, freshness.verdict_of(rec))
         rec["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         freshness.write_json(freshness.mutant_path(results_dir, m["name"]), rec)
 

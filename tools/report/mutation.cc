@@ -17,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kFormat = 2;  // tools/mutation/freshness.py FORMAT
+constexpr int kFormat = 3;  // tools/mutation/freshness.py FORMAT
 
 std::string join(const std::vector<std::string>& v, const std::string& sep) {
   std::string s;

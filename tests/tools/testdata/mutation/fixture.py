@@ -26,13 +26,16 @@ for name, target, src, req in (("m_a", "//src:a_test", "src/a.cc", "X.1-UE-DO"),
     base = {"format": freshness.FORMAT, "target": target, "recorded": "2026-12-02T00:00:00Z",
             "deps": freshness.deps_record(tree, [src, "src/BUILD.bazel"], ["src"]),
             "result": {"status": "PASSED", "complete": "complete", "cases": []}}
+    base["result_key"] = freshness.result_key(base["result"])
     freshness.write_json(freshness.baseline_path(results, target), base)
     parts = freshness.mutant_key_parts(tree, catalogue[name], cits)
     parts["targets"] = {target: {"key": base["deps"]["key"], "recorded": base["recorded"]}}
-    freshness.write_json(freshness.mutant_path(results, name), {
+    rec = {
         "format": freshness.FORMAT, "name": name, "kind": "adapter", "file": src,
         "description": "pretend " + name, "status": "killed", "breaks": [req],
         "survives": "", "seconds": 3, "targets": [target],
         "requirements": {req: {"killed": True, "killed_by": ["case %s (%s)" % (name, target)],
                                "not_credited": [], "citing_cases": 1}},
-        "key_parts": parts, "key": freshness.mutant_key(parts)})
+        "key_parts": parts}
+    rec["key"] = freshness.mutant_key(parts, freshness.verdict_of(rec))
+    freshness.write_json(freshness.mutant_path(results, name), rec)
