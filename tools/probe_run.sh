@@ -130,7 +130,7 @@ pcscf_configs() {
     --secagree-listen 127.0.0.1:0 --users "${work}/users" --session-lifetime "${lifetime:-20}" >&2; then
     pcscf_files "embedded${sfx}" "$(free_port)"
     run_probe "pcscf-embedded${sfx}" "${work}/embedded${sfx}.pics.toml" "${work}/embedded${sfx}.pixit.toml" \
-      --tp "$(tp_ids "${catalogue}" '^TP_PC_(TLS|CERT)_|^TP_PC_SIP_01[5-8]$')"
+      --tp "$(tp_ids "${catalogue}" '^TP_PC_(TLS|CERT)_|^TP_PC_SIP_(01[5-8]|029)$')"
   else
     failed=1
   fi
@@ -143,7 +143,7 @@ pcscf_configs() {
     --session-lifetime "${lifetime:-20}" >&2; then
     pcscf_files "next-hop${sfx}" "${nh}"
     run_probe "pcscf-next-hop${sfx}" "${work}/next-hop${sfx}.pics.toml" "${work}/next-hop${sfx}.pixit.toml" \
-      --tp "$(tp_ids "${catalogue}" '^TP_PC_SIP_' | tr ',' '\n' | grep -Ev '^TP_PC_SIP_01[5-8]$' | paste -sd, -)"
+      --tp "$(tp_ids "${catalogue}" '^TP_PC_SIP_' | tr ',' '\n' | grep -Ev '^TP_PC_SIP_(01[5-8]|029)$' | paste -sd, -)"
   else
     failed=1
   fi

@@ -57,7 +57,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.toml")):
 print(",".join(i for i in ids if i.startswith(tuple(sys.argv[2:]))))
 PY
 }
-SECAGREE=TP_PC_SIP_015,TP_PC_SIP_016,TP_PC_SIP_017,TP_PC_SIP_018
+SECAGREE=TP_PC_SIP_015,TP_PC_SIP_016,TP_PC_SIP_017,TP_PC_SIP_018,TP_PC_SIP_029
 
 # 1. pcscf with its embedded home network (the PIXIT's users, the sec-agree
 # listener, the PICS's 20 s session lifetime): TLS, CERT and sec-agree TPs.

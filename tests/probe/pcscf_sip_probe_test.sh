@@ -31,7 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
 TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC_SIP_006
   TP_PC_SIP_007 TP_PC_SIP_008 TP_PC_SIP_009 TP_PC_SIP_010 TP_PC_SIP_011 TP_PC_SIP_012
   TP_PC_SIP_013 TP_PC_SIP_014 TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024 TP_PC_SIP_025
-  TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028)
+  TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028 TP_PC_SIP_030 TP_PC_SIP_031)
 
 against_annexo_pcscf() {
   local nh log out rc tp expect
@@ -75,31 +75,20 @@ against_annexo_pcscf() {
 # is forwarded to the probe's S-CSCF side there, so TP_PC_SIP_015's marking
 # is not observable: inconc, never pass (RD-160).
 secagree_against_embedded_pcscf() {
-  local nh log rc pid port sa
-  nh=$(free_port) || return 1
-  log=$WORK/pcscf-embedded.log
-  printf '%s\n' 'alice@annexo.test alice-password sip:alice@annexo.test' \
-    'bob@annexo.test bob-password sip:bob@annexo.test' >"$WORK/users"
-  "$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 --users "$WORK/users" \
-    --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" --log-format json 2>"$log" &
-  pid=$!
-  PIDS+=("$pid")
-  wait_file "$log" 'unprotected sec-agree REGISTER' "$pid" || { tail -5 "$log"; return 1; }
-  port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
-  sa=$(listen_port "$log" 'unprotected sec-agree REGISTER')
-  write_pixit "$WORK/embedded.pixit.toml" "$port" "$nh" "$sa"
+  local rc tp
+  start_embedded_pcscf embedded "$PCSCF" || return 1
   run_probe embedded "$WORK/embedded.pixit.toml" TP_PC_SIP_015 TP_PC_SIP_016 TP_PC_SIP_017 \
-    TP_PC_SIP_018
+    TP_PC_SIP_018 TP_PC_SIP_029
   rc=$?
-  kill "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
+  kill "$PID" 2>/dev/null
+  wait "$PID" 2>/dev/null
   local bad=0 why=""
   why+=$(verdict_is "$WORK/embedded.out" TP_PC_SIP_015 inconc) || bad=1
-  for tp in TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_018; do
+  for tp in TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_018 TP_PC_SIP_029; do
     why+=$(verdict_is "$WORK/embedded.out" "$tp" pass) || bad=1
   done
   ((rc == 0)) || { why+=$'\n'"probe exit $rc"; bad=1; }
-  ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$log" | cut -c1-160; echo "$why"; }
+  ((bad == 0)) || { echo "--- pcscf log"; tail -4 "$LOG" | cut -c1-160; echo "$why"; }
   return $bad
 }
 

@@ -3,10 +3,11 @@
 # Kamailio configured as a naive TLS edge proxy (kamailio/edge.cfg) in front
 # of the probe's S-CSCF side. It has no O.2.2 binding (every TLS connection
 # may send anything and gets its From asserted), no flow token, no
-# integrity-protected marking and no close on a 403, so the tuple and
-# binding TPs must fail; what it does do (relay a 2xx registration, deliver
-# a terminating request over the UE's connection, answer a CRLF ping) must
-# pass. The case asserts each TP's verdict and the reason's key words. The
+# integrity-protected marking, no close on a 403 and no Service-Route
+# routing (edge.cfg relays to its next hop whatever the registrar's 2xx
+# said), so the tuple, binding and Service-Route TPs must fail; what it does
+# do (relay a 2xx registration, deliver a terminating request over the UE's
+# connection, answer a CRLF ping, decrement Max-Forwards) must pass. The case asserts each TP's verdict and the reason's key words. The
 # PICS is annexo's pcscf's (run_probe): the same claims are made for the
 # edge proxy (RFC 5626 outbound, CRLF keep-alive, TLS 1.2). It
 # checks the probe, not annexo: no requirement credit.
@@ -38,6 +39,8 @@ EXPECTED=(
   "TP_PC_SIP_019 fail not \"tls-yes\""
   "TP_PC_SIP_020 pass never forwarded as tls-yes"
   "TP_PC_SIP_023 fail after de-registration"
+  "TP_PC_SIP_030 fail is not used"
+  "TP_PC_SIP_031 pass forwarded as 69"
 )
 
 against_kamailio_edge() {

@@ -97,6 +97,27 @@ second_impu() {
 }
 
 
+# start_embedded_pcscf NAME BINARY: BINARY's pcscf with its own registrar
+# (--users: write_pixit's users 1 and 2) and the sec-agree listener, the only
+# mode that has one (RD-160); writes WORK/NAME.pixit.toml (iut.secagree_port
+# set) and sets PID (also in PIDS) and LOG.
+start_embedded_pcscf() {
+  local name=$1 bin=$2 nh port sa
+  nh=$(free_port) || return 1
+  LOG=$WORK/$name.pcscf.log
+  printf '%s\n' 'alice@annexo.test alice-password sip:alice@annexo.test' \
+    'bob@annexo.test bob-password sip:bob@annexo.test' >"$WORK/$name.users"
+  "$bin" --tls-stack "$STACK" --listen 127.0.0.1:0 --secagree-listen 127.0.0.1:0 \
+    --users "$WORK/$name.users" --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
+    --log-format json 2>"$LOG" &
+  PID=$!
+  PIDS+=("$PID")
+  wait_file "$LOG" 'unprotected sec-agree REGISTER' "$PID" || { tail -5 "$LOG"; return 1; }
+  port=$(listen_port "$LOG" '"req":"O.2.1-PC-PORT"')
+  sa=$(listen_port "$LOG" 'unprotected sec-agree REGISTER')
+  write_pixit "$WORK/$name.pixit.toml" "$port" "$nh" "$sa"
+}
+
 # wait_listen PORT PID: until something listens on 127.0.0.1:PORT (budget),
 # or PID died.
 wait_listen() {

@@ -12,6 +12,9 @@
 # Proof mutants of core/pcscf_machine.h are built by mutant_pcscf.bzl's
 # header mode (the units that include the header recompiled, about 30 CPU-s
 # each).
+# The sec-agree mutants run against the pcscf with its own registrar, the
+# only mode with the sec-agree listener (probe_lib.sh start_embedded_pcscf,
+# RD-160); the others against pcscf --next-hop.
 #   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF MUTANT...
 # (each MUTANT a pcscf program whose file name is the mutant's name,
 # tests/probe/BUILD.bazel PROBE_PCSCF_MUTANTS).
@@ -92,19 +95,30 @@ TPS_BINDING=(TP_PC_SIP_019 TP_PC_SIP_020)
 TPS_HELLO=(TP_PC_TLS_012 TP_PC_TLS_013)
 TPS_UNAUTH=(TP_PC_SIP_026 TP_PC_SIP_028)
 TPS_PATH=(TP_PC_SIP_003 TP_PC_SIP_004)
+TPS_TOKEN=(TP_PC_SIP_013)
+TPS_ROUTING=(TP_PC_SIP_030 TP_PC_SIP_031)
+# Against the embedded-registrar pcscf (the sec-agree listener, RD-160).
+TPS_SECAGREE=(TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_029)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
     "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
-    "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" "${TPS_PATH[@]}" >/dev/null
+    "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" "${TPS_PATH[@]}" "${TPS_TOKEN[@]}" \
+    "${TPS_ROUTING[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
     TP_PC_TLS_013=pass TP_PC_CERT_001=pass TP_PC_CERT_002=pass TP_PC_CERT_003=pass \
     TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
     TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass \
-    TP_PC_SIP_026=pass TP_PC_SIP_028=pass TP_PC_SIP_003=pass TP_PC_SIP_004=pass
+    TP_PC_SIP_026=pass TP_PC_SIP_028=pass TP_PC_SIP_003=pass TP_PC_SIP_004=pass \
+    TP_PC_SIP_013=pass TP_PC_SIP_030=pass TP_PC_SIP_031=pass || return 1
+  start_embedded_pcscf annexo_embedded "$PCSCF" || return 1
+  run_probe annexo_embedded "$WORK/annexo_embedded.pixit.toml" "${TPS_SECAGREE[@]}" >/dev/null
+  rc=$?
+  kill "$PID" 2>/dev/null
+  expect annexo_embedded "$rc" 0 TP_PC_SIP_016=pass TP_PC_SIP_017=pass TP_PC_SIP_029=pass
 }
 
 # caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
@@ -115,6 +129,18 @@ caught() {
   shift 2
   start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec || return 1
   run_probe "$name" "$WORK/$name.pixit.toml" "${tps[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect "$name" "$rc" 1 "$@"
+}
+
+# caught_embedded MUTANT TP=VERDICT...: as caught, TPS_SECAGREE against
+# MUTANT's pcscf with its own registrar and the sec-agree listener (RD-160).
+caught_embedded() {
+  local name=$1
+  shift
+  start_embedded_pcscf "$name" "${MUT[$name]}" || return 1
+  run_probe "$name" "$WORK/$name.pixit.toml" "${TPS_SECAGREE[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect "$name" "$rc" 1 "$@"
@@ -270,4 +296,21 @@ annexo_case "probe mutants: pcscf_no_originating_rr is caught by TP_PC_SIP_003" 
   caught pcscf_no_originating_rr TPS_PATH TP_PC_SIP_003=fail TP_PC_SIP_004=pass
 annexo_case "probe mutants: pcscf_path_counts_one_via is caught by TP_PC_SIP_004" \
   caught pcscf_path_counts_one_via TPS_PATH TP_PC_SIP_003=pass TP_PC_SIP_004=fail
+# RD-320: the sec-agree answers (core/sec_agree.cc, the adapter's 401), the
+# flow token's MAC, the Service-Route and Max-Forwards of forwarded requests.
+annexo_case "probe mutants: secagree_answer_without_tls_offer (core/sec_agree.cc) is caught by TP_PC_SIP_017" \
+  caught_embedded secagree_answer_without_tls_offer TP_PC_SIP_016=pass TP_PC_SIP_017=fail \
+  TP_PC_SIP_029=pass
+annexo_case "probe mutants: pcscf_secagree_echoes_offer is caught by TP_PC_SIP_029" \
+  caught_embedded pcscf_secagree_echoes_offer TP_PC_SIP_016=pass TP_PC_SIP_017=pass \
+  TP_PC_SIP_029=fail
+annexo_case "probe mutants: secagree_verify_prefix_only (core/sec_agree.cc) is caught by TP_PC_SIP_016" \
+  caught_embedded secagree_verify_prefix_only TP_PC_SIP_016=fail TP_PC_SIP_017=pass \
+  TP_PC_SIP_029=pass
+annexo_case "probe mutants: flow_token_mac_truncated (core/flow_token.cc) is caught by TP_PC_SIP_013" \
+  caught flow_token_mac_truncated TPS_TOKEN TP_PC_SIP_013=fail
+annexo_case "probe mutants: pcscf_service_route_not_used is caught by TP_PC_SIP_030" \
+  caught pcscf_service_route_not_used TPS_ROUTING TP_PC_SIP_030=fail TP_PC_SIP_031=pass
+annexo_case "probe mutants: pcscf_max_forwards_not_decremented (remote_next_hop.cc) is caught by TP_PC_SIP_031" \
+  caught pcscf_max_forwards_not_decremented TPS_ROUTING TP_PC_SIP_030=pass TP_PC_SIP_031=fail
 annexo_finish

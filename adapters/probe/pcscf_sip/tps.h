@@ -34,5 +34,8 @@ Tp_Outcome tp_sip_025(const Tp_Context& ctx);
 Tp_Outcome tp_sip_026(const Tp_Context& ctx);
 Tp_Outcome tp_sip_027(const Tp_Context& ctx);
 Tp_Outcome tp_sip_028(const Tp_Context& ctx);
+Tp_Outcome tp_sip_029(const Tp_Context& ctx);
+Tp_Outcome tp_sip_030(const Tp_Context& ctx);
+Tp_Outcome tp_sip_031(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip

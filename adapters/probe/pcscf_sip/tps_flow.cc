@@ -149,7 +149,8 @@ Tp_Outcome tp_sip_012(const Tp_Context& ctx) {
 }
 
 // TP_PC_SIP_013 (5626-5.3-PC-403-BAD-TOKEN, 5626-5.2-PC-TOKEN-TAMPERPROOF):
-// the Path's token with one bit flipped, then truncated.
+// the Path's token with one bit flipped, truncated, then its last character
+// changed.
 Tp_Outcome tp_sip_013(const Tp_Context& ctx) {
   Setup s(ctx);
   Tp_Outcome out;
@@ -164,8 +165,21 @@ Tp_Outcome tp_sip_013(const Tp_Context& ctx) {
   std::string flipped = token;
   flipped[0] = static_cast<char>(flipped[0] ^ 0x01);  // one bit of the first character
   const std::string truncated = token.substr(0, token.size() / 2);
+  // The last character changed to another of its kind (digit, letter), so
+  // the token keeps its alphabet: a check of part of the MAC (a token ending
+  // in its MAC, annexo's: the high bits) would take it (RD-320).
+  std::string last = token;
+  char& c = last.back();
+  if (c >= '0' && c <= '9')
+    c = static_cast<char>('0' + (c - '0' + 1) % 10);
+  else if (c >= 'a' && c <= 'f')
+    c = static_cast<char>('a' + (c - 'a' + 1) % 6);
+  else if (c >= 'A' && c <= 'F')
+    c = static_cast<char>('A' + (c - 'A' + 1) % 6);
+  else
+    c = c == 'x' ? 'y' : 'x';
   std::vector<Evidence> ev;
-  for (const std::string& t : {flipped, truncated}) {
+  for (const std::string& t : {flipped, truncated, last}) {
     std::string route = path;
     route.replace(at, token.size(), t);
     const Leg leg = terminate(s, route);
@@ -183,7 +197,7 @@ Tp_Outcome tp_sip_013(const Tp_Context& ctx) {
                      "tampered token accepted (" + std::to_string(leg.answer->s.msg.status) + ")",
                      ev);
   }
-  return verdict(Verdict::pass, "both tampered tokens refused, nothing delivered", ev);
+  return verdict(Verdict::pass, "the three tampered tokens refused, nothing delivered", ev);
 }
 
 // TP_PC_SIP_014 (5626-5.4-PC-CRLF-PONG): CRLFCRLF on the registered

@@ -146,32 +146,29 @@ Tp_Outcome tp_sip_015(const Tp_Context& ctx) {
   return verdict(Verdict::pass, "Security-Server: tls, then registered over TLS (tls-pending)", ev);
 }
 
-// TP_PC_SIP_016 (RFC3329-PC-VERIFY-ECHO): a Security-Verify that differs.
-Tp_Outcome tp_sip_016(const Tp_Context& ctx) {
-  Setup s(ctx);
+namespace {
+
+// One REGISTER over a new TLS connection with Security-Verify `verify`,
+// which is not the list received: refused and nothing bound (nullopt), else
+// the TP's verdict.
+std::optional<Tp_Outcome> verify_refused(Setup& s, const std::string& verify,
+                                         std::vector<Evidence>& ev) {
   Tp_Outcome out;
-  Plain_Sip* p = plain_connection(s, out);
-  if (p == nullptr) return out;
-  std::vector<Evidence> ev;
-  std::string server;
-  if (!agreement(s, *p, ev, server, out)) return out;
-  s.ue = &s.rig.add_ue();
-  if (!s.rig.handshake(*s.ue, out)) return out;
-  // Another mechanism list than the one received (RFC 3329 2.3.1 step 5).
-  const std::string wrong = server.find("q=0.5") == std::string::npos ? "tls;q=0.5" : "tls;q=0.4";
-  Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
+  Probe_Ue& ue = s.rig.add_ue();
+  if (!s.rig.handshake(ue, out)) return out;
+  const auto& u = s.rig.ctx().pixit.users.front();
+  Ue_Sip sip(s.rig, ue, u);
   Reg_Options o;
   o.headers = {
-      {"Security-Verify", wrong}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
+      {"Security-Verify", verify}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
   const Reg_Result r = sip.register_user(o);
-  for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
+  for (const auto& a : r.answers) ev.push_back(evidence_of(ue, a));
   if (r.registered())
-    return verdict(Verdict::fail, "a REGISTER with a wrong Security-Verify was accepted", ev);
-  if (r.first_status == 0 && !s.ue->peer_closed())
+    return verdict(Verdict::fail, "a REGISTER with Security-Verify \"" + verify + "\" was accepted",
+                   ev);
+  if (r.first_status == 0 && !ue.peer_closed())
     return verdict(Verdict::inconc, "no answer to the REGISTER over TLS", ev);
-  if (s.ue->peer_closed())
-    return verdict(Verdict::pass, "rejected (connection closed), nothing bound", ev);
-  const auto& u = ctx.pixit.users.front();
+  if (ue.peer_closed()) return std::nullopt;  // rejected, connection closed
   const std::size_t mark = s.rig.scscf().mark();
   const std::string id = sip.send_request("INVITE", u.impus.front(), u.impus.front());
   const auto answer = sip.wait_final(id, s.rig.sip_budget());
@@ -180,17 +177,41 @@ Tp_Outcome tp_sip_016(const Tp_Context& ctx) {
     if (!asserted(f.s.msg).empty())
       return verdict(Verdict::fail, "the connection asserts an identity", ev);
   }
-  if (answer) ev.push_back(evidence_of(*s.ue, *answer));
+  if (answer) ev.push_back(evidence_of(ue, *answer));
   const bool forwarded = !sip.forwarded(id, mark).empty();
-  if (!forwarded && !s.ue->peer_closed() && (!answer || answer->msg.status < 300))
+  if (!forwarded && !ue.peer_closed() && (!answer || answer->msg.status < 300))
     return verdict(Verdict::inconc,
                    answer ? "the INVITE was answered 2xx without reaching the S-CSCF side"
                           : "no answer to the INVITE",
                    ev);
-  return verdict(Verdict::pass, "rejected and not bound", ev);
+  return std::nullopt;
 }
 
-// TP_PC_SIP_017 (O.3.2-SECSETUP-ERRORS, N.1-NO-IPSEC-WITH-DIGEST).
+}  // namespace
+
+// TP_PC_SIP_016 (RFC3329-PC-VERIFY-ECHO): a Security-Verify that differs
+// (RFC 3329 2.3.1 step 5), on a new TLS connection each: another parameter,
+// then the list received with one more mechanism appended (a comparison
+// that stops at the end of the list sent would take it, RD-320).
+Tp_Outcome tp_sip_016(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  Plain_Sip* p = plain_connection(s, out);
+  if (p == nullptr) return out;
+  std::vector<Evidence> ev;
+  std::string server;
+  if (!agreement(s, *p, ev, server, out)) return out;
+  const std::string other_q = server.find("q=0.5") == std::string::npos ? "tls;q=0.5" : "tls;q=0.4";
+  for (const std::string& wrong : {other_q, server + ", digest"}) {
+    if (auto bad = verify_refused(s, wrong, ev)) return *bad;
+  }
+  return verdict(Verdict::pass, "both rejected and not bound", ev);
+}
+
+// TP_PC_SIP_017 (O.3.2-SECSETUP-ERRORS, N.1-NO-IPSEC-WITH-DIGEST): no
+// mechanism the P-CSCF can accept, so RFC 3329 2.3.1's 494 with its
+// Security-Server (RD-320): a 401 would be an agreement on a mechanism the
+// client did not offer.
 Tp_Outcome tp_sip_017(const Tp_Context& ctx) {
   Setup s(ctx);
   Tp_Outcome out;
@@ -207,8 +228,13 @@ Tp_Outcome tp_sip_017(const Tp_Context& ctx) {
       return verdict(Verdict::fail, std::string("2xx to Security-Client: ") + offer, ev);
     if (lists(*r, "ipsec-3gpp"))
       return verdict(Verdict::fail, "ipsec-3gpp offered in Security-Server with SIP Digest", ev);
+    if (r->msg.status != 494)
+      return verdict(
+          Verdict::fail,
+          "answered " + std::to_string(r->msg.status) + ", not 494, to Security-Client: " + offer,
+          ev);
   }
-  return verdict(Verdict::pass, "error responses, no ipsec-3gpp offered", ev);
+  return verdict(Verdict::pass, "494 to both, no ipsec-3gpp offered", ev);
 }
 
 // TP_PC_SIP_018 (O.2-ALL-SM7-OVER-TLS): Digest credentials on the plain
@@ -263,6 +289,36 @@ Tp_Outcome tp_sip_018(const Tp_Context& ctx) {
       return verdict(Verdict::fail, "a request of the plain connection was asserted", ev);
   }
   return verdict(Verdict::pass, "no binding and no asserted request on the plain connection", ev);
+}
+
+// TP_PC_SIP_029 (N.1-NO-IPSEC-WITH-DIGEST, S.3-SECAGREE-TLS-SELECTS-ANNEX-O):
+// Security-Client ipsec-3gpp and tls, first ipsec-3gpp with its TS 33.203
+// parameters, then with a q value only (a P-CSCF echoing the client's list
+// may drop a mechanism whose parameters it does not read, RD-320); each
+// answer agrees on tls and never lists ipsec-3gpp.
+Tp_Outcome tp_sip_029(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  std::vector<Evidence> ev;
+  for (const char* offer :
+       {"ipsec-3gpp;alg=hmac-sha-1-96;spi-c=1;spi-s=2;port-c=5062;port-s=5064, tls",
+        "ipsec-3gpp;q=0.5, tls;q=0.1"}) {
+    Plain_Sip* p = plain_connection(s, out);
+    if (p == nullptr) return out;
+    const auto r = plain_request(s.rig, *p, ctx.pixit.users.front(), "REGISTER", offer, "");
+    if (!r)
+      return verdict(Verdict::inconc, std::string("no answer to Security-Client: ") + offer, ev);
+    ev.push_back(plain_evidence(*p, *r));
+    if (r->msg.status < 300)
+      return verdict(Verdict::fail, std::string("2xx to Security-Client: ") + offer, ev);
+    if (lists(*r, "ipsec-3gpp"))
+      return verdict(Verdict::fail, "ipsec-3gpp offered in Security-Server with SIP Digest", ev);
+    if ((r->msg.status != 494 && r->msg.status != 401) || !lists(*r, "tls"))
+      return verdict(
+          Verdict::fail,
+          std::string("no 494/401 with Security-Server: tls to Security-Client: ") + offer, ev);
+  }
+  return verdict(Verdict::pass, "Security-Server lists tls, not ipsec-3gpp, for both offers", ev);
 }
 
 }  // namespace annexo::probe::pcscf_sip

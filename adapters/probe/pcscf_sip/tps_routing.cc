@@ -1,0 +1,73 @@
+// TPs on how the IUT forwards a registered UE's originating request towards
+// the core network (issue 13, RD-320): by the registration's Service-Route
+// (TP_PC_SIP_030), with Max-Forwards decremented (TP_PC_SIP_031).
+#include "adapters/probe/pcscf_sip/tps.h"
+#include "adapters/probe/pcscf_sip/tps_common.h"
+
+namespace annexo::probe::pcscf_sip {
+
+namespace {
+
+// User 1 registered (the registration forwarded, so the S-CSCF side gave its
+// Service-Route), then an INVITE from user 1 on that connection: the INVITE
+// as the S-CSCF side received it, or `out` set.
+std::optional<Scscf_Seen> forwarded_invite(Setup& s, Tp_Outcome& out) {
+  if (!registered_ue(s, 0, out)) return std::nullopt;
+  if (s.reg.forwarded.empty()) {
+    out = verdict(Verdict::inconc,
+                  "registered, but no REGISTER reached the S-CSCF side: no Service-Route given");
+    return std::nullopt;
+  }
+  const auto& u = s.rig.ctx().pixit.users.front();
+  const std::size_t mark = s.rig.scscf().mark();
+  const std::string id = s.sip->send_request("INVITE", u.impus.front(), u.impus.front());
+  s.rig.pump_until([&] { return !s.sip->forwarded(id, mark).empty() || s.ue->peer_closed(); },
+                   s.rig.sip_budget());
+  const auto fwd = s.sip->forwarded(id, mark);
+  if (fwd.empty()) {
+    out = verdict(Verdict::inconc, "the INVITE was not forwarded");
+    return std::nullopt;
+  }
+  return fwd.front();
+}
+
+}  // namespace
+
+// TP_PC_SIP_030 (24229-5.2.1-PATH-SUPPORT): the forwarded INVITE's first
+// Route is the Service-Route of the registrar's 2xx (TS 24.229 5.2.6.3.2).
+Tp_Outcome tp_sip_030(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  const auto fwd = forwarded_invite(s, out);
+  if (!fwd) return out;
+  const std::string service_route = first_uri(s.rig.scscf().registrar().service_route());
+  std::vector<Evidence> ev{evidence_of(*fwd, "Route")};
+  const std::string* route = fwd->s.msg.first("Route");
+  if (route == nullptr)
+    return verdict(Verdict::fail, "no Route: the Service-Route " + service_route + " is not used",
+                   ev);
+  if (first_uri(*route) != service_route)
+    return verdict(Verdict::fail,
+                   "first Route " + first_uri(*route) + ", not the Service-Route " + service_route,
+                   ev);
+  return verdict(Verdict::pass, "routed by the Service-Route " + service_route, ev);
+}
+
+// TP_PC_SIP_031 (3261-16.3-PC-MAXFWD-LOOP): the UE's INVITE carries
+// Max-Forwards 70; the IUT forwards it with 69 (RFC 3261 16.6 item 3).
+Tp_Outcome tp_sip_031(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  const auto fwd = forwarded_invite(s, out);
+  if (!fwd) return out;
+  std::vector<Evidence> ev{evidence_of(*fwd, "Max-Forwards")};
+  const auto all = fwd->s.msg.all("Max-Forwards");
+  if (all.size() != 1)
+    return verdict(Verdict::fail,
+                   std::to_string(all.size()) + " Max-Forwards fields on the forwarded INVITE", ev);
+  if (*all.front() != "69")
+    return verdict(Verdict::fail, "Max-Forwards " + *all.front() + " for the UE's 70, not 69", ev);
+  return verdict(Verdict::pass, "Max-Forwards 70 forwarded as 69", ev);
+}
+
+}  // namespace annexo::probe::pcscf_sip
