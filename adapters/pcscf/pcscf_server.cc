@@ -454,8 +454,8 @@ class Connection final : public tls::Endpoint_Events {
     const bool was_active = m_tls->established();
     const bool ok = m_tls->received(data, size);
     const tls::Endpoint_Failure& f = m_tls->failure();
-    if (!m_gate_logged && (f.source == tls::Failure_Source::gate ||
-                           tls::Server_Stack::gate_choice(*m_tls).version != 0)) {
+    if (!m_gate_logged &&
+        (f.source == tls::Failure_Source::gate || m_tls->gate_choice().version != 0)) {
       m_gate_logged = true;
       if (f.source == tls::Failure_Source::gate) {
         // The endpoint wrote the gate's alert record (tls_out).
@@ -466,7 +466,7 @@ class Connection final : public tls::Endpoint_Events {
         close_after_flush();
         return;
       }
-      const auto& ch = tls::Server_Stack::gate_choice(*m_tls);
+      const auto& ch = m_tls->gate_choice();
       char suite[8];
       std::snprintf(suite, sizeof(suite), "0x%04X", ch.suite);
       m_srv.log().decision(Verdict::allow, "O.2.1-UE-NONNULL-OFFER",

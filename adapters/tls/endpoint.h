@@ -16,6 +16,7 @@
 
 #include "adapters/tls/chain_report.h"
 #include "core/errors.h"
+#include "core/profile.h"
 
 namespace annexo::tls {
 
@@ -107,6 +108,11 @@ class Endpoint {
   virtual bool failed() const = 0;
   virtual const Endpoint_Failure& failure() const = 0;
   virtual const char* stack_name() const = 0;
+  // P-CSCF: the core's choice (core::pcscf_check_client_hello) read from the
+  // raw first ClientHello by the endpoint's Client_Hello_Gate, whichever
+  // stack runs. Version 0 while the gate is still reading, after a refusal,
+  // and always on a client endpoint (it has no ClientHello gate).
+  virtual const core::Choice& gate_choice() const = 0;
 };
 
 }  // namespace annexo::tls

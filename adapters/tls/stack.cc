@@ -114,17 +114,6 @@ std::unique_ptr<Endpoint> Server_Stack::make_endpoint(Endpoint_Events& events,
                                 std::move(accepts_renegotiation));
 }
 
-const core::Choice& Server_Stack::gate_choice(const Endpoint& endpoint) {
-  static const core::Choice none{};
-  if (const auto* o = dynamic_cast<const openssl::Openssl_Endpoint*>(&endpoint)) {
-    return o->gate_choice();
-  }
-  if (const auto* b = dynamic_cast<const Botan_Endpoint*>(&endpoint)) {
-    return b->gate_choice();
-  }
-  return none;
-}
-
 std::string Server_Stack::describe() const {
   if (m_stack == Tls_Stack::botan) return "TLS 1.2 (Botan 2.19 has no TLS 1.3)";
   const auto& b = m_openssl->built;

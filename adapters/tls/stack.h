@@ -66,10 +66,6 @@ class Server_Stack {
   std::unique_ptr<Endpoint> make_endpoint(Endpoint_Events& events, const std::string& peer,
                                           std::function<bool()> accepts_renegotiation);
 
-  // The core's choice from the raw first ClientHello (version 0 while the
-  // gate is still reading or after a refusal).
-  static const core::Choice& gate_choice(const Endpoint& endpoint);
-
   // For the start-up log: the configuration the stack runs.
   std::string describe() const;
 

@@ -20,8 +20,10 @@ network or protocol failure.
       (--plain-port 0: a TLS-first registration instead of the sec-agree variant;
       --empty-authorization: its first REGISTER carries TS 24.229's initial
       Authorization, the IMPI with an empty nonce and response)
-  sip_peer.py connect --port P [--tls-ca CA --sni NAME] --watch SECONDS
-      Connects (TLS when --tls-ca is given), sends nothing and watches.
+  sip_peer.py connect --port P [--tls-ca CA --sni NAME [--tls13]] --watch SECONDS
+                      [--close-first]
+      Connects (TLS when --tls-ca is given: TLS 1.2, or TLS 1.3 with --tls13;
+      prints "VERSION <the version negotiated>"), sends nothing and watches.
   sip_peer.py serve --cert PEM --key PEM --port-file F --www-authenticate TEXT
                     [--requests N] [--statuses 401,403,...] [--watch SECONDS]
       A TLS 1.2 server on 127.0.0.1 (port written to F) that answers each
@@ -73,13 +75,15 @@ def rand(n=8):
     return os.urandom(n).hex()
 
 
-def connect(port, ca=None, sni=None):
+def connect(port, ca=None, sni=None, tls13=False):
+    """TLS 1.2 exactly, or with tls13 TLS 1.3 exactly (RFC 8446)."""
     sock = socket.create_connection((HOST, port), timeout=10)
     if ca is None:
         return sock
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    version = ssl.TLSVersion.TLSv1_3 if tls13 else ssl.TLSVersion.TLSv1_2
+    ctx.minimum_version = version
+    ctx.maximum_version = version
     ctx.load_verify_locations(ca)
     ctx.check_hostname = True
     strict_eof(ctx)
@@ -369,8 +373,11 @@ def await_renegotiation(conn, budget):
 
 
 def cmd_connect(a):
-    sock = connect(a.port, a.tls_ca, a.sni)
+    sock = connect(a.port, a.tls_ca, a.sni, a.tls13)
     print(f"CONNECTED {sock.getsockname()[1]}", flush=True)
+    if isinstance(sock, ssl.SSLSocket):
+        # The version this peer's own library negotiated (e.g. TLSv1.3).
+        print(f"VERSION {sock.version()}", flush=True)
     if a.close_first:
         close_first(sock, a.watch, a.port)
         return
@@ -630,6 +637,8 @@ def main():
     c.add_argument("--watch", type=float, required=True)
     c.add_argument("--close-first", action="store_true",
                    help="send close_notify at once; report the answer and the TCP close")
+    c.add_argument("--tls13", action="store_true",
+                   help="TLS 1.3 only (default: TLS 1.2 only)")
     v = sub.add_parser("serve")
     v.add_argument("--cert", required=True)
     v.add_argument("--key", required=True)

@@ -32,7 +32,8 @@ KAM_LOG=/dev/null
 
 # --- peers --------------------------------------------------------------------
 # kam_start NAME PORT [ALGORITHM [PAU]]: Kamailio as the S-CSCF on
-# 127.0.0.1:PORT (TCP). Sets KAM_PID, KAM_LOG, KAM_CTL.
+# 127.0.0.1:PORT (TCP), with KAM_TLS_PORT also TLS there, its tls module's
+# method KAM_TLS_METHOD (default TLSv1.2). Sets KAM_PID, KAM_LOG, KAM_CTL.
 kam_start() {
   local name=$1 port=$2 alg=${3:-MD5} pau=${4:-1}
   local d=$IOP_TMP/$name
@@ -41,7 +42,7 @@ kam_start() {
   local tls=()
   if [ -n "${KAM_TLS_PORT:-}" ]; then
     # A TLS listener too (Kamailio presents pcscf-ec: SAN pcscf.test, ca-ec).
-    sed -e "s|@KEY@|$IOP_PKI/pcscf-ec.key|; s|@CERT@|$IOP_PKI/pcscf-ec.pem|; s|@METHOD@|TLSv1.2|g" \
+    sed -e "s|@KEY@|$IOP_PKI/pcscf-ec.key|; s|@CERT@|$IOP_PKI/pcscf-ec.pem|; s|@METHOD@|${KAM_TLS_METHOD:-TLSv1.2}|g" \
       "$IOP_DIR/kamailio/tls.cfg.in" >"$d/tls.cfg"
     tls=(-A WITH_TLS)
   fi
@@ -164,6 +165,9 @@ with_core() {
   ((rc == 0)) || evidence
   return $rc
 }
+# The TLS versions Kamailio's tls module reported for the REGISTERs it
+# received over TLS (scscf.cfg's "annexo-scscf: tls" line), one a line.
+kam_tls_versions() { grep -o 'annexo-scscf: tls REGISTER from [0-9.:]* version=[^ ]*' "$KAM_LOG" | sed 's/.*version=//' | sort -u; }
 ul_dump() { kamcmd -s "unix:$KAM_CTL" ul.dump; }
 
 # --- cases --------------------------------------------------------------------
@@ -325,23 +329,41 @@ baresip_receives() {
 # pcscf --next-hop-transport tls towards Kamailio's TLS listener: the
 # REGISTER reaches Kamailio over TLS (its own log says proto=tls) and the ue
 # registers; with a CA that did not issue Kamailio's certificate, the
-# handshake fails and the ue gets 503 at once.
+# handshake fails and the ue gets 503 at once. On the OpenSSL twin Kamailio's
+# tls module runs method TLSv1.2+ (TLS 1.2 and 1.3, the highest the client
+# offers): the next hop is TLS 1.3 (RD-271), as Kamailio's tls module
+# reports for the REGISTER it received ($tls_version) and its ServerHello
+# says on the wire (supported_versions 0x0304, tshark); the wrong CA and the
+# wrong name are then refused inside a TLS 1.3 handshake. The Botan twin
+# stays at TLS 1.2 (Botan 2.19), Kamailio saying so too.
 tls_next_hop() {
-  local r=0
+  local r=0 want=TLSv1.2 method=TLSv1.2
+  [ "$IOP_UE_STACK" = openssl ] && { want=TLSv1.3; method=TLSv1.2+; }
   KAM_PORT=$(server_port) || return 1
   KAM_TLS_PORT=$(server_port) || return 1
-  kam_start fwd-tls "$KAM_PORT" MD5 1 || { evidence; return 1; }
+  KAM_TLS_METHOD=$method kam_start fwd-tls "$KAM_PORT" MD5 1 || { evidence; return 1; }
   PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls --next-hop-transport tls \
     --next-hop-ca "$CA" --next-hop-name pcscf.test || r=1
   if ((r == 0)); then
+    iop_tshark_start nexthop "$KAM_TLS_PORT" || r=1
     ue_fg tls "$IOP_IMPI" "$IOP_IMPU" || r=1
+    iop_tshark_stop nexthop
     cat "$IOP_TMP/tls.ue.out"
-    grep 'annexo-scscf: request REGISTER' "$KAM_LOG" | cut -c1-160
+    grep 'annexo-scscf: request REGISTER\|annexo-scscf: tls' "$KAM_LOG" | cut -c1-160
     grep -q "annexo-scscf: request REGISTER from 127.0.0.1:[0-9]* proto=tls" "$KAM_LOG" || r=1
     grep -q 'annexo-scscf: registered sip:alice@ims.test' "$KAM_LOG" || r=1
     # RD-271: the TLS client towards the next hop runs on pcscf's --tls-stack.
     grep 'TLS to the next hop established' "$PC_LOG" | grep -q "\"stack\":\"$IOP_UE_STACK\"" ||
       { echo "TLS to the next hop did not run on --tls-stack $IOP_UE_STACK:"; grep 'next hop' "$PC_LOG" | tail -3; r=1; }
+    # The version, as the peer saw it: every REGISTER Kamailio received over
+    # TLS came over a connection its tls module reports as $want.
+    if [ "$want" = TLSv1.3 ]; then
+      annexo_req 33210-6.2.1-TLS13-MANDATORY test "$(kam_tls_versions)" = TLSv1.3 ||
+        { echo "Kamailio's tls module reported: $(kam_tls_versions | tr '\n' ' ')(want TLSv1.3 only)"; r=1; }
+      annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is nexthop "$IOP_TLS13" || r=1
+    else
+      [ "$(kam_tls_versions)" = TLSv1.2 ] || { echo "Kamailio's tls module: $(kam_tls_versions), want TLSv1.2"; r=1; }
+    fi
   fi
   pc_stop || r=1
   # The wrong trust anchor: Kamailio's certificate does not verify.
@@ -593,7 +615,8 @@ annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: Kamailio down, the ue gets 503 at on
 annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: a next hop that never answers: 408 to the ue after the transaction timer" \
   silent_next_hop_408
 #= spec#3261-16.7-PC-NEXT-HOP-FAILURE type=test
-annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls registers the ue through Kamailio over TLS; with the wrong CA or name the handshake fails and the ue gets 503" \
+#= spec#33210-6.2.1-TLS13-MANDATORY type=test
+annexo_case "3261-16.7-PC-NEXT-HOP-FAILURE: pcscf --next-hop-transport tls registers the ue through Kamailio over TLS (TLS 1.3 on the OpenSSL stack, as Kamailio's tls module and its ServerHello say); with the wrong CA or name the handshake fails and the ue gets 503" \
   tls_next_hop
 #= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
 #= spec#IMPL-PC-RR-TERMINATING type=test

@@ -106,6 +106,9 @@ gnutls_tls13() {
   annexo_req 33210-6.2.1-TLS13-MANDATORY grep -q 'Handshake was completed' "$IOP_TMP/gnutls-cli.out"
   annexo_req 33210-6.2.1-TLS13-MANDATORY grep -q '^(TLS1.3' <<<"$desc"
   annexo_req 33210-6.2.1-TLS13-MANDATORY sip_answered "$IOP_TMP/gnutls-cli.out"
+  # gnutls-cli prints "- Server has requested a certificate." once a
+  # CertificateRequest came (the session's request status, read by gnutls).
+  annexo_req O.2.1-PC-NO-CLIENT-CERT-REQ not grep -q 'Server has requested a certificate' "$IOP_TMP/gnutls-cli.out"
   # (TLS1.3-X.509)-(ECDHE-GROUP)-(SIGNATURE)-(CIPHER): gnutls's names of the
   # profile's groups and TLS 1.3 ciphers.
   annexo_req O.2.1-ALL-PROFILE grep -Eq -- '-\(ECDHE-(SECP256R1|X25519|SECP384R1)\)-' <<<"$desc"
@@ -217,7 +220,8 @@ annexo_case "33210-6.2.1-TLS13-MANDATORY: openssl s_client -tls1_3 completes TLS
 annexo_case "33210-6.2.2-RFC8446-9.1: pcscf --tls-stack openssl at TLS 1.3 runs TLS_AES_128_GCM_SHA256 on secp256r1 with ecdsa_secp256r1_sha256, and rsa_pss_rsae_sha256 with an RSA certificate" iop_case openssl_tls13_mti
 #= spec#33210-6.2.1-TLS13-MANDATORY type=test
 #= spec#O.2.1-ALL-PROFILE type=test
-annexo_case "33210-6.2.1-TLS13-MANDATORY: gnutls-cli with a TLS 1.3-only priority completes TLS 1.3 with pcscf --tls-stack openssl on a profile group and cipher and gets a 401" iop_case gnutls_tls13
+#= spec#O.2.1-PC-NO-CLIENT-CERT-REQ type=test
+annexo_case "33210-6.2.1-TLS13-MANDATORY: gnutls-cli with a TLS 1.3-only priority completes TLS 1.3 with pcscf --tls-stack openssl on a profile group and cipher, no CertificateRequest, and gets a 401" iop_case gnutls_tls13
 #= spec#33210-6.2.2-NO-0RTT type=test
 annexo_case "33210-6.2.2-NO-0RTT: pcscf --tls-stack openssl rejects openssl s_client's early data on a pool neighbour's ticket (full handshake, the early REGISTER never answered) and sends no ticket" iop_case early_data
 #= spec#O.4.2-PC-MAY-RENEGOTIATE type=test

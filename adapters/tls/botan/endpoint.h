@@ -48,8 +48,8 @@ class Botan_Endpoint final : public Endpoint, private Tls_Events {
   bool failed() const override { return m_failure.source != Failure_Source::none; }
   const Endpoint_Failure& failure() const override { return m_failure; }
   const char* stack_name() const override { return "botan"; }
+  const core::Choice& gate_choice() const override;
 
-  const core::Choice& gate_choice() const;
   Botan::TLS::Channel& channel() { return *m_channel; }
 
  private:

@@ -42,9 +42,9 @@ class Openssl_Endpoint final : public Endpoint {
   bool failed() const override { return m_failure.source != Failure_Source::none; }
   const Endpoint_Failure& failure() const override { return m_failure; }
   const char* stack_name() const override { return "openssl"; }
+  const core::Choice& gate_choice() const override;
 
   // Facts for tests and logs.
-  const core::Choice& gate_choice() const;  // the core's choice at the P-CSCF gate
   int tickets_received() const { return m_tickets_received; }
   int certificate_requests_sent() const { return m_cr_sent; }
   int handshakes() const { return m_handshakes; }
