@@ -84,10 +84,10 @@ case_annexo_ue_long() {
 # accepted and SIP flows. RSA-1024 (TP_UE_CERT_008) and the v1 certificate
 # (TP_UE_CERT_012) are still refused by Botan's own checks, so those pass.
 case_mutant_cert() {
-  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..16} TP_UE_TLS_002 | tr ' ' ',')"
+  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..19} TP_UE_TLS_002 | tr ' ' ',')"
   expect_fails skips_cert "TP_UE_CERT_002 TP_UE_CERT_003 TP_UE_CERT_004 TP_UE_CERT_005 \
 TP_UE_CERT_006 TP_UE_CERT_007 TP_UE_CERT_009 TP_UE_CERT_010 TP_UE_CERT_011 TP_UE_CERT_013 \
-TP_UE_CERT_014"
+TP_UE_CERT_014 TP_UE_CERT_017 TP_UE_CERT_018 TP_UE_CERT_019"
 }
 
 # broken_ue.py: each fault caught by its TP, and the probe does not blame it
