@@ -391,8 +391,10 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
     }
     return nullptr;
   };
+  // ue_gone, not "not running": a UE that closes and exits at once has its
+  // FIN read only after its exit is seen (a race that gave inconc).
   run.pcscf->run_until(
-      [&] { return (c0.peer_closed() && new_hello() != nullptr) || !run.ue.running(); },
+      [&] { return (c0.peer_closed() && new_hello() != nullptr) || run.ue_gone(); },
       ctx.budget_ms("rereg_budget_s", 60));
   const std::size_t reused = requests_after(reqs, conn0, after);
   Ue_Conn* next = new_hello();
