@@ -44,8 +44,8 @@ broken_pixit() {
 case_annexo_ue() {
   run_probe annexo "$UE" --skip-long
   verdicts annexo >"$WORK/annexo.verdicts"
-  local bad n want=33
-  [ "$STACK" = botan ] || want=34
+  local bad n want=36
+  [ "$STACK" = botan ] || want=37
   bad=$(grep -v " pass$" "$WORK/annexo.verdicts")
   n=$(grep -c " pass$" "$WORK/annexo.verdicts")
   if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt "$want" ]; then
