@@ -106,6 +106,12 @@ issue wildcard ca-ec ec "/CN=*.test" "DNS:*.test" -days 825
 issue twocn ca-ec ec "/CN=pcscf.test/CN=other.test" "DNS:pcscf.test" -days 825
 issue rsa1024 ca-rsa rsa1024 "/CN=pcscf.test" "DNS:pcscf.test" -days 825
 issue nosan ca-ec ec "/CN=pcscf.test" "-" -days 825
+# A CN that is a single label (RD-330): CN=pcscf, SAN pcscf.test (the reference
+# name) and pcscf, so only the CN's form differs (O.5.1-CERT-CN-IS-FQDN).
+issue cn-single-label ca-ec ec "/CN=pcscf" "DNS:pcscf.test,DNS:pcscf" -days 825
+# A CN the SAN does not carry (RD-330): CN=other.test, SAN pcscf.test only
+# (O.5.1-CERT-SAN-HAS-FQDN: the SAN holds the server's FQDN, the CN's name).
+issue cn-not-in-san ca-ec ec "/CN=other.test" "DNS:pcscf.test" -days 825
 
 # An extension the profile does not know, marked critical (33310-6.1-CRITICAL-EXT):
 # a private-arc OID with a NULL value; RFC 5280 4.2 says such a certificate
@@ -144,6 +150,18 @@ openssl req -new -x509 -key "$OUT/ca-ec.key" -sha256 -days 3650 \
   -addext "subjectKeyIdentifier=hash" -out "$OUT/sentroot-root.pem"
 cp "$OUT/pcscf-ec.key" "$OUT/sentroot.key"
 cat "$OUT/pcscf-ec.pem" "$OUT/sentroot-root.pem" >"$OUT/sentroot.pem"
+
+# A sent root that differs from ca-ec.pem in its extensions only (RD-330):
+# ca-ec's key and subject, basicConstraints with pathlen 0 (ca-ec has none).
+# sentroot-ext.pem is the chain (good pcscf-ec leaf, then this root); its
+# key is sentroot-ext.key. O.5.2-UE-ROOT-MUST-BE-KNOWN lets a sent copy differ
+# in serial, validity and signature only.
+openssl req -new -x509 -key "$OUT/ca-ec.key" -sha256 -days 3650 \
+  -subj "/O=annexo test/CN=annexo test CA ECDSA P-256" \
+  -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+  -addext "subjectKeyIdentifier=hash" -out "$OUT/sentroot-ext-root.pem"
+cp "$OUT/pcscf-ec.key" "$OUT/sentroot-ext.key"
+cat "$OUT/pcscf-ec.pem" "$OUT/sentroot-ext-root.pem" >"$OUT/sentroot-ext.pem"
 
 # --- O.5.2-UE-BINARY-NAME-MATCH (RD-34) ------------------------------------------
 # ca-case: ca-ec's key under a subject that equals ca-ec's only after case

@@ -124,6 +124,23 @@ if [ "$(openssl x509 -in "$OUT/sentroot-root.pem" -noout -subject)" != "$(openss
 verifies sentroot ca-ec -verify_hostname pcscf.test
 refused sentroot sentroot-root "unable to get local issuer"
 
+# RD-330: a sent root with ca-ec's subject and key, other extensions.
+if [ "$(openssl x509 -in "$OUT/sentroot-ext-root.pem" -noout -pubkey)" = "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -pubkey)" ] &&
+  [ "$(openssl x509 -in "$OUT/sentroot-ext-root.pem" -noout -subject)" = "$(openssl x509 -in "$OUT/ca-ec.pem" -noout -subject)" ]; then
+  pass "sentroot-ext-root: ca-ec's key and subject"; else fail "sentroot-ext-root: key or subject differs from ca-ec"; fi
+has sentroot-ext-root "pathlen 0" "CA:TRUE, pathlen:0"
+hasnt ca-ec "no pathlen" "pathlen"
+[ "$(grep -c 'BEGIN CERTIFICATE' "$OUT/sentroot-ext.pem")" = 2 ] && pass "sentroot-ext: chain of two" || fail "sentroot-ext: not a chain of two"
+verifies sentroot-ext ca-ec -verify_hostname pcscf.test
+# RD-330: a single-label CN; a CN the SAN does not carry. Both otherwise valid for pcscf.test.
+has cn-single-label "CN=pcscf" "Subject: CN ?= ?pcscf$"
+has cn-single-label "SAN pcscf.test and pcscf" "DNS:pcscf.test, DNS:pcscf$"
+verifies cn-single-label ca-ec -verify_hostname pcscf.test
+has cn-not-in-san "CN=other.test" "Subject: CN ?= ?other.test$"
+has cn-not-in-san "SAN pcscf.test only" "DNS:pcscf.test$"
+hasnt cn-not-in-san "other.test not in the SAN" "DNS:other.test"
+verifies cn-not-in-san ca-ec -verify_hostname pcscf.test
+
 # Case-and-spacing CA (O.5.2-UE-BINARY-NAME-MATCH): same key as ca-ec, a subject
 # equal to ca-ec's only under lenient comparison; its leaf's encoded issuer name
 # is not ca-ec's encoded subject, yet OpenSSL's (lenient) path building accepts it.

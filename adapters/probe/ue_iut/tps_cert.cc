@@ -136,6 +136,13 @@ std::vector<Tp_Impl> ue_cert_tps() {
       {"TP_UE_CERT_014", chains({{"critext", true}}, false, "33310-6.1-CRITICAL-EXT")},
       {"TP_UE_CERT_015", cert_015},
       {"TP_UE_CERT_016", chains({{"pcscf-odd", true}}, true, "O.5.1-CA-NO-ISSUER-RESTRICTION")},
+      // RD-330: the reference name stays probe.fqdn and is in every SAN, so
+      // only the property the TP is about differs from the good chain.
+      {"TP_UE_CERT_017", chains({{"cn-single-label", true}}, false, "O.5.1-CERT-CN-IS-FQDN")},
+      {"TP_UE_CERT_018", chains({{"cn-not-in-san", true}}, false, "O.5.1-CERT-SAN-HAS-FQDN")},
+      // The good leaf, then a root with ca-ec's subject and key and another
+      // basicConstraints (pki_dir sentroot-ext.pem).
+      {"TP_UE_CERT_019", chains({{"sentroot-ext", true}}, false, "O.5.2-UE-ROOT-MUST-BE-KNOWN")},
   };
 }
 

@@ -391,8 +391,10 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
     }
     return nullptr;
   };
+  // ue_gone, not "not running": a UE that closes and exits at once has its
+  // FIN read only after its exit is seen (a race that gave inconc).
   run.pcscf->run_until(
-      [&] { return (c0.peer_closed() && new_hello() != nullptr) || !run.ue.running(); },
+      [&] { return (c0.peer_closed() && new_hello() != nullptr) || run.ue_gone(); },
       ctx.budget_ms("rereg_budget_s", 60));
   const std::size_t reused = requests_after(reqs, conn0, after);
   Ue_Conn* next = new_hello();
@@ -435,13 +437,72 @@ Tp_Outcome sip_013(const Tp_Context& ctx) {
   return o;
 }
 
+// TP_UE_SIP_014 (O.4.1-UE-PURGE-INCOMPLETE, RD-333): the probe closes the
+// connection right after challenging the first REGISTER (close_notify, then
+// the socket: FIN, or RST when the UE's answer is already unread in it), so
+// the registration is unfinished with a challenge the UE has not answered on
+// it. When the UE starts over, no REGISTER on a later connection may answer
+// that challenge (carry its nonce).
+Tp_Outcome sip_014(const Tp_Context& ctx) {
+  Ue_Run run;
+  Tp_Outcome o;
+  if (!start_run(ctx, chain_profile(ctx, "pcscf-ec"), {}, run, o)) return o;
+  const auto& reqs = run.pcscf->requests();
+  const auto challenged = [&]() -> const Sip_Seen* {
+    for (const auto& r : reqs) {
+      if (r.answered == 401 && !r.plain) return &r;
+    }
+    return nullptr;
+  };
+  run.pcscf->run_until([&] { return challenged() != nullptr || run.ue_gone(); },
+                       registration_budget(ctx));
+  const Sip_Seen* first = challenged();
+  if (first == nullptr) return not_registered(run, "no REGISTER challenged");
+  const std::size_t conn0 = first->conn;
+  const std::string nonce = run.pcscf->registrar().last_nonce();
+  Ue_Conn& c0 = *run.conn(conn0);
+  if (c0.endpoint() != nullptr) c0.endpoint()->close();
+  c0.drop(false);
+  o.evidence.push_back(seen_evidence(*first, " -> 401 (nonce " + nonce + "), then closed"));
+  // Starting over: a REGISTER on a later connection, then that registration
+  // completed (or the budget).
+  const auto later = [&](std::size_t i) { return reqs[i].conn > conn0; };
+  run.pcscf->run_until([&] { return run.pcscf->registrar().registrations() >= 1 || run.ue_gone(); },
+                       registration_budget(ctx));
+  bool started_over = false;
+  for (std::size_t i = 0; i < reqs.size(); ++i) {
+    if (!later(i) || reqs[i].message.method != "REGISTER") continue;
+    const Sip_Seen& r = reqs[i];
+    if (!started_over) o.evidence.push_back(seen_evidence(r, " (first on a later connection)"));
+    started_over = true;
+    if (r.has_credentials && r.nonce == nonce) {
+      o.evidence.push_back(seen_evidence(r, " Authorization nonce " + r.nonce));
+      o.verdict = Verdict::fail;
+      o.reason = "O.4.1-UE-PURGE-INCOMPLETE: the REGISTER on c" + std::to_string(r.conn) +
+                 " answers the challenge of the unfinished registration on c" +
+                 std::to_string(conn0);
+      return o;
+    }
+  }
+  if (!started_over) {
+    o.verdict = Verdict::inconc;
+    o.reason = "the UE did not start over within the registration budget; " + run.ue_state();
+    return o;
+  }
+  o.verdict = Verdict::pass;
+  o.reason =
+      "O.4.1-UE-PURGE-INCOMPLETE: the UE started over on a new connection without the "
+      "unfinished registration's challenge";
+  return o;
+}
+
 }  // namespace
 
 std::vector<Tp_Impl> ue_sip_tps() {
   return {
       {"TP_UE_SIP_001", sip_001}, {"TP_UE_SIP_002", sip_002}, {"TP_UE_SIP_003", sip_003},
       {"TP_UE_SIP_004", sip_004}, {"TP_UE_SIP_005", sip_005}, {"TP_UE_SIP_006", sip_006},
-      {"TP_UE_SIP_007", sip_007}, {"TP_UE_SIP_013", sip_013},
+      {"TP_UE_SIP_007", sip_007}, {"TP_UE_SIP_013", sip_013}, {"TP_UE_SIP_014", sip_014},
   };
 }
 

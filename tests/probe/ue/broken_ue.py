@@ -11,6 +11,11 @@ connection drops (it stays alive until killed or --stay ends).
 
     broken_ue.py --pcscf HOST:PORT --impi I --impu U --password P --domain D [--stay S]
 
+With --reuse-challenge it is a UE that keeps an unfinished registration's
+challenge (TP_UE_SIP_014's failing variant, RD-333): when the connection
+drops after a 401, it connects again and sends a REGISTER answering that
+401's nonce.
+
 With --raw-offer it is a UE that never compares the ServerHello's suite with
 its offer (TP_UE_TLS_007's failing variant, RD-277): a hand-written TLS 1.2
 ClientHello offering every TLS 1.2 profile suite, then, whatever the
@@ -149,6 +154,7 @@ def main():
     # ipsec-3gpp, and the Digest answer goes back on the plain connection.
     p.add_argument("--secagree")
     p.add_argument("--raw-offer", action="store_true")
+    p.add_argument("--reuse-challenge", action="store_true")
     a = p.parse_args()
     host, port = a.pcscf.rsplit(":", 1)
     end = time.time() + a.stay
@@ -164,14 +170,19 @@ def main():
     ctx.verify_mode = ssl.CERT_NONE
     ctx.set_ciphers("ALL:@SECLEVEL=0")
     ctx.minimum_version = ssl.TLSVersion.TLSv1_3 if a.tls13_only else ssl.TLSVersion.TLSv1
-    raw = socket.create_connection((host, int(port)), timeout=10)
-    tls = ctx.wrap_socket(raw, server_hostname="pcscf.test")
-    tls.settimeout(1.0)
+    def connect():
+        raw = socket.create_connection((host, int(port)), timeout=10)
+        t = ctx.wrap_socket(raw, server_hostname="pcscf.test")
+        t.settimeout(1.0)
+        return t
+
+    tls = connect()
     call_id = os.urandom(8).hex()
     cseq = 1
     tls.sendall(register(a, cseq, call_id))
     buf = b""
     registered_or_refused = False
+    last_401 = None
     while time.time() < end:
         try:
             head, buf = read_message(tls, buf)
@@ -180,11 +191,24 @@ def main():
                 tls.sendall(b"\r\n\r\n")  # keeps using the connection whatever happened
             continue
         except (ssl.SSLError, OSError):
-            break
+            head = None
         if head is None:
+            if a.reuse_challenge and last_401 is not None:
+                # Starts over, answering the dropped connection's challenge.
+                tls, buf, cseq = connect(), b"", cseq + 1
+                tls.sendall(register(a, cseq, call_id, challenge_answer(a, last_401)))
+                last_401 = None
+                continue
             break  # dropped: never registers again
         status = head.split(" ", 2)[1] if head.startswith("SIP/2.0") else ""
-        if status == "401":
+        if status == "401" and a.reuse_challenge:
+            last_401 = head
+            cseq += 1
+            try:
+                tls.sendall(register(a, cseq, call_id, challenge_answer(a, head)))
+            except (ssl.SSLError, OSError):
+                pass  # the probe has closed: noticed by the next read
+        elif status == "401":
             m = re.search(r"^WWW-Authenticate:\s*Digest\s+(.*)$", head, re.M | re.I)
             c = params(m.group(1)) if m else {}
             alg = c.get("algorithm", "MD5")

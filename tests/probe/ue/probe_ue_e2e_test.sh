@@ -44,8 +44,8 @@ broken_pixit() {
 case_annexo_ue() {
   run_probe annexo "$UE" --skip-long
   verdicts annexo >"$WORK/annexo.verdicts"
-  local bad n want=33
-  [ "$STACK" = botan ] || want=34
+  local bad n want=37
+  [ "$STACK" = botan ] || want=38
   bad=$(grep -v " pass$" "$WORK/annexo.verdicts")
   n=$(grep -c " pass$" "$WORK/annexo.verdicts")
   if [ "$(cat "$WORK/annexo.status")" != 0 ] || [ -n "$bad" ] || [ "$n" -lt "$want" ]; then
@@ -84,10 +84,10 @@ case_annexo_ue_long() {
 # accepted and SIP flows. RSA-1024 (TP_UE_CERT_008) and the v1 certificate
 # (TP_UE_CERT_012) are still refused by Botan's own checks, so those pass.
 case_mutant_cert() {
-  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..16} TP_UE_TLS_002 | tr ' ' ',')"
+  run_probe skips_cert "$MUT_CERT" --tp "$(echo TP_UE_CERT_0{01..19} TP_UE_TLS_002 | tr ' ' ',')"
   expect_fails skips_cert "TP_UE_CERT_002 TP_UE_CERT_003 TP_UE_CERT_004 TP_UE_CERT_005 \
 TP_UE_CERT_006 TP_UE_CERT_007 TP_UE_CERT_009 TP_UE_CERT_010 TP_UE_CERT_011 TP_UE_CERT_013 \
-TP_UE_CERT_014"
+TP_UE_CERT_014 TP_UE_CERT_017 TP_UE_CERT_018 TP_UE_CERT_019"
 }
 
 # broken_ue.py: each fault caught by its TP, and the probe does not blame it
@@ -154,6 +154,23 @@ case_unoffered_suite() {
   fi
 }
 
+# TP_UE_SIP_014 can fail: broken_ue.py --reuse-challenge connects again after
+# the probe closes the challenged connection and answers the old nonce there
+# (RD-333); without the flag it never starts over (inconc).
+case_reuse_challenge() {
+  broken_pixit "$WORK/reuse.pixit.toml" || return 1
+  sed -i 's#--stay 40#--stay 40 --reuse-challenge#' "$WORK/reuse.pixit.toml"
+  "$PROBE" --spec "$SPEC" --pics "$PICS" --pixit "$WORK/reuse.pixit.toml" \
+    --out "$WORK/reuse" --tp TP_UE_SIP_014 >"$WORK/reuse.out" 2>&1
+  echo $? >"$WORK/reuse.status"
+  if [ "$(verdicts reuse)" != "TP_UE_SIP_014 fail" ] ||
+    ! grep -q 'answers the challenge of the unfinished registration' "$WORK/reuse.out"; then
+    echo "want TP_UE_SIP_014 fail (the old nonce answered on the new connection)"
+    show reuse
+    return 1
+  fi
+}
+
 # A PIXIT command that cannot be run: `error` for every TP, at once (the
 # waits end when the UE process is gone), never a hang or another verdict.
 case_no_ue() {
@@ -181,6 +198,8 @@ elif [ "$MODE" = broken ]; then
     case_tls13
   annexo_case "probe UE TPs: TP_UE_TLS_007 fails a UE that goes on after a suite it did not offer" \
     case_unoffered_suite
+  annexo_case "probe UE TPs: TP_UE_SIP_014 fails a UE that answers a dropped connection's challenge" \
+    case_reuse_challenge
   annexo_case "probe UE TPs: a UE command that cannot run gives error for every TP" case_no_ue
 elif [ "$MODE" = ue_long ]; then
   annexo_case "probe UE TPs: annexo's ue passes the long-timer TPs" case_annexo_ue_long
