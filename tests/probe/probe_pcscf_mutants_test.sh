@@ -274,6 +274,10 @@ annexo_case "probe mutants: pcscf_bind_without_port (proof, core header) is caug
   caught pcscf_bind_without_port TPS_LIFETIME TP_PC_SIP_010=fail
 annexo_case "probe mutants: pcscf_ignores_timers is caught by TP_PC_SIP_021" \
   caught pcscf_ignores_timers TPS_CLOSE TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=fail
+# RD-331: an IUT whose PICS lifetime ends inside the budget and that sends no
+# HelloRequest fails TP_PC_SIP_010.
+annexo_case "probe mutants: pcscf_no_hello_request is caught by TP_PC_SIP_010" \
+  caught pcscf_no_hello_request TPS_LIFETIME TP_PC_SIP_010=fail
 annexo_case "probe mutants: pcscf_flow_refused_when_bound (core header) is caught by TP_PC_SIP_011" \
   caught pcscf_flow_refused_when_bound TPS_FLOW TP_PC_SIP_011=fail
 annexo_case "probe mutants: pcscf_impi_not_compared (core header) is caught by TP_PC_SIP_020" \
