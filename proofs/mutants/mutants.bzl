@@ -84,6 +84,10 @@ MUTANTS = [
         subs = [("E::terminating_request, G::always,                 S::unbound,       A::reject_430}", "E::terminating_request, G::always,                 S::unbound,       A::forward_to_ue}")],
         expect = "pcscf-flow-delivers-only-over-its-bound-connection",
         breaks = ["5626-5.3-PC-FORWARD-OVER-FLOW", "5626-5.3-PC-430-FLOW-GONE"],
+        survives = "5626-5.3-PC-430-FLOW-GONE (a should): the mutant changes only a flow whose connection is still open " +
+                   "but no longer bound (de-registered, RD-15); the program and interop tests that cite it close the " +
+                   "connection first. The probe's TP_PC_SIP_012 de-registers and keeps the connection, and catches it " +
+                   "(//tests/probe:probe_pcscf_mutants_test), but the probe's self-tests credit no requirement.",
     ),
     struct(
         name = "pcscf_gate_open",
