@@ -19,6 +19,7 @@
 #include "adapters/sip/framer.h"
 #include "adapters/sip/message.h"
 #include "adapters/tls/stack.h"
+#include "core/cipher_suites.h"
 #include "core/flow_token.h"
 #include "core/path_rules.h"
 #include "core/pcscf_config.h"
@@ -378,6 +379,15 @@ class Connection final : public tls::Endpoint_Events {
     if (tls13) extra.emplace_back("handle_kind", "exporter");
     if (f.renegotiation) extra.emplace_back("old_session_id", old_sid);
     log_outcome(o, f.renegotiation ? "renegotiation finished" : "handshake finished", extra);
+    // RD-01, O.1.2-OP-PRIVACY-LAW: every negotiated NULL-encryption suite
+    // leaves an audit record. Reachable only with --allow-null-encryption on
+    // the OpenSSL stack (Botan 2.19 has no NULL suite; RD-350).
+    //= spec#O.2.1-ALL-NULL-MAY type=implementation
+    if (!core::suite_encrypts(f.suite))
+      m_srv.log().decision(Verdict::allow, "O.2.1-ALL-NULL-MAY",
+                           "NULL-encryption suite negotiated (operator opt-in): integrity "
+                           "protection only, no confidentiality",
+                           fields({{"suite", suite}, {"session_id", sid}}));
     if (!f.renegotiation) {
       // Neither stack sends a CertificateRequest at the P-CSCF (Botan's policy,
       // OpenSSL's SSL_VERIFY_NONE; RD-121).

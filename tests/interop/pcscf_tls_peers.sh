@@ -156,6 +156,95 @@ null_suites_each() {
   return $r
 }
 
+# NULL encryption (O.2.1-ALL-NULL-MAY, RD-01, RD-350), seen by s_client.
+# NULL_PLUS_UNUSABLE pairs the allowed NULL suite of an ECDSA pcscf with an
+# encrypting suite it cannot choose (RSA authentication against its ECDSA
+# certificate): the offer meets O.2.1-UE-NONNULL-OFFER, and the NULL suite is
+# the only one the pcscf could pick. s_client lists the NULL suite first.
+NULL_PLUS_UNUSABLE='ECDHE-ECDSA-NULL-SHA:ECDHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0'
+# The cipher_suite of the ServerHello the last s_client received, as its
+# -trace decoded it from the wire ("0xC0, 0x06"; "" without a ServerHello).
+sclient_sh_suite() {
+  awk '/^Received Record/ { rec = 1 } /^Sent Record/ { rec = 0 }
+    rec && /^ +ServerHello, Length=/ { sh = 1; next }
+    sh && /cipher_suite \{0x/ { s = $0; sub(/.*\{/, "", s); sub(/\}.*/, "", s); print s; exit }' \
+    "$IOP_TMP/s_client.out"
+}
+null_refused() { test -z "$(iop_s_client_cipher)" && sclient_refused_with $HANDSHAKE_FAILURE; }
+
+# Default deny: without --allow-null-encryption no NULL suite, whatever else
+# the client offers.
+null_default_deny() {
+  iop_start_pcscf null-deny || return 1
+  iop_s_client "$PC_PORT" "$CA" "" -tls1_2 -cipher "$NULL_PLUS_UNUSABLE"
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-ALL-NULL-MAY null_refused
+  annexo_req O.2.1-ALL-NULL-MAY test -z "$(sclient_sh_suite)"
+}
+
+# With the opt-in, a NULL-only offer is still refused (the offer check of
+# O.2.1-UE-NONNULL-OFFER runs at the P-CSCF too, RD-21), on both stacks.
+null_opt_in_null_only() {
+  iop_start_pcscf null-only-optin ec --allow-null-encryption || return 1
+  iop_s_client "$PC_PORT" "$CA" "" -tls1_2 -cipher 'eNULL:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-UE-NONNULL-OFFER null_refused
+}
+
+# With the opt-in, an encrypting suite the pcscf can choose wins over a NULL
+# suite listed before it (RD-01: NULL only when nothing encrypting is left).
+null_opt_in_prefers_encrypting() {
+  iop_start_pcscf null-pref ec --allow-null-encryption || return 1
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopn1)" -tls1_2 \
+    -cipher 'ECDHE-ECDSA-NULL-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(sclient_sh_suite)" = "0xC0, 0x2B"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(iop_s_client_cipher)" = ECDHE-ECDSA-AES128-GCM-SHA256
+}
+
+# With the opt-in, only the NULL suites of the profile table (RD-01, A23:
+# 0xC006, 0xC010, 0x003B at TLS 1.2): TLS_RSA_WITH_NULL_SHA and _MD5 are
+# refused to an RSA pcscf although an encrypting suite makes the offer
+# acceptable.
+null_opt_in_forbidden() {
+  iop_start_pcscf null-forbidden rsa --allow-null-encryption || return 1
+  iop_s_client "$PC_PORT" "$IOP_PKI/ca-rsa.pem" "" -tls1_2 \
+    -cipher 'NULL-SHA:NULL-MD5:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-ALL-SUITE-RULES-ALL-VERSIONS null_refused
+}
+
+# With the opt-in and nothing encrypting the pcscf can choose, the NULL suite
+# is negotiated and SIP runs over it: ECDHE-ECDSA-NULL-SHA (0xC006) with the
+# ECDSA certificate, TLS_RSA_WITH_NULL_SHA256 (0x003B) with the RSA one.
+# OpenSSL stack only: Botan 2.19 implements no NULL suite (it refuses with
+# handshake_failure). The TLS 1.3 NULL suites (0xC0B4/5, RFC 9150) are in
+# neither OpenSSL 3.0 nor s_client, so nothing here offers them.
+null_opt_in_negotiated() {
+  if [ "${ANNEXO_TLS_STACK:-botan}" != openssl ]; then
+    annexo_skip "Botan 2.19 implements no NULL suite: nothing NULL can be negotiated (RD-350)"
+    return
+  fi
+  local r=0
+  iop_start_pcscf null-ec ec --allow-null-encryption || return 1
+  iop_s_client "$PC_PORT" "$CA" "$(iop_register_text z9hG4bKiopn2)" -tls1_2 -cipher "$NULL_PLUS_UNUSABLE"
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(sclient_sh_suite)" = "0xC0, 0x06"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(iop_s_client_cipher)" = ECDHE-ECDSA-NULL-SHA
+  annexo_req O.2.1-ALL-NULL-MAY test "$(iop_s_client_protocol)" = TLSv1.2
+  annexo_req O.2.1-ALL-NULL-MAY grep -q '^SIP/2.0 401 ' "$IOP_TMP/s_client.out"
+  # Diagnostic only (annexo's own log): the audit record of RD-01.
+  grep -q '"req":"O.2.1-ALL-NULL-MAY".*"suite":"0xC006"' "$PC_LOG" || { echo "no NULL audit record in the pcscf log"; r=1; }
+  iop_start_pcscf null-rsa rsa --allow-null-encryption || return 1
+  iop_s_client "$PC_PORT" "$IOP_PKI/ca-rsa.pem" "$(iop_register_text z9hG4bKiopn3)" -tls1_2 \
+    -cipher 'NULL-SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0'
+  iop_stop "$PC_PID"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(sclient_sh_suite)" = "0x00, 0x3B"
+  annexo_req O.2.1-ALL-NULL-MAY test "$(iop_s_client_cipher)" = NULL-SHA256
+  annexo_req O.2.1-ALL-NULL-MAY grep -q '^SIP/2.0 401 ' "$IOP_TMP/s_client.out"
+  return $r
+}
+
 # A REGISTER whose Via has no branch parameter.
 via_without_branch() {
   iop_start_pcscf nobranch || return 1
@@ -222,6 +311,16 @@ annexo_case "O.2.1-HN-AUTH-UE-DIGEST: pcscf answers an openssl REGISTER without 
 annexo_case "O.2.1-ALL-PROFILE: openssl s_client gets TLS 1.2 and a 401 from a pcscf with an RSA certificate" iop_case rsa_instance
 #= spec#O.2.1-UE-NONNULL-OFFER type=test
 annexo_case "O.2.1-UE-NONNULL-OFFER: pcscf refuses five openssl NULL-only offers one suite at a time (ECDSA and RSA certificates): handshake_failure (40) each" iop_case null_suites_each
+#= spec#O.2.1-ALL-NULL-MAY type=test
+annexo_case "O.2.1-ALL-NULL-MAY: without --allow-null-encryption pcscf refuses an openssl offer whose only choosable suite is NULL (ECDHE-ECDSA-NULL-SHA beside an RSA-only AES-GCM suite): handshake_failure (40), no ServerHello" iop_case null_default_deny
+#= spec#O.2.1-UE-NONNULL-OFFER type=test
+annexo_case "O.2.1-UE-NONNULL-OFFER: with --allow-null-encryption pcscf still refuses an openssl eNULL-only offer: handshake_failure (40), no ServerHello" iop_case null_opt_in_null_only
+#= spec#O.2.1-ALL-NULL-MAY type=test
+annexo_case "O.2.1-ALL-NULL-MAY: with --allow-null-encryption pcscf picks ECDHE-ECDSA-AES128-GCM-SHA256 over the ECDHE-ECDSA-NULL-SHA openssl s_client lists first (ServerHello suite 0xC02B on the wire)" iop_case null_opt_in_prefers_encrypting
+#= spec#O.2.1-ALL-SUITE-RULES-ALL-VERSIONS type=test
+annexo_case "O.2.1-ALL-SUITE-RULES-ALL-VERSIONS: with --allow-null-encryption an RSA pcscf still refuses NULL-SHA and NULL-MD5 (outside the profile's NULL set) from openssl s_client: handshake_failure (40)" iop_case null_opt_in_forbidden
+#= spec#O.2.1-ALL-NULL-MAY type=test
+annexo_case "O.2.1-ALL-NULL-MAY: with --allow-null-encryption pcscf (OpenSSL stack) negotiates the profile's NULL suite when nothing encrypting it can choose is offered: s_client's ServerHello carries 0xC006 (ECDSA) / 0x003B (RSA) and the REGISTER is answered 401 over it" iop_case null_opt_in_negotiated
 #= spec#ADP-SIP-MALFORMED-400 type=test
 annexo_case "ADP-SIP-MALFORMED-400: pcscf answers an openssl REGISTER whose Via has no branch with 400 naming the branch" iop_case via_without_branch
 #= spec#ADP-SIP-MAX-MESSAGE-SIZE type=test

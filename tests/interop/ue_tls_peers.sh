@@ -189,14 +189,15 @@ refused_server_case() {
 # certificate and sends REGISTER over the session (seen by s_server), but
 # claims no registration without a 2xx. The ue waits for an answer: it is
 # stopped once s_server shows the REGISTER.
-# EXTRA s_server args, e.g. -verify 1 (a CertificateRequest, RD-02).
+# EXTRA s_server args, e.g. -verify 1 (a CertificateRequest, RD-02); ue
+# options in the array UE_EXTRA if set.
 good_server_case() {
   local name=$1
   shift
   iop_s_server "$name" - "$IOP_PKI/pcscf-ec.pem" "$IOP_PKI/pcscf-ec.key" -naccept 1 -tls1_2 "$@" || return 1
   local serv=$IOP_LAST_PID
   timeout "$IOP_BUDGET" "$UE" --pcscf "127.0.0.1:$IOP_PORT" --pcscf-fqdn pcscf.test --ca "$CA" \
-    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json \
+    --impi alice@ims.test --impu sip:alice@ims.test --password x --log-format json ${UE_EXTRA[@]+"${UE_EXTRA[@]}"} \
     >"$IOP_TMP/ue.out" 2>"$IOP_TMP/ue.log" &
   local uep=$!
   iop_note "ue (pid $uep) against $name"
@@ -208,6 +209,49 @@ good_server_case() {
   ((alive)) || echo "the ue had exited before its REGISTER reached s_server" >&2
   ! grep -q '^ue: REGISTERED' "$IOP_TMP/ue.out" || { echo "ue claims a registration" >&2; return 1; }
   ((alive))
+}
+
+# NULL encryption at the UE (O.2.1-ALL-NULL-MAY, RD-01, RD-350), seen by
+# s_server: the suites of the ClientHello it received and the suite of the
+# ServerHello it sent ("0xC0, 0x06"), from its -trace of the wire.
+peer_hello_suites() {
+  awk '/cipher_suites \(len=/ { on = 1; next } on && /^ +\{0x/ { print; next } on { exit }' "$IOP_TMP/$1.log"
+}
+peer_hello_no_null() { peer_hello_suites "$1" | grep -q 'TLS_' && ! peer_hello_suites "$1" | grep -q '_WITH_NULL_'; }
+# NULL suites offered, each after every encrypting one (RD-01's order).
+peer_hello_null_last() {
+  peer_hello_suites "$1" | grep -v 'EMPTY_RENEGOTIATION_INFO_SCSV' |
+    awk '/_WITH_NULL_/ { n++; next } { if (n) bad = 1; e++ } END { exit !(n > 0 && e > 0 && !bad) }'
+}
+peer_sh_suite() {
+  awk '/^Sent Record/ { rec = 1 } /^Received Record/ { rec = 0 }
+    rec && /^ +ServerHello, Length=/ { sh = 1; next }
+    sh && /cipher_suite \{0x/ { s = $0; sub(/.*\{/, "", s); sub(/\}.*/, "", s); print s; exit }' "$IOP_TMP/$1.log"
+}
+# Without --offer-null-encryption: an s_server that prefers a NULL suite
+# (-serverpref, NULL first) finds none in the ClientHello and chooses AES-GCM.
+ue_null_default() {
+  good_server_case null-default -serverpref -cipher 'ECDHE-ECDSA-NULL-SHA:ECDHE-ECDSA-AES128-GCM-SHA256:@SECLEVEL=0' || return 1
+  annexo_req O.2.1-ALL-NULL-MAY peer_hello_no_null null-default
+  annexo_req O.2.1-ALL-NULL-MAY test "$(peer_sh_suite null-default)" = "0xC0, 0x2B"
+  annexo_req O.2.1-ALL-NULL-MAY peer_got_register null-default
+}
+# With --offer-null-encryption (OpenSSL stack): the NULL suites come after
+# every encrypting one, and a NULL-only s_server gets a handshake on
+# ECDHE-ECDSA-NULL-SHA and the REGISTER over it. Botan 2.19 has no NULL suite.
+ue_null_opt_in() {
+  if [ "$IOP_UE_STACK" != openssl ]; then
+    annexo_skip "Botan 2.19 implements no NULL suite: ue --offer-null-encryption offers none there (RD-350)"
+    return
+  fi
+  local UE_EXTRA=(--offer-null-encryption)
+  good_server_case null-optin -cipher 'eNULL:@SECLEVEL=0' || return 1
+  annexo_req O.2.1-UE-NONNULL-OFFER peer_hello_null_last null-optin
+  annexo_req O.2.1-UE-NONNULL-OFFER peer_hello_has_encrypting_suite null-optin
+  annexo_req O.2.1-ALL-NULL-MAY test "$(peer_sh_suite null-optin)" = "0xC0, 0x06"
+  annexo_req O.2.1-ALL-NULL-MAY peer_got_register null-optin
+  # Diagnostic only (annexo's own log): the audit record of RD-01.
+  grep -q 'O.2.1-ALL-NULL-MAY' "$IOP_TMP/ue.log" || { echo "no NULL audit record in the ue log" >&2; return 1; }
 }
 
 openssl_good_no_sip() {
@@ -459,6 +503,13 @@ annexo_case "33210-6.2.1-NO-LEGACY-VERSIONS: ue refuses an openssl s_server that
 #= spec#O.2.1-UE-NONNULL-OFFER type=test
 annexo_case "O.2.1-UE-NONNULL-OFFER: ue finds no common suite with an openssl s_server offering NULL encryption only: its ClientHello lists an encrypting suite and it does not retry" \
   iop_case refused_server_case nullonly O.2.1-UE-NONNULL-OFFER peer_hello_has_encrypting_suite -- -tls1_2 -cipher 'ECDHE-ECDSA-NULL-SHA:NULL-SHA256:@SECLEVEL=0'
+#= spec#O.2.1-ALL-NULL-MAY type=test
+annexo_case "O.2.1-ALL-NULL-MAY: ue without --offer-null-encryption lists no NULL suite in its ClientHello (as openssl s_server received it), so an s_server preferring ECDHE-ECDSA-NULL-SHA chooses AES-GCM (0xC02B) and gets the REGISTER" \
+  iop_case ue_null_default
+#= spec#O.2.1-ALL-NULL-MAY type=test
+#= spec#O.2.1-UE-NONNULL-OFFER type=test
+annexo_case "O.2.1-ALL-NULL-MAY: ue (OpenSSL stack) --offer-null-encryption lists its NULL suites after every encrypting one, and a NULL-only openssl s_server negotiates ECDHE-ECDSA-NULL-SHA (0xC006) with it and gets the REGISTER" \
+  iop_case ue_null_opt_in
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 annexo_case "O.2.1-UE-AUTH-PC-BY-CERT: ue accepts gnutls-serv's pcscf.test certificate and sends its REGISTER over the session (echoed by gnutls-serv)" \
   iop_case gnutls_case good

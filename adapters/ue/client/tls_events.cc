@@ -5,6 +5,7 @@
 #include "adapters/tls/chain_report.h"
 #include "adapters/ue/client/ue_client.h"
 #include "core/cert_policy.h"
+#include "core/cipher_suites.h"
 
 namespace annexo::ue {
 
@@ -110,6 +111,14 @@ Error Ue_Client::tls_handshake_complete(const atls::Handshake_Facts& f) {
                    "renegotiation finished inside the same connection",
                    {{"suite", suite}, {"session_id", sid}, {"old_session_id", m_session_id}});
   }
+  // RD-01, O.1.2-OP-PRIVACY-LAW: a negotiated NULL-encryption suite (only
+  // after --offer-null-encryption, OpenSSL stack; RD-350) is audit-logged.
+  //= spec#O.2.1-ALL-NULL-MAY type=implementation
+  if (!core::suite_encrypts(f.suite))
+    m_log.decision(Verdict::allow, "O.2.1-ALL-NULL-MAY",
+                   "NULL-encryption suite negotiated (offered by opt-in): integrity protection "
+                   "only, no confidentiality",
+                   {{"suite", suite}, {"session_id", sid}});
   m_session_id = sid;
   const UeResult r = handle(in, f.renegotiation ? "reneg_done" : "handshake_done");
   if (r.accepted) return Error::ok;
