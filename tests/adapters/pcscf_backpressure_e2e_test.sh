@@ -214,29 +214,35 @@ echo "bob@annexo.test hidden sip:bob@annexo.test" >>"$WORK/users"
 # none left, within CLOSED_BY_S.
 reset_in_time() { [[ $1 == gone && $2 == reset && $3 == 0 ]] && le "${4%.*}" "$CLOSED_BY_S"; }
 
-# RD-292: a client registers (bob), then pipelines 20 000 re-REGISTERs over
-# its bound connection (each answered 200) and a last one the framer refuses
-# (Content-Length not a number: 400, then the pcscf closes the connection,
-# its binding still in place), reading nothing. The 400 and close_notify are
+# RD-292, bound_reader_reset LAST: a client registers (bob), then pipelines
+# 20 000 re-REGISTERs over its bound connection (each answered 200) and a
+# last one that closes it, reading nothing. LAST bad-length: the framer
+# refuses it (Content-Length not a number: 400, then the pcscf closes the
+# connection, its binding still in place); bad-password: its Digest answer
+# is wrong (403, O.3.1.1: the machine deletes the binding and closes). The 400 and close_notify are
 # queued behind about 8 MB of 200s, more than the kernel's buffers hold. At
 # the closing budget the pcscf resets the connection: seen at the client,
 # which reads nothing, as its own socket leaving ESTABLISHED (TCP_INFO),
 # then RST when it drains, within CLOSED_BY_S of its 200, with nothing
 # ESTABLISHED between the two ports. The cap is one connection and a bound
-# one is never evicted (RD-102): a good UE registers while the client still
-# runs only if the pcscf let the connection go. The output budget is off
-# (--max-output-bytes 0): at the budget the pcscf would stop handling the
-# flood before the last request (RD-215); with it on, the same closure
-# waits on a peer that reads nothing whenever the closing request comes
-# while the queue is under the budget and the kernel's buffers are full.
+# one is never evicted (RD-102): after bad-length, a good UE registers while
+# the client still runs only if the pcscf let the connection go (after
+# bad-password the closing connection has no binding and could be evicted).
+# The output budget is off (--max-output-bytes 0): at the budget the pcscf
+# would stop handling the flood before the last request (RD-215); with it
+# on, the same closure waits on a peer that reads nothing whenever the
+# closing request comes while the queue is under the budget and the
+# kernel's buffers are full.
 bound_reader_reset() {
-  start_pcscf boundreset --max-output-bytes 0 --closing-budget "$CLOSING_BUDGET_S" \
+  local last=$1
+  shift
+  start_pcscf "boundreset-$last" --max-output-bytes 0 --closing-budget "$CLOSING_BUDGET_S" \
     --max-connections 1 "$@" || return 1
   local ok=0
-  start_flood boundreset --impi bob@annexo.test --password hidden --impu sip:bob@annexo.test \
-    --last bad-length --watch-close $((CLOSED_BY_S + 5)) || { show; return 1; }
+  start_flood "boundreset-$last" --impi bob@annexo.test --password hidden \
+    --impu sip:bob@annexo.test --last "$last" --watch-close $((CLOSED_BY_S + 5)) || { show; return 1; }
   wait_until $((CLOSED_BY_S + 30)) grep -q '^ESTABLISHED ' "$FL_OUT"
-  good_ue boundreset
+  good_ue "boundreset-$last"
   : >"$FL_GO"
   wait_peer
   stop_pcscf
@@ -271,5 +277,7 @@ annexo_case "IMPL-PC-FAIR-PASS: while one client pipelines 20 000 REGISTERs, a g
 #= spec#IMPL-PC-OUTPUT-BUDGET type=test
 annexo_case "IMPL-PC-OUTPUT-BUDGET: a client that pipelines and never reads loses its connection at the unbound lifetime although nothing can be written to it" never_reader_closed "${EXTRA[@]}"
 #= spec#IMPL-PC-CLOSING-BUDGET type=test
-annexo_case "IMPL-PC-CLOSING-BUDGET: a registered client that pipelines and reads nothing is reset at the closing budget once the pcscf closes it, and its slot serves a good UE" bound_reader_reset "${EXTRA[@]}"
+annexo_case "IMPL-PC-CLOSING-BUDGET: a registered client that pipelines and reads nothing is reset at the closing budget once the pcscf closes it after a framing error, and its slot serves a good UE" bound_reader_reset bad-length "${EXTRA[@]}"
+#= spec#IMPL-PC-CLOSING-BUDGET type=test
+annexo_case "IMPL-PC-CLOSING-BUDGET: a registered client that pipelines and reads nothing is reset at the closing budget once the pcscf closes it after an authentication failure (O.3.1.1)" bound_reader_reset bad-password "${EXTRA[@]}"
 annexo_finish
