@@ -353,6 +353,13 @@ void close_fd(int fd) {
   if (fd >= 0) ::close(fd);
 }
 
+void reset_fd(int fd) {
+  if (fd < 0) return;
+  const linger abort{1, 0};
+  (void)::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));
+  ::close(fd);
+}
+
 Fd_Reserve::Fd_Reserve() : m_fd(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {}
 
 Fd_Reserve::~Fd_Reserve() {

@@ -111,6 +111,10 @@ int connect_result(int fd);
 int accept_tcp(int listen_fd, Endpoint* peer);
 std::optional<Endpoint> local_endpoint(int fd);
 void close_fd(int fd);
+// Closes a TCP socket with a reset (SO_LINGER 0): what the kernel still holds
+// to send is dropped and the peer sees RST at once, instead of the kernel
+// keeping an orphan that waits for the peer to read (RD-292).
+void reset_fd(int fd);
 
 // One spare descriptor held open so that a listener at the descriptor limit
 // (accept fails with EMFILE/ENFILE and the listener stays readable) can still

@@ -59,6 +59,10 @@ const char* kUsage =
     "                            sec-agree connection idle that long (default 32)\n"
     "  --unbound-lifetime S      close a TLS connection still unbound S seconds after accept,\n"
     "                            whatever it sends (default 64; 0: no budget; RD-129)\n"
+    "  --closing-budget S        a closing connection whose replies and close_notify are not\n"
+    "                            written within S seconds is reset, its queue dropped\n"
+    "                            (default 5, at most 3600; 0: only what the socket takes at\n"
+    "                            once; RD-292)\n"
     "  --max-output-bytes N      reply bytes queued for one connection above which it is\n"
     "                            neither read nor served until half is written (default\n"
     "                            262144; 0: none; RD-215)\n"
@@ -198,6 +202,9 @@ int main(int argc, char** argv) {
     } else if (a == "--unbound-lifetime") {
       if (!value(&v) || !parse_u32(v, &o.unbound_lifetime_s))
         return usage("--unbound-lifetime needs seconds");
+    } else if (a == "--closing-budget") {
+      if (!value(&v) || !parse_u32(v, &o.closing_budget_s) || o.closing_budget_s > 3600)
+        return usage("--closing-budget needs seconds, at most 3600");
     } else if (a == "--transaction-timeout") {
       if (!value(&v) || !parse_u32(v, &o.transaction_timeout_s) || o.transaction_timeout_s == 0)
         return usage("--transaction-timeout needs seconds > 0");

@@ -153,6 +153,10 @@ class Connection final : public tls::Endpoint_Events {
   void evict() { close_now(); }
 
   std::optional<core::Seconds> deadline() const {
+    if (m_dead) return std::nullopt;
+    // RD-292: a closing connection waits for its queue to be written and for
+    // nothing else; the machine's timers no longer act on it.
+    if (m_closing) return m_closing_deadline;
     if (state() == cp::State::closed) return std::nullopt;
     std::optional<core::Seconds> best = unbound_budget();
     const auto d = cp::next_deadline<core::Concrete>(m_mc.s);
@@ -182,17 +186,35 @@ class Connection final : public tls::Endpoint_Events {
     flush();
     if (!m_dead && !m_wq.empty()) {
       // RD-215: the kernel's send buffer is full, so the peer is not reading
-      // what it was sent; waiting for close_notify to be written would keep
-      // the connection for as long as the peer likes: closed at once.
+      // what it was sent; the connection had its whole lifetime already, so
+      // it gets no closing budget (RD-292) either: reset at once.
       //= spec#IMPL-PC-OUTPUT-BUDGET type=implementation
-      m_srv.log().decision(Verdict::deny, "IMPL-PC-OUTPUT-BUDGET",
-                           "lifetime budget spent while the peer reads nothing: closed at once, "
-                           "queued replies dropped",
-                           fields({{"queued_bytes", std::to_string(m_wq.pending())}}));
-      close_now();
+      reset_unwritten("IMPL-PC-OUTPUT-BUDGET",
+                      "lifetime budget spent while the peer reads nothing: closed at once, "
+                      "queued replies dropped",
+                      {});
       return true;
     }
     regulate();  // a paused connection reads again while closing (its EOF)
+    return true;
+  }
+
+  // RD-292: a connection that started closing (for whatever reason: the
+  // machine's close actions, a TLS or framing failure, the peer's
+  // close_notify, the unbound lifetime) and whose queue, close_notify last,
+  // is still not written when its closing budget runs out has a peer that
+  // reads nothing: waiting longer would keep the connection, and a bound
+  // one its slot, for as long as that peer likes. Reset, queue dropped.
+  //= spec#IMPL-PC-CLOSING-BUDGET type=implementation
+  bool close_if_closing_budget_spent(core::Seconds now) {
+    if (!m_closing || m_dead) return false;
+    if (!m_closing_deadline || !core::time_reached(now, *m_closing_deadline)) return false;
+    flush();  // the peer may have read meanwhile: then it closes as usual
+    if (m_dead) return true;
+    reset_unwritten("IMPL-PC-CLOSING-BUDGET",
+                    "closing budget spent with the queue (close_notify last) unwritten: the peer "
+                    "reads nothing; connection reset, queue dropped",
+                    {{"closing_budget_s", std::to_string(m_srv.options().closing_budget_s)}});
     return true;
   }
 
@@ -232,6 +254,7 @@ class Connection final : public tls::Endpoint_Events {
   }
 
   void on_timer(core::Seconds now) {
+    if (close_if_closing_budget_spent(now) || m_closing) return;
     if (close_if_unbound_budget_spent(now)) return;
     const auto d = deadline();
     if (!d || !core::time_reached(now, *d)) return;
@@ -1193,7 +1216,20 @@ class Connection final : public tls::Endpoint_Events {
   void close_after_flush() {
     if (m_closing) return;
     m_closing = true;
+    // RD-292: the queue (close_notify last) must be written by then.
+    m_closing_deadline = core::time_add(now(), m_srv.options().closing_budget_s);
+    m_srv.deadline_changed(m_id, deadline());
     if (m_tls->established()) m_tls->close();
+  }
+
+  // The peer reads nothing (RD-215, RD-292): logged DENY under `req`, the
+  // queue dropped and TCP reset, so that the kernel does not keep the
+  // unwritten bytes either (a plain close would leave an orphan socket
+  // waiting for the peer's window).
+  void reset_unwritten(const char* req, const char* what, log::Fields extra) {
+    extra.emplace_back("queued_bytes", std::to_string(m_wq.pending()));
+    m_srv.log().decision(Verdict::deny, req, what, fields(std::move(extra)));
+    finish(true);
   }
 
   void close_now() {
@@ -1211,7 +1247,8 @@ class Connection final : public tls::Endpoint_Events {
     finish();
   }
 
-  void finish() {
+  // reset: TCP RST instead of FIN, what the kernel holds dropped (RD-292).
+  void finish(bool reset = false) {
     if (m_dead) return;
     m_dead = true;
     if (state() != cp::State::closed) {
@@ -1219,7 +1256,11 @@ class Connection final : public tls::Endpoint_Events {
       log_outcome(o, "connection closed");
     }
     m_srv.loop().remove(m_fd);
-    net::close_fd(m_fd);
+    if (reset) {
+      net::reset_fd(m_fd);
+    } else {
+      net::close_fd(m_fd);
+    }
     m_srv.retire(m_id);
   }
 
@@ -1240,8 +1281,9 @@ class Connection final : public tls::Endpoint_Events {
   std::string m_session_sid;
   std::map<std::uint64_t, std::string> m_session_ids;  // session handle -> Session ID hex
   bool m_closing = false;
-  bool m_tls_peer_closed = false;                 // a close_notify came (answer_close_notify)
-  std::optional<core::Seconds> m_unbound_budget;  // RD-129
+  bool m_tls_peer_closed = false;                   // a close_notify came (answer_close_notify)
+  std::optional<core::Seconds> m_unbound_budget;    // RD-129
+  std::optional<core::Seconds> m_closing_deadline;  // RD-292: set once closing
   bool m_dead = false;
   // Budgets (RD-215..RD-217).
   bool m_reading = true;  // read interest as last given to the loop
@@ -1538,6 +1580,10 @@ void Server::log_limits() {
   m_log.decision(Verdict::info, "IMPL-PC-UNBOUND-LIFETIME",
                  "total lifetime of a connection that has not bound (0: none)",
                  {{"unbound_lifetime_s", std::to_string(m_options.unbound_lifetime_s)}});
+  m_log.decision(Verdict::info, "IMPL-PC-CLOSING-BUDGET",
+                 "time a closing connection has to take its queue before it is reset (0: what "
+                 "the socket takes at once)",
+                 {{"closing_budget_s", std::to_string(m_options.closing_budget_s)}});
   const auto& a = m_options.auth_limits;
   m_log.decision(Verdict::info, "IMPL-PC-AUTH-FAILURE-LIMIT",
                  "failed authentications before REGISTERs with credentials are refused 503, per "

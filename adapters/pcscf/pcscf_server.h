@@ -58,6 +58,12 @@ struct Options {
   // Total lifetime of a TLS connection that has not bound, from accept,
   // whatever it sends (RD-129); 0: no budget.
   std::uint32_t unbound_lifetime_s = 64;
+  // Once a connection starts closing (close_notify queued, FIN once its
+  // queue is written), at most this long for the peer to take the queue;
+  // then it is reset, the queue dropped (RD-292). 0: only what the socket
+  // takes at once. Never unbounded: a peer that reads nothing would keep the
+  // connection (and a bound one its slot) for as long as it likes.
+  std::uint32_t closing_budget_s = 5;
   // A terminating request the UE does not answer within this gets 408 towards
   // the core side (RFC 3261 Timer B/F: 64 x T1).
   std::uint32_t transaction_timeout_s = 32;

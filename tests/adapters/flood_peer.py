@@ -4,6 +4,8 @@ pcscf_backpressure_e2e_test.sh; standard library plus sip_peer.py.
 
   flood_peer.py --port P --ca CA --sni NAME --count N --ready-file R
                 --go-file G [--stall S] [--buf BYTES]
+                [--impi I --password PW [--impu U]] [--last bad-password|bad-length]
+                [--watch-close W]
 
 Connects over TLS 1.2 (an ssl.SSLObject on memory BIOs over a non-blocking
 socket, so what went out is counted exactly) with a small send buffer
@@ -22,6 +24,26 @@ With --read, the client reads (and counts) its 401s while it sends, so its
 replies never pile up, and prints instead of the two lines above
   OUTSTANDING <max requests out but not answered> <requests out> <401s read>
 (the most requests it had sent in full without their 401 back, at any time).
+With --impi and --password the client first registers over the same TLS
+connection (REGISTER, 401, the Digest answer; 200 expected), reading those
+answers, prints
+  REGISTERED <final code of the answer to the Digest REGISTER>
+and the flood's REGISTERs then use that identity (RD-292: a bound
+connection). --last appends one request to the flood that makes the P-CSCF
+close the connection after its answer: bad-password, a REGISTER whose
+Digest answer (to the first challenge) uses a wrong password (403, O.3.1.1);
+bad-length, a REGISTER whose Content-Length is not a number (400, a framing
+error: the connection closes with its binding still in place). With
+--watch-close W, instead of waiting for G after SENT, the
+client keeps reading nothing and watches its own socket in the kernel
+(TCP_INFO) for at most W seconds; prints
+  WATCH <open|gone> <seconds since the 200 (or since SENT)> <TCP state>
+then, if gone, drains what the kernel still holds for it and prints
+  END <eof|reset|error:...> <bytes drained>
+and, once the count is 0 or 3 s passed,
+  ESTABLISHED <TCP connections established between its port and the P-CSCF's>
+and waits (at most 300 s) for G before it exits (so that its socket, if the
+P-CSCF still holds the connection, stays open while the test looks).
 Exit 0 when the exchange ran (the test judges the numbers), 2 otherwise.
 """
 import argparse
@@ -143,6 +165,93 @@ def send_and_read(a, sock, obj, incoming, cipher, ends):
     return 0
 
 
+def register(sock, obj, incoming, outgoing, a, local_port):
+    """REGISTER, 401, the Digest answer over the memory-BIO connection;
+    returns the final code of the second answer (0: none)."""
+    def request(extra):
+        obj.write(sip_peer.build("REGISTER", "sip:annexo.test",
+                                 [f"To: <{a.impu}>", f"From: <{a.impu}>;tag={sip_peer.rand(4)}",
+                                  f"Contact: <sip:b@127.0.0.1:{local_port};transport=tls>"
+                                  ";expires=600", *extra], "TLS", local_port))
+        if not pump_out(sock, outgoing, 10):
+            raise TimeoutError("REGISTER not taken by the socket")
+
+    def final():
+        buf, end = b"", time.monotonic() + 10
+        while True:
+            head, sep, _ = buf.partition(b"\r\n\r\n")
+            if sep and head.startswith(b"SIP/2.0 ") and int(head[8:11]) >= 200:
+                return int(head[8:11]), head.decode("utf-8", "replace")
+            if sep:
+                buf = buf[len(head) + 4:]  # provisional: skip (no bodies expected)
+                continue
+            try:
+                buf += obj.read(65536)
+                continue
+            except ssl.SSLWantReadError:
+                pass
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([sock], [], [], left)[0]:
+                raise TimeoutError("no final answer to REGISTER")
+            data = sock.recv(65536)
+            if not data:
+                raise ConnectionError("closed during the registration")
+            incoming.write(data)
+
+    request([])
+    code, head = final()
+    ch = sip_peer.header(head, "WWW-Authenticate")
+    if code == 401:
+        auth = sip_peer.digest_answer(ch, a.impi, a.password, "REGISTER", "sip:annexo.test")
+        request([f"Authorization: {auth}"])
+        code, head = final()
+    return code, ch
+
+
+TCP_STATES = {1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2",
+              6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK", 10: "LISTEN",
+              11: "CLOSING"}
+
+
+def tcp_state(sock):
+    """The kernel's state of our own socket (struct tcp_info's first byte):
+    read without taking a byte from the receive queue."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)
+    return TCP_STATES.get(info[0], str(info[0]))
+
+
+def watch_close(sock, a, since, local_port):
+    """RD-292: reads nothing, watches the socket leave ESTABLISHED."""
+    end = time.monotonic() + a.watch_close
+    state = tcp_state(sock)
+    while state == "ESTABLISHED" and time.monotonic() < end:
+        time.sleep(0.05)
+        state = tcp_state(sock)
+    took = time.monotonic() - since
+    gone = state != "ESTABLISHED"
+    print(f"WATCH {'gone' if gone else 'open'} {took:.1f} {state}", flush=True)
+    if gone:
+        drained, how = 0, None
+        sock.setblocking(True)
+        sock.settimeout(5)
+        while how is None:
+            try:
+                data = sock.recv(262144)
+            except ConnectionResetError:
+                how = "reset"
+            except OSError as e:
+                how = f"error:{e}"
+            else:
+                drained += len(data)
+                how = None if data else "eof"
+        print(f"END {how} {drained}", flush=True)
+    sip_peer.print_established(local_port, a.port)
+    end = time.monotonic() + 300
+    while not os.path.exists(a.go_file) and time.monotonic() < end:
+        time.sleep(0.05)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
@@ -155,6 +264,11 @@ def main():
     ap.add_argument("--buf", type=int, default=32768)
     ap.add_argument("--read-silence", type=float, default=10.0)
     ap.add_argument("--read", action="store_true")
+    ap.add_argument("--impi")
+    ap.add_argument("--password")
+    ap.add_argument("--impu", default="sip:flood@annexo.test")
+    ap.add_argument("--last", choices=["bad-password", "bad-length"])
+    ap.add_argument("--watch-close", type=float, default=0.0)
     a = ap.parse_args()
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -174,10 +288,18 @@ def main():
     incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
     obj = ctx.wrap_bio(incoming, outgoing, server_hostname=a.sni)
     handshake(sock, obj, incoming, outgoing)
+    since = None  # RD-292: the 200 (or SENT) the watch's time is counted from
+    challenge = None
+    if a.impi:
+        code, challenge = register(sock, obj, incoming, outgoing, a, local_port)
+        since = time.monotonic()
+        print(f"REGISTERED {code}", flush=True)
+        if code != 200:
+            return 2
 
     # All requests encrypted up front; ends[i]: ciphertext bytes up to the
     # end of request i's record.
-    impu = "sip:flood@annexo.test"
+    impu = a.impu
     cipher = bytearray()
     ends = []
     for i in range(a.count):
@@ -187,6 +309,18 @@ def main():
                               f"Contact: <sip:f@127.0.0.1:{local_port};transport=tls>"],
                              "TLS", local_port)
         obj.write(msg.encode() if isinstance(msg, str) else msg)
+        cipher += outgoing.read()
+        ends.append(len(cipher))
+    if a.last:
+        last = [f"To: <{impu}>", f"From: <{impu}>;tag=last",
+                f"Contact: <sip:f@127.0.0.1:{local_port};transport=tls>"]
+        if a.last == "bad-password" and challenge:
+            last.append("Authorization: " + sip_peer.digest_answer(
+                challenge, a.impi, a.password + "-wrong", "REGISTER", "sip:annexo.test"))
+        msg = sip_peer.build("REGISTER", "sip:annexo.test", last, "TLS", local_port)
+        if a.last == "bad-length":
+            msg = msg.replace(b"Content-Length: 0\r\n", b"Content-Length: none\r\n")
+        obj.write(msg)
         cipher += outgoing.read()
         ends.append(len(cipher))
 
@@ -212,6 +346,8 @@ def main():
         open(a.ready_file, "w").write("stopped\n")
     full = sum(1 for e in ends if e <= sent)
     print(f"SENT {full} {sent} {how} {time.monotonic() - start:.2f}", flush=True)
+    if a.watch_close:
+        return watch_close(sock, a, since or time.monotonic(), local_port)
 
     end = time.monotonic() + 300
     while not os.path.exists(a.go_file):

@@ -5,7 +5,7 @@
 # ue: its exit code and time) and from the pcscf's process (its resident
 # memory in /proc/PID/status), never from the pcscf's log:
 # - the output budget (RD-215), the input budget (RD-217), the per-pass
-#   request cap (RD-216).
+#   request cap (RD-216), the closing budget (RD-292).
 #   pcscf_backpressure_e2e_test.sh PCSCF UE MAKE_PKI TESTLIB FLOOD_PEER SIP_PEER
 set -uo pipefail
 PCSCF=$(realpath "$1")
@@ -201,6 +201,69 @@ never_reader_closed() {
   return $ok
 }
 
+# RD-292: the closing budget (s) of bound_reader_reset, and how long after
+# its 200 the client must have lost the connection: the pcscf handles the
+# 20 000 pipelined REGISTERs (3-12 s on the loaded 2-core machine), then the
+# budget, with slack. Without the budget the connection stays open for good.
+CLOSING_BUDGET_S=2
+CLOSED_BY_S=40
+# bob: the client of bound_reader_reset (alice is the good UE's).
+echo "bob@annexo.test hidden sip:bob@annexo.test" >>"$WORK/users"
+
+# reset_in_time WATCH-STATE END-HOW ESTABLISHED SECONDS: gone by a reset,
+# none left, within CLOSED_BY_S.
+reset_in_time() { [[ $1 == gone && $2 == reset && $3 == 0 ]] && le "${4%.*}" "$CLOSED_BY_S"; }
+
+# RD-292, bound_reader_reset LAST: a client registers (bob), then pipelines
+# 20 000 re-REGISTERs over its bound connection (each answered 200) and a
+# last one that closes it, reading nothing. LAST bad-length: the framer
+# refuses it (Content-Length not a number: 400, then the pcscf closes the
+# connection, its binding still in place); bad-password: its Digest answer
+# is wrong (403, O.3.1.1: the machine deletes the binding and closes). The 400 and close_notify are
+# queued behind about 8 MB of 200s, more than the kernel's buffers hold. At
+# the closing budget the pcscf resets the connection: seen at the client,
+# which reads nothing, as its own socket leaving ESTABLISHED (TCP_INFO),
+# then RST when it drains, within CLOSED_BY_S of its 200, with nothing
+# ESTABLISHED between the two ports. The cap is one connection and a bound
+# one is never evicted (RD-102): after bad-length, a good UE registers while
+# the client still runs only if the pcscf let the connection go (after
+# bad-password the closing connection has no binding and could be evicted).
+# The output budget is off (--max-output-bytes 0): at the budget the pcscf
+# would stop handling the flood before the last request (RD-215); with it
+# on, the same closure waits on a peer that reads nothing whenever the
+# closing request comes while the queue is under the budget and the
+# kernel's buffers are full.
+bound_reader_reset() {
+  local last=$1
+  shift
+  start_pcscf "boundreset-$last" --max-output-bytes 0 --closing-budget "$CLOSING_BUDGET_S" \
+    --max-connections 1 "$@" || return 1
+  local ok=0
+  start_flood "boundreset-$last" --impi bob@annexo.test --password hidden \
+    --impu sip:bob@annexo.test --last "$last" --watch-close $((CLOSED_BY_S + 5)) || { show; return 1; }
+  wait_until $((CLOSED_BY_S + 30)) grep -q '^ESTABLISHED ' "$FL_OUT"
+  good_ue "boundreset-$last"
+  : >"$FL_GO"
+  wait_peer
+  stop_pcscf
+  local state secs end left
+  state=$(field "$FL_OUT" WATCH 1)
+  secs=$(field "$FL_OUT" WATCH 2)
+  end=$(field "$FL_OUT" END 1)
+  left=$(field "$FL_OUT" ESTABLISHED 1)
+  flooder_ran || ok=1
+  expect "the client registered and its flood went out in full ($(grep -E '^(REGISTERED|SENT)' "$FL_OUT" | tr '\n' ' '))" \
+    test "$(field "$FL_OUT" REGISTERED 1) $(field "$FL_OUT" SENT 3)" == "200 all" || ok=1
+  annexo_req IMPL-PC-CLOSING-BUDGET \
+    expect "the client that reads nothing lost its bound connection within ${CLOSED_BY_S} s of its 200 (closing budget ${CLOSING_BUDGET_S} s): RST at its socket, nothing ESTABLISHED ($(grep -E '^(WATCH|END|ESTABLISHED)' "$FL_OUT" | tr '\n' ' '))" \
+    reset_in_time "$state" "$end" "$left" "$secs" || ok=1
+  annexo_req IMPL-PC-CLOSING-BUDGET \
+    expect "with the cap at one connection, a good UE registered while that client still ran (exit $UE_RC)" \
+    test "$UE_RC" -eq 0 || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # BACKPRESSURE_PCSCF_ARGS: extra pcscf options for every case (to show the
 # assertions failing with a budget off, e.g. "--max-output-bytes 0").
 read -r -a EXTRA <<<"${BACKPRESSURE_PCSCF_ARGS:-}"
@@ -213,4 +276,8 @@ annexo_case "IMPL-PC-INPUT-BUDGET: a client sending 20 000 REGISTERs faster than
 annexo_case "IMPL-PC-FAIR-PASS: while one client pipelines 20 000 REGISTERs, a good UE registers within 2 s and every flooding request is still answered" fair_pass "${EXTRA[@]}"
 #= spec#IMPL-PC-OUTPUT-BUDGET type=test
 annexo_case "IMPL-PC-OUTPUT-BUDGET: a client that pipelines and never reads loses its connection at the unbound lifetime although nothing can be written to it" never_reader_closed "${EXTRA[@]}"
+#= spec#IMPL-PC-CLOSING-BUDGET type=test
+annexo_case "IMPL-PC-CLOSING-BUDGET: a registered client that pipelines and reads nothing is reset at the closing budget once the pcscf closes it after a framing error, and its slot serves a good UE" bound_reader_reset bad-length "${EXTRA[@]}"
+#= spec#IMPL-PC-CLOSING-BUDGET type=test
+annexo_case "IMPL-PC-CLOSING-BUDGET: a registered client that pipelines and reads nothing is reset at the closing budget once the pcscf closes it after an authentication failure (O.3.1.1)" bound_reader_reset bad-password "${EXTRA[@]}"
 annexo_finish
