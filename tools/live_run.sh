@@ -9,8 +9,9 @@
 # free loopback port (127.0.0.1, port chosen by the kernel), lets `ue`
 # register and stay, stops every pcscf by its PID, and writes OUTFILE as
 #   {"run_id": RUN_ID, "started": <epoch s>, "description": "...", "passed": bool,
-#    "checks": [{"id": "<requirement ID>", "passed": bool, "observed": "...",
-#                "counted": bool, "observed_at": "..."}]}
+#    "stacks": ["botan", "openssl"],
+#    "checks": [{"id": "<requirement ID>", "stack": "botan|openssl", "passed": bool,
+#                "observed": "...", "counted": bool, "observed_at": "..."}]}
 # (read by tools/report/evidence.cc read_live, which refuses a file whose
 # run_id is not the one tools/annexo generated for its run). "observed"
 # quotes the line or says what was missing.
@@ -23,7 +24,19 @@
 # checks are still run and a failure still fails the run, but they are
 # written with "counted": false and the report lists them as not counted.
 #
-# Three runs, each against its own pcscf:
+# Issue 14: the runs below are made once per TLS stack, both programs on the
+# same one (pcscf and ue --tls-stack STACK): botan (Botan 2.19, TLS 1.2) and
+# openssl (OpenSSL 3, TLS 1.3 between them); ANNEXO_LIVE_STACKS (default
+# "botan openssl") picks them. Every check names its stack ("stack") and
+# OUTFILE lists the stacks run ("stacks"), so the report says which stack
+# each live result came from. At TLS 1.3 there is no renegotiation (RFC 8446,
+# RD-117): run B's refresh is KeyUpdate(update_requested), checked at the
+# ue for O.4.2-PC-MAY-RENEGOTIATE (its TLS 1.3 observable) and the
+# renegotiation-only checks are not made; the TLS 1.3 session handle is the
+# RD-116 exporter value, not a Session ID, so O.2.1-PC-NONEMPTY-SESSION-ID is
+# checked on botan only (decision RD-301).
+#
+# Runs, each against its own pcscf:
 #   A  registration (RFC 5626 outbound Contact; Path with the flow token;
 #      Service-Route), a MESSAGE whose asserted identity comes from the binding,
 #      a terminating MESSAGE from the core side delivered over the UE's flow
@@ -50,6 +63,9 @@ rm -f "${out}"
 mkdir -p "$(dirname "${out}")"
 PCSCF="${root}/bazel-bin/adapters/pcscf/pcscf"
 UE="${root}/bazel-bin/adapters/ue/ue"
+read -r -a stacks <<<"${ANNEXO_LIVE_STACKS:-botan openssl}"
+# The stack of the run under way: every check is tagged with it.
+stack=""
 
 json_escape() {
   local s=$1
@@ -75,14 +91,15 @@ check() {
     at="$4"
   fi
   [[ "$2" == true ]] || all_passed=false
-  checks+=("{\"id\": \"$(json_escape "$1")\", \"passed\": $2, \"observed\": \"$(json_escape "$3")\", \"counted\": ${counted}, \"observed_at\": \"$(json_escape "${at}")\"}")
+  checks+=("{\"id\": \"$(json_escape "$1")\", \"stack\": \"$(json_escape "${stack}")\", \"passed\": $2, \"observed\": \"$(json_escape "$3")\", \"counted\": ${counted}, \"observed_at\": \"$(json_escape "${at}")\"}")
 }
 
 write_out() {
   local description=$1 i sep=""
   {
-    printf '{\n  "run_id": "%s",\n  "started": %s,\n  "description": "%s",\n  "passed": %s,\n  "checks": [' \
-      "$(json_escape "${run_id}")" "${started}" "$(json_escape "${description}")" "${all_passed}"
+    printf '{\n  "run_id": "%s",\n  "started": %s,\n  "description": "%s",\n  "passed": %s,\n  "stacks": [%s],\n  "checks": [' \
+      "$(json_escape "${run_id}")" "${started}" "$(json_escape "${description}")" "${all_passed}" \
+      "$(printf '"%s",' "${stacks[@]}" | sed 's/,$//')"
     for i in "${checks[@]}"; do
       printf '%s\n    %s' "${sep}" "${i}"
       sep=","
@@ -91,7 +108,7 @@ write_out() {
   } >"${out}"
 }
 
-description="pcscf + ue on 127.0.0.1 (Botan 2 TLS 1.2, SIP Digest): registration with Path and Service-Route, a terminating MESSAGE by flow token, re-registration over the session, renegotiation after a 2 s session lifetime, wrong password"
+description="pcscf + ue on 127.0.0.1 (SIP Digest), once per TLS stack (${stacks[*]}; both programs on the same stack: botan is Botan 2 at TLS 1.2, openssl is OpenSSL 3 at TLS 1.3): registration with Path and Service-Route, a terminating MESSAGE by flow token, re-registration over the session, the refresh after a 2 s session lifetime (renegotiation at TLS 1.2, KeyUpdate at TLS 1.3), wrong password"
 
 if [[ ! -x "${PCSCF}" || ! -x "${UE}" ]]; then
   all_passed=false
@@ -99,31 +116,32 @@ if [[ ! -x "${PCSCF}" || ! -x "${UE}" ]]; then
   exit 1
 fi
 
-work="$(mktemp -d)"
+top="$(mktemp -d)"
+work="${top}"
 pids=()
 cleanup() {
   local p
   for p in "${pids[@]}"; do kill "${p}" 2>/dev/null; done
   for p in "${pids[@]}"; do wait "${p}" 2>/dev/null; done
-  rm -rf "${work}"
+  rm -rf "${top}"
 }
 trap cleanup EXIT
 
-if ! "${root}/tests/pki/make_pki.sh" "${work}/pki" >"${work}/pki.log" 2>&1; then
+if ! "${root}/tests/pki/make_pki.sh" "${top}/pki" >"${top}/pki.log" 2>&1; then
   all_passed=false
-  check "ADP-PKI-TEST-CERTS" false "tests/pki/make_pki.sh failed: $(tail -3 "${work}/pki.log")"
+  check "ADP-PKI-TEST-CERTS" false "tests/pki/make_pki.sh failed: $(tail -3 "${top}/pki.log")"
   write_out "${description}: not run"
   exit 1
 fi
-printf 'alice@annexo.test secret sip:alice@annexo.test,tel:+15551234\n' >"${work}/users"
+printf 'alice@annexo.test secret sip:alice@annexo.test,tel:+15551234\n' >"${top}/users"
 
 # start_pcscf NAME [options]: PC_PID, PC_PORT, PC_LOG
 start_pcscf() {
   local name=$1 i
   shift
   PC_LOG="${work}/${name}.pcscf.log"
-  "${PCSCF}" --listen 127.0.0.1:0 --cert "${work}/pki/pcscf-ec.pem" --key "${work}/pki/pcscf-ec.key" \
-    --users "${work}/users" --log-format json "$@" 2>"${PC_LOG}" >"${work}/${name}.pcscf.out" &
+  "${PCSCF}" --tls-stack "${stack}" --listen 127.0.0.1:0 --cert "${top}/pki/pcscf-ec.pem" --key "${top}/pki/pcscf-ec.key" \
+    --users "${top}/users" --log-format json "$@" 2>"${PC_LOG}" >"${work}/${name}.pcscf.out" &
   PC_PID=$!
   pids+=("${PC_PID}")
   PC_PORT=""
@@ -145,7 +163,7 @@ run_ue() {
   shift
   UE_OUT="${work}/${name}.ue.out"
   UE_LOG="${work}/${name}.ue.log"
-  timeout 60 "${UE}" --pcscf "127.0.0.1:${PC_PORT}" --pcscf-fqdn pcscf.test --ca "${work}/pki/ca-ec.pem" \
+  timeout 60 "${UE}" --tls-stack "${stack}" --pcscf "127.0.0.1:${PC_PORT}" --pcscf-fqdn pcscf.test --ca "${top}/pki/ca-ec.pem" \
     --impi alice@annexo.test --impu sip:alice@annexo.test --log-format json "$@" \
     >"${UE_OUT}" 2>"${UE_LOG}"
   UE_RC=$?
@@ -166,6 +184,14 @@ field() {  # LINE KEY -> value of "KEY":"value"
   grep -o "\"$2\":\"[^\"]*\"" <<<"$1" | head -1 | cut -d'"' -f4
 }
 
+# live_stack: runs A-D with both programs on ${stack}, in ${top}/${stack}.
+live_stack() {
+work="${top}/${stack}"
+mkdir -p "${work}"
+# The version the pair negotiated (run A's ue log): TLS1.2 on botan, TLS1.3 on
+# openssl; run B's refresh and the Session ID check depend on it.
+version=""
+
 # ---------------------------------------------------------------- A: register, re-register
 if start_pcscf A --core-listen 127.0.0.1:0; then
   core_port=$(grep 'terminating requests from the core network' "${PC_LOG}" |
@@ -184,6 +210,8 @@ if start_pcscf A --core-listen 127.0.0.1:0; then
   UE_OUT="${work}/A.ue.out"
   UE_LOG="${work}/A.ue.log"
   stop_pcscf
+  version=$(grep -o '"msg":"TLS session established","version":"TLS1\.[0-9]"' "${UE_LOG}" | head -1 |
+    cut -d'"' -f8)
   expect_line "24229-PC-OUTBOUND-PATH" "${PC_LOG}" \
     '"verdict":"ALLOW","req":"24229-PC-OUTBOUND-PATH".*"path":"<sip:[0-9a-f]{32}@127.0.0.1:[0-9]+;lr;ob>"'
   expect_line "5626-4.2-UE-INSTANCE-REGID" "${PC_LOG}" \
@@ -206,7 +234,9 @@ if start_pcscf A --core-listen 127.0.0.1:0; then
   expect_line "O.2.1-UE-NONNULL-OFFER" "${PC_LOG}" '"verdict":"ALLOW","req":"O.2.1-UE-NONNULL-OFFER"'
   # The Session ID the ue negotiated (its REGISTERED line), not the pcscf's log.
   ue_sid=$(grep -o 'session_id=[0-9a-f]*' "${UE_OUT}" | head -1 | cut -d= -f2)
-  if [[ -n "${ue_sid}" ]]; then
+  if [[ "${version}" == TLS1.3 ]]; then
+    : # TLS 1.3: the ue's session_id is the RD-116 exporter value, not a Session ID (RD-301)
+  elif [[ -n "${ue_sid}" ]]; then
     check "O.2.1-PC-NONEMPTY-SESSION-ID" true "ue: session_id=${ue_sid} (${#ue_sid} hex digits)" \
       "the ue: the Session ID of the session it established"
   else
@@ -262,7 +292,23 @@ else
 fi
 
 # ---------------------------------------------------------------- B: renegotiation
-if start_pcscf B --session-lifetime 2; then
+if [[ "${version}" == TLS1.3 ]] && start_pcscf B --session-lifetime 2; then
+  # TLS 1.3 (RD-117): the refresh at the lifetime is KeyUpdate(update_requested),
+  # seen by the ue, on the one connection; no renegotiation checks apply.
+  run_ue B --password secret --expires 60 --stay 4
+  stop_pcscf
+  expect_line "O.4.2-PC-MAY-RENEGOTIATE" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-MAY-RENEGOTIATE"'
+  ku=$(grep -m1 '"msg":"TLS 1.3 KeyUpdate received[^"]*","update_requested":"yes"' "${UE_LOG}")
+  if [[ "${UE_RC}" -eq 0 && -n "${ku}" ]]; then
+    check "O.4.2-PC-MAY-RENEGOTIATE" true "ue exit 0; ${ku}" \
+      "the ue: KeyUpdate(update_requested) from the pcscf at the session lifetime (TLS 1.3)"
+  else
+    check "O.4.2-PC-MAY-RENEGOTIATE" false "ue exit ${UE_RC}, KeyUpdate line '${ku}'" \
+      "the ue: KeyUpdate(update_requested) from the pcscf at the session lifetime (TLS 1.3)"
+  fi
+  expect_line "O.4.2-PC-REPLACE-SESSION-ID" "${PC_LOG}" \
+    '"verdict":"ALLOW","req":"O.4.2-PC-REPLACE-SESSION-ID","msg":"session refreshed by KeyUpdate \(TLS 1.3\)"'
+elif [[ "${version}" != TLS1.3 ]] && start_pcscf B --session-lifetime 2; then
   run_ue B --password secret --expires 60 --stay 4
   stop_pcscf
   expect_line "O.4.2-PC-MAY-RENEGOTIATE" "${PC_LOG}" '"verdict":"ALLOW","req":"O.4.2-PC-MAY-RENEGOTIATE"'
@@ -311,7 +357,7 @@ if start_pcscf C; then
   # At a scripted peer (tests/adapters/sip_peer.py's helpers): a TLS-first
   # registration with a wrong password; the P-CSCF must close the connection
   # (EOF or close_notify seen by the peer within 10 s).
-  python3 - "${root}/tests/adapters" "${PC_PORT}" "${work}/pki/ca-ec.pem" \
+  python3 - "${root}/tests/adapters" "${PC_PORT}" "${top}/pki/ca-ec.pem" \
     >"${work}/C.peer.out" 2>&1 <<'PYEOF'
 import sys, time
 sys.path.insert(0, sys.argv[1])
@@ -416,10 +462,15 @@ if command -v kamailio >/dev/null && command -v kamcmd >/dev/null; then
   fi
   kill "${kam_pid}" 2>/dev/null
   wait "${kam_pid}" 2>/dev/null
-  description+="; forward mode: pcscf --next-hop in front of Kamailio as the S-CSCF"
+  description+="; forward mode on ${stack}: pcscf --next-hop in front of Kamailio as the S-CSCF"
 else
-  description+="; forward mode not run (kamailio/kamcmd not installed)"
+  description+="; forward mode on ${stack} not run (kamailio/kamcmd not installed)"
 fi
+}
+
+for stack in "${stacks[@]}"; do
+  live_stack
+done
 
 write_out "${description}"
 [[ "${all_passed}" == true ]]

@@ -21,6 +21,16 @@ def tls_stack_twins(name, tls_stacks, twin_scope = "all"):
         out.append((name if stack == "botan" else name + "_" + stack, stack, env))
     return out
 
+def twin_env(env, stack_env):
+    """A twin's environment: env (the target's own, e.g. SANITIZE_ENV) with
+    stack_env (tls_stack_twins) over it; when both name a variant (a
+    sanitized twin on another stack), the variant is both: asan-tls-openssl,
+    so the report keeps it apart from the asan and the tls-openssl runs."""
+    out = dict(env, **stack_env)
+    if "ANNEXO_TEST_VARIANT" in env and "ANNEXO_TEST_VARIANT" in stack_env:
+        out["ANNEXO_TEST_VARIANT"] = env["ANNEXO_TEST_VARIANT"] + "-" + stack_env["ANNEXO_TEST_VARIANT"]
+    return out
+
 def interop_test(name, program = None, size = "medium", script = None, env = {}, tls_stacks = ["botan"], twin_scope = "all"):
     """A driver NAME.sh run against third-party peers.
 
@@ -35,7 +45,7 @@ def interop_test(name, program = None, size = "medium", script = None, env = {},
     on lo.
     """
     for target, _stack, stack_env in tls_stack_twins(name, tls_stacks, twin_scope):
-        _interop_test(target, program, size, script or name, dict(env, **stack_env))
+        _interop_test(target, program, size, script or name, twin_env(env, stack_env))
 
 def _interop_test(name, program, size, script, env):
     """One sh_test (interop_test's work)."""

@@ -15,6 +15,10 @@
 # The sec-agree mutants run against the pcscf with its own registrar, the
 # only mode with the sec-agree listener (probe_lib.sh start_embedded_pcscf,
 # RD-160); the others against pcscf --next-hop.
+# TLS stack twins (BUILD.bazel, tls_stack_twins; issue 14): every pcscf,
+# mutant or not, runs --tls-stack $ANNEXO_TLS_STACK (probe_lib.sh's STACK,
+# which picks the PICS, RD-276); the mutants link both stacks and every one
+# is caught on each with the same verdicts.
 #   probe_pcscf_mutants_test.sh PROBE MAKE_PKI TESTLIB SPEC_FILE PCSCF MUTANT...
 # (each MUTANT a pcscf program whose file name is the mutant's name,
 # tests/probe/BUILD.bazel PROBE_PCSCF_MUTANTS).
@@ -47,12 +51,21 @@ start_pcscf() {
   nh=$(free_port) || return 1
   log=$WORK/$name.pcscf.log
   # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s).
-  "$bin" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
+  "$bin" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
     --cert "$PKI/$cert.pem" --key "$PKI/$cert.key" --unbound-idle 3 --session-lifetime 20 \
     --log-format json 2>"$log" &
   PID=$!
   PIDS+=("$PID")
-  wait_file "$log" '"req":"O.2.1-PC-PORT"' "$PID" || { tail -5 "$log"; return 1; }
+  # On failure the pcscf is stopped here: it holds annexo_case's output open.
+  wait_file "$log" '"req":"O.2.1-PC-PORT"' "$PID" || { kill "$PID" 2>/dev/null; tail -5 "$log"; return 1; }
+  # The harness's own check that the twin runs the stack it names (not
+  # evidence of anything the probe judges).
+  grep '"msg":"TLS stack"' "$log" | grep -q "\"stack\":\"$STACK\"" || {
+    kill "$PID" 2>/dev/null
+    echo "$name's pcscf does not run --tls-stack $STACK:"
+    grep -m1 '"TLS stack"' "$log" | cut -c1-200
+    return 1
+  }
   port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
   write_pixit "$WORK/$name.pixit.toml" "$port" "$nh"
   sed -i "s|/ca-ec.pem\"|/$ca.pem\"|" "$WORK/$name.pixit.toml"
@@ -76,7 +89,7 @@ expect() {
 # profile), so the mutant is what lets it start.
 refuses_cert() {
   local rc
-  timeout "$BUDGET" "$PCSCF" --listen 127.0.0.1:0 --next-hop 127.0.0.1:9 \
+  timeout "$BUDGET" "$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --next-hop 127.0.0.1:9 \
     --cert "$PKI/$1.pem" --key "$PKI/$1.key" >"$WORK/refuse-$1.log" 2>&1
   rc=$?
   if ((rc == 0 || rc == 124)) || ! grep -q 'REFUSED O.2.1-PC-CERT-PROFILE' "$WORK/refuse-$1.log"; then

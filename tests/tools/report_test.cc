@@ -293,12 +293,19 @@ TEST_CASE("report: a live file from another run or an earlier time is never read
   const auto ok = report::read_live(live, "run-1", 1000, problems);
   CHECK(ok.ran);
   CHECK(problems.empty());
+  // Issue 14: the stacks the live run ran, and each check's; a check that
+  // names none reads as empty, never as a stack.
+  CHECK(ok.stacks == std::vector<std::string>{"botan", "openssl"});
+  CHECK(ok.checks[0].stack == "openssl");
+  CHECK(ok.checks[1].stack.empty());
 
   // Only peer-observed checks count; an own-log check is listed, not counted.
   const Tree t;
   const auto rows = report::compute_rows(t.spec, t.scan, {}, {}, ok);
   CHECK(status_of(rows, "X.2-PC-LATER") == "run");
   CHECK(row_of(rows, "X.2-PC-LATER").levels == std::vector<std::string>{"live"});
+  // The evidence names the stack it came from.
+  CHECK(any_has(row_of(rows, "X.2-PC-LATER").run, "[openssl]"));
   CHECK(status_of(rows, "X.1-UE-DO") == "implemented");
   CHECK(any_has(row_of(rows, "X.1-UE-DO").not_counted, "a verdict line"));
   auto failed = ok;

@@ -439,6 +439,7 @@ LiveRun read_live(const std::string& path, const std::string& run_id, long long 
     run.started = started;
     run.description = j.value("description", "");
     run.passed = j.at("passed").get<bool>();
+    run.stacks = j.value("stacks", std::vector<std::string>{});
     for (const auto& c : j.at("checks")) {
       LiveCheck k;
       k.id = c.at("id").get<std::string>();
@@ -446,6 +447,7 @@ LiveRun read_live(const std::string& path, const std::string& run_id, long long 
       k.observed = c.value("observed", "");
       k.counted = c.value("counted", false);
       k.observed_at = c.value("observed_at", "");
+      k.stack = c.value("stack", "");
       run.checks.push_back(k);
     }
     run.ran = true;

@@ -131,6 +131,10 @@ struct LiveCheck {
   // about its own decision is not evidence.
   bool counted = false;
   std::string observed_at;
+  // The TLS stack both programs ran in the run that made this check
+  // (`--tls-stack`, issue 14): botan (TLS 1.2) or openssl (TLS 1.3 between
+  // them). Empty in a file written before the live run named it.
+  std::string stack;
 };
 
 struct LiveRun {
@@ -138,7 +142,8 @@ struct LiveRun {
   bool passed = false;
   std::string description;
   std::string run_id;
-  long long started = 0;  // seconds since the epoch
+  long long started = 0;            // seconds since the epoch
+  std::vector<std::string> stacks;  // the TLS stacks the live run ran, in order
   std::vector<LiveCheck> checks;
 };
 

@@ -85,7 +85,8 @@ const char* kRules =
     "Variants, per requirement: the runs whose test cases credited it: **botan** (a shell test "
     "whose programs ran on the default TLS stack, Botan 2, TLS 1.2 only), **tls-openssl** (the "
     "`_openssl` twin targets: annexo's programs on OpenSSL 3), **botan+openssl** (the "
-    "cross-stack test, one program on each), **asan** (the sanitized twins), **plain** (a test "
+    "cross-stack test, one program on each), **asan** (the sanitized twins), **asan-tls-openssl** "
+    "(the sanitized twins on OpenSSL 3, `_asan_openssl`), **plain** (a test "
     "that names no stack, e.g. a unit test). A requirement credited only by "
     "tls-openssl holds for `--tls-stack openssl`, not for the default stack.\n\n"
     "Only this run counts: test results come from this run's Bazel invocation (its build event "
@@ -345,12 +346,21 @@ void write_md_live(const Report& r, std::ostream& md) {
     return;
   }
   md << md_escape(r.live.description) << " — run " << r.live.run_id << ", "
-     << (r.live.passed ? "passed" : "FAILED")
-     << ".\n\n| Requirement | Result | Counted | Observed at | Observed |\n|---|---|---|---|---|\n";
+     << (r.live.passed ? "passed" : "FAILED") << ".\n\n";
+  // Issue 14: each result names the TLS stack both programs ran (a file
+  // without it says so rather than letting a reader assume the default).
+  if (!r.live.stacks.empty()) {
+    md << "TLS stacks run: ";
+    for (std::size_t i = 0; i < r.live.stacks.size(); ++i)
+      md << (i ? ", " : "") << md_escape(r.live.stacks[i]);
+    md << ".\n\n";
+  }
+  md << "| Requirement | Stack | Result | Counted | Observed at | Observed |\n"
+        "|---|---|---|---|---|---|\n";
   for (const auto& c : r.live.checks) {
-    md << "| " << c.id << " | " << (c.passed ? "passed" : "FAILED") << " | "
-       << (c.counted ? "yes" : "no") << " | " << md_escape(c.observed_at) << " | "
-       << md_escape(c.observed) << " |\n";
+    md << "| " << c.id << " | " << (c.stack.empty() ? "not named" : md_escape(c.stack)) << " | "
+       << (c.passed ? "passed" : "FAILED") << " | " << (c.counted ? "yes" : "no") << " | "
+       << md_escape(c.observed_at) << " | " << md_escape(c.observed) << " |\n";
   }
   md << "\n";
 }
@@ -430,10 +440,14 @@ json to_json(const Report& r) {
     j["proofs"]["mutants"].push_back(
         {{"name", m.name}, {"caught", m.caught}, {"refuted_by", m.refuted_by}});
   }
-  j["live"] = {{"ran", r.live.ran}, {"passed", r.live.passed}, {"run_id", r.live.run_id}};
+  j["live"] = {{"ran", r.live.ran},
+               {"passed", r.live.passed},
+               {"run_id", r.live.run_id},
+               {"stacks", r.live.stacks}};
   j["live"]["checks"] = json::array();
   for (const auto& c : r.live.checks) {
     j["live"]["checks"].push_back({{"id", c.id},
+                                   {"stack", c.stack},
                                    {"passed", c.passed},
                                    {"counted", c.counted},
                                    {"observed_at", c.observed_at},

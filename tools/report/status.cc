@@ -14,7 +14,8 @@ const std::vector<std::string> kStatusOrder = {
 const std::vector<std::string> kLevelOrder = {"proof", "third-party",     "program",
                                               "core",  "by-construction", "live"};
 
-const std::vector<std::string> kVariantOrder = {"botan", "tls-openssl", "asan", "plain"};
+const std::vector<std::string> kVariantOrder = {"botan", "tls-openssl", "asan", "asan-tls-openssl",
+                                                "plain"};
 
 namespace {
 
@@ -157,13 +158,15 @@ std::vector<Row> compute_rows(const trace::Spec& spec, const trace::ScanResult& 
     }
     for (const auto& chk : liverun.checks) {
       if (chk.id != req.id) continue;
+      // Which stack the programs ran (issue 14): a live result holds for it.
+      const std::string live = "live loopback registration" +
+                               (chk.stack.empty() ? std::string() : " [" + chk.stack + "]");
       if (!chk.passed) {
-        row.failing.push_back("live loopback registration FAILED: " + chk.observed);
+        row.failing.push_back(live + " FAILED: " + chk.observed);
       } else if (chk.counted) {
-        row.run.push_back("live loopback registration, observed at " + chk.observed_at + ": " +
-                          chk.observed);
+        row.run.push_back(live + ", observed at " + chk.observed_at + ": " + chk.observed);
       } else {
-        row.not_counted.push_back("live loopback registration (" +
+        row.not_counted.push_back(live + " (" +
                                   (chk.observed_at.empty() ? "own log" : chk.observed_at) +
                                   ", not counted): " + chk.observed);
       }
