@@ -219,17 +219,40 @@ TEST_CASE("mutation report: a verdict or a baseline outcome edited after the run
   CHECK(notes[0].find("its recorded outcome does not match its result key") != std::string::npos);
 }
 
-TEST_CASE("mutation report: a new test case citing the requirement makes the result stale") {
+TEST_CASE("mutation report: a new citing case makes a survivor stale, not a kill") {
   const fs::path root = fixture("cited");
+  // m_b as a run that did not kill it would have recorded it.
+  const fs::path f = results(root) / "mutants" / "m_b.json";
+  auto j = nlohmann::json::parse(read(f));
+  j["status"] = "survived";
+  j["requirements"]["X.2-PC-LATER"]["killed"] = false;
+  j["requirements"]["X.2-PC-LATER"]["killed_by"] = nlohmann::json::array();
+  std::ofstream(f) << j.dump();
+  rekey(root, "m_b");
   auto s = scan();
   s.citations.push_back({"X.1-UE-DO", trace::CitationType::test, "tests/other.sh", 9, "new case"});
+  s.citations.push_back(
+      {"X.2-PC-LATER", trace::CitationType::test, "tests/other.sh", 19, "another new case"});
   std::vector<std::string> notes;
   const auto r = read_run(root, notes, s);
   REQUIRE(r.read);
+  // m_a's kill stands: the case that killed it and its target are unchanged.
+  CHECK(killed(r, "X.1-UE-DO"));
+  REQUIRE(r.mutants.size() == 1);
+  CHECK(r.mutants[0].name == "m_a");
+  REQUIRE(notes.size() == 1);
+  CHECK(notes[0].find("m_b") != std::string::npos);
+  CHECK(notes[0].find("the test cases citing X.2-PC-LATER changed") != std::string::npos);
+}
+
+TEST_CASE("mutation report: a kill is stale once the target that killed it changed") {
+  const fs::path root = fixture("killer-changed");
+  write(root / "src" / "a.cc", "int a; int z;\n");
+  std::vector<std::string> notes;
+  const auto r = read_run(root, notes);
+  REQUIRE(r.read);
   CHECK_FALSE(killed(r, "X.1-UE-DO"));
   CHECK(killed(r, "X.2-PC-LATER"));
-  REQUIRE(notes.size() == 1);
-  CHECK(notes[0].find("the test cases citing X.1-UE-DO changed") != std::string::npos);
 }
 
 TEST_CASE("mutation report: a changed catalogue entry makes the result stale") {
