@@ -34,6 +34,11 @@ Error path_error(PathResult p) {
       return Error::cert_path_bad_signature;
     case PathResult::name_chaining:
       return Error::cert_path_name_chaining;
+    // The TLS library's RFC 5280 validation processes the profile's critical
+    // extensions and fails a path on an unknown one (Botan
+    // UNKNOWN_CRITICAL_EXTENSION, OpenSSL X509_V_ERR_UNHANDLED_CRITICAL_EXTENSION):
+    // the adapters map that to invalid, which is refused here.
+    //= spec#33310-6.1-CRITICAL-EXT type=implementation
     case PathResult::invalid:
       return Error::cert_path_invalid;
     case PathResult::revocation_unknown:
@@ -60,8 +65,11 @@ Error chain_cert_error(const ChainCertFacts& c) {
     default:
       return Error::cert_unknown_signature_hash;
   }
+  // RSA and ECDSA keys on every certificate of the chain, so RSA and ECDSA
+  // signatures on the certificates they issue (33310-6.1.1).
   //= spec#33310-6.1.1-PUBKEY type=implementation
   //= spec#IMPL-CERT-KEY-STRENGTH type=implementation
+  //= spec#33310-6.1.1-SIGALG type=implementation
   switch (c.key_algorithm) {
     case KeyAlg::rsa:
       if (c.rsa_bits < 2048) return Error::cert_rsa_key_too_small;

@@ -76,6 +76,7 @@ inline constexpr std::uint8_t kL12 = kForLegacy | kForTls12;
 // other than `forbidden` can ever be offered or chosen.
 inline constexpr SuiteInfo kSuites[] = {
     // always forbidden: no integrity at all (catalogue 3.3)
+    //= spec#O.1.3-ALL-INTEG-ALWAYS type=implementation
     ANNEXO_SUITE(0x0000, "TLS_NULL_WITH_NULL_NULL", none, none, null, none, kL12, forbidden),
     // MD5 MAC
     ANNEXO_SUITE(0x0001, "TLS_RSA_WITH_NULL_MD5", rsa, rsa, null, md5, kL12, forbidden),
@@ -380,6 +381,9 @@ constexpr SuiteFacts<Concrete> suite_facts(std::uint16_t code) {
   const bool in_profile = s->status == ProfileStatus::mandatory ||
                           s->status == ProfileStatus::recommended ||
                           s->status == ProfileStatus::allowed;
+  // A NULL-encryption suite is usable only with the status null_encryption,
+  // which statuses_consistent() gives only to suites with a real MAC.
+  //= spec#O.1.3-ALL-INTEG-ALWAYS type=implementation
   return SuiteFacts<Concrete>{in_profile,
                               s->status == ProfileStatus::null_encryption,
                               (s->versions & kForTls12) != 0,

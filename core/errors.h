@@ -48,6 +48,9 @@ struct ErrorInfo {
   TlsAlert alert;
 };
 
+// Each refusal's stable number, message, alert and requirement ID, the ID
+// checked against spec/ by //tests/core:errors_test.
+//= spec#IMPL-ERRORS-TRACEABLE type=implementation
 inline constexpr ErrorInfo kErrorTable[] = {
     {Error::ok, 0, "ok", "", "no error", TlsAlert::none},
 #define ANNEXO_ERROR(name, number, req, message, alert) \

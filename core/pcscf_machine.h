@@ -245,12 +245,16 @@ typename D::Bool removes_every_impu(const ConnState<D>& s, const Event<D>& e) {
 // across the 2^32 wrap of the seconds clock.
 template <class D>
 typename D::Bool session_expired(const ConnState<D>& s, typename D::U32 now) {
+  // The Session ID's validity is the local policy's lifetime_s (O.2.1).
+  //= spec#O.2.1-ALL-LIFETIME-LOCAL-POLICY type=implementation
   return D::reached(now, s.session_expiry);
 }
 
 template <class D>
 typename D::Bool tuple_matches(const ConnState<D>& s, const Event<D>& e) {
+  // Annex N's IP-address check in its Annex O form: session, IP and port.
   //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=implementation
+  //= spec#N.2-PC-IP-ASSOC-CHECK type=implementation
   return e.session == s.b_session && e.ip_hi == s.b_ip_hi && e.ip_lo == s.b_ip_lo &&
          e.port == s.b_port;
 }
@@ -490,6 +494,7 @@ inline constexpr Row kRows[] = {
   {S::unbound,      E::crlf_ping,           G::always,                 S::unbound,       A::pong},
   //= spec#5626-5.3-PC-430-FLOW-GONE type=implementation
   {S::unbound,      E::terminating_request, G::always,                 S::unbound,       A::reject_430},
+  //= spec#O.4.2-PC-UNBOUND-IDLE-CLOSE type=implementation
   {S::unbound,      E::timer,               G::deadline_reached,       S::closed,        A::idle_close},
   {S::unbound,      E::timer,               G::always,                 S::unbound,       A::none},
   {S::unbound,      E::connection_lost,     G::always,                 S::closed,        A::lost},
@@ -764,6 +769,7 @@ ConnState<D> update(Act a, const Policy<D>& p, const ConnState<D>& s, const Even
       n.b_ip_lo = s.ip_lo;
       n.b_port = s.port;
       n.impi = e.impi;
+      //= spec#O.2.2-PC-ASSOC-IMPU-SET type=implementation
       for (std::uint8_t i = 0; i < kMaxImpus; ++i) n.impu[i] = e.impu[i];
       n.default_impu = lowest_position<D>(e.impu);
       n.pending_digest = D::f();

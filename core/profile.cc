@@ -209,6 +209,9 @@ Error pcscf_check_client_hello(const ClientHello& ch, const PcscfTlsConfig& conf
   if (use12 && config.renegotiation_used) {
     //= spec#RFC5746-SECURE-RENEG type=implementation
     if (!ctx.renegotiation) {
+      // The P-CSCF may renegotiate, so it refuses an initial ClientHello
+      // without either RFC 5746 signal (handshake_failure).
+      //= spec#RFC5746-PC-RENEG-INDICATION type=implementation
       if (!ch.has_renegotiation_info && !scsv) return Error::profile_ch_no_renegotiation_indication;
       if (ch.has_renegotiation_info && !ch.renegotiation_info.empty())
         return Error::profile_ch_renegotiation_info_mismatch;

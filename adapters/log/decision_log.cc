@@ -97,6 +97,7 @@ bool Decision_Log::admit_deny(const std::string& requirement, const std::string&
     w.peer = peer;
     it = m_deny_windows.emplace(key, std::move(w)).first;
   }
+  //= spec#IMPL-LOG-DENY-RATE-LIMIT type=implementation
   if (it->second.written < m_deny_per_second) {
     ++it->second.written;
     return true;

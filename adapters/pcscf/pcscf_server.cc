@@ -137,6 +137,9 @@ class Connection final : public tls::Endpoint_Events {
   // alert no_renegotiation before any callback sees the message. So the
   // refusal is the machine's client_hello row, driven (and logged) here.
   bool answer_renegotiation_question() {
+    // Only the renegotiation the P-CSCF asked for (HelloRequest), unless the
+    // operator allows client-initiated renegotiation; "no" is no_renegotiation.
+    //= spec#O.4.2-PC-NO-CLIENT-RENEG type=implementation
     if (state() == cp::State::renegotiating || m_srv.machine_policy().allow_client_reneg) {
       return true;  // the ClientHello is then driven from tls_renegotiation_client_hello
     }
@@ -1080,6 +1083,7 @@ class Connection final : public tls::Endpoint_Events {
           // TLS 1.2: HelloRequest, a full handshake with a fresh Session ID;
           // TLS 1.3: KeyUpdate(update_requested) (RD-04, RD-117).
           //= spec#O.4.2-PC-MAY-RENEGOTIATE type=implementation
+          //= spec#O.2.1-ALL-RENEG-PER-O4 type=implementation
           if (!m_tls->refresh_session()) {
             m_srv.log().decision(Verdict::error, "O.4.2-PC-MAY-RENEGOTIATE",
                                  "session refresh (HelloRequest / KeyUpdate) failed",
@@ -1346,6 +1350,7 @@ bool Server::check_own_certificate(std::string* err) {
 bool Server::start(std::string* err) {
   // TLS profile: TLS 1.2 and 1.3 with OpenSSL; TLS 1.2 only with Botan 2.19
   // (no TLS 1.3), the default stack (RD-170).
+  //= spec#33210-6.2.1-TLS13-MANDATORY type=implementation
   m_tls_config.enable_tls13 = tls::tls_stack_speaks_tls13(m_options.tls_stack);
   m_tls_config.allow_null_encryption = m_options.allow_null_encryption;
   m_tls_stack = std::make_unique<tls::Server_Stack>();

@@ -112,6 +112,7 @@ bool Remote_Next_Hop::start(std::string* err) {
     }
     // The core's client profile (RD-271), on the stack --tls-stack names.
     core::UeTlsConfig config;
+    //= spec#33210-6.2.1-TLS13-MANDATORY type=implementation
     config.enable_tls13 = tls::tls_stack_speaks_tls13(m_o.tls_stack);
     core::Offer offer;
     if (const core::Error e = core::build_offer(config, offer); e != core::Error::ok) {

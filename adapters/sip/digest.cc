@@ -68,6 +68,8 @@ std::string digest_rspauth(DigestAlgorithm alg, std::string_view ha1, std::strin
   return kd(alg, ha1, nonce, nc, cnonce, qop, digest_hash(alg, a2));
 }
 
+// Every byte is compared whatever the earlier ones were: no early exit.
+//= spec#ADP-SIP-DIGEST-CONSTANT-TIME type=implementation
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   unsigned char diff = 0;
@@ -186,6 +188,9 @@ NonceCheck NonceStore::check(std::string_view nonce, std::string_view nc, std::u
     return NonceCheck::unknown;
   }
   if (raw.size() != 32) return NonceCheck::unknown;
+  // Only a nonce of this process (its HMAC tag) is known; then its age and
+  // its nonce count decide (stale, replay).
+  //= spec#ADP-SIP-DIGEST-NONCE type=implementation
   if (!constant_time_equal(mac(std::string_view(raw).substr(0, 16)),
                            std::string_view(raw).substr(16)))
     return NonceCheck::unknown;

@@ -677,6 +677,7 @@ Result<DigestCredentials> parse_credentials(std::string_view value, std::string_
   // an empty nonce and an empty response, before any challenge
   // (24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION, RD-226). One empty
   // without the other is malformed.
+  //= spec#24229-5.1.1.2-PC-INITIAL-DIGEST-AUTHORIZATION type=implementation
   const bool unanswered = c.nonce.empty() && c.response.empty();
   if (c.nonce.empty() && !unanswered) return sip_error(hname(header), "nonce empty");
   if (auto u = pv(*ps, "userhash"); u && ieq(*u, "true"))

@@ -57,6 +57,8 @@ Result<Users> parse_users(std::string_view text) {
       if (i > s) fields.push_back(line.substr(s, i - s));
     }
     if (fields.empty()) continue;
+    // 'IMPI PASSWORD IMPU[,IMPU...]' exactly; the first bad line refuses the file.
+    //= spec#ADP-SIP-USERS-FILE type=implementation
     if (fields.size() != 3)
       return line_error(lineno, "expected 'IMPI PASSWORD IMPU[,IMPU...]', found " +
                                     std::to_string(fields.size()) + " field(s)");

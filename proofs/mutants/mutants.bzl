@@ -33,9 +33,6 @@ MUTANTS = [
         subs = [("e.port == s.b_port;", "(e.port == s.b_port || D::t());")],
         expect = "pcscf-asserted-identity-only-from-binding",
         breaks = ["O.2.2-PC-MATCH-FULL-TUPLE", "N.2-PC-IP-ASSOC-CHECK"],
-        survives = "N.2-PC-IP-ASSOC-CHECK is cited only by the loopback program test, and no program can show the P-CSCF " +
-                   "the bound TLS session from another port: pcscf resumes no session (Session_Manager_Noop), so a new " +
-                   "port is always a new session. The port check itself is killed at core level (O.2.2-PC-MATCH-FULL-TUPLE).",
     ),
     struct(
         name = "pcscf_expiry_off_by_one",

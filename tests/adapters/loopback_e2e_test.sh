@@ -571,7 +571,8 @@ annexo_case "O.3.1.2-UE-ALERT-ON-CERT-FAIL: ue refuses an expired pcscf certific
 #= spec#O.5.2-UE-CHAIN-TO-TRUSTED-ROOT type=test
 #= spec#O.2.1-UE-AUTH-PC-BY-CERT type=test
 #= spec#O.3.1.2-UE-ALERT-ON-CERT-FAIL type=test
-annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses a self-signed pcscf certificate (exit 2)" bad_certificate selfsigned 48 O.5.2-UE-CHAIN-TO-TRUSTED-ROOT O.2.1-UE-AUTH-PC-BY-CERT O.3.1.2-UE-ALERT-ON-CERT-FAIL
+#= spec#O.5.2-UE-NO-USER-OVERRIDE type=test
+annexo_case "O.5.2-UE-CHAIN-TO-TRUSTED-ROOT: ue refuses a self-signed pcscf certificate (exit 2)" bad_certificate selfsigned 48 O.5.2-UE-CHAIN-TO-TRUSTED-ROOT O.2.1-UE-AUTH-PC-BY-CERT O.3.1.2-UE-ALERT-ON-CERT-FAIL O.5.2-UE-NO-USER-OVERRIDE
 #= spec#O.5.2-ROOT-USUALLY-OMITTED type=test
 annexo_case "O.5.2-ROOT-USUALLY-OMITTED: ue accepts a pcscf chain that includes the stored root itself" cert_accepted chainroot pcscf-ec-chain.pem pcscf-ec.key ca-ec.pem O.5.2-ROOT-USUALLY-OMITTED
 #= spec#33310-6.1-CRITICAL-EXT type=test

@@ -231,6 +231,7 @@ TEST_CASE(
 }
 
 //= spec#O.2.2-PC-MATCH-FULL-TUPLE type=test
+//= spec#N.2-PC-IP-ASSOC-CHECK type=test
 TEST_CASE(
     "O.2.2-PC-MATCH-FULL-TUPLE: right session but another port, another IP or another session: "
     "403, not forwarded") {
@@ -248,6 +249,10 @@ TEST_CASE(
       REQ("O.2.2-PC-MATCH-FULL-TUPLE", o.error == Error::pcscf_tuple_mismatch);
       REQ("O.2.2-PC-MATCH-FULL-TUPLE", response_code(o) == 403);
       REQ("O.2.2-PC-MATCH-FULL-TUPLE", !(has_action(o, Out::forward_request)));
+      // Annex N's check: the bound session from an address or port that is
+      // not bound asserts no identity (nothing is forwarded).
+      if (t.session == kT.session)
+        REQ("N.2-PC-IP-ASSOC-CHECK", !(has_action(o, Out::forward_request)));
     }
   }
   const Outcome ok = pc.drive(c, ev_request(Method::other, kT, kT0 + 1));

@@ -245,6 +245,7 @@ sip::Message Ue_Client::register_skeleton(const net::Endpoint& local, const char
   const auto at = m_o.impi.find('@');
   const std::string user = at == std::string::npos ? m_o.impi : m_o.impi.substr(0, at);
   //= spec#5626-4.2-UE-INSTANCE-REGID type=implementation
+  //= spec#24229-UE-OUTBOUND-CONTACT type=implementation
   m.add("Contact", "<sip:" + user + "@" + host + ":" + std::to_string(local.port) +
                        ";transport=tls;ob>;+sip.instance=\"<" + m_instance +
                        ">\";reg-id=1;expires=" + std::to_string(m_o.expires_s));

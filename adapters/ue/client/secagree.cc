@@ -48,6 +48,9 @@ std::optional<std::string> Ue_Client::secagree_register_text(const net::Endpoint
   //= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=implementation
   m.add("Require", "sec-agree");
   m.add("Proxy-Require", "sec-agree");
+  // Annex O: the one mechanism the UE lists is tls (TS 24.229 5.1.1.1); the
+  // TLS-first REGISTER (send_register) lists none.
+  //= spec#24229-5.1.1.1-NO-SECMECH-WITHOUT-TLS type=implementation
   m.add("Security-Client", "tls");
   return wire_or_refuse(m, Error::ue_registration_failed);
 }

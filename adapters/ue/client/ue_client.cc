@@ -120,6 +120,7 @@ int Ue_Client::exit_code() const {
 
 bool Ue_Client::start() {
   // Botan 2.19 speaks TLS 1.2 only; OpenSSL 3.0 offers TLS 1.3 and 1.2 (RD-180).
+  //= spec#33210-6.2.1-TLS13-MANDATORY type=implementation
   const bool tls13 = atls::tls_stack_speaks_tls13(m_o.tls_stack);
   m_tls_config.enable_tls13 = tls13;
   m_tls_config.offer_null_encryption = m_o.offer_null;
