@@ -208,8 +208,8 @@ secagree_next_hop() {
     bash -c "grep -q '^REQUEST REGISTER' '$WORK/fwd.first' && ! grep -q '^  Path:' '$WORK/fwd.first' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -q '^  WWW-Authenticate: Digest' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -qx '  Security-Server: tls'" || ok=1
   req N.1-NO-IPSEC-WITH-DIGEST "ipsec-3gpp offered by the client is not in the Security-Server of the relayed 401" \
     bash -c "grep -q '^  Security-Server:' '$ue' && ! grep -qi 'Security-Server:.*ipsec' '$ue'" || ok=1
-  req O.2-PC-INTEGRITY-PROTECTED-PARAM "the REGISTER over TLS reached the S-CSCF with Security-Verify, the flow's Path and integrity-protected=\"tls-pending\"" \
-    bash -c "grep -q '^  Security-Verify: tls' '$WORK/fwd.second' && grep -q '^  Path: <sip:.*;lr;transport=tcp;ob>' '$WORK/fwd.second' && grep -q '^  Authorization: Digest .*integrity-protected=\"tls-pending\"' '$WORK/fwd.second'" || ok=1
+  req O.2-PC-INTEGRITY-PROTECTED-PARAM "the REGISTER over TLS (the UE's Via TLS) reached the S-CSCF with the flow's Path and integrity-protected=\"tls-pending\"" \
+    bash -c "grep -q '^  Via: SIP/2.0/TLS ' '$WORK/fwd.second' && grep -q '^  Path: <sip:.*;lr;transport=tcp;ob>' '$WORK/fwd.second' && grep -q '^  Authorization: Digest .*integrity-protected=\"tls-pending\"' '$WORK/fwd.second'" || ok=1
   req RFC3329-PC-VERIFY-ECHO "the Security-Verify echoing the relayed Security-Server registered (200 over TLS)" \
     bash -c "sed -n '/^STATUS 401/,\$p' '$ue' | grep -q '^STATUS 200'" || ok=1
   req O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN "a Digest response sent on the plain connection reached the S-CSCF without its Authorization, so it was challenged (401), not registered" \
