@@ -1385,10 +1385,6 @@ bool Server::start(std::string* err) {
       *err = "--next-hop needs --core-listen (the Path address the next hop routes to)";
       return false;
     }
-    if (m_options.secagree_listen) {
-      *err = "--secagree-listen is not available with --next-hop";
-      return false;
-    }
     Remote_Next_Hop_Options ro;
     ro.next_hop = *m_options.next_hop;
     ro.transaction_timeout_s = m_options.transaction_timeout_s;
@@ -1799,6 +1795,12 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
     (void)peer.send(r);
     return;
   }
+  if (m_home == nullptr) {
+    forward_secagree_register(peer, m,
+                              with({{"scheme", core::scheme_name(d.scheme)},
+                                    {"security_server", format_core_list(answer)}}));
+    return;
+  }
   sip::Message r = sip::make_response(m, 401, "Unauthorized", sip::random_hex(4));
   r.add("WWW-Authenticate", sip::format_challenge(m_home->make_challenge(false)));
   //= spec#N.1-NO-IPSEC-WITH-DIGEST type=implementation
@@ -1810,6 +1812,61 @@ void Server::on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m) {
                        {"security_server", format_core_list(answer)},
                        {"credentials_ignored", m.first("Authorization") ? "yes" : "no"}}));
   (void)peer.send(r);
+}
+
+// RD-370: with --next-hop the unprotected REGISTER goes to the S-CSCF, which
+// challenges it (TS 24.229 5.2.2; RFC 3329 2.3.1: the 401 carries the
+// Security-Server), through the same Next_Hop as the TLS leg's. It names no
+// flow (the plain connection is never a flow: no Path) and authenticates
+// nothing: its Authorization is not forwarded, so the S-CSCF always
+// challenges (O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN; RD-110 inserts none).
+void Server::forward_secagree_register(Plain_Sip_Peer& peer, const sip::Message& m,
+                                       log::Fields who) {
+  sip::Message fwd =
+      register_to_forward(m, /*path=*/"", std::nullopt, core::pcscf::Integrity::none);
+  const bool had_credentials = fwd.remove("Authorization") > 0;
+  Register_Facts f;
+  f.who = std::move(who);
+  m_log.decision(Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
+                 "unprotected REGISTER forwarded to the next hop for its challenge",
+                 with_fields(f.who, {{"credentials_dropped", had_credentials ? "yes" : "no"}}));
+  m_next_hop->forward_register(kSecAgreeConn | peer.id(), m, fwd, f);
+}
+
+// The next hop's answer to an unprotected REGISTER (RD-370): relayed to the
+// plain connection, a 401/407 with the Security-Server the Security-Client
+// got (RFC 3329 2.3.1 step 2, N.1-NO-IPSEC-WITH-DIGEST). Nothing is bound
+// whatever the status (O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN).
+void Server::secagree_answered(std::uint64_t peer_id, const sip::Message& ue_request,
+                               const sip::Message& response) {
+  if (response.status < 200) return;
+  // The answer to the REGISTER's own Security-Client, computed again as when
+  // it was forwarded (it was found to agree on tls then; no state kept).
+  core::SecMechList offered, answer = m_security_server;
+  auto client = security_fields(ue_request, "Security-Client");
+  if (client.ok() && to_core_list(*client, &offered) == core::Error::ok) {
+    core::SecMechList a;
+    if (core::secagree_answer(offered, /*sip_digest=*/true, &a) == core::Error::ok) answer = a;
+  }
+  Plain_Sip_Peer* p = m_secagree ? m_secagree->peer(peer_id) : nullptr;
+  if (p == nullptr) {
+    m_log.decision(Verdict::info, "",
+                   "next hop answered an unprotected REGISTER whose connection is gone",
+                   {{"status", std::to_string(response.status)}});
+    return;
+  }
+  sip::Message r = response;
+  const bool challenge = r.status == 401 || r.status == 407;
+  //= spec#N.1-NO-IPSEC-WITH-DIGEST type=implementation
+  if (challenge) r.add("Security-Server", format_core_list(answer));
+  m_log.decision(Verdict::allow, "O.2-UE-VARIANT-SECAGREE",
+                 challenge ? "next hop's challenge relayed with Security-Server, TLS required next"
+                           : "next hop's answer to the unprotected REGISTER relayed, nothing bound",
+                 {{"side", "sec-agree"},
+                  {"peer", p->peer().str()},
+                  {"status", std::to_string(r.status)},
+                  {"security_server", challenge ? format_core_list(answer) : ""}});
+  (void)p->send(r);
 }
 
 // A request from the core network for a UE: routed by the flow token in the
@@ -1882,6 +1939,10 @@ void Server::on_core_message(Plain_Sip_Peer& peer, const sip::Message& m) {
 
 void Server::next_hop_answer(std::uint64_t conn_id, const sip::Message& ue_request,
                              const Register_Facts* reg, const sip::Message& response) {
+  if ((conn_id & kSecAgreeConn) != 0) {
+    secagree_answered(conn_id & ~kSecAgreeConn, ue_request, response);
+    return;
+  }
   const auto c = m_conns.find(conn_id);
   if (c == m_conns.end()) {
     m_log.decision(

@@ -162,6 +162,14 @@ class Server final : public Next_Hop_Client {
   void on_tick(core::Seconds now);
   void reap();
   void on_secagree_message(Plain_Sip_Peer& peer, const sip::Message& m);
+  // --next-hop: the unprotected REGISTER forwarded for the S-CSCF's challenge,
+  // and that answer relayed to the plain connection (RD-370).
+  void forward_secagree_register(Plain_Sip_Peer& peer, const sip::Message& m, log::Fields who);
+  void secagree_answered(std::uint64_t peer_id, const sip::Message& ue_request,
+                         const sip::Message& response);
+  // Next_Hop ids of the sec-agree side: the plain peer's id with this bit
+  // (TLS connection ids count from 1 and never reach it).
+  static constexpr std::uint64_t kSecAgreeConn = std::uint64_t{1} << 63;
   void on_core_message(Plain_Sip_Peer& peer, const sip::Message& m);
 
   struct Terminating {

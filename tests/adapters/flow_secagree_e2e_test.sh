@@ -171,6 +171,55 @@ secagree_register() {
   return $ok
 }
 
+# RD-370: pcscf --next-hop --secagree-listen in front of a scripted S-CSCF
+# (sip_peer.py scscf). The unprotected REGISTER is forwarded (no Path, no
+# credentials), the S-CSCF's 401 reaches the UE with Security-Server: tls
+# added; the REGISTER over TLS with Security-Verify is forwarded marked
+# integrity-protected="tls-pending" with the flow's Path, and its 200 reaches
+# the UE. Then Security-Client without tls is answered 494 by the pcscf,
+# nothing forwarded. Evidence: what the S-CSCF and the UE received.
+secagree_next_hop() {
+  local sc=$WORK/fwd.scscf port
+  bg_peer "$sc" "$PEER" scscf --port-file "$WORK/fwd.scscf.port" --requests 3
+  wait_file "$WORK/fwd.scscf.port" || { show; return 1; }
+  port=$(cat "$WORK/fwd.scscf.port")
+  start_pcscf fwd --secagree-listen 127.0.0.1:0 --core-listen 127.0.0.1:0 \
+    --next-hop "127.0.0.1:$port" || return 1
+  local plain
+  plain=$(side_port 'unprotected sec-agree REGISTER')
+  peer "$WORK/fwd.ue" "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" \
+    --tls-ca "$PKI/ca-ec.pem" --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --client "ipsec-3gpp;q=0.5;alg=hmac-sha-1-96, tls;q=0.1"
+  # A Digest response sent in the clear: never forwarded, so challenged again.
+  peer "$WORK/fwd.clear" "$PEER" send --port "$plain" --header "Security-Client: tls" \
+    --header 'Authorization: Digest username="alice@annexo.test", realm="annexo.test", uri="sip:annexo.test", nonce="00", response="0123456789abcdef0123456789abcdef"' \
+    --header "Contact: <sip:user@127.0.0.1:5060;transport=tcp>" REGISTER sip:annexo.test
+  peer "$WORK/fwd.494" "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" \
+    --tls-ca "$PKI/ca-ec.pem" --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
+    --client "ipsec-3gpp;alg=hmac-sha-1-96"
+  wait_peer  # the S-CSCF (bg_peer above; peer runs in the foreground)
+  stop_pcscf
+  local ok=0 ue=$WORK/fwd.ue
+  # The S-CSCF's REGISTERs: unprotected, over TLS, unprotected with credentials.
+  awk '/^REQUEST/{n++} n==1' "$sc" >"$WORK/fwd.first"
+  awk '/^REQUEST/{n++} n==2' "$sc" >"$WORK/fwd.second"
+  awk '/^REQUEST/{n++} n==3' "$sc" >"$WORK/fwd.third"
+  req O.2-UE-VARIANT-SECAGREE "the unprotected REGISTER reached the S-CSCF (no Path) and its 401 reached the UE with the Digest challenge and Security-Server: tls" \
+    bash -c "grep -q '^REQUEST REGISTER' '$WORK/fwd.first' && ! grep -q '^  Path:' '$WORK/fwd.first' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -q '^  WWW-Authenticate: Digest' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -qx '  Security-Server: tls'" || ok=1
+  req N.1-NO-IPSEC-WITH-DIGEST "ipsec-3gpp offered by the client is not in the Security-Server of the relayed 401" \
+    bash -c "grep -q '^  Security-Server:' '$ue' && ! grep -qi 'Security-Server:.*ipsec' '$ue'" || ok=1
+  req O.2-PC-INTEGRITY-PROTECTED-PARAM "the REGISTER over TLS (the UE's Via TLS) reached the S-CSCF with the flow's Path and integrity-protected=\"tls-pending\"" \
+    bash -c "grep -q '^  Via: SIP/2.0/TLS ' '$WORK/fwd.second' && grep -q '^  Path: <sip:.*;lr;transport=tcp;ob>' '$WORK/fwd.second' && grep -q '^  Authorization: Digest .*integrity-protected=\"tls-pending\"' '$WORK/fwd.second'" || ok=1
+  req RFC3329-PC-VERIFY-ECHO "the Security-Verify echoing the relayed Security-Server registered (200 over TLS)" \
+    bash -c "sed -n '/^STATUS 401/,\$p' '$ue' | grep -q '^STATUS 200'" || ok=1
+  req O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN "a Digest response sent on the plain connection reached the S-CSCF without its Authorization, so it was challenged (401), not registered" \
+    bash -c "grep -q '^REQUEST REGISTER' '$WORK/fwd.third' && ! grep -q '^  Authorization:' '$WORK/fwd.third' && grep -q '^STATUS 401' '$WORK/fwd.clear' && ! grep -q '^STATUS 200' '$WORK/fwd.clear'" || ok=1
+  req O.3.2-SECSETUP-ERRORS "Security-Client without tls: 494 with Security-Server: tls from the pcscf, nothing more forwarded" \
+    bash -c "grep -q '^STATUS 494' '$WORK/fwd.494' && grep -qx '  Security-Server: tls' '$WORK/fwd.494' && test \$(grep -c '^REQUEST' '$sc') -eq 3" || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # A Security-Verify that is not the list the pcscf sent is a bid-down attempt:
 # 494, no Digest exchange, no binding.
 secagree_verify_mismatch() {
@@ -450,6 +499,13 @@ annexo_case "5626-5.1-PC-NO-OB-IF-NOT-FIRST: a REGISTER with two Via entries get
 #= spec#S.3-SECAGREE-TLS-SELECTS-ANNEX-O type=test
 #= spec#RFC3329-PC-VERIFY-ECHO type=test
 annexo_case "O.2-UE-VARIANT-SECAGREE: unprotected REGISTER gets 401 with Security-Server: tls only; the TLS REGISTER echoing it registers" secagree_register
+#= spec#O.2-UE-VARIANT-SECAGREE type=test
+#= spec#N.1-NO-IPSEC-WITH-DIGEST type=test
+#= spec#O.2-PC-INTEGRITY-PROTECTED-PARAM type=test
+#= spec#RFC3329-PC-VERIFY-ECHO type=test
+#= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=test
+#= spec#O.3.2-SECSETUP-ERRORS type=test
+annexo_case "O.2-UE-VARIANT-SECAGREE: with --next-hop the unprotected REGISTER is forwarded, the S-CSCF's 401 relayed with Security-Server: tls, the TLS REGISTER forwarded tls-pending and registered" secagree_next_hop
 #= spec#RFC3329-PC-VERIFY-ECHO type=test
 annexo_case "RFC3329-PC-VERIFY-ECHO: a Security-Verify that differs from the Security-Server sent gets 494 and no binding" secagree_verify_mismatch
 #= spec#O.3.2-SECSETUP-ERRORS type=test

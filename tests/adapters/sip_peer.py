@@ -592,6 +592,50 @@ def cmd_serve(a):
             return
 
 
+def cmd_scscf(a):
+    """A scripted S-CSCF behind pcscf --next-hop, over plain TCP: prints every
+    request it receives (REQUEST line, then its header fields indented) and
+    answers a REGISTER without a Digest response 401 with a challenge, one
+    with a response 200 (its Contact, Expires, P-Associated-URI), anything
+    else 200. Ends after --requests requests or --timeout s without one."""
+    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    lsock.bind((HOST, 0))
+    lsock.listen(4)
+    with open(a.port_file + ".tmp", "w") as f:
+        f.write(str(lsock.getsockname()[1]))
+    os.rename(a.port_file + ".tmp", a.port_file)
+    lsock.settimeout(a.timeout)
+    raw, _ = lsock.accept()
+    reader = Reader(raw)
+    realm = a.realm
+    for _ in range(a.requests):
+        head = reader.message(time.time() + a.timeout)
+        lines = head.split("\r\n")
+        print("REQUEST " + lines[0])
+        for line in lines[1:]:
+            print("  " + line)
+        sys.stdout.flush()
+        keep = [l for l in lines[1:] if l.split(":", 1)[0].strip().lower() in
+                ("via", "from", "to", "call-id", "cseq")]
+        method = lines[0].split(" ", 1)[0]
+        authz = header(head, "Authorization") or ""
+        if method == "REGISTER" and not re.search(r'response="[0-9a-f]+"', authz):
+            resp = ["SIP/2.0 401 Unauthorized"] + keep + [
+                f'WWW-Authenticate: Digest realm="{realm}", nonce="{rand(16)}", '
+                f'algorithm=MD5, qop="auth"']
+        elif method == "REGISTER":
+            to = re.search(r"<([^>]*)>", header(head, "To") or "")
+            resp = ["SIP/2.0 200 OK"] + keep + [
+                "Contact: " + (header(head, "Contact") or ""), "Expires: 600",
+                f"P-Associated-URI: <{to.group(1) if to else ''}>"]
+        else:
+            resp = ["SIP/2.0 200 OK"] + keep
+        resp.append("Content-Length: 0")
+        raw.sendall(("\r\n".join(resp) + "\r\n\r\n").encode())
+    raw.close()
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -653,10 +697,15 @@ def main():
     v.add_argument("--expires", type=int, default=600, help="Expires of a 2xx answer")
     v.add_argument("--once", action="store_true", help="serve one connection only")
     v.add_argument("--timeout", type=float, default=20.0)
+    k = sub.add_parser("scscf")
+    k.add_argument("--port-file", required=True)
+    k.add_argument("--requests", type=int, default=1)
+    k.add_argument("--realm", default="annexo.test")
+    k.add_argument("--timeout", type=float, default=20.0)
     a = p.parse_args()
     try:
         {"send": cmd_send, "secagree": cmd_secagree, "connect": cmd_connect,
-         "serve": cmd_serve}[a.cmd](a)
+         "serve": cmd_serve, "scscf": cmd_scscf}[a.cmd](a)
     except (OSError, TimeoutError, ConnectionError, ssl.SSLError) as e:
         print(f"ERROR {type(e).__name__}: {e}")
         return 2

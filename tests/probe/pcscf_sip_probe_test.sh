@@ -4,6 +4,7 @@
 # requirement credit.
 #  1. annexo's pcscf --next-hop pointing at the probe's S-CSCF side: every
 #     implemented, selected TP of the group passes.
+#     With --secagree-listen, TP_PC_SIP_015 included (RD-370).
 #  2. The sec-agree TPs against pcscf with its own registrar (RD-160).
 #  3. A stand-in P-CSCF that relays without a binding gate, Path or PAI
 #     (open_gate_proxy.py): TP_PC_SIP_001, 002 and 005 fail; 006 and 007
@@ -30,7 +31,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
 # The TPs of the group implemented today, in the catalogue's order.
 TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC_SIP_006
   TP_PC_SIP_007 TP_PC_SIP_008 TP_PC_SIP_009 TP_PC_SIP_010 TP_PC_SIP_011 TP_PC_SIP_012
-  TP_PC_SIP_013 TP_PC_SIP_014 TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024 TP_PC_SIP_025
+  TP_PC_SIP_013 TP_PC_SIP_014 TP_PC_SIP_015 TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024 TP_PC_SIP_025
   TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028 TP_PC_SIP_030 TP_PC_SIP_031)
 
 against_annexo_pcscf() {
@@ -40,15 +41,18 @@ against_annexo_pcscf() {
   out=$WORK/annexo.out
   # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s);
   # --session-lifetime 20: PICS_SESSION_LIFETIME_S (TP_PC_SIP_010, budget 40 s).
+  # --secagree-listen: TP_PC_SIP_015 sees the sec-agree REGISTER forwarded (RD-370).
   "$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
+    --secagree-listen 127.0.0.1:0 \
     --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
     --unbound-idle 3 --session-lifetime 20 --log-format json 2>"$log" &
   local pid=$!
   PIDS+=("$pid")
-  wait_file "$log" '"req":"O.2.1-PC-PORT"' "$pid" || { tail -5 "$log"; return 1; }
-  local port
+  wait_file "$log" 'unprotected sec-agree REGISTER' "$pid" || { tail -5 "$log"; return 1; }
+  local port sa
   port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
-  write_pixit "$WORK/annexo.pixit.toml" "$port" "$nh"
+  sa=$(listen_port "$log" 'unprotected sec-agree REGISTER')
+  write_pixit "$WORK/annexo.pixit.toml" "$port" "$nh" "$sa"
   # Two IMPUs for user 1, as annexo's PIXIT has: TP_PC_SIP_022 is judged.
   second_impu "$WORK/annexo.pixit.toml" || return 1
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS[@]}"
@@ -70,10 +74,10 @@ against_annexo_pcscf() {
   return $bad
 }
 
-# pcscf accepts --secagree-listen only with its embedded home network (its
-# own registrar, --users): the sec-agree TPs run against that mode. Nothing
-# is forwarded to the probe's S-CSCF side there, so TP_PC_SIP_015's marking
-# is not observable: inconc, never pass (RD-160).
+# The sec-agree TPs also against pcscf with its embedded home network (its
+# own registrar, --users). Nothing is forwarded to the probe's S-CSCF side
+# there, so TP_PC_SIP_015's marking is not observable: inconc, never pass
+# (RD-160); with --next-hop (case 1, RD-370) it passes.
 secagree_against_embedded_pcscf() {
   local rc tp
   start_embedded_pcscf embedded "$PCSCF" || return 1
