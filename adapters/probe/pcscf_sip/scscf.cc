@@ -115,7 +115,7 @@ void Scscf::on_message(Conn& c, const Sip_Seen& s) {
     return;
   }
   m_requests.push_back(Scscf_Seen{stream, s});
-  if (s.msg.method == "ACK") return;
+  if (s.msg.method == "ACK" || m_silent.count(s.msg.method) != 0) return;
   const sip::Message answer = s.msg.method == "REGISTER"
                                   ? m_registrar.answer(s.msg)
                                   : sip::make_response(s.msg, 200, "OK", "scscf");

@@ -1,6 +1,9 @@
 // TPs on how the IUT forwards a registered UE's originating request towards
 // the core network (issue 13, RD-320): by the registration's Service-Route
-// (TP_PC_SIP_030), with Max-Forwards decremented (TP_PC_SIP_031).
+// (TP_PC_SIP_030), with Max-Forwards decremented (TP_PC_SIP_031), and
+// answered 408 when the next hop never answers (TP_PC_SIP_035, RD-360).
+#include <optional>
+
 #include "adapters/probe/pcscf_sip/tps.h"
 #include "adapters/probe/pcscf_sip/tps_common.h"
 
@@ -68,6 +71,38 @@ Tp_Outcome tp_sip_031(const Tp_Context& ctx) {
   if (*all.front() != "69")
     return verdict(Verdict::fail, "Max-Forwards " + *all.front() + " for the UE's 70, not 69", ev);
   return verdict(Verdict::pass, "Max-Forwards 70 forwarded as 69", ev);
+}
+
+// TP_PC_SIP_035 (3261-16.7-PC-NEXT-HOP-FAILURE): the S-CSCF side receives
+// the registered UE's INVITE and stays silent (no 100 Trying, no final
+// response); the IUT's client transaction times out (Timer B, 64 x T1) and
+// RFC 3261 16.8 has it act as if a 408 had arrived: the UE gets 408 (RD-360).
+// An INVITE, since RFC 4320 4.1 forbids a 408 to a non-INVITE request.
+Tp_Outcome tp_sip_035(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  if (!registered_ue(s, 0, out)) return out;
+  s.rig.scscf().stay_silent("INVITE");
+  const auto& u = ctx.pixit.users.front();
+  const std::size_t mark = s.rig.scscf().mark();
+  const std::string id = s.sip->send_request("INVITE", u.impus.front(), "");
+  if (id.empty()) return verdict(Verdict::inconc, "the registered connection is gone");
+  const std::optional<Sip_Seen> answer =
+      s.sip->wait_final(id, ctx.budget_ms("next_hop_timeout_budget_s", 40));
+  const std::vector<Scscf_Seen> fwd = s.sip->forwarded(id, mark);
+  std::vector<Evidence> ev;
+  for (const auto& f : fwd) ev.push_back(evidence_of(f));
+  if (answer) ev.push_back(evidence_of(*s.ue, *answer));
+  if (fwd.empty()) return verdict(Verdict::inconc, "the INVITE did not reach the S-CSCF side", ev);
+  if (!answer)
+    return verdict(Verdict::inconc, "no final response within timers.next_hop_timeout_budget_s",
+                   ev);
+  if (answer->msg.status != 408)
+    return verdict(
+        Verdict::fail,
+        "the unanswered INVITE was answered " + std::to_string(answer->msg.status) + ", not 408",
+        ev);
+  return verdict(Verdict::pass, "408 after the next hop's silence", ev);
 }
 
 }  // namespace annexo::probe::pcscf_sip
