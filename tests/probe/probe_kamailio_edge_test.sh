@@ -12,7 +12,8 @@
 # connection, answer a CRLF ping, decrement Max-Forwards, assert the From of
 # a refreshed registration: TP_PC_SIP_033, 408 to an INVITE its next hop
 # leaves unanswered and Timer C for a ringing UE with tm's fr_timer at the
-# PIXIT's 4 s: TP_PC_SIP_035, 036) must pass. The case asserts each TP's verdict and the reason's key words. The
+# PIXIT's 4 s: TP_PC_SIP_035, 036, its Record-Route unchanged in the answer
+# to a re-INVITE: 037) must pass. The case asserts each TP's verdict and the reason's key words. The
 # PICS is annexo's pcscf's (run_probe): the same claims are made for the
 # edge proxy (RFC 5626 outbound, CRLF keep-alive, TLS 1.2). It
 # checks the probe, not annexo: no requirement credit.
@@ -51,6 +52,7 @@ EXPECTED=(
   "TP_PC_SIP_034 fail no close_notify answered"
   "TP_PC_SIP_035 pass 408 after"
   "TP_PC_SIP_036 pass after the transaction timer"
+  "TP_PC_SIP_037 pass same Record-Route"
 )
 
 against_kamailio_edge() {

@@ -106,6 +106,8 @@ TPS_CLOSE_NOTIFY=(TP_PC_SIP_034)
 # The IUT's transaction timer (--transaction-timeout 4): towards a silent
 # next hop (408 to the UE) and towards a ringing UE (Timer C instead).
 TPS_NEXT_HOP=(TP_PC_SIP_035 TP_PC_SIP_036)
+# RD-361: the Record-Route in the answer to a target refresh.
+TPS_DIALOG=(TP_PC_SIP_037)
 # Against the embedded-registrar pcscf (the sec-agree listener, RD-160).
 TPS_SECAGREE=(TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_029)
 
@@ -115,7 +117,7 @@ unmutated_passes() {
     "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
     "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" "${TPS_PATH[@]}" "${TPS_TOKEN[@]}" \
     "${TPS_ROUTING[@]}" "${TPS_REREG[@]}" "${TPS_CLOSE_NOTIFY[@]}" \
-    "${TPS_NEXT_HOP[@]}" >/dev/null
+    "${TPS_NEXT_HOP[@]}" "${TPS_DIALOG[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
@@ -125,7 +127,7 @@ unmutated_passes() {
     TP_PC_SIP_026=pass TP_PC_SIP_028=pass TP_PC_SIP_003=pass TP_PC_SIP_004=pass \
     TP_PC_SIP_013=pass TP_PC_SIP_030=pass TP_PC_SIP_031=pass TP_PC_SIP_032=pass \
     TP_PC_SIP_033=pass TP_PC_SIP_034=pass TP_PC_SIP_035=pass \
-    TP_PC_SIP_036=pass || return 1
+    TP_PC_SIP_036=pass TP_PC_SIP_037=pass || return 1
   start_embedded_pcscf annexo_embedded "$PCSCF" || return 1
   run_probe annexo_embedded "$WORK/annexo_embedded.pixit.toml" "${TPS_SECAGREE[@]}" >/dev/null
   rc=$?
@@ -344,4 +346,7 @@ annexo_case "probe mutants: pcscf_next_hop_timeout_504 (remote_next_hop.cc) is c
   caught pcscf_next_hop_timeout_504 TPS_NEXT_HOP TP_PC_SIP_035=fail TP_PC_SIP_036=pass
 annexo_case "probe mutants: pcscf_no_timer_c_terminating is caught by TP_PC_SIP_036" \
   caught pcscf_no_timer_c_terminating TPS_NEXT_HOP TP_PC_SIP_035=pass TP_PC_SIP_036=fail
+# RD-361: the core-side entry left in the answer to a re-INVITE.
+annexo_case "probe mutants: pcscf_rr_rewrite_initial_only is caught by TP_PC_SIP_037" \
+  caught pcscf_rr_rewrite_initial_only TPS_DIALOG TP_PC_SIP_037=fail
 annexo_finish

@@ -2,7 +2,8 @@
 // test, on plain TCP at PIXIT probe.next_hop_port. It records every request
 // the IUT forwards (stream and byte offset: the evidence of the SIP TPs),
 // answers REGISTER through its Registrar (401, then 2xx or 403) and every
-// other request 200 (but those of a method told to stay silent), and sends terminating requests
+// other request 200 (but those of a method told to stay silent; an INVITE's
+// 200 with its Record-Route copied, RFC 3261 12.1.1), and sends terminating requests
 // back towards the UE along a registered Path over a connection of its own (recording the IUT's
 // answers). One instance per process and next-hop address (shared()): the
 // runner forks a child per TP, so each TP has its own, and the IUT opens a

@@ -46,5 +46,7 @@ Tp_Outcome tp_sip_034(const Tp_Context& ctx);
 Tp_Outcome tp_sip_035(const Tp_Context& ctx);
 // tps_flow.cc
 Tp_Outcome tp_sip_036(const Tp_Context& ctx);
+// tps_routing.cc
+Tp_Outcome tp_sip_037(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip
