@@ -137,9 +137,10 @@ pcscf_configs() {
   stop_pcscf
 
   nh=$(free_port)
-  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget.
+  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget; --transaction-timeout 4:
+  # TP_PC_SIP_035/036 fit timers.next_hop_timeout_budget_s (8 s, RD-360).
   if start_pcscf "${work}/next-hop${sfx}.log" --tls-stack "${stack}" --listen 127.0.0.1:0 \
-    --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:${nh}" --unbound-idle 3 \
+    --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:${nh}" --unbound-idle 3 --transaction-timeout 4 \
     --session-lifetime "${lifetime:-20}" >&2; then
     pcscf_files "next-hop${sfx}" "${nh}"
     run_probe "pcscf-next-hop${sfx}" "${work}/next-hop${sfx}.pics.toml" "${work}/next-hop${sfx}.pixit.toml" \

@@ -80,11 +80,12 @@ t1=$(date +%s.%N)
 kill "$pid"; wait "$pid" 2>/dev/null; pid=""
 
 # 2. pcscf in forward mode (--next-hop at the probe's S-CSCF side,
-# --unbound-idle 3 as in pcscf_sip_probe_test): the other SIP TPs.
+# --unbound-idle 3 and --transaction-timeout 4 as in pcscf_sip_probe_test):
+# the other SIP TPs.
 nh=$(free_port)
 "$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
   --cert "$W/pki/pcscf-ec.pem" --key "$W/pki/pcscf-ec.key" \
-  --unbound-idle 3 --session-lifetime 20 --log-format json 2>"$W/pcscf-fwd.log" &
+  --unbound-idle 3 --session-lifetime 20 --transaction-timeout 4 --log-format json 2>"$W/pcscf-fwd.log" &
 pid=$!
 port=$(port_of "$W/pcscf-fwd.log" O.2.1-PC-PORT)
 [ -n "$port" ] || { echo "pcscf did not start"; tail -3 "$W/pcscf-fwd.log"; exit 1; }

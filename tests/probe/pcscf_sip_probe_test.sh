@@ -32,7 +32,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
 TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC_SIP_006
   TP_PC_SIP_007 TP_PC_SIP_008 TP_PC_SIP_009 TP_PC_SIP_010 TP_PC_SIP_011 TP_PC_SIP_012
   TP_PC_SIP_013 TP_PC_SIP_014 TP_PC_SIP_015 TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024 TP_PC_SIP_025
-  TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028 TP_PC_SIP_030 TP_PC_SIP_031)
+  TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028 TP_PC_SIP_030 TP_PC_SIP_031
+  TP_PC_SIP_032 TP_PC_SIP_033 TP_PC_SIP_034 TP_PC_SIP_035 TP_PC_SIP_036 TP_PC_SIP_037)
 
 against_annexo_pcscf() {
   local nh log out rc tp expect
@@ -40,12 +41,13 @@ against_annexo_pcscf() {
   log=$WORK/pcscf.log
   out=$WORK/annexo.out
   # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s);
-  # --session-lifetime 20: PICS_SESSION_LIFETIME_S (TP_PC_SIP_010, budget 40 s).
+  # --session-lifetime 20: PICS_SESSION_LIFETIME_S (TP_PC_SIP_010, budget 40 s);
+  # --transaction-timeout 4: TP_PC_SIP_035 (next_hop_timeout_budget_s 8).
   # --secagree-listen: TP_PC_SIP_015 sees the sec-agree REGISTER forwarded (RD-370).
   "$PCSCF" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
     --secagree-listen 127.0.0.1:0 \
     --cert "$PKI/pcscf-ec.pem" --key "$PKI/pcscf-ec.key" \
-    --unbound-idle 3 --session-lifetime 20 --log-format json 2>"$log" &
+    --unbound-idle 3 --session-lifetime 20 --transaction-timeout 4 --log-format json 2>"$log" &
   local pid=$!
   PIDS+=("$pid")
   wait_file "$log" 'unprotected sec-agree REGISTER' "$pid" || { tail -5 "$log"; return 1; }

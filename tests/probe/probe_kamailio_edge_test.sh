@@ -3,11 +3,17 @@
 # Kamailio configured as a naive TLS edge proxy (kamailio/edge.cfg) in front
 # of the probe's S-CSCF side. It has no O.2.2 binding (every TLS connection
 # may send anything and gets its From asserted), no flow token, no
-# integrity-protected marking, no close on a 403 and no Service-Route
+# integrity-protected marking, no close on a 403 (bound or not: TP_PC_SIP_009,
+# 032), no close_notify of its own to a UE's (its TLS module closes TCP
+# only: TP_PC_SIP_034, RFC 5246 7.2.1) and no Service-Route
 # routing (edge.cfg relays to its next hop whatever the registrar's 2xx
 # said), so the tuple, binding and Service-Route TPs must fail; what it does
 # do (relay a 2xx registration, deliver a terminating request over the UE's
-# connection, answer a CRLF ping, decrement Max-Forwards) must pass. The case asserts each TP's verdict and the reason's key words. The
+# connection, answer a CRLF ping, decrement Max-Forwards, assert the From of
+# a refreshed registration: TP_PC_SIP_033, 408 to an INVITE its next hop
+# leaves unanswered and Timer C for a ringing UE with tm's fr_timer at the
+# PIXIT's 4 s: TP_PC_SIP_035, 036, its Record-Route unchanged in the answer
+# to a re-INVITE: 037) must pass. The case asserts each TP's verdict and the reason's key words. The
 # PICS is annexo's pcscf's (run_probe): the same claims are made for the
 # edge proxy (RFC 5626 outbound, CRLF keep-alive, TLS 1.2). It
 # checks the probe, not annexo: no requirement credit.
@@ -41,6 +47,12 @@ EXPECTED=(
   "TP_PC_SIP_023 fail after de-registration"
   "TP_PC_SIP_030 fail is not used"
   "TP_PC_SIP_031 pass forwarded as 69"
+  "TP_PC_SIP_032 fail still open"
+  "TP_PC_SIP_033 pass still asserted"
+  "TP_PC_SIP_034 fail no close_notify answered"
+  "TP_PC_SIP_035 pass 408 after"
+  "TP_PC_SIP_036 pass after the transaction timer"
+  "TP_PC_SIP_037 pass same Record-Route"
 )
 
 against_kamailio_edge() {

@@ -86,6 +86,7 @@ sip_response_s = 3
 close_budget_s = 5
 lifetime_budget_s = 40
 unbound_idle_budget_s = 8
+next_hop_timeout_budget_s = 8
 PIXIT
 }
 

@@ -50,9 +50,11 @@ start_pcscf() {
   local name=$1 bin=$2 cert=$3 ca=$4 nh log port
   nh=$(free_port) || return 1
   log=$WORK/$name.pcscf.log
-  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s).
+  # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s);
+  # --transaction-timeout 4: TP_PC_SIP_035 (next_hop_timeout_budget_s 8).
   "$bin" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
     --cert "$PKI/$cert.pem" --key "$PKI/$cert.key" --unbound-idle 3 --session-lifetime 20 \
+    --transaction-timeout 4 \
     --log-format json 2>"$log" &
   PID=$!
   PIDS+=("$PID")
@@ -110,6 +112,15 @@ TPS_UNAUTH=(TP_PC_SIP_026 TP_PC_SIP_028)
 TPS_PATH=(TP_PC_SIP_003 TP_PC_SIP_004)
 TPS_TOKEN=(TP_PC_SIP_013)
 TPS_ROUTING=(TP_PC_SIP_030 TP_PC_SIP_031)
+# RD-360: re-REGISTERs on a bound connection (a failed authentication
+# closes, a refresh moves the expiry) and the answer to a UE's close_notify.
+TPS_REREG=(TP_PC_SIP_032 TP_PC_SIP_033)
+TPS_CLOSE_NOTIFY=(TP_PC_SIP_034)
+# The IUT's transaction timer (--transaction-timeout 4): towards a silent
+# next hop (408 to the UE) and towards a ringing UE (Timer C instead).
+TPS_NEXT_HOP=(TP_PC_SIP_035 TP_PC_SIP_036)
+# RD-361: the Record-Route in the answer to a target refresh.
+TPS_DIALOG=(TP_PC_SIP_037)
 # Against the embedded-registrar pcscf (the sec-agree listener, RD-160).
 TPS_SECAGREE=(TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_029)
 
@@ -118,7 +129,8 @@ unmutated_passes() {
   run_probe annexo "$WORK/annexo.pixit.toml" "${TPS_CLOSE[@]}" "${TPS_CERT[@]}" \
     "${TPS_FLOW[@]}" "${TPS_LIFETIME[@]}" "${TPS_INITIAL[@]}" "${TPS_BINDING[@]}" \
     "${TPS_HELLO[@]}" "${TPS_UNAUTH[@]}" "${TPS_PATH[@]}" "${TPS_TOKEN[@]}" \
-    "${TPS_ROUTING[@]}" >/dev/null
+    "${TPS_ROUTING[@]}" "${TPS_REREG[@]}" "${TPS_CLOSE_NOTIFY[@]}" \
+    "${TPS_NEXT_HOP[@]}" "${TPS_DIALOG[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect annexo "$rc" 0 TP_PC_SIP_001=pass TP_PC_SIP_009=pass TP_PC_SIP_021=pass \
@@ -126,7 +138,9 @@ unmutated_passes() {
     TP_PC_SIP_010=pass TP_PC_SIP_011=pass TP_PC_SIP_012=pass TP_PC_SIP_002=pass \
     TP_PC_SIP_027=pass TP_PC_SIP_019=pass TP_PC_SIP_020=pass TP_PC_TLS_012=pass TP_PC_TLS_013=pass \
     TP_PC_SIP_026=pass TP_PC_SIP_028=pass TP_PC_SIP_003=pass TP_PC_SIP_004=pass \
-    TP_PC_SIP_013=pass TP_PC_SIP_030=pass TP_PC_SIP_031=pass || return 1
+    TP_PC_SIP_013=pass TP_PC_SIP_030=pass TP_PC_SIP_031=pass TP_PC_SIP_032=pass \
+    TP_PC_SIP_033=pass TP_PC_SIP_034=pass TP_PC_SIP_035=pass \
+    TP_PC_SIP_036=pass TP_PC_SIP_037=pass || return 1
   start_embedded_pcscf annexo_embedded "$PCSCF" || return 1
   run_probe annexo_embedded "$WORK/annexo_embedded.pixit.toml" "${TPS_SECAGREE[@]}" >/dev/null
   rc=$?
@@ -330,4 +344,22 @@ annexo_case "probe mutants: pcscf_service_route_not_used is caught by TP_PC_SIP_
   caught pcscf_service_route_not_used TPS_ROUTING TP_PC_SIP_030=fail TP_PC_SIP_031=pass
 annexo_case "probe mutants: pcscf_max_forwards_not_decremented (remote_next_hop.cc) is caught by TP_PC_SIP_031" \
   caught pcscf_max_forwards_not_decremented TPS_ROUTING TP_PC_SIP_030=pass TP_PC_SIP_031=fail
+# RD-360: no close after a 403 to a bound connection's re-REGISTER (the
+# unbound case, TP_PC_SIP_009, still closes); a refresh that leaves the
+# first expiry (the issue-11 escape); no answer to the UE's close_notify
+# (TLS 1.2 here; on OpenSSL also TLS 1.3, shown by hand on both stacks);
+# 504 instead of 408 for a silent next hop; no Timer C for a ringing UE.
+annexo_case "probe mutants: pcscf_no_close_on_auth_failure (proof, core header) is caught by TP_PC_SIP_032" \
+  caught pcscf_no_close_on_auth_failure TPS_REREG TP_PC_SIP_032=fail TP_PC_SIP_033=pass
+annexo_case "probe mutants: pcscf_rereg_keeps_expiry (proof, core header) is caught by TP_PC_SIP_033" \
+  caught pcscf_rereg_keeps_expiry TPS_REREG TP_PC_SIP_032=pass TP_PC_SIP_033=fail
+annexo_case "probe mutants: pcscf_ignores_peer_close_notify is caught by TP_PC_SIP_034" \
+  caught pcscf_ignores_peer_close_notify TPS_CLOSE_NOTIFY TP_PC_SIP_034=fail
+annexo_case "probe mutants: pcscf_next_hop_timeout_504 (remote_next_hop.cc) is caught by TP_PC_SIP_035" \
+  caught pcscf_next_hop_timeout_504 TPS_NEXT_HOP TP_PC_SIP_035=fail TP_PC_SIP_036=pass
+annexo_case "probe mutants: pcscf_no_timer_c_terminating is caught by TP_PC_SIP_036" \
+  caught pcscf_no_timer_c_terminating TPS_NEXT_HOP TP_PC_SIP_035=pass TP_PC_SIP_036=fail
+# RD-361: the core-side entry left in the answer to a re-INVITE.
+annexo_case "probe mutants: pcscf_rr_rewrite_initial_only is caught by TP_PC_SIP_037" \
+  caught pcscf_rr_rewrite_initial_only TPS_DIALOG TP_PC_SIP_037=fail
 annexo_finish

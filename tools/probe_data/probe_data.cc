@@ -548,6 +548,10 @@ Pixit load_pixit(const std::string& path, const std::string& shown,
     if (p.role == "pcscf") {
       required.push_back("lifetime_budget_s");
       required.push_back("unbound_idle_budget_s");
+      // TP_PC_SIP_033's Expires and TP_PC_SIP_035's wait for the IUT's
+      // next-hop timeout (RD-360); their TPs have defaults.
+      optional.push_back("short_expires_s");
+      optional.push_back("next_hop_timeout_budget_s");
     } else if (p.role == "ue") {
       required.push_back("ue_start_s");
       required.push_back("rereg_budget_s");

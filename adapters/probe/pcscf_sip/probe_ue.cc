@@ -183,11 +183,30 @@ void Probe_Ue::tls_plaintext(const std::uint8_t d[], std::size_t n) {
 
 void Probe_Ue::answer(const Sip_Seen& s) {
   if (s.msg.method == "ACK") return;
+  if (m_ring && s.msg.method == "INVITE") {
+    auto ringing = sip::serialize(sip::make_response(s.msg, 180, "Ringing", "probeue"));
+    if (ringing.ok()) m_answers += *ringing;
+    m_held.push_back(s.msg);
+    return;
+  }
   const int code = s.msg.method == "INVITE" ? 486 : 200;
   auto wire =
       sip::serialize(sip::make_response(s.msg, code, code == 486 ? "Busy Here" : "OK", "probeue"));
   // Sent once Botan has returned (not from inside its callback).
   if (wire.ok()) m_answers += *wire;
+}
+
+bool Probe_Ue::answer_held(int code, const std::string& reason) {
+  if (m_held.empty()) return false;
+  for (const auto& invite : m_held) {
+    // The same To tag as the 180 (make_response's tag argument).
+    auto wire = sip::serialize(sip::make_response(invite, code, reason, "probeue"));
+    if (wire.ok()) m_answers += *wire;
+  }
+  m_held.clear();
+  send_answers();
+  flush();
+  return true;
 }
 
 void Probe_Ue::send_answers() {

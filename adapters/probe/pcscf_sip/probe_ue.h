@@ -58,6 +58,11 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   void close();
   // close_notify only; the socket stays open to see the IUT's own close.
   void send_close_notify();
+  // From now on a terminating INVITE is answered 180 and held (the UE
+  // rings) until answer_held() gives its final answer (TP_PC_SIP_036).
+  void ring_invites() { m_ring = true; }
+  // The final answer `code` to every held INVITE; false when none is held.
+  bool answer_held(int code, const std::string& reason);
 
   bool established() const { return m_established; }
   bool failed() const { return !m_error.empty(); }
@@ -126,6 +131,8 @@ class Probe_Ue final : public Poll_Part, private tls::Endpoint_Events {
   SSL_SESSION* m_offered = nullptr;
   std::string m_out;
   std::string m_answers;  // responses to terminating requests, not yet sent
+  bool m_ring = false;
+  std::vector<sip::Message> m_held;  // INVITEs answered 180 (ring_invites)
   bool m_established = false;
   bool m_close_notify = false;
   bool m_eof = false;

@@ -115,10 +115,13 @@ void Scscf::on_message(Conn& c, const Sip_Seen& s) {
     return;
   }
   m_requests.push_back(Scscf_Seen{stream, s});
-  if (s.msg.method == "ACK") return;
-  const sip::Message answer = s.msg.method == "REGISTER"
-                                  ? m_registrar.answer(s.msg)
-                                  : sip::make_response(s.msg, 200, "OK", "scscf");
+  if (s.msg.method == "ACK" || m_silent.count(s.msg.method) != 0) return;
+  sip::Message answer = s.msg.method == "REGISTER" ? m_registrar.answer(s.msg)
+                                                   : sip::make_response(s.msg, 200, "OK", "scscf");
+  // RFC 3261 12.1.1: a UAS copies the Record-Route of a dialog-forming
+  // request (and of a target refresh) into its 2xx (TP_PC_SIP_037).
+  if (s.msg.method == "INVITE" || s.msg.method == "UPDATE")
+    for (const std::string* rr : s.msg.all("Record-Route")) answer.add("Record-Route", *rr);
   auto wire = sip::serialize(answer);
   if (!wire.ok()) return;
   c.out += *wire;

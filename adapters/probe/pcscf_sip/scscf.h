@@ -2,8 +2,9 @@
 // test, on plain TCP at PIXIT probe.next_hop_port. It records every request
 // the IUT forwards (stream and byte offset: the evidence of the SIP TPs),
 // answers REGISTER through its Registrar (401, then 2xx or 403) and every
-// other request 200, and sends terminating requests back towards the UE
-// along a registered Path over a connection of its own (recording the IUT's
+// other request 200 (but those of a method told to stay silent; an INVITE's
+// 200 with its Record-Route copied, RFC 3261 12.1.1), and sends terminating requests
+// back towards the UE along a registered Path over a connection of its own (recording the IUT's
 // answers). One instance per process and next-hop address (shared()): the
 // runner forks a child per TP, so each TP has its own, and the IUT opens a
 // new connection to its next hop on the TP's first forwarded request; a TP
@@ -11,6 +12,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,9 @@ class Scscf final : public Poll_Part {
   std::size_t mark() const { return m_requests.size(); }
   std::size_t mark_responses() const { return m_responses.size(); }
   Registrar& registrar() { return m_registrar; }
+  // Requests of `method` are recorded but never answered (TP_PC_SIP_035:
+  // a next hop that stays silent, not even 100 Trying).
+  void stay_silent(const std::string& method) { m_silent.insert(method); }
 
   // A terminating request (TP_PC_SIP_011..013): `method` to `request_uri`
   // with `route` as the top Route (the registered Path, possibly tampered),
@@ -75,6 +80,7 @@ class Scscf final : public Poll_Part {
   std::vector<std::unique_ptr<Conn>> m_conns;
   std::vector<Scscf_Seen> m_requests;
   std::vector<Scscf_Seen> m_responses;
+  std::set<std::string> m_silent;
 };
 
 }  // namespace annexo::probe::pcscf_sip

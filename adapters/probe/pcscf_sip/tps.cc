@@ -17,7 +17,9 @@ std::vector<Tp_Impl> pcscf_sip_tps() {
       {"TP_PC_SIP_022", tp_sip_022}, {"TP_PC_SIP_023", tp_sip_023}, {"TP_PC_SIP_024", tp_sip_024},
       {"TP_PC_SIP_025", tp_sip_025}, {"TP_PC_SIP_026", tp_sip_026}, {"TP_PC_SIP_027", tp_sip_027},
       {"TP_PC_SIP_028", tp_sip_028}, {"TP_PC_SIP_029", tp_sip_029}, {"TP_PC_SIP_030", tp_sip_030},
-      {"TP_PC_SIP_031", tp_sip_031},
+      {"TP_PC_SIP_031", tp_sip_031}, {"TP_PC_SIP_032", tp_sip_032}, {"TP_PC_SIP_033", tp_sip_033},
+      {"TP_PC_SIP_034", tp_sip_034}, {"TP_PC_SIP_035", tp_sip_035}, {"TP_PC_SIP_036", tp_sip_036},
+      {"TP_PC_SIP_037", tp_sip_037},
   };
 }
 

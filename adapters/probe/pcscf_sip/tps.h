@@ -37,5 +37,16 @@ Tp_Outcome tp_sip_028(const Tp_Context& ctx);
 Tp_Outcome tp_sip_029(const Tp_Context& ctx);
 Tp_Outcome tp_sip_030(const Tp_Context& ctx);
 Tp_Outcome tp_sip_031(const Tp_Context& ctx);
+// tps_rereg.cc
+Tp_Outcome tp_sip_032(const Tp_Context& ctx);
+Tp_Outcome tp_sip_033(const Tp_Context& ctx);
+// tps_close.cc
+Tp_Outcome tp_sip_034(const Tp_Context& ctx);
+// tps_routing.cc
+Tp_Outcome tp_sip_035(const Tp_Context& ctx);
+// tps_flow.cc
+Tp_Outcome tp_sip_036(const Tp_Context& ctx);
+// tps_routing.cc
+Tp_Outcome tp_sip_037(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip

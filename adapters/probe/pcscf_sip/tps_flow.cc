@@ -1,6 +1,9 @@
 // TPs on the UE's flow (issue 13): terminating requests along the Path
 // (TP_PC_SIP_011), 430 once the flow is gone (TP_PC_SIP_012), a tampered
-// flow token (TP_PC_SIP_013) and the CRLF keep-alive (TP_PC_SIP_014).
+// flow token (TP_PC_SIP_013), the CRLF keep-alive (TP_PC_SIP_014) and a
+// ringing UE's call outliving the transaction timer (TP_PC_SIP_036, RD-360).
+#include <optional>
+
 #include "adapters/probe/pcscf_sip/tps.h"
 #include "adapters/probe/pcscf_sip/tps_common.h"
 
@@ -218,6 +221,68 @@ Tp_Outcome tp_sip_014(const Tp_Context& ctx) {
     return verdict(Verdict::fail, "the connection closed after the ping",
                    {Evidence{s.ue->in_stream(), s.ue->close_offset(), "close"}});
   return verdict(Verdict::fail, "no pong within timers.sip_response_s");
+}
+
+// TP_PC_SIP_036 (3261-16.7-PC-TIMER-C): a terminating INVITE along user 1's
+// Path; the UE answers 180 and rings past the IUT's transaction timer
+// (timers.next_hop_timeout_budget_s), then answers 200. RFC 3261 16.6 item
+// 11 / 16.7 item 2: the 180 restarts the proxy's timer as Timer C (over
+// three minutes), so the S-CSCF side gets the 180, then the 200, never a 408.
+Tp_Outcome tp_sip_036(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  if (!registered_ue(s, 0, out)) return out;
+  const std::string path = registered_path(s);
+  const Reg_Binding* b = s.rig.scscf().registrar().binding(s.sip->user().impi);
+  if (path.empty() || b == nullptr) return not_at_scscf();
+  s.ue->ring_invites();
+  Scscf& sc = s.rig.scscf();
+  const std::size_t mark = sc.mark_responses();
+  std::string err;
+  const auto& pixit = ctx.pixit;
+  const std::string id = sc.send_terminating(
+      "INVITE", b->contact_uri, path,
+      pixit.users.size() > 1 ? pixit.users[1].impus.front() : pixit.unregistered_impu, err);
+  if (id.empty()) return verdict(Verdict::error, "S-CSCF side: " + err);
+  const auto status_at_scscf = [&](int lo, int hi) -> std::optional<Scscf_Seen> {
+    const auto& all = sc.responses();
+    for (std::size_t i = mark; i < all.size(); ++i)
+      if (all[i].s.msg.call_id == id && all[i].s.msg.status >= lo && all[i].s.msg.status <= hi)
+        return all[i];
+    return std::nullopt;
+  };
+  std::vector<Evidence> ev;
+  s.rig.pump_until([&] { return status_at_scscf(180, 199) || status_at_scscf(200, 699); },
+                   s.rig.sip_budget());
+  if (const auto early = status_at_scscf(200, 699)) {
+    ev.push_back(evidence_of(*early));
+    return verdict(Verdict::fail,
+                   "final " + std::to_string(early->s.msg.status) + " before the UE answered", ev);
+  }
+  const auto ringing = status_at_scscf(180, 199);
+  if (!ringing) return verdict(Verdict::inconc, "the UE's 180 did not reach the S-CSCF side", ev);
+  ev.push_back(evidence_of(*ringing));
+  // Ringing past the transaction timer: any final answer now is the IUT's own.
+  s.rig.pump_until([&] { return status_at_scscf(200, 699).has_value(); },
+                   ctx.budget_ms("next_hop_timeout_budget_s", 40));
+  if (const auto timeout = status_at_scscf(200, 699)) {
+    ev.push_back(evidence_of(*timeout));
+    return verdict(Verdict::fail,
+                   "answered " + std::to_string(timeout->s.msg.status) +
+                       " while the UE was ringing (no Timer C)",
+                   ev);
+  }
+  if (!s.ue->answer_held(200, "OK"))
+    return verdict(Verdict::inconc, "the INVITE did not reach the UE", ev);
+  s.rig.pump_until([&] { return status_at_scscf(200, 699).has_value(); }, s.rig.sip_budget());
+  const auto fin = status_at_scscf(200, 699);
+  if (!fin) return verdict(Verdict::inconc, "the UE's late 200 did not reach the S-CSCF side", ev);
+  ev.push_back(evidence_of(*fin));
+  if (fin->s.msg.status != 200)
+    return verdict(Verdict::fail,
+                   "the UE's 200 reached the S-CSCF side as " + std::to_string(fin->s.msg.status),
+                   ev);
+  return verdict(Verdict::pass, "180, then the UE's 200 after the transaction timer", ev);
 }
 
 }  // namespace annexo::probe::pcscf_sip

@@ -132,6 +132,27 @@ std::string Ue_Sip::send_request(const std::string& method, const std::string& f
   return call_id;
 }
 
+std::string Ue_Sip::send_reinvite(const sip::Message& answer, int cseq) {
+  const std::string* from = answer.first("From");
+  const std::string* to = answer.first("To");
+  if (from == nullptr || to == nullptr) return "";
+  const std::string* contact = answer.first("Contact");
+  const std::string target = first_uri(contact != nullptr ? *contact : *to);
+  sip::Message m = sip::make_request("INVITE", target);
+  m.add("Via", via());
+  const auto rrs = answer.all("Record-Route");
+  for (auto it = rrs.rbegin(); it != rrs.rend(); ++it) m.add("Route", **it);
+  m.add("From", *from);
+  m.add("To", *to);
+  m.add("Call-ID", answer.call_id);
+  m.add("CSeq", std::to_string(cseq) + " INVITE");
+  m.add("Contact", "<sip:probe@" + probe_host(m_rig.ctx().pixit) + ":" +
+                       std::to_string(m_ue.local_port()) + ";transport=tls;ob>");
+  auto wire = sip::serialize(m);
+  if (!wire.ok() || !m_ue.send(*wire)) return "";
+  return answer.call_id;
+}
+
 std::optional<Sip_Seen> Ue_Sip::wait_final(const std::string& call_id, int budget_ms) {
   std::optional<Sip_Seen> got;
   m_rig.pump_until(

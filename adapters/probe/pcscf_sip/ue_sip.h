@@ -50,6 +50,11 @@ class Ue_Sip {
   // connection cannot carry it).
   std::string send_request(const std::string& method, const std::string& from_impu,
                            const std::string& ppi, const std::string& to_uri = "");
+  // A target refresh (re-INVITE, CSeq `cseq`) inside the dialog that the 2xx
+  // `answer` to this UE's INVITE set up: its Call-ID, tags and route set
+  // (the 2xx's Record-Route, reversed: RFC 3261 12.1.2), Request-URI its
+  // Contact or else its To URI (TP_PC_SIP_037). Returns "" when not sent.
+  std::string send_reinvite(const sip::Message& answer, int cseq);
   // The final response to the request of that Call-ID at the UE, or nullopt
   // after budget_ms (or when the IUT closed the connection first).
   std::optional<Sip_Seen> wait_final(const std::string& call_id, int budget_ms);
