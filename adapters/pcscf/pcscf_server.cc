@@ -891,6 +891,9 @@ class Connection final : public tls::Endpoint_Events {
     // The request as the P-CSCF forwards it towards the core network.
     sip::Message fwd = m;
     drop_own_route(fwd);
+    // RFC 3329 2.3.1 has the UE send Security-Verify and sec-agree in every
+    // request after the agreement; they end at this P-CSCF (RD-381).
+    strip_sec_agree(fwd);
     fwd.remove("P-Preferred-Identity");
     fwd.add("P-Asserted-Identity", "<" + impu + ">");
     // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request

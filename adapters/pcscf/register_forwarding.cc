@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "adapters/pcscf/sec_agree_sip.h"
+
 namespace annexo::pcscf {
 
 namespace cp = core::pcscf;
@@ -10,6 +12,9 @@ sip::Message register_to_forward(const sip::Message& m, const std::string& path,
                                  const std::optional<sip::DigestCredentials>& creds,
                                  cp::Integrity integrity) {
   sip::Message fwd = m;
+  // The UE's sec-agree fields were for this P-CSCF, not the registrar
+  // (24229-5.2.2-PC-REMOVE-SECAGREE, RD-381); the checks read `m`.
+  strip_sec_agree(fwd);
   if (!path.empty()) {
     const auto first_path =
         std::find_if(fwd.headers.begin(), fwd.headers.end(),

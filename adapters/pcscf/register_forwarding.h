@@ -19,7 +19,8 @@ namespace annexo::pcscf {
 // Supported: path added when the UE did not list it, and the first
 // Authorization rewritten from `creds` (the UE's parsed credentials) with its
 // integrity-protected parameter removed and set as the machine says
-// (O.2-PC-INTEGRITY-PROTECTED-PARAM, RD-33; none inserted without one, RD-110).
+// (O.2-PC-INTEGRITY-PROTECTED-PARAM, RD-33; none inserted without one, RD-110),
+// without the UE's sec-agree fields (strip_sec_agree, RD-381).
 sip::Message register_to_forward(const sip::Message& reg, const std::string& path,
                                  const std::optional<sip::DigestCredentials>& creds,
                                  core::pcscf::Integrity integrity);

@@ -1,8 +1,32 @@
 #include "adapters/pcscf/sec_agree_sip.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
 
 namespace annexo::pcscf {
+
+namespace {
+
+// What a forwarded request loses (24229-5.2.2-PC-REMOVE-SECAGREE): these
+// fields entirely, and the option tag from those.
+constexpr const char* kSecAgreeFields[] = {"Security-Client", "Security-Verify"};
+constexpr const char* kOptionTagFields[] = {"Require", "Proxy-Require"};
+constexpr std::string_view kSecAgreeTag = "sec-agree";
+
+// The option tags of one Require / Proxy-Require field without sec-agree;
+// false when it had none (or does not parse: left as received).
+bool without_sec_agree(const sip::HeaderField& h, std::string* rest) {
+  auto tags = sip::parse_option_tags(h.value, h.name);  // lower-case tokens
+  if (!tags.ok()) return false;
+  const auto end = std::remove(tags->begin(), tags->end(), kSecAgreeTag);
+  if (end == tags->end()) return false;
+  rest->clear();
+  for (auto t = tags->begin(); t != end; ++t) *rest += (rest->empty() ? "" : ", ") + *t;
+  return true;
+}
+
+}  // namespace
 
 sip::Result<std::vector<sip::SecMechanism>> security_fields(const sip::Message& m,
                                                             const char* name) {
@@ -47,6 +71,29 @@ std::string format_core_list(const core::SecMechList& l) {
     }
   }
   return text;
+}
+
+//= spec#24229-5.2.2-PC-REMOVE-SECAGREE type=implementation
+std::size_t strip_sec_agree(sip::Message& m) {
+  std::size_t changed = 0;
+  for (const char* name : kSecAgreeFields) changed += m.remove(name);
+  for (const char* name : kOptionTagFields) {
+    for (auto h = m.headers.begin(); h != m.headers.end();) {
+      std::string rest;
+      if (h->name != name || !without_sec_agree(*h, &rest)) {
+        ++h;
+        continue;
+      }
+      ++changed;
+      if (rest.empty()) {
+        h = m.headers.erase(h);  // nothing left: the field goes (RD-381)
+      } else {
+        h->value = rest;
+        ++h;
+      }
+    }
+  }
+  return changed;
 }
 
 sip::Result<core::pcscf::SecVerify> security_verify_fact(const sip::Message& m,

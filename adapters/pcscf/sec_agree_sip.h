@@ -3,6 +3,7 @@
 // file only converts header fields.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,13 @@ std::string format_core_list(const core::SecMechList& l);
 // else whether it equals `sent` (core secagree_fact). 400 on malformed text.
 sip::Result<core::pcscf::SecVerify> security_verify_fact(const sip::Message& m,
                                                          const core::SecMechList& sent);
+
+// RD-381 (24229-5.2.2-PC-REMOVE-SECAGREE): the sec-agree header fields are
+// between the UE and its first hop, the P-CSCF; a request it forwards carries
+// none of them: every Security-Client and Security-Verify goes, and the option
+// tag sec-agree is taken out of Require and Proxy-Require (other tags stay, a
+// field left empty goes). A field whose option tags do not parse is left as
+// received. Returns how many fields were removed or rewritten.
+std::size_t strip_sec_agree(sip::Message& m);
 
 }  // namespace annexo::pcscf

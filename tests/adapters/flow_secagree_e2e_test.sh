@@ -176,11 +176,22 @@ secagree_register() {
 # credentials), the S-CSCF's 401 reaches the UE with Security-Server: tls
 # added; the REGISTER over TLS with Security-Verify is forwarded marked
 # integrity-protected="tls-pending" with the flow's Path, and its 200 reaches
-# the UE. Then Security-Client without tls is answered 494 by the pcscf,
-# nothing forwarded. Evidence: what the S-CSCF and the UE received.
+# the UE. The MESSAGE after it is forwarded too. None of the three carries
+# the UE's sec-agree fields (RD-381), while the UE's other Require tag stays.
+# Then Security-Client without tls is answered 494 by the pcscf, nothing
+# forwarded. Evidence: what the S-CSCF and the UE received.
+# no_sec_agree FILE: one request as sip_peer.py scscf printed it carries
+# none of the UE's sec-agree fields (RD-381) but the UE's other Require tag.
+no_sec_agree() {
+  grep -q '^REQUEST ' "$1" &&
+    ! grep -qiE '^  (Security-Client|Security-Verify|Proxy-Require):' "$1" &&
+    ! grep -iE '^  Require:' "$1" | grep -qi 'sec-agree' &&
+    grep -qix '  Require: x-annexo' "$1"
+}
+
 secagree_next_hop() {
   local sc=$WORK/fwd.scscf port
-  bg_peer "$sc" "$PEER" scscf --port-file "$WORK/fwd.scscf.port" --requests 3
+  bg_peer "$sc" "$PEER" scscf --port-file "$WORK/fwd.scscf.port" --requests 4
   wait_file "$WORK/fwd.scscf.port" || { show; return 1; }
   port=$(cat "$WORK/fwd.scscf.port")
   start_pcscf fwd --secagree-listen 127.0.0.1:0 --core-listen 127.0.0.1:0 \
@@ -189,7 +200,8 @@ secagree_next_hop() {
   plain=$(side_port 'unprotected sec-agree REGISTER')
   peer "$WORK/fwd.ue" "$PEER" secagree --plain-port "$plain" --tls-port "$PC_PORT" \
     --tls-ca "$PKI/ca-ec.pem" --impi alice@annexo.test --impu sip:alice@annexo.test --password secret \
-    --client "ipsec-3gpp;q=0.5;alg=hmac-sha-1-96, tls;q=0.1"
+    --client "ipsec-3gpp;q=0.5;alg=hmac-sha-1-96, tls;q=0.1" --require x-annexo \
+    --then "MESSAGE sip:bob@annexo.test"
   # A Digest response sent in the clear: never forwarded, so challenged again.
   peer "$WORK/fwd.clear" "$PEER" send --port "$plain" --header "Security-Client: tls" \
     --header 'Authorization: Digest username="alice@annexo.test", realm="annexo.test", uri="sip:annexo.test", nonce="00", response="0123456789abcdef0123456789abcdef"' \
@@ -200,10 +212,12 @@ secagree_next_hop() {
   wait_peer  # the S-CSCF (bg_peer above; peer runs in the foreground)
   stop_pcscf
   local ok=0 ue=$WORK/fwd.ue
-  # The S-CSCF's REGISTERs: unprotected, over TLS, unprotected with credentials.
+  # The S-CSCF's requests: REGISTER unprotected, REGISTER over TLS, the
+  # MESSAGE, REGISTER unprotected with credentials.
   awk '/^REQUEST/{n++} n==1' "$sc" >"$WORK/fwd.first"
   awk '/^REQUEST/{n++} n==2' "$sc" >"$WORK/fwd.second"
-  awk '/^REQUEST/{n++} n==3' "$sc" >"$WORK/fwd.third"
+  awk '/^REQUEST/{n++} n==3' "$sc" >"$WORK/fwd.message"
+  awk '/^REQUEST/{n++} n==4' "$sc" >"$WORK/fwd.third"
   req O.2-UE-VARIANT-SECAGREE "the unprotected REGISTER reached the S-CSCF (no Path) and its 401 reached the UE with the Digest challenge and Security-Server: tls" \
     bash -c "grep -q '^REQUEST REGISTER' '$WORK/fwd.first' && ! grep -q '^  Path:' '$WORK/fwd.first' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -q '^  WWW-Authenticate: Digest' && sed -n '/^STATUS 401/,/^STATUS/p' '$ue' | grep -qx '  Security-Server: tls'" || ok=1
   req N.1-NO-IPSEC-WITH-DIGEST "ipsec-3gpp offered by the client is not in the Security-Server of the relayed 401" \
@@ -215,7 +229,12 @@ secagree_next_hop() {
   req O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN "a Digest response sent on the plain connection reached the S-CSCF without its Authorization, so it was challenged (401), not registered" \
     bash -c "grep -q '^REQUEST REGISTER' '$WORK/fwd.third' && ! grep -q '^  Authorization:' '$WORK/fwd.third' && grep -q '^STATUS 401' '$WORK/fwd.clear' && ! grep -q '^STATUS 200' '$WORK/fwd.clear'" || ok=1
   req O.3.2-SECSETUP-ERRORS "Security-Client without tls: 494 with Security-Server: tls from the pcscf, nothing more forwarded" \
-    bash -c "grep -q '^STATUS 494' '$WORK/fwd.494' && grep -qx '  Security-Server: tls' '$WORK/fwd.494' && test \$(grep -c '^REQUEST' '$sc') -eq 3" || ok=1
+    bash -c "grep -q '^STATUS 494' '$WORK/fwd.494' && grep -qx '  Security-Server: tls' '$WORK/fwd.494' && test \$(grep -c '^REQUEST' '$sc') -eq 4" || ok=1
+  local f
+  for f in first second message; do
+    req 24229-5.2.2-PC-REMOVE-SECAGREE "the forwarded $(head -1 "$WORK/fwd.$f" | cut -d' ' -f2) ($f) carries no Security-Client, Security-Verify, Proxy-Require (only sec-agree was in it) or sec-agree tag, and keeps Require: x-annexo" \
+      no_sec_agree "$WORK/fwd.$f" || ok=1
+  done
   ((ok == 0)) || show
   return $ok
 }
@@ -505,6 +524,7 @@ annexo_case "O.2-UE-VARIANT-SECAGREE: unprotected REGISTER gets 401 with Securit
 #= spec#RFC3329-PC-VERIFY-ECHO type=test
 #= spec#O.2.2-PC-ASSOC-ONLY-ON-AUTH-CONN type=test
 #= spec#O.3.2-SECSETUP-ERRORS type=test
+#= spec#24229-5.2.2-PC-REMOVE-SECAGREE type=test
 annexo_case "O.2-UE-VARIANT-SECAGREE: with --next-hop the unprotected REGISTER is forwarded, the S-CSCF's 401 relayed with Security-Server: tls, the TLS REGISTER forwarded tls-pending and registered" secagree_next_hop
 #= spec#RFC3329-PC-VERIFY-ECHO type=test
 annexo_case "RFC3329-PC-VERIFY-ECHO: a Security-Verify that differs from the Security-Server sent gets 494 and no binding" secagree_verify_mismatch

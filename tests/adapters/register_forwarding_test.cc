@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "adapters/pcscf/sec_agree_sip.h"
 #include "adapters/sip/framer.h"
 #include "tests/support/req.h"
 
@@ -116,4 +117,44 @@ TEST_CASE("forward mode: the registration a 2xx grants and the IMPUs it register
   CHECK(register_response_kind(reg, r) == Response::auth_failure);
   r.status = 503;
   CHECK(register_response_kind(reg, r) == Response::other);
+}
+
+//= spec#24229-5.2.2-PC-REMOVE-SECAGREE type=test
+TEST_CASE(
+    "24229-5.2.2-PC-REMOVE-SECAGREE: the forwarded REGISTER and request lose Security-Client, "
+    "Security-Verify and the sec-agree option tag; other tags stay, an emptied field goes",
+    "[pcscf][forward][secagree]") {
+  std::string text = kRegister;
+  const std::string extra =
+      "Security-Client: tls;q=0.1, ipsec-3gpp;alg=hmac-sha-1-96\r\n"
+      "Security-Verify: tls;q=0.1\r\n"
+      "Require: x-one, Sec-Agree, x-two\r\n"
+      "Require: sec-agree\r\n"
+      "Proxy-Require: sec-agree\r\n"
+      "Proxy-Require: x-three\r\n";
+  text.insert(text.find("Content-Length"), extra);
+  const Message reg = parse(text);
+
+  const Message fwd = register_to_forward(reg, "", std::nullopt, Integrity::none);
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", fwd.count("Security-Client") == 0);
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", fwd.count("Security-Verify") == 0);
+  // The first Require keeps its other tags in order; the one holding only
+  // sec-agree is gone, and so is the Proxy-Require holding only sec-agree.
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", fwd.joined("Require") == "x-one, x-two");
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", fwd.count("Require") == 1);
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", fwd.joined("Proxy-Require") == "x-three");
+  // The P-CSCF's checks read the UE's request: it is untouched.
+  CHECK(reg.count("Security-Verify") == 1);
+  CHECK(reg.count("Require") == 2);
+
+  // Any other request from the UE: the same function; five fields changed.
+  Message msg = reg;
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", strip_sec_agree(msg) == 5);
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", strip_sec_agree(msg) == 0);  // nothing left to strip
+
+  // A field whose tags do not parse is forwarded as received.
+  Message odd = parse(kRegister);
+  odd.add("Proxy-Require", "sec-agree, \"quoted\"");
+  REQ("24229-5.2.2-PC-REMOVE-SECAGREE", strip_sec_agree(odd) == 0);
+  CHECK(odd.joined("Proxy-Require") == "sec-agree, \"quoted\"");
 }

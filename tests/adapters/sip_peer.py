@@ -426,8 +426,13 @@ def cmd_secagree(a):
     common = a.header + [f"From: <{a.impu}>;tag={rand(4)}", f"To: <{a.impu}>",
                          f"Call-ID: {call_id}",
                          "Supported: path, outbound" + (", sec-agree" if a.plain_port else "")]
+    # RFC 3329 2.3.1: sec-agree in Require and Proxy-Require; --require adds
+    # another tag to the same Require field (the P-CSCF must keep it).
+    sec_tags = []
     if a.plain_port:
-        common += ["Require: sec-agree", "Proxy-Require: sec-agree"]
+        sec_tags = ["Require: sec-agree" + (f", {a.require}" if a.require else ""),
+                    "Proxy-Require: sec-agree"]
+    common += sec_tags
     tls = None
     if a.plain_port:
         # 1. The unprotected REGISTER over plain TCP.
@@ -476,7 +481,9 @@ def cmd_secagree(a):
         # through another proxy first (the P-CSCF is then not the first hop).
         vias = [f"Via: SIP/2.0/TLS {HOST}:{tp};branch=z9hG4bK{rand()};rport",
                 "Via: " + a.then_via] if a.then_via else []
-        tls.sendall(build(method, uri, vias + [
+        # RFC 3329 2.3.1: every request after the agreement carries the
+        # Security-Verify and the sec-agree tags too (none TLS-first).
+        tls.sendall(build(method, uri, vias + extra + sec_tags + [
             f"From: <{a.impu}>;tag={rand(4)}",
             f"To: <{uri}>" + (f";tag={rand(4)}" if a.to_tag else ""),
             f"Contact: <sip:user@{HOST}:{tp};transport=tls{ob}>"], "TLS", tp))
@@ -671,6 +678,7 @@ def main():
     g.add_argument("--header", action="append", default=[],
                    help="extra header on each REGISTER ({branch}: a fresh branch)")
     g.add_argument("--contact", help="Contact value of the REGISTERs over TLS")
+    g.add_argument("--require", help="sec-agree variant: one more option tag in Require")
     g.add_argument("--empty-authorization", action="store_true",
                    help="TLS first: the first REGISTER carries TS 24.229's initial "
                         "Authorization (IMPI, empty nonce and response)")
