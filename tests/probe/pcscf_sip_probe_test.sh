@@ -4,7 +4,8 @@
 # requirement credit.
 #  1. annexo's pcscf --next-hop pointing at the probe's S-CSCF side: every
 #     implemented, selected TP of the group passes.
-#     With --secagree-listen, TP_PC_SIP_015 included (RD-370).
+#     With --secagree-listen, TP_PC_SIP_015 included (RD-370), and
+#     TP_PC_SIP_038: no sec-agree field reaches the S-CSCF side (RD-381).
 #  2. The sec-agree TPs against pcscf with its own registrar (RD-160).
 #  3. A stand-in P-CSCF that relays without a binding gate, Path or PAI
 #     (open_gate_proxy.py): TP_PC_SIP_001, 002 and 005 fail; 006 and 007
@@ -33,7 +34,8 @@ TPS=(TP_PC_SIP_001 TP_PC_SIP_002 TP_PC_SIP_003 TP_PC_SIP_004 TP_PC_SIP_005 TP_PC
   TP_PC_SIP_007 TP_PC_SIP_008 TP_PC_SIP_009 TP_PC_SIP_010 TP_PC_SIP_011 TP_PC_SIP_012
   TP_PC_SIP_013 TP_PC_SIP_014 TP_PC_SIP_015 TP_PC_SIP_019 TP_PC_SIP_020 TP_PC_SIP_021 TP_PC_SIP_022 TP_PC_SIP_023 TP_PC_SIP_024 TP_PC_SIP_025
   TP_PC_SIP_026 TP_PC_SIP_027 TP_PC_SIP_028 TP_PC_SIP_030 TP_PC_SIP_031
-  TP_PC_SIP_032 TP_PC_SIP_033 TP_PC_SIP_034 TP_PC_SIP_035 TP_PC_SIP_036 TP_PC_SIP_037)
+  TP_PC_SIP_032 TP_PC_SIP_033 TP_PC_SIP_034 TP_PC_SIP_035 TP_PC_SIP_036 TP_PC_SIP_037
+  TP_PC_SIP_038)
 
 against_annexo_pcscf() {
   local nh log out rc tp expect
@@ -79,17 +81,19 @@ against_annexo_pcscf() {
 # The sec-agree TPs also against pcscf with its embedded home network (its
 # own registrar, --users). Nothing is forwarded to the probe's S-CSCF side
 # there, so TP_PC_SIP_015's marking is not observable: inconc, never pass
-# (RD-160); with --next-hop (case 1, RD-370) it passes.
+# (RD-160); with --next-hop (case 1, RD-370) it passes. TP_PC_SIP_038 too
+# (nothing forwarded to judge, RD-381).
 secagree_against_embedded_pcscf() {
   local rc tp
   start_embedded_pcscf embedded "$PCSCF" || return 1
   run_probe embedded "$WORK/embedded.pixit.toml" TP_PC_SIP_015 TP_PC_SIP_016 TP_PC_SIP_017 \
-    TP_PC_SIP_018 TP_PC_SIP_029
+    TP_PC_SIP_018 TP_PC_SIP_029 TP_PC_SIP_038
   rc=$?
   kill "$PID" 2>/dev/null
   wait "$PID" 2>/dev/null
   local bad=0 why=""
   why+=$(verdict_is "$WORK/embedded.out" TP_PC_SIP_015 inconc) || bad=1
+  why+=$(verdict_is "$WORK/embedded.out" TP_PC_SIP_038 inconc) || bad=1
   for tp in TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_018 TP_PC_SIP_029; do
     why+=$(verdict_is "$WORK/embedded.out" "$tp" pass) || bad=1
   done

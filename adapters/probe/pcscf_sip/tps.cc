@@ -19,7 +19,7 @@ std::vector<Tp_Impl> pcscf_sip_tps() {
       {"TP_PC_SIP_028", tp_sip_028}, {"TP_PC_SIP_029", tp_sip_029}, {"TP_PC_SIP_030", tp_sip_030},
       {"TP_PC_SIP_031", tp_sip_031}, {"TP_PC_SIP_032", tp_sip_032}, {"TP_PC_SIP_033", tp_sip_033},
       {"TP_PC_SIP_034", tp_sip_034}, {"TP_PC_SIP_035", tp_sip_035}, {"TP_PC_SIP_036", tp_sip_036},
-      {"TP_PC_SIP_037", tp_sip_037},
+      {"TP_PC_SIP_037", tp_sip_037}, {"TP_PC_SIP_038", tp_sip_038},
   };
 }
 

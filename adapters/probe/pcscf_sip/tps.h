@@ -48,5 +48,7 @@ Tp_Outcome tp_sip_035(const Tp_Context& ctx);
 Tp_Outcome tp_sip_036(const Tp_Context& ctx);
 // tps_routing.cc
 Tp_Outcome tp_sip_037(const Tp_Context& ctx);
+// tps_secagree.cc
+Tp_Outcome tp_sip_038(const Tp_Context& ctx);
 
 }  // namespace annexo::probe::pcscf_sip

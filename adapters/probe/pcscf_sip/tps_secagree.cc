@@ -2,7 +2,10 @@
 // Security-Client tls answered with Security-Server tls and the REGISTER
 // completed over TLS (TP_PC_SIP_015), a Security-Verify that does not echo
 // (TP_PC_SIP_016), no acceptable mechanism (TP_PC_SIP_017), credentials on
-// the plain connection (TP_PC_SIP_018).
+// the plain connection (TP_PC_SIP_018), the sec-agree fields kept from the
+// S-CSCF (TP_PC_SIP_038).
+#include <algorithm>
+
 #include "adapters/probe/pcscf_sip/tps.h"
 #include "adapters/probe/pcscf_sip/tps_common.h"
 #include "adapters/sip/digest.h"
@@ -319,6 +322,71 @@ Tp_Outcome tp_sip_029(const Tp_Context& ctx) {
           std::string("no 494/401 with Security-Server: tls to Security-Client: ") + offer, ev);
   }
   return verdict(Verdict::pass, "Security-Server lists tls, not ipsec-3gpp, for both offers", ev);
+}
+
+namespace {
+
+// What a request the IUT forwarded still carries of the UE's sec-agree
+// fields (24229-5.2.2-PC-REMOVE-SECAGREE): the header's name, "" for none.
+// A Require / Proxy-Require whose tags do not parse counts as carrying it.
+std::string sec_agree_left(const sip::Message& m) {
+  for (const char* h : {"Security-Client", "Security-Verify"})
+    if (m.first(h) != nullptr) return h;
+  for (const char* h : {"Require", "Proxy-Require"}) {
+    if (m.first(h) == nullptr) continue;
+    auto tags = sip::parse_option_tags(m.joined(h), h);
+    if (!tags.ok() || std::find(tags->begin(), tags->end(), "sec-agree") != tags->end()) return h;
+  }
+  return "";
+}
+
+}  // namespace
+
+// TP_PC_SIP_038 (24229-5.2.2-PC-REMOVE-SECAGREE, RD-381): TP_PC_SIP_015's
+// registration, every REGISTER the UE sends carrying sec-agree fields; none
+// of them may reach the S-CSCF side. Only an IUT that forwards REGISTERs can
+// be judged (an embedded registrar: inconc, as TP_PC_SIP_015, RD-160).
+Tp_Outcome tp_sip_038(const Tp_Context& ctx) {
+  Setup s(ctx);
+  Tp_Outcome out;
+  Plain_Sip* p = plain_connection(s, out);
+  if (p == nullptr) return out;
+  const std::size_t mark = s.rig.scscf().mark();
+  std::vector<Evidence> ev;
+  std::string server;
+  if (!agreement(s, *p, ev, server, out)) {
+    // No agreement is TP_PC_SIP_015's failure; here nothing can be judged.
+    if (out.verdict == Verdict::fail) out.verdict = Verdict::inconc;
+    return out;
+  }
+  s.ue = &s.rig.add_ue();
+  if (!s.rig.handshake(*s.ue, out)) return out;
+  Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
+  Reg_Options o;
+  o.headers = {
+      {"Security-Verify", server}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
+  const Reg_Result r = sip.register_user(o);
+  for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
+  // Every REGISTER the S-CSCF side received since the TP began: the
+  // unprotected one (when the IUT forwards it) and those over TLS.
+  const auto& all = s.rig.scscf().requests();
+  std::size_t seen = 0;
+  for (std::size_t i = mark; i < all.size(); ++i) {
+    if (all[i].s.msg.method != "REGISTER") continue;
+    ++seen;
+    const std::string left = sec_agree_left(all[i].s.msg);
+    ev.push_back(evidence_of(all[i], left.empty() ? "Security-Verify" : left.c_str()));
+    if (!left.empty())
+      return verdict(Verdict::fail, "a forwarded REGISTER still carries the UE's " + left, ev);
+  }
+  if (seen == 0)
+    return verdict(Verdict::inconc,
+                   "no REGISTER reached the S-CSCF side: nothing forwarded to judge", ev);
+  return verdict(Verdict::pass,
+                 std::to_string(seen) +
+                     " forwarded REGISTERs, none with Security-Client, Security-Verify or "
+                     "sec-agree in Require/Proxy-Require",
+                 ev);
 }
 
 }  // namespace annexo::probe::pcscf_sip
