@@ -12,6 +12,12 @@ show that exactly that TP fails.
       127.0.0.1:REAL_PORT (the real pcscf).
   misbehaving_pcscf.py cert PORTFILE CERT KEY
       a TLS 1.2 server (Python's ssl, security level 0) presenting CERT.
+  misbehaving_pcscf.py null PORTFILE CERT KEY
+      the cert server that also accepts ECDHE-ECDSA-NULL-SHA (0xC006)
+      though nobody opted in: an AES-GCM suite when the client offers one
+      its certificate can serve (Python's default server preference), else
+      the NULL suite (a P-CSCF choosing NULL without the operator's opt-in,
+      RD-390).
   misbehaving_pcscf.py tls13 PORTFILE CERT KEY
       the same with TLS 1.2 and TLS 1.3 (a well-behaved TLS 1.3 server, for
       the TLS 1.3 TPs, which annexo's pcscf cannot run yet).
@@ -174,14 +180,15 @@ def main():
     if mode == "legacy":
         real_port = int(sys.argv[3])
         handler, arg = legacy, real_port
-    elif mode in ("cert", "tls13", "certreq"):
+    elif mode in ("cert", "tls13", "certreq", "null"):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.maximum_version = ssl.TLSVersion.TLSv1_2 if mode == "cert" else ssl.TLSVersion.TLSv1_3
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_3 if mode in ("tls13", "certreq") else ssl.TLSVersion.TLSv1_2
         if mode == "certreq":
             ctx.verify_mode = ssl.CERT_OPTIONAL
             ctx.load_verify_locations(sys.argv[5])
-        ctx.set_ciphers("ECDHE+AESGCM:@SECLEVEL=0")
+        null = ":ECDHE-ECDSA-NULL-SHA" if mode == "null" else ""
+        ctx.set_ciphers("ECDHE+AESGCM" + null + ":@SECLEVEL=0")
         ctx.load_cert_chain(sys.argv[3], sys.argv[4])
         handler, arg = cert, ctx
     elif mode == "renegotiating":

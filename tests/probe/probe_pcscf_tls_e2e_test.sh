@@ -8,7 +8,9 @@
 # TLS stack twins (BUILD.bazel): pcscf runs --tls-stack $ANNEXO_TLS_STACK
 # (e2e_lib.sh's launcher) and is judged with that stack's PICS: on openssl
 # (TLS 1.3 claimed, RD-276) TP_PC_TLS_015 and _022 pass and TP_PC_TLS_016 is
-# inconc (no ticket, RD-119). The cases against scripted or third-party
+# inconc (no ticket, RD-119). With the NULL opt-in TP_PC_TLS_005 passes on
+# openssl and is inconc on botan (no NULL suite in Botan 2.19, RD-350, RD-390).
+# The cases against scripted or third-party
 # servers do not depend on pcscf's stack: botan target only (twin_scope "tls").
 #   probe_pcscf_tls_e2e_test.sh PCSCF PROBE MAKE_PKI TESTLIB E2E_LIB MISBEHAVING PROFORMA
 set -uo pipefail
@@ -25,7 +27,7 @@ source "$E2E_LIB"
 PICS=$SPEC/probe/annexo-pcscf.pics.toml
 [ "$UE_STACK" = botan ] || PICS=$SPEC/probe/annexo-pcscf-$UE_STACK.pics.toml
 
-# Every TLS and certificate TP of the catalogue (25), run with --tp.
+# Every TLS and certificate TP of the catalogue (26), run with --tp.
 TPS=$(grep -o '^id = "TP_PC_\(TLS\|CERT\)_[0-9]*"' "$SPEC/test_purposes/pcscf.toml" | cut -d'"' -f2 | paste -sd,)
 
 # write_iut NAME PORT CA: $WORK/NAME.pics.toml (annexo's shipped PICS, $PICS, with the
@@ -150,21 +152,55 @@ annexo_passes() {
   local ok=0
   expect "probe exits 0 against annexo's pcscf" test "$PROBE_RC" -eq 0 || ok=1
   expect "TP_PC_TLS_014 passes (null answered to {DEFLATE, null})" verdict_is good TP_PC_TLS_014 pass || ok=1
+  expect "TP_PC_TLS_023 passes (no NULL suite without the opt-in, RD-390)" verdict_is good TP_PC_TLS_023 pass || ok=1
+  expect "TP_PC_TLS_023 saw the offer with RSA-only encrypting suites refused" grep -q 'TP_PC_TLS_023  pass .*RSA-only encrypting suites refused: fatal alert 40' "$PROBE_OUT" || ok=1
   if [ "$UE_STACK" = botan ]; then
     expect "every TP that ran passed" all_pass good || ok=1
-    expect "21 TPs passed (25 implemented; TP_PC_TLS_005, _015, _016, _022 none)" test "$(verdicts good | grep -c ' pass$')" -eq 21 || ok=1
+    expect "22 TPs passed (26 implemented; TP_PC_TLS_005, _015, _016, _022 none)" test "$(verdicts good | grep -c ' pass$')" -eq 22 || ok=1
     expect "the TLS 1.3 TPs are none (PICS_TLS13 false)" verdict_is good TP_PC_TLS_015 none || ok=1
   else
     expect "every TP that ran passed but TP_PC_TLS_016" all_pass good TP_PC_TLS_016 || ok=1
-    expect "23 TPs passed (25 implemented; TP_PC_TLS_005 none, _016 inconc)" test "$(verdicts good | grep -c ' pass$')" -eq 23 || ok=1
+    expect "24 TPs passed (26 implemented; TP_PC_TLS_005 none, _016 inconc)" test "$(verdicts good | grep -c ' pass$')" -eq 24 || ok=1
     expect "TP_PC_TLS_015 passes at TLS 1.3" verdict_is good TP_PC_TLS_015 pass || ok=1
     expect "TP_PC_TLS_022 passes at TLS 1.3" verdict_is good TP_PC_TLS_022 pass || ok=1
     expect "TP_PC_TLS_016 inconc: pcscf issues no ticket (RD-119)" grep -q 'TP_PC_TLS_016  inconc .*issues no ticket' "$PROBE_OUT" || ok=1
   fi
   expect "TP_PC_TLS_018 registered alice, then saw the refusal" grep -q 'TP_PC_TLS_018  pass .*client renegotiation refused' "$PROBE_OUT" || ok=1
   expect "TP_PC_TLS_017 saw the pcscf's renegotiation" grep -q 'TP_PC_TLS_017  pass .*and in the IUT.s renegotiation' "$PROBE_OUT" || ok=1
-  expect "JUnit has one testcase per TP" test "$(grep -c '<testcase ' "$WORK/good.out/probe-junit.xml")" -eq 25 || ok=1
+  expect "JUnit has one testcase per TP" test "$(grep -c '<testcase ' "$WORK/good.out/probe-junit.xml")" -eq 26 || ok=1
   expect "Markdown has the per-requirement roll-up" grep -q '^| 33210-6.2.1-NO-LEGACY-VERSIONS | pass |' "$WORK/good.out/probe-report.md" || ok=1
+  stop_pcscf
+  ((ok == 0)) || show
+  return $ok
+}
+
+# pcscf with the operator's NULL opt-in (--allow-null-encryption) and a PICS
+# saying so (PICS_NULL_ENABLED true): TP_PC_TLS_004 and _023 are none; on
+# OpenSSL TP_PC_TLS_005 passes, the ServerHello naming 0xC006 for the offer
+# whose encrypting suites need an RSA certificate (pcscf's is ECDSA; a
+# NULL-only offer is refused by RD-21); Botan 2.19 has no NULL suite (RD-350),
+# so there every hello is refused or gets AES-GCM and TP_PC_TLS_005 is
+# inconc. The profile TPs still pass: an encrypting suite wins (RD-01).
+annexo_null_opt_in() {
+  local tps=TP_PC_TLS_004,TP_PC_TLS_005,TP_PC_TLS_011,TP_PC_TLS_012,TP_PC_TLS_013,TP_PC_TLS_023
+  start_pcscf nullok --allow-null-encryption || return 1
+  PICS_EDIT='s/^PICS_NULL_ENABLED = .*/PICS_NULL_ENABLED = true/' write_iut nullok "$PC_PORT" "$PKI/ca-ec.pem"
+  run_probe nullok --tp "$tps"
+  local ok=0
+  expect "probe exits 0" test "$PROBE_RC" -eq 0 || ok=1
+  expect "TP_PC_TLS_004 none with the opt-in" verdict_is nullok TP_PC_TLS_004 none || ok=1
+  expect "TP_PC_TLS_023 none with the opt-in" verdict_is nullok TP_PC_TLS_023 none || ok=1
+  local tp
+  for tp in TP_PC_TLS_011 TP_PC_TLS_012 TP_PC_TLS_013; do
+    expect "$tp passes with the opt-in" verdict_is nullok $tp pass || ok=1
+  done
+  expect "TP_PC_TLS_012 still gets a profile suite" grep -q 'TP_PC_TLS_012  pass .*chose the profile suite 0xC02B' "$PROBE_OUT" || ok=1
+  if [ "$UE_STACK" = openssl ]; then
+    expect "TP_PC_TLS_005 passes" verdict_is nullok TP_PC_TLS_005 pass || ok=1
+    expect "with 0xC006 for the RSA-only offer" grep -q 'TP_PC_TLS_005  pass .*RSA-only encrypting suites: chose the offered integrity-protected NULL suite 0xC006' "$PROBE_OUT" || ok=1
+  else
+    expect "TP_PC_TLS_005 inconc (Botan 2.19 has no NULL suite, RD-350)" verdict_is nullok TP_PC_TLS_005 inconc || ok=1
+  fi
   stop_pcscf
   ((ok == 0)) || show
   return $ok
@@ -254,6 +290,24 @@ bad_certificates_fail() {
   return $ok
 }
 
+# A TLS 1.2 server that also accepts ECDHE-ECDSA-NULL-SHA though nobody
+# opted in (its PICS says NULL is off) fails exactly TP_PC_TLS_004 and _023;
+# claiming the opt-in, it passes TP_PC_TLS_005 (RD-390).
+null_chooser_fails() {
+  local ok=0 tps=TP_PC_TLS_004,TP_PC_TLS_005,TP_PC_TLS_011,TP_PC_TLS_012,TP_PC_TLS_013,TP_PC_TLS_023,TP_PC_CERT_001
+  start_misbehaving nulls null "$PKI/pcscf-ec.pem" "$PKI/pcscf-ec.key" || return 1
+  write_iut nulls "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe nulls --tp "$tps"
+  expect "exactly TP_PC_TLS_004 and _023 fail" only_failing nulls TP_PC_TLS_004 TP_PC_TLS_023 || ok=1
+  expect "the reason names the NULL suite chosen" grep -q 'TP_PC_TLS_023  fail .*chose 0xC006 TLS_ECDHE_ECDSA_WITH_NULL_SHA without the NULL opt-in' "$PROBE_OUT" || ok=1
+  PICS_EDIT='s/^PICS_NULL_ENABLED = .*/PICS_NULL_ENABLED = true/' write_iut nullsok "$MB_PORT" "$PKI/ca-ec.pem"
+  run_probe nullsok --tp "$tps"
+  expect "claiming the opt-in: nothing fails" only_failing nullsok || ok=1
+  expect "and TP_PC_TLS_005 passes" verdict_is nullsok TP_PC_TLS_005 pass || ok=1
+  ((ok == 0)) || show
+  return $ok
+}
+
 # TLS 1.3 against scripted servers (the OpenSSL twin runs annexo's pcscf at
 # TLS 1.3): a well-behaved TLS 1.3 server passes TP_PC_TLS_015 and _022; a
 # TLS 1.2-only server claiming TLS 1.3 fails TP_PC_TLS_015 (and TP_PC_TLS_022
@@ -329,11 +383,13 @@ early_data_accepted_fails() {
 }
 
 annexo_case "probe: annexo's pcscf passes every selected, implemented P-CSCF TLS/CERT TP" annexo_passes
+annexo_case "probe: annexo's pcscf with the NULL opt-in: TP_PC_TLS_005 passes on OpenSSL (inconc on Botan), the profile TPs still pass" annexo_null_opt_in
 annexo_case "probe: an unreachable P-CSCF gives error quickly, naming the refused connection" annexo_stack_neutral unreachable_is_error
 annexo_case "probe: a silent P-CSCF ends inconc at the handshake budget; the runner kills a TP at its wall budget" annexo_stack_neutral hung_iut_bounded
 annexo_case "probe: a malformed or incomplete PIXIT is named by file, line and key (exit 2)" annexo_stack_neutral malformed_pixit
 annexo_case "probe: a P-CSCF accepting SSL 3.0/TLS 1.0/TLS 1.1 fails exactly TP_PC_TLS_001-003" annexo_stack_neutral legacy_acceptor_fails
 annexo_case "probe: expired, wildcard, SHA-1 and RSA-1024 P-CSCF certificates fail exactly their CERT TPs" annexo_stack_neutral bad_certificates_fail
+annexo_case "probe: a P-CSCF choosing NULL without the opt-in fails exactly TP_PC_TLS_004 and _023" annexo_stack_neutral null_chooser_fails
 annexo_case "probe: a TLS 1.3 server passes TP_PC_TLS_015, a TLS 1.2-only one claiming TLS 1.3 fails exactly it" annexo_stack_neutral tls13_tps
 annexo_case "probe: a P-CSCF sending a CertificateRequest (TLS 1.2 or 1.3) fails exactly TP_PC_TLS_017" annexo_stack_neutral certificate_request_fails
 annexo_case "probe: a P-CSCF accepting a client renegotiation fails exactly TP_PC_TLS_018" annexo_stack_neutral renegotiation_accepted_fails

@@ -29,30 +29,141 @@ std::string suite_text(std::uint16_t code) {
   return hex16(code) + (info ? std::string(" ") + info->name : std::string(" (unknown)"));
 }
 
+// The profile's TLS 1.2 encrypting suites (the core's offer builder) that a
+// P-CSCF can choose only with an RSA (rsa true) or only with an ECDSA
+// certificate (core::pcscf_choosable's authentication rule).
+std::vector<std::uint16_t> encrypting_for(bool rsa) {
+  std::vector<std::uint16_t> v;
+  for (const std::uint16_t code : profile_tls12_suites()) {
+    const core::SuiteFacts<core::Concrete> f = core::suite_facts(code);
+    if (rsa ? f.auth_rsa : f.auth_ecdsa) v.push_back(code);
+  }
+  return v;
+}
+
+// One hello of the NULL-beside-unusable offers (RD-390): `leading` and the
+// profile's NULL suites first, then the encrypting suites of one certificate
+// type. For the IUT whose certificate has the other key type, the offer holds
+// an encrypting suite (it passes an offer check such as RD-21's) while every
+// suite it can choose is NULL. Which key type the IUT has is not asked: both
+// hellos are sent, and the other one offers it a usable encrypting suite.
+struct Null_Leg {
+  std::string what;
+  std::string stream;
+  std::vector<std::uint16_t> offered;  // without the SCSV
+};
+std::vector<Null_Leg> null_beside_unusable(const std::vector<std::uint16_t>& leading, int first_c) {
+  std::vector<Null_Leg> legs;
+  const struct {
+    bool rsa;
+    const char* name;
+  } kinds[] = {{true, "RSA"}, {false, "ECDSA"}};
+  for (const auto& k : kinds) {
+    Null_Leg leg;
+    leg.what = std::string("NULL suites + ") + k.name + "-only encrypting suites";
+    leg.stream = "iut->probe tls c" + std::to_string(first_c++) + " (" + leg.what + ")";
+    leg.offered = leading;
+    for (const std::uint16_t c : null_tls12_suites()) leg.offered.push_back(c);
+    for (const std::uint16_t c : encrypting_for(k.rsa)) leg.offered.push_back(c);
+    legs.push_back(std::move(leg));
+  }
+  return legs;
+}
+
 }  // namespace
 
 // TP_PC_TLS_005 (O.1.3-ALL-INTEG-ALWAYS, O.2.1-ALL-SUITE-RULES-ALL-VERSIONS):
 // with the IUT's NULL opt-in, an offer of 0x0000 and the NULL-encryption
-// suites never yields 0x0000 or a suite not offered.
+// suites never yields 0x0000 or a suite not offered. An IUT may refuse a
+// NULL-only offer (annexo's pcscf does, RD-21), so two more hellos add the
+// encrypting suites of one certificate type (RD-390): for one of them the
+// IUT's only choosable suites are NULL. A leg answered with an offered
+// encrypting suite, or refused, tells nothing about integrity.
 Tp_Outcome tp_tls_005(const Tp_Context& ctx) {
-  const std::vector<std::uint16_t> nulls = {0x0000, 0xC006, 0xC010, 0xC0B4, 0xC0B5};
-  Answer a;
-  std::string error;
-  if (!offer(ctx, build_client_hello(tls12(ctx, nulls)), "iut->probe tls c1", a, error)) {
-    return {Verdict::error, "IUT unreachable: " + error, {}};
+  std::vector<Null_Leg> legs = {
+      {"a NULL-only offer", "iut->probe tls c1", {0x0000, 0xC006, 0xC010, 0xC0B4, 0xC0B5}}};
+  for (Null_Leg& l : null_beside_unusable({0x0000}, 2)) legs.push_back(std::move(l));
+  Tp_Outcome o{Verdict::inconc, "", {}};
+  std::string seen, chosen;
+  for (const Null_Leg& leg : legs) {
+    Answer a;
+    std::string error;
+    if (!offer(ctx, build_client_hello(tls12(ctx, leg.offered)), leg.stream, a, error)) {
+      return {Verdict::error, "IUT unreachable: " + error, {}};
+    }
+    o.evidence.insert(o.evidence.end(), a.evidence.begin(), a.evidence.end());
+    seen += (seen.empty() ? "" : "; ") + leg.what + " -> " + describe(a);
+    if (a.kind != Answer_Kind::server_hello) continue;
+    if (a.suite == 0x0000 || !contains(leg.offered, a.suite)) {
+      o.verdict = Verdict::fail;
+      o.reason =
+          leg.what + ": chose a suite without integrity or not offered: " + suite_text(a.suite);
+      return o;
+    }
+    if (core::suite_facts(a.suite).null_encryption && chosen.empty()) {
+      chosen =
+          leg.what + ": chose the offered integrity-protected NULL suite " + suite_text(a.suite);
+    }
   }
-  Tp_Outcome o{Verdict::inconc, "", a.evidence};
-  if (a.kind != Answer_Kind::server_hello) {
-    o.reason = "the IUT did not choose a NULL-encryption suite (" + describe(a) +
+  if (!chosen.empty()) {
+    o.verdict = Verdict::pass;
+    o.reason = chosen;
+  } else {
+    o.reason = "the IUT chose no NULL-encryption suite (" + seen +
                "): its policy may refuse NULL, the TP cannot decide";
-    return o;
   }
-  const bool null_with_mac =
-      a.suite != 0x0000 && contains(nulls, a.suite) && core::suite_facts(a.suite).null_encryption;
-  o.verdict = null_with_mac ? Verdict::pass : Verdict::fail;
-  o.reason = (null_with_mac ? "chose the offered integrity-protected NULL suite "
-                            : "chose a suite without integrity or not offered: ") +
-             suite_text(a.suite);
+  return o;
+}
+
+// TP_PC_TLS_023 (O.2.1-ALL-NULL-MAY, O.2.1-ALL-PROFILE,
+// O.2.1-ALL-SUITE-RULES-ALL-VERSIONS): without the IUT's NULL opt-in, NULL
+// suites beside encrypting suites its certificate cannot serve (RD-390).
+// TP_PC_TLS_004's NULL-only offer may be refused for holding no encrypting
+// suite at all (RD-21), before the IUT's choice is asked; this offer passes
+// that check, so a P-CSCF choosing NULL without the opt-in shows it here.
+Tp_Outcome tp_tls_023(const Tp_Context& ctx) {
+  Tp_Outcome o{Verdict::pass, "", {}};
+  std::string seen;
+  for (const Null_Leg& leg : null_beside_unusable({}, 1)) {
+    Answer a;
+    std::string error;
+    if (!offer(ctx, build_client_hello(tls12(ctx, leg.offered)), leg.stream, a, error)) {
+      return {Verdict::error, "IUT unreachable: " + error, {}};
+    }
+    o.evidence.insert(o.evidence.end(), a.evidence.begin(), a.evidence.end());
+    Verdict v = Verdict::pass;
+    std::string why;
+    switch (a.kind) {
+      case Answer_Kind::server_hello:
+        if (contains(leg.offered, a.suite) && core::suite_encrypts(a.suite)) {
+          why = "chose the offered encrypting suite " + suite_text(a.suite);
+        } else {
+          v = Verdict::fail;
+          why = "chose " + suite_text(a.suite) +
+                (contains(leg.offered, a.suite) ? " without the NULL opt-in" : ", not offered");
+        }
+        break;
+      case Answer_Kind::sslv2_server_hello:
+        v = Verdict::fail;
+        why = "answered with " + describe(a);
+        break;
+      case Answer_Kind::alert:
+      case Answer_Kind::closed:
+        why = "refused: " + describe(a);
+        break;
+      case Answer_Kind::timeout:
+        v = Verdict::inconc;
+        why = "no answer and no close within timers.handshake_s";
+        break;
+    }
+    const std::string line = leg.what + " " + why;
+    seen += (seen.empty() ? "" : "; ") + line;
+    if (probe_data::worse(o.verdict, v) != o.verdict) {
+      o.verdict = v;
+      o.reason = line;
+    }
+  }
+  if (o.verdict == Verdict::pass) o.reason = seen;
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <random>
 
+#include "core/cipher_suites.h"
 #include "core/profile.h"
 
 namespace annexo::probe::pcscf_tls {
@@ -60,6 +61,19 @@ std::vector<std::uint16_t> profile_tls12_suites() {
   std::vector<std::uint16_t> v;
   if (core::build_offer(config, offer) != core::Error::ok) return v;
   for (std::size_t i = 0; i < offer.suite_count; ++i) v.push_back(offer.suites[i]);
+  return v;
+}
+
+std::vector<std::uint16_t> null_tls12_suites() {
+  core::UeTlsConfig config;
+  config.enable_tls13 = false;
+  config.offer_null_encryption = true;
+  core::Offer offer;
+  std::vector<std::uint16_t> v;
+  if (core::build_offer(config, offer) != core::Error::ok) return v;
+  for (std::size_t i = 0; i < offer.suite_count; ++i) {
+    if (!core::suite_encrypts(offer.suites[i])) v.push_back(offer.suites[i]);
+  }
   return v;
 }
 

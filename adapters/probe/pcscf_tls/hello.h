@@ -38,6 +38,10 @@ std::vector<std::uint8_t> build_sslv2_client_hello(std::uint16_t version,
 // with TLS 1.3 and NULL off), in its order.
 std::vector<std::uint16_t> profile_tls12_suites();
 
+// The TLS 1.2 NULL-encryption suites the same builder appends with the NULL
+// opt-in (O.2.1-ALL-NULL-MAY), in its order: the profile's NULL set.
+std::vector<std::uint16_t> null_tls12_suites();
+
 std::string hex16(std::uint16_t v);  // "0x0303"
 
 }  // namespace annexo::probe::pcscf_tls

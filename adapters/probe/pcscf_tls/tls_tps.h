@@ -24,6 +24,7 @@ Tp_Outcome tp_tls_021(const Tp_Context& ctx);
 Tp_Outcome tp_tls_005(const Tp_Context& ctx);
 Tp_Outcome tp_tls_012(const Tp_Context& ctx);
 Tp_Outcome tp_tls_014(const Tp_Context& ctx);
+Tp_Outcome tp_tls_023(const Tp_Context& ctx);
 
 // handshake_tps.cc: complete profile handshakes.
 Tp_Outcome tp_tls_013(const Tp_Context& ctx);

@@ -1,5 +1,5 @@
 // The P-CSCF TLS and certificate test purposes this probe implements
-// (spec/test_purposes/pcscf.toml): all of TP_PC_TLS_001..022 and
+// (spec/test_purposes/pcscf.toml): all of TP_PC_TLS_001..023 and
 // TP_PC_CERT_001..003.
 #include "adapters/probe/pcscf_tls/tls_tps.h"
 #include "adapters/probe/tp.h"
@@ -20,8 +20,8 @@ std::vector<Tp_Impl> pcscf_tls_tps() {
       {"TP_PC_TLS_017", tp_tls_017},   {"TP_PC_TLS_018", tp_tls_018},
       {"TP_PC_TLS_019", tp_tls_019},   {"TP_PC_TLS_020", tp_tls_020},
       {"TP_PC_TLS_021", tp_tls_021},   {"TP_PC_TLS_022", tp_tls_022},
-      {"TP_PC_CERT_001", tp_cert_001}, {"TP_PC_CERT_002", tp_cert_002},
-      {"TP_PC_CERT_003", tp_cert_003},
+      {"TP_PC_TLS_023", tp_tls_023},   {"TP_PC_CERT_001", tp_cert_001},
+      {"TP_PC_CERT_002", tp_cert_002}, {"TP_PC_CERT_003", tp_cert_003},
   };
 }
 
