@@ -21,15 +21,17 @@ send), then records whatever else the UE does:
                        (a UE that must not open TLS connects nowhere)
   --established-port P on every later plain connection, records
                        "LATER-CONNECTION ESTABLISHED-TO-P <n>": the TCP
-                       connections then ESTABLISHED towards 127.0.0.1:P (ss), i.e.
-                       whether the UE still held its TLS connection to P when it
-                       started over
+                       connections then ESTABLISHED towards 127.0.0.1:P (ss) held
+                       by the UE's process, i.e. whether the UE still held its
+                       TLS connection to P when it started over; then each such
+                       connection ss listed, whoever held it ("  ss: ...")
 
 It exits once the UE closed the plain connection and --linger seconds passed,
 or after --timeout seconds.
 """
 import argparse
 import os
+import re
 import select
 import socket
 import subprocess
@@ -51,10 +53,27 @@ def listener(port_file):
     return s
 
 
-def established_to(port):
-    out = subprocess.run(["ss", "-Htn", "state", "established", f"( dport = :{port} )"],
+def ss_established(filt):
+    out = subprocess.run(["ss", "-Htnp", "state", "established"] + filt,
                          capture_output=True, text=True, check=False).stdout
-    return len([l for l in out.splitlines() if l.strip()])
+    return [l for l in out.splitlines() if l.strip()]
+
+
+def established_to(port, conn):
+    """(n, lines): the TCP connections ESTABLISHED towards 127.0.0.1:port held
+    by the process that owns conn's other end (the UE), and every such line
+    seen. Tests run side by side share the loopback, so another test's
+    connection may have port as its far end; only the UE's own count. When
+    the owner cannot be told (no pid in ss), every connection counts."""
+    lines = ss_established([f"dst 127.0.0.1:{port}"])
+    peer_port = conn.getpeername()[1]
+    own_port = conn.getsockname()[1]
+    owner = ss_established([f"( sport = :{peer_port} and dport = :{own_port} )"])
+    pids = set(re.findall(r"pid=(\d+)", " ".join(owner)))
+    if not pids:
+        return len(lines), lines
+    mine = [l for l in lines if pids & set(re.findall(r"pid=(\d+)", l))]
+    return len(mine), lines
 
 
 def split_request(buf):
@@ -127,8 +146,10 @@ def main():
                     conn = c
                 else:
                     if a.established_port:
-                        rec.write(f"LATER-CONNECTION ESTABLISHED-TO-{a.established_port} "
-                                  f"{established_to(a.established_port)}\n")
+                        n, seen = established_to(a.established_port, c)
+                        rec.write(f"LATER-CONNECTION ESTABLISHED-TO-{a.established_port} {n}\n")
+                        for line in seen:
+                            rec.write("  ss: " + " ".join(line.split()) + "\n")
                     else:
                         rec.write("LATER-CONNECTION\n")
                     c.close()
