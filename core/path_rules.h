@@ -31,8 +31,10 @@ struct PathRule {
 }
 
 // RFC 5626 5.3: a dialog-forming request from the UE whose Contact URI has
-// 'ob', with the P-CSCF as first hop, is Record-Routed with the flow token so
-// that requests inside the dialog reach the UE over the same flow.
+// 'ob' is Record-Routed with the flow token so that requests inside the dialog
+// reach the UE over the same flow. Only as its first hop: that condition is
+// annexo's (5.3 sets none; 5.1 sets it for Path), since behind another hop the
+// connection leads to a proxy, not to the UE (IMPL-PC-RR-FIRST-HOP-ONLY, RD-391).
 struct RecordRouteFacts {
   bool dialog_forming = false;  // INVITE, SUBSCRIBE, REFER
   bool contact_ob = false;      // the Contact URI carries the 'ob' parameter
@@ -41,6 +43,7 @@ struct RecordRouteFacts {
 
 [[nodiscard]] constexpr bool record_route_with_token(const RecordRouteFacts& f) {
   //= spec#5626-5.3-PC-RR-FLOW-TOKEN type=implementation
+  //= spec#IMPL-PC-RR-FIRST-HOP-ONLY type=implementation
   return f.dialog_forming && f.contact_ob && f.via_count == 1;
 }
 

@@ -896,8 +896,9 @@ class Connection final : public tls::Endpoint_Events {
     strip_sec_agree(fwd);
     fwd.remove("P-Preferred-Identity");
     fwd.add("P-Asserted-Identity", "<" + impu + ">");
-    // RFC 5626 5.3: the P-CSCF Record-Routes a first-hop dialog-forming request
-    // whose Contact has 'ob' with its flow token.
+    // RFC 5626 5.3: the P-CSCF Record-Routes a dialog-forming request whose
+    // Contact has 'ob' with its flow token; only as its first hop, one Via
+    // (IMPL-PC-RR-FIRST-HOP-ONLY, RD-391).
     core::RecordRouteFacts rf;
     // RD-200: target refreshes too (24229-5.2.6.3.6-RR-REWRITE rewrites the
     // entry in their answers).

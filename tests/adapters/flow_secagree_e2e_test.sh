@@ -385,14 +385,14 @@ access_classification() {
 # Record-Routed with the same flow token as its Path (in-dialog requests then
 # travel over the flow like any token-routed request); the 200 shows the UE
 # the entry with the pcscf's TLS address (RD-200); without 'ob', or for a
-# MESSAGE, or when the pcscf is not the first hop (two Vias), there is no
-# Record-Route.
+# MESSAGE, or when the pcscf is not the first hop (two Vias: annexo's
+# condition, IMPL-PC-RR-FIRST-HOP-ONLY, RD-391), there is no Record-Route.
 rr_flow_token() {
   start_pcscf rr || return 1
   register_peer "$WORK/rr.ob" --then "INVITE sip:bob@annexo.test" --contact-ob
   register_peer "$WORK/rr.noob" --then "INVITE sip:bob@annexo.test"
   register_peer "$WORK/rr.msg" --then "MESSAGE sip:bob@annexo.test" --contact-ob
-  # Not the first hop (RFC 5626 5.3): a second Via below the UE's own.
+  # Not the first hop (RD-391): a second Via below the UE's own.
   register_peer "$WORK/rr.twovia" --then "INVITE sip:bob@annexo.test" --contact-ob \
     --then-via "SIP/2.0/TLS 192.0.2.7:5061;branch=z9hG4bKdownstream1"
   # An in-dialog request (To tag) goes without the Service-Route (RD-200) and
@@ -409,7 +409,7 @@ rr_flow_token() {
     bash -c "grep -Eq '^<sip:[0-9a-f]{32}@127\.0\.0\.1:$PC_PORT;lr;transport=tls>$' <<<'$rr' && test '${rr%%@*}' = '${path%%@*}'" || ok=1
   req 5626-5.3-PC-RR-FLOW-TOKEN "INVITE without ob, and MESSAGE with ob: 200 without Record-Route" \
     bash -c "grep -q '^STATUS 200' '$WORK/rr.noob' && ! grep -q 'Record-Route' '$WORK/rr.noob' && grep -q '^STATUS 200' '$WORK/rr.msg' && ! grep -q 'Record-Route' '$WORK/rr.msg'" || ok=1
-  req 5626-5.3-PC-RR-FLOW-TOKEN "INVITE with ob arriving with two Vias (the pcscf not its first hop): 200 without Record-Route" \
+  req IMPL-PC-RR-FIRST-HOP-ONLY "INVITE with ob arriving with two Vias (the pcscf not its first hop): 200 without Record-Route" \
     bash -c "test \$(grep -c '^STATUS 200' '$WORK/rr.twovia') -eq 2 && ! grep -q 'Record-Route' '$WORK/rr.twovia'" || ok=1
   ((ok == 0)) || show
   return $ok
@@ -544,7 +544,8 @@ annexo_case "O.1.2-ALL-CONF-NEGOTIATED-IN-TLS: the suite the core chose is the o
 #= spec#N.1-ALL-NOT-ON-3GPP-ACCESS type=test
 annexo_case "P.3-PC-SCHEME-SELECTION: REGISTERs are classified SIP Digest with TLS on non-3GPP access and refused on 3GPP access" access_classification
 #= spec#5626-5.3-PC-RR-FLOW-TOKEN type=test
-annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: a dialog-forming INVITE with ob is Record-Routed with the connection's flow token" rr_flow_token
+#= spec#IMPL-PC-RR-FIRST-HOP-ONLY type=test
+annexo_case "5626-5.3-PC-RR-FLOW-TOKEN: a dialog-forming INVITE with ob is Record-Routed with the connection's flow token (only as its first hop)" rr_flow_token
 #= spec#24229-5.2.1-PATH-SUPPORT type=test
 annexo_case "24229-5.2.1-PATH-SUPPORT: the registrar's Service-Route is stored by the pcscf and routes the ue's MESSAGE" service_route
 #= spec#ADP-SIP-MALFORMED-400 type=test
