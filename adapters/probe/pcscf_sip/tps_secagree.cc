@@ -107,6 +107,24 @@ bool agreement(Setup& s, Plain_Sip& p, std::vector<Evidence>& ev, std::string& s
   return true;
 }
 
+// TP_PC_SIP_015 / 038: the agreement on the plain connection, then user 1's
+// registration over a new TLS connection whose REGISTERs carry
+// Security-Verify (the list received) and Require / Proxy-Require: sec-agree
+// (RFC 3329 2.3.1). Nullopt, with `out` set, when it stops before the
+// registration.
+std::optional<Reg_Result> register_after_agreement(Setup& s, Plain_Sip& p,
+                                                   std::vector<Evidence>& ev, Tp_Outcome& out) {
+  std::string server;
+  if (!agreement(s, p, ev, server, out)) return std::nullopt;
+  s.ue = &s.rig.add_ue();
+  if (!s.rig.handshake(*s.ue, out)) return std::nullopt;
+  Ue_Sip sip(s.rig, *s.ue, s.rig.ctx().pixit.users.front());
+  Reg_Options o;
+  o.headers = {
+      {"Security-Verify", server}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
+  return sip.register_user(o);
+}
+
 }  // namespace
 
 // TP_PC_SIP_015 (O.2-ALL-SM7-OVER-TLS, O.2-PC-INTEGRITY-PROTECTED-PARAM).
@@ -116,15 +134,9 @@ Tp_Outcome tp_sip_015(const Tp_Context& ctx) {
   Plain_Sip* p = plain_connection(s, out);
   if (p == nullptr) return out;
   std::vector<Evidence> ev;
-  std::string server;
-  if (!agreement(s, *p, ev, server, out)) return out;
-  s.ue = &s.rig.add_ue();
-  if (!s.rig.handshake(*s.ue, out)) return out;
-  Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
-  Reg_Options o;
-  o.headers = {
-      {"Security-Verify", server}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
-  const Reg_Result r = sip.register_user(o);
+  const std::optional<Reg_Result> reg = register_after_agreement(s, *p, ev, out);
+  if (!reg) return out;
+  const Reg_Result& r = *reg;
   for (const auto& f : r.forwarded) ev.push_back(evidence_of(f, "Authorization"));
   for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
   if (r.first_status == 0)
@@ -353,20 +365,13 @@ Tp_Outcome tp_sip_038(const Tp_Context& ctx) {
   if (p == nullptr) return out;
   const std::size_t mark = s.rig.scscf().mark();
   std::vector<Evidence> ev;
-  std::string server;
-  if (!agreement(s, *p, ev, server, out)) {
+  const std::optional<Reg_Result> r = register_after_agreement(s, *p, ev, out);
+  if (!r) {
     // No agreement is TP_PC_SIP_015's failure; here nothing can be judged.
-    if (out.verdict == Verdict::fail) out.verdict = Verdict::inconc;
+    if (out.verdict == Verdict::fail && s.ue == nullptr) out.verdict = Verdict::inconc;
     return out;
   }
-  s.ue = &s.rig.add_ue();
-  if (!s.rig.handshake(*s.ue, out)) return out;
-  Ue_Sip sip(s.rig, *s.ue, ctx.pixit.users.front());
-  Reg_Options o;
-  o.headers = {
-      {"Security-Verify", server}, {"Require", "sec-agree"}, {"Proxy-Require", "sec-agree"}};
-  const Reg_Result r = sip.register_user(o);
-  for (const auto& a : r.answers) ev.push_back(evidence_of(*s.ue, a));
+  for (const auto& a : r->answers) ev.push_back(evidence_of(*s.ue, a));
   // Every REGISTER the S-CSCF side received since the TP began: the
   // unprotected one (when the IUT forwards it) and those over TLS.
   const auto& all = s.rig.scscf().requests();
