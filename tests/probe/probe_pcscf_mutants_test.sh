@@ -12,9 +12,10 @@
 # Proof mutants of core/pcscf_machine.h are built by mutant_pcscf.bzl's
 # header mode (the units that include the header recompiled, about 30 CPU-s
 # each).
-# The sec-agree mutants run against the pcscf with its own registrar, the
-# only mode with the sec-agree listener (probe_lib.sh start_embedded_pcscf,
-# RD-160); the others against pcscf --next-hop.
+# The sec-agree answer mutants run against the pcscf with its own registrar
+# (probe_lib.sh start_embedded_pcscf, RD-160), the one about what is forwarded
+# against pcscf --next-hop --secagree-listen (RD-370, RD-381); the others
+# against pcscf --next-hop.
 # TLS stack twins (BUILD.bazel, tls_stack_twins; issue 14): every pcscf,
 # mutant or not, runs --tls-stack $ANNEXO_TLS_STACK (probe_lib.sh's STACK,
 # which picks the PICS, RD-276); the mutants link both stacks and every one
@@ -43,18 +44,20 @@ WORK_NAME=probe_pcscf_mutants
 # shellcheck source=tests/probe/probe_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/probe_lib.sh"
 
-# start_pcscf NAME BINARY CERT CA: NAME's pcscf --next-hop pointing at the
-# probe's S-CSCF side, with PKI certificate CERT; writes WORK/NAME.pixit.toml
-# (CA verifies the IUT) and sets PID.
+# start_pcscf NAME BINARY CERT CA [ARG...]: NAME's pcscf --next-hop pointing
+# at the probe's S-CSCF side, with PKI certificate CERT and the further pcscf
+# ARGs; writes WORK/NAME.pixit.toml (CA verifies the IUT; with
+# --secagree-listen among the ARGs, its port too) and sets PID.
 start_pcscf() {
-  local name=$1 bin=$2 cert=$3 ca=$4 nh log port
+  local name=$1 bin=$2 cert=$3 ca=$4 nh log port sa=""
+  shift 4
   nh=$(free_port) || return 1
   log=$WORK/$name.pcscf.log
   # --unbound-idle 3: TP_PC_SIP_021 fits its PIXIT budget (8 s);
   # --transaction-timeout 4: TP_PC_SIP_035 (next_hop_timeout_budget_s 8).
   "$bin" --tls-stack "$STACK" --listen 127.0.0.1:0 --core-listen 127.0.0.1:0 --next-hop "127.0.0.1:$nh" \
     --cert "$PKI/$cert.pem" --key "$PKI/$cert.key" --unbound-idle 3 --session-lifetime 20 \
-    --transaction-timeout 4 \
+    --transaction-timeout 4 "$@" \
     --log-format json 2>"$log" &
   PID=$!
   PIDS+=("$PID")
@@ -69,7 +72,11 @@ start_pcscf() {
     return 1
   }
   port=$(listen_port "$log" '"req":"O.2.1-PC-PORT"')
-  write_pixit "$WORK/$name.pixit.toml" "$port" "$nh"
+  if [[ " $* " == *" --secagree-listen "* ]]; then
+    wait_file "$log" 'unprotected sec-agree REGISTER' "$PID" || { kill "$PID" 2>/dev/null; tail -5 "$log"; return 1; }
+    sa=$(listen_port "$log" 'unprotected sec-agree REGISTER')
+  fi
+  write_pixit "$WORK/$name.pixit.toml" "$port" "$nh" "$sa"
   sed -i "s|/ca-ec.pem\"|/$ca.pem\"|" "$WORK/$name.pixit.toml"
 }
 
@@ -123,6 +130,9 @@ TPS_NEXT_HOP=(TP_PC_SIP_035 TP_PC_SIP_036)
 TPS_DIALOG=(TP_PC_SIP_037)
 # Against the embedded-registrar pcscf (the sec-agree listener, RD-160).
 TPS_SECAGREE=(TP_PC_SIP_016 TP_PC_SIP_017 TP_PC_SIP_029)
+# Against pcscf --next-hop --secagree-listen (RD-370, RD-381): the sec-agree
+# REGISTERs forwarded to the S-CSCF side.
+TPS_SECAGREE_FWD=(TP_PC_SIP_015 TP_PC_SIP_038)
 
 unmutated_passes() {
   start_pcscf annexo "$PCSCF" pcscf-ec ca-ec || return 1
@@ -145,7 +155,25 @@ unmutated_passes() {
   run_probe annexo_embedded "$WORK/annexo_embedded.pixit.toml" "${TPS_SECAGREE[@]}" >/dev/null
   rc=$?
   kill "$PID" 2>/dev/null
-  expect annexo_embedded "$rc" 0 TP_PC_SIP_016=pass TP_PC_SIP_017=pass TP_PC_SIP_029=pass
+  expect annexo_embedded "$rc" 0 TP_PC_SIP_016=pass TP_PC_SIP_017=pass TP_PC_SIP_029=pass || return 1
+  start_pcscf annexo_secagree_fwd "$PCSCF" pcscf-ec ca-ec --secagree-listen 127.0.0.1:0 || return 1
+  run_probe annexo_secagree_fwd "$WORK/annexo_secagree_fwd.pixit.toml" "${TPS_SECAGREE_FWD[@]}" >/dev/null
+  rc=$?
+  kill "$PID" 2>/dev/null
+  expect annexo_secagree_fwd "$rc" 0 TP_PC_SIP_015=pass TP_PC_SIP_038=pass
+}
+
+# caught_secagree_fwd MUTANT TP=VERDICT...: MUTANT's pcscf --next-hop
+# --secagree-listen against TPS_SECAGREE_FWD: the probe exits 1 and each TP
+# has its verdict.
+caught_secagree_fwd() {
+  local name=$1
+  shift
+  start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec --secagree-listen 127.0.0.1:0 || return 1
+  run_probe "$name" "$WORK/$name.pixit.toml" "${TPS_SECAGREE_FWD[@]}" >/dev/null
+  local rc=$?
+  kill "$PID" 2>/dev/null
+  expect "$name" "$rc" 1 "$@"
 }
 
 # caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
@@ -362,4 +390,7 @@ annexo_case "probe mutants: pcscf_no_timer_c_terminating is caught by TP_PC_SIP_
 # RD-361: the core-side entry left in the answer to a re-INVITE.
 annexo_case "probe mutants: pcscf_rr_rewrite_initial_only is caught by TP_PC_SIP_037" \
   caught pcscf_rr_rewrite_initial_only TPS_DIALOG TP_PC_SIP_037=fail
+# RD-381: the UE's sec-agree fields forwarded to the S-CSCF side.
+annexo_case "probe mutants: pcscf_forwards_sec_agree_fields (sec_agree_sip.cc) is caught by TP_PC_SIP_038" \
+  caught_secagree_fwd pcscf_forwards_sec_agree_fields TP_PC_SIP_015=pass TP_PC_SIP_038=fail
 annexo_finish
