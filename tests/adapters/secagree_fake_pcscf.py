@@ -23,8 +23,10 @@ send), then records whatever else the UE does:
                        "LATER-CONNECTION ESTABLISHED-TO-P <n>": the TCP
                        connections then ESTABLISHED towards 127.0.0.1:P (ss) held
                        by the UE's process, i.e. whether the UE still held its
-                       TLS connection to P when it started over; then each such
-                       connection ss listed, whoever held it ("  ss: ...")
+                       TLS connection to P when it started over; then
+                       "SS-OWNER pids=<the UE's pids, or unknown: all counted>"
+                       and each such connection ss listed, whoever held it
+                       ("SS ...")
 
 It exits once the UE closed the plain connection and --linger seconds passed,
 or after --timeout seconds.
@@ -60,20 +62,24 @@ def ss_established(filt):
 
 
 def established_to(port, conn):
-    """(n, lines): the TCP connections ESTABLISHED towards 127.0.0.1:port held
+    """(n, lines, owner): the TCP connections ESTABLISHED towards 127.0.0.1:port held
     by the process that owns conn's other end (the UE), and every such line
     seen. Tests run side by side share the loopback, so another test's
     connection may have port as its far end; only the UE's own count. When
-    the owner cannot be told (no pid in ss), every connection counts."""
+    the owner cannot be told (no pid in ss), every connection counts and
+    owner is "unknown"."""
     lines = ss_established([f"dst 127.0.0.1:{port}"])
     peer_port = conn.getpeername()[1]
     own_port = conn.getsockname()[1]
-    owner = ss_established([f"( sport = :{peer_port} and dport = :{own_port} )"])
-    pids = set(re.findall(r"pid=(\d+)", " ".join(owner)))
+    # The UE's end of the new connection, in whatever state it is by now.
+    owner = subprocess.run(["ss", "-Htnp", "state", "all",
+                            f"( sport = :{peer_port} and dport = :{own_port} )"],
+                           capture_output=True, text=True, check=False).stdout
+    pids = set(re.findall(r"pid=(\d+)", owner))
     if not pids:
-        return len(lines), lines
+        return len(lines), lines, "unknown"
     mine = [l for l in lines if pids & set(re.findall(r"pid=(\d+)", l))]
-    return len(mine), lines
+    return len(mine), lines, ",".join(sorted(pids))
 
 
 def split_request(buf):
@@ -146,10 +152,11 @@ def main():
                     conn = c
                 else:
                     if a.established_port:
-                        n, seen = established_to(a.established_port, c)
+                        n, seen, owner = established_to(a.established_port, c)
                         rec.write(f"LATER-CONNECTION ESTABLISHED-TO-{a.established_port} {n}\n")
+                        rec.write(f"SS-OWNER pids={owner}\n")
                         for line in seen:
-                            rec.write("  ss: " + " ".join(line.split()) + "\n")
+                            rec.write("SS " + " ".join(line.split()) + "\n")
                     else:
                         rec.write("LATER-CONNECTION\n")
                     c.close()

@@ -52,6 +52,17 @@ struct Null_Leg {
   std::string stream;
   std::vector<std::uint16_t> offered;  // without the SCSV
 };
+// Whether both offers can be built: NULL suites and each certificate type's
+// encrypting suites (an empty part would make a TP judge an offer it did
+// not mean to send).
+bool null_legs_buildable() {
+  return !null_tls12_suites().empty() && !encrypting_for(true).empty() &&
+         !encrypting_for(false).empty();
+}
+const char* const kNullLegsUnbuildable =
+    "the probe could not build its offers of NULL beside encrypting suites (the core's offer "
+    "builder or suite table gave an empty part)";
+
 std::vector<Null_Leg> null_beside_unusable(const std::vector<std::uint16_t>& leading, int first_c) {
   std::vector<Null_Leg> legs;
   const struct {
@@ -80,6 +91,7 @@ std::vector<Null_Leg> null_beside_unusable(const std::vector<std::uint16_t>& lea
 // IUT's only choosable suites are NULL. A leg answered with an offered
 // encrypting suite, or refused, tells nothing about integrity.
 Tp_Outcome tp_tls_005(const Tp_Context& ctx) {
+  if (!null_legs_buildable()) return {Verdict::error, kNullLegsUnbuildable, {}};
   std::vector<Null_Leg> legs = {
       {"a NULL-only offer", "iut->probe tls c1", {0x0000, 0xC006, 0xC010, 0xC0B4, 0xC0B5}}};
   for (Null_Leg& l : null_beside_unusable({0x0000}, 2)) legs.push_back(std::move(l));
@@ -122,6 +134,7 @@ Tp_Outcome tp_tls_005(const Tp_Context& ctx) {
 // suite at all (RD-21), before the IUT's choice is asked; this offer passes
 // that check, so a P-CSCF choosing NULL without the opt-in shows it here.
 Tp_Outcome tp_tls_023(const Tp_Context& ctx) {
+  if (!null_legs_buildable()) return {Verdict::error, kNullLegsUnbuildable, {}};
   Tp_Outcome o{Verdict::pass, "", {}};
   std::string seen;
   for (const Null_Leg& leg : null_beside_unusable({}, 1)) {
