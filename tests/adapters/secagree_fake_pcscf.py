@@ -55,8 +55,8 @@ def listener(port_file):
     return s
 
 
-def ss_established(filt):
-    out = subprocess.run(["ss", "-Htnp", "state", "established"] + filt,
+def ss_lines(state, filt):
+    out = subprocess.run(["ss", "-Htnp", "state", state, filt],
                          capture_output=True, text=True, check=False).stdout
     return [l for l in out.splitlines() if l.strip()]
 
@@ -68,14 +68,12 @@ def established_to(port, conn):
     connection may have port as its far end; only the UE's own count. When
     the owner cannot be told (no pid in ss), every connection counts and
     owner is "unknown"."""
-    lines = ss_established([f"dst 127.0.0.1:{port}"])
+    lines = ss_lines("established", f"dst 127.0.0.1:{port}")
     peer_port = conn.getpeername()[1]
     own_port = conn.getsockname()[1]
     # The UE's end of the new connection, in whatever state it is by now.
-    owner = subprocess.run(["ss", "-Htnp", "state", "all",
-                            f"( sport = :{peer_port} and dport = :{own_port} )"],
-                           capture_output=True, text=True, check=False).stdout
-    pids = set(re.findall(r"pid=(\d+)", owner))
+    owner = ss_lines("all", f"( sport = :{peer_port} and dport = :{own_port} )")
+    pids = set(re.findall(r"pid=(\d+)", " ".join(owner)))
     if not pids:
         return len(lines), lines, "unknown"
     mine = [l for l in lines if pids & set(re.findall(r"pid=(\d+)", l))]

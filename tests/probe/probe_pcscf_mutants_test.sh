@@ -163,30 +163,32 @@ unmutated_passes() {
   expect annexo_secagree_fwd "$rc" 0 TP_PC_SIP_015=pass TP_PC_SIP_038=pass
 }
 
-# caught_secagree_fwd MUTANT TP=VERDICT...: MUTANT's pcscf --next-hop
-# --secagree-listen against TPS_SECAGREE_FWD: the probe exits 1 and each TP
-# has its verdict.
-caught_secagree_fwd() {
-  local name=$1
-  shift
-  start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec --secagree-listen 127.0.0.1:0 || return 1
-  run_probe "$name" "$WORK/$name.pixit.toml" "${TPS_SECAGREE_FWD[@]}" >/dev/null
-  local rc=$?
-  kill "$PID" 2>/dev/null
-  expect "$name" "$rc" 1 "$@"
-}
-
-# caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf against the TPs of
+# caught MUTANT TPS_ARRAY TP=VERDICT...: MUTANT's pcscf (with the further
+# pcscf arguments of the array CAUGHT_ARGS, if set) against the TPs of
 # TPS_ARRAY (a variable name): the probe exits 1 and each TP has its verdict.
 caught() {
   local name=$1
   local -n tps=$2
   shift 2
-  start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec || return 1
+  start_pcscf "$name" "${MUT[$name]}" pcscf-ec ca-ec "${CAUGHT_ARGS[@]}" || return 1
   run_probe "$name" "$WORK/$name.pixit.toml" "${tps[@]}" >/dev/null
   local rc=$?
   kill "$PID" 2>/dev/null
   expect "$name" "$rc" 1 "$@"
+}
+
+CAUGHT_ARGS=()
+
+# caught_secagree_fwd MUTANT TP=VERDICT...: as caught, TPS_SECAGREE_FWD
+# against MUTANT's pcscf --next-hop --secagree-listen.
+caught_secagree_fwd() {
+  local name=$1
+  shift
+  CAUGHT_ARGS=(--secagree-listen 127.0.0.1:0)
+  caught "$name" TPS_SECAGREE_FWD "$@"
+  local rc=$?
+  CAUGHT_ARGS=()
+  return $rc
 }
 
 # caught_embedded MUTANT TP=VERDICT...: as caught, TPS_SECAGREE against

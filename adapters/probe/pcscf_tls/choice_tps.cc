@@ -3,6 +3,7 @@
 // table (core/cipher_suites.h). The handshake is not completed (the probe
 // has no key exchange for raw hellos); the choice is what these TPs judge.
 #include <algorithm>
+#include <optional>
 
 #include "adapters/probe/pcscf_tls/answer.h"
 #include "adapters/probe/pcscf_tls/hello.h"
@@ -52,34 +53,34 @@ struct Null_Leg {
   std::string stream;
   std::vector<std::uint16_t> offered;  // without the SCSV
 };
-// Whether both offers can be built: NULL suites and each certificate type's
-// encrypting suites (an empty part would make a TP judge an offer it did
-// not mean to send).
-bool null_legs_buildable() {
-  return !null_tls12_suites().empty() && !encrypting_for(true).empty() &&
-         !encrypting_for(false).empty();
-}
-const char* const kNullLegsUnbuildable =
-    "the probe could not build its offers of NULL beside encrypting suites (the core's offer "
-    "builder or suite table gave an empty part)";
-
-std::vector<Null_Leg> null_beside_unusable(const std::vector<std::uint16_t>& leading, int first_c) {
+// Both hellos, or nullopt when a part of them (the NULL suites, or one
+// certificate type's encrypting suites) comes out empty: a TP would then
+// judge an offer it did not mean to send.
+std::optional<std::vector<Null_Leg>> null_beside_unusable(const std::vector<std::uint16_t>& leading,
+                                                          int first_c) {
+  const std::vector<std::uint16_t> nulls = null_tls12_suites();
+  if (nulls.empty()) return std::nullopt;
   std::vector<Null_Leg> legs;
   const struct {
     bool rsa;
     const char* name;
   } kinds[] = {{true, "RSA"}, {false, "ECDSA"}};
   for (const auto& k : kinds) {
+    const std::vector<std::uint16_t> encrypting = encrypting_for(k.rsa);
+    if (encrypting.empty()) return std::nullopt;
     Null_Leg leg;
     leg.what = std::string("NULL suites + ") + k.name + "-only encrypting suites";
     leg.stream = "iut->probe tls c" + std::to_string(first_c++) + " (" + leg.what + ")";
     leg.offered = leading;
-    for (const std::uint16_t c : null_tls12_suites()) leg.offered.push_back(c);
-    for (const std::uint16_t c : encrypting_for(k.rsa)) leg.offered.push_back(c);
+    leg.offered.insert(leg.offered.end(), nulls.begin(), nulls.end());
+    leg.offered.insert(leg.offered.end(), encrypting.begin(), encrypting.end());
     legs.push_back(std::move(leg));
   }
   return legs;
 }
+const char* const kNullLegsUnbuildable =
+    "the probe could not build its offers of NULL beside encrypting suites (the core's offer "
+    "builder or suite table gave an empty part)";
 
 }  // namespace
 
@@ -91,10 +92,11 @@ std::vector<Null_Leg> null_beside_unusable(const std::vector<std::uint16_t>& lea
 // IUT's only choosable suites are NULL. A leg answered with an offered
 // encrypting suite, or refused, tells nothing about integrity.
 Tp_Outcome tp_tls_005(const Tp_Context& ctx) {
-  if (!null_legs_buildable()) return {Verdict::error, kNullLegsUnbuildable, {}};
+  std::optional<std::vector<Null_Leg>> beside = null_beside_unusable({0x0000}, 2);
+  if (!beside) return {Verdict::error, kNullLegsUnbuildable, {}};
   std::vector<Null_Leg> legs = {
       {"a NULL-only offer", "iut->probe tls c1", {0x0000, 0xC006, 0xC010, 0xC0B4, 0xC0B5}}};
-  for (Null_Leg& l : null_beside_unusable({0x0000}, 2)) legs.push_back(std::move(l));
+  for (Null_Leg& l : *beside) legs.push_back(std::move(l));
   Tp_Outcome o{Verdict::inconc, "", {}};
   std::string seen, chosen;
   for (const Null_Leg& leg : legs) {
@@ -134,10 +136,11 @@ Tp_Outcome tp_tls_005(const Tp_Context& ctx) {
 // suite at all (RD-21), before the IUT's choice is asked; this offer passes
 // that check, so a P-CSCF choosing NULL without the opt-in shows it here.
 Tp_Outcome tp_tls_023(const Tp_Context& ctx) {
-  if (!null_legs_buildable()) return {Verdict::error, kNullLegsUnbuildable, {}};
+  const std::optional<std::vector<Null_Leg>> legs = null_beside_unusable({}, 1);
+  if (!legs) return {Verdict::error, kNullLegsUnbuildable, {}};
   Tp_Outcome o{Verdict::pass, "", {}};
   std::string seen;
-  for (const Null_Leg& leg : null_beside_unusable({}, 1)) {
+  for (const Null_Leg& leg : *legs) {
     Answer a;
     std::string error;
     if (!offer(ctx, build_client_hello(tls12(ctx, leg.offered)), leg.stream, a, error)) {
