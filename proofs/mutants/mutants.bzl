@@ -5,9 +5,11 @@ small named change (literal replacements, each of which must match exactly
 once, or the build fails naming the mutant), and builds
   :core_<name>   the mutated core as a cc_library (include paths core/...),
                  visible to //tests/... for the property tests
-  :prove_<name>  the proof program compiled against it
+  :prove_<name>  the proof program compiled against it (MUTANTS only)
 //proofs:prove runs every prove_<name> (manifest.tsv) and passes only if each
-one has at least one property refuted.
+one has at least one property refuted. PROPERTY_MUTANTS are bugs in code the
+Z3 proofs do not model (the binding table): they get :core_<name> only, stay
+out of the manifest, and //tests/property:mutant_test is what must catch them.
 """
 
 load("//tools:copts.bzl", "CORE_COPTS", "TEST_COPTS")
@@ -164,6 +166,22 @@ MUTANTS = [
     ),
 ]
 
+# Mutants of core code the Z3 proofs do not model, each caught by a RapidCheck
+# property (`expect` names the property key; tests/property/defs.bzl
+# CAUGHT_BY). Same shape as MUTANTS. Not read by tools/mutation/mutate.py
+# (which reads MUTANTS only): a mutant here must not repeat one of
+# tools/mutation/adapter_mutants.toml.
+PROPERTY_MUTANTS = [
+    struct(
+        name = "binding_init_rows_off_by_one",
+        description = "init() prepares every row but the last: the last row enters use with stale IMPU handles",
+        file = "core/binding_table.cc",
+        subs = [("  for (std::uint32_t i = 0; i < capacity_; ++i) {\n    Binding& b = rows_[i];", "  for (std::uint32_t i = 0; i + 1 < capacity_; ++i) {\n    Binding& b = rows_[i];")],
+        expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
+        breaks = ["IMPL-PC-BINDING-TABLE-CAPACITY", "O.2.2-PC-ASSOC-CREATE"],
+    ),
+]
+
 def _mutant_sources_impl(ctx):
     outs = []
     hdrs = []
@@ -219,28 +237,38 @@ mutant_manifest = rule(
     },
 )
 
+def _core_library(m):
+    """:core_<name>: the core with m's substitutions, as a cc_library."""
+    if not getattr(m, "breaks", None):
+        fail("proofs/mutants/mutants.bzl: mutant %s names no requirement in `breaks`" % m.name)
+    mutant_sources(
+        name = m.name + "_sources",
+        mutant = m.name,
+        file = m.file,
+        subs = [s for pair in m.subs for s in pair],
+    )
+    native.filegroup(name = m.name + "_hdrs", srcs = [":" + m.name + "_sources"], output_group = "hdrs")
+    native.filegroup(name = m.name + "_srcs", srcs = [":" + m.name + "_sources"], output_group = "srcs")
+    native.cc_library(
+        name = "core_" + m.name,
+        srcs = [":" + m.name + "_srcs"],
+        hdrs = [":" + m.name + "_hdrs"],
+        includes = [m.name],
+        copts = CORE_COPTS,
+        visibility = ["//proofs:__subpackages__", "//tests:__subpackages__"],
+    )
+
 def core_mutants():
-    """Declares every mutant's targets and :all (manifest + binaries)."""
+    """Declares every mutant's core library, the proof binaries of MUTANTS,
+    and :all (manifest + proof binaries; PROPERTY_MUTANTS stay out of it)."""
+    names = {}
+    for m in MUTANTS + PROPERTY_MUTANTS:
+        if m.name in names:
+            fail("proofs/mutants/mutants.bzl: mutant name %s used twice" % m.name)
+        names[m.name] = True
+        _core_library(m)
     binaries = []
     for m in MUTANTS:
-        if not getattr(m, "breaks", None):
-            fail("proofs/mutants/mutants.bzl: mutant %s names no requirement in `breaks`" % m.name)
-        mutant_sources(
-            name = m.name + "_sources",
-            mutant = m.name,
-            file = m.file,
-            subs = [s for pair in m.subs for s in pair],
-        )
-        native.filegroup(name = m.name + "_hdrs", srcs = [":" + m.name + "_sources"], output_group = "hdrs")
-        native.filegroup(name = m.name + "_srcs", srcs = [":" + m.name + "_sources"], output_group = "srcs")
-        native.cc_library(
-            name = "core_" + m.name,
-            srcs = [":" + m.name + "_srcs"],
-            hdrs = [":" + m.name + "_hdrs"],
-            includes = [m.name],
-            copts = CORE_COPTS,
-            visibility = ["//proofs:__subpackages__", "//tests:__subpackages__"],
-        )
         native.cc_binary(
             name = "prove_" + m.name,
             srcs = ["//proofs:property_sources"],
