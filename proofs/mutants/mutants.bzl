@@ -173,6 +173,22 @@ MUTANTS = [
 # tools/mutation/adapter_mutants.toml.
 PROPERTY_MUTANTS = [
     struct(
+        name = "binding_impu_lookup_off_by_one",
+        description = "the IMPU lookup stops one position short: a binding's 8th IMPU is never found",
+        file = "core/binding_table.cc",
+        subs = [("  for (std::uint8_t p = 0; p < kMaxImpus; ++p) {\n    if (b->impu[p] != kNoIdentity && arena_.equals(", "  for (std::uint8_t p = 0; p + 1 < kMaxImpus; ++p) {\n    if (b->impu[p] != kNoIdentity && arena_.equals(")],
+        expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
+        breaks = ["O.2.2-PC-ASSOC-CREATE", "O.2.2-PC-ASSOC-IMPU-SET"],
+    ),
+    struct(
+        name = "binding_arena_counts_repeats",
+        description = "insert counts arena chunks for every listed IMPU, repeats too: a registration that fits is refused (a defect the property found once)",
+        file = "core/binding_table.cc",
+        subs = [("    if (!repeat) c += identity_chunks_for(impus[i].size);\n", "    c += identity_chunks_for(impus[i].size);\n")],
+        expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
+        breaks = ["O.2.2-PC-ASSOC-CREATE"],
+    ),
+    struct(
         name = "binding_init_rows_off_by_one",
         description = "init() prepares every row but the last: the last row enters use with stale IMPU handles",
         file = "core/binding_table.cc",

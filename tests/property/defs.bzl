@@ -33,6 +33,8 @@ CAUGHT_BY = {
     "pcscf_rereg_keeps_expiry": "O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine",
     "ue_keep_verdict_across_reneg": "O.4.1-UE-ONE-REGISTRATION.ue-steered",
     # PROPERTY_MUTANTS: bugs of the binding table, which the Z3 proofs do not model.
+    "binding_impu_lookup_off_by_one": "O.2.2-PC-ASSOC-CREATE.binding-table",
+    "binding_arena_counts_repeats": "O.2.2-PC-ASSOC-CREATE.binding-table",
     "binding_init_rows_off_by_one": "O.2.2-PC-ASSOC-CREATE.binding-table",
 }
 
