@@ -404,6 +404,44 @@ TEST_CASE(
 
 //= spec#O.2.2-PC-ASSOC-DELETE type=test
 TEST_CASE(
+    "O.2.2-PC-ASSOC-DELETE: a deregistration listing more than eight IMPUs removes a bound one "
+    "listed after the eighth (RD-392)") {
+  // RD-59's eight-entry cap is on what a 2xx binds; a deregistration removes
+  // every listed IMPU the binding holds, wherever it is listed (fail closed).
+  // Found by the P-CSCF property once its IMPU lists held more than alice.
+  for (const bool network : {true, false}) {
+    CAPTURE(network);
+    Pcscf pc;
+    PcscfConn c = pc.bound_conn(1, kT, kT0);
+    std::vector<std::string> others;
+    for (int i = 0; i < 8; ++i)
+      others.push_back("sip:other" + std::to_string(i) + "@ims.example.net");
+    std::vector<ByteView> listed;
+    for (const auto& s : others) listed.push_back(bv(s));
+    listed.push_back(pc.impu_views[1]);  // ninth: bound (tel:+4930123456)
+    EventIds ids = pc.reg_ids();
+    ids.impus = listed.data();
+    ids.impu_count = static_cast<std::uint8_t>(listed.size());
+    Outcome o;
+    if (network) {
+      o = pc.drive(c, make_event(EventKind::deregistered, kT0 + 1), ids);
+    } else {
+      (void)pc.drive(c, ev_request(Method::register_, kT, kT0 + 1), ids);
+      o = pc.drive(c, ev_response(Response::success, true, kT0 + 2, 0), ids);
+    }
+    CHECK(o.accepted);
+    REQ("O.2.2-PC-ASSOC-DELETE", has_action(o, Out::remove_impus));
+    REQ("O.2.2-PC-ASSOC-DELETE", !(c.s.impu[1]));
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(1, pc.impu_views[1]) == kNoImpu);
+    // The IMPUs not listed stay bound.
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.th.table.impu_position(1, pc.impu_views[0]) == 0);
+    REQ("O.2.2-PC-ASSOC-DELETE", pc.state(c) == State::bound);
+    CHECK(check_invariants<Concrete>(c.s));
+  }
+}
+
+//= spec#O.2.2-PC-ASSOC-DELETE type=test
+TEST_CASE(
     "O.2.2-PC-ASSOC-DELETE: network-side deregistration updates or deletes the binding and relays "
     "no REGISTER response") {
   // Regression (tests/property/regressions/O.2.2-PC-MATCH-FULL-TUPLE.pcscf-machine.txt):
