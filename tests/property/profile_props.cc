@@ -639,17 +639,27 @@ Parsed parse_guarded(const std::vector<std::uint8_t>& body) {
   return p;
 }
 
+// A uniform draw from [min, max) at RapidCheck's nominal size: rc::gen::inRange
+// narrows its range with the generation size, and at the CI max_size 40 of the
+// reader properties inRange(0, 4) never exceeded 1 (no growing, no 0xFFFF
+// length field, at most one mutation), positions fell in the first 40 % of
+// the message only and record-split never cut more than twice.
+template <typename T>
+rc::Gen<T> uniform(T min, T max) {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange<T>(min, max));
+}
+
 // Mutations an attacker applies to a valid message: flip bytes, cut it,
 // grow it, overwrite a length field with an extreme value.
 rc::Gen<std::vector<std::uint8_t>> gen_mutated_body() {
   return rc::gen::exec([] {
     const ChInput ch = *gen_ch();
     auto body = tm::client_hello_body(to_spec(ch));
-    const int n = *rc::gen::inRange(0, 4);
+    const int n = *uniform(0, 4);
     for (int i = 0; i < n; ++i) {
-      const int kind = *rc::gen::inRange(0, 4);
+      const int kind = *uniform(0, 4);
       if (body.empty()) break;
-      const auto pos = static_cast<std::size_t>(*rc::gen::inRange<std::size_t>(0, body.size()));
+      const auto pos = static_cast<std::size_t>(*uniform<std::size_t>(0, body.size()));
       if (kind == 0) {
         body[pos] = *rc::gen::arbitrary<std::uint8_t>();
       } else if (kind == 1) {
@@ -679,7 +689,7 @@ ANNEXO_PROPERTY("IMPL-READER-BOUNDS.client-hello", 500, 40, [] {
   // Every strict prefix of a message whose header promises more is need_more
   // in read_handshake, never a read past the end.
   const auto msg = tm::handshake(1, body);
-  const auto cut = *rc::gen::inRange<std::size_t>(0, msg.size());
+  const auto cut = *uniform<std::size_t>(0, msg.size());
   std::vector<std::uint8_t> prefix(msg.begin(), msg.begin() + static_cast<long>(cut));
   Guarded gp(prefix);
   HandshakeMessage hm;
@@ -737,10 +747,10 @@ ANNEXO_PROPERTY("IMPL-READER-BOUNDS.record-split", 300, 40, [] {
   const auto body = *gen_mutated_body();
   RC_PRE(body.size() + 4 <= 16000u);
   const auto hs = tm::handshake(1, body);
-  const auto ncuts = *rc::gen::inRange(0, 6);
+  const auto ncuts = *uniform(0, 6);
   std::vector<std::size_t> cuts;
   for (int i = 0; i < ncuts && hs.size() > 1; ++i)
-    cuts.push_back(*rc::gen::inRange<std::size_t>(1, hs.size()));
+    cuts.push_back(*uniform<std::size_t>(1, hs.size()));
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
   RC_TAG(cuts.empty() ? "one record" : "split");
