@@ -31,15 +31,32 @@ std::vector<std::uint16_t> all_known() {
   return v;
 }
 
+// Draws at RapidCheck's nominal size. rc::gen::inRange narrows its range and
+// rc::gen::arbitrary its bit width with the generation size, and the CI
+// max_size of these properties is 10-40: at 40 inRange(0, 4) never exceeded 1
+// (ClientHello mutations: no growing, no 0xFFFF length field, at most one),
+// positions fell in the first 40 % of the message, record-split cut at most
+// twice; at 30 an arbitrary uint8_t is 0..3 (extension bits 4, 8, 16 never set:
+// renegotiation_info always present, SNI never), a uint16_t 0..31 ("any
+// code" never above 0x1F) and the GREASE index 0..5 of 15.
+template <typename T>
+rc::Gen<T> uniform(T min, T max) {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange<T>(min, max));
+}
+template <typename T>
+rc::Gen<T> any() {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::arbitrary<T>());
+}
+
 // Any 16-bit code an attacker or a sloppy configuration may put in a list.
 rc::Gen<std::uint16_t> gen_code() {
   return rc::gen::weightedOneOf<std::uint16_t>({
       {6, rc::gen::elementOf(all_known())},
       {3, rc::gen::elementOf(tm::kForbiddenSample)},
-      {1, rc::gen::map(rc::gen::inRange(0, 16),
+      {1, rc::gen::map(uniform(0, 16),
                        [](int i) { return static_cast<std::uint16_t>(0x0A0A + 0x1010 * i); })},
       {1, rc::gen::element<std::uint16_t>(0x00FF, 0x5600)},
-      {1, rc::gen::arbitrary<std::uint16_t>()},
+      {1, any<std::uint16_t>()},
   });
 }
 
@@ -249,7 +266,7 @@ rc::Gen<ChInput> gen_ch() {
       rc::gen::resize(12, rc::gen::nonEmpty(rc::gen::container<std::vector<std::uint16_t>>(
                               rc::gen::element<std::uint16_t>(0x0017, 0x001D, 0x0018, 0x0019,
                                                               0x0100, 0x2A2A)))),
-      rc::gen::arbitrary<std::uint8_t>(),
+      any<std::uint8_t>(),
       rc::gen::weightedOneOf<bool>({{9, rc::gen::just(false)}, {1, rc::gen::just(true)}}));
 }
 
@@ -405,7 +422,7 @@ ANNEXO_PROPERTY("O.1.2-PC-DECIDES-SUITE.no-null-fallback", 200, 10, [] {
           std::swap(v[i - 1], v[(seed * 2654435761u + i) % i]);
         return v;
       },
-      rc::gen::just(offer), rc::gen::arbitrary<unsigned>());
+      rc::gen::just(offer), any<unsigned>());
   ChInput ch{0x0303, offer, {0}, false, {}, true, {0x0017, 0x001D}, true, true, true, {}, false};
   PcscfTlsConfig cfg;
   cfg.enable_tls12 = true;
@@ -639,16 +656,6 @@ Parsed parse_guarded(const std::vector<std::uint8_t>& body) {
   return p;
 }
 
-// A uniform draw from [min, max) at RapidCheck's nominal size: rc::gen::inRange
-// narrows its range with the generation size, and at the CI max_size 40 of the
-// reader properties inRange(0, 4) never exceeded 1 (no growing, no 0xFFFF
-// length field, at most one mutation), positions fell in the first 40 % of
-// the message only and record-split never cut more than twice.
-template <typename T>
-rc::Gen<T> uniform(T min, T max) {
-  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange<T>(min, max));
-}
-
 // Mutations an attacker applies to a valid message: flip bytes, cut it,
 // grow it, overwrite a length field with an extreme value.
 rc::Gen<std::vector<std::uint8_t>> gen_mutated_body() {
@@ -661,11 +668,11 @@ rc::Gen<std::vector<std::uint8_t>> gen_mutated_body() {
       if (body.empty()) break;
       const auto pos = static_cast<std::size_t>(*uniform<std::size_t>(0, body.size()));
       if (kind == 0) {
-        body[pos] = *rc::gen::arbitrary<std::uint8_t>();
+        body[pos] = *any<std::uint8_t>();
       } else if (kind == 1) {
         body.resize(pos);
       } else if (kind == 2) {
-        body.push_back(*rc::gen::arbitrary<std::uint8_t>());
+        body.push_back(*any<std::uint8_t>());
       } else {
         body[pos] = 0xFF;
         if (pos + 1 < body.size()) body[pos + 1] = 0xFF;
