@@ -55,7 +55,7 @@ session_of_ue() {
 }
 
 # fail_show FILE...: the last line of each (short: the case's output is cut
-# to its last 2000 characters, and the failed expectations come first).
+# in its middle beyond 4000 characters, and the failed expectations come first).
 fail_show() {
   local f
   for f in "$@"; do
@@ -289,6 +289,9 @@ silent() {
   ue_as silent alice "$port" --handshake-timeout 2
   wait "$UE_PID"
   local rc=$?
+  # bad_pcscf.py writes its line once its recv() returned; on a loaded
+  # machine that can come after the ue gave up (2 s): awaited, not assumed.
+  wait_for "$WORK/silent.log" '^[0-9.]* 1 held; first bytes 1603'
   kill "$peer" 2>/dev/null
   expect "the server received a TLS handshake record (ClientHello) and held the connection" \
     grep -q '^[0-9.]* 1 held; first bytes 1603' "$WORK/silent.log" || ok=1

@@ -41,14 +41,10 @@ s_server_alert() {
     --impi "$IOP_IMPI" --impu "$IOP_IMPU" --password x --log-format json "$@" \
     >"$IOP_TMP/$name.ue.out" 2>"$IOP_TMP/$name.ue.log" &
   local ue=$!
-  # s_server prints a record once it has read it: wait (budget 15 s) for the
+  # s_server prints a record once it has read it: wait (IOP_BUDGET) for the
   # ue's alert or, when the ue accepted the certificate, its REGISTER (no SIP
   # server answers it, so then s_server is stopped and the ue gives up).
-  local i
-  for i in $(seq 1 300); do
-    grep -Eq '^<<< .*Alert|REGISTER sip:' "$IOP_TMP/$name.log" && break
-    sleep 0.05
-  done
+  iop_await "$IOP_BUDGET" grep -Eq '^<<< .*Alert|REGISTER sip:' "$IOP_TMP/$name.log"
   iop_stop "$serv"
   wait "$ue"
   UE_RC=$?

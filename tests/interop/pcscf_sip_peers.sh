@@ -50,6 +50,10 @@ wrong_password() { # sipsak|baresip
   else
     iop_run baresip iop_baresip "$PC_PORT" wrong-password || rc=$?
   fi
+  # The client has its 403, but pcscf's close() (its FIN) may still be on
+  # its way on a loaded machine: the capture ends once the connection is gone
+  # (asserted below), so the end canary cannot overtake the FIN.
+  iop_await "$IOP_BUDGET" _iop_no_conn "$PC_PORT"
   iop_tshark_stop ts
   local alive=1
   kill -0 "$PC_PID" 2>/dev/null || { echo "pcscf died"; alive=0; }
