@@ -46,19 +46,18 @@ std::string ident(int which, int len) {
   return s;
 }
 
-// Drawn at RapidCheck's nominal size: rc::gen::inRange narrows its range with
-// the generation size, and inside the IMPU lists below (resize 10 and 4) every
-// choice came out 0, so every IMPU was the same 1-byte "s" and no binding ever
-// held more than two (issue 11: a bug at the 8th IMPU position escaped).
+// Choices at the nominal size (uniform, harness.h): size-scaled, inside the
+// IMPU lists below (resize 10 and 4) every choice came out 0, so every IMPU
+// was the same 1-byte "s" and no binding ever held more than two (issue 11: a
+// bug at the 8th IMPU position escaped).
 rc::Gen<std::string> gen_ident(bool allow_invalid) {
-  return rc::gen::resize(rc::kNominalSize, rc::gen::apply(
-                                               [allow_invalid](int which, int len_choice) {
-                                                 static const int kLens[] = {1,  40,  40, 56,
-                                                                             57, 255, 0,  256};
-                                                 const int n = allow_invalid ? 8 : 6;
-                                                 return ident(which, kLens[len_choice % n]);
-                                               },
-                                               rc::gen::inRange(0, 5), rc::gen::inRange(0, 8)));
+  return rc::gen::apply(
+      [allow_invalid](int which, int len_choice) {
+        static const int kLens[] = {1, 40, 40, 56, 57, 255, 0, 256};
+        const int n = allow_invalid ? 8 : 6;
+        return ident(which, kLens[len_choice % n]);
+      },
+      uniform(0, 5), uniform(0, 8));
 }
 
 struct MBinding {
@@ -180,7 +179,7 @@ void agree(const Model& m, Sut& s) {
 }
 
 struct Insert : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(0, kConnIds + 1);
+  std::uint64_t conn = *uniform<std::uint64_t>(0, kConnIds + 1);
   ConnTuple t{*rc::gen::arbitrary<std::uint64_t>(), 0, 0x0000ffff0a000001ull,
               *rc::gen::arbitrary<std::uint16_t>()};
   std::string impi = *gen_ident(true);
@@ -240,7 +239,7 @@ struct Insert : Cmd {
 };
 
 struct AddImpus : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
   std::vector<std::string> impus =
       *rc::gen::resize(4, rc::gen::container<std::vector<std::string>>(gen_ident(false)));
   Error expect(Model& m) const {
@@ -277,8 +276,8 @@ struct AddImpus : Cmd {
 };
 
 struct RemoveImpus : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(1, kConnIds + 1);
-  std::uint8_t mask = *rc::gen::arbitrary<std::uint8_t>();
+  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
+  std::uint8_t mask = *any<std::uint8_t>();  // a flag set: every position
   void apply(Model& m) const override {
     auto it = m.b.find(conn);
     if (it == m.b.end()) return;
@@ -301,7 +300,7 @@ struct RemoveImpus : Cmd {
 };
 
 struct Remove : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(0, kConnIds + 1);
+  std::uint64_t conn = *uniform<std::uint64_t>(0, kConnIds + 1);
   void apply(Model& m) const override { m.b.erase(conn); }
   void run(const Model& m0, Sut& s) const override {
     Model m = m0;
@@ -314,7 +313,7 @@ struct Remove : Cmd {
 };
 
 struct ReplaceSession : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
   std::uint64_t session = *rc::gen::arbitrary<std::uint64_t>();
   void apply(Model& m) const override {
     auto it = m.b.find(conn);
@@ -339,9 +338,9 @@ struct ReplaceSession : Cmd {
 // connection (the table then holds that connection's binding or none); a
 // changed bit is refused (403), never read as another connection.
 struct ResolveFlow : Cmd {
-  std::uint64_t conn = *rc::gen::inRange<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
   int flip_bit = *rc::gen::weightedOneOf<int>(
-      {{2, rc::gen::just(-1)}, {1, rc::gen::inRange(0, static_cast<int>(kFlowTokenTextSize * 8))}});
+      {{2, rc::gen::just(-1)}, {1, uniform(0, static_cast<int>(kFlowTokenTextSize * 8))}});
   void checkPreconditions(const Model& m) const override { RC_PRE(m.ever_bound.count(conn) == 1u); }
   void apply(Model&) const override {}
   void run(const Model& m, Sut& s) const override {

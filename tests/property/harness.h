@@ -19,6 +19,24 @@
 
 namespace annexo::prop {
 
+// Choices drawn at RapidCheck's nominal size (issue 11). rc::gen::inRange
+// and rc::gen::arbitrary narrow their range with the generation size
+// (scaleInteger: (max - min - 1) * size / 100, rounded), so a choice drawn
+// under resize(3..12) or at a small CI max_size kept to its first values:
+// every IMPU was the same 1-byte "s", every registration listed sip:alice
+// only, the extension bits never set SNI (tests/property/README.md,
+// "Mutants"). Use these for an index, a position, a flag set or a code;
+// keep the size-scaled generators for magnitudes meant to grow with the
+// size (times, lengths). `uniform(min, max)` is [min, max).
+template <typename T>
+rc::Gen<T> uniform(T min, T max) {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::inRange<T>(min, max));
+}
+template <typename T>
+rc::Gen<T> any() {
+  return rc::gen::resize(rc::kNominalSize, rc::gen::arbitrary<T>());
+}
+
 struct PropertyDef {
   std::string key;                             // regression file: regressions/<key>.txt
   std::function<rc::detail::Property()> make;  // builds the RapidCheck property

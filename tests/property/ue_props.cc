@@ -250,11 +250,10 @@ struct Start : Cmd {
 struct Input : Cmd {
   UeInput in;
   Role role = *gen_role();
-  // At the nominal size: rc::gen::inRange narrows its range with the
-  // generation size, and at the CI max_size 80 the fraction never passed 0.8,
-  // so a keep-alive in the top fifth of the RFC 5626 4.4.1 interval (its upper
-  // bound included) was never drawn.
-  double keepalive_frac = *rc::gen::resize(rc::kNominalSize, rc::gen::inRange(0, 101)) / 100.0;
+  // uniform (harness.h): size-scaled, at the CI max_size 80 the fraction
+  // never passed 0.8, so a keep-alive in the top fifth of the RFC 5626 4.4.1
+  // interval (its upper bound included) was never drawn.
+  double keepalive_frac = *uniform(0, 101) / 100.0;
   mutable std::uint32_t resolved = 0;
   mutable UeEvent shown = UeEvent::stop;  // the event run (Steer chooses it at run time)
   explicit Input(const Model&) {
@@ -400,7 +399,7 @@ struct Input : Cmd {
 // and the duties that live there are reached in most runs. The choice is a
 // pure function of the state and the drawn `pick`, so shrinking stays exact.
 struct Steer : Input {
-  int pick = *rc::gen::inRange(0, 1000);
+  int pick = *uniform(0, 1000);
   explicit Steer(const Model& m) : Input(m) { role = Role::current; }
   static UeEvent choose(const UeMachine& ue, int pick, UeEvent otherwise) {
     const UeState<Concrete>& st = ue.state();
