@@ -196,6 +196,22 @@ PROPERTY_MUTANTS = [
         expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
         breaks = ["IMPL-PC-BINDING-TABLE-CAPACITY", "O.2.2-PC-ASSOC-CREATE"],
     ),
+    struct(
+        name = "binding_remove_no_backshift",
+        description = "remove() empties the slot and moves nothing back: a binding displaced along a probe chain is no longer found once an earlier one leaves",
+        file = "core/binding_table.cc",
+        subs = [("    if (!home_in_between) {\n      index_[pos] = index_[j];", "    if (false && !home_in_between) {\n      index_[pos] = index_[j];")],
+        expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
+        breaks = ["O.2.2-PC-ASSOC-CREATE", "O.2.2-PC-ASSOC-DELETE"],
+    ),
+    struct(
+        name = "binding_remove_chain_not_cyclic",
+        description = "remove() judges a chain that wraps past the index's last slot as if it did not wrap: an entry is moved before its home or left behind a hole",
+        file = "core/binding_table.cc",
+        subs = [("(pos <= j) ? (pos < h && h <= j) : (pos < h || h <= j);", "(pos < h && h <= j);")],
+        expect = "O.2.2-PC-ASSOC-CREATE.binding-table",
+        breaks = ["O.2.2-PC-ASSOC-CREATE", "O.2.2-PC-ASSOC-DELETE"],
+    ),
 ]
 
 def _mutant_sources_impl(ctx):

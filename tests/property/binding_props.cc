@@ -13,6 +13,7 @@
 #include <rapidcheck/state.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -32,7 +33,20 @@ using namespace annexo::core;
 
 constexpr std::uint32_t kRows = 3;     // small: a full table is a common state
 constexpr std::uint32_t kChunks = 14;  // small: arena exhaustion too
-constexpr std::uint64_t kConnIds = 6;  // connection ids 1..6 (0 is invalid)
+// The connection ids: six, chosen to collide in the 8-slot index of a 3-row
+// table (home = Fibonacci hash >> 61, core/binding_table.cc): 8, 16 and 21
+// share slot 7, so their probe chain wraps to slots 0 and 1, where 5 lives at
+// home; 1 and 9 share slot 4. Insert and remove along such chains exercise
+// the linear probing and the backward-shift deletion, which ids 1..6 (six
+// distinct homes) never reached. 0 is the invalid id.
+constexpr std::uint64_t kConnIdList[] = {1, 9, 8, 16, 21, 5};
+constexpr int kConnIds = static_cast<int>(std::size(kConnIdList));
+
+// A valid connection id; with `or_zero`, the invalid 0 as well (1 in 7).
+rc::Gen<std::uint64_t> gen_conn_id(bool or_zero) {
+  return rc::gen::map(uniform(or_zero ? -1 : 0, kConnIds),
+                      [](int i) { return i < 0 ? 0 : kConnIdList[i]; });
+}
 
 std::uint32_t chunks(std::size_t len) {
   return static_cast<std::uint32_t>((len + 55) / 56);
@@ -151,7 +165,7 @@ void agree(const Model& m, Sut& s) {
   RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.size() == static_cast<std::uint32_t>(m.b.size()));
   RC_REQ("IMPL-PC-BINDING-TABLE-CAPACITY", s.table.size() <= kRows);
   RC_REQ("O.2.2-PC-ASSOC-CREATE", s.table.arena().free_chunks() == kChunks - m.used_chunks());
-  for (std::uint64_t c = 1; c <= kConnIds; ++c) {
+  for (const std::uint64_t c : kConnIdList) {
     const Binding* b = s.table.find(c);
     const auto it = m.b.find(c);
     RC_REQ("O.2.2-PC-ASSOC-CREATE", (b != nullptr) == (it != m.b.end()));
@@ -179,7 +193,7 @@ void agree(const Model& m, Sut& s) {
 }
 
 struct Insert : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(0, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(true);
   ConnTuple t{*rc::gen::arbitrary<std::uint64_t>(), 0, 0x0000ffff0a000001ull,
               *rc::gen::arbitrary<std::uint16_t>()};
   std::string impi = *gen_ident(true);
@@ -239,7 +253,7 @@ struct Insert : Cmd {
 };
 
 struct AddImpus : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(false);
   std::vector<std::string> impus =
       *rc::gen::resize(4, rc::gen::container<std::vector<std::string>>(gen_ident(false)));
   Error expect(Model& m) const {
@@ -276,7 +290,7 @@ struct AddImpus : Cmd {
 };
 
 struct RemoveImpus : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(false);
   std::uint8_t mask = *any<std::uint8_t>();  // a flag set: every position
   void apply(Model& m) const override {
     auto it = m.b.find(conn);
@@ -300,7 +314,7 @@ struct RemoveImpus : Cmd {
 };
 
 struct Remove : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(0, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(true);
   void apply(Model& m) const override { m.b.erase(conn); }
   void run(const Model& m0, Sut& s) const override {
     Model m = m0;
@@ -313,7 +327,7 @@ struct Remove : Cmd {
 };
 
 struct ReplaceSession : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(false);
   std::uint64_t session = *rc::gen::arbitrary<std::uint64_t>();
   void apply(Model& m) const override {
     auto it = m.b.find(conn);
@@ -338,7 +352,7 @@ struct ReplaceSession : Cmd {
 // connection (the table then holds that connection's binding or none); a
 // changed bit is refused (403), never read as another connection.
 struct ResolveFlow : Cmd {
-  std::uint64_t conn = *uniform<std::uint64_t>(1, kConnIds + 1);
+  std::uint64_t conn = *gen_conn_id(false);
   int flip_bit = *rc::gen::weightedOneOf<int>(
       {{2, rc::gen::just(-1)}, {1, uniform(0, static_cast<int>(kFlowTokenTextSize * 8))}});
   void checkPreconditions(const Model& m) const override { RC_PRE(m.ever_bound.count(conn) == 1u); }

@@ -36,6 +36,8 @@ CAUGHT_BY = {
     "binding_impu_lookup_off_by_one": "O.2.2-PC-ASSOC-CREATE.binding-table",
     "binding_arena_counts_repeats": "O.2.2-PC-ASSOC-CREATE.binding-table",
     "binding_init_rows_off_by_one": "O.2.2-PC-ASSOC-CREATE.binding-table",
+    "binding_remove_no_backshift": "O.2.2-PC-ASSOC-CREATE.binding-table",
+    "binding_remove_chain_not_cyclic": "O.2.2-PC-ASSOC-CREATE.binding-table",
 }
 
 # Mutants of //proofs/mutants whose text substitution no longer applies to the
