@@ -23,19 +23,7 @@ iop_cleanup() {
   done
   IOP_PIDS=()
 }
-# On a failed run, every peer's log, output and capture is kept: Bazel zips
-# TEST_UNDECLARED_OUTPUTS_DIR into the target's test.outputs, so a failure
-# on a loaded CI machine can be read in full after the fact (the printed
-# output of a case is a tail).
-iop_keep_on_failure() {
-  local rc=$?
-  iop_cleanup
-  if ((rc != 0)) && [ -n "${TEST_UNDECLARED_OUTPUTS_DIR:-}" ] && [ -z "${IOP_INHERIT_TMP:-}" ]; then
-    cp -r "$IOP_TMP" "$TEST_UNDECLARED_OUTPUTS_DIR/interop-tmp" 2>/dev/null
-  fi
-  return $rc
-}
-trap iop_keep_on_failure EXIT
+trap iop_cleanup EXIT
 
 # Issue 14: the TLS stack pcscf runs is ANNEXO_TLS_STACK (set per target by
 # interop_test's tls_stacks). A script that set PCSCF before sourcing this

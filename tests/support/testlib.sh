@@ -173,33 +173,13 @@ annexo_case() {
     echo "PASS  ${name}"
   else
     _annexo_failures=$((_annexo_failures + 1))
-    # A case prints its reasons first and the peers' log tails after them,
-    # so a long output is cut in its middle, never at its start; the failed
-    # requirement assertions are repeated at the end.
-    local why
-    why="$(grep -E '^requirement .* not met: ' <<<"${out}" | head -5)"
-    if ((${#out} > 4000)); then
-      out="${out:0:1500}"$'\n'"[... $((${#out} - 4000)) characters cut ...]"$'\n'"${out: -2500}"
-    fi
-    [[ -n "${why}" ]] && out+=$'\n'"failed assertions:"$'\n'"${why}"
+    # The last 2000 characters (${out: -2000} is empty for shorter output).
+    ((${#out} > 2000)) && out="${out: -2000}"
     _annexo_results+=("exit ${rc}: ${out}")
     echo "FAIL  ${name} (exit ${rc})"
-    printf '%s\n' "${out}" | sed 's/^/      /' | _annexo_head_tail 25 45
+    printf '%s\n' "${out}" | sed 's/^/      /' | tail -40
   fi
   _annexo_write_xml false
-}
-
-# _annexo_head_tail H T: the first H and last T lines of stdin, with a marker
-# for the lines between them.
-_annexo_head_tail() {
-  awk -v h="$1" -v t="$2" '
-    { line[NR] = $0 }
-    END {
-      if (NR <= h + t) { for (i = 1; i <= NR; i++) print line[i]; exit }
-      for (i = 1; i <= h; i++) print line[i]
-      printf "      [... %d lines cut ...]\n", NR - h - t
-      for (i = NR - t + 1; i <= NR; i++) print line[i]
-    }'
 }
 
 annexo_finish() {
