@@ -55,7 +55,7 @@ session_of_ue() {
 }
 
 # fail_show FILE...: the last line of each (short: the case's output is cut
-# in its middle beyond 4000 characters, and the failed expectations come first).
+# to its last 2000 characters, and the failed expectations come first).
 fail_show() {
   local f
   for f in "$@"; do

@@ -135,6 +135,14 @@ wait_for() {
   return 1
 }
 # Failure output: the last lines of each peer.
+# why MESSAGE: a reason the case failed, printed now and again after the
+# peers' logs (a failing case's output is shown by its tail).
+WHY_FILE=""
+why() {
+  echo "$*"
+  [ -n "$WHY_FILE" ] && echo "$*" >>"$WHY_FILE"
+  return 0
+}
 evidence() {
   echo "--- kamailio (annexo-scscf lines and errors)"
   grep 'annexo-scscf\|ERROR' "$KAM_LOG" 2>/dev/null | tail -12
@@ -146,6 +154,10 @@ evidence() {
     echo "--- $(basename "$f")"
     tail -5 "$f"
   done
+  if [ -n "$WHY_FILE" ] && [ -s "$WHY_FILE" ]; then
+    echo "--- why"
+    cat "$WHY_FILE"
+  fi
 }
 # with_core NAME FN [KAM_ALGORITHM [PAU]]: Kamailio and pcscf up, FN run,
 # everything stopped by PID; the peers' log tails when FN failed.
@@ -347,44 +359,47 @@ baresip_receives() {
 # stays at TLS 1.2 (Botan 2.19), Kamailio saying so too.
 tls_next_hop() {
   local r=0 want=TLSv1.2 method=TLSv1.2
+  WHY_FILE=$IOP_TMP/tls_next_hop.why
   [ "$IOP_UE_STACK" = openssl ] && { want=TLSv1.3; method=TLSv1.2+; }
   KAM_PORT=$(server_port) || return 1
   KAM_TLS_PORT=$(server_port) || return 1
-  KAM_TLS_METHOD=$method kam_start fwd-tls "$KAM_PORT" MD5 1 || { evidence; return 1; }
+  KAM_TLS_METHOD=$method kam_start fwd-tls "$KAM_PORT" MD5 1 || { why "Kamailio did not start"; evidence; return 1; }
   PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls --next-hop-transport tls \
-    --next-hop-ca "$CA" --next-hop-name pcscf.test || r=1
+    --next-hop-ca "$CA" --next-hop-name pcscf.test || { why "pcscf (fwd-tls) did not start"; r=1; }
   if ((r == 0)); then
-    iop_tshark_start nexthop "$KAM_TLS_PORT" || r=1
-    ue_fg tls "$IOP_IMPI" "$IOP_IMPU" || r=1
+    iop_tshark_start nexthop "$KAM_TLS_PORT" || { why "tshark did not start"; r=1; }
+    ue_fg tls "$IOP_IMPI" "$IOP_IMPU" || { why "ue exit $? through the TLS next hop"; r=1; }
     iop_tshark_stop nexthop
     cat "$IOP_TMP/tls.ue.out"
     grep 'annexo-scscf: request REGISTER\|annexo-scscf: tls' "$KAM_LOG" | cut -c1-160
     grep -q "annexo-scscf: request REGISTER from 127.0.0.1:[0-9]* proto=tls" "$KAM_LOG" ||
-      { echo "Kamailio logged no REGISTER over TLS"; r=1; }
-    kam_registered sip:alice@ims.test || r=1
+      { why "Kamailio logged no REGISTER over TLS"; r=1; }
+    kam_registered sip:alice@ims.test || { why "Kamailio logged no registration of sip:alice@ims.test"; r=1; }
     # RD-271: the TLS client towards the next hop runs on pcscf's --tls-stack.
     grep 'TLS to the next hop established' "$PC_LOG" | grep -q "\"stack\":\"$IOP_UE_STACK\"" ||
-      { echo "TLS to the next hop did not run on --tls-stack $IOP_UE_STACK:"; grep 'next hop' "$PC_LOG" | tail -3; r=1; }
+      { why "TLS to the next hop did not run on --tls-stack $IOP_UE_STACK"; grep 'next hop' "$PC_LOG" | tail -3; r=1; }
     # The version, as the peer saw it: every REGISTER Kamailio received over
     # TLS came over a connection its tls module reports as $want.
     if [ "$want" = TLSv1.3 ]; then
       annexo_req 33210-6.2.1-TLS13-MANDATORY test "$(kam_tls_versions)" = TLSv1.3 ||
-        { echo "Kamailio's tls module reported: $(kam_tls_versions | tr '\n' ' ')(want TLSv1.3 only)"; r=1; }
-      annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is nexthop "$IOP_TLS13" || r=1
+        { why "Kamailio's tls module reported: $(kam_tls_versions | tr '\n' ' ')(want TLSv1.3 only)"; r=1; }
+      annexo_req 33210-6.2.1-TLS13-MANDATORY iop_server_hello_version_is nexthop "$IOP_TLS13" ||
+        { why "the ServerHello on the wire is not TLS 1.3"; r=1; }
     else
-      [ "$(kam_tls_versions)" = TLSv1.2 ] || { echo "Kamailio's tls module: $(kam_tls_versions), want TLSv1.2"; r=1; }
+      [ "$(kam_tls_versions)" = TLSv1.2 ] || { why "Kamailio's tls module: $(kam_tls_versions), want TLSv1.2"; r=1; }
     fi
   fi
-  pc_stop || r=1
+  pc_stop || { why "pcscf (fwd-tls) stop reported a problem"; r=1; }
   # The wrong trust anchor: Kamailio's certificate does not verify.
   if ((r == 0)); then
     PC_NEXT_HOP_PORT=$KAM_TLS_PORT pc_start fwd-tls-badca --next-hop-transport tls \
       --next-hop-ca "$IOP_PKI/ca-rsa.pem" --next-hop-name pcscf.test || r=1
     ue_fg tls-badca "$IOP_IMPI" "$IOP_IMPU"
     cat "$IOP_TMP/tls-badca.ue.out"
-    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badca.ue.out" || r=1
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badca.ue.out" ||
+      { why "wrong CA: the ue got no 503"; r=1; }
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
-      { echo "a REGISTER reached Kamailio over the unverified TLS connection"; r=1; }
+      { why "a REGISTER reached Kamailio over the unverified TLS connection"; r=1; }
     pc_stop || r=1
   fi
   # The right CA, another name: refused too.
@@ -393,9 +408,10 @@ tls_next_hop() {
       --next-hop-ca "$CA" --next-hop-name scscf.other.test || r=1
     ue_fg tls-badname "$IOP_IMPI" "$IOP_IMPU"
     cat "$IOP_TMP/tls-badname.ue.out"
-    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badname.ue.out" || r=1
+    annexo_req 3261-16.7-PC-NEXT-HOP-FAILURE grep -qw '503' "$IOP_TMP/tls-badname.ue.out" ||
+      { why "wrong name: the ue got no 503"; r=1; }
     [ "$(grep -c 'annexo-scscf: request' "$KAM_LOG")" -eq 2 ] ||
-      { echo "a REGISTER reached Kamailio over a TLS connection to the wrong name"; r=1; }
+      { why "a REGISTER reached Kamailio over a TLS connection to the wrong name"; r=1; }
     pc_stop || r=1
   fi
   iop_stop "$KAM_PID"
