@@ -206,7 +206,7 @@ PROPERTY_MUTANTS = [
     ),
     struct(
         name = "binding_remove_chain_not_cyclic",
-        description = "remove() judges a chain that wraps past the index's last slot as if it did not wrap: an entry is moved before its home or left behind a hole",
+        description = "remove() judges a chain that wraps past the index's last slot as if it did not wrap: an entry whose home lies after the hole is moved into it, before its home, and is no longer found",
         file = "core/binding_table.cc",
         subs = [("(pos <= j) ? (pos < h && h <= j) : (pos < h || h <= j);", "(pos < h && h <= j);")],
         expect = "O.2.2-PC-ASSOC-CREATE.binding-table",

@@ -35,8 +35,8 @@ constexpr std::uint32_t kRows = 3;     // small: a full table is a common state
 constexpr std::uint32_t kChunks = 14;  // small: arena exhaustion too
 // The connection ids: six, chosen to collide in the 8-slot index of a 3-row
 // table (home = Fibonacci hash >> 61, core/binding_table.cc): 8, 16 and 21
-// share slot 7, so their probe chain wraps to slots 0 and 1, where 5 lives at
-// home; 1 and 9 share slot 4. Insert and remove along such chains exercise
+// share slot 7, so their probe chain wraps to slots 0 and 1 (slot 0 is 5's
+// home); 1 and 9 share slot 4. Insert and remove along such chains exercise
 // the linear probing and the backward-shift deletion, which ids 1..6 (six
 // distinct homes) never reached. 0 is the invalid id.
 constexpr std::uint64_t kConnIdList[] = {1, 9, 8, 16, 21, 5};

@@ -697,7 +697,7 @@ struct Advance : Cmd {
     const int conn = *gen_conn();
     const MConn& c = m.c[conn];
     if (c.st != St::none && c.st != St::closed && *rc::gen::arbitrary<bool>()) {
-      const int which = *uniform(0, 3);  // size-scaled, 2 (deadline) came only at size 75+
+      const int which = *uniform(0, 3);  // was size-scaled: 2 (deadline) only at size 75+
       const std::uint32_t at = which == 0 ? c.sess_exp : which == 1 ? c.reg_exp : c.deadline;
       const std::uint32_t d = at - m.now - (*rc::gen::arbitrary<bool>() ? 1u : 0u);
       if (d < 0x80000000u) {

@@ -250,8 +250,8 @@ struct Start : Cmd {
 struct Input : Cmd {
   UeInput in;
   Role role = *gen_role();
-  // uniform (harness.h): size-scaled, at the CI max_size 80 the fraction
-  // never passed 0.8, so a keep-alive in the top fifth of the RFC 5626 4.4.1
+  // uniform (harness.h): drawn size-scaled, at the CI max_size 80 the
+  // fraction never passed 0.8, so a keep-alive in the top fifth of the RFC 5626 4.4.1
   // interval (its upper bound included) was never drawn.
   double keepalive_frac = *uniform(0, 101) / 100.0;
   mutable std::uint32_t resolved = 0;
